@@ -1,0 +1,1 @@
+"""The computation ring: objectives, optimizers, races, grids. Never imports Qt."""

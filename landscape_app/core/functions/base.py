@@ -1,0 +1,93 @@
+"""2D test functions: an :class:`Objective` over (x, y) with what a view needs to show it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from landscape_app.core.objective import Minimum, Objective
+
+Formula = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned rectangle ``[x0, x1] × [y0, y1]``."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    @property
+    def lower(self) -> np.ndarray:
+        return np.array([self.x0, self.y0], dtype=float)
+
+    @property
+    def upper(self) -> np.ndarray:
+        return np.array([self.x1, self.y1], dtype=float)
+
+
+class Function2D(Objective):
+    """A 2D objective f(x, y) given by a torch formula that broadcasts over tensors.
+
+    Parameters
+    ----------
+    id : str
+        Stable registry id (``rosenbrock``).
+    name : str
+        Display name.
+    formula : callable
+        ``f(x, y)`` on tensors of any (equal) shape, built from torch operations.
+    domain : Box
+        The search box (population methods stay in it).
+    view : Box
+        A good range to draw.
+    minima : tuple of Minimum
+        Global minima (positions and value).
+    start : tuple of float
+        A suggested start point.
+    description : str
+        One line for the UI.
+    latex : str
+        The formula as text, for the UI.
+    log_scale : bool
+        Whether a log colour scale shows it best.
+    """
+
+    dim = 2
+
+    def __init__(self, id: str, name: str, formula: Formula, domain: Box, view: Box,
+                 minima: tuple[Minimum, ...], start: tuple[float, float], description: str,
+                 latex: str = "", log_scale: bool = False, dtype: torch.dtype = torch.float64):
+        self.id = id
+        self.name = name
+        self.formula = formula
+        self.domain = domain
+        self.view = view
+        self.minima = minima
+        self.start = start
+        self.description = description
+        self.latex = latex
+        self.log_scale = log_scale
+        self.dtype = dtype
+
+    @property
+    def lower(self) -> np.ndarray:
+        return self.domain.lower
+
+    @property
+    def upper(self) -> np.ndarray:
+        return self.domain.upper
+
+    def evaluate(self, points: torch.Tensor) -> torch.Tensor:
+        return self.formula(points[..., 0], points[..., 1])
+
+    def default_start(self) -> np.ndarray:
+        return np.array(self.start, dtype=float)
+
+    def __repr__(self) -> str:
+        return f"Function2D({self.id!r})"

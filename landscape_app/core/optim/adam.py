@@ -1,0 +1,60 @@
+"""Adam and AdamW (``torch.optim.Adam``, ``torch.optim.AdamW``)."""
+
+from __future__ import annotations
+
+import torch
+
+from landscape_app.core.optim.registry import register
+from landscape_app.core.optim.sgd import LR
+from landscape_app.core.optim.torch_based import TorchOptimizer
+from landscape_app.core.params import Param
+
+BETA1 = Param("beta1", 0.9, "decay of the first moment β₁", low=0.0, high=1.0, high_open=True)
+BETA2 = Param("beta2", 0.999, "decay of the second moment β₂", low=0.0, high=1.0,
+              high_open=True)
+EPS = Param("eps", 1e-8, "ε added to the denominator", low=0.0, low_open=True, log_scale=True)
+
+
+@register
+class Adam(TorchOptimizer):
+    """Adam: adaptive moments with bias correction.
+
+    g_t = ∇f(θ_t) + λθ_t
+    m_t = β₁ m_{t−1} + (1 − β₁) g_t;   v_t = β₂ v_{t−1} + (1 − β₂) g_t²
+    m̂_t = m_t / (1 − β₁ᵗ);             v̂_t = v_t / (1 − β₂ᵗ)
+    θ_{t+1} = θ_t − η m̂_t / (√v̂_t + ε)
+    """
+
+    id = "adam"
+    title = "Adam"
+    summary = "adaptive first and second moments with bias correction"
+    PARAMS = (
+        Param("lr", 0.01, "learning rate η", low=0.0, low_open=True, log_scale=True),
+        BETA1, BETA2, EPS,
+        Param("weight_decay", 0.0, "L2 penalty λ (added to the gradient)", low=0.0),
+        Param("amsgrad", False, "use the running maximum of v̂ (AMSGrad)"),
+    )
+    torch_class = torch.optim.Adam
+
+    def make_torch_optimizer(self, params):
+        h = self.hyper
+        return self.torch_class(params, lr=h["lr"], betas=(h["beta1"], h["beta2"]), eps=h["eps"],
+                                weight_decay=h["weight_decay"], amsgrad=h["amsgrad"])
+
+
+@register
+class AdamW(Adam):
+    """AdamW: Adam with decoupled weight decay.
+
+    θ_{t+1} = θ_t − η m̂_t / (√v̂_t + ε) − η λ θ_t     (m̂, v̂ as Adam, from ∇f alone)
+    """
+
+    id = "adamw"
+    title = "AdamW"
+    summary = "Adam with weight decay decoupled from the gradient"
+    PARAMS = (
+        LR, BETA1, BETA2, EPS,
+        Param("weight_decay", 0.01, "decoupled weight decay λ", low=0.0),
+        Param("amsgrad", False, "use the running maximum of v̂ (AMSGrad)"),
+    )
+    torch_class = torch.optim.AdamW

@@ -1,0 +1,197 @@
+"""A race: several optimizers from one start on one objective, stepped as a plain generator.
+
+No threads and no Qt: the GUI worker, the command line and the tests all drive the same code::
+
+    race = Race(objective, [Racer("adam", OptimizerSpec("adam", {"lr": 0.05}))], start=(-1, 2))
+    for batch in race.batches(steps_per_batch=10):
+        for update in batch.updates:
+            ...  # update.index, update.records, update.status
+
+A lane whose loss or position becomes non-finite, or leaves the objective's divergence radius,
+is marked ``diverged`` and stopped; an optimizer that raises is marked ``failed`` with the
+error's message; the other lanes go on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from landscape_app.core.objective import Objective, Problem
+from landscape_app.core.optim.base import Optimizer, StepRecord
+from landscape_app.core.optim.registry import OptimizerSpec
+
+
+class Status(StrEnum):
+    """Where a lane of the race stands."""
+
+    RUNNING = "running"
+    CONVERGED = "converged"
+    DIVERGED = "diverged"
+    FAILED = "failed"
+    FINISHED = "finished"
+
+    @property
+    def stopped(self) -> bool:
+        return self is not Status.RUNNING
+
+
+@dataclass(frozen=True)
+class Racer:
+    """One lane's optimizer: a label (unique within the race) and its spec."""
+
+    label: str
+    spec: OptimizerSpec
+
+
+@dataclass(frozen=True)
+class LaneUpdate:
+    """New records of one lane since the last batch, and its status after them."""
+
+    index: int
+    records: tuple[StepRecord, ...]
+    status: Status
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class RaceBatch:
+    """What the race produced in one call: an update for every lane that moved or stopped."""
+
+    updates: tuple[LaneUpdate, ...]
+    done: bool
+
+
+class _Lane:
+    def __init__(self, index: int, racer: Racer, optimizer: Optimizer):
+        self.index = index
+        self.racer = racer
+        self.optimizer = optimizer
+        self.status = Status.RUNNING
+        self.message = ""
+        self.last: StepRecord | None = None
+
+
+class Race:
+    """Several optimizers racing from the same start on the same objective.
+
+    Parameters
+    ----------
+    objective : Objective
+        The landscape.
+    racers : sequence of Racer
+        The lanes; their optimizers are created (and validated) here.
+    start : array-like
+        The common start point, shape ``(objective.dim,)``.
+    seed : int
+        Every lane gets this seed, so lanes that differ only in settings see the same random
+        numbers (a fair comparison).
+    max_steps : int
+        Lanes stop with status ``finished`` after this many steps.
+    """
+
+    def __init__(self, objective: Objective, racers: Sequence[Racer], start, seed: int = 0,
+                 max_steps: int = 1000):
+        self.objective = objective
+        self.start_point = np.asarray(start, dtype=float).reshape(-1)
+        if self.start_point.shape != (objective.dim,):
+            raise ValueError(
+                f"start point has {self.start_point.size} coordinates; "
+                f"the landscape has {objective.dim}"
+            )
+        self.seed = int(seed)
+        self.max_steps = int(max_steps)
+        self.lanes = [_Lane(i, r, r.spec.create()) for i, r in enumerate(racers)]
+        self._started = False
+
+    @property
+    def done(self) -> bool:
+        return self._started and all(lane.status.stopped for lane in self.lanes)
+
+    def start(self) -> RaceBatch:
+        """Reset every lane at the start point; the batch holds each lane's step-0 record."""
+        self._started = True
+        updates = []
+        for lane in self.lanes:
+            lane.status, lane.message = Status.RUNNING, ""
+            try:
+                record = lane.optimizer.reset(Problem(self.objective), self.start_point, self.seed)
+            except Exception as error:  # noqa: BLE001 - any optimizer failure stops its lane only
+                updates.append(self._fail(lane, error))
+                continue
+            updates.append(self._settle(lane, [record]))
+        return RaceBatch(tuple(updates), self.done)
+
+    def advance(self, steps: int = 1) -> RaceBatch:
+        """Step every running lane up to ``steps`` times (fewer if it stops)."""
+        if not self._started:
+            raise RuntimeError("call start() before advance()")
+        updates = []
+        for lane in self.lanes:
+            if lane.status.stopped:
+                continue
+            records: list[StepRecord] = []
+            try:
+                for _ in range(steps):
+                    record = lane.optimizer.step()
+                    records.append(record)
+                    if self._stops(lane, record):
+                        break
+            except Exception as error:  # noqa: BLE001 - any optimizer failure stops its lane only
+                if records:
+                    lane.last = records[-1]
+                updates.append(self._fail(lane, error, tuple(records)))
+                continue
+            updates.append(self._settle(lane, records))
+        return RaceBatch(tuple(updates), self.done)
+
+    def batches(self, steps_per_batch: int = 1) -> Iterator[RaceBatch]:
+        """The step-0 batch, then batches of ``steps_per_batch`` steps until every lane stops."""
+        yield self.start()
+        while not self.done:
+            yield self.advance(steps_per_batch)
+
+    def run(self) -> list[list[StepRecord]]:
+        """Run to the end; every lane's records, in lane order."""
+        history: list[list[StepRecord]] = [[] for _ in self.lanes]
+        for batch in self.batches(steps_per_batch=64):
+            for update in batch.updates:
+                history[update.index].extend(update.records)
+        return history
+
+    def statuses(self) -> list[tuple[Status, str]]:
+        return [(lane.status, lane.message) for lane in self.lanes]
+
+    # -- status rules ---------------------------------------------------------------------
+    def _stops(self, lane: _Lane, record: StepRecord) -> bool:
+        """Decide the lane's status after ``record``; True when it stopped."""
+        radius = self.objective.divergence_radius
+        if not math.isfinite(record.loss) or not np.all(np.isfinite(record.x)):
+            lane.status = Status.DIVERGED
+            lane.message = f"loss became {record.loss} at step {record.step}"
+        elif float(np.max(np.abs(record.x))) > radius:
+            lane.status = Status.DIVERGED
+            lane.message = f"left the domain (|x| > {radius:g}) at step {record.step}"
+        elif record.converged:
+            lane.status = Status.CONVERGED
+            lane.message = f"converged at step {record.step}"
+        elif record.step >= self.max_steps:
+            lane.status = Status.FINISHED
+            lane.message = f"finished {record.step} steps"
+        return lane.status.stopped
+
+    def _settle(self, lane: _Lane, records: list[StepRecord]) -> LaneUpdate:
+        if records:
+            lane.last = records[-1]
+            self._stops(lane, records[-1])
+        return LaneUpdate(lane.index, tuple(records), lane.status, lane.message)
+
+    @staticmethod
+    def _fail(lane: _Lane, error: Exception, records: tuple[StepRecord, ...] = ()) -> LaneUpdate:
+        lane.status = Status.FAILED
+        lane.message = f"{type(error).__name__}: {error}"
+        return LaneUpdate(lane.index, records, lane.status, lane.message)
