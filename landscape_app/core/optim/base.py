@@ -64,6 +64,8 @@ class Position:
     ``best_x``/``best_loss`` are given by methods that evaluate points other than ``x``
     (populations, proposals); otherwise the base class tracks the best of the ``x`` seen.
     ``converged`` is the method's own stopping test (e.g. CMA-ES ``stop()``).
+    ``evals``, ``grad_evals`` and ``time`` override the counted values: methods that run a
+    library routine ahead and replay its iterates (SLSQP) report what each iterate cost.
     """
 
     x: np.ndarray
@@ -73,6 +75,9 @@ class Position:
     best_x: np.ndarray | None = None
     best_loss: float | None = None
     converged: bool = False
+    evals: int | None = None
+    grad_evals: int | None = None
+    time: float | None = None
 
 
 @dataclass(frozen=True)
@@ -177,9 +182,10 @@ class Optimizer(ABC):
             loss=position.loss,
             best_loss=float(self._best_loss),
             best_x=self._best_x,
-            evals=self.problem.evals,
-            grad_evals=self.problem.grad_evals,
-            time=self._clock,
+            evals=self.problem.evals if position.evals is None else position.evals,
+            grad_evals=(self.problem.grad_evals if position.grad_evals is None
+                        else position.grad_evals),
+            time=self._clock if position.time is None else position.time,
             lr=position.lr,
             converged=position.converged,
             internals=position.internals,

@@ -1,0 +1,77 @@
+"""Evaluate a 2D objective on a rectangular mesh, batched and chunked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.objective import Objective
+
+#: Largest grid side accepted (a 2001×2001 grid is 4 M evaluations).
+MAX_RESOLUTION = 2001
+
+
+@dataclass(frozen=True)
+class Grid2D:
+    """Loss values on a mesh: ``values[j, i] = f(xs[i], ys[j])`` (rows are y)."""
+
+    xs: np.ndarray
+    ys: np.ndarray
+    values: np.ndarray
+
+    @property
+    def finite_range(self) -> tuple[float, float]:
+        """(min, max) of the finite values ((0, 1) when none is finite)."""
+        finite = self.values[np.isfinite(self.values)]
+        if finite.size == 0:
+            return 0.0, 1.0
+        return float(finite.min()), float(finite.max())
+
+
+def check_resolution(resolution: int) -> int:
+    """Validate a grid side, with a message saying what to do."""
+    if not isinstance(resolution, int) or resolution < 2:
+        raise LandscapeError(f"grid resolution must be a whole number ≥ 2, got {resolution!r}")
+    if resolution > MAX_RESOLUTION:
+        raise LandscapeError(
+            f"grid resolution {resolution} is too large (at most {MAX_RESOLUTION}); "
+            "choose a smaller grid"
+        )
+    return resolution
+
+
+def evaluate_grid(
+    objective: Objective,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    resolution: int,
+    chunk_points: int = 1 << 16,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Grid2D:
+    """f on a ``resolution × resolution`` mesh over ``x_range × y_range`` (2D objectives).
+
+    Points are evaluated in chunks of ``chunk_points``; ``progress`` receives the fraction
+    done after each chunk and ``cancelled`` is polled between chunks.
+    """
+    if objective.dim != 2:
+        raise LandscapeError(f"a 2D grid needs a 2D objective; this one has {objective.dim}")
+    check_resolution(resolution)
+    xs = np.linspace(*x_range, resolution)
+    ys = np.linspace(*y_range, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    points = objective.as_tensor(np.stack([gx.ravel(), gy.ravel()], axis=1))
+    out = np.empty(points.shape[0], dtype=float)
+    with torch.no_grad():
+        for begin in range(0, points.shape[0], chunk_points):
+            if cancelled is not None and cancelled():
+                raise CancelledError("grid evaluation cancelled")
+            end = min(begin + chunk_points, points.shape[0])
+            out[begin:end] = objective.evaluate(points[begin:end]).cpu().numpy()
+            if progress is not None:
+                progress(end / points.shape[0])
+    return Grid2D(xs, ys, out.reshape(resolution, resolution))

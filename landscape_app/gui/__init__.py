@@ -1,0 +1,1 @@
+"""The window: the only ring that imports PySide6 or pyqtgraph."""

@@ -1,0 +1,1 @@
+"""Qt-free application state: the session model, scenes, session files."""

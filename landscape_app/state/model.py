@@ -1,0 +1,91 @@
+"""What defines what is on screen, Qt-free: the landscape, the lanes, the start, the view.
+
+A :class:`SessionState` is the single truth the window mirrors, a scene stores, and a session
+file saves. It holds ids and values only (no tensors, no widgets), so it is cheap to copy,
+compare and serialise. :func:`build_objective` turns its landscape into a core objective.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from landscape_app.core.optim.registry import OptimizerSpec
+
+#: Lane colours, in order: distinct, readable on dark and light backgrounds, colour-blind safe
+#: as far as eight colours can be (Okabe–Ito, then two Tableau tones).
+PALETTE = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#FFFFFF",
+    "#8C564B", "#BCBD22",
+)
+
+LANDSCAPE_KINDS = ("function", "expression", "network")
+
+
+@dataclass(frozen=True)
+class LandscapeSpec:
+    """Which landscape: a test function id, an expression, or a network configuration.
+
+    ``x_range``/``y_range`` override the drawn range (expressions need one; functions have
+    their own view). ``network`` holds the keyword arguments of the network landscape
+    (model, data set, widths, directions, grid...) as plain JSON values.
+    """
+
+    kind: str = "function"
+    function: str = "rosenbrock"
+    expression: str = ""
+    x_range: tuple[float, float] | None = None
+    y_range: tuple[float, float] | None = None
+    network: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One racing optimizer as the user configured it."""
+
+    label: str
+    spec: OptimizerSpec
+    color: str
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """How the landscape is drawn."""
+
+    colormap: str = "viridis"
+    log_scale: bool | None = None  # None: the landscape's own preference
+    contours: int = 12
+    resolution: int = 400
+    show_internals: bool = False
+    x_axis: str = "steps"  # loss-plot axis: steps, evals, grad_evals, time
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """Everything that defines a run on screen; reopening it reproduces the same runs."""
+
+    landscape: LandscapeSpec = field(default_factory=LandscapeSpec)
+    lanes: tuple[Lane, ...] = ()
+    start: tuple[float, ...] | None = None  # None: the landscape's suggested start
+    seed: int = 0
+    max_steps: int = 500
+    view: ViewSettings = field(default_factory=ViewSettings)
+    title: str = ""
+    note: str = ""
+
+
+def build_objective(landscape: LandscapeSpec):
+    """The core :class:`~landscape_app.core.objective.Objective` a 2D landscape spec names.
+
+    Network landscapes are built by :mod:`landscape_app.core.nn` (they need training first).
+    """
+    if landscape.kind == "function":
+        from landscape_app.core.functions import get_function
+
+        return get_function(landscape.function)
+    if landscape.kind == "expression":
+        from landscape_app.core.functions.expression import custom_function
+
+        return custom_function(landscape.expression, landscape.x_range, landscape.y_range)
+    raise ValueError(f"build_objective handles 2D landscapes, not {landscape.kind!r}")
