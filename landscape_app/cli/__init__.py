@@ -26,6 +26,27 @@ SUBCOMMANDS = {
 
 EXIT_USAGE = 2
 
+#: Options whose value may begin with a minus sign (``--start -1.5,2``): argparse would take
+#: such a value for an option, so it is glued on as ``--start=-1.5,2`` first.
+NEGATIVE_VALUE_OPTIONS = frozenset({"--start", "--range"})
+
+
+def _glue_negative_values(argv: list[str]) -> list[str]:
+    glued: list[str] = []
+    tokens = iter(argv)
+    for token in tokens:
+        if token in NEGATIVE_VALUE_OPTIONS:
+            value = next(tokens, None)
+            if value is not None and value[:1] == "-" and value[1:2] in "0123456789.":
+                glued.append(f"{token}={value}")
+                continue
+            glued.append(token)
+            if value is not None:
+                glued.append(value)
+            continue
+        glued.append(token)
+    return glued
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -44,10 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``landscape-app`` script; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["gui", *(argv if argv is not None else sys.argv[1:])])
+    argv = _glue_negative_values(list(sys.argv[1:] if argv is None else argv))
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["gui", *argv]  # the window is the default command
+    args = build_parser().parse_args(argv)
     from landscape_app.core.errors import LandscapeError
 
     try:

@@ -1,0 +1,111 @@
+"""``landscape-app run``: a race, headless, trajectories to CSV or JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  landscape-app run --function rosenbrock --start -1.5,2 --steps 500 \\
+      --optimizer adam:lr=0.01 --optimizer sgd:lr=0.001,momentum=0.9 --seed 0 --out race.csv
+  landscape-app run --expr "(1-x)**2 + 100*(y-x**2)**2" --range -2,2,-1,3 \\
+      --optimizer lookahead:inner=sgd,lr=0.002,lookahead_k=5 --out race.json
+
+optimizer specs are ID[:name=value,...]; `landscape-app list optimizers` shows every id with
+its hyperparameters, defaults and ranges. The CSV has one row per step and optimizer:
+optimizer, step, evals, grad_evals, loss, best_loss, x, y, status, ...
+"""
+
+
+def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help="race optimizers headless and write their trajectories",
+        description="Race optimizers from one start on one landscape, headless, and write every "
+        "step of every optimizer to CSV or JSON.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    landscape = parser.add_mutually_exclusive_group()
+    landscape.add_argument("--function", default=None, metavar="ID",
+                           help="test function id (default rosenbrock; see `list functions`)")
+    landscape.add_argument("--expr", default=None, metavar="EXPRESSION",
+                           help='custom function of x and y, e.g. "x**2 + 3*sin(y)"')
+    parser.add_argument("--range", default=None, metavar="X0,X1,Y0,Y1",
+                        help="domain of a custom expression (default -5,5,-5,5)")
+    parser.add_argument("--start", default=None, metavar="X,Y",
+                        help="start point (default: the function's suggested start)")
+    parser.add_argument("--optimizer", action="append", default=[], metavar="SPEC",
+                        help="ID[:name=value,...], repeat for a race (default: adam)")
+    parser.add_argument("--steps", type=int, default=500, help="steps per optimizer (default 500)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--out", default=None, metavar="FILE",
+                        help="write the trajectories to FILE (.csv or .json)")
+    return parser
+
+
+def _floats(text: str, count: int, what: str) -> tuple[float, ...]:
+    import math
+
+    from landscape_app.core.errors import LandscapeError
+
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise LandscapeError(f"{what} {text!r}: expected {count} comma-separated numbers") from None
+    if len(values) != count or not all(math.isfinite(v) for v in values):
+        raise LandscapeError(f"{what} {text!r}: expected {count} finite comma-separated numbers")
+    return values
+
+
+def build_race(args: argparse.Namespace):
+    """The objective and :class:`~landscape_app.core.runner.Race` the arguments describe."""
+    from landscape_app.core.errors import LandscapeError
+    from landscape_app.core.optim import parse_optimizer_spec
+    from landscape_app.core.runner import Race, Racer
+    from landscape_app.state.model import LandscapeSpec, build_objective
+
+    if args.steps < 1:
+        raise LandscapeError(f"--steps {args.steps}: must be at least 1")
+    if args.range is not None and args.expr is None:
+        raise LandscapeError("--range applies to --expr only (test functions have their own)")
+    if args.expr is not None:
+        box = _floats(args.range, 4, "--range") if args.range else (-5.0, 5.0, -5.0, 5.0)
+        if box[0] >= box[1] or box[2] >= box[3]:
+            raise LandscapeError(f"--range {args.range}: expected X0 < X1 and Y0 < Y1")
+        spec = LandscapeSpec(kind="expression", expression=args.expr,
+                             x_range=box[:2], y_range=box[2:])
+    else:
+        spec = LandscapeSpec(kind="function", function=args.function or "rosenbrock")
+    objective = build_objective(spec)
+    start = _floats(args.start, 2, "--start") if args.start else objective.default_start()
+    specs = [parse_optimizer_spec(text) for text in (args.optimizer or ["adam"])]
+    labels = _unique_labels([s.to_text() for s in specs])
+    racers = [Racer(label, s) for label, s in zip(labels, specs, strict=True)]
+    return objective, Race(objective, racers, start, seed=args.seed, max_steps=args.steps)
+
+
+def _unique_labels(labels: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    unique = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        unique.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
+    return unique
+
+
+def run(args: argparse.Namespace) -> int:
+    from landscape_app.export.atomic import check_writable
+    from landscape_app.export.tables import RaceResult, write_trajectories
+
+    if args.out is not None:
+        check_writable(args.out, suffixes=(".csv", ".json"))
+    objective, race = build_race(args)
+    history = race.run()
+    result = RaceResult.from_race(race, history)
+    for line in result.summary_lines(objective):
+        print(line)
+    if args.out is not None:
+        write_trajectories(args.out, result)
+        print(f"wrote {args.out}")
+    return 0

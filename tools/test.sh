@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install everything the tests need into .venv, then lint and run the whole test suite.
+# Usage: bash tools/test.sh [extra pytest arguments]
+# On a Debian/Ubuntu machine run as root, it first installs the system libraries Qt and Xvfb
+# need (see tools/system-packages.txt). CI runs exactly this script (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    missing=$(xargs -a tools/system-packages.txt -n1 sh -c 'dpkg -s "$0" >/dev/null 2>&1 || echo "$0"')
+    if [ -n "$missing" ]; then
+        echo "== installing system packages: $(echo $missing | tr '\n' ' ')"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+    fi
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+# The CPU build of torch first (it lies on this image's disk; a bare `torch` would resolve to a
+# multi-GB CUDA build), then the project: its `torch>=2.4` is then already satisfied.
+.venv/bin/pip install -q --no-compile --disable-pip-version-check torch==2.13.0
+.venv/bin/pip install -q --no-compile --disable-pip-version-check -e ".[test,bench]"
+
+echo "== ruff"
+.venv/bin/ruff check landscape_app tests bench
+echo "== import rules (core, state and export never import Qt)"
+.venv/bin/lint-imports
+
+echo "== core, state, export and CLI tests, with Qt made unimportable"
+.venv/bin/python tools/pytest_without_qt.py -m "not gui and not gl" -q "$@"
+echo "== window tests (offscreen Qt)"
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:xvfb -m "gui and not gl" -q "$@"
+echo "== OpenGL tests (Xvfb, xcb)"
+QT_QPA_PLATFORM=xcb .venv/bin/python -m pytest -m gl -q "$@"
