@@ -131,7 +131,7 @@ class Problem:
         (grad,) = torch.autograd.grad(value, point)
         self.evals += 1
         self.grad_evals += 1
-        return float(value), grad.detach().cpu().numpy().astype(float)
+        return float(value.detach()), grad.detach().cpu().numpy().astype(float)
 
     def backward_at(self, param: torch.Tensor) -> torch.Tensor:
         """Evaluate f at a leaf tensor with ``requires_grad`` and fill ``param.grad``.

@@ -3,7 +3,20 @@
 Importing this package registers every optimizer (see :mod:`.registry`).
 """
 
-from landscape_app.core.optim import adam, sgd  # noqa: F401  (registration)
+from landscape_app.core.optim import (  # noqa: F401  (registration)
+    adam,
+    adaptive,
+    annealing,
+    cmaes,
+    heun,
+    lbfgs,
+    lookahead,
+    newton,
+    pso,
+    radam,
+    scipy_replay,
+    sgd,
+)
 from landscape_app.core.optim.base import Internals, Optimizer, Position, StepRecord
 from landscape_app.core.optim.registry import (
     OptimizerSpec,

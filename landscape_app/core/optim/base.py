@@ -101,12 +101,15 @@ class StepRecord:
     internals: Internals = field(default=NO_INTERNALS, repr=False)
 
 
+#: Optimizer families, in the order lists show them.
+FAMILIES = ("gradient", "second-order", "quasi-newton", "population", "global")
+
+
 class Optimizer(ABC):
     """Base of every optimizer: validated hyperparameters, lazy state, one step protocol.
 
-    Subclasses set ``id`` (the stable registry id), ``title``, ``family`` ("gradient",
-    "second-order", "population" or "local") and ``PARAMS``, and implement ``_start`` and
-    ``_advance``.
+    Subclasses set ``id`` (the stable registry id), ``title``, ``family`` (one of
+    :data:`FAMILIES`) and ``PARAMS``, and implement ``_start`` and ``_advance``.
     """
 
     id: ClassVar[str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from landscape_app.core.errors import HyperparameterError
 from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import TorchOptimizer
 from landscape_app.core.params import Param
@@ -36,12 +37,17 @@ class SGD(TorchOptimizer):
     PARAMS = _sgd_params(0.0)
     nesterov = False
 
+    def __init__(self, **hyper):
+        super().__init__(**hyper)
+        if self.nesterov and (self.hyper["momentum"] == 0 or self.hyper["dampening"] != 0):
+            raise HyperparameterError(
+                f"{self.id}: Nesterov momentum needs momentum > 0 and dampening = 0 "
+                f"(got momentum={self.hyper['momentum']:g}, "
+                f"dampening={self.hyper['dampening']:g})"
+            )
+
     def make_torch_optimizer(self, params):
         h = self.hyper
-        if self.nesterov and h["dampening"] != 0:
-            from landscape_app.core.errors import HyperparameterError
-
-            raise HyperparameterError("nesterov: dampening must be 0 with Nesterov momentum")
         return torch.optim.SGD(params, lr=h["lr"], momentum=h["momentum"],
                                dampening=h["dampening"], weight_decay=h["weight_decay"],
                                nesterov=self.nesterov)

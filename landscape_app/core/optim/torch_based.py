@@ -76,18 +76,18 @@ class TorchOptimizer(Optimizer):
     def _position(self, velocity: np.ndarray | None, lr: float) -> Position:
         grad = self.param.grad.detach().cpu().numpy().astype(float, copy=True)
         loss = float(self._cached_loss)
-        converged = (
-            velocity is not None
-            and float(np.max(np.abs(grad))) <= CONVERGENCE_TOL
-            and float(np.max(np.abs(velocity))) <= CONVERGENCE_TOL
-        )
         return Position(
             x=self._x,
             loss=loss,
             lr=lr,
-            converged=converged,
+            converged=velocity is not None and self._converged(grad, velocity),
             internals=self._internals(grad, velocity),
         )
+
+    def _converged(self, grad: np.ndarray, velocity: np.ndarray) -> bool:
+        """Whether the method has stopped moving: gradient and last step both negligible."""
+        return (float(np.max(np.abs(grad))) <= CONVERGENCE_TOL
+                and float(np.max(np.abs(velocity))) <= CONVERGENCE_TOL)
 
     def _internals(self, grad: np.ndarray, velocity: np.ndarray | None) -> Internals:
         return Internals(gradient=grad, velocity=velocity)

@@ -1,0 +1,73 @@
+"""Per-coordinate adaptive step sizes: Adagrad and RMSprop (``torch.optim``)."""
+
+from __future__ import annotations
+
+import torch
+
+from landscape_app.core.optim.registry import register
+from landscape_app.core.optim.sgd import WEIGHT_DECAY
+from landscape_app.core.optim.torch_based import TorchOptimizer
+from landscape_app.core.params import Param
+
+
+@register
+class Adagrad(TorchOptimizer):
+    """Adagrad: each coordinate's step shrinks with its accumulated squared gradients.
+
+    g_t = ∇f(θ_t) + λθ_t
+    η̃_t = η / (1 + (t − 1) κ)                      (κ: ``lr_decay``)
+    s_t = s_{t−1} + g_t²                            (s_0: ``initial_accumulator_value``)
+    θ_{t+1} = θ_t − η̃_t g_t / (√s_t + ε)
+    """
+
+    id = "adagrad"
+    title = "Adagrad"
+    summary = "step size per coordinate, shrinking with the sum of squared gradients"
+    PARAMS = (
+        Param("lr", 0.1, "learning rate η", low=0.0, low_open=True, log_scale=True),
+        Param("lr_decay", 0.0, "learning-rate decay κ: η / (1 + (t − 1)κ)", low=0.0),
+        WEIGHT_DECAY,
+        Param("initial_accumulator_value", 0.0, "starting value s₀ of the squared-gradient sum",
+              low=0.0),
+        Param("eps", 1e-10, "ε added to the denominator", low=0.0, low_open=True,
+              log_scale=True),
+    )
+
+    def make_torch_optimizer(self, params):
+        h = self.hyper
+        return torch.optim.Adagrad(
+            params, lr=h["lr"], lr_decay=h["lr_decay"], weight_decay=h["weight_decay"],
+            initial_accumulator_value=h["initial_accumulator_value"], eps=h["eps"],
+        )
+
+
+@register
+class RMSprop(TorchOptimizer):
+    """RMSprop: divide by a running root-mean-square of the gradient.
+
+    g_t = ∇f(θ_t) + λθ_t
+    v_t = α v_{t−1} + (1 − α) g_t²
+    centered:  ḡ_t = α ḡ_{t−1} + (1 − α) g_t,   ṽ_t = v_t − ḡ_t²     (else ṽ_t = v_t)
+    b_t = μ b_{t−1} + g_t / (√ṽ_t + ε);   θ_{t+1} = θ_t − η b_t     (μ = 0: θ − η g/(√ṽ + ε))
+    """
+
+    id = "rmsprop"
+    title = "RMSprop"
+    summary = "step divided by a running RMS of recent gradients"
+    PARAMS = (
+        Param("lr", 0.01, "learning rate η", low=0.0, low_open=True, log_scale=True),
+        Param("alpha", 0.99, "smoothing constant α of the squared-gradient average",
+              low=0.0, high=1.0, high_open=True),
+        Param("eps", 1e-8, "ε added to the denominator", low=0.0, low_open=True,
+              log_scale=True),
+        WEIGHT_DECAY,
+        Param("momentum", 0.0, "momentum factor μ", low=0.0, high=1.0, high_open=True),
+        Param("centered", False, "normalize by the variance estimate (subtract ḡ²)"),
+    )
+
+    def make_torch_optimizer(self, params):
+        h = self.hyper
+        return torch.optim.RMSprop(
+            params, lr=h["lr"], alpha=h["alpha"], eps=h["eps"], weight_decay=h["weight_decay"],
+            momentum=h["momentum"], centered=h["centered"],
+        )

@@ -1,0 +1,109 @@
+"""Lookahead around any first-order optimizer, and Ranger = Lookahead(RAdam) (seed 001)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import numpy as np
+import torch
+
+from landscape_app.core.errors import HyperparameterError
+from landscape_app.core.optim.base import Internals, Position
+from landscape_app.core.optim.registry import all_optimizers, optimizer_class, register
+from landscape_app.core.optim.torch_based import TorchOptimizer
+from landscape_app.core.params import Param
+
+#: Inner optimizers Lookahead cannot wrap: L-BFGS's (s, y) curvature pairs assume each step
+#: starts where the previous one ended, which the slow-weight reset breaks.
+NOT_WRAPPABLE = frozenset({"lbfgs"})
+
+DEFAULT_INNER = "adam"
+
+
+def inner_choices() -> tuple[str, ...]:
+    """Ids of the registered optimizers Lookahead can wrap."""
+    return tuple(
+        optimizer_id for optimizer_id, cls in all_optimizers().items()
+        if issubclass(cls, TorchOptimizer) and not issubclass(cls, Lookahead)
+        and optimizer_id not in NOT_WRAPPABLE
+    )
+
+
+@register
+class Lookahead(TorchOptimizer):
+    """Lookahead (Zhang, Lucas, Hinton & Ba 2019): k steps forward, one step back.
+
+    The inner optimizer A moves the fast weights θ; every k fast steps the slow weights φ
+    move part of the way towards them and the fast weights restart from there:
+
+    θ_{t+1} = A(θ_t)                                    (one app step = one fast step)
+    every k-th step:  φ ← φ + α (θ_{t+1} − φ);   θ_{t+1} ← φ
+
+    φ starts at θ_0. The inner optimizer keeps its own state (moments) across the resets.
+    The slow weights are reported as the ``anchor`` internal.
+    """
+
+    id = "lookahead"
+    title = "Lookahead"
+    summary = "k fast steps of an inner optimizer, then pull back towards the slow weights"
+    PARAMS = (
+        Param("lookahead_k", 5, "fast steps between slow-weight updates k", low=1, high=10**6),
+        Param("lookahead_alpha", 0.5, "slow-weight step size α", low=0.0, high=1.0,
+              low_open=True),
+    )
+    #: An inner optimizer fixed by a subclass (Ranger); None lets the user choose ``inner``.
+    fixed_inner: ClassVar[str | None] = None
+
+    @classmethod
+    def param_spec(cls, values: Mapping[str, Any] | None = None) -> tuple[Param, ...]:
+        """Lookahead's own parameters, then the chosen inner optimizer's (schedule included)."""
+        if cls.fixed_inner is not None:
+            return cls.PARAMS + optimizer_class(cls.fixed_inner).param_spec(values)
+        choices = inner_choices()
+        inner = (values or {}).get("inner", DEFAULT_INNER)
+        if inner not in choices:
+            raise HyperparameterError(
+                f"{cls.id}: inner={inner!r} cannot be wrapped; choose one of {', '.join(choices)}"
+            )
+        inner_param = Param("inner", DEFAULT_INNER, "the inner (fast) optimizer",
+                            choices=choices)
+        return (inner_param,) + cls.PARAMS + optimizer_class(inner).param_spec(values)
+
+    def __init__(self, **hyper: Any):
+        super().__init__(**hyper)
+        inner_cls = optimizer_class(self.fixed_inner or self.hyper["inner"])
+        names = [p.name for p in inner_cls.param_spec(self.hyper)]
+        self.inner = inner_cls(**{name: self.hyper[name] for name in names})
+
+    def make_torch_optimizer(self, params):
+        return self.inner.make_torch_optimizer(params)
+
+    def _start(self, x0: np.ndarray) -> Position:
+        self.slow = self.problem.tensor(x0).clone()
+        self.fast_steps = 0
+        return super()._start(x0)
+
+    def _after_step(self) -> None:
+        self.fast_steps += 1
+        if self.fast_steps % self.hyper["lookahead_k"] == 0:
+            with torch.no_grad():
+                self.slow.add_(self.param.detach() - self.slow, alpha=self.hyper["lookahead_alpha"])
+                self.param.copy_(self.slow)
+
+    def _internals(self, grad: np.ndarray, velocity: np.ndarray | None) -> Internals:
+        anchor = self.slow.detach().cpu().numpy().astype(float, copy=True)
+        return Internals(gradient=grad, velocity=velocity, anchor=anchor)
+
+
+@register
+class Ranger(Lookahead):
+    """Ranger: Lookahead with RAdam as the inner optimizer (Wright 2019).
+
+    θ_{t+1} = RAdam(θ_t);   every k-th step:  φ ← φ + α (θ_{t+1} − φ),  θ_{t+1} ← φ
+    """
+
+    id = "ranger"
+    title = "Ranger"
+    summary = "Lookahead around RAdam"
+    fixed_inner = "radam"
