@@ -106,6 +106,7 @@ class Race:
         self.seed = int(seed)
         self.max_steps = int(max_steps)
         self.lanes = [_Lane(i, r, r.spec.create()) for i, r in enumerate(racers)]
+        self._radius = objective.divergence_radius
         self._started = False
 
     @property
@@ -123,7 +124,9 @@ class Race:
             except Exception as error:  # noqa: BLE001 - any optimizer failure stops its lane only
                 updates.append(self._fail(lane, error))
                 continue
-            updates.append(self._settle(lane, [record]))
+            lane.last = record
+            self._stops(lane, record)
+            updates.append(LaneUpdate(lane.index, (record,), lane.status, lane.message))
         return RaceBatch(tuple(updates), self.done)
 
     def advance(self, steps: int = 1) -> RaceBatch:
@@ -146,7 +149,9 @@ class Race:
                     lane.last = records[-1]
                 updates.append(self._fail(lane, error, tuple(records)))
                 continue
-            updates.append(self._settle(lane, records))
+            if records:
+                lane.last = records[-1]
+            updates.append(LaneUpdate(lane.index, tuple(records), lane.status, lane.message))
         return RaceBatch(tuple(updates), self.done)
 
     def batches(self, steps_per_batch: int = 1) -> Iterator[RaceBatch]:
@@ -169,13 +174,16 @@ class Race:
     # -- status rules ---------------------------------------------------------------------
     def _stops(self, lane: _Lane, record: StepRecord) -> bool:
         """Decide the lane's status after ``record``; True when it stopped."""
-        radius = self.objective.divergence_radius
-        if not math.isfinite(record.loss) or not np.all(np.isfinite(record.x)):
+        extent = float(np.abs(record.x).max())  # nan or inf when x is not finite
+        if not math.isfinite(record.loss):
             lane.status = Status.DIVERGED
             lane.message = f"loss became {record.loss} at step {record.step}"
-        elif float(np.max(np.abs(record.x))) > radius:
+        elif not math.isfinite(extent):
             lane.status = Status.DIVERGED
-            lane.message = f"left the domain (|x| > {radius:g}) at step {record.step}"
+            lane.message = f"position became non-finite at step {record.step}"
+        elif extent > self._radius:
+            lane.status = Status.DIVERGED
+            lane.message = f"left the domain (|x| > {self._radius:g}) at step {record.step}"
         elif record.converged:
             lane.status = Status.CONVERGED
             lane.message = f"converged at step {record.step}"
@@ -183,12 +191,6 @@ class Race:
             lane.status = Status.FINISHED
             lane.message = f"finished {record.step} steps"
         return lane.status.stopped
-
-    def _settle(self, lane: _Lane, records: list[StepRecord]) -> LaneUpdate:
-        if records:
-            lane.last = records[-1]
-            self._stops(lane, records[-1])
-        return LaneUpdate(lane.index, tuple(records), lane.status, lane.message)
 
     @staticmethod
     def _fail(lane: _Lane, error: Exception, records: tuple[StepRecord, ...] = ()) -> LaneUpdate:

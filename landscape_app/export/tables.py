@@ -1,0 +1,226 @@
+"""Race results as tables: trajectories to CSV or JSON, a 2D loss grid to NPZ.
+
+CSV (one row per recorded step of each optimizer, lanes one after another)::
+
+    optimizer,step,evals,grad_evals,time,lr,loss,best_loss,x,y,status
+    adam,0,1,1,0.00012,0.05,412.5,412.5,-1.5,2.0,running
+
+``time`` is the optimizer's cumulative wall time in seconds, ``lr`` is empty for methods
+without a learning rate, ``status`` is ``running`` on every row but a lane's last, which
+carries its final status (converged, diverged, failed, finished). For landscapes of more than
+two dimensions (networks), ``x``/``y`` hold the first two coordinates and the full position
+follows in columns ``x0 … x{n−1}``. Floats are written with full precision; non-finite values
+as ``nan``/``inf``.
+
+JSON (``{"format": "landscape-app-trajectories", "version": 1, ...}``): the landscape name,
+dimension, start, seed and step limit, then per lane its label, optimizer spec, status,
+message and records (``x`` is the full position). JSON has no NaN, so non-finite numbers
+are written as ``null``.
+
+NPZ (:func:`write_grid_npz`): arrays ``xs``, ``ys``, ``values`` (``values[j, i] =
+f(xs[i], ys[j])``) and ``metadata``, a JSON string (no pickle needed to load it).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from landscape_app.core.grid import Grid2D
+from landscape_app.core.objective import Objective
+from landscape_app.core.optim.base import StepRecord
+from landscape_app.core.optim.registry import OptimizerSpec
+from landscape_app.export.atomic import ExportError, atomic_write, check_writable
+
+TRAJECTORY_FORMAT = "landscape-app-trajectories"
+TRAJECTORY_VERSION = 1
+CSV_COLUMNS = ("optimizer", "step", "evals", "grad_evals", "time", "lr", "loss", "best_loss",
+               "x", "y", "status")
+
+
+@dataclass(frozen=True)
+class LaneResult:
+    """One optimizer's run: its label and spec, final status and message, every record."""
+
+    label: str
+    spec: OptimizerSpec
+    status: str
+    message: str
+    records: tuple[StepRecord, ...]
+
+    @property
+    def last(self) -> StepRecord | None:
+        return self.records[-1] if self.records else None
+
+
+@dataclass(frozen=True)
+class RaceResult:
+    """A finished (or stopped) race: the lanes and what they started from."""
+
+    landscape: str
+    dim: int
+    start: tuple[float, ...]
+    seed: int
+    max_steps: int
+    lanes: tuple[LaneResult, ...]
+
+    @classmethod
+    def from_race(cls, race, history: Sequence[Sequence[StepRecord]]) -> RaceResult:
+        """Collect a :class:`~landscape_app.core.runner.Race` and its per-lane records."""
+        lanes = tuple(
+            LaneResult(lane.racer.label, lane.racer.spec, str(status), message, tuple(records))
+            for lane, (status, message), records in zip(
+                race.lanes, race.statuses(), history, strict=True)
+        )
+        return cls(race.objective.name, race.objective.dim,
+                   tuple(float(v) for v in race.start_point), race.seed, race.max_steps, lanes)
+
+    def summary_lines(self, objective: Objective | None = None) -> list[str]:
+        """A fixed-width table: one line per lane with its final loss and status.
+
+        With ``objective``, the distance from the final position to the nearest known minimum
+        is included.
+        """
+        width = max([9, *(len(lane.label) for lane in self.lanes)])
+        header = (f"{'optimizer':<{width}}  {'steps':>6}  {'evals':>8}  {'loss':>12}  "
+                  f"{'best loss':>12}  {'to minimum':>10}  status")
+        lines = [header]
+        for lane in self.lanes:
+            last = lane.last
+            if last is None:
+                lines.append(f"{lane.label:<{width}}  {'-':>6}  {'-':>8}  {'-':>12}  "
+                             f"{'-':>12}  {'-':>10}  {lane.status}: {lane.message}")
+                continue
+            distance = (objective.distance_to_minimum(last.x)
+                        if objective is not None else float("nan"))
+            lines.append(
+                f"{lane.label:<{width}}  {last.step:>6d}  {last.evals:>8d}  {last.loss:>12.6g}  "
+                f"{last.best_loss:>12.6g}  {distance:>10.4g}  {lane.status}"
+                + (f" ({lane.message})" if lane.status in ("failed", "diverged") else "")
+            )
+        return lines
+
+
+def write_trajectories(path: str | os.PathLike, result: RaceResult) -> Path:
+    """Write ``result`` to ``path`` as CSV or JSON, chosen by the suffix; atomic."""
+    target = check_writable(path, suffixes=(".csv", ".json"))
+    if target.suffix.lower() == ".csv":
+        write_csv(target, result)
+    else:
+        write_json(target, result)
+    return target
+
+
+def _number(value: float | None) -> str:
+    """Full-precision text for CSV ('' for missing, 'nan'/'inf' for non-finite)."""
+    return "" if value is None else repr(float(value))
+
+
+def write_csv(path: str | os.PathLike, result: RaceResult) -> None:
+    """Write one row per step and optimizer (columns in the module docstring)."""
+    extra = [f"x{i}" for i in range(result.dim)] if result.dim > 2 else []
+    with atomic_write(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*CSV_COLUMNS, *extra])
+        for lane in result.lanes:
+            for index, record in enumerate(lane.records):
+                final = index == len(lane.records) - 1
+                x = np.asarray(record.x, dtype=float).reshape(-1)
+                row = [lane.label, record.step, record.evals, record.grad_evals,
+                       _number(record.time), _number(record.lr), _number(record.loss),
+                       _number(record.best_loss), _number(x[0]),
+                       _number(x[1]) if x.size > 1 else "",
+                       lane.status if final else "running"]
+                if extra:
+                    row.extend(_number(v) for v in x)
+                writer.writerow(row)
+
+
+def _json_number(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _spec_dict(spec: OptimizerSpec) -> dict[str, Any]:
+    return {"id": spec.id, "params": dict(spec.params)}
+
+
+def trajectories_to_dict(result: RaceResult) -> dict[str, Any]:
+    """The JSON document :func:`write_json` writes, as plain Python values."""
+    return {
+        "format": TRAJECTORY_FORMAT,
+        "version": TRAJECTORY_VERSION,
+        "landscape": result.landscape,
+        "dim": result.dim,
+        "start": [_json_number(v) for v in result.start],
+        "seed": result.seed,
+        "max_steps": result.max_steps,
+        "lanes": [
+            {
+                "label": lane.label,
+                "spec": _spec_dict(lane.spec),
+                "status": lane.status,
+                "message": lane.message,
+                "records": [
+                    {
+                        "step": r.step,
+                        "evals": r.evals,
+                        "grad_evals": r.grad_evals,
+                        "time": _json_number(r.time),
+                        "lr": _json_number(r.lr),
+                        "loss": _json_number(r.loss),
+                        "best_loss": _json_number(r.best_loss),
+                        "x": [_json_number(v) for v in np.asarray(r.x, dtype=float).ravel()],
+                    }
+                    for r in lane.records
+                ],
+            }
+            for lane in result.lanes
+        ],
+    }
+
+
+def write_json(path: str | os.PathLike, result: RaceResult) -> None:
+    """Write the trajectories document (strict JSON: non-finite numbers become null)."""
+    text = json.dumps(trajectories_to_dict(result), allow_nan=False, ensure_ascii=False)
+    with atomic_write(path, "w") as handle:
+        handle.write(text)
+        handle.write("\n")
+
+
+def write_grid_npz(path: str | os.PathLike, grid: Grid2D,
+                   metadata: Mapping[str, Any] | None = None) -> Path:
+    """Write a 2D loss grid to a compressed NPZ: ``xs``, ``ys``, ``values``, ``metadata``.
+
+    ``metadata`` (JSON-serialisable: landscape id, name, minima, log scale...) is stored as a
+    JSON string, so ``np.load(path)`` needs no ``allow_pickle``.
+    """
+    target = check_writable(path, suffixes=(".npz",))
+    try:
+        meta_text = json.dumps(dict(metadata or {}), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ExportError(f"cannot write {target}: metadata is not plain JSON ({error})") from None
+    with atomic_write(target, "wb") as handle:
+        np.savez_compressed(handle, xs=np.asarray(grid.xs, dtype=float),
+                            ys=np.asarray(grid.ys, dtype=float),
+                            values=np.asarray(grid.values, dtype=float),
+                            metadata=np.array(meta_text))
+    return target
+
+
+def read_grid_npz(path: str | os.PathLike) -> tuple[Grid2D, dict[str, Any]]:
+    """Read back what :func:`write_grid_npz` wrote: the grid and its metadata."""
+    with np.load(Path(path).expanduser(), allow_pickle=False) as data:
+        grid = Grid2D(data["xs"], data["ys"], data["values"])
+        metadata = json.loads(str(data["metadata"]))
+    return grid, metadata
