@@ -12,6 +12,13 @@ from landscape_app.core.params import parse_assignments
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {}
 
+#: The order lists show: first-order methods from simple to elaborate, then curvature, then
+#: derivative-free and global methods. Ids not named here follow, in registration order.
+DISPLAY_ORDER = (
+    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam", "heun",
+    "lookahead", "ranger", "lbfgs", "newton", "slsqp", "pso", "cmaes", "sa", "dual-annealing",
+)
+
 
 def register(cls: type[Optimizer]) -> type[Optimizer]:
     """Class decorator: make ``cls`` available under ``cls.id``."""
@@ -33,9 +40,10 @@ def optimizer_class(optimizer_id: str) -> type[Optimizer]:
 
 
 def all_optimizers() -> dict[str, type[Optimizer]]:
-    """Every registered optimizer, by id, in registration order."""
+    """Every registered optimizer, by id, in :data:`DISPLAY_ORDER`."""
     _load_all()
-    return dict(OPTIMIZERS)
+    rank = {optimizer_id: i for i, optimizer_id in enumerate(DISPLAY_ORDER)}
+    return dict(sorted(OPTIMIZERS.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 @dataclass(frozen=True)
