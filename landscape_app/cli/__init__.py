@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from landscape_app import __version__
@@ -69,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version")):
         argv = ["gui", *argv]  # the window is the default command
     args = build_parser().parse_args(argv)
+    # Idle OpenMP threads sleep instead of spinning (libgomp's default): on a machine with
+    # few cores, spinning workers starve the window's thread and each other. Must be set
+    # before torch is imported, which happens in the handlers.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from landscape_app.core.errors import LandscapeError
 
     try:

@@ -1,0 +1,186 @@
+"""``landscape-app surface``: train a race on a small network and save its loss surface."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+MODEL_IDS = ("moons", "circles", "spirals", "xor", "sine", "seed")
+ACTIVATION_IDS = ("tanh", "relu", "sigmoid", "gelu", "elu", "softplus", "leaky_relu")
+
+EPILOG = """\
+example:
+  landscape-app surface --model moons --optimizer adam:lr=0.05 --optimizer sgd:lr=0.1 \\
+      --steps 300 --directions pca --grid 101 --device auto --out surface.npz
+
+models: moons, circles, spirals, xor (MLP classifiers, cross-entropy), sine (MLP regression,
+MSE), seed (the seed article's 10-parameter identity net; --hidden, --activation, --samples and
+--seed do not apply to it). Search box of population methods: [-1, 1]^10 for seed, [-2, 2]^P
+for the MLPs.
+
+directions: pca = top-2 principal directions of all lanes' paths (or of --plane-lane's),
+through the final point of the lane with the lowest final loss (Li et al. 2018); random =
+filter-normalized Gaussian directions at that point (biases 0); hessian = eigenvectors of the
+two largest Hessian eigenvalues there (Lanczos on Hessian-vector products).
+
+The NPZ holds: values (R x R, rows are beta), alphas, betas, origin, d1, d2, method,
+explained_variance, eigenvalues, device, seconds, initial_loss, origin_label, lane_labels,
+lane_specs, lane_status, lane_messages, lane_offsets, path_steps, path_evals, path_coords,
+path_losses (true loss along each path), path_plane_losses (loss at the projected points),
+path_distances (distance of each point from the plane), interp_ts, interp_losses (start-to-end
+interpolation per lane) and metadata (JSON). Load it with numpy.load(path).
+"""
+
+
+def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help="train optimizers on a small network and save its loss surface (NPZ)",
+        description="Race optimizers on a small neural network, choose a plane through its "
+        "weight space, evaluate the loss on a grid of that plane (batched, on the GPU when "
+        "there is one), project every path onto it and save everything as NPZ.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    network = parser.add_argument_group("network")
+    network.add_argument("--model", default="moons", metavar="ID",
+                         help=f"one of {', '.join(MODEL_IDS)} (default moons)")
+    network.add_argument("--hidden", default="16,16", metavar="W1,W2,...",
+                         help="hidden layer widths, 1 to 4 layers of 1 to 256 (default 16,16)")
+    network.add_argument("--activation", default="tanh", metavar="NAME",
+                         help=f"one of {', '.join(ACTIVATION_IDS)} (default tanh)")
+    network.add_argument("--samples", type=int, default=256,
+                         help="generated data points, 4 to 20000 (default 256)")
+    network.add_argument("--seed", type=int, default=0,
+                         help="seeds the data, the initial weights, the optimizers and the "
+                         "random directions (default 0)")
+    network.add_argument("--dtype", default="float32", choices=("float32", "float64"),
+                         help="floating-point precision (default float32)")
+    race = parser.add_argument_group("race")
+    race.add_argument("--optimizer", action="append", default=[], metavar="SPEC",
+                      help="ID[:name=value,...], repeat for a race (default adam:lr=0.05); "
+                      "`landscape-app list optimizers` shows them all")
+    race.add_argument("--steps", type=int, default=300, help="steps per optimizer (default 300)")
+    surface = parser.add_argument_group("surface")
+    surface.add_argument("--directions", default="pca", choices=("pca", "random", "hessian"),
+                         help="how the plane is chosen (default pca; see below)")
+    surface.add_argument("--plane-lane", type=int, default=None, metavar="K",
+                         help="build the plane from lane K's path alone (0-based; default: all)")
+    surface.add_argument("--grid", type=int, default=101, metavar="R",
+                         help="grid of R x R points, 2 to 2001 (default 101)")
+    surface.add_argument("--margin", type=float, default=0.25,
+                         help="grid reaches this fraction of the paths' extent beyond them "
+                         "(default 0.25)")
+    surface.add_argument("--coverage", type=float, default=0.95,
+                         help="fraction of all path points the grid covers; starts and ends "
+                         "always are (default 0.95)")
+    surface.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
+                         help="auto takes CUDA, then MPS, then the CPU (default auto)")
+    parser.add_argument("--out", default=None, metavar="FILE.npz",
+                        help="write the surface, paths and plane to FILE.npz (atomically)")
+    return parser
+
+
+def parse_widths(text: str) -> tuple[int, ...]:
+    """``"16,16"`` → ``(16, 16)``, or a :class:`LandscapeError` naming the problem."""
+    from landscape_app.core.errors import LandscapeError
+
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise LandscapeError(f"--hidden {text!r}: expected comma-separated whole numbers, "
+                             "e.g. 16,16") from None
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
+
+    WIDTH = 30
+
+    def __init__(self, stream=sys.stderr):
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._shown = ""
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if not self.enabled:
+            return
+        filled = int(round(self.WIDTH * fraction))
+        line = f"\r{stage:<8} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%}"
+        if line != self._shown:
+            self.stream.write(line)
+            self.stream.flush()
+            self._shown = line
+
+    def close(self) -> None:
+        if self.enabled and self._shown:
+            self.stream.write("\r" + " " * len(self._shown) + "\r")
+            self.stream.flush()
+
+
+def summary_lines(landscape) -> list[str]:
+    """A short human summary of a :class:`~landscape_app.core.nn.NetworkLandscape`."""
+    surface = landscape.surface
+    low, high = surface.finite_range
+    lines = [
+        f"network: {landscape.description} ({landscape.parameter_count} parameters), "
+        f"initial loss {landscape.initial_loss:.6g}",
+        f"plane: {landscape.plane.describe()}, origin = end of {landscape.origin_label}",
+        f"grid: {len(surface.alphas)}x{len(surface.betas)} on {surface.device} in "
+        f"{surface.seconds:.3f} s; alpha [{surface.alphas[0]:.4g}, {surface.alphas[-1]:.4g}], "
+        f"beta [{surface.betas[0]:.4g}, {surface.betas[-1]:.4g}], loss [{low:.4g}, {high:.4g}]",
+    ]
+    for lane in landscape.lanes:
+        lines.append(f"  {lane.label}: {lane.status}, final loss {lane.losses[-1]:.6g}, "
+                     f"max distance from plane {lane.distances.max():.4g}")
+    return lines
+
+
+def write_npz(path: str, arrays: dict) -> None:
+    """Save ``arrays`` compressed to ``path`` atomically (temporary file, then rename)."""
+    import numpy as np
+
+    from landscape_app.export.atomic import atomic_write
+
+    with atomic_write(path, "wb") as handle:
+        np.savez_compressed(handle, **arrays)
+
+
+def run(args: argparse.Namespace) -> int:
+    from landscape_app.core.errors import LandscapeError
+    from landscape_app.core.grid import check_resolution
+    from landscape_app.core.nn import NetworkConfig, build_network_landscape
+    from landscape_app.core.nn.arrays import landscape_arrays
+    from landscape_app.core.optim import parse_optimizer_spec
+    from landscape_app.export.atomic import check_writable
+
+    if args.out is not None:
+        check_writable(args.out, suffixes=(".npz",))
+    check_resolution(args.grid)
+    if args.steps < 1:
+        raise LandscapeError(f"--steps {args.steps}: must be at least 1")
+    config = NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
+                           activation=args.activation, samples=args.samples, seed=args.seed,
+                           dtype=args.dtype).validated()
+    specs = [parse_optimizer_spec(text) for text in (args.optimizer or ["adam:lr=0.05"])]
+    if args.plane_lane is not None and not 0 <= args.plane_lane < len(specs):
+        raise LandscapeError(f"--plane-lane {args.plane_lane}: lanes are numbered 0 to "
+                             f"{len(specs) - 1}")
+    if not args.margin >= 0:
+        raise LandscapeError(f"--margin {args.margin}: must be ≥ 0")
+    if not 0 < args.coverage <= 1:
+        raise LandscapeError(f"--coverage {args.coverage}: must be in (0, 1]")
+    bar = ProgressBar()
+    try:
+        landscape = build_network_landscape(
+            config, specs, steps=args.steps, directions=args.directions, resolution=args.grid,
+            device=args.device, progress=bar, margin=args.margin, coverage=args.coverage,
+            seed=args.seed, plane_lane=args.plane_lane)
+    finally:
+        bar.close()
+    for line in summary_lines(landscape):
+        print(line)
+    if args.out is not None:
+        write_npz(args.out, landscape_arrays(landscape))
+        print(f"wrote {args.out}")
+    return 0

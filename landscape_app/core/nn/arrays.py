@@ -1,0 +1,80 @@
+"""A network landscape as plain named numpy arrays (what ``surface --out`` saves as NPZ).
+
+Every array loads with ``numpy.load(path)`` (no pickle). Keys:
+
+- ``values`` ``(R, R)``: ``values[j, i] = f(origin + alphas[i] d1 + betas[j] d2)``;
+  ``alphas``, ``betas`` ``(R,)``; ``origin``, ``d1``, ``d2`` ``(P,)``.
+- ``method``: ``pca``, ``random`` or ``hessian``; ``explained_variance`` ``(2,)`` (PCA ratios,
+  NaN otherwise); ``eigenvalues`` ``(2,)`` (Hessian, NaN otherwise); ``device`` (where the grid
+  was computed); ``seconds`` (grid time); ``initial_loss``; ``origin_label`` (the lane whose
+  final point is the origin).
+- ``lane_labels``, ``lane_specs``, ``lane_status``, ``lane_messages`` ``(L,)``; the paths of all
+  lanes one after another, lane ``k`` in rows ``lane_offsets[k]:lane_offsets[k + 1]``:
+  ``path_steps``, ``path_evals``, ``path_coords`` ``(n, 2)``, ``path_losses`` (true loss at
+  θ_t), ``path_plane_losses`` (loss at the projection), ``path_distances`` (off-plane).
+- ``interp_ts`` ``(K,)`` and ``interp_losses`` ``(L, K)``: each lane's loss along the straight
+  line from its start (t = 0) to its end (t = 1).
+- ``metadata``: a JSON string with the configuration and the plane's description.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import numpy as np
+
+from landscape_app.core.nn.landscape import NetworkLandscape
+
+NAN_PAIR = np.array([np.nan, np.nan])
+
+
+def landscape_arrays(landscape: NetworkLandscape) -> dict[str, np.ndarray]:
+    """The arrays described in the module docstring."""
+    surface, plane, lanes = landscape.surface, landscape.plane, landscape.lanes
+    offsets = np.cumsum([0, *(len(lane.steps) for lane in lanes)])
+
+    def joined(name: str, width: int | None = None) -> np.ndarray:
+        parts = [getattr(lane, name) for lane in lanes]
+        if parts:
+            return np.concatenate(parts)
+        return np.zeros((0,) if width is None else (0, width))
+
+    metadata = {
+        "config": asdict(landscape.config),
+        "description": landscape.description,
+        "parameter_count": landscape.parameter_count,
+        "plane": plane.describe(),
+    }
+    return {
+        "values": surface.values,
+        "alphas": surface.alphas,
+        "betas": surface.betas,
+        "origin": plane.origin,
+        "d1": plane.d1,
+        "d2": plane.d2,
+        "method": np.array(plane.method),
+        "explained_variance": (np.array(plane.explained_variance)
+                               if plane.explained_variance is not None else NAN_PAIR),
+        "eigenvalues": (np.array(plane.eigenvalues)
+                        if plane.eigenvalues is not None else NAN_PAIR),
+        "device": np.array(surface.device),
+        "seconds": np.array(surface.seconds),
+        "initial_loss": np.array(landscape.initial_loss),
+        "origin_label": np.array(landscape.origin_label),
+        "lane_labels": np.array([lane.label for lane in lanes], dtype=str),
+        "lane_specs": np.array([lane.spec for lane in lanes], dtype=str),
+        "lane_status": np.array([lane.status for lane in lanes], dtype=str),
+        "lane_messages": np.array([lane.message for lane in lanes], dtype=str),
+        "lane_offsets": offsets,
+        "path_steps": joined("steps"),
+        "path_evals": joined("evals"),
+        "path_coords": joined("coords", 2),
+        "path_losses": joined("losses"),
+        "path_plane_losses": joined("plane_losses"),
+        "path_distances": joined("distances"),
+        "interp_ts": (lanes[0].interpolation.ts if lanes else np.zeros(0)),
+        "interp_losses": (np.stack([lane.interpolation.losses for lane in lanes]) if lanes
+                          else np.zeros((0, 0))),
+        "metadata": np.array(json.dumps(metadata)),
+    }

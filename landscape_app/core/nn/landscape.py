@@ -1,0 +1,248 @@
+"""One call from a network configuration and a race to a surface with the paths on it.
+
+:func:`build_network_landscape` is what the ``surface`` command and the window both use:
+
+1. build the objective (:func:`~landscape_app.core.nn.objective.build_network`);
+2. race the optimizers from the network's initial weights
+   (:class:`~landscape_app.core.runner.Race`);
+3. choose the plane: ``pca`` of all lanes' paths (diverged and failed lanes left out) or of one
+   lane, ``random`` or ``hessian`` — through the *origin*, the final point of the lane with the
+   lowest final loss (or of the chosen lane);
+4. evaluate the grid on the plane over a range covering the origin, every lane's start and end
+   and the central ``coverage`` fraction of all path points (so that a few far excursions,
+   such as SLSQP's line-search probes, do not shrink everything else to a dot), widened by
+   ``margin``; ``random`` and ``hessian`` planes cover at least [−1, 1]²;
+5. project every path (coordinates, off-plane distances, true and on-plane losses) and
+   interpolate each lane's loss from its start to its end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.nn.directions import Plane, make_plane
+from landscape_app.core.nn.interpolation import Interpolation, interpolate_loss
+from landscape_app.core.nn.models import NetworkConfig
+from landscape_app.core.nn.objective import NetworkObjective, build_network
+from landscape_app.core.nn.projection import project_path
+from landscape_app.core.nn.surface import PlaneSurface, evaluate_plane, plane_ranges
+from landscape_app.core.optim.base import StepRecord
+from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
+from landscape_app.core.runner import Race, Racer, Status
+
+#: ``progress(stage, fraction)``: stage is ``"train"``, ``"plane"`` or ``"surface"``.
+StageProgress = Callable[[str, float], None]
+#: Fraction of all path points the grid covers (besides every start and end point).
+DEFAULT_COVERAGE = 0.95
+#: Steps per race batch between progress reports and cancellation checks.
+PROGRESS_BATCHES = 50
+
+
+@dataclass(frozen=True)
+class LaneRun:
+    """One optimizer's run: its records (step 0 first) and how it ended."""
+
+    label: str
+    spec: str
+    records: tuple[StepRecord, ...]
+    status: str
+    message: str
+
+    @property
+    def trajectory(self) -> np.ndarray:
+        """``(n, P)``: the position after each step."""
+        return np.stack([record.x for record in self.records])
+
+    @property
+    def final_loss(self) -> float:
+        return self.records[-1].loss if self.records else math.inf
+
+
+@dataclass(frozen=True)
+class LanePath:
+    """A lane on the plane: its steps and evaluation counts, path, coordinates ``(n, 2)``,
+    off-plane ``distances``, true ``losses`` f(θ_t), ``plane_losses`` at the projections, and
+    the start-to-end interpolation."""
+
+    label: str
+    spec: str
+    status: str
+    message: str
+    steps: np.ndarray
+    evals: np.ndarray
+    trajectory: np.ndarray
+    coords: np.ndarray
+    distances: np.ndarray
+    losses: np.ndarray
+    plane_losses: np.ndarray
+    interpolation: Interpolation
+
+
+@dataclass(frozen=True)
+class NetworkLandscape:
+    """The result: the surface, its plane, and every lane projected onto it."""
+
+    config: NetworkConfig
+    description: str
+    parameter_count: int
+    initial_loss: float
+    origin_label: str
+    surface: PlaneSurface
+    lanes: tuple[LanePath, ...]
+
+    @property
+    def plane(self) -> Plane:
+        return self.surface.plane
+
+    @property
+    def device(self) -> str:
+        return self.surface.device
+
+
+def as_racers(specs: Sequence[OptimizerSpec | Racer | str]) -> list[Racer]:
+    """Racers with unique labels from specs, racers or ``"adam:lr=0.05"`` texts."""
+    racers, seen = [], {}
+    for item in specs:
+        if isinstance(item, Racer):
+            racer = item
+        else:
+            spec = parse_optimizer_spec(item) if isinstance(item, str) else item
+            racer = Racer(spec.to_text(), spec)
+        count = seen.get(racer.label, 0) + 1
+        seen[racer.label] = count
+        racers.append(racer if count == 1 else Racer(f"{racer.label} #{count}", racer.spec))
+    if not racers:
+        raise LandscapeError("a race needs at least one optimizer")
+    return racers
+
+
+def train_race(objective: NetworkObjective, specs: Sequence[OptimizerSpec | Racer | str],
+               steps: int, seed: int = 0, start: np.ndarray | None = None,
+               progress: StageProgress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> list[LaneRun]:
+    """Race ``specs`` for ``steps`` steps from ``start`` (default: the network's initial θ)."""
+    if steps < 1:
+        raise LandscapeError(f"steps must be at least 1, got {steps}")
+    racers = as_racers(specs)
+    start = objective.initial_parameters() if start is None else start
+    race = Race(objective, racers, start, seed=seed, max_steps=steps)
+    records: list[list[StepRecord]] = [[] for _ in racers]
+    for batch in race.batches(steps_per_batch=max(1, steps // PROGRESS_BATCHES)):
+        if cancelled is not None and cancelled():
+            raise CancelledError("training cancelled")
+        for update in batch.updates:
+            records[update.index].extend(update.records)
+        if progress is not None:
+            done = max((r[-1].step for r in records if r), default=0)
+            progress("train", min(1.0, done / steps))
+    return [LaneRun(racer.label, racer.spec.to_text(), tuple(lane_records), status.value, message)
+            for racer, lane_records, (status, message)
+            in zip(racers, records, race.statuses(), strict=True)]
+
+
+def _usable(run: LaneRun) -> bool:
+    return (bool(run.records) and run.status not in (Status.DIVERGED, Status.FAILED)
+            and math.isfinite(run.final_loss))
+
+
+def landscape_from_runs(objective: NetworkObjective, runs: Sequence[LaneRun], directions: str,
+                        resolution: int, margin: float = 0.25, coverage: float = DEFAULT_COVERAGE,
+                        seed: int = 0,
+                        plane_lane: int | None = None, progress: StageProgress | None = None,
+                        cancelled: Callable[[], bool] | None = None) -> NetworkLandscape:
+    """Plane, surface and projected paths for finished ``runs`` (steps 3–5 of the module)."""
+    if plane_lane is not None:
+        if not 0 <= plane_lane < len(runs):
+            raise LandscapeError(f"plane lane {plane_lane} does not exist "
+                                 f"(there are {len(runs)} lanes)")
+        basis_runs = [runs[plane_lane]]
+    else:
+        basis_runs = [run for run in runs if _usable(run)]
+    if not basis_runs:
+        raise LandscapeError("every optimizer diverged or failed; there is no path to draw "
+                             "a plane from — lower the learning rates")
+    best = min(basis_runs, key=lambda run: run.final_loss)
+    if progress is not None:
+        progress("plane", 0.0)
+    plane = make_plane(objective, directions, [run.trajectory for run in basis_runs],
+                       origin=best.trajectory[-1], seed=seed)
+    if progress is not None:
+        progress("plane", 1.0)
+    projections = [plane.project(run.trajectory)[0] for run in runs if run.records]
+    coords = np.concatenate(projections) if projections else None
+    ends = np.array([p[i] for p in projections for i in (0, -1)]) if projections else None
+    alpha_range, beta_range = plane_ranges(coords, margin, anchors=ends, coverage=coverage)
+    if directions != "pca":
+        alpha_range = (min(alpha_range[0], -1.0), max(alpha_range[1], 1.0))
+        beta_range = (min(beta_range[0], -1.0), max(beta_range[1], 1.0))
+    surface = evaluate_plane(
+        objective, plane, resolution, alpha_range, beta_range,
+        progress=None if progress is None else (lambda f: progress("surface", f)),
+        cancelled=cancelled,
+    )
+    lanes = tuple(_lane_path(objective, plane, run) for run in runs if run.records)
+    start_loss = float(objective.evaluate(objective.as_tensor(objective.initial_parameters()))
+                       .detach())
+    return NetworkLandscape(objective.config, objective.name, objective.dim, start_loss,
+                            best.label, surface, lanes)
+
+
+def _lane_path(objective: NetworkObjective, plane: Plane, run: LaneRun) -> LanePath:
+    trajectory = run.trajectory
+    projected = project_path(objective, plane, trajectory)
+    return LanePath(
+        run.label, run.spec, run.status, run.message,
+        steps=np.array([r.step for r in run.records]),
+        evals=np.array([r.evals for r in run.records]),
+        trajectory=trajectory, coords=projected.coords, distances=projected.distances,
+        losses=projected.losses, plane_losses=projected.plane_losses,
+        interpolation=interpolate_loss(objective, trajectory[0], trajectory[-1]),
+    )
+
+
+def build_network_landscape(config: NetworkConfig,
+                            specs: Sequence[OptimizerSpec | Racer | str],
+                            steps: int = 300, directions: str = "pca", resolution: int = 51,
+                            device: torch.device | str = "auto",
+                            progress: StageProgress | None = None,
+                            cancelled: Callable[[], bool] | None = None,
+                            margin: float = 0.25, coverage: float = DEFAULT_COVERAGE,
+                            seed: int = 0, plane_lane: int | None = None) -> NetworkLandscape:
+    """Train the race on ``config``'s network and return the surface with every path on it.
+
+    Parameters
+    ----------
+    config : NetworkConfig
+    specs : optimizer specs, racers, or texts such as ``"adam:lr=0.05"``
+    steps : int
+        Steps per lane.
+    directions : str
+        ``pca``, ``random`` or ``hessian``.
+    resolution : int
+        Grid side (2 to 2001).
+    device : torch.device or str
+        ``auto`` takes CUDA, then MPS, then the CPU.
+    progress : callable, optional
+        ``progress(stage, fraction)`` with stage ``train``, ``plane`` or ``surface``.
+    cancelled : callable, optional
+        Polled between race batches and grid chunks; when true, :class:`CancelledError`.
+    margin : float
+        How far the grid reaches beyond the paths, as a fraction of their extent.
+    coverage : float
+        Fraction of all path points the grid must cover (starts and ends always are).
+    seed : int
+        Seeds the optimizers and the random/Lanczos directions.
+    plane_lane : int, optional
+        Build the plane from this lane alone (a per-optimizer PCA plane); default: all lanes.
+    """
+    objective = build_network(config, device)
+    runs = train_race(objective, specs, steps, seed=seed, progress=progress, cancelled=cancelled)
+    return landscape_from_runs(objective, runs, directions, resolution, margin=margin,
+                               coverage=coverage, seed=seed, plane_lane=plane_lane,
+                               progress=progress, cancelled=cancelled)
