@@ -34,8 +34,8 @@ echo "== import rules (core, state and export never import Qt)"
 .venv/bin/lint-imports
 
 echo "== core, state, export and CLI tests, with Qt made unimportable"
-.venv/bin/python tools/pytest_without_qt.py -m "not gui and not gl" -q "$@"
+.venv/bin/python tools/pytest_without_qt.py --ignore=tests/gui -q "$@"
 echo "== window tests (offscreen Qt)"
-QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:xvfb -m "gui and not gl" -q "$@"
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:xvfb -m "not gl" -q tests/gui "$@"
 echo "== OpenGL tests (Xvfb, xcb)"
-QT_QPA_PLATFORM=xcb .venv/bin/python -m pytest -m gl -q "$@"
+QT_QPA_PLATFORM=xcb .venv/bin/python -m pytest -m gl -q tests/gui "$@"
