@@ -1,0 +1,114 @@
+"""``landscape-app gui`` (the default command): open the window.
+
+Without options the window opens at once and imports torch in the background. Options that
+name a function, an expression or optimizers are checked before the window opens (which
+imports torch first), so a typo gives a one-line error and exit status 2, not a window.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+EPILOG = """\
+examples:
+  landscape-app
+  landscape-app gui --function himmelblau --optimizer adam:lr=0.1 --optimizer pso --play
+  landscape-app gui --expr "x**2 + 3*sin(y)" --range=-3,3,-3,3 --start=-2,1 --speed max
+
+write --range=… and --start=… with "=" when the first number is negative.
+
+keys in the window: space play/pause, → one step, R reset; click the 2D view to move the start.
+"""
+
+
+def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help="open the window (the default command)",
+        description="Open Loss Landscape Lab's window: optimizers racing live on a landscape.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    landscape = parser.add_mutually_exclusive_group()
+    landscape.add_argument("--function", default=None, metavar="ID",
+                           help="test function to show first (see `landscape-app list functions`)")
+    landscape.add_argument("--expr", default=None, metavar="EXPRESSION",
+                           help='custom function of x and y, e.g. "x**2 + 3*sin(y)"')
+    parser.add_argument("--range", default=None, metavar="X0,X1,Y0,Y1",
+                        help="domain of a custom expression (default -5,5,-5,5)")
+    parser.add_argument("--start", default=None, metavar="X,Y", help="start point")
+    parser.add_argument("--optimizer", action="append", default=[], metavar="SPEC",
+                        help="ID[:name=value,...]; repeat for a race (default: four classics)")
+    parser.add_argument("--steps", type=int, default=None, help="steps per optimizer")
+    parser.add_argument("--speed", default=None, metavar="STEPS_PER_S",
+                        help='stepping speed in steps per second, or "max"')
+    parser.add_argument("--play", action="store_true", help="start racing at once")
+    parser.add_argument("--report-startup", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _numbers(text: str, count: int, what: str) -> tuple[float, ...]:
+    import math
+
+    from landscape_app.core.errors import LandscapeError
+
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise LandscapeError(f"{what} {text!r}: expected {count} comma-separated numbers") from None
+    if len(values) != count or not all(math.isfinite(v) for v in values):
+        raise LandscapeError(f"{what} {text!r}: expected {count} finite comma-separated numbers")
+    return values
+
+
+def launch_options(args: argparse.Namespace):
+    """The :class:`~landscape_app.gui.app.LaunchOptions` of the arguments, checked."""
+    from landscape_app.core.errors import LandscapeError
+    from landscape_app.gui.app import LaunchOptions
+
+    if args.range is not None and args.expr is None:
+        raise LandscapeError("--range applies to --expr only (test functions have their own)")
+    if args.steps is not None and args.steps < 1:
+        raise LandscapeError(f"--steps {args.steps}: must be at least 1")
+    speed, max_speed = None, False
+    if args.speed is not None:
+        if args.speed.strip().lower() == "max":
+            max_speed = True
+        else:
+            (speed,) = _numbers(args.speed, 1, "--speed")
+            if not 0 < speed <= 1e6:
+                raise LandscapeError(f"--speed {args.speed}: expected a number of steps per "
+                                     "second above 0, or max")
+    box = _numbers(args.range, 4, "--range") if args.range else (-5.0, 5.0, -5.0, 5.0)
+    options = LaunchOptions(
+        function=args.function, expression=args.expr,
+        x_range=box[:2] if args.expr else None, y_range=box[2:] if args.expr else None,
+        optimizers=tuple(args.optimizer),
+        start=_numbers(args.start, 2, "--start") if args.start else None,
+        max_steps=args.steps, speed=speed, max_speed=max_speed, play=args.play,
+        report_startup=args.report_startup,
+    )
+    if options.function or options.expression or options.optimizers:
+        _check_engine_options(options)
+    return options
+
+
+def _check_engine_options(options) -> None:
+    """Build what the options name (imports torch) so that mistakes stop here."""
+    from landscape_app.core.optim import parse_optimizer_spec
+    from landscape_app.state.model import LandscapeSpec, build_objective
+
+    if options.expression:
+        build_objective(LandscapeSpec("expression", expression=options.expression,
+                                      x_range=options.x_range, y_range=options.y_range))
+    elif options.function:
+        build_objective(LandscapeSpec("function", function=options.function))
+    for text in options.optimizers:
+        parse_optimizer_spec(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = launch_options(args)
+    from landscape_app.gui.app import run_app
+
+    return run_app(options)

@@ -1,0 +1,61 @@
+"""Start the window: a QApplication with the theme, the window painted first, then the engine.
+
+The modules imported here are Qt, pyqtgraph and numpy only; torch and the optimizers are
+imported in the background after the first paint (see :mod:`landscape_app.gui.loader`), so
+the window appears in well under the ~2.4 s that ``import torch`` alone takes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+SWITCH_INTERVAL_SECONDS = 0.001
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """What the command line asks the window to show first (validated by the command line)."""
+
+    function: str | None = None
+    expression: str | None = None
+    x_range: tuple[float, float] | None = None
+    y_range: tuple[float, float] | None = None
+    optimizers: tuple[str, ...] = field(default_factory=tuple)
+    start: tuple[float, float] | None = None
+    max_steps: int | None = None
+    speed: float | None = None
+    max_speed: bool = False
+    play: bool = False
+    report_startup: bool = False
+
+
+def create_application(argv: list[str] | None = None):
+    """The QApplication (created once) with the window's theme."""
+    from PySide6.QtWidgets import QApplication
+
+    from landscape_app.gui.style import apply_theme
+
+    app = QApplication.instance()
+    if app is None:
+        # The race worker is a thread sharing the GIL with this one: a short switch interval
+        # bounds how long the UI waits for the GIL at each call into Python (5 ms by default).
+        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app.setApplicationName("Loss Landscape Lab")
+        app.setOrganizationName("landscape-app")
+        apply_theme(app)
+    return app
+
+
+def run_app(options: LaunchOptions | None = None) -> int:
+    """Open the window and run the event loop; the exit code."""
+    app = create_application()
+    from landscape_app.gui.main_window import MainWindow
+
+    window = MainWindow(options)
+    if options is not None and options.report_startup:
+        window.firstPainted.connect(lambda _: print("first-paint", flush=True))
+        window.coreReady.connect(lambda: print("core-ready", flush=True))
+    window.show()
+    return app.exec()

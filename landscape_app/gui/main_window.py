@@ -1,0 +1,385 @@
+"""The main window: docks, views, run controls and the status bar, in two phases.
+
+Phase one (at launch, Qt and pyqtgraph only): the whole layout with empty views and a
+"loading" note where the panels go, so the window is on screen well before torch is imported.
+Phase two (:meth:`MainWindow._core_loaded`, when the background import is done): the panels,
+the controller, the worker thread and the frame timer. :attr:`MainWindow.coreReady` says so.
+
+The frame timer (60 Hz) pushes the latest race snapshot into the views through a
+:class:`~landscape_app.gui.painter.FramePainter`; the status bar shows the device, the
+worker's steps per second and the frames painted per second.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections import deque
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from landscape_app.gui.loader import CoreLoader
+from landscape_app.gui.painter import Appearance, FramePainter
+from landscape_app.gui.panels.controls import RunControls
+from landscape_app.gui.traces import TraceBuffer
+from landscape_app.gui.views.contour import COLORMAPS, ContourView
+from landscape_app.gui.views.curves import LossCurves
+from landscape_app.gui.views.table import RaceTable
+
+FRAME_INTERVAL_MS = 16
+STATUS_INTERVAL_MS = 500
+
+
+def _placeholder(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setProperty("role", "muted")
+    return label
+
+
+class MainWindow(QMainWindow):
+    """Loss Landscape Lab's window. ``options`` is an :class:`~landscape_app.gui.app.
+    LaunchOptions` (or None for the default race)."""
+
+    coreReady = Signal()
+    firstPainted = Signal(float)
+
+    def __init__(self, options=None):
+        super().__init__()
+        self.options = options
+        self.controller = None
+        self.race_thread = None
+        self.surface3d = None
+        self.first_paint_time: float | None = None
+        self._closing = False
+        self.setWindowTitle("Loss Landscape Lab")
+        self.resize(1480, 920)
+        self.buffer = TraceBuffer()
+        self.controls = RunControls(self)
+        self.controls.setEnabled(False)
+        self.addToolBar(self.controls)
+        self._build_views()
+        self._build_docks()
+        self._build_status_bar()
+        self.painter = FramePainter(self.contour, self.curves, self.table)
+        self.frame_started: float | None = None
+        self._awaiting: set[str] = set()
+        # The views a frame waits for (the table changes at 10 Hz and is cheap to paint).
+        self._painted_views = {"plane": self.contour, "curves": self.curves}
+        for name, view in self._painted_views.items():
+            view.painted.connect(lambda name=name: self._view_painted(name))
+        self.frame_times: deque[float] = deque(maxlen=600)
+        self.frame_timer = QTimer(self)
+        self.frame_timer.setInterval(FRAME_INTERVAL_MS)
+        self.frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.frame_timer.timeout.connect(self.paint_frame)
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_INTERVAL_MS)
+        self.status_timer.timeout.connect(self._update_status)
+        self.loader = CoreLoader(self)
+        self.loader.connect_to(self._core_loaded, self._core_failed)
+
+    # -- phase one: the layout ---------------------------------------------------------------
+    def _build_views(self) -> None:
+        self.contour = ContourView()
+        self.contour.start_marker.setVisible(False)  # until there is a landscape
+        self.view_tabs = QTabWidget()
+        self.view_tabs.setDocumentMode(True)
+        self.view_tabs.addTab(self.contour, "2D  landscape")
+        self.surface_holder = QWidget()
+        QVBoxLayout(self.surface_holder).setContentsMargins(0, 0, 0, 0)
+        self.view_tabs.addTab(self.surface_holder, "3D  surface")
+        self.view_tabs.currentChanged.connect(self._view_tab_changed)
+        self.curves = LossCurves()
+        self.table = RaceTable()
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.view_tabs)
+        top.addWidget(self.curves)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        top.setSizes([600, 300])
+        central = QSplitter(Qt.Orientation.Vertical)
+        central.addWidget(top)
+        central.addWidget(self.table)
+        central.setStretchFactor(0, 4)
+        central.setStretchFactor(1, 1)
+        central.setSizes([610, 235])
+        for splitter in (top, central):
+            splitter.setHandleWidth(2)
+            splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(central)
+
+    def _build_docks(self) -> None:
+        self.landscape_dock = QDockWidget("Landscape", self)
+        self.optimizer_dock = QDockWidget("Optimizers", self)
+        for dock, area in ((self.landscape_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
+                           (self.optimizer_dock, Qt.DockWidgetArea.RightDockWidgetArea)):
+            dock.setObjectName(dock.windowTitle().lower())
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            dock.setWidget(_placeholder("Loading the compute engine…"))
+            dock.setMinimumWidth(270)
+            self.addDockWidget(area, dock)
+        self.resizeDocks([self.landscape_dock, self.optimizer_dock], [280, 310],
+                         Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.device_label = QLabel("device: …")
+        self.rate_label = QLabel("0 steps/s")
+        self.fps_label = QLabel("0 frames/s")
+        for label in (self.device_label, self.rate_label, self.fps_label):
+            bar.addPermanentWidget(label)
+        bar.showMessage("Loading torch and the optimizers…")
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if self.first_paint_time is None:
+            self.first_paint_time = time.perf_counter()
+            self.firstPainted.emit(self.first_paint_time)
+            QTimer.singleShot(0, self.loader.start)
+
+    # -- phase two: the engine ---------------------------------------------------------------
+    def _core_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"The compute engine could not be loaded: {message}")
+
+    def _core_loaded(self, device: str) -> None:
+        if self._closing:
+            return
+        from landscape_app.gui.controller import RaceController, launch_session
+        from landscape_app.gui.panels.landscape import DisplayPanel, LandscapePanel
+        from landscape_app.gui.panels.optimizers import OptimizerPanel
+        from landscape_app.gui.worker import RaceThread
+
+        # Everything imported so far (torch, sympy...) lives as long as the process: keep it
+        # out of the garbage collector's full passes, which would otherwise take a few
+        # hundred milliseconds each and freeze a frame.
+        gc.collect()
+        gc.freeze()
+        self.device_label.setText(f"device: {device}")
+        self.landscape_panel = LandscapePanel()
+        self.display_panel = DisplayPanel(COLORMAPS)
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.landscape_panel, 1)
+        display_box = QGroupBox("Display")
+        QVBoxLayout(display_box).addWidget(self.display_panel)
+        layout.addWidget(display_box)
+        self.landscape_dock.setWidget(left)
+        self.optimizer_panel = OptimizerPanel()
+        self.optimizer_dock.setWidget(self.optimizer_panel)
+        self.race_thread = RaceThread(self.buffer, self)
+        self.controller = RaceController(self.race_thread, self)
+        self._create_internals_overlay()
+        self._connect()
+        self.race_thread.start()
+        self.apply_session(launch_session(self.options))
+        if self.options is not None:
+            self._apply_run_options(self.options)
+        self.controls.setEnabled(True)
+        self.frame_timer.start()
+        self.status_timer.start()
+        self.statusBar().showMessage("Ready: press space to play", 5000)
+        self._view_tab_changed(self.view_tabs.currentIndex())
+        self.coreReady.emit()
+
+    def _create_internals_overlay(self) -> None:
+        try:
+            from landscape_app.gui.views.internals import InternalsOverlay
+        except ImportError as error:
+            self.controls.internals.setEnabled(False)
+            self.controls.internals.setToolTip(f"internals overlay unavailable: {error}")
+            return
+        self.painter.overlay = InternalsOverlay(self.contour.plot_item)
+        self.painter.overlay.set_visible(False)
+
+    def _connect(self) -> None:
+        controller, worker, controls = self.controller, self.race_thread.worker, self.controls
+        # The worker's methods are thread-safe and must run here, in the UI thread: the
+        # worker's own thread is busy in its loop and would never run a queued call.
+        direct = Qt.ConnectionType.DirectConnection
+        controls.playToggled.connect(self._play_toggled)
+        controls.stepRequested.connect(worker.step_once, direct)
+        controls.resetRequested.connect(controller.restart)
+        controls.speedChanged.connect(worker.set_speed, direct)
+        worker.set_speed(controls.current_speed())
+        controls.maxStepsChanged.connect(controller.set_max_steps)
+        controls.axisChanged.connect(self._axis_changed)
+        controls.internalsToggled.connect(self._internals_toggled)
+        self.race_thread.playingChanged.connect(controls.show_playing)
+        self.race_thread.raceFailed.connect(self._race_failed)
+        self.landscape_panel.landscapeChosen.connect(controller.set_landscape)
+        self.landscape_panel.networkRequested.connect(controller.build_network)
+        self.landscape_panel.networkCancelled.connect(controller.cancel_network)
+        self.display_panel.changed.connect(
+            lambda: controller.set_view(**self.display_panel.values()))
+        self.optimizer_panel.lanesChanged.connect(self._lanes_edited)
+        self.optimizer_panel.appearanceChanged.connect(self._lanes_edited)
+        self.contour.startMoved.connect(controller.set_start)
+        controller.gridReady.connect(self._show_grid)
+        controller.gridProgress.connect(self._grid_progress)
+        controller.lanesReset.connect(self._lanes_reset)
+        controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        network = self.landscape_panel.network
+        controller.networkProgress.connect(network.show_progress)
+        controller.networkReady.connect(network.show_done)
+        controller.networkFailed.connect(network.show_error)
+
+    # -- reacting ----------------------------------------------------------------------------
+    def apply_session(self, state) -> None:
+        """Show a whole :class:`~landscape_app.state.model.SessionState`."""
+        view = state.view
+        self.landscape_panel.show_spec(state.landscape)
+        self.display_panel.show_values(view.colormap, view.log_scale, view.contours,
+                                       view.resolution)
+        self.optimizer_panel.set_lanes(state.lanes)
+        state = replace(state, lanes=self.optimizer_panel.lanes())
+        self.controls.max_steps.setValue(state.max_steps)
+        self.controls.axis.setCurrentIndex(self.controls.axis.findData(view.x_axis))
+        self.controls.internals.setChecked(view.show_internals)
+        self.controller.apply_session(state)
+
+    def _apply_run_options(self, options) -> None:
+        if options.speed is not None or options.max_speed:
+            speed = None if options.max_speed else options.speed
+            index = self.controls.speed.findData(speed)
+            if index < 0:
+                self.controls.speed.addItem(f"{speed:g} steps/s", speed)
+                index = self.controls.speed.count() - 1
+            self.controls.speed.setCurrentIndex(index)
+        if options.play:
+            self.controls.play_action.setChecked(True)
+
+    def _play_toggled(self, playing: bool) -> None:
+        worker = self.race_thread.worker
+        if playing and self.buffer.snapshot().done:
+            self.controller.restart()
+        worker.play() if playing else worker.pause()
+
+    def _lanes_edited(self) -> None:
+        self.controller.set_lanes(self.optimizer_panel.lanes())
+        self.painter.invalidate()
+
+    def _axis_changed(self, kind: str) -> None:
+        self.curves.set_axis(kind)
+        self.controller.set_view(x_axis=kind)
+
+    def _internals_toggled(self, on: bool) -> None:
+        self.painter.show_internals = on
+        self.controller.set_view(show_internals=on)
+        self.painter.invalidate()
+
+    def _race_failed(self, generation: int, message: str) -> None:
+        if generation == self.race_thread.worker.generation:
+            self.statusBar().showMessage(f"The race could not start: {message}", 10000)
+
+    def _show_grid(self, grid) -> None:
+        controller, view = self.controller, self.controller.state.view
+        self.contour.set_landscape(grid, controller.log_scale, view.colormap, controller.minima,
+                                   view.contours, equal_aspect=not controller.replaying)
+        self.curves.set_offset(None if controller.replaying
+                               else controller.objective.best_known_value)
+        if self.surface3d is not None:
+            self.surface3d.set_surface(grid, controller.log_scale, view.colormap)
+        self.painter.invalidate()
+
+    def _grid_progress(self, fraction: float) -> None:
+        bar = self.statusBar()
+        if fraction < 1.0:
+            bar.showMessage(f"Drawing the landscape… {fraction:.0%}", 2000)
+        elif bar.currentMessage().startswith("Drawing the landscape"):
+            bar.clearMessage()
+
+    def _lanes_reset(self) -> None:
+        controller = self.controller
+        self.contour.start_marker.setVisible(not controller.replaying)
+        if not controller.replaying:
+            x, y = controller.start_point()[:2]
+            self.contour.set_start(x, y)
+        self.table.set_distance_label("off plane" if controller.replaying else "to minimum")
+        self.curves.follow_data()
+        self.painter.invalidate()
+
+    def _view_tab_changed(self, index: int) -> None:
+        self.painter.show_3d = index == 1
+        if index == 1 and self.surface3d is None and self.controller is not None:
+            from landscape_app.gui.views.surface3d import Surface3DView
+
+            self.surface3d = Surface3DView()
+            self.surface_holder.layout().addWidget(self.surface3d)
+            self.painter.surface3d = self.surface3d
+            if self.controller.grid is not None:
+                self._show_grid(self.controller.grid)
+        self.painter.invalidate()
+
+    # -- the clock ---------------------------------------------------------------------------
+    def paint_frame(self) -> set[str]:
+        """Push the latest snapshot into the views (the frame timer's slot); the names of the
+        views drawn.
+
+        The worker is held from here until those views have repainted (their ``painted``
+        signal; see :meth:`RaceWorker.hold` for why).
+        """
+        if self.controller is None:
+            return set()
+        state = self.controller.state
+        started = time.perf_counter()
+        self.race_thread.worker.hold()
+        drawn = self.painter.paint(self.buffer.snapshot(), Appearance.of(state.lanes),
+                                   state.view.x_axis)
+        self._awaiting = {name for name in drawn
+                          if name in self._painted_views and self._painted_views[name].isVisible()}
+        if self._awaiting:
+            self.frame_started = started
+        else:
+            self.race_thread.worker.release()
+        return drawn
+
+    def _view_painted(self, name: str) -> None:
+        """A view finished painting; when the frame's last one has, let the worker go.
+
+        :attr:`frame_times` keeps how long each drawn frame took, timer slot to painted."""
+        self._awaiting.discard(name)
+        if self._awaiting or self.frame_started is None:
+            return
+        self.frame_times.append(time.perf_counter() - self.frame_started)
+        self.frame_started = None
+        self.race_thread.worker.release()
+
+    def _update_status(self) -> None:
+        snapshot = self.buffer.snapshot()
+        playing = self.race_thread is not None and self.race_thread.worker.playing
+        if playing:
+            self.rate_label.setText(f"{snapshot.steps_per_second:,.0f} steps/s")
+            self.fps_label.setText(f"{self.painter.frames_per_second():.0f} frames/s")
+        else:
+            self.rate_label.setText("paused")
+            self.fps_label.setText(f"step {snapshot.furthest_step}")
+
+    # -- closing -----------------------------------------------------------------------------
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        """Stop the timers, the worker and the background tasks, and join their threads."""
+        self._closing = True
+        self.statusBar().clearMessage()
+        for timer in self.findChildren(QTimer):  # ours, the panels' debounce, the status bar's
+            timer.stop()
+        self.loader.join()
+        if self.race_thread is not None:
+            self.race_thread.worker.release()
+            self.race_thread.close()
+        if self.controller is not None:
+            self.controller.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,1 @@
+"""The window's side panels: landscape, optimizers, run controls."""

@@ -1,0 +1,296 @@
+"""The optimizer panel: the race's lanes, each a card with colour, visibility and settings.
+
+Several lanes of the same optimizer are allowed (that is how one compares settings). Every
+card builds its form from its optimizer's ``param_spec(values)``, which may depend on the
+values (Lookahead's ``inner`` choice brings the inner optimizer's parameters): after each
+valid edit the spec is asked again and the form rebuilt when it changed.
+
+Signals: :attr:`OptimizerPanel.lanesChanged` when a lane is added, removed or its settings
+changed (the race restarts), :attr:`OptimizerPanel.appearanceChanged` for colour and
+visibility (drawing only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from landscape_app.core.errors import LandscapeError
+from landscape_app.core.optim.registry import OptimizerSpec, all_optimizers, optimizer_class
+from landscape_app.gui.panels.param_form import ParamForm, format_value
+from landscape_app.state.model import PALETTE, Lane
+
+FAMILIES = (("gradient", "Gradient methods"), ("second-order", "Second order / quasi-Newton"),
+            ("population", "Population methods"), ("local", "Stochastic local search"))
+#: Most changed settings named in a lane's label.
+LABEL_SETTINGS = 2
+
+
+def swatch(color: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+def lane_title(spec: OptimizerSpec) -> str:
+    """``Adam (lr=0.05)``: the optimizer's title and the first settings that differ."""
+    cls = optimizer_class(spec.id)
+    defaults = {p.name: p.default for p in cls.param_spec(spec.params)}
+    changed = [f"{k}={format_value(v)}" for k, v in spec.params.items() if defaults.get(k) != v]
+    if not changed:
+        return cls.title
+    more = "…" if len(changed) > LABEL_SETTINGS else ""
+    return f"{cls.title} ({', '.join(changed[:LABEL_SETTINGS])}{more})"
+
+
+def unique_labels(titles: Sequence[str]) -> list[str]:
+    """Titles made unique with ``#2``, ``#3``… (the race needs distinct labels)."""
+    seen: dict[str, int] = {}
+    labels = []
+    for title in titles:
+        seen[title] = seen.get(title, 0) + 1
+        labels.append(title if seen[title] == 1 else f"{title} #{seen[title]}")
+    return labels
+
+
+class ElidedLabel(QLabel):
+    """A label that shortens its text with "…" instead of widening its parent."""
+
+    def __init__(self, text: str = ""):
+        super().__init__(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        metrics = self.fontMetrics()
+        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), text)
+
+
+class LaneCard(QFrame):
+    """One lane: header (colour, visibility, title, collapse, remove) and its settings."""
+
+    specChanged = Signal()
+    appearanceChanged = Signal()
+    removeRequested = Signal(object)
+
+    def __init__(self, lane: Lane):
+        super().__init__()
+        self.setProperty("role", "card")
+        self.lane = lane
+        self.values: dict[str, Any] = dict(optimizer_class(lane.spec.id)(
+            **dict(lane.spec.params)).hyper)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(6)
+        layout.addLayout(self._header())
+        self.form_holder = QVBoxLayout()
+        layout.addLayout(self.form_holder)
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        layout.addWidget(self.error)
+        self.form: ParamForm | None = None
+        self._build_form()
+
+    def _header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.color_button = QToolButton()
+        self.color_button.setAutoRaise(True)
+        self.color_button.setIconSize(QSize(14, 14))
+        self.color_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.color_button.setToolTip("lane colour")
+        menu = QMenu(self.color_button)
+        for color in PALETTE:
+            action = QAction(swatch(color), color, menu)
+            action.triggered.connect(lambda _=False, c=color: self.set_color(c))
+            menu.addAction(action)
+        self.color_button.setMenu(menu)
+        self.visible_box = QCheckBox()
+        self.visible_box.setToolTip("show this lane")
+        self.visible_box.setChecked(self.lane.visible)
+        self.visible_box.toggled.connect(self._visibility_toggled)
+        self.title = ElidedLabel()
+        self.title.setProperty("role", "heading")
+        self.expand_button = QToolButton()
+        self.expand_button.setAutoRaise(True)
+        self.expand_button.setCheckable(True)
+        self.expand_button.setToolTip("show the settings")
+        self.expand_button.toggled.connect(self._expanded)
+        self.remove_button = QToolButton(text="✕")
+        self.remove_button.setAutoRaise(True)
+        self.remove_button.setToolTip("remove this lane")
+        self.remove_button.clicked.connect(lambda: self.removeRequested.emit(self))
+        for widget in (self.color_button, self.visible_box):
+            row.addWidget(widget)
+        row.addWidget(self.title, 1)
+        row.addWidget(self.expand_button)
+        row.addWidget(self.remove_button)
+        self.set_color(self.lane.color, notify=False)
+        self._refresh_title()
+        return row
+
+    def _build_form(self) -> None:
+        if self.form is not None:
+            self.form.deleteLater()
+        cls = optimizer_class(self.lane.spec.id)
+        self.spec_names = [p.name for p in cls.param_spec(self.values)]
+        self.form = ParamForm(cls.param_spec(self.values), self.values)
+        self.form.valueChanged.connect(self._value_changed)
+        self.form.setVisible(self.expand_button.isChecked())
+        self.form_holder.addWidget(self.form)
+        self._expanded(self.expand_button.isChecked())
+
+    def _value_changed(self, name: str, value: Any) -> None:
+        cls = optimizer_class(self.lane.spec.id)
+        try:
+            spec = cls.param_spec({**self.values, name: value})
+            created = cls(**{p.name: {**self.values, name: value}.get(p.name, p.default)
+                             for p in spec})
+        except LandscapeError as error:
+            self.error.setText(str(error))
+            self.error.setVisible(True)
+            return
+        self.error.setVisible(False)
+        self.values = dict(created.hyper)
+        changed = {p.name: self.values[p.name] for p in spec
+                   if self.values[p.name] != p.default or p.name == "inner"}
+        self.lane = replace(self.lane, spec=OptimizerSpec(self.lane.spec.id, changed))
+        if [p.name for p in spec] != self.spec_names:
+            self._build_form()
+        self._refresh_title()
+        self.specChanged.emit()
+
+    def set_color(self, color: str, notify: bool = True) -> None:
+        self.lane = replace(self.lane, color=color)
+        self.color_button.setIcon(swatch(color))
+        if notify:
+            self.appearanceChanged.emit()
+
+    def set_label(self, label: str) -> None:
+        self.lane = replace(self.lane, label=label)
+
+    def _visibility_toggled(self, on: bool) -> None:
+        self.lane = replace(self.lane, visible=on)
+        self.appearanceChanged.emit()
+
+    def _expanded(self, on: bool) -> None:
+        self.expand_button.setArrowType(Qt.ArrowType.UpArrow if on else Qt.ArrowType.DownArrow)
+        if self.form is not None:
+            self.form.setVisible(on)
+
+    def _refresh_title(self) -> None:
+        self.title.setText(lane_title(self.lane.spec))
+        self.title.setToolTip(self.lane.spec.to_text())
+
+
+class OptimizerPanel(QWidget):
+    """The lanes of the race, as cards in a scroll area, with an "Add optimizer" menu."""
+
+    lanesChanged = Signal()
+    appearanceChanged = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.cards: list[LaneCard] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        self.add_button = QToolButton(text="+  Add optimizer  ▾")
+        self.add_button.setObjectName("add-optimizer")
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.add_button.setMenu(self._add_menu())
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        layout.addWidget(self.add_button)
+        holder = QWidget()
+        self.card_layout = QVBoxLayout(holder)
+        self.card_layout.setContentsMargins(0, 0, 0, 0)
+        self.card_layout.setSpacing(6)
+        self.card_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(holder)
+        layout.addWidget(scroll, 1)
+
+    def _add_menu(self) -> QMenu:
+        menu = QMenu(self)
+        classes = all_optimizers()
+        for family, heading in FAMILIES:
+            members = [cls for cls in classes.values() if cls.family == family]
+            if not members:
+                continue
+            menu.addSection(heading)
+            for cls in members:
+                action = menu.addAction(cls.title)
+                action.setToolTip(cls.summary)
+                action.triggered.connect(lambda _=False, i=cls.id: self.add_lane(OptimizerSpec(i)))
+        menu.setToolTipsVisible(True)
+        return menu
+
+    # -- the lanes ---------------------------------------------------------------------------
+    def lanes(self) -> tuple[Lane, ...]:
+        """The lanes as configured, with unique labels."""
+        return tuple(card.lane for card in self.cards)
+
+    def set_lanes(self, lanes: Sequence[Lane]) -> None:
+        """Replace every card (a scene or a session was loaded); no signal."""
+        for card in self.cards:
+            card.deleteLater()
+        self.cards = []
+        for lane in lanes:
+            self._insert(lane)
+        self._relabel()
+
+    def add_lane(self, spec: OptimizerSpec, color: str | None = None) -> LaneCard:
+        """Append a lane running ``spec``; the colour is the first unused of the palette."""
+        used = {card.lane.color for card in self.cards}
+        color = color or next((c for c in PALETTE if c not in used),
+                              PALETTE[len(self.cards) % len(PALETTE)])
+        card = self._insert(Lane(spec.id, spec, color))
+        self._relabel()
+        self.lanesChanged.emit()
+        return card
+
+    def remove_lane(self, card: LaneCard) -> None:
+        self.cards.remove(card)
+        card.deleteLater()
+        self._relabel()
+        self.lanesChanged.emit()
+
+    def _insert(self, lane: Lane) -> LaneCard:
+        card = LaneCard(lane)
+        card.specChanged.connect(self._spec_changed)
+        card.appearanceChanged.connect(self.appearanceChanged)
+        card.removeRequested.connect(self.remove_lane)
+        self.card_layout.insertWidget(self.card_layout.count() - 1, card)
+        self.cards.append(card)
+        return card
+
+    def _spec_changed(self) -> None:
+        self._relabel()
+        self.lanesChanged.emit()
+
+    def _relabel(self) -> None:
+        labels = unique_labels([lane_title(card.lane.spec) for card in self.cards])
+        for card, label in zip(self.cards, labels, strict=True):
+            card.set_label(label)

@@ -1,0 +1,177 @@
+"""What crosses from the worker thread to the window: numpy rows in a lock-protected buffer.
+
+The worker appends :class:`LaneChunk` rows; the window takes a :class:`RaceSnapshot` on its
+own clock. Rows are appended to preallocated arrays (capacity doubles when full), so a
+snapshot hands out read-only views of the first ``n`` rows without copying: the worker only
+ever writes rows past ``n``, or into a new array.
+
+One row per step, columns :data:`COLUMNS`::
+
+    step, evals, grad_evals, time, loss, best_loss, surface_loss, x, y
+
+``loss`` is the objective's value; ``surface_loss`` is the height of the point drawn on the
+surface (the same for 2D functions; the on-plane loss for a projected network path); ``x, y``
+are the point drawn on the plane.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+COLUMNS = ("step", "evals", "grad_evals", "time", "loss", "best_loss", "surface_loss", "x", "y")
+COLUMN = {name: index for index, name in enumerate(COLUMNS)}
+#: x-axis kind of the loss plot → column.
+AXIS_COLUMNS = {"steps": "step", "evals": "evals", "grad_evals": "grad_evals", "time": "time"}
+
+
+@dataclass(frozen=True)
+class LaneChunk:
+    """New rows of one lane and where it stands after them.
+
+    ``distance`` is the distance shown in the table for the last row (to the nearest known
+    minimum, or off the plane for a projected network path); ``internals`` is the last row's
+    optimizer internals (core ``Internals``) or None.
+    """
+
+    index: int
+    rows: np.ndarray
+    status: str
+    message: str = ""
+    distance: float = float("nan")
+    internals: Any = None
+
+
+def merge_chunks(chunks: list[LaneChunk]) -> list[LaneChunk]:
+    """One chunk per lane from several batches' chunks (rows in order, the last state)."""
+    by_lane: dict[int, list[LaneChunk]] = {}
+    for chunk in chunks:
+        by_lane.setdefault(chunk.index, []).append(chunk)
+    merged = []
+    for index, parts in by_lane.items():
+        last = parts[-1]
+        internals = next((p.internals for p in reversed(parts) if p.internals is not None), None)
+        rows = parts[0].rows if len(parts) == 1 else np.concatenate([p.rows for p in parts])
+        merged.append(LaneChunk(index, rows, last.status, last.message, last.distance,
+                                internals))
+    return merged
+
+
+@dataclass(frozen=True)
+class LaneView:
+    """A read-only view of one lane's rows at the time of a snapshot."""
+
+    label: str
+    rows: np.ndarray
+    status: str
+    message: str
+    distance: float
+    internals: Any
+
+    def column(self, name: str) -> np.ndarray:
+        return self.rows[:, COLUMN[name]]
+
+    @property
+    def xy(self) -> np.ndarray:
+        return self.rows[:, COLUMN["x"]:COLUMN["y"] + 1]
+
+    @property
+    def last(self) -> np.ndarray | None:
+        return self.rows[-1] if len(self.rows) else None
+
+
+@dataclass(frozen=True)
+class RaceSnapshot:
+    """Every lane at one moment; ``version`` grows with every change of the buffer."""
+
+    generation: int
+    version: int
+    lanes: tuple[LaneView, ...] = ()
+    steps_per_second: float = 0.0
+
+    @property
+    def furthest_step(self) -> int:
+        steps = [int(lane.rows[-1, 0]) for lane in self.lanes if len(lane.rows)]
+        return max(steps, default=0)
+
+    @property
+    def done(self) -> bool:
+        return bool(self.lanes) and all(lane.status != "running" for lane in self.lanes)
+
+
+@dataclass
+class _LaneStore:
+    label: str
+    data: np.ndarray = field(default_factory=lambda: np.empty((64, len(COLUMNS))))
+    size: int = 0
+    status: str = "running"
+    message: str = ""
+    distance: float = float("nan")
+    internals: Any = None
+
+    def append(self, rows: np.ndarray) -> None:
+        needed = self.size + len(rows)
+        if needed > len(self.data):
+            grown = np.empty((max(needed, 2 * len(self.data)), len(COLUMNS)))
+            grown[: self.size] = self.data[: self.size]
+            self.data = grown
+        self.data[self.size:needed] = rows
+        self.size = needed
+
+    def view(self) -> LaneView:
+        rows = self.data[: self.size].view()
+        rows.flags.writeable = False
+        return LaneView(self.label, rows, self.status, self.message, self.distance,
+                        self.internals)
+
+
+class TraceBuffer:
+    """The lock-protected hand-over point between the worker (writer) and the window (reader).
+
+    Data published for a generation other than the current one (a race that was replaced
+    while it was stepping) is dropped.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._version = 0
+        self._lanes: list[_LaneStore] = []
+        self._steps_per_second = 0.0
+
+    def reset(self, generation: int, labels: list[str]) -> None:
+        """Start generation ``generation`` with empty lanes named ``labels``."""
+        with self._lock:
+            self._generation = generation
+            self._lanes = [_LaneStore(label) for label in labels]
+            self._steps_per_second = 0.0
+            self._version += 1
+
+    def publish(self, generation: int, chunks: list[LaneChunk],
+                steps_per_second: float | None = None) -> bool:
+        """Append ``chunks``; False (and nothing changed) when ``generation`` is stale."""
+        with self._lock:
+            if generation != self._generation:
+                return False
+            for chunk in chunks:
+                lane = self._lanes[chunk.index]
+                if len(chunk.rows):
+                    lane.append(chunk.rows)
+                lane.status, lane.message = chunk.status, chunk.message
+                lane.distance = chunk.distance
+                if chunk.internals is not None:
+                    lane.internals = chunk.internals
+            if steps_per_second is not None:
+                self._steps_per_second = steps_per_second
+            self._version += 1
+            return True
+
+    def snapshot(self) -> RaceSnapshot:
+        """Views of every lane as they are now (cheap: no row is copied)."""
+        with self._lock:
+            return RaceSnapshot(self._generation, self._version,
+                                tuple(lane.view() for lane in self._lanes),
+                                self._steps_per_second)

@@ -1,0 +1,247 @@
+"""The 2D view: heatmap, contour lines, known minima, the start point and every lane's path.
+
+Items are built once and updated with ``setData``/``setImage`` (no item is created per frame).
+Contour lines come from :mod:`contourpy` (pyqtgraph's ``IsocurveItem`` is ~20× slower), all
+levels in one curve with NaN breaks. The colour field is ``f`` or, on the log scale,
+``log10(f − f_min + ε)`` with ``ε = 10⁻⁶ (f_max − f_min)``; contour levels are evenly spaced in
+that field, so on the log scale they are geometrically spaced in ``f``.
+
+Drawing never trusts the data: non-finite values are painted at the top of the colour range,
+path points are clipped to a box around the landscape (Qt misdraws huge coordinates), and the
+view range is set from the landscape only, so a diverging lane cannot break it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import contourpy
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
+
+from landscape_app.gui import style
+from landscape_app.gui.views.trails import TrailsItem
+
+if TYPE_CHECKING:
+    from landscape_app.core.grid import Grid2D
+
+#: Colormaps offered by the window (all shipped with pyqtgraph, perceptually uniform).
+COLORMAPS = ("viridis", "inferno", "magma", "plasma", "cividis", "turbo")
+#: ε of the log colour scale as a fraction of the value range.
+LOG_EPSILON_FRACTION = 1e-6
+#: Path points are clipped to the landscape box grown by this many box sizes on each side.
+PATH_CLIP_MARGIN = 2.0
+
+
+def color_field(values: np.ndarray, log_scale: bool) -> np.ndarray:
+    """The scalar field painted by the heatmap: ``f`` or ``log10(f − f_min + ε)``.
+
+    Non-finite values become the field's maximum (drawn as the highest colour).
+    """
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return np.zeros_like(values)
+    low, high = float(values[finite].min()), float(values[finite].max())
+    field = np.where(finite, values, high)
+    if log_scale:
+        epsilon = max(LOG_EPSILON_FRACTION * (high - low), 1e-300)
+        field = np.log10(field - low + epsilon)
+    return field
+
+
+def contour_segments(xs: np.ndarray, ys: np.ndarray, field: np.ndarray,
+                     levels: int) -> np.ndarray:
+    """``levels`` iso-lines of ``field`` (``field[j, i]`` at ``(xs[i], ys[j])``) as one
+    ``(n, 2)`` array of points with NaN rows between lines."""
+    low, high = float(field.min()), float(field.max())
+    if levels <= 0 or not high > low:
+        return np.empty((0, 2))
+    generator = contourpy.contour_generator(xs, ys, field, line_type="ChunkCombinedNan")
+    pieces = []
+    for level in np.linspace(low, high, levels + 2)[1:-1]:
+        for chunk in generator.lines(level)[0]:
+            if chunk is not None and len(chunk):
+                pieces.append(chunk)
+                pieces.append(np.full((1, 2), np.nan))
+    return np.concatenate(pieces) if pieces else np.empty((0, 2))
+
+
+class ContourView(pg.PlotWidget):
+    """Heatmap + contours of a 2D landscape with the racing lanes drawn on it.
+
+    Click anywhere (or drag the crosshair) to move the start point: :attr:`startMoved` is
+    emitted with the new ``(x, y)``. Drag the background to pan, wheel to zoom.
+    """
+
+    startMoved = Signal(float, float)
+    painted = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot_item = self.getPlotItem()
+        self.plot_item.setMenuEnabled(False)
+        self.plot_item.hideButtons()
+        self.plot_item.setLabel("bottom", "x")
+        self.plot_item.setLabel("left", "y")
+        self.plot_item.vb.setDefaultPadding(0.0)
+        self.plot_item.disableAutoRange()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(-20)
+        self.contours = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 70), width=1),
+                                         connect="finite", antialias=True)
+        self.contours.setZValue(-10)
+        self.colorbar = pg.ColorBarItem(interactive=False, width=14, colorMap="viridis")
+        self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
+        self.minima = pg.ScatterPlotItem(symbol="star", size=16, pen=pg.mkPen("#000000", width=1),
+                                         brush=pg.mkBrush("#ffffff"))
+        self.minima.setZValue(5)
+        self.start_marker = pg.TargetItem(pos=(0.0, 0.0), size=16, movable=True,
+                                          pen=pg.mkPen("#ffffff", width=2),
+                                          hoverPen=pg.mkPen(style.ACCENT, width=2))
+        self.start_marker.setZValue(20)
+        self.trails = TrailsItem()
+        self.trails.setZValue(10)
+        for item in (self.image, self.contours, self.minima, self.trails, self.start_marker):
+            self.plot_item.addItem(item)
+        # What does not move is drawn from a pixmap, re-rendered only when the view changes.
+        for item in (self.image, self.contours, self.plot_item.getAxis("left"),
+                     self.plot_item.getAxis("bottom"), self.colorbar):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.colors: list[str] = []
+        self.heads: list[tuple[int, float, float]] = []
+        self.crosses: list[tuple[int, float, float]] = []
+        self.bounds = QRectF(-1.0, -1.0, 2.0, 2.0)
+        self.start_marker.sigPositionChangeFinished.connect(self._marker_dropped)
+        self.scene().sigMouseClicked.connect(self._scene_clicked)
+
+    # -- the public API -----------------------------------------------------------------
+    def set_landscape(self, grid: Grid2D, log_scale: bool, colormap: str, minima,
+                      contour_levels: int, equal_aspect: bool = True) -> None:
+        """Show ``grid`` as a heatmap with ``contour_levels`` iso-lines and its ``minima``.
+
+        ``minima`` is a sequence of objects with a ``position`` ``(x, y)`` (core ``Minimum``)
+        or of plain ``(x, y)`` pairs. The view range is reset to the grid's box. With
+        ``equal_aspect`` one unit is as long on both axes, so gradients are drawn at right
+        angles to the contours (turn it off for planes whose axes have unrelated scales).
+        """
+        xs, ys = np.asarray(grid.xs, dtype=float), np.asarray(grid.ys, dtype=float)
+        field = color_field(grid.values, log_scale)
+        dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
+        dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+        self.bounds = QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
+        low, high = float(field.min()), float(field.max())
+        cmap = pg.colormap.get(colormap)
+        self.image.setImage(field, autoLevels=False, levels=(low, high if high > low else low + 1))
+        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
+                                  ys[-1] - ys[0] + dy))
+        self.colorbar.setColorMap(cmap)
+        self.colorbar.setLevels((low, high if high > low else low + 1))
+        self.colorbar.axis.setLabel("log₁₀(f − f_min + ε)" if log_scale else "f")
+        lines = contour_segments(xs, ys, field, contour_levels)
+        self.contours.setData(lines[:, 0], lines[:, 1], connect="finite")
+        points = [tuple(getattr(m, "position", m))[:2] for m in minima]
+        inside = [p for p in points if self.bounds.adjusted(-dx, -dy, dx, dy).contains(*p)]
+        self.minima.setData(pos=np.array(inside, dtype=float).reshape(-1, 2))
+        self.plot_item.setAspectLocked(equal_aspect, ratio=1.0)
+        self.plot_item.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0.0)
+
+    def set_lanes(self, colors: list[str]) -> None:
+        """One path per lane, in these colours."""
+        self.colors = list(colors)
+        self.trails.set_colors(self.colors)
+
+    def set_paths(self, paths: list[np.ndarray], visible: list[bool],
+                  diverged: list[bool] | None = None) -> None:
+        """Draw each lane's path ``(n, 2)`` with a head at its last point.
+
+        A lane flagged in ``diverged`` gets a cross where it was last inside the landscape
+        box instead of a head. Points are clipped to a box around the landscape and thinned
+        to one per screen pixel.
+        """
+        diverged = diverged or [False] * len(paths)
+        drawn, self.heads, self.crosses = [], [], []
+        for lane, path in enumerate(paths[: len(self.colors)]):
+            if not visible[lane] or len(path) == 0:
+                drawn.append(None)
+                continue
+            clipped = self._thin(self._clip(np.asarray(path, dtype=float).reshape(-1, 2)))
+            drawn.append(clipped)
+            last = self._last_inside(clipped) if diverged[lane] else self._last_finite(clipped)
+            if last is not None:
+                (self.crosses if diverged[lane] else self.heads).append((lane, *last))
+        self.trails.set_data(drawn, self.heads, self.crosses, self._clip_box())
+
+    def set_start(self, x: float, y: float) -> None:
+        """Move the start marker without emitting :attr:`startMoved`."""
+        self.start_marker.blockSignals(True)
+        self.start_marker.setPos(QPointF(float(x), float(y)))
+        self.start_marker.blockSignals(False)
+
+    def data_to_viewport(self, x: float, y: float):
+        """The viewport pixel showing the data point ``(x, y)`` (for tests and tooltips)."""
+        scene_point = self.plot_item.vb.mapViewToScene(QPointF(float(x), float(y)))
+        return self.mapFromScene(scene_point)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        self.painted.emit()
+
+    # -- helpers --------------------------------------------------------------------------
+    def _clip_box(self) -> QRectF:
+        box = self.bounds
+        mx, my = PATH_CLIP_MARGIN * box.width(), PATH_CLIP_MARGIN * box.height()
+        return box.adjusted(-mx, -my, mx, my)
+
+    def _clip(self, path: np.ndarray) -> np.ndarray:
+        box = self._clip_box()
+        clipped = path.copy()
+        clipped[:, 0] = np.clip(path[:, 0], box.left(), box.right())
+        clipped[:, 1] = np.clip(path[:, 1], box.top(), box.bottom())
+        return clipped
+
+    def _thin(self, path: np.ndarray) -> np.ndarray:
+        """``path`` without the points that fall in the same screen pixel as the previous one
+        (a converging lane piles hundreds of steps into a few pixels). NaN breaks, the first
+        and the last point are kept."""
+        if len(path) < 3:
+            return path
+        pixel = np.asarray(self.plot_item.vb.viewPixelSize(), dtype=float)
+        if not np.all(np.isfinite(pixel) & (pixel > 0)):
+            return path
+        with np.errstate(invalid="ignore"):
+            cells = np.floor(path / pixel)
+        keep = np.ones(len(path), dtype=bool)
+        keep[1:-1] = np.any(cells[1:-1] != cells[:-2], axis=1)
+        return path[keep]
+
+    @staticmethod
+    def _last_finite(path: np.ndarray):
+        finite = np.flatnonzero(np.isfinite(path).all(axis=1))
+        return tuple(float(v) for v in path[finite[-1]]) if finite.size else None
+
+    def _last_inside(self, path: np.ndarray):
+        box = self.bounds
+        inside = np.flatnonzero(
+            np.isfinite(path).all(axis=1)
+            & (path[:, 0] >= box.left()) & (path[:, 0] <= box.right())
+            & (path[:, 1] >= box.top()) & (path[:, 1] <= box.bottom())
+        )
+        if not inside.size:
+            return self._last_finite(path)
+        return tuple(float(v) for v in path[inside[-1]])
+
+    def _marker_dropped(self) -> None:
+        pos = self.start_marker.pos()
+        self.startMoved.emit(float(pos.x()), float(pos.y()))
+
+    def _scene_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        if not self.plot_item.vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = self.plot_item.vb.mapSceneToView(event.scenePos())
+        self.set_start(point.x(), point.y())
+        self.startMoved.emit(float(point.x()), float(point.y()))

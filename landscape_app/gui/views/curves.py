@@ -1,0 +1,176 @@
+"""Loss curves: one line per lane, loss on a log axis against steps, evaluations or time.
+
+The seed's warning ("one iteration means different work for each method") is why the x-axis
+can be switched: steps, function evaluations, gradient evaluations or wall time.
+
+On the log axis, values that cannot be drawn (≤ 0, NaN, ±∞) become gaps: pyqtgraph's log
+mapping never sees them, so the range stays sane whatever a lane does. With an offset ``f*``
+(the known minimum value) the curve shows ``f − f*``, which is positive for landscapes whose
+minimum is negative.
+
+The view follows the data in coarse steps (x grows by a quarter at a time, y by whole
+decades on the log axis) rather than autoscaling at every update: a range change redraws the
+axes, the costliest part of a frame. Zooming or panning by hand stops the following;
+a double click resumes it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGraphicsItem
+
+#: x-axis kinds and their labels.
+AXIS_LABELS = {
+    "steps": "step",
+    "evals": "function evaluations",
+    "grad_evals": "gradient evaluations",
+    "time": "wall time (s)",
+}
+
+
+def drawable(values: np.ndarray, log_y: bool) -> np.ndarray:
+    """``values`` as floats with what the axis cannot show replaced by NaN."""
+    values = np.asarray(values, dtype=float)
+    bad = ~np.isfinite(values)
+    if log_y:
+        bad |= values <= 0
+    return np.where(bad, np.nan, values) if bad.any() else values
+
+
+class LossCurves(pg.PlotWidget):
+    """One curve per lane; log-y by default; the x-axis kind is chosen with :meth:`set_axis`.
+
+    :attr:`painted` is emitted after each repaint.
+    """
+
+    painted = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot_item = self.getPlotItem()
+        self.plot_item.setMenuEnabled(False)
+        self.plot_item.hideButtons()
+        self.plot_item.showGrid(x=True, y=True, alpha=0.15)
+        self.plot_item.setClipToView(True)
+        self.plot_item.setDownsampling(auto=True, mode="peak")
+        for side in ("left", "bottom"):
+            axis = self.plot_item.getAxis(side)
+            axis.enableAutoSIPrefix(False)
+            # The axes (and the grid they draw) change only with the range: keep a pixmap.
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.curves: list[pg.PlotDataItem] = []
+        self.colors: list[str] = []
+        self.offset = 0.0
+        self.log_y = True
+        self.axis = "steps"
+        self.plot_item.setLogMode(x=False, y=True)
+        self.plot_item.disableAutoRange()
+        self.follow = True
+        self._range: tuple | None = None
+        self.plot_item.vb.sigRangeChangedManually.connect(self._stop_following)
+        self.setToolTip("drag to pan, wheel to zoom; double-click to follow the data again")
+        self.set_axis("steps")
+        self._update_y_label()
+
+    def set_lanes(self, colors: list[str]) -> None:
+        """One curve per lane, in these colours (curves are kept and reused)."""
+        self.colors = list(colors)
+        while len(self.curves) < len(self.colors):
+            curve = pg.PlotDataItem(connect="finite", antialias=False)
+            self.plot_item.addItem(curve)
+            self.curves.append(curve)
+        for curve, color in zip(self.curves, self.colors, strict=False):
+            curve.setPen(pg.mkPen(color, width=2))
+            curve.setVisible(True)
+        for curve in self.curves[len(self.colors):]:
+            curve.setData([], [])
+            curve.setVisible(False)
+
+    def set_data(self, xs: list[np.ndarray], losses: list[np.ndarray], visible: list[bool]) -> None:
+        """Each lane's x values (per the axis kind) and losses; hidden lanes are not drawn."""
+        shown_data = []
+        for lane, curve in enumerate(self.curves[: len(self.colors)]):
+            shown = lane < len(xs) and bool(visible[lane]) and len(xs[lane]) > 0
+            curve.setVisible(shown)
+            if shown:
+                y = drawable(np.asarray(losses[lane], dtype=float) - self.offset, self.log_y)
+                x = drawable(xs[lane], log_y=False)
+                curve.setData(x, y, connect="finite")
+                shown_data.append((x, y))
+        if self.follow:
+            self._follow(shown_data)
+
+    def follow_data(self) -> None:
+        """Let the view follow the data again (after a manual zoom, or for a new race)."""
+        self.follow = True
+        self._range = None
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        self.painted.emit()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.follow_data()
+        event.accept()
+
+    def _stop_following(self, *_) -> None:
+        self.follow = False
+
+    def _follow(self, data: list[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Set the view range from the data, in coarse steps (see the module docstring)."""
+        xs = np.concatenate([x for x, _ in data]) if data else np.empty(0)
+        ys = np.concatenate([y for _, y in data]) if data else np.empty(0)
+        xs, ys = xs[np.isfinite(xs)], ys[np.isfinite(ys)]
+        if xs.size == 0 or ys.size == 0:
+            return
+        x_low, x_high = min(float(xs.min()), 0.0), float(xs.max())
+        if self._range is not None:
+            old_high = self._range[0][1]
+            if x_low == self._range[0][0] and x_high <= old_high and x_high > old_high / 4:
+                x_high = old_high
+            else:
+                x_high = x_low + 1.25 * max(x_high - x_low, 1e-9)
+        else:
+            x_high = x_low + 1.25 * max(x_high - x_low, 1e-9)
+        if self.log_y:
+            y_range = (math.floor(math.log10(ys.min())), math.ceil(math.log10(ys.max())))
+            if y_range[1] <= y_range[0]:
+                y_range = (y_range[0], y_range[0] + 1)
+        else:
+            low, high = float(ys.min()), float(ys.max())
+            pad = 0.05 * max(high - low, abs(high), 1e-12)
+            y_range = (low - pad, high + pad)
+            if self._range is not None:
+                old_low, old_high = self._range[1]
+                if old_low <= low and high <= old_high:
+                    y_range = (old_low, old_high)
+        new_range = ((x_low, x_high), y_range)
+        if new_range != self._range:
+            self._range = new_range
+            self.plot_item.vb.setRange(xRange=new_range[0], yRange=new_range[1], padding=0.0)
+
+    def set_axis(self, kind: str) -> None:
+        """The x-axis: ``steps``, ``evals``, ``grad_evals`` or ``time``."""
+        if kind not in AXIS_LABELS:
+            raise ValueError(f"unknown x-axis {kind!r}; choose one of {', '.join(AXIS_LABELS)}")
+        self.axis = kind
+        self.plot_item.setLabel("bottom", AXIS_LABELS[kind])
+        self.follow_data()
+
+    def set_offset(self, value: float | None) -> None:
+        """Subtract ``value`` (the known minimum f*) from every loss; None for no offset."""
+        self.offset = 0.0 if value is None or not np.isfinite(value) else float(value)
+        self._update_y_label()
+
+    def set_log_y(self, log_y: bool) -> None:
+        """Log or linear loss axis."""
+        self.log_y = bool(log_y)
+        self.plot_item.setLogMode(x=False, y=self.log_y)
+        self.follow_data()
+
+    def _update_y_label(self) -> None:
+        self.plot_item.setLabel("left", "f − f*" if self.offset else "loss")

@@ -1,0 +1,141 @@
+"""The live race table: one row per lane with its step, work done, losses and status."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from landscape_app.gui import style
+
+COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status")
+#: Smallest width of each column (pixels); wide enough for ``1.234e-05`` and ``converged``.
+COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """What the table shows of one lane."""
+
+    label: str
+    color: str
+    step: int
+    evals: int
+    loss: float
+    best_loss: float
+    distance: float
+    status: str
+    message: str = ""
+
+
+def format_number(value: float) -> str:
+    """Compact, aligned numbers: ``1.234e-05``, ``12.35``, ``—`` for unknown, ``inf``/``nan``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if math.isinf(value):
+        return "inf" if value > 0 else "−inf"
+    magnitude = abs(value)
+    if magnitude != 0 and (magnitude < 1e-3 or magnitude >= 1e5):
+        return f"{value:.3e}"
+    return f"{value:.4f}"
+
+
+class RaceTableModel(QAbstractTableModel):
+    """Rows of :class:`TableRow`; :meth:`set_rows` replaces them, signalling only changes."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[TableRow] = []
+        self.headers = list(COLUMNS)
+        self._mono = QFont("DejaVu Sans Mono")
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008,N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008,N802 - Qt API
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return QColor(row.color)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 6:
+            return QColor(style.STATUS_COLORS.get(row.status, style.TEXT))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 6 and row.message:
+            return row.message
+        if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= column <= 5:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and 1 <= column <= 5:
+            return self._mono
+        return None
+
+    @staticmethod
+    def _text(row: TableRow, column: int) -> str:
+        values = (row.label, str(row.step), str(row.evals), format_number(row.loss),
+                  format_number(row.best_loss), format_number(row.distance), row.status)
+        return values[column]
+
+    def set_rows(self, rows: list[TableRow]) -> None:
+        """Show ``rows``: a reset when the lanes changed, otherwise one ``dataChanged``."""
+        if len(rows) != len(self.rows) or any(
+            (a.label, a.color) != (b.label, b.color) for a, b in zip(rows, self.rows, strict=True)
+        ):
+            self.beginResetModel()
+            self.rows = list(rows)
+            self.endResetModel()
+            return
+        if rows != self.rows:
+            self.rows = list(rows)
+            self.dataChanged.emit(self.index(0, 1), self.index(len(rows) - 1, len(COLUMNS) - 1))
+
+
+class RaceTable(QTableView):
+    """The table widget showing a :class:`RaceTableModel`."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table_model = RaceTableModel(self)
+        self.setModel(self.table_model)
+        self.setAlternatingRowColors(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setIconSize(QSize(12, 12))
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(24)
+        header = self.horizontalHeader()
+        # Fixed widths, fitted when the lanes change: a ResizeToContents column asks every
+        # cell for its size at every update.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(48)
+        self.table_model.modelReset.connect(self._fit_columns)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+
+    def set_rows(self, rows: list[TableRow]) -> None:
+        self.table_model.set_rows(rows)
+
+    def _fit_columns(self) -> None:
+        for column, width in enumerate(COLUMN_WIDTHS):
+            if column:
+                self.setColumnWidth(column, max(width, self.sizeHintForColumn(column) + 12))
+
+    def set_distance_label(self, label: str) -> None:
+        """Name the distance column: "to minimum", or "off plane" for a network's paths."""
+        model = self.table_model
+        if model.headers[5] != label:
+            model.headers[5] = label
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 5, 5)

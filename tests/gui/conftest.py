@@ -1,0 +1,69 @@
+"""Fixtures of the window tests: the offscreen platform, a ready window, no leftovers.
+
+Every test here runs on Qt's ``offscreen`` platform unless ``QT_QPA_PLATFORM`` says otherwise
+(the OpenGL tests are run on ``xcb`` under Xvfb, see ``test_surface3d.py``). A test fails if it
+leaves a worker thread, a background task thread or an active window timer behind, and (by
+pytest-qt's ``qt_log_level_fail``) if Qt logs a warning.
+"""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+#: Qt's offscreen platform logs this whenever a top-level window's size limits change; it is
+#: a limitation of that platform plugin, not of the window.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/gui" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(scope="session")
+def warm_engine():
+    """Import torch, the optimizers and torch.optim's lazy ``torch._dynamo`` once per session
+    (a first optimizer step would otherwise spend seconds importing it)."""
+    import torch
+    import torch._dynamo  # noqa: F401
+
+    from landscape_app.gui.loader import import_core
+
+    import_core()
+    return torch
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads():
+    """Fail a test that leaves a race worker or a background task running."""
+    yield
+    from landscape_app.gui.tasks import live_task_threads
+    from landscape_app.gui.worker import live_threads
+
+    assert live_threads() == [], "a race worker thread was left running"
+    assert live_task_threads() == [], "a background task thread was left running"
+
+
+def active_timers(widget):
+    from PySide6.QtCore import QTimer
+
+    return [timer for timer in widget.findChildren(QTimer) if timer.isActive()]
+
+
+@pytest.fixture
+def window(qtbot, warm_engine):
+    """A main window, shown, with its engine loaded and its first race published."""
+    from landscape_app.gui.main_window import MainWindow
+
+    main = MainWindow()
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.coreReady, timeout=60_000):
+        main.show()
+    qtbot.waitUntil(lambda: len(main.buffer.snapshot().lanes) > 0
+                    and main.controller.grid is not None, timeout=30_000)
+    yield main
+    main.close()
+    assert active_timers(main) == [], "a window timer was left running"

@@ -1,0 +1,180 @@
+"""The 2D view, the loss curves, the table and the trace buffer, on their own."""
+
+import warnings
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from landscape_app.gui.traces import COLUMNS, LaneChunk, TraceBuffer
+from landscape_app.gui.views.contour import ContourView, color_field, contour_segments
+from landscape_app.gui.views.curves import LossCurves, drawable
+from landscape_app.gui.views.table import RaceTableModel, TableRow, format_number
+
+pytestmark = pytest.mark.gui
+
+
+class FakeGrid:
+    """A grid as the core makes them: values[j, i] = f(xs[i], ys[j])."""
+
+    def __init__(self, values, x_range=(-2.0, 2.0), y_range=(-1.0, 3.0)):
+        self.values = np.asarray(values, dtype=float)
+        self.ys = np.linspace(*y_range, self.values.shape[0])
+        self.xs = np.linspace(*x_range, self.values.shape[1])
+
+
+def bowl(n=60):
+    x, y = np.meshgrid(np.linspace(-2, 2, n), np.linspace(-1, 3, n))
+    return FakeGrid((x - 1) ** 2 + (y - 1) ** 2)
+
+
+def shows_exactly_the_box(view, box=(-2, 2, -1, 3)):
+    """The view range contains the box and touches it on one axis (equal aspect)."""
+    (x0, x1), (y0, y1) = view.plot_item.viewRange()
+    tol = 1e-6
+    inside = x0 <= box[0] + tol and x1 >= box[1] - tol and y0 <= box[2] + tol
+    inside = inside and y1 >= box[3] - tol
+    touches = abs(x0 - box[0]) < tol or abs(y0 - box[2]) < tol
+    return inside and touches
+
+
+@pytest.fixture
+def contour(qtbot):
+    view = ContourView()
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.show()
+    return view
+
+
+def test_color_field_is_finite_on_any_grid():
+    values = np.array([[0.0, 1.0], [np.nan, np.inf]])
+    assert np.all(np.isfinite(color_field(values, log_scale=False)))
+    log = color_field(values, log_scale=True)
+    assert np.all(np.isfinite(log)) and log[0, 0] < log[0, 1]
+    assert np.all(color_field(np.full((3, 3), np.nan), log_scale=True) == 0)
+
+
+def test_contour_segments_are_nan_separated_lines():
+    grid = bowl()
+    lines = contour_segments(grid.xs, grid.ys, grid.values, 5)
+    assert lines.shape[1] == 2
+    breaks = np.isnan(lines[:, 0])
+    assert breaks.sum() >= 5  # one break after each closed line at least
+    points = lines[~breaks]
+    on_line = (points[:, 0] - 1) ** 2 + (points[:, 1] - 1) ** 2
+    levels = np.linspace(grid.values.min(), grid.values.max(), 7)[1:-1]
+    assert np.abs(on_line[:, None] - levels[None, :]).min(axis=1).max() < 0.05
+    assert contour_segments(grid.xs, grid.ys, np.zeros((4, 4)), 5).shape == (0, 2)
+
+
+def test_landscape_sets_the_view_range_and_minima(contour):
+    grid = bowl()
+    grid.values[0, 0] = np.inf
+    grid.values[1, 1] = np.nan
+    contour.set_landscape(grid, True, "inferno", [(1.0, 1.0), (50.0, 50.0)], 8)
+    assert shows_exactly_the_box(contour)
+    assert np.all(np.isfinite(contour.image.image))
+    assert len(contour.minima.data) == 1  # the one outside the box is not drawn
+    assert contour.contours.xData.size > 0
+
+
+def test_paths_with_divergence_keep_the_view(contour):
+    contour.set_landscape(bowl(), False, "viridis", [], 6)
+    contour.set_lanes(["#E69F00", "#56B4E9", "#009E73"])
+    good = np.array([[-1.0, 2.0], [0.0, 1.5], [0.5, 1.2]])
+    wild = np.array([[-1.0, 2.0], [1.5, 2.5], [1e30, -1e30], [np.inf, np.nan]])
+    contour.set_paths([good, wild, np.empty((0, 2))], [True, True, True], [False, True, False])
+    assert shows_exactly_the_box(contour)
+    assert contour.heads == [(0, 0.5, 1.2)]
+    assert contour.crosses == [(1, 1.5, 2.5)]  # where it was last inside the box
+    box = contour.trails.boundingRect()
+    assert box.contains(contour.bounds) and box.width() < 100 and box.height() < 100
+    contour.set_paths([good, wild, good], [False, True, True])
+    assert [lane for lane, _, _ in contour.heads] == [1, 2]
+
+
+def test_paths_are_thinned_to_screen_pixels(contour):
+    contour.set_landscape(bowl(), False, "viridis", [], 6)
+    contour.set_lanes(["#E69F00"])
+    converging = np.column_stack([np.linspace(-1, 1, 50), np.linspace(2, 1, 50)])
+    piled = np.vstack([converging, np.tile([[1.0, 1.0]], (5000, 1)) + 1e-9 * np.arange(5000)[:,
+                                                                                            None]])
+    thinned = contour._thin(contour._clip(piled))
+    assert len(thinned) <= 60 and np.array_equal(thinned[-1], piled[-1])
+    broken = np.array([[0.0, 0.0], [np.nan, np.nan], [0.0, 0.0], [0.0, 0.0]])
+    assert np.isnan(contour._thin(broken)[1]).all()
+
+
+def test_set_start_does_not_emit(contour, qtbot):
+    with qtbot.assertNotEmitted(contour.startMoved):
+        contour.set_start(0.5, 0.5)
+    assert (contour.start_marker.pos().x(), contour.start_marker.pos().y()) == (0.5, 0.5)
+
+
+def test_dragging_the_marker_emits_where_it_was_dropped(contour, qtbot):
+    contour.set_landscape(bowl(), False, "viridis", [], 6)
+    with qtbot.waitSignal(contour.startMoved) as moved:
+        contour.start_marker.setPos(1.25, 0.75)
+        contour.start_marker.sigPositionChangeFinished.emit(contour.start_marker)
+    assert moved.args == [1.25, 0.75]
+
+
+def test_log_curves_ignore_what_they_cannot_draw(qtbot):
+    curves = LossCurves()
+    qtbot.addWidget(curves)
+    curves.set_lanes(["#E69F00", "#56B4E9"])
+    losses = [np.array([10.0, 1.0, 0.0, -1.0, np.nan, np.inf, 1e-3]), np.array([5.0, 2.0])]
+    xs = [np.arange(7.0), np.arange(2.0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        curves.set_data(xs, losses, [True, True])
+        curves.plot_item.vb.autoRange()
+    y = curves.curves[0].getOriginalDataset()[1]
+    assert np.array_equal(np.isnan(y), [False, False, True, True, True, True, False])
+    (ymin, ymax) = curves.plot_item.vb.viewRange()[1]
+    assert np.isfinite(ymin) and np.isfinite(ymax)
+    curves.set_lanes(["#E69F00"])
+    assert not curves.curves[1].isVisible()
+
+
+def test_curves_offset_axis_and_linear_mode(qtbot):
+    curves = LossCurves()
+    qtbot.addWidget(curves)
+    curves.set_lanes(["#E69F00"])
+    curves.set_offset(-78.3)
+    curves.set_data([np.arange(3.0)], [np.array([-70.0, -78.0, -78.3])], [True])
+    assert curves.curves[0].getOriginalDataset()[1][0] == pytest.approx(8.3)
+    assert curves.plot_item.getAxis("left").labelText == "f − f*"
+    curves.set_axis("time")
+    assert curves.plot_item.getAxis("bottom").labelText == "wall time (s)"
+    with pytest.raises(ValueError, match="unknown x-axis"):
+        curves.set_axis("epochs")
+    curves.set_log_y(False)
+    assert drawable(np.array([-1.0, 0.0]), log_y=False).tolist() == [-1.0, 0.0]
+
+
+def test_table_model_texts_and_updates():
+    model = RaceTableModel()
+    row = TableRow("Adam", "#E69F00", 12, 13, 1.5e-7, 1e-7, float("nan"), "diverged", "left")
+    model.set_rows([row])
+    texts = [model.data(model.index(0, c)) for c in range(7)]
+    assert texts == ["Adam", "12", "13", "1.500e-07", "1.000e-07", "—", "diverged"]
+    assert model.data(model.index(0, 6), Qt.ItemDataRole.ToolTipRole) == "left"
+    assert format_number(float("inf")) == "inf" and format_number(12.3456) == "12.3456"
+
+
+def test_trace_buffer_grows_and_drops_stale_generations():
+    buffer = TraceBuffer()
+    buffer.reset(3, ["a", "b"])
+    rows = np.arange(200 * len(COLUMNS), dtype=float).reshape(200, len(COLUMNS))
+    assert buffer.publish(3, [LaneChunk(0, rows[:100], "running")])
+    before = buffer.snapshot()
+    assert buffer.publish(3, [LaneChunk(0, rows[100:], "converged", distance=0.5)])
+    assert not buffer.publish(2, [LaneChunk(1, rows, "running")])
+    after = buffer.snapshot()
+    assert len(before.lanes[0].rows) == 100 and len(after.lanes[0].rows) == 200
+    assert np.array_equal(after.lanes[0].rows, rows) and len(after.lanes[1].rows) == 0
+    assert not after.lanes[0].rows.flags.writeable
+    assert after.lanes[0].status == "converged" and after.lanes[0].distance == 0.5
+    assert after.furthest_step == rows[-1, 0] and not after.done

@@ -1,0 +1,92 @@
+"""The race worker in its thread: play, pause, single steps, pacing, reloads, failures."""
+
+from functools import partial
+
+import pytest
+
+from landscape_app.gui.traces import TraceBuffer
+from landscape_app.gui.worker import RaceThread, live_threads
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def race(qtbot, warm_engine):
+    from landscape_app.core.functions import get_function
+    from landscape_app.core.optim.registry import OptimizerSpec
+    from landscape_app.core.runner import Racer
+    from landscape_app.gui.steppers import RaceStepper
+
+    buffer = TraceBuffer()
+    thread = RaceThread(buffer)
+    thread.start()
+    racers = [Racer("adam", OptimizerSpec("adam", {"lr": 0.1})),
+              Racer("sgd", OptimizerSpec("sgd", {"lr": 0.01}))]
+    factory = partial(RaceStepper, get_function("himmelblau"), racers, (-1.0, 1.0), 0, 60)
+    yield thread, buffer, factory
+    assert thread.close()
+    assert live_threads() == []
+
+
+def loaded(qtbot, thread, buffer, factory):
+    generation = thread.worker.load(factory)
+    qtbot.waitUntil(lambda: buffer.snapshot().generation == generation
+                    and len(buffer.snapshot().lanes) == 2)
+    return generation
+
+
+def test_single_steps_and_pacing(race, qtbot):
+    thread, buffer, factory = race
+    loaded(qtbot, thread, buffer, factory)
+    for expected in (1, 2, 3):
+        with qtbot.waitSignal(thread.advanced) as advanced:
+            thread.worker.step_once()
+        assert advanced.args[1] == expected
+    assert [len(lane.rows) for lane in buffer.snapshot().lanes] == [4, 4]
+    thread.worker.set_speed(20)
+    thread.worker.play()
+    qtbot.wait(500)
+    thread.worker.pause()
+    moved = buffer.snapshot().furthest_step - 3
+    assert 1 <= moved <= 20  # never faster than 20 steps/s (+ one batch)
+    qtbot.wait(200)
+    assert buffer.snapshot().furthest_step - 3 == moved  # paused means paused
+
+
+def test_race_to_the_end_stops_playing(race, qtbot):
+    thread, buffer, factory = race
+    generation = loaded(qtbot, thread, buffer, factory)
+    thread.worker.set_speed(None)
+    with qtbot.waitSignals([thread.raceFinished, thread.playingChanged], timeout=20_000):
+        thread.worker.play()
+    qtbot.waitUntil(lambda: not thread.worker.playing)
+    snapshot = buffer.snapshot()
+    assert snapshot.generation == generation and snapshot.done
+    assert {lane.status for lane in snapshot.lanes} <= {"finished", "converged"}
+    assert all(lane.rows[-1, 0] <= 60 for lane in snapshot.lanes)
+
+
+def test_reload_drops_the_old_race(race, qtbot):
+    thread, buffer, factory = race
+    first = loaded(qtbot, thread, buffer, factory)
+    thread.worker.set_speed(None)
+    thread.worker.play()
+    qtbot.waitUntil(lambda: buffer.snapshot().furthest_step >= 5)
+    second = loaded(qtbot, thread, buffer, factory)
+    assert second == first + 1
+    thread.worker.pause()
+    assert buffer.snapshot().generation == second
+
+
+def test_a_race_that_cannot_be_built_is_reported(race, qtbot):
+    thread, buffer, factory = race
+    bad = partial(factory.func, *factory.args[:2], (1.0, 2.0, 3.0), 0, 60)
+    with qtbot.waitSignal(thread.raceFailed) as failed:
+        generation = thread.worker.load(bad)
+    assert failed.args[0] == generation and "3 coordinates" in failed.args[1]
+    loaded(qtbot, thread, buffer, factory)  # the worker lives on
+
+
+def test_speed_must_be_positive(race):
+    with pytest.raises(ValueError, match="positive"):
+        race[0].worker.set_speed(0)
