@@ -174,7 +174,8 @@ def landscape_from_runs(objective: NetworkObjective, runs: Sequence[LaneRun], di
                        origin=best.trajectory[-1], seed=seed)
     if progress is not None:
         progress("plane", 1.0)
-    projections = [plane.project(run.trajectory)[0] for run in runs if run.records]
+    # The grid covers the usable runs: a diverged path would stretch it to astronomic size.
+    projections = [plane.project(run.trajectory)[0] for run in basis_runs if run.records]
     coords = np.concatenate(projections) if projections else None
     ends = np.array([p[i] for p in projections for i in (0, -1)]) if projections else None
     alpha_range, beta_range = plane_ranges(coords, margin, anchors=ends, coverage=coverage)

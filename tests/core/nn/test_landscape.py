@@ -74,6 +74,10 @@ def test_a_diverged_lane_is_left_out_of_the_plane_but_still_drawn():
     assert diverged.status == Status.DIVERGED and adam.status == Status.FINISHED
     assert land.origin_label == "adam:lr=1.0"
     assert np.all(np.isfinite(land.surface.values))
+    # the grid spans Adam's path, not the diverged lane's excursion
+    span = max(np.ptp(land.surface.alphas), np.ptp(land.surface.betas))
+    assert span < 10 * max(np.ptp(adam.coords[:, 0]), np.ptp(adam.coords[:, 1]))
+    assert np.max(np.abs(diverged.coords)) > 1e3 * span
 
 
 def test_interpolation_runs_from_start_to_end():
