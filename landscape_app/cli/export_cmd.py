@@ -1,0 +1,259 @@
+"""``landscape-app export``: a scene or session as GIF, MP4 or PNG frames, headless.
+
+Also a still of the last frame (PNG, or SVG for the 2D view), the trajectories (CSV/JSON) and
+the landscape grid (NPZ). Everything is validated before the race is run; every file is
+written atomically, so a failed or cancelled (Ctrl-C) export leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import signal
+import sys
+import threading
+import time
+
+EPILOG = """\
+examples:
+  landscape-app export --scene adam-vs-sgd --out demo.mp4 --size 1280x720 --fps 30 --steps 300
+  landscape-app export --scene rastrigin-global --out slides.gif --size 800x600 --fps 15 \\
+      --duration 8 --title "Global methods on Rastrigin" --no-curves
+  landscape-app export --session my-race.json --out frames/ --frames 60 --axis evals
+  landscape-app export --scene two-moons --still plane.svg --trajectories race.csv \\
+      --surface plane.npz
+  xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
+      landscape-app export --scene adam-vs-sgd --view both --out both.mp4
+
+output formats follow the names: NAME.gif (Pillow), NAME.mp4 (H.264 through the ffmpeg that
+imageio-ffmpeg bundles; no system ffmpeg needed), a name without extension for a folder of
+PNG frames (frame_0000.png, ...). Frame i of N shows step round(i*S/(N-1)) of S steps; by
+default N = S + 1 (one step per frame; the first frame is the start). Without a display the
+2D view is drawn with Qt's offscreen platform; the 3D view needs OpenGL, i.e. a desktop
+session or a virtual display (xvfb-run, as above). `landscape-app list scenes` lists scenes.
+"""
+
+SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
+
+
+def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help="export a scene or session as GIF, MP4 or PNG frames (headless)",
+        description="Run a scene's or session's race to the end and export it as an "
+        "animation (GIF, MP4 or PNG frames) of the 2D view, the 3D view or both, with the loss "
+        "curves and a caption; optionally a still, the trajectories and the landscape grid.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--scene", metavar="ID", help="a scene of the library, e.g. adam-vs-sgd")
+    source.add_argument("--session", metavar="FILE.json", help="a saved session file")
+    outputs = parser.add_argument_group("outputs (at least one)")
+    outputs.add_argument("--out", metavar="FILE",
+                         help="the animation: demo.gif, demo.mp4, or a folder name (no "
+                         "extension) for PNG frames")
+    outputs.add_argument("--still", metavar="FILE",
+                         help="the last frame as an image: view.png, or view.svg (2D view only)")
+    outputs.add_argument("--trajectories", metavar="FILE",
+                         help="every step of every optimizer: race.csv or race.json")
+    outputs.add_argument("--surface", metavar="FILE.npz",
+                         help="the landscape grid (xs, ys, values, metadata) as NPZ")
+    look = parser.add_argument_group("frames")
+    look.add_argument("--view", choices=("2d", "3d", "both"), default="2d",
+                      help="2d contour map, 3d surface (needs OpenGL), or both side by side "
+                      "(default 2d)")
+    look.add_argument("--curves", action=argparse.BooleanOptionalAction, default=True,
+                      help="show the loss curves panel (default: shown)")
+    look.add_argument("--axis", choices=("steps", "evals", "grad_evals"), default=None,
+                      help="x-axis of the loss curves (default: the session's, steps if it "
+                      "uses wall time, which would make frames differ between runs)")
+    look.add_argument("--title", metavar="TEXT", default=None,
+                      help='caption text (default: the scene title; --title "" for none)')
+    look.add_argument("--size", metavar="WxH", default="1280x720",
+                      help="frame size in pixels (default 1280x720)")
+    timing = parser.add_argument_group("timing")
+    timing.add_argument("--fps", default="30", metavar="N",
+                        help="frames per second (default 30; GIF at most 50)")
+    timing.add_argument("--steps", default=None, metavar="S",
+                        help="optimizer steps to run and show (default: the session's)")
+    count = timing.add_mutually_exclusive_group()
+    count.add_argument("--frames", default=None, metavar="N",
+                       help="number of frames, spread over the steps (default: steps + 1)")
+    count.add_argument("--duration", default=None, metavar="SECONDS",
+                       help="length of the animation; frames = duration x fps")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
+                        help="where a network landscape is trained and evaluated (default auto)")
+    return parser
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1280x720"`` → ``(1280, 720)``, or a :class:`LandscapeError` naming the problem."""
+    from landscape_app.core.errors import LandscapeError
+
+    match = SIZE.fullmatch(text)
+    if match is None:
+        raise LandscapeError(f"--size {text!r}: expected WIDTHxHEIGHT in pixels, e.g. 1280x720")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _number(text: str | None, option: str, whole: bool = False) -> float | int | None:
+    from landscape_app.core.errors import LandscapeError
+
+    if text is None:
+        return None
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise LandscapeError(f"{option} {text!r}: expected {kind}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise LandscapeError(f"{option} {text!r}: must be above 0")
+    return value
+
+
+def build_request(args: argparse.Namespace, session_axis: str = "steps"):
+    """The :class:`~landscape_app.gui.export_frames.ExportRequest` of the arguments.
+
+    ``session_axis`` is the session's loss-plot axis, used unless ``--axis`` is given (wall
+    time is replaced by steps).
+    """
+    from landscape_app.gui.export_frames import ExportRequest
+    from landscape_app.gui.frame_layout import FrameLayout
+
+    width, height = parse_size(args.size)
+    axis = args.axis or (session_axis if session_axis != "time" else "steps")
+    layout = FrameLayout(view=args.view, curves=args.curves, width=width, height=height,
+                         axis=axis)
+    return ExportRequest(
+        layout=layout, title=args.title, fps=_number(args.fps, "--fps"),
+        steps=_number(args.steps, "--steps", whole=True),
+        frames=_number(args.frames, "--frames", whole=True),
+        duration=_number(args.duration, "--duration"),
+        animation=args.out, still=args.still, trajectories=args.trajectories,
+        surface=args.surface, device=args.device,
+    )
+
+
+def load_state(args: argparse.Namespace):
+    """The session the arguments name (a scene id or a session file)."""
+    if args.scene is not None:
+        from landscape_app.state.scenes import load_scene
+
+        return load_scene(args.scene).state
+    from landscape_app.state.session_io import load_session
+
+    return load_session(args.session)
+
+
+class ProgressBar:
+    """One line on stderr, drawn only when stderr is a terminal: the stage, a bar, frames
+    done/total, time elapsed and the estimated time left."""
+
+    WIDTH = 28
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.perf_counter()
+        self._stage_started: dict[str, float] = {}
+        self._shown = ""
+
+    def __call__(self, stage: str, done: float, total: float) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        begun = self._stage_started.setdefault(stage, now)
+        fraction = min(1.0, done / total) if total else 0.0
+        filled = int(round(self.WIDTH * fraction))
+        line = f"\r{stage:<12} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
+        if stage == "frames":
+            line += f"{int(done)}/{int(total)}"
+            if done:
+                line += f"  ETA {_clock((now - begun) * (total - done) / done)}"
+        else:
+            line += f"{fraction:4.0%}"
+        line += f"  elapsed {_clock(now - self.started)}"
+        if line != self._shown:
+            self.stream.write(line.ljust(len(self._shown)))
+            self.stream.flush()
+            self._shown = line
+
+    def close(self) -> None:
+        if self.enabled and self._shown:
+            self.stream.write("\r" + " " * len(self._shown) + "\r")
+            self.stream.flush()
+            self._shown = ""
+
+
+def _clock(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class CtrlC:
+    """While active, the first Ctrl-C asks the export to stop cleanly (``cancelled()`` turns
+    True); a second one interrupts at once."""
+
+    def __init__(self):
+        self.requested = threading.Event()
+        self._previous = None
+
+    def __enter__(self) -> CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.requested.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def summary_lines(report) -> list[str]:
+    """What was written, for stdout."""
+    lines = []
+    animation = report.animation
+    for path in report.written:
+        if animation is not None and path == animation.path:
+            lines.append(f"wrote {path}: {animation.frames} frames, {animation.width}x"
+                         f"{animation.height}, {animation.fps:g} fps "
+                         f"({animation.frames / animation.fps:.1f} s), "
+                         f"{animation.bytes / 1e6:.2f} MB")
+        else:
+            lines.append(f"wrote {path}")
+    lines.append(f"{report.steps} steps recorded in {report.record_seconds:.1f} s"
+                 + (f", frames rendered and encoded in {report.render_seconds:.1f} s"
+                    if report.frames else ""))
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from landscape_app.core.errors import CancelledError
+    from landscape_app.gui.export_frames import check_request, headless_application, run_export
+    from landscape_app.gui.frame_layout import require_opengl
+
+    check_request(build_request(args))  # sizes, numbers and paths first: no torch needed
+    state = load_state(args)
+    request = build_request(args, state.view.x_axis)
+    if request.needs_frames:
+        headless_application()
+        if request.layout.needs_opengl:
+            require_opengl()
+    bar = ProgressBar()
+    try:
+        with CtrlC() as interrupt:
+            report = run_export(state, request, progress=bar,
+                                cancelled=interrupt.requested.is_set)
+    except CancelledError:
+        bar.close()
+        print("landscape-app export: cancelled; nothing was written", file=sys.stderr)
+        return 130
+    bar.close()
+    for line in summary_lines(report):
+        print(line)
+    return 0
