@@ -17,9 +17,11 @@ called after each is written; cancelling raises
 :class:`~landscape_app.core.errors.CancelledError`. Output is atomic: a failed or cancelled
 export leaves nothing behind and an existing file untouched.
 
-GIF: each frame gets its own 256-colour palette from Pillow's fast octree quantizer (about
-5 ms for 800×600; unlike median cut it keeps thin trajectory lines in their exact colours),
-no dithering (dither noise would defeat the frame-difference compression). GIF delays are in
+GIF: one 256-colour palette for the whole animation, from Pillow's fast octree quantizer on
+the first frame (unlike median cut it keeps thin trajectory lines in their exact colours; the
+first frame already shows the landscape, every lane's colour and the text); later frames are
+mapped onto it. A shared palette keeps unchanged pixels unchanged, which halves the file
+against a palette per frame. No dithering (its noise would defeat that compression). GIF delays are in
 hundredths of a second, so each frame's delay is chosen to keep the cumulative time exact
 (30 fps → 30, 40, 30 ms...); fps is limited to 50 because browsers slow faster GIFs down.
 Identical consecutive frames are merged into one longer frame by Pillow.
@@ -233,18 +235,20 @@ def _gif_delays_ms(index: int, fps: float) -> int:
 def _encode_gif(temporary: Path, stream: _FrameStream, fps: float) -> None:
     from PIL import Image
 
+    frames = iter(stream)
+    first = Image.fromarray(next(frames)).quantize(
+        256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
+    first.info["duration"] = _gif_delays_ms(0, fps)
+
     def paletted(rgb: np.ndarray, index: int) -> Image.Image:
-        image = Image.fromarray(rgb).quantize(
-            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-        )
+        image = Image.fromarray(rgb).quantize(palette=first, dither=Image.Dither.NONE)
         image.info["duration"] = _gif_delays_ms(index, fps)
         return image
 
-    frames = iter(stream)
-    first = next(frames)
     rest = (paletted(rgb, index) for index, rgb in enumerate(frames, start=1))
-    paletted(first, 0).save(temporary, format="GIF", save_all=True, append_images=rest,
-                            loop=0, optimize=False)
+    first.save(temporary, format="GIF", save_all=True, append_images=rest, loop=0,
+               optimize=False)
 
 
 def _pad_even(rgb: np.ndarray) -> np.ndarray:
