@@ -29,7 +29,7 @@ site=$(.venv/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purel
 .venv/bin/python -m compileall -q -j 0 "$site" >/dev/null || true
 
 echo "== ruff"
-.venv/bin/ruff check landscape_app tests bench
+.venv/bin/ruff check landscape_app tests bench tools packaging
 echo "== import rules (core, state and export never import Qt)"
 .venv/bin/lint-imports
 

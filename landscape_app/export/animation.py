@@ -21,9 +21,10 @@ GIF: one 256-colour palette for the whole animation, from Pillow's fast octree q
 the first frame (unlike median cut it keeps thin trajectory lines in their exact colours; the
 first frame already shows the landscape, every lane's colour and the text); later frames are
 mapped onto it. A shared palette keeps unchanged pixels unchanged, which halves the file
-against a palette per frame. No dithering (its noise would defeat that compression). GIF delays are in
-hundredths of a second, so each frame's delay is chosen to keep the cumulative time exact
-(30 fps → 30, 40, 30 ms...); fps is limited to 50 because browsers slow faster GIFs down.
+against a palette per frame. No dithering (its noise would defeat that compression).
+GIF delays are in hundredths of a second, so each frame's delay is chosen to keep the
+cumulative time exact (30 fps → 30, 40, 30 ms...); fps is limited to 50 because browsers slow
+faster GIFs down.
 Identical consecutive frames are merged into one longer frame by Pillow.
 
 MP4: libx264 with ``-crf`` (0 lossless … 51 worst; 18–23 look clean for plots), a speed
