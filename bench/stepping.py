@@ -7,7 +7,8 @@ script would write:
 - torch.optim-backed (sgd … lbfgs, heun): ``opt.zero_grad(); f(θ).backward(); opt.step()``
   (L-BFGS with its closure), on the very torch optimizer the app builds;
 - lookahead / ranger: the same, plus the slow-weight sync every k steps;
-- cmaes: ``es.tell(X, f(X))`` after ``X = es.ask()``, f batched through torch;
+- cmaes: cma's own loop ``es.tell(X, f(X))`` after ``X = es.ask()``, then ``es.stop()``, on
+  the strategy the app builds, f batched through torch;
 - newton, pso, sa: the optimizer's own ``step()`` called in a loop (no runner, no batching):
   what is measured is the runner's and the records' overhead;
 - slsqp, dual-annealing: the whole SciPy call vs the app's run-then-replay.
@@ -82,19 +83,21 @@ def bare_torch(optimizer_id: str, steps: int) -> float:
 
 
 def bare_cma(steps: int) -> float:
-    """Seconds of a bare ask/tell loop, f batched through torch."""
-    from landscape_app.core.optim.cmaes import import_cma
+    """Seconds of cma's documented loop ``X = es.ask(); es.tell(X, f(X)); es.stop()``.
 
-    cma = import_cma()
+    The strategy is the one the app builds (same σ₀, bounds, scaling and seed), taken before
+    its first generation; f is batched through torch as in the app.
+    """
     app = spec("cmaes").create()
-    sigma0 = app.hyper["sigma0"] * float(np.mean(OBJECTIVE.upper - OBJECTIVE.lower))
-    es = cma.CMAEvolutionStrategy(START, sigma0, {"seed": 1, "verbose": -9})
+    app.reset(Problem(OBJECTIVE), START, seed=0)
+    es = app.es
     started = time.perf_counter()
     for _ in range(steps):
         solutions = es.ask()
         with torch.no_grad():
             values = OBJECTIVE.evaluate(torch.as_tensor(np.array(solutions))).numpy()
         es.tell(solutions, values.tolist())
+        es.stop()
     return time.perf_counter() - started
 
 
