@@ -1,8 +1,9 @@
 """``landscape-app gui`` (the default command): open the window.
 
 Without options the window opens at once and imports torch in the background. Options that
-name a function, an expression or optimizers are checked before the window opens (which
-imports torch first), so a typo gives a one-line error and exit status 2, not a window.
+name a scene, a session file, a function, an expression or optimizers are checked before the
+window opens (which imports torch first), so a typo or a broken file gives a one-line error
+and exit status 2, not a window.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ examples:
   landscape-app
   landscape-app gui --function himmelblau --optimizer adam:lr=0.1 --optimizer pso --play
   landscape-app gui --expr "x**2 + 3*sin(y)" --range=-3,3,-3,3 --start=-2,1 --speed max
+  landscape-app gui --scene adam-vs-sgd --presentation
+  landscape-app gui --session my-race.json
 
-write --range=… and --start=… with "=" when the first number is negative.
+write --range=… and --start=… with "=" when the first number is negative. With --scene or
+--session, the other options change what the scene or session shows.
 
-keys in the window: space play/pause, → one step, R reset; click the 2D view to move the start.
+keys in the window: space play/pause, → one step, R reset, 1–9 show/hide an optimizer,
+N / P next / previous scene, F11 or F5 presentation mode (Esc leaves); click the 2D view to
+move the start. `landscape-app list scenes` lists the scenes.
 """
 
 
@@ -29,6 +35,13 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--scene", default=None, metavar="ID",
+                        help="open a scene of the library (see `landscape-app list scenes`)")
+    source.add_argument("--session", default=None, metavar="FILE.json",
+                        help="open a saved session file")
+    parser.add_argument("--presentation", action="store_true",
+                        help="start in presentation mode (full screen, large type; Esc leaves)")
     landscape = parser.add_mutually_exclusive_group()
     landscape.add_argument("--function", default=None, metavar="ID",
                            help="test function to show first (see `landscape-app list functions`)")
@@ -86,11 +99,25 @@ def launch_options(args: argparse.Namespace):
         optimizers=tuple(args.optimizer),
         start=_numbers(args.start, 2, "--start") if args.start else None,
         max_steps=args.steps, speed=speed, max_speed=max_speed, play=args.play,
-        report_startup=args.report_startup,
+        report_startup=args.report_startup, session=_load_source(args),
+        scene_id=args.scene, session_path=args.session, presentation=args.presentation,
     )
     if options.function or options.expression or options.optimizers:
         _check_engine_options(options)
     return options
+
+
+def _load_source(args: argparse.Namespace):
+    """The validated session of ``--scene`` or ``--session`` (imports torch), or None."""
+    if args.scene is not None:
+        from landscape_app.state.scenes import load_scene
+
+        return load_scene(args.scene).state
+    if args.session is not None:
+        from landscape_app.state.session_io import load_session
+
+        return load_session(args.session)
+    return None
 
 
 def _check_engine_options(options) -> None:

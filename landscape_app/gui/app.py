@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 SWITCH_INTERVAL_SECONDS = 0.001
 
 
 @dataclass(frozen=True)
 class LaunchOptions:
-    """What the command line asks the window to show first (validated by the command line)."""
+    """What the command line asks the window to show first (validated by the command line).
+
+    ``session`` is a validated :class:`~landscape_app.state.model.SessionState` (a scene's, or
+    a session file's) that the other options modify; ``scene_id`` or ``session_path`` say
+    where it came from; ``presentation`` opens the window in presentation mode.
+    """
 
     function: str | None = None
     expression: str | None = None
@@ -28,16 +34,24 @@ class LaunchOptions:
     max_speed: bool = False
     play: bool = False
     report_startup: bool = False
+    session: Any = None
+    scene_id: str | None = None
+    session_path: str | None = None
+    presentation: bool = False
 
 
 def create_application(argv: list[str] | None = None):
     """The QApplication (created once) with the window's theme."""
+    from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
     from landscape_app.gui.style import apply_theme
 
     app = QApplication.instance()
     if app is None:
+        # One OpenGL resource space for the 3D tab and a 3D export's offscreen view (see
+        # landscape_app.gui.views.surface3d.share_gl_contexts); only possible before the app.
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         # The race worker is a thread sharing the GIL with this one: a short switch interval
         # bounds how long the UI waits for the GIL at each call into Python (5 ms by default).
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
@@ -48,14 +62,23 @@ def create_application(argv: list[str] | None = None):
     return app
 
 
-def run_app(options: LaunchOptions | None = None) -> int:
-    """Open the window and run the event loop; the exit code."""
-    app = create_application()
+def open_window(options: LaunchOptions | None = None):
+    """Create the main window and show it (full screen when presenting); the window."""
     from landscape_app.gui.main_window import MainWindow
 
     window = MainWindow(options)
     if options is not None and options.report_startup:
         window.firstPainted.connect(lambda _: print("first-paint", flush=True))
         window.coreReady.connect(lambda: print("core-ready", flush=True))
-    window.show()
+    if options is not None and options.presentation:
+        window.presentation.enter()
+    else:
+        window.show()
+    return window
+
+
+def run_app(options: LaunchOptions | None = None) -> int:
+    """Open the window and run the event loop; the exit code."""
+    app = create_application()
+    window = open_window(options)  # noqa: F841 - kept alive while the loop runs
     return app.exec()

@@ -60,14 +60,15 @@ def default_session() -> SessionState:
 
 
 def launch_session(options) -> SessionState:
-    """The first session: the default race with the command line's choices applied.
+    """The first session: the scene or session file the command line named (else the default
+    race), with the command line's other choices applied.
 
     ``options`` is a :class:`~landscape_app.gui.app.LaunchOptions` or None. Its values were
     validated by the command line.
     """
-    state = default_session()
     if options is None:
-        return state
+        return default_session()
+    state = options.session if options.session is not None else default_session()
     if options.expression:
         state = replace(state, landscape=LandscapeSpec(
             "expression", expression=options.expression, x_range=options.x_range,
@@ -98,8 +99,11 @@ class RaceController(QObject):
     networkProgress(stage, fraction), networkReady(info), networkFailed(message)
     message(text)
         Something to tell the user (errors included).
+    stateChanged()
+        :attr:`state` was replaced (any edit, or a whole new session).
     """
 
+    stateChanged = Signal()
     gridReady = Signal(object)
     gridProgress = Signal(float)
     lanesReset = Signal()
@@ -127,6 +131,20 @@ class RaceController(QObject):
         self.network_tasks.succeeded.connect(self._network_done, queued)
         self.network_tasks.failed.connect(self._network_failed, queued)
 
+    @property
+    def state(self) -> SessionState:
+        """The session on screen (every edit replaces it; :attr:`stateChanged` says so)."""
+        return self._state
+
+    @state.setter
+    def state(self, state: SessionState) -> None:
+        self._state = state
+        self.stateChanged.emit()
+
+    def current_session(self) -> SessionState:
+        """The :class:`SessionState` that reproduces what is on screen (what a save writes)."""
+        return self._state
+
     # -- edits -------------------------------------------------------------------------------
     def apply_session(self, state: SessionState) -> None:
         """Show ``state`` whole (first launch, a scene, a session file)."""
@@ -134,8 +152,8 @@ class RaceController(QObject):
         if state.landscape.kind == "network":
             self.build_network(dict(state.landscape.network))
             return
-        self.objective = build_objective(state.landscape)
-        self.replaying = False
+        self.network_tasks.cancel()  # a network still training belongs to the old session
+        self.objective, self.network, self.replaying = build_objective(state.landscape), None, False
         self.restart()
         self.queue_grid()
 
@@ -224,7 +242,8 @@ class RaceController(QObject):
             self.gridProgress.emit(fraction)
 
     def _grid_done(self, token: int, grid: Grid2D) -> None:
-        if token == self.grid_tasks.token and not self.replaying:
+        if (token == self.grid_tasks.token and not self.replaying
+                and self.state.landscape.kind != "network"):
             self.grid = grid
             self.gridReady.emit(grid)
 
@@ -265,8 +284,8 @@ class RaceController(QObject):
             self.networkProgress.emit(stage, fraction)
 
     def _network_done(self, token: int, land) -> None:
-        if token != self.network_tasks.token:
-            return
+        if token != self.network_tasks.token or self.state.landscape.kind != "network":
+            return  # superseded, or a cancelled run that finished anyway
         surface = land.surface
         self.network, self.replaying = land, True
         self.grid = Grid2D(np.asarray(surface.alphas), np.asarray(surface.betas),

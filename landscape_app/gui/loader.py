@@ -15,8 +15,12 @@ def import_core() -> str:
     """Import everything the full window needs; the compute device's name.
 
     ``torch._dynamo`` is imported here too: ``torch.optim`` imports it at its first step, and
-    that would otherwise stall the first race for a second or more.
+    that would otherwise stall the first race for a second or more. The race process's fork
+    server is started first, so that it imports the same in parallel.
     """
+    from landscape_app.gui.race_process import prewarm
+
+    prewarm()
     import torch._dynamo  # noqa: F401
 
     import landscape_app.core.optim  # noqa: F401  (registers the optimizers; imports torch)

@@ -8,6 +8,13 @@ the controller, the worker thread and the frame timer. :attr:`MainWindow.coreRea
 The frame timer (60 Hz) pushes the latest race snapshot into the views through a
 :class:`~landscape_app.gui.painter.FramePainter`; the status bar shows the device, the
 worker's steps per second and the frames painted per second.
+
+The classroom features live in their own modules and are only wired here: the teaching note
+(:mod:`~landscape_app.gui.note_panel`), presentation mode (:mod:`~landscape_app.gui.
+presentation`, available from the first paint), and, once the engine is loaded, the File
+menu's sessions and exports (:mod:`~landscape_app.gui.session_actions`,
+:mod:`~landscape_app.gui.export_actions`), the Scenes menu (:mod:`~landscape_app.gui.
+scene_browser`) and the lane keys (:mod:`~landscape_app.gui.keyboard`).
 """
 
 from __future__ import annotations
@@ -30,8 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from landscape_app.gui.loader import CoreLoader
+from landscape_app.gui.note_panel import NotePanel
 from landscape_app.gui.painter import Appearance, FramePainter
 from landscape_app.gui.panels.controls import RunControls
+from landscape_app.gui.presentation import KEY_HINT, PresentationMode
 from landscape_app.gui.traces import TraceBuffer
 from landscape_app.gui.views.contour import COLORMAPS, ContourView
 from landscape_app.gui.views.curves import LossCurves
@@ -62,6 +71,7 @@ class MainWindow(QMainWindow):
         self.controller = None
         self.race_thread = None
         self.surface3d = None
+        self.sessions = self.scenes = self.exports = self.lane_keys = None
         self.first_paint_time: float | None = None
         self._closing = False
         self.setWindowTitle("Loss Landscape Lab")
@@ -73,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_docks()
         self._build_status_bar()
+        self._build_menus()
         self.painter = FramePainter(self.contour, self.curves, self.table)
         self.frame_started: float | None = None
         self._awaiting: set[str] = set()
@@ -104,9 +115,16 @@ class MainWindow(QMainWindow):
         self.view_tabs.currentChanged.connect(self._view_tab_changed)
         self.curves = LossCurves()
         self.table = RaceTable()
+        self.note_panel = NotePanel()
+        right = QWidget()  # a layout, not a splitter: the note's height follows its width
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(4)
+        right_layout.addWidget(self.note_panel)
+        right_layout.addWidget(self.curves, 1)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.view_tabs)
-        top.addWidget(self.curves)
+        top.addWidget(right)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
         top.setSizes([600, 300])
@@ -119,7 +137,14 @@ class MainWindow(QMainWindow):
         for splitter in (top, central):
             splitter.setHandleWidth(2)
             splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(central)
+        self.caption = NotePanel(caption=True, hint=KEY_HINT)  # presentation mode only
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.setSpacing(0)
+        holder_layout.addWidget(central, 1)
+        holder_layout.addWidget(self.caption)
+        self.setCentralWidget(holder)
 
     def _build_docks(self) -> None:
         self.landscape_dock = QDockWidget("Landscape", self)
@@ -143,6 +168,18 @@ class MainWindow(QMainWindow):
         for label in (self.device_label, self.rate_label, self.fps_label):
             bar.addPermanentWidget(label)
         bar.showMessage("Loading torch and the optimizers…")
+
+    def _build_menus(self) -> None:
+        """The menu titles now; their session, export and scene entries arrive with the
+        engine (:meth:`_core_loaded`). Presentation mode works from the start."""
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.view_menu = bar.addMenu("&View")
+        self.scenes_menu = bar.addMenu("&Scenes")
+        for menu in (self.file_menu, self.scenes_menu):
+            menu.setEnabled(False)
+        self.presentation = PresentationMode(self)
+        self.view_menu.addAction(self.presentation.action)
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
@@ -186,7 +223,11 @@ class MainWindow(QMainWindow):
         self._create_internals_overlay()
         self._connect()
         self.race_thread.start()
-        self.apply_session(launch_session(self.options))
+        self._build_classroom()
+        options = self.options
+        self.sessions.present(launch_session(options),
+                              path=options.session_path if options is not None else None,
+                              scene_id=options.scene_id if options is not None else None)
         if self.options is not None:
             self._apply_run_options(self.options)
         self.controls.setEnabled(True)
@@ -195,6 +236,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready: press space to play", 5000)
         self._view_tab_changed(self.view_tabs.currentIndex())
         self.coreReady.emit()
+
+    def _build_classroom(self) -> None:
+        """Sessions, exports, scenes and the lane keys (they need the engine)."""
+        from landscape_app.gui.export_actions import ExportActions
+        from landscape_app.gui.keyboard import LaneKeys, window_action
+        from landscape_app.gui.scene_browser import SceneBrowser
+        from landscape_app.gui.session_actions import SessionActions
+
+        controls = self.controls
+        # On the window too, so that they work while the toolbar is hidden (presentation).
+        self.addActions([controls.play_action, controls.step_action, controls.reset_action])
+        self.sessions = SessionActions(self, self.file_menu)
+        self.file_menu.addSeparator()
+        self.exports = ExportActions(self, self.file_menu)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.close))
+        self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions)
+        self.lane_keys = LaneKeys(self, self.optimizer_panel)
+        for menu in (self.file_menu, self.scenes_menu):
+            menu.setEnabled(True)
 
     def _create_internals_overlay(self) -> None:
         try:
@@ -232,15 +293,23 @@ class MainWindow(QMainWindow):
         controller.gridReady.connect(self._show_grid)
         controller.gridProgress.connect(self._grid_progress)
         controller.lanesReset.connect(self._lanes_reset)
-        controller.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        controller.message.connect(self._show_message)
         network = self.landscape_panel.network
         controller.networkProgress.connect(network.show_progress)
         controller.networkReady.connect(network.show_done)
         controller.networkFailed.connect(network.show_error)
 
     # -- reacting ----------------------------------------------------------------------------
+    def current_session(self):
+        """The :class:`~landscape_app.state.model.SessionState` on screen (what Save writes)."""
+        return self.controller.current_session()
+
     def apply_session(self, state) -> None:
-        """Show a whole :class:`~landscape_app.state.model.SessionState`."""
+        """Show a whole :class:`~landscape_app.state.model.SessionState`, its teaching note
+        beside the view (or as the caption, when presenting)."""
+        for note in (self.note_panel, self.caption):
+            note.show_note(state.title, state.note)
+        self.note_panel.setVisible(self.note_panel.has_note and not self.presentation.active)
         view = state.view
         self.landscape_panel.show_spec(state.landscape)
         self.display_panel.show_values(view.colormap, view.log_scale, view.contours,
@@ -282,9 +351,15 @@ class MainWindow(QMainWindow):
         self.controller.set_view(show_internals=on)
         self.painter.invalidate()
 
+    def _show_message(self, text: str, milliseconds: int = 8000) -> None:
+        """A status bar message; none once closing (a task cancelled by the closing reports
+        afterwards, and the status bar's timer would outlive the window)."""
+        if not self._closing:
+            self.statusBar().showMessage(text, milliseconds)
+
     def _race_failed(self, generation: int, message: str) -> None:
         if generation == self.race_thread.worker.generation:
-            self.statusBar().showMessage(f"The race could not start: {message}", 10000)
+            self._show_message(f"The race could not start: {message}", 10000)
 
     def _show_grid(self, grid) -> None:
         controller, view = self.controller, self.controller.state.view
@@ -299,7 +374,7 @@ class MainWindow(QMainWindow):
     def _grid_progress(self, fraction: float) -> None:
         bar = self.statusBar()
         if fraction < 1.0:
-            bar.showMessage(f"Drawing the landscape… {fraction:.0%}", 2000)
+            self._show_message(f"Drawing the landscape… {fraction:.0%}", 2000)
         elif bar.currentMessage().startswith("Drawing the landscape"):
             bar.clearMessage()
 
@@ -319,6 +394,7 @@ class MainWindow(QMainWindow):
             from landscape_app.gui.views.surface3d import Surface3DView
 
             self.surface3d = Surface3DView()
+            self.presentation.view_created(self.surface3d)
             self.surface_holder.layout().addWidget(self.surface3d)
             self.painter.surface3d = self.surface3d
             if self.controller.grid is not None:
@@ -380,6 +456,8 @@ class MainWindow(QMainWindow):
         if self.race_thread is not None:
             self.race_thread.worker.release()
             self.race_thread.close()
+        if self.exports is not None:
+            self.exports.shutdown()
         if self.controller is not None:
             self.controller.shutdown()
         super().closeEvent(event)

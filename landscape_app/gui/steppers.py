@@ -1,8 +1,10 @@
 """Sources of race rows the worker drives: a live race, or the replay of a trained one.
 
 Both speak the same small protocol (``labels``, ``start()``, ``advance(steps)``, ``done``)
-and turn core records into the numpy rows of :mod:`landscape_app.gui.traces`, in the worker
-thread, so nothing but numpy reaches the window.
+and turn core records into the numpy rows of :mod:`landscape_app.gui.traces`, so nothing but
+numpy reaches the window. ``offload`` says whether the worker should run the stepper in the
+race process (:mod:`landscape_app.gui.race_process`): a live race is Python-heavy and does;
+a replay only slices arrays it already has and stays in the worker thread.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ def record_rows(records: Sequence[StepRecord]) -> np.ndarray:
 
 class RaceStepper:
     """A live :class:`~landscape_app.core.runner.Race` on a 2D objective."""
+
+    offload = True
 
     def __init__(self, objective: Objective, racers: Sequence[Racer], start, seed: int,
                  max_steps: int):
@@ -77,6 +81,8 @@ def path_rows(path: LanePath) -> np.ndarray:
 
 class ReplayStepper:
     """Replays lanes trained ahead (a network race) step by step on their plane."""
+
+    offload = False
 
     def __init__(self, paths: Sequence[LanePath]):
         self.paths = list(paths)

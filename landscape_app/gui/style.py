@@ -77,7 +77,23 @@ QProgressBar {{ background: {BASE}; border: 1px solid {BORDER}; border-radius: 3
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: 2px; }}
 QSplitter::handle {{ background: {BORDER}; }}
 QToolTip {{ background: {RAISED}; color: {TEXT}; border: 1px solid {BORDER}; }}
+QFrame#note-panel {{ background: {PANEL}; border: 1px solid {BORDER};
+                    border-left: 3px solid {ACCENT}; border-radius: 4px; }}
+QFrame#note-caption {{ background: {PANEL}; border-top: 2px solid {ACCENT}; }}
+QFrame#note-panel QLabel, QFrame#note-caption QLabel {{ background: transparent; border: none; }}
+QLabel#note-title {{ color: {TEXT}; font-weight: 600; }}
+QLabel#note-text {{ color: {TEXT}; }}
+QLabel#note-hint {{ color: {MUTED}; }}
 """
+
+
+def presentation_stylesheet(point_size: float) -> str:
+    """The window's extra stylesheet in presentation mode: every text at ``point_size``, the
+    caption's title larger and its key hints smaller. (A stylesheet, not ``setFont``: under an
+    application stylesheet Qt does not pass a parent's font on to its children.)"""
+    return (f"* {{ font-size: {point_size:.1f}pt; }}\n"
+            f"QFrame#note-caption QLabel#note-title {{ font-size: {1.2 * point_size:.1f}pt; }}\n"
+            f"QFrame#note-caption QLabel#note-hint {{ font-size: {0.7 * point_size:.1f}pt; }}\n")
 
 
 def dark_palette() -> QPalette:

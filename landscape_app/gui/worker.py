@@ -7,13 +7,20 @@ one job at a time (load a race, or step it), runs it outside the lock, and publi
 into the :class:`~landscape_app.gui.traces.TraceBuffer`. It never touches a widget; the window
 repaints from the buffer on its own timer, so compute and paint rates are independent.
 
+Where the steps are computed: a live race (a stepper class with ``offload = True`` whose
+factory pickles, see :mod:`landscape_app.gui.race_pickle`) is stepped in the race process
+(:mod:`landscape_app.gui.race_process`), started with the worker: this thread then only waits
+on a pipe, without the GIL, and publishes. Anything else (a replay, which only slices arrays,
+or a factory that cannot be sent) is stepped here, in this thread.
+
 Pacing at a finite speed ``s`` (steps per second per lane): batches of ``b = ⌈s / 60⌉`` steps,
 the next batch due ``b / s`` seconds after the previous one. At "max" speed, batches are sized
 so that one takes about :data:`MAX_SPEED_BATCH_SECONDS` (long enough to amortise the
-publication, short enough for pause to feel immediate and for a frame to start promptly).
-While the window paints a frame it holds the worker (:meth:`RaceWorker.hold`): both threads
-share one GIL, and painting is hundreds of short calls into Qt, each of which would otherwise
-hand the GIL back to a stepping worker for a whole switch interval.
+publication, short enough for pause to feel immediate and for every frame to find new rows).
+While the window paints a frame it holds the worker (:meth:`RaceWorker.hold`) if the race is
+stepped in this thread: both threads share one GIL, and painting is hundreds of short calls
+into Qt, each of which would otherwise hand the GIL back to a stepping worker for a whole
+switch interval. A race stepped in the race process is never held: it costs painting nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from landscape_app.core.errors import CancelledError
+from landscape_app.gui.race_pickle import dumps_factory
+from landscape_app.gui.race_process import RaceProcess, RaceProcessError, RemoteStepper
 from landscape_app.gui.traces import TraceBuffer, merge_chunks
 
 #: Batch duration aimed at when stepping as fast as possible (a batch is cut short when the
@@ -88,6 +98,7 @@ class RaceWorker(QObject):
         self._held = False
         self._held_since = 0.0
         self._next_signal = 0.0
+        self._process = RaceProcess()
 
     # -- the UI thread's API --------------------------------------------------------------
     def load(self, factory: Callable) -> int:
@@ -164,18 +175,31 @@ class RaceWorker(QObject):
     # -- the worker thread ---------------------------------------------------------------
     @Slot()
     def run(self) -> None:
-        """The loop: wait for a job, run it, publish; until :meth:`stop`."""
-        while True:
-            with self._cond:
-                job = self._next_job()
-            if job is None:
-                return
-            job()
+        """The loop: wait for a job, run it, publish; until :meth:`stop`. The race process is
+        started first (the first race is sent to it) and closed last."""
+        try:
+            self._start_process()
+            while True:
+                with self._cond:
+                    job = self._next_job()
+                if job is None:
+                    return
+                job()
+        finally:
+            if self._process is not None:
+                self._process.close()
+
+    def _start_process(self) -> None:
+        """Start the race process; without one (it could not start), races step here."""
+        try:
+            self._process.start()
+        except RaceProcessError:
+            self._process = None
 
     def _next_job(self) -> Callable | None:
         """The next thing to do (called with the lock held; waits while there is nothing)."""
         while not self._quit:
-            if self._held:
+            if self._held and not getattr(self._stepper, "remote", False):
                 held_for = time.monotonic() - self._held_since
                 if held_for < HOLD_LIMIT_SECONDS:
                     self._cond.wait(HOLD_LIMIT_SECONDS - held_for)
@@ -216,8 +240,10 @@ class RaceWorker(QObject):
 
     def _load(self, factory: Callable, generation: int) -> None:
         try:
-            stepper = factory()
+            stepper = self._stepper_for(factory)
             chunks = stepper.start()
+        except CancelledError:
+            return
         except Exception as error:  # noqa: BLE001 - shown to the user, the worker lives on
             self._stepper = None
             self.raceFailed.emit(generation, str(error) or type(error).__name__)
@@ -229,14 +255,34 @@ class RaceWorker(QObject):
         self.advanced.emit(generation, 0)
         self._after_batch(stepper, generation)
 
+    def _stepper_for(self, factory: Callable):
+        """The race process's stepper for a factory that may go there, else ``factory()``."""
+        kind = getattr(factory, "func", factory)
+        offload = self._process is not None and getattr(kind, "offload", False)
+        payload = dumps_factory(factory) if offload else None
+        if payload is None:
+            return factory()
+        return RemoteStepper(self._process, payload, lambda: self._quit)
+
     def _advance(self, stepper, generation: int, steps: int, single: bool = False) -> None:
-        """Up to ``steps`` steps, one at a time, cut short when the window holds the worker
-        (a frame is waiting for the GIL); then publish them as one batch."""
+        """``steps`` steps, then publish them as one batch. A race stepped in this thread
+        goes one step at a time, cut short when the window holds the worker (a frame is
+        waiting for the GIL); the race process takes them in one request."""
         started = time.perf_counter()
         chunks, taken = [], 0
-        while taken < steps and not stepper.done and not (taken and self._held):
-            chunks.extend(stepper.advance(1))
-            taken += 1
+        remote = getattr(stepper, "remote", False)
+        try:
+            while taken < steps and not stepper.done and not (taken and self._held):
+                count = steps if remote else 1
+                chunks.extend(stepper.advance(count))
+                taken += count
+        except CancelledError:
+            return
+        except RaceProcessError as error:
+            self._stepper = None
+            self.raceFailed.emit(generation, str(error))
+            self._stop_playing()
+            return
         if self._speed is None:
             per_step = (time.perf_counter() - started) / taken
             self._batch = max(1, min(MAX_BATCH_STEPS,
@@ -251,11 +297,14 @@ class RaceWorker(QObject):
 
     def _after_batch(self, stepper, generation: int) -> None:
         if stepper.done:
-            with self._cond:
-                was_playing, self._playing = self._playing, False
-                if was_playing:
-                    self.playingChanged.emit(False)
+            self._stop_playing()
             self.raceFinished.emit(generation)
+
+    def _stop_playing(self) -> None:
+        with self._cond:
+            was_playing, self._playing = self._playing, False
+            if was_playing:
+                self.playingChanged.emit(False)
 
     def _rate(self, steps: int) -> float:
         """Steps per second over the last :data:`RATE_WINDOW_SECONDS`, after ``steps`` more."""

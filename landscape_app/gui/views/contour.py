@@ -22,6 +22,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui import style
+from landscape_app.gui.views.axis_fonts import AxisFonts
 from landscape_app.gui.views.trails import TrailsItem
 
 if TYPE_CHECKING:
@@ -33,6 +34,11 @@ COLORMAPS = ("viridis", "inferno", "magma", "plasma", "cividis", "turbo")
 LOG_EPSILON_FRACTION = 1e-6
 #: Path points are clipped to the landscape box grown by this many box sizes on each side.
 PATH_CLIP_MARGIN = 2.0
+#: Contour line width, star and start marker sizes, in pixels (before :meth:`set_size_factor`).
+CONTOUR_WIDTH, STAR_SIZE, MARKER_SIZE, MARKER_WIDTH = 1.0, 16.0, 16.0, 2.0
+#: Width kept for the colour bar's tick labels (pyqtgraph's ColorBarItem default).
+COLORBAR_TICKS_WIDTH = 45
+CONTOUR_COLOR = (255, 255, 255, 70)
 
 
 def color_field(values: np.ndarray, log_scale: bool) -> np.ndarray:
@@ -90,16 +96,17 @@ class ContourView(pg.PlotWidget):
         self.plot_item.disableAutoRange()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-20)
-        self.contours = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 255, 70), width=1),
+        self.contours = pg.PlotCurveItem(pen=pg.mkPen(CONTOUR_COLOR, width=CONTOUR_WIDTH),
                                          connect="finite", antialias=True)
         self.contours.setZValue(-10)
         self.colorbar = pg.ColorBarItem(interactive=False, width=14, colorMap="viridis")
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
-        self.minima = pg.ScatterPlotItem(symbol="star", size=16, pen=pg.mkPen("#000000", width=1),
+        self.minima = pg.ScatterPlotItem(symbol="star", size=STAR_SIZE,
+                                         pen=pg.mkPen("#000000", width=1),
                                          brush=pg.mkBrush("#ffffff"))
         self.minima.setZValue(5)
-        self.start_marker = pg.TargetItem(pos=(0.0, 0.0), size=16, movable=True,
-                                          pen=pg.mkPen("#ffffff", width=2),
+        self.start_marker = pg.TargetItem(pos=(0.0, 0.0), size=MARKER_SIZE, movable=True,
+                                          pen=pg.mkPen("#ffffff", width=MARKER_WIDTH),
                                           hoverPen=pg.mkPen(style.ACCENT, width=2))
         self.start_marker.setZValue(20)
         self.trails = TrailsItem()
@@ -114,6 +121,8 @@ class ContourView(pg.PlotWidget):
         self.heads: list[tuple[int, float, float]] = []
         self.crosses: list[tuple[int, float, float]] = []
         self.bounds = QRectF(-1.0, -1.0, 2.0, 2.0)
+        self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
+                                     self.plot_item.getAxis("bottom"), self.colorbar.axis])
         self.start_marker.sigPositionChangeFinished.connect(self._marker_dropped)
         self.scene().sigMouseClicked.connect(self._scene_clicked)
 
@@ -173,6 +182,18 @@ class ContourView(pg.PlotWidget):
             if last is not None:
                 (self.crosses if diverged[lane] else self.heads).append((lane, *last))
         self.trails.set_data(drawn, self.heads, self.crosses, self._clip_box())
+
+    def set_size_factor(self, factor: float) -> None:
+        """Draw what is sized in pixels ``factor`` times larger: paths and heads, contour
+        lines, stars, the start marker and the axis fonts (presentation mode; 1 is normal)."""
+        self.trails.set_size_factor(factor)
+        self.contours.setPen(pg.mkPen(CONTOUR_COLOR, width=CONTOUR_WIDTH * factor))
+        self.minima.setSize(STAR_SIZE * factor)
+        self.start_marker.setPen(pg.mkPen("#ffffff", width=MARKER_WIDTH * factor))
+        self.start_marker.scale = MARKER_SIZE * factor  # pyqtgraph's symbol size attribute
+        self.start_marker.viewTransformChanged()
+        self.colorbar.axis.setWidth(round(COLORBAR_TICKS_WIDTH * factor))
+        self.axis_fonts.set_factor(factor)
 
     def set_start(self, x: float, y: float) -> None:
         """Move the start marker without emitting :attr:`startMoved`."""

@@ -23,6 +23,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsItem
 
+from landscape_app.gui.views.axis_fonts import AxisFonts
+
 #: x-axis kinds and their labels.
 AXIS_LABELS = {
     "steps": "step",
@@ -30,6 +32,8 @@ AXIS_LABELS = {
     "grad_evals": "gradient evaluations",
     "time": "wall time (s)",
 }
+#: Width of the curves in pixels (before :meth:`LossCurves.set_size_factor`).
+LINE_WIDTH = 2.0
 
 
 def drawable(values: np.ndarray, log_y: bool) -> np.ndarray:
@@ -64,6 +68,9 @@ class LossCurves(pg.PlotWidget):
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curves: list[pg.PlotDataItem] = []
         self.colors: list[str] = []
+        self.line_width = LINE_WIDTH
+        self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
+                                     self.plot_item.getAxis("bottom")])
         self.offset = 0.0
         self.log_y = True
         self.axis = "steps"
@@ -84,11 +91,17 @@ class LossCurves(pg.PlotWidget):
             self.plot_item.addItem(curve)
             self.curves.append(curve)
         for curve, color in zip(self.curves, self.colors, strict=False):
-            curve.setPen(pg.mkPen(color, width=2))
+            curve.setPen(pg.mkPen(color, width=self.line_width))
             curve.setVisible(True)
         for curve in self.curves[len(self.colors):]:
             curve.setData([], [])
             curve.setVisible(False)
+
+    def set_size_factor(self, factor: float) -> None:
+        """Curves and axis fonts ``factor`` times their normal size (presentation; 1 normal)."""
+        self.line_width = LINE_WIDTH * factor
+        self.set_lanes(self.colors)
+        self.axis_fonts.set_factor(factor)
 
     def set_data(self, xs: list[np.ndarray], losses: list[np.ndarray], visible: list[bool]) -> None:
         """Each lane's x values (per the axis kind) and losses; hidden lanes are not drawn."""

@@ -235,6 +235,7 @@ class Surface3DView(QWidget):
         self.transform: SceneTransform | None = None
         self._lanes: list[_LaneItems] = []
         self._last_paths: tuple[list[np.ndarray], list[str], list[bool]] | None = None
+        self.size_factor = 1.0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if self.available:
@@ -309,6 +310,12 @@ class Surface3DView(QWidget):
         for lane in self._lanes[len(paths_xyz):]:
             lane.hide()
 
+    def set_size_factor(self, factor: float) -> None:
+        """Paths and heads ``factor`` times their normal width (presentation; 1 normal)."""
+        self.size_factor = float(factor)
+        for lane in self._lanes:
+            lane.set_size_factor(self.size_factor)
+
     def scene_path(self, path_xyz: np.ndarray) -> np.ndarray:
         """Scene coordinates ``(n, 3)`` float32 of a path's ``(x, y, loss)`` rows."""
         path = np.asarray(path_xyz, dtype=float).reshape(-1, 3)
@@ -325,6 +332,7 @@ class Surface3DView(QWidget):
     def _ensure_lanes(self, count: int) -> None:
         while len(self._lanes) < count:
             self._lanes.append(_LaneItems(self.gl_widget))
+            self._lanes[-1].set_size_factor(self.size_factor)
 
     def reset_camera(self) -> None:
         """Look at the whole landscape from the default angle."""
@@ -347,17 +355,21 @@ class _LaneItems:
     """One lane's GL items: its path (solid where visible, a faint ghost where a hill hides
     it) and its head (a dot with a dark rim, always on top)."""
 
+    #: Line, ghost line, rim and head sizes in pixels at size factor 1.
+    SIZES = (3.0, 1.5, 16.0, 11.0)
+
     def __init__(self, view: QWidget):
         import pyqtgraph.opengl as gl
         from OpenGL.GL import GL_DEPTH_TEST
         from pyqtgraph.opengl.GLGraphicsItem import GLOptions
 
         on_top = {**GLOptions["translucent"], GL_DEPTH_TEST: False}
-        self.line = gl.GLLinePlotItem(width=3.0, antialias=True, glOptions="translucent")
-        self.ghost = gl.GLLinePlotItem(width=1.5, antialias=True, glOptions=on_top)
-        self.rim = gl.GLScatterPlotItem(size=16.0, pxMode=True, glOptions=on_top,
+        line, ghost, rim, head = self.SIZES
+        self.line = gl.GLLinePlotItem(width=line, antialias=True, glOptions="translucent")
+        self.ghost = gl.GLLinePlotItem(width=ghost, antialias=True, glOptions=on_top)
+        self.rim = gl.GLScatterPlotItem(size=rim, pxMode=True, glOptions=on_top,
                                         color=(0.05, 0.05, 0.05, 1.0))
-        self.head = gl.GLScatterPlotItem(size=11.0, pxMode=True, glOptions=on_top)
+        self.head = gl.GLScatterPlotItem(size=head, pxMode=True, glOptions=on_top)
         for depth, item in enumerate((self.line, self.ghost, self.rim, self.head)):
             item.setDepthValue(10 + depth)
             item.setVisible(False)
@@ -376,6 +388,13 @@ class _LaneItems:
         for item, visible in ((self.line, has_line), (self.ghost, has_line),
                               (self.rim, has_head), (self.head, has_head)):
             item.setVisible(visible)
+
+    def set_size_factor(self, factor: float) -> None:
+        line, ghost, rim, head = (size * factor for size in self.SIZES)
+        self.line.setData(width=line)
+        self.ghost.setData(width=ghost)
+        self.rim.setData(size=rim)
+        self.head.setData(size=head)
 
     def hide(self) -> None:
         """Hide every item of this lane."""

@@ -14,6 +14,8 @@ from landscape_app.gui import style
 COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status")
 #: Smallest width of each column (pixels); wide enough for ``1.234e-05`` and ``converged``.
 COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92)
+#: Row height and colour swatch side, in pixels (before :meth:`RaceTable.set_size_factor`).
+ROW_HEIGHT, SWATCH_SIZE = 24, 12
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,10 @@ class RaceTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setShowGrid(False)
-        self.setIconSize(QSize(12, 12))
+        self.size_factor = 1.0
+        self.setIconSize(QSize(SWATCH_SIZE, SWATCH_SIZE))
         self.verticalHeader().setVisible(False)
-        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         header = self.horizontalHeader()
         # Fixed widths, fitted when the lanes change: a ResizeToContents column asks every
         # cell for its size at every update.
@@ -128,10 +131,20 @@ class RaceTable(QTableView):
     def set_rows(self, rows: list[TableRow]) -> None:
         self.table_model.set_rows(rows)
 
+    def set_size_factor(self, factor: float) -> None:
+        """Rows, swatches and smallest column widths ``factor`` times their normal size (the
+        font itself follows the widget's, which presentation mode enlarges)."""
+        self.size_factor = float(factor)
+        side = round(SWATCH_SIZE * factor)
+        self.setIconSize(QSize(side, side))
+        self.verticalHeader().setDefaultSectionSize(round(ROW_HEIGHT * factor))
+        self._fit_columns()
+
     def _fit_columns(self) -> None:
         for column, width in enumerate(COLUMN_WIDTHS):
             if column:
-                self.setColumnWidth(column, max(width, self.sizeHintForColumn(column) + 12))
+                self.setColumnWidth(column, max(round(width * self.size_factor),
+                                                self.sizeHintForColumn(column) + 12))
 
     def set_distance_label(self, label: str) -> None:
         """Name the distance column: "to minimum", or "off plane" for a network's paths."""

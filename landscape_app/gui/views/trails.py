@@ -32,11 +32,19 @@ class TrailsItem(pg.GraphicsObject):
         self._heads: list[tuple[int, float, float]] = []
         self._crosses: list[tuple[int, float, float]] = []
         self._bounds = QRectF()
+        self._colors: list[str] = []
+        self._size_factor = 1.0
+
+    def set_size_factor(self, factor: float) -> None:
+        """Draw paths, heads and crosses ``factor`` times their normal size (presentation)."""
+        self._size_factor = float(factor)
+        self.set_colors(self._colors)
 
     def set_colors(self, colors: list[str]) -> None:
+        self._colors = list(colors)
         self._pens, self._brushes = [], []
         for color in colors:
-            pen = QPen(QColor(color), PATH_WIDTH)
+            pen = QPen(QColor(color), PATH_WIDTH * self._size_factor)
             pen.setCosmetic(True)
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
@@ -68,19 +76,21 @@ class TrailsItem(pg.GraphicsObject):
                 painter.drawPath(path)
         transform = painter.transform()
         painter.resetTransform()
-        outline = QPen(QColor("#101010"), 1.2)
+        size = self._size_factor
+        outline = QPen(QColor("#101010"), 1.2 * size)
+        radius, cross = HEAD_RADIUS * size, CROSS_SIZE * size
         for lane, x, y in self._heads:
             if lane < len(self._brushes):
                 painter.setPen(outline)
                 painter.setBrush(self._brushes[lane])
-                painter.drawEllipse(transform.map(QPointF(x, y)), HEAD_RADIUS, HEAD_RADIUS)
+                painter.drawEllipse(transform.map(QPointF(x, y)), radius, radius)
         for lane, x, y in self._crosses:
             if lane < len(self._pens):
                 centre = transform.map(QPointF(x, y))
                 pen = QPen(self._pens[lane])
-                pen.setWidthF(3.0)
+                pen.setWidthF(3.0 * size)
                 painter.setPen(pen)
                 for dx, dy in ((1, 1), (1, -1)):
-                    painter.drawLine(centre + QPointF(-dx * CROSS_SIZE, -dy * CROSS_SIZE),
-                                     centre + QPointF(dx * CROSS_SIZE, dy * CROSS_SIZE))
+                    painter.drawLine(centre + QPointF(-dx * cross, -dy * cross),
+                                     centre + QPointF(dx * cross, dy * cross))
         painter.setTransform(transform)

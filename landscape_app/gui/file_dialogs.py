@@ -1,0 +1,56 @@
+"""File choosers and messages shared by the File menu's actions.
+
+The choosers are Qt's own dialogs (``DontUseNativeDialog``): they look the same on every
+platform, follow the window's theme, and can be driven by tests. They remember the last
+folder used. Messages are window-modal boxes opened without a nested event loop, so nothing
+waits on them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+APP_NAME = "Loss Landscape Lab"
+
+_last_folder: list[str] = [str(Path.home())]
+
+
+def _remember(path: str) -> str:
+    if path:
+        _last_folder[0] = str(Path(path).expanduser().parent)
+    return path
+
+
+def suggested_path(name: str) -> str:
+    """``name`` in the last folder used (where a new export is offered to go)."""
+    return str(Path(_last_folder[0]) / name)
+
+
+def ask_open_path(parent: QWidget, caption: str, name_filter: str) -> str:
+    """The file the user picked to open, or ``""`` when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, caption, _last_folder[0], name_filter,
+                                          options=QFileDialog.Option.DontUseNativeDialog)
+    return _remember(path)
+
+
+def ask_save_path(parent: QWidget, caption: str, name_filter: str, suggested: str = "") -> str:
+    """The file name the user chose to write, or ``""`` when cancelled. ``suggested`` is a
+    file name offered in the last folder used."""
+    start = str(Path(_last_folder[0]) / suggested) if suggested else _last_folder[0]
+    path, _ = QFileDialog.getSaveFileName(parent, caption, start, name_filter,
+                                          options=QFileDialog.Option.DontUseNativeDialog)
+    return _remember(path)
+
+
+def show_problem(parent: QWidget, headline: str, detail: str) -> QMessageBox:
+    """Open a warning box (window-modal, not blocking the caller); the box."""
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, headline,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setInformativeText(detail)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

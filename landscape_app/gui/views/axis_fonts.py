@@ -1,0 +1,52 @@
+"""Bigger (or normal) tick and label fonts on pyqtgraph axes, restorable exactly.
+
+pyqtgraph draws tick labels with the axis's ``tickFont`` (None: the widget's font) and the
+axis title as HTML whose ``<span>`` style comes from the axis's ``labelStyle``. Scaling sets
+an explicit pixel font on both; factor 1 puts back exactly what the axis had before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtGui import QFont, QFontInfo
+from PySide6.QtWidgets import QApplication
+
+
+def base_pixel_size() -> int:
+    """The application font's size in pixels (what axes use by default)."""
+    return QFontInfo(QApplication.font()).pixelSize()
+
+
+class AxisFonts:
+    """Scales the fonts of some pyqtgraph ``AxisItem`` objects.
+
+    The axes' label styles are remembered the first time they are scaled, so that
+    ``set_factor(1.0)`` restores them whatever happened in between.
+    """
+
+    #: Axis titles are this much larger than tick labels.
+    LABEL_RATIO = 1.1
+
+    def __init__(self, axes: Iterable):
+        self.axes = list(axes)
+        self._styles: list[dict] | None = None
+        self.factor = 1.0
+
+    def set_factor(self, factor: float) -> None:
+        """Tick and title fonts ``factor`` times the application font (1: as before)."""
+        if self._styles is None:
+            self._styles = [dict(axis.labelStyle) for axis in self.axes]
+        self.factor = float(factor)
+        pixels = round(base_pixel_size() * self.factor)
+        for axis, style in zip(self.axes, self._styles, strict=True):
+            if self.factor == 1.0:
+                axis.setTickFont(None)
+                axis.labelStyle = dict(style)
+            else:
+                font = QFont(QApplication.font())
+                font.setPixelSize(pixels)
+                axis.setTickFont(font)
+                axis.labelStyle = {**style, "font-size": f"{round(self.LABEL_RATIO * pixels)}px"}
+            axis.setLabel(axis.labelText, axis.labelUnits or None,
+                          axis.labelUnitPrefix or None)
