@@ -42,9 +42,10 @@ from landscape_app.gui.painter import Appearance, FramePainter
 from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.presentation import KEY_HINT, PresentationMode
 from landscape_app.gui.traces import TraceBuffer
-from landscape_app.gui.views.contour import COLORMAPS, ContourView
+from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
 from landscape_app.gui.views.table import RaceTable
+from landscape_app.state.model import COLORMAPS
 
 FRAME_INTERVAL_MS = 16
 STATUS_INTERVAL_MS = 500

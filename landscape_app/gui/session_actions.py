@@ -23,7 +23,6 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, ask_save_path, show_problem
 from landscape_app.gui.keyboard import window_action
-from landscape_app.gui.views.contour import COLORMAPS
 from landscape_app.state.model import SessionState
 from landscape_app.state.session_io import load_session, save_session
 
@@ -82,10 +81,6 @@ class SessionActions(QObject):
         """Open a session file; False (and a message, the session kept) when it is refused."""
         try:
             state = load_session(path)
-            if state.view.colormap not in COLORMAPS:
-                raise LandscapeError(
-                    f"{path}: view.colormap: {state.view.colormap!r} is not a colormap of the "
-                    f"window; use one of {', '.join(COLORMAPS)}")
         except LandscapeError as error:
             self._refuse("The session was not opened; the current one is kept.", str(error))
             return False

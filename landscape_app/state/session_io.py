@@ -54,6 +54,7 @@ from landscape_app.state.fields import (
     value_range,
 )
 from landscape_app.state.model import (
+    COLORMAPS,
     LANDSCAPE_KINDS,
     PALETTE,
     LandscapeSpec,
@@ -70,7 +71,6 @@ MAX_LANES = 16
 MAX_STEPS = 1_000_000
 X_AXES = ("steps", "evals", "grad_evals", "time")
 COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
-COLORMAP_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,40}")
 
 _TOP_KEYS = ("format", "version", "title", "note", "landscape", "lanes", "start", "seed",
              "max_steps", "view")
@@ -306,8 +306,9 @@ def _read_lane(data: Any, path: str) -> Lane:
 def _read_view(fields: Fields) -> ViewSettings:
     defaults = ViewSettings()
     colormap = fields.string("colormap", defaults.colormap)
-    if not COLORMAP_NAME.fullmatch(colormap):
-        raise FieldError(fields.at("colormap"), f"{colormap!r} is not a colormap name")
+    if colormap not in COLORMAPS:
+        raise FieldError(fields.at("colormap"),
+                         f"{colormap!r} is not a colormap; use one of {', '.join(COLORMAPS)}")
     return ViewSettings(
         colormap=colormap,
         log_scale=fields.optional_boolean("log_scale"),

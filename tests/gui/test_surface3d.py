@@ -34,12 +34,12 @@ from landscape_app.gui.views.surface3d import (
     opengl_available,
     share_gl_contexts,
 )
+from landscape_app.state.model import COLORMAPS
 
 share_gl_contexts()  # before pytest-qt creates the QApplication: several GL views in one run
 
 PATH_COLOR = "#ff2d95"  # a pink far from every colour of viridis
 SECOND_COLOR = "#ff3b1f"
-COLORMAPS = ("viridis", "inferno", "plasma", "magma", "cividis", "turbo")
 
 
 def landscape(function_id: str, resolution: int = 120) -> Grid2D:

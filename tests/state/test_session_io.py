@@ -161,6 +161,8 @@ BROKEN = [
     ("duplicate label", _edit(_set(["lanes", 1, "label"], "adam")), "'adam' is used twice"),
     ("colour blue?", _edit(_set(["lanes", 0, "color"], "blue?")),
      "lanes[0].color: 'blue?' is not a colour"),
+    ("unknown colormap", _edit(_set(["view", "colormap"], "rainbow")),
+     "view.colormap: 'rainbow' is not a colormap; use one of viridis"),
     ("visible text", _edit(_set(["lanes", 0, "visible"], "yes")),
      "lanes[0].visible: expected true or false"),
     ("start wrong length", _edit(_set(["start"], [1.0, 2.0, 3.0])),

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from landscape_app.core.grid import Grid2D
 
 #: Colormaps offered by the window (all shipped with pyqtgraph, perceptually uniform).
-COLORMAPS = ("viridis", "inferno", "magma", "plasma", "cividis", "turbo")
 #: ε of the log colour scale as a fraction of the value range.
 LOG_EPSILON_FRACTION = 1e-6
 #: Path points are clipped to the landscape box grown by this many box sizes on each side.
