@@ -134,8 +134,29 @@ def _check_engine_options(options) -> None:
         parse_optimizer_spec(text)
 
 
+def check_display() -> None:
+    """Refuse, with advice, to open a window where there is no screen to show it on.
+
+    Without this Qt aborts the interpreter ("could not connect to display").
+    """
+    import os
+    import sys
+
+    from landscape_app.core.errors import LandscapeError
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise LandscapeError(
+            "there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are "
+            "unset); run it in a desktop session, under `xvfb-run -a landscape-app`, or use "
+            "the headless commands run, export and surface"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     options = launch_options(args)
+    check_display()
     from landscape_app.gui.app import run_app
 
     return run_app(options)

@@ -87,3 +87,11 @@ def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "landscape_app", "run", "--help"],
                             capture_output=True, text=True, check=True)
     assert "--optimizer" in result.stdout and "examples:" in result.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland check is Linux's")
+def test_the_window_without_a_display_is_refused_not_aborted(monkeypatch, capsys):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["gui"]) == 2
+    assert "no display" in capsys.readouterr().err
