@@ -60,22 +60,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _numbers(text: str, count: int, what: str) -> tuple[float, ...]:
-    import math
-
-    from landscape_app.core.errors import LandscapeError
-
-    try:
-        values = tuple(float(part) for part in text.split(","))
-    except ValueError:
-        raise LandscapeError(f"{what} {text!r}: expected {count} comma-separated numbers") from None
-    if len(values) != count or not all(math.isfinite(v) for v in values):
-        raise LandscapeError(f"{what} {text!r}: expected {count} finite comma-separated numbers")
-    return values
-
-
 def launch_options(args: argparse.Namespace):
     """The :class:`~landscape_app.gui.app.LaunchOptions` of the arguments, checked."""
+    from landscape_app.cli.arguments import parse_numbers
     from landscape_app.core.errors import LandscapeError
     from landscape_app.gui.app import LaunchOptions
 
@@ -88,16 +75,16 @@ def launch_options(args: argparse.Namespace):
         if args.speed.strip().lower() == "max":
             max_speed = True
         else:
-            (speed,) = _numbers(args.speed, 1, "--speed")
+            (speed,) = parse_numbers(args.speed, 1, "--speed")
             if not 0 < speed <= 1e6:
                 raise LandscapeError(f"--speed {args.speed}: expected a number of steps per "
                                      "second above 0, or max")
-    box = _numbers(args.range, 4, "--range") if args.range else (-5.0, 5.0, -5.0, 5.0)
+    box = parse_numbers(args.range, 4, "--range") if args.range else (-5.0, 5.0, -5.0, 5.0)
     options = LaunchOptions(
         function=args.function, expression=args.expr,
         x_range=box[:2] if args.expr else None, y_range=box[2:] if args.expr else None,
         optimizers=tuple(args.optimizer),
-        start=_numbers(args.start, 2, "--start") if args.start else None,
+        start=parse_numbers(args.start, 2, "--start") if args.start else None,
         max_steps=args.steps, speed=speed, max_speed=max_speed, play=args.play,
         report_startup=args.report_startup, session=_load_source(args),
         scene_id=args.scene, session_path=args.session, presentation=args.presentation,

@@ -44,23 +44,11 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     return parser
 
 
-def _floats(text: str, count: int, what: str) -> tuple[float, ...]:
-    import math
-
-    from landscape_app.core.errors import LandscapeError
-
-    try:
-        values = tuple(float(part) for part in text.split(","))
-    except ValueError:
-        raise LandscapeError(f"{what} {text!r}: expected {count} comma-separated numbers") from None
-    if len(values) != count or not all(math.isfinite(v) for v in values):
-        raise LandscapeError(f"{what} {text!r}: expected {count} finite comma-separated numbers")
-    return values
-
-
 def build_race(args: argparse.Namespace):
     """The objective and :class:`~landscape_app.core.runner.Race` the arguments describe."""
+    from landscape_app.cli.arguments import parse_numbers
     from landscape_app.core.errors import LandscapeError
+    from landscape_app.core.labels import unique_labels
     from landscape_app.core.optim import parse_optimizer_spec
     from landscape_app.core.runner import Race, Racer
     from landscape_app.state.model import LandscapeSpec, build_objective
@@ -70,7 +58,7 @@ def build_race(args: argparse.Namespace):
     if args.range is not None and args.expr is None:
         raise LandscapeError("--range applies to --expr only (test functions have their own)")
     if args.expr is not None:
-        box = _floats(args.range, 4, "--range") if args.range else (-5.0, 5.0, -5.0, 5.0)
+        box = parse_numbers(args.range, 4, "--range") if args.range else (-5.0, 5.0, -5.0, 5.0)
         if box[0] >= box[1] or box[2] >= box[3]:
             raise LandscapeError(f"--range {args.range}: expected X0 < X1 and Y0 < Y1")
         spec = LandscapeSpec(kind="expression", expression=args.expr,
@@ -78,20 +66,11 @@ def build_race(args: argparse.Namespace):
     else:
         spec = LandscapeSpec(kind="function", function=args.function or "rosenbrock")
     objective = build_objective(spec)
-    start = _floats(args.start, 2, "--start") if args.start else objective.default_start()
+    start = parse_numbers(args.start, 2, "--start") if args.start else objective.default_start()
     specs = [parse_optimizer_spec(text) for text in (args.optimizer or ["adam"])]
-    labels = _unique_labels([s.to_text() for s in specs])
+    labels = unique_labels([s.to_text() for s in specs])
     racers = [Racer(label, s) for label, s in zip(labels, specs, strict=True)]
     return objective, Race(objective, racers, start, seed=args.seed, max_steps=args.steps)
-
-
-def _unique_labels(labels: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    unique = []
-    for label in labels:
-        seen[label] = seen.get(label, 0) + 1
-        unique.append(label if seen[label] == 1 else f"{label} #{seen[label]}")
-    return unique
 
 
 def run(args: argparse.Namespace) -> int:

@@ -30,9 +30,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D, evaluate_grid
+from landscape_app.core.labels import unique_labels
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 from landscape_app.core.runner import Racer
-from landscape_app.gui.panels.optimizers import lane_title, unique_labels
+from landscape_app.gui.panels.optimizers import lane_title
 from landscape_app.gui.steppers import RaceStepper, ReplayStepper
 from landscape_app.gui.tasks import TaskRunner
 from landscape_app.gui.worker import RaceThread

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.labels import unique_labels
 from landscape_app.core.optim.registry import OptimizerSpec, all_optimizers, optimizer_class
 from landscape_app.gui.panels.param_form import ParamForm, format_value
 from landscape_app.state.model import PALETTE, Lane
@@ -57,16 +58,6 @@ def lane_title(spec: OptimizerSpec) -> str:
         return cls.title
     more = "…" if len(changed) > LABEL_SETTINGS else ""
     return f"{cls.title} ({', '.join(changed[:LABEL_SETTINGS])}{more})"
-
-
-def unique_labels(titles: Sequence[str]) -> list[str]:
-    """Titles made unique with ``#2``, ``#3``… (the race needs distinct labels)."""
-    seen: dict[str, int] = {}
-    labels = []
-    for title in titles:
-        seen[title] = seen.get(title, 0) + 1
-        labels.append(title if seen[title] == 1 else f"{title} #{seen[title]}")
-    return labels
 
 
 class ElidedLabel(QLabel):
