@@ -92,7 +92,8 @@ def experiment_json(experiment) -> dict:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from landscape_app.cli.surface_cmd import ProgressBar, summary_lines, write_npz
+    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.surface_cmd import summary_lines, write_npz
     from landscape_app.core.grid import check_resolution
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.nn.seed_experiment import run_seed_experiment

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 MODEL_IDS = ("moons", "circles", "spirals", "xor", "sine", "seed")
 ACTIVATION_IDS = ("tanh", "relu", "sigmoid", "gelu", "elu", "softplus", "leaky_relu")
@@ -92,32 +91,6 @@ def parse_widths(text: str) -> tuple[int, ...]:
                              "e.g. 16,16") from None
 
 
-class ProgressBar:
-    """A one-line progress bar on stderr, drawn only when stderr is a terminal."""
-
-    WIDTH = 30
-
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self._shown = ""
-
-    def __call__(self, stage: str, fraction: float) -> None:
-        if not self.enabled:
-            return
-        filled = int(round(self.WIDTH * fraction))
-        line = f"\r{stage:<8} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%}"
-        if line != self._shown:
-            self.stream.write(line)
-            self.stream.flush()
-            self._shown = line
-
-    def close(self) -> None:
-        if self.enabled and self._shown:
-            self.stream.write("\r" + " " * len(self._shown) + "\r")
-            self.stream.flush()
-
-
 def summary_lines(landscape) -> list[str]:
     """A short human summary of a :class:`~landscape_app.core.nn.NetworkLandscape`."""
     surface = landscape.surface
@@ -170,6 +143,8 @@ def run(args: argparse.Namespace) -> int:
         raise LandscapeError(f"--margin {args.margin}: must be ≥ 0")
     if not 0 < args.coverage <= 1:
         raise LandscapeError(f"--coverage {args.coverage}: must be in (0, 1]")
+    from landscape_app.cli.progress import ProgressBar
+
     bar = ProgressBar()
     try:
         landscape = build_network_landscape(
