@@ -4,8 +4,9 @@ Nothing is computed here beyond slicing what the worker published, and nothing i
 when neither the data nor the lanes' appearance changed. Each view has its own rate: the 2D
 view (and the 3D view and internals) every frame, the loss curves at :data:`CURVES_HZ`, the
 table at :data:`TABLE_HZ`: curves and table change slowly to the eye, and skipping their
-repaint on most frames keeps every frame short. A view that was skipped is drawn as soon as
-its turn comes, so the last state of a race is always shown.
+repaint on most frames keeps every frame short. At most one of the two is drawn in a frame
+(the one whose turn came first), so that their costs never add up. A view that was skipped
+is drawn as soon as its turn comes, so the last state of a race is always shown.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class _Frame:
     colors: list[str]
     visible: list[bool]
     axis: str
+    generation: int
 
 
 class FramePainter:
@@ -83,7 +85,8 @@ class FramePainter:
             lanes = snapshot.lanes
             frame = _Frame(lanes, [appearance.colors.get(lane.label, UNKNOWN_COLOR)
                                    for lane in lanes],
-                           [appearance.visible.get(lane.label, True) for lane in lanes], axis)
+                           [appearance.visible.get(lane.label, True) for lane in lanes], axis,
+                           snapshot.generation)
             self._paint_plane(frame)
             self._pending = {"curves": frame, "table": frame}
         drawn = self._paint_due(started) | ({"plane"} if plane_drawn else set())
@@ -92,24 +95,26 @@ class FramePainter:
         return drawn
 
     def _paint_due(self, now: float) -> set[str]:
-        """Draw the curves and the table if they have something new and their turn came."""
-        drawn = set()
-        for view, rate, draw in (("curves", CURVES_HZ, self._paint_curves),
-                                 ("table", TABLE_HZ, self._paint_table)):
-            frame = self._pending.get(view)
-            if frame is not None and now >= self._due[view]:
-                draw(frame)
-                self._due[view] = now + 1.0 / rate
-                del self._pending[view]
-                drawn.add(view)
-        return drawn
+        """Draw the curves or the table: of those with something new whose turn came, the
+        one whose turn came first."""
+        due = [view for view in ("curves", "table")
+               if view in self._pending and now >= self._due[view]]
+        if not due:
+            return set()
+        view = min(due, key=self._due.__getitem__)
+        rate, draw = {"curves": (CURVES_HZ, self._paint_curves),
+                      "table": (TABLE_HZ, self._paint_table)}[view]
+        draw(self._pending.pop(view))
+        self._due[view] = now + 1.0 / rate
+        return {view}
 
     def _paint_plane(self, frame: _Frame) -> None:
         lanes, colors, visible = frame.lanes, frame.colors, frame.visible
         if colors != self.contour.colors:
             self.contour.set_lanes(colors)
         diverged = [lane.status == "diverged" for lane in lanes]
-        self.contour.set_paths([lane.xy for lane in lanes], visible, diverged)
+        self.contour.set_paths([lane.xy for lane in lanes], visible, diverged,
+                               race=frame.generation)
         if self.overlay is not None:
             self._paint_internals(lanes, colors, visible)
         if self.surface3d is not None and self.show_3d:

@@ -134,8 +134,8 @@ class RaceProcess:
         Raises
         ------
         CancelledError
-            ``cancelled()`` became true while waiting (the child is closed: its reply will
-            never be read).
+            ``cancelled()`` became true while waiting (the child is closed, terminated if
+            busy: its reply will never be read).
         RaceProcessError
             The child answered with a failure, or stopped.
         """
@@ -143,8 +143,8 @@ class RaceProcess:
         try:
             self._connection.send(message)
             while not self._connection.poll(POLL_SECONDS):
-                if cancelled():
-                    self.close()
+                if cancelled():  # its answer is not wanted: no need to wait for it
+                    self.close(timeout=POLL_SECONDS)
                     raise CancelledError("the race was cancelled")
                 if not self._process.is_alive():
                     break

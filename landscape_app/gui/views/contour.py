@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui import style
 from landscape_app.gui.views.axis_fonts import AxisFonts
+from landscape_app.gui.views.trail_layer import PreparedPaths
 from landscape_app.gui.views.trails import TrailsItem
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ class ContourView(pg.PlotWidget):
                                           hoverPen=pg.mkPen(style.ACCENT, width=2))
         self.start_marker.setZValue(20)
         self.trails = TrailsItem()
+        self.prepared = PreparedPaths(lambda points: self._thin(self._clip(points)))
         self.trails.setZValue(10)
         for item in (self.image, self.contours, self.minima, self.trails, self.start_marker):
             self.plot_item.addItem(item)
@@ -162,25 +164,30 @@ class ContourView(pg.PlotWidget):
         self.trails.set_colors(self.colors)
 
     def set_paths(self, paths: list[np.ndarray], visible: list[bool],
-                  diverged: list[bool] | None = None) -> None:
+                  diverged: list[bool] | None = None, race=None) -> None:
         """Draw each lane's path ``(n, 2)`` with a head at its last point.
 
         A lane flagged in ``diverged`` gets a cross where it was last inside the landscape
         box instead of a head. Points are clipped to a box around the landscape and thinned
         to one per screen pixel.
+
+        ``race`` names the race the paths belong to (None: unknown). While it stays the same,
+        each path must extend the one of the previous call (rows are only ever appended):
+        then only the new points are clipped, thinned and drawn.
         """
         diverged = diverged or [False] * len(paths)
-        drawn, self.heads, self.crosses = [], [], []
-        for lane, path in enumerate(paths[: len(self.colors)]):
-            if not visible[lane] or len(path) == 0:
-                drawn.append(None)
+        paths = paths[: len(self.colors)]
+        key = None if race is None else (race, self.plot_item.vb.viewPixelSize(),
+                                         self._clip_box())
+        drawn, stable = self.prepared.update(paths, visible, key)
+        self.heads, self.crosses = [], []
+        for lane, path in enumerate(drawn):
+            if path is None:
                 continue
-            clipped = self._thin(self._clip(np.asarray(path, dtype=float).reshape(-1, 2)))
-            drawn.append(clipped)
-            last = self._last_inside(clipped) if diverged[lane] else self._last_finite(clipped)
+            last = self._last_inside(path) if diverged[lane] else self._last_finite(path)
             if last is not None:
                 (self.crosses if diverged[lane] else self.heads).append((lane, *last))
-        self.trails.set_data(drawn, self.heads, self.crosses, self._clip_box())
+        self.trails.set_data(drawn, self.heads, self.crosses, self._clip_box(), stable)
 
     def set_size_factor(self, factor: float) -> None:
         """Draw what is sized in pixels ``factor`` times larger: paths and heads, contour
@@ -239,6 +246,8 @@ class ContourView(pg.PlotWidget):
 
     @staticmethod
     def _last_finite(path: np.ndarray):
+        if len(path) and np.isfinite(path[-1]).all():
+            return tuple(float(v) for v in path[-1])
         finite = np.flatnonzero(np.isfinite(path).all(axis=1))
         return tuple(float(v) for v in path[finite[-1]]) if finite.size else None
 

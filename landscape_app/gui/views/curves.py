@@ -8,10 +8,10 @@ mapping never sees them, so the range stays sane whatever a lane does. With an o
 (the known minimum value) the curve shows ``f − f*``, which is positive for landscapes whose
 minimum is negative.
 
-The view follows the data in coarse steps (x grows by a quarter at a time, y by whole
-decades on the log axis) rather than autoscaling at every update: a range change redraws the
-axes, the costliest part of a frame. Zooming or panning by hand stops the following;
-a double click resumes it.
+The view follows the data in coarse steps (x grows by half at a time; on the log axis y
+spans whole decades, and a falling minimum extends it by a few decades at once) rather than
+autoscaling at every update: a range change redraws the axes, the costliest part of a
+frame. Zooming or panning by hand stops the following; a double click resumes it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui.views.axis_fonts import AxisFonts
+from landscape_app.gui.views.grid_axis import GridAxisItem
 
 #: x-axis kinds and their labels.
 AXIS_LABELS = {
@@ -34,6 +35,22 @@ AXIS_LABELS = {
 }
 #: Width of the curves in pixels (before :meth:`LossCurves.set_size_factor`).
 LINE_WIDTH = 2.0
+#: Samples drawn per pixel column at most: longer curves are reduced to each column's
+#: minimum and maximum (pyqtgraph's "peak" downsampling; its default draws up to 5 per
+#: pixel), so a frame costs the same after a minute of racing as after a second.
+DOWNSAMPLE_FACTOR = 1.0
+#: When the data outgrows the x range, the range becomes this many times the data's extent
+#: (each change redraws the axes and their grid: the costliest frame of the curves).
+X_GROWTH = 1.5
+#: Decades added below the lowest loss when it falls out of the log range (for the same
+#: reason: the y range changes once every few decades, not at each one).
+LOG_Y_SLACK = 2
+
+
+def finite_bounds(values: np.ndarray) -> tuple[float, ...]:
+    """``(min, max)`` of the finite ``values``, or ``()`` when there are none."""
+    finite = values[np.isfinite(values)]
+    return (float(finite.min()), float(finite.max())) if finite.size else ()
 
 
 def drawable(values: np.ndarray, log_y: bool) -> np.ndarray:
@@ -54,7 +71,8 @@ class LossCurves(pg.PlotWidget):
     painted = Signal()
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, axisItems={side: GridAxisItem(side)
+                                            for side in ("left", "bottom")})
         self.plot_item = self.getPlotItem()
         self.plot_item.setMenuEnabled(False)
         self.plot_item.hideButtons()
@@ -68,6 +86,7 @@ class LossCurves(pg.PlotWidget):
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curves: list[pg.PlotDataItem] = []
         self.colors: list[str] = []
+        self._shown: dict[int, tuple] = {}  # lane: (key, x, y) last given to its curve
         self.line_width = LINE_WIDTH
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom")])
@@ -88,6 +107,7 @@ class LossCurves(pg.PlotWidget):
         self.colors = list(colors)
         while len(self.curves) < len(self.colors):
             curve = pg.PlotDataItem(connect="finite", antialias=False)
+            curve.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR
             self.plot_item.addItem(curve)
             self.curves.append(curve)
         for curve, color in zip(self.curves, self.colors, strict=False):
@@ -96,6 +116,7 @@ class LossCurves(pg.PlotWidget):
         for curve in self.curves[len(self.colors):]:
             curve.setData([], [])
             curve.setVisible(False)
+        self._shown.clear()
 
     def set_size_factor(self, factor: float) -> None:
         """Curves and axis fonts ``factor`` times their normal size (presentation; 1 normal)."""
@@ -104,16 +125,25 @@ class LossCurves(pg.PlotWidget):
         self.axis_fonts.set_factor(factor)
 
     def set_data(self, xs: list[np.ndarray], losses: list[np.ndarray], visible: list[bool]) -> None:
-        """Each lane's x values (per the axis kind) and losses; hidden lanes are not drawn."""
+        """Each lane's x values (per the axis kind) and losses; hidden lanes are not drawn.
+
+        A lane whose data is what it was at the previous call (a lane that stopped: same
+        length, same ends) keeps its curve as it is.
+        """
         shown_data = []
         for lane, curve in enumerate(self.curves[: len(self.colors)]):
             shown = lane < len(xs) and bool(visible[lane]) and len(xs[lane]) > 0
             curve.setVisible(shown)
-            if shown:
+            if not shown:
+                continue
+            key = (len(xs[lane]), float(xs[lane][0]), float(xs[lane][-1]),
+                   float(losses[lane][0]), float(losses[lane][-1]), self.offset, self.log_y)
+            if self._shown.get(lane, (None,))[0] != key:
                 y = drawable(np.asarray(losses[lane], dtype=float) - self.offset, self.log_y)
                 x = drawable(xs[lane], log_y=False)
                 curve.setData(x, y, connect="finite")
-                shown_data.append((x, y))
+                self._shown[lane] = (key, x, y)
+            shown_data.append(self._shown[lane][1:])
         if self.follow:
             self._follow(shown_data)
 
@@ -135,26 +165,32 @@ class LossCurves(pg.PlotWidget):
 
     def _follow(self, data: list[tuple[np.ndarray, np.ndarray]]) -> None:
         """Set the view range from the data, in coarse steps (see the module docstring)."""
-        xs = np.concatenate([x for x, _ in data]) if data else np.empty(0)
-        ys = np.concatenate([y for _, y in data]) if data else np.empty(0)
-        xs, ys = xs[np.isfinite(xs)], ys[np.isfinite(ys)]
-        if xs.size == 0 or ys.size == 0:
+        x_bounds = [bound for x, _ in data for bound in finite_bounds(x)]
+        y_bounds = [bound for _, y in data for bound in finite_bounds(y)]
+        if not x_bounds or not y_bounds:
             return
-        x_low, x_high = min(float(xs.min()), 0.0), float(xs.max())
+        x_low, x_high = min(min(x_bounds), 0.0), max(x_bounds)
+        y_min, y_max = min(y_bounds), max(y_bounds)
         if self._range is not None:
             old_high = self._range[0][1]
             if x_low == self._range[0][0] and x_high <= old_high and x_high > old_high / 4:
                 x_high = old_high
             else:
-                x_high = x_low + 1.25 * max(x_high - x_low, 1e-9)
+                x_high = x_low + X_GROWTH * max(x_high - x_low, 1e-9)
         else:
-            x_high = x_low + 1.25 * max(x_high - x_low, 1e-9)
+            x_high = x_low + X_GROWTH * max(x_high - x_low, 1e-9)
         if self.log_y:
-            y_range = (math.floor(math.log10(ys.min())), math.ceil(math.log10(ys.max())))
-            if y_range[1] <= y_range[0]:
-                y_range = (y_range[0], y_range[0] + 1)
+            low, high = math.floor(math.log10(y_min)), math.ceil(math.log10(y_max))
+            high = max(high, low + 1)
+            if self._range is not None:
+                old_low = self._range[1][0]
+                if old_low <= low <= old_low + 2 * LOG_Y_SLACK:
+                    low = old_low
+                elif low < old_low:
+                    low -= LOG_Y_SLACK
+            y_range = (low, high)
         else:
-            low, high = float(ys.min()), float(ys.max())
+            low, high = y_min, y_max
             pad = 0.05 * max(high - low, abs(high), 1e-12)
             y_range = (low - pad, high + pad)
             if self._range is not None:

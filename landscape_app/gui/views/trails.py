@@ -2,9 +2,10 @@
 
 One item for all lanes keeps a frame cheap: pyqtgraph's curve and scatter items cost a lot of
 Python per item and per call (bounding rectangles, spot tables), and a frame redraws all
-of them. Here the paths are turned into ``QPainterPath`` objects once per update (vectorised,
-:func:`pyqtgraph.arrayToQPath`) and :meth:`TrailsItem.paint` only strokes them and draws a
-few markers in screen pixels.
+of them. Here a frame costs what is new: the paths stroked so far are kept in a
+device-pixel :class:`~landscape_app.gui.views.trail_layer.TrailLayer`, only the new points
+are stroked, and only the part of the view they (and the heads) cover is repainted
+(:meth:`TrailsItem.set_data` asks Qt to update that rectangle, not the whole view).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from landscape_app.gui.views.trail_layer import TrailLayer, data_rect, stroke
 
 #: Path width, head radius and cross half-size, in screen pixels.
 PATH_WIDTH = 2.2
@@ -26,7 +30,10 @@ class TrailsItem(pg.GraphicsObject):
     def __init__(self):
         super().__init__()
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self._paths: list[QPainterPath] = []
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self._paths: list[np.ndarray | None] = []
+        self._layer = TrailLayer()
+        self._pixel = (0.0, 0.0)  # data units per device pixel at the last paint
         self._pens: list[QPen] = []
         self._brushes: list[QBrush] = []
         self._heads: list[tuple[int, float, float]] = []
@@ -50,31 +57,55 @@ class TrailsItem(pg.GraphicsObject):
             pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
             self._pens.append(pen)
             self._brushes.append(QBrush(QColor(color)))
+        self._layer.reset()
         self.update()
 
     def set_data(self, paths: list[np.ndarray | None], heads: list[tuple[int, float, float]],
-                 crosses: list[tuple[int, float, float]], bounds: QRectF) -> None:
+                 crosses: list[tuple[int, float, float]], bounds: QRectF,
+                 stable: list[int] | None = None) -> None:
         """Lane ``i`` draws ``paths[i]`` (None: nothing); ``heads`` and ``crosses`` are
-        ``(lane, x, y)``; ``bounds`` encloses everything (the clipping box of the paths)."""
-        self._paths = [QPainterPath() if path is None or len(path) < 2 else
-                       pg.arrayToQPath(path[:, 0], path[:, 1], connect="finite")
-                       for path in paths]
-        self._heads, self._crosses = heads, crosses
+        ``(lane, x, y)``; ``bounds`` encloses everything (the clipping box of the paths).
+
+        ``stable[i]`` is how many leading points of ``paths[i]`` are those of the previous
+        call (None: none are). When every lane only grew, only the rectangles covering the
+        new points and the heads are repainted; otherwise the whole item is.
+        """
+        old = self._paths
+        grown = (stable is not None and bounds == self._bounds and crosses == self._crosses
+                 and len(old) == len(paths) == len(self._layer.committed)
+                 and all((a is None) == (b is None) for a, b in zip(old, paths, strict=True))
+                 and all(count >= committed for count, committed
+                         in zip(stable, self._layer.committed, strict=False)))
+        self._paths, self._heads, self._crosses = list(paths), heads, crosses
         if bounds != self._bounds:
             self.prepareGeometryChange()
             self._bounds = QRectF(bounds)
-        self.update()
+        if not grown or not all(self._pixel):
+            self._layer.reset()
+            self.update()
+            return
+        pad = max(HEAD_RADIUS + 1.5, CROSS_SIZE + 2.0, PATH_WIDTH) * self._size_factor + 2.0
+        for path, committed in zip(paths, self._layer.committed, strict=False):
+            rect = None if path is None else data_rect(path[max(committed - 1, 0):])
+            if rect is not None:
+                self.update(rect.adjusted(-pad * self._pixel[0], -pad * self._pixel[1],
+                                          pad * self._pixel[0], pad * self._pixel[1]))
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
         return self._bounds
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for lane, path in enumerate(self._paths):
-            if lane < len(self._pens) and not path.isEmpty():
-                painter.setPen(self._pens[lane])
-                painter.drawPath(path)
+        paths = self._paths[: len(self._pens)]
         transform = painter.transform()
+        if TrailLayer.usable(painter):
+            self._pixel = (1.0 / max(abs(transform.m11()), abs(transform.m21()), 1e-300),
+                           1.0 / max(abs(transform.m22()), abs(transform.m12()), 1e-300))
+            self._layer.paint(painter, paths, self._pens, option.exposedRect)
+        else:  # vectors (an SVG export): the whole paths
+            for path, pen in zip(paths, self._pens, strict=False):
+                if path is not None:
+                    stroke(painter, pen, path)
         painter.resetTransform()
         size = self._size_factor
         outline = QPen(QColor("#101010"), 1.2 * size)

@@ -1,0 +1,107 @@
+"""Incremental drawing: growing paths prepared and stroked at the cost of their new points,
+with the same picture as drawing them whole; and frames that never pay for curves and table
+at once."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
+
+from landscape_app.gui.traces import COLUMNS, LaneChunk, TraceBuffer
+from landscape_app.gui.views.trail_layer import PreparedPaths, TrailLayer
+
+pytestmark = pytest.mark.gui
+
+
+def spiral(n=400):
+    t = np.linspace(0, 6 * np.pi, n)
+    return np.column_stack([0.5 + 0.4 * t / t[-1] * np.cos(t), 0.5 + 0.4 * t / t[-1] * np.sin(t)])
+
+
+def thin_on_grid(points, cell=0.01):
+    """Drop points in the same grid cell as the previous one (first and last kept)."""
+    cells = np.floor(points / cell)
+    keep = np.ones(len(points), dtype=bool)
+    keep[1:-1] = np.any(cells[1:-1] != cells[:-2], axis=1)
+    return points[keep]
+
+
+def test_prepared_paths_grow_by_their_new_points():
+    prepared = PreparedPaths(thin_on_grid)
+    path = spiral()
+    drawn, stable = [], []
+    for end in (1, 50, 51, 200, 400):
+        lanes, counts = prepared.update([path[:end]], [True], key="race 1")
+        drawn.append(lanes[0].copy())
+        stable.append(counts[0])
+    assert stable == [0] + [len(d) for d in drawn[:-1]]  # every earlier point is kept as is
+    whole = thin_on_grid(path)
+    final = drawn[-1]
+    assert np.array_equal(final[0], path[0]) and np.array_equal(final[-1], path[-1])
+    assert len(whole) <= len(final) <= len(whole) + len(drawn)
+    assert {tuple(p) for p in whole} <= {tuple(p) for p in final}
+    lanes, counts = prepared.update([path], [True], key="race 2")
+    assert counts == [0] and np.array_equal(lanes[0], whole)  # a new race starts again
+    lanes, counts = prepared.update([path[:10]], [False], key="race 2")
+    assert lanes == [None]
+
+
+def render(layer, paths, size=200):
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("#202020"))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setTransform(QTransform.fromScale(size, size))
+    pens = []
+    for color in ("#E69F00", "#56B4E9"):
+        pen = QPen(QColor(color), 2.2)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        pens.append(pen)
+    assert TrailLayer.usable(painter)
+    layer.paint(painter, paths, pens, QRectF(0, 0, 1, 1))
+    painter.end()
+    return np.asarray(image.constBits(), dtype=np.uint8).reshape(size, size, 4).astype(int)
+
+
+def test_a_layer_drawn_frame_by_frame_shows_the_whole_paths(qtbot):
+    first, second = spiral(), spiral()[::-1] * [1.0, 0.6] + [0.0, 0.2]
+    layer = TrailLayer()
+    for end in range(2, 401, 7):
+        render(layer, [first[:end], second[: end // 2]])
+    frame = render(layer, [first, second[:200]])
+    assert layer.committed[0] > 300  # most of it was stroked once, into the layer
+    whole = render(TrailLayer(), [first, second[:200]])
+    differs = np.abs(frame - whole).max(axis=2) > 96
+    assert differs.mean() < 0.005  # only where lanes cross and at antialiased joints
+    background = np.all(whole[:, :, :3] == 0x20, axis=2)
+    assert 0.03 < 1 - background.mean() < 0.5
+
+
+def test_curves_and_table_never_paint_in_the_same_frame(qtbot):
+    from landscape_app.core.optim.registry import OptimizerSpec
+    from landscape_app.gui.painter import Appearance, FramePainter
+    from landscape_app.gui.views.contour import ContourView
+    from landscape_app.gui.views.curves import LossCurves
+    from landscape_app.gui.views.table import RaceTable
+    from landscape_app.state.model import Lane
+
+    views = ContourView(), LossCurves(), RaceTable()
+    for view in views:
+        qtbot.addWidget(view)
+    painter = FramePainter(*views)
+    buffer = TraceBuffer()
+    buffer.reset(1, ["a", "b"])
+    lanes = [Lane("a", OptimizerSpec("sgd", {}), "#E69F00"),
+             Lane("b", OptimizerSpec("adam", {}), "#56B4E9")]
+    drawn = []
+    for step in range(40):
+        row = np.full((1, len(COLUMNS)), 1.0 + step)
+        buffer.publish(1, [LaneChunk(0, row, "running"), LaneChunk(1, row, "running")])
+        drawn.append(painter.paint(buffer.snapshot(), Appearance.of(lanes), "steps"))
+        qtbot.wait(8)
+    assert all("plane" in names for names in drawn)
+    assert not any({"curves", "table"} <= names for names in drawn)
+    assert sum("curves" in names for names in drawn) >= 5
+    assert sum("table" in names for names in drawn) >= 2
