@@ -45,7 +45,7 @@ from landscape_app.gui.traces import TraceBuffer
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
 from landscape_app.gui.views.table import RaceTable
-from landscape_app.state.model import COLORMAPS
+from landscape_app.state.colormaps import COLORMAPS
 
 FRAME_INTERVAL_MS = 16
 STATUS_INTERVAL_MS = 500

@@ -21,9 +21,6 @@ PALETTE = (
 
 LANDSCAPE_KINDS = ("function", "expression", "network")
 
-#: Colour maps the views offer (perceptually uniform ones that pyqtgraph ships).
-COLORMAPS = ("viridis", "inferno", "magma", "plasma", "cividis", "turbo")
-
 
 @dataclass(frozen=True)
 class LandscapeSpec:

@@ -45,6 +45,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import MAX_RESOLUTION
 from landscape_app.core.optim.registry import OptimizerSpec, optimizer_class
 from landscape_app.export.atomic import atomic_write, check_writable
+from landscape_app.state.colormaps import COLORMAPS
 from landscape_app.state.fields import (
     REQUIRED,
     FieldError,
@@ -54,7 +55,6 @@ from landscape_app.state.fields import (
     value_range,
 )
 from landscape_app.state.model import (
-    COLORMAPS,
     LANDSCAPE_KINDS,
     PALETTE,
     LandscapeSpec,

@@ -34,7 +34,7 @@ from landscape_app.gui.views.surface3d import (
     opengl_available,
     share_gl_contexts,
 )
-from landscape_app.state.model import COLORMAPS
+from landscape_app.state.colormaps import COLORMAPS
 
 share_gl_contexts()  # before pytest-qt creates the QApplication: several GL views in one run
 
