@@ -21,7 +21,7 @@ import numpy as np
 from landscape_app.gui.traces import AXIS_COLUMNS, LaneView, RaceSnapshot
 from landscape_app.gui.views.table import TableRow
 
-CURVES_HZ = 30.0
+CURVES_HZ = 20.0
 TABLE_HZ = 10.0
 UNKNOWN_COLOR = "#808080"
 

@@ -121,7 +121,8 @@ class RaceProcess:
         try:
             prewarm()
             process.start()
-        except (OSError, ValueError, RuntimeError) as error:
+        except (OSError, ValueError, RuntimeError, AssertionError) as error:
+            # AssertionError: multiprocessing refuses children to a daemonic process
             mine.close()
             raise RaceProcessError(f"the race process could not start: {error}") from error
         finally:

@@ -160,6 +160,11 @@ class RaceWorker(QObject):
     def generation(self) -> int:
         return self._generation
 
+    @property
+    def stepping_remotely(self) -> bool:
+        """Whether the race loaded last is stepped in the race process."""
+        return bool(getattr(self._stepper, "remote", False))
+
     def _set_playing(self, playing: bool) -> None:
         # Emitted with the lock held, so that the order of the (queued) notifications is the
         # order of the changes, whichever thread makes them.

@@ -27,11 +27,11 @@ def thin_on_grid(points, cell=0.01):
 
 
 def test_prepared_paths_grow_by_their_new_points():
-    prepared = PreparedPaths(thin_on_grid)
+    prepared = PreparedPaths()
     path = spiral()
     drawn, stable = [], []
     for end in (1, 50, 51, 200, 400):
-        lanes, counts = prepared.update([path[:end]], [True], key="race 1")
+        lanes, counts = prepared.update([path[:end]], [True], "race 1", thin_on_grid)
         drawn.append(lanes[0].copy())
         stable.append(counts[0])
     assert stable == [0] + [len(d) for d in drawn[:-1]]  # every earlier point is kept as is
@@ -40,9 +40,9 @@ def test_prepared_paths_grow_by_their_new_points():
     assert np.array_equal(final[0], path[0]) and np.array_equal(final[-1], path[-1])
     assert len(whole) <= len(final) <= len(whole) + len(drawn)
     assert {tuple(p) for p in whole} <= {tuple(p) for p in final}
-    lanes, counts = prepared.update([path], [True], key="race 2")
+    lanes, counts = prepared.update([path], [True], "race 2", thin_on_grid)
     assert counts == [0] and np.array_equal(lanes[0], whole)  # a new race starts again
-    lanes, counts = prepared.update([path[:10]], [False], key="race 2")
+    lanes, counts = prepared.update([path[:10]], [False], "race 2", thin_on_grid)
     assert lanes == [None]
 
 

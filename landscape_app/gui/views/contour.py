@@ -110,7 +110,7 @@ class ContourView(pg.PlotWidget):
                                           hoverPen=pg.mkPen(style.ACCENT, width=2))
         self.start_marker.setZValue(20)
         self.trails = TrailsItem()
-        self.prepared = PreparedPaths(lambda points: self._thin(self._clip(points)))
+        self.prepared = PreparedPaths()
         self.trails.setZValue(10)
         for item in (self.image, self.contours, self.minima, self.trails, self.start_marker):
             self.plot_item.addItem(item)
@@ -177,9 +177,10 @@ class ContourView(pg.PlotWidget):
         """
         diverged = diverged or [False] * len(paths)
         paths = paths[: len(self.colors)]
-        key = None if race is None else (race, self.plot_item.vb.viewPixelSize(),
-                                         self._clip_box())
-        drawn, stable = self.prepared.update(paths, visible, key)
+        pixel, box = self.plot_item.vb.viewPixelSize(), self._clip_box()
+        key = None if race is None else (race, pixel, box)
+        drawn, stable = self.prepared.update(
+            paths, visible, key, lambda points: self._thin(self._clip(points, box), pixel))
         self.heads, self.crosses = [], []
         for lane, path in enumerate(drawn):
             if path is None:
@@ -187,7 +188,7 @@ class ContourView(pg.PlotWidget):
             last = self._last_inside(path) if diverged[lane] else self._last_finite(path)
             if last is not None:
                 (self.crosses if diverged[lane] else self.heads).append((lane, *last))
-        self.trails.set_data(drawn, self.heads, self.crosses, self._clip_box(), stable)
+        self.trails.set_data(drawn, self.heads, self.crosses, box, stable)
 
     def set_size_factor(self, factor: float) -> None:
         """Draw what is sized in pixels ``factor`` times larger: paths and heads, contour
@@ -222,20 +223,19 @@ class ContourView(pg.PlotWidget):
         mx, my = PATH_CLIP_MARGIN * box.width(), PATH_CLIP_MARGIN * box.height()
         return box.adjusted(-mx, -my, mx, my)
 
-    def _clip(self, path: np.ndarray) -> np.ndarray:
-        box = self._clip_box()
-        clipped = path.copy()
-        clipped[:, 0] = np.clip(path[:, 0], box.left(), box.right())
-        clipped[:, 1] = np.clip(path[:, 1], box.top(), box.bottom())
-        return clipped
+    def _clip(self, path: np.ndarray, box: QRectF | None = None) -> np.ndarray:
+        box = self._clip_box() if box is None else box
+        return np.clip(path, (box.left(), box.top()), (box.right(), box.bottom()))
 
-    def _thin(self, path: np.ndarray) -> np.ndarray:
-        """``path`` without the points that fall in the same screen pixel as the previous one
-        (a converging lane piles hundreds of steps into a few pixels). NaN breaks, the first
-        and the last point are kept."""
+    def _thin(self, path: np.ndarray, pixel=None) -> np.ndarray:
+        """``path`` without the points that fall in the same screen pixel (``pixel``: its
+        size in data units, by default the view's) as the previous one (a converging lane
+        piles hundreds of steps into a few pixels). NaN breaks, the first and the last point
+        are kept."""
         if len(path) < 3:
             return path
-        pixel = np.asarray(self.plot_item.vb.viewPixelSize(), dtype=float)
+        pixel = np.asarray(self.plot_item.vb.viewPixelSize() if pixel is None else pixel,
+                           dtype=float)
         if not np.all(np.isfinite(pixel) & (pixel > 0)):
             return path
         with np.errstate(invalid="ignore"):

@@ -26,7 +26,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QImage, QPaintEngine, QPainter, QPen, QTransform
 
 #: Points stroked onto the layer at once (fewer: they are stroked live, every frame).
-COMMIT_POINTS = 12
+COMMIT_POINTS = 6
 
 
 class _Growing:
@@ -52,23 +52,22 @@ class _Growing:
 
 
 class PreparedPaths:
-    """Each lane's path after ``prepare`` (clip and thin), extended by the new points only.
+    """Each lane's path after ``prepare`` (clip and thin), extended by the new points only."""
 
-    ``prepare`` maps an ``(n, 2)`` array to the points to draw; it must keep the first and
-    the last point (each extension is prepared with the previous last point in front).
-    """
-
-    def __init__(self, prepare: Callable[[np.ndarray], np.ndarray]):
-        self._prepare = prepare
+    def __init__(self):
         self._key = None
         self._lanes: list[_Growing] = []
 
-    def update(self, paths: Sequence[np.ndarray], shown: Sequence[bool],
-               key) -> tuple[list[np.ndarray | None], list[int]]:
+    def update(self, paths: Sequence[np.ndarray], shown: Sequence[bool], key,
+               prepare: Callable[[np.ndarray], np.ndarray]
+               ) -> tuple[list[np.ndarray | None], list[int]]:
         """``(prepared, stable)``: each shown lane's prepared path (None when hidden or
         empty) and how many of its leading points are as in the previous call.
 
-        While ``key`` is the same (not None) every path must extend the previous call's.
+        While ``key`` is the same (not None) every path must extend the previous call's, and
+        ``prepare`` must do the same thing. ``prepare`` maps an ``(n, 2)`` array to the
+        points to draw; it must keep the first and the last point (each extension is
+        prepared with the previous last point in front).
         """
         if key is None or key != self._key:
             self._lanes = []
@@ -84,7 +83,7 @@ class PreparedPaths:
             stable.append(lane.count)
             if show and len(path) > lane.source:
                 seed = lane.view[-1:]
-                lane.extend(self._prepare(np.concatenate([seed, path[lane.source:]]))[len(seed):])
+                lane.extend(prepare(np.concatenate([seed, path[lane.source:]]))[len(seed):])
                 lane.source = len(path)
             prepared.append(lane.view if show and lane.count else None)
         return prepared, stable
@@ -139,8 +138,8 @@ class TrailLayer:
             if len(path) - start > COMMIT_POINTS:
                 stroke(layer, pen, device_points(transform, path[start:]))
                 self.committed[lane] = len(path)
-                start = len(path) - 1
-            live.append((pen, path[start:]))
+            elif len(path) - start >= 2:
+                live.append((pen, path[start:]))
         layer.end()
         painter.resetTransform()
         dpr = self._image.devicePixelRatio()
