@@ -26,10 +26,15 @@ class Grid2D:
     @property
     def finite_range(self) -> tuple[float, float]:
         """(min, max) of the finite values ((0, 1) when none is finite)."""
-        finite = self.values[np.isfinite(self.values)]
-        if finite.size == 0:
-            return 0.0, 1.0
-        return float(finite.min()), float(finite.max())
+        return finite_range(self.values)
+
+
+def finite_range(values: np.ndarray) -> tuple[float, float]:
+    """(min, max) of the finite entries of ``values``; (0, 1) when none is finite."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    return float(finite.min()), float(finite.max())
 
 
 def check_resolution(resolution: int) -> int:

@@ -20,7 +20,7 @@ import torch
 
 from landscape_app.core.device import describe_device
 from landscape_app.core.errors import CancelledError, LandscapeError
-from landscape_app.core.grid import check_resolution
+from landscape_app.core.grid import check_resolution, finite_range
 from landscape_app.core.nn.directions import Plane
 from landscape_app.core.nn.objective import NetworkObjective
 from landscape_app.core.nn.plane_eval import PlaneEvaluator
@@ -49,10 +49,7 @@ class PlaneSurface:
     @property
     def finite_range(self) -> tuple[float, float]:
         """(min, max) of the finite values ((0, 1) when none is finite)."""
-        finite = self.values[np.isfinite(self.values)]
-        if finite.size == 0:
-            return 0.0, 1.0
-        return float(finite.min()), float(finite.max())
+        return finite_range(self.values)
 
 
 def default_chunk_points(evaluator: PlaneEvaluator, total: int) -> int:
