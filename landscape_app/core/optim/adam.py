@@ -29,7 +29,7 @@ class Adam(TorchOptimizer):
     title = "Adam"
     summary = "adaptive first and second moments with bias correction"
     PARAMS = (
-        Param("lr", 0.01, "learning rate η", low=0.0, low_open=True, log_scale=True),
+        LR,
         BETA1, BETA2, EPS,
         Param("weight_decay", 0.0, "L2 penalty λ (added to the gradient)", low=0.0),
         Param("amsgrad", False, "use the running maximum of v̂ (AMSGrad)"),

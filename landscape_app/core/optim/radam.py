@@ -6,6 +6,7 @@ import torch
 
 from landscape_app.core.optim.adam import BETA1, BETA2, EPS
 from landscape_app.core.optim.registry import register
+from landscape_app.core.optim.sgd import LR
 from landscape_app.core.optim.torch_based import TorchOptimizer
 from landscape_app.core.params import Param
 
@@ -29,7 +30,7 @@ class RAdam(TorchOptimizer):
     title = "RAdam"
     summary = "Adam with the variance of its adaptive step rectified (no warm-up needed)"
     PARAMS = (
-        Param("lr", 0.01, "learning rate η", low=0.0, low_open=True, log_scale=True),
+        LR,
         BETA1, BETA2, EPS,
         Param("weight_decay", 0.0, "weight decay λ", low=0.0),
         Param("decoupled_weight_decay", False,
