@@ -118,7 +118,7 @@ def build_request(args: argparse.Namespace, session_axis: str = "steps"):
     ``session_axis`` is the session's loss-plot axis, used unless ``--axis`` is given (wall
     time is replaced by steps).
     """
-    from landscape_app.gui.export_frames import ExportRequest
+    from landscape_app.gui.export_request import ExportRequest
     from landscape_app.gui.frame_layout import FrameLayout
 
     width, height = parse_size(args.size)
@@ -187,11 +187,16 @@ def summary_lines(report) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from landscape_app.cli.checks import check_source
+    from landscape_app.gui.export_request import check_request
+
+    # Ids, sizes, numbers and paths first: no torch needed, so a typo is answered at once.
+    check_source(args.scene, args.session)
+    check_request(build_request(args))
     from landscape_app.core.errors import CancelledError
-    from landscape_app.gui.export_frames import check_request, headless_application, run_export
+    from landscape_app.gui.export_frames import headless_application, run_export
     from landscape_app.gui.frame_layout import require_opengl
 
-    check_request(build_request(args))  # sizes, numbers and paths first: no torch needed
     state = load_state(args)
     request = build_request(args, state.view.x_axis)
     if request.needs_frames:

@@ -8,7 +8,8 @@ import time
 
 class ProgressBar:
     """One line on stderr, drawn only when stderr is a terminal: the stage, a bar, frames
-    done/total, time elapsed and the estimated time left."""
+    done/total (or the percentage), the estimated time left in the stage and the time
+    elapsed."""
 
     WIDTH = 28
 
@@ -30,10 +31,10 @@ class ProgressBar:
         line = f"\r{stage:<12} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
         if stage == "frames":
             line += f"{int(done)}/{int(total)}"
-            if done:
-                line += f"  ETA {_clock((now - begun) * (total - done) / done)}"
         else:
             line += f"{fraction:4.0%}"
+        if 0 < done < total:
+            line += f"  ETA {_clock((now - begun) * (total - done) / done)}"
         line += f"  elapsed {_clock(now - self.started)}"
         if line != self._shown:
             self.stream.write(line.ljust(len(self._shown)))

@@ -92,15 +92,17 @@ def experiment_json(experiment) -> dict:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from landscape_app.core.catalogue.grids import check_resolution
+
+    # Before torch is imported: a typo is answered at once.
+    paths = output_paths(args.out) if args.out is not None else None
+    check_resolution(args.grid)
     from landscape_app.cli.progress import ProgressBar
     from landscape_app.cli.surface_cmd import summary_lines, write_npz
-    from landscape_app.core.grid import check_resolution
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.nn.seed_experiment import run_seed_experiment
     from landscape_app.export.atomic import atomic_write
 
-    paths = output_paths(args.out) if args.out is not None else None
-    check_resolution(args.grid)
     bar = ProgressBar()
     try:
         experiment = run_seed_experiment(surface=paths is not None, directions=args.directions,

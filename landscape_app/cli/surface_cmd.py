@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-MODEL_IDS = ("moons", "circles", "spirals", "xor", "sine", "seed")
-ACTIVATION_IDS = ("tanh", "relu", "sigmoid", "gelu", "elu", "softplus", "leaky_relu")
+from landscape_app.core.catalogue.networks import ACTIVATION_IDS, NETWORK_MODELS
+
+DEFAULT_OPTIMIZERS = ["adam:lr=0.05"]
 
 EPILOG = """\
 example:
@@ -43,7 +44,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     )
     network = parser.add_argument_group("network")
     network.add_argument("--model", default="moons", metavar="ID",
-                         help=f"one of {', '.join(MODEL_IDS)} (default moons)")
+                         help=f"one of {', '.join(NETWORK_MODELS)} (default moons)")
     network.add_argument("--hidden", default="16,16", metavar="W1,W2,...",
                          help="hidden layer widths, 1 to 4 layers of 1 to 256 (default 16,16)")
     network.add_argument("--activation", default="tanh", metavar="NAME",
@@ -119,30 +120,39 @@ def write_npz(path: str, arrays: dict) -> None:
         np.savez_compressed(handle, **arrays)
 
 
-def run(args: argparse.Namespace) -> int:
+def check_arguments(args: argparse.Namespace):
+    """Every argument checked without torch: the validated network configuration."""
+    from landscape_app.cli.checks import check_optimizers, check_steps
+    from landscape_app.core.catalogue.grids import check_resolution
+    from landscape_app.core.catalogue.networks import NetworkConfig
     from landscape_app.core.errors import LandscapeError
-    from landscape_app.core.grid import check_resolution
-    from landscape_app.core.nn import NetworkConfig, build_network_landscape
-    from landscape_app.core.nn.arrays import landscape_arrays
-    from landscape_app.core.optim import parse_optimizer_spec
     from landscape_app.export.atomic import check_writable
 
     if args.out is not None:
         check_writable(args.out, suffixes=(".npz",))
     check_resolution(args.grid)
-    if args.steps < 1:
-        raise LandscapeError(f"--steps {args.steps}: must be at least 1")
+    check_steps(args.steps)
     config = NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
                            activation=args.activation, samples=args.samples, seed=args.seed,
                            dtype=args.dtype).validated()
-    specs = [parse_optimizer_spec(text) for text in (args.optimizer or ["adam:lr=0.05"])]
-    if args.plane_lane is not None and not 0 <= args.plane_lane < len(specs):
+    lanes = len(check_optimizers(args.optimizer or DEFAULT_OPTIMIZERS))
+    if args.plane_lane is not None and not 0 <= args.plane_lane < lanes:
         raise LandscapeError(f"--plane-lane {args.plane_lane}: lanes are numbered 0 to "
-                             f"{len(specs) - 1}")
+                             f"{lanes - 1}")
     if not args.margin >= 0:
         raise LandscapeError(f"--margin {args.margin}: must be ≥ 0")
     if not 0 < args.coverage <= 1:
         raise LandscapeError(f"--coverage {args.coverage}: must be in (0, 1]")
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    config = check_arguments(args)  # before torch is imported: a typo is answered at once
+    from landscape_app.core.nn import build_network_landscape
+    from landscape_app.core.nn.arrays import landscape_arrays
+    from landscape_app.core.optim import parse_optimizer_spec
+
+    specs = [parse_optimizer_spec(text) for text in (args.optimizer or DEFAULT_OPTIMIZERS)]
     from landscape_app.cli.progress import ProgressBar
 
     bar = ProgressBar()

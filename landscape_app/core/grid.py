@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from landscape_app.core.catalogue.grids import (  # noqa: F401  (re-exported)
+    MAX_RESOLUTION,
+    check_resolution,
+)
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.objective import Objective
-
-#: Largest grid side accepted (a 2001×2001 grid is 4 M evaluations).
-MAX_RESOLUTION = 2001
 
 
 @dataclass(frozen=True)
@@ -35,18 +36,6 @@ def finite_range(values: np.ndarray) -> tuple[float, float]:
     if finite.size == 0:
         return 0.0, 1.0
     return float(finite.min()), float(finite.max())
-
-
-def check_resolution(resolution: int) -> int:
-    """Validate a grid side, with a message saying what to do."""
-    if not isinstance(resolution, int) or resolution < 2:
-        raise LandscapeError(f"grid resolution must be a whole number ≥ 2, got {resolution!r}")
-    if resolution > MAX_RESOLUTION:
-        raise LandscapeError(
-            f"grid resolution {resolution} is too large (at most {MAX_RESOLUTION}); "
-            "choose a smaller grid"
-        )
-    return resolution
 
 
 def evaluate_grid(

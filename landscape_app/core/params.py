@@ -146,10 +146,21 @@ def validate_params(spec: Iterable[Param], given: Mapping[str, Any], owner: str)
 
 
 def parse_assignments(text: str, spec: Iterable[Param], owner: str) -> dict:
-    """Parse ``"lr=0.01,beta1=0.9"`` against ``spec`` into validated values (no defaults)."""
+    """Parse ``"lr=0.01,beta1=0.9"`` against ``spec`` into validated values (no defaults).
+
+    Raises
+    ------
+    HyperparameterError
+        Naming ``owner`` and the item: an empty item (a stray comma), an item without ``=``,
+        an unknown name, a name given twice or a bad value.
+    """
     by_name = {p.name: p for p in spec}
     values: dict[str, Value] = {}
-    for item in filter(None, (part.strip() for part in text.split(","))):
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            raise HyperparameterError(
+                f"{owner}: empty item in {text!r} (a stray comma?); write name=value,name=value"
+            )
         name, sep, raw = item.partition("=")
         name = name.strip()
         if not sep:
@@ -158,5 +169,10 @@ def parse_assignments(text: str, spec: Iterable[Param], owner: str) -> dict:
             raise HyperparameterError(
                 f"{owner} has no hyperparameter {name!r}; it has: {', '.join(by_name) or 'none'}"
             )
-        values[name] = by_name[name].parse(raw)
+        if name in values:
+            raise HyperparameterError(f"{owner}: {name} is given twice in {text!r}")
+        try:
+            values[name] = by_name[name].parse(raw)
+        except HyperparameterError as error:
+            raise HyperparameterError(f"{owner}: {error}") from None
     return values

@@ -15,7 +15,7 @@ error's message; the other lanes go on.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -160,12 +160,26 @@ class Race:
         while not self.done:
             yield self.advance(steps_per_batch)
 
-    def run(self) -> list[list[StepRecord]]:
-        """Run to the end; every lane's records, in lane order."""
+    def run(
+        self, progress: Callable[[str, float, float], None] | None = None
+    ) -> list[list[StepRecord]]:
+        """Run to the end; every lane's records, in lane order.
+
+        ``progress("racing", done, total)`` is called after each batch, counting the steps
+        taken by every lane (a stopped lane counts as complete) out of lanes × ``max_steps``.
+        """
         history: list[list[StepRecord]] = [[] for _ in self.lanes]
+        reached = [0] * len(self.lanes)
+        total = len(self.lanes) * self.max_steps
         for batch in self.batches(steps_per_batch=64):
             for update in batch.updates:
                 history[update.index].extend(update.records)
+                if update.status.stopped:
+                    reached[update.index] = self.max_steps
+                elif update.records:
+                    reached[update.index] = update.records[-1].step
+            if progress is not None:
+                progress("racing", sum(reached), total)
         return history
 
     def statuses(self) -> list[tuple[Status, str]]:

@@ -25,6 +25,7 @@ from landscape_app.core.device import choose_device
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.nn.models import (
     ACTIVATIONS,
+    DTYPES,
     Layer,
     NetworkConfig,
     NetworkProblem,
@@ -88,7 +89,7 @@ class NetworkObjective(Objective):
         self.layers = problem.layers
         self.blocks = parameter_blocks(problem.layers)
         self.dim = problem.parameter_count
-        self.dtype = config.torch_dtype
+        self.dtype = DTYPES[config.dtype]
         self.device = device
         self.name = config.describe()
         self.loss_kind = problem.loss

@@ -5,9 +5,7 @@ from __future__ import annotations
 import torch
 
 from landscape_app.core.optim.registry import register
-from landscape_app.core.optim.sgd import WEIGHT_DECAY
 from landscape_app.core.optim.torch_based import TorchOptimizer
-from landscape_app.core.params import Param
 
 
 @register
@@ -23,15 +21,6 @@ class Adagrad(TorchOptimizer):
     id = "adagrad"
     title = "Adagrad"
     summary = "step size per coordinate, shrinking with the sum of squared gradients"
-    PARAMS = (
-        Param("lr", 0.1, "learning rate η", low=0.0, low_open=True, log_scale=True),
-        Param("lr_decay", 0.0, "learning-rate decay κ: η / (1 + (t − 1)κ)", low=0.0),
-        WEIGHT_DECAY,
-        Param("initial_accumulator_value", 0.0, "starting value s₀ of the squared-gradient sum",
-              low=0.0),
-        Param("eps", 1e-10, "ε added to the denominator", low=0.0, low_open=True,
-              log_scale=True),
-    )
 
     def make_torch_optimizer(self, params):
         h = self.hyper
@@ -54,16 +43,6 @@ class RMSprop(TorchOptimizer):
     id = "rmsprop"
     title = "RMSprop"
     summary = "step divided by a running RMS of recent gradients"
-    PARAMS = (
-        Param("lr", 0.01, "learning rate η", low=0.0, low_open=True, log_scale=True),
-        Param("alpha", 0.99, "smoothing constant α of the squared-gradient average",
-              low=0.0, high=1.0, high_open=True),
-        Param("eps", 1e-8, "ε added to the denominator", low=0.0, low_open=True,
-              log_scale=True),
-        WEIGHT_DECAY,
-        Param("momentum", 0.0, "momentum factor μ", low=0.0, high=1.0, high_open=True),
-        Param("centered", False, "normalize by the variance estimate (subtract ḡ²)"),
-    )
 
     def make_torch_optimizer(self, params):
         h = self.hyper

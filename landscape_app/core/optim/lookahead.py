@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import torch
 
-from landscape_app.core.errors import HyperparameterError
+from landscape_app.core.catalogue.optimizers import LOOKAHEAD_INNER
 from landscape_app.core.optim.base import Internals, Position
-from landscape_app.core.optim.registry import all_optimizers, optimizer_class, register
+from landscape_app.core.optim.registry import optimizer_class, register
 from landscape_app.core.optim.torch_based import TorchOptimizer
-from landscape_app.core.params import Param
-
-#: Inner optimizers Lookahead cannot wrap: L-BFGS's (s, y) curvature pairs assume each step
-#: starts where the previous one ended, which the slow-weight reset breaks.
-NOT_WRAPPABLE = frozenset({"lbfgs"})
-
-DEFAULT_INNER = "adam"
-
-
-def inner_choices() -> tuple[str, ...]:
-    """Ids of the registered optimizers Lookahead can wrap."""
-    return tuple(
-        optimizer_id for optimizer_id, cls in all_optimizers().items()
-        if issubclass(cls, TorchOptimizer) and not issubclass(cls, Lookahead)
-        and optimizer_id not in NOT_WRAPPABLE
-    )
 
 
 @register
@@ -41,38 +24,18 @@ class Lookahead(TorchOptimizer):
     every k-th step:  φ ← φ + α (θ_{t+1} − φ);   θ_{t+1} ← φ
 
     φ starts at θ_0. The inner optimizer keeps its own state (moments) across the resets.
-    The slow weights are reported as the ``anchor`` internal.
+    The slow weights are reported as the ``anchor`` internal. Which inner optimizers it can
+    wrap (all the ``torch.optim`` ones but L-BFGS) is the catalogue's
+    :func:`~landscape_app.core.catalogue.optimizers.inner_choices`.
     """
 
     id = "lookahead"
     title = "Lookahead"
     summary = "k fast steps of an inner optimizer, then pull back towards the slow weights"
-    PARAMS = (
-        Param("lookahead_k", 5, "fast steps between slow-weight updates k", low=1, high=10**6),
-        Param("lookahead_alpha", 0.5, "slow-weight step size α", low=0.0, high=1.0,
-              low_open=True),
-    )
-    #: An inner optimizer fixed by a subclass (Ranger); None lets the user choose ``inner``.
-    fixed_inner: ClassVar[str | None] = None
-
-    @classmethod
-    def param_spec(cls, values: Mapping[str, Any] | None = None) -> tuple[Param, ...]:
-        """Lookahead's own parameters, then the chosen inner optimizer's (schedule included)."""
-        if cls.fixed_inner is not None:
-            return cls.PARAMS + optimizer_class(cls.fixed_inner).param_spec(values)
-        choices = inner_choices()
-        inner = (values or {}).get("inner", DEFAULT_INNER)
-        if inner not in choices:
-            raise HyperparameterError(
-                f"{cls.id}: inner={inner!r} cannot be wrapped; choose one of {', '.join(choices)}"
-            )
-        inner_param = Param("inner", DEFAULT_INNER, "the inner (fast) optimizer",
-                            choices=choices)
-        return (inner_param,) + cls.PARAMS + optimizer_class(inner).param_spec(values)
 
     def __init__(self, **hyper: Any):
         super().__init__(**hyper)
-        inner_cls = optimizer_class(self.fixed_inner or self.hyper["inner"])
+        inner_cls = optimizer_class(LOOKAHEAD_INNER[self.id] or self.hyper["inner"])
         names = [p.name for p in inner_cls.param_spec(self.hyper)]
         self.inner = inner_cls(**{name: self.hyper[name] for name in names})
 
@@ -106,4 +69,4 @@ class Ranger(Lookahead):
     id = "ranger"
     title = "Ranger"
     summary = "Lookahead around RAdam"
-    fixed_inner = "radam"
+    # its inner optimizer, RAdam, is fixed in the catalogue's LOOKAHEAD_INNER

@@ -6,22 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from landscape_app.core.errors import HyperparameterError, UnknownIdError
+from landscape_app.core.catalogue.optimizer_params import OPTIMIZER_IDS
+from landscape_app.core.catalogue.optimizers import check_optimizer_id, parse_spec
 from landscape_app.core.optim.base import Optimizer
-from landscape_app.core.params import parse_assignments
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {}
 
-#: The order lists show: first-order methods from simple to elaborate, then curvature, then
-#: derivative-free and global methods. Ids not named here follow, in registration order.
-DISPLAY_ORDER = (
-    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam", "heun",
-    "lookahead", "ranger", "lbfgs", "newton", "slsqp", "pso", "cmaes", "sa", "dual-annealing",
-)
-
 
 def register(cls: type[Optimizer]) -> type[Optimizer]:
-    """Class decorator: make ``cls`` available under ``cls.id``."""
+    """Class decorator: make ``cls`` available under ``cls.id`` (an id of the catalogue,
+    :data:`~landscape_app.core.catalogue.optimizer_params.OPTIMIZER_IDS`)."""
+    if cls.id not in OPTIMIZER_IDS:
+        raise ValueError(f"optimizer id {cls.id!r} is not in the catalogue's OPTIMIZER_IDS")
     if cls.id in OPTIMIZERS:
         raise ValueError(f"optimizer id {cls.id!r} registered twice")
     OPTIMIZERS[cls.id] = cls
@@ -31,19 +27,13 @@ def register(cls: type[Optimizer]) -> type[Optimizer]:
 def optimizer_class(optimizer_id: str) -> type[Optimizer]:
     """The class registered under ``optimizer_id``."""
     _load_all()
-    try:
-        return OPTIMIZERS[optimizer_id]
-    except KeyError:
-        raise UnknownIdError(
-            f"unknown optimizer {optimizer_id!r}; known: {', '.join(sorted(OPTIMIZERS))}"
-        ) from None
+    return OPTIMIZERS[check_optimizer_id(optimizer_id)]
 
 
 def all_optimizers() -> dict[str, type[Optimizer]]:
-    """Every registered optimizer, by id, in :data:`DISPLAY_ORDER`."""
+    """Every registered optimizer, by id, in the catalogue's display order."""
     _load_all()
-    rank = {optimizer_id: i for i, optimizer_id in enumerate(DISPLAY_ORDER)}
-    return dict(sorted(OPTIMIZERS.items(), key=lambda item: rank.get(item[0], len(rank))))
+    return {optimizer_id: OPTIMIZERS[optimizer_id] for optimizer_id in OPTIMIZER_IDS}
 
 
 @dataclass(frozen=True)
@@ -74,19 +64,8 @@ def parse_optimizer_spec(text: str) -> OptimizerSpec:
     UnknownIdError, HyperparameterError
         With a message naming the unknown id or the bad value.
     """
-    optimizer_id, _, body = text.strip().partition(":")
-    if not optimizer_id:
-        raise HyperparameterError(f"expected ID[:name=value,...], got {text!r}")
-    cls = optimizer_class(optimizer_id.strip())
-    # The spec may depend on a choice (Lookahead's ``inner``): read that one first.
-    chosen = {}
-    for item in body.split(","):
-        name, _, raw = item.partition("=")
-        if name.strip() == "inner":
-            chosen["inner"] = raw.strip()
-    params = parse_assignments(body, cls.param_spec(chosen), cls.id)
-    spec = OptimizerSpec(cls.id, params)
-    spec.create()  # validates the combination
+    spec = OptimizerSpec(*parse_spec(text))
+    spec.create()  # builds it, as a last check
     return spec
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.schedules import SCHEDULE_PARAMS, build_scheduler
+from landscape_app.core.optim.schedules import build_scheduler
 
 #: Gradient and last displacement both below this (max norm) mean "converged".
 CONVERGENCE_TOL = 1e-10
@@ -51,10 +51,6 @@ class TorchOptimizer(Optimizer):
     def reset(self, problem, x0, seed=0):
         warm_up_torch_optim()
         return super().reset(problem, x0, seed)
-
-    @classmethod
-    def param_spec(cls, values=None):
-        return cls.PARAMS + SCHEDULE_PARAMS
 
     @abstractmethod
     def make_torch_optimizer(self, params: list[torch.Tensor]) -> torch.optim.Optimizer:
