@@ -150,8 +150,11 @@ def check_display() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from landscape_app.cli.qt_libraries import check_qt_libraries
+
     options = launch_options(args)
     check_display()
+    check_qt_libraries()  # else Qt aborts with a core dump where an X11 library is missing
     from landscape_app.gui.app import run_app
 
     return run_app(options)

@@ -8,8 +8,11 @@ EPILOG = """\
 examples:
   landscape-app run --function rosenbrock --start -1.5,2 --steps 500 \\
       --optimizer adam:lr=0.01 --optimizer sgd:lr=0.001,momentum=0.9 --seed 0 --out race.csv
-  landscape-app run --expr "(1-x)**2 + 100*(y-x**2)**2" --range -2,2,-1,3 \\
-      --optimizer lookahead:inner=sgd,lr=0.002,lookahead_k=5 --out race.json
+  landscape-app run --expr "0.5*(x**2 + 25*y**2)" --range -3,3,-3,3 --start 2.5,1 \\
+      --optimizer sgd:lr=0.085 --optimizer lookahead:inner=sgd,lr=0.085,lookahead_k=5 \\
+      --steps 200 --out race.json
+  (SGD's learning rate is too large for the steep y direction and it diverges; Lookahead
+  around the same SGD converges)
 
 optimizer specs are ID[:name=value,...]; `landscape-app list optimizers` shows every id with
 its hyperparameters, defaults and ranges. The CSV has one row per step and optimizer:
