@@ -74,7 +74,7 @@ def build_race(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from landscape_app.export.atomic import check_writable
+    from landscape_app.core.atomic import check_writable
     from landscape_app.export.tables import RaceResult, write_trajectories
 
     if args.out is not None:

@@ -113,19 +113,19 @@ def write_npz(path: str, arrays: dict) -> None:
     """Save ``arrays`` compressed to ``path`` atomically (temporary file, then rename)."""
     import numpy as np
 
-    from landscape_app.export.atomic import atomic_write
+    from landscape_app.core.atomic import atomic_write
 
     with atomic_write(path, "wb") as handle:
         np.savez_compressed(handle, **arrays)
 
 
 def run(args: argparse.Namespace) -> int:
+    from landscape_app.core.atomic import check_writable
     from landscape_app.core.errors import LandscapeError
     from landscape_app.core.grid import check_resolution
     from landscape_app.core.nn import NetworkConfig, build_network_landscape
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.optim import parse_optimizer_spec
-    from landscape_app.export.atomic import check_writable
 
     if args.out is not None:
         check_writable(args.out, suffixes=(".npz",))

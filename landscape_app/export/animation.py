@@ -43,14 +43,14 @@ from pathlib import Path
 
 import numpy as np
 
-from landscape_app.core.errors import CancelledError
-from landscape_app.export.atomic import (
+from landscape_app.core.atomic import (
     ExportError,
     atomic_directory,
     atomic_path,
     check_folder_target,
     check_writable,
 )
+from landscape_app.core.errors import CancelledError
 
 FORMATS = ("gif", "mp4", "png")
 GIF_MAX_FPS = 50.0

@@ -6,14 +6,14 @@ Phase two (:meth:`MainWindow._core_loaded`, when the background import is done):
 the controller, the worker thread and the frame timer. :attr:`MainWindow.coreReady` says so.
 
 The frame timer (60 Hz) pushes the latest race snapshot into the views through a
-:class:`~landscape_app.gui.painter.FramePainter`; the status bar shows the device, the
+:class:`~landscape_app.gui.live.painter.FramePainter`; the status bar shows the device, the
 worker's steps per second and the frames painted per second.
 
 The classroom features live in their own modules and are only wired here: the teaching note
-(:mod:`~landscape_app.gui.note_panel`), presentation mode (:mod:`~landscape_app.gui.
+(:mod:`~landscape_app.gui.classroom.note_panel`), presentation mode (:mod:`~landscape_app.gui.
 presentation`, available from the first paint), and, once the engine is loaded, the File
-menu's sessions and exports (:mod:`~landscape_app.gui.session_actions`,
-:mod:`~landscape_app.gui.export_actions`), the Scenes menu (:mod:`~landscape_app.gui.
+menu's sessions and exports (:mod:`~landscape_app.gui.classroom.session_actions`,
+:mod:`~landscape_app.gui.export.actions`), the Scenes menu (:mod:`~landscape_app.gui.
 scene_browser`) and the lane keys (:mod:`~landscape_app.gui.keyboard`).
 """
 
@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_app.gui.loader import CoreLoader
-from landscape_app.gui.note_panel import NotePanel
-from landscape_app.gui.painter import Appearance, FramePainter
+from landscape_app.engine.traces import TraceBuffer
+from landscape_app.gui.classroom.note_panel import NotePanel
+from landscape_app.gui.classroom.presentation import KEY_HINT, PresentationMode
+from landscape_app.gui.live.loader import CoreLoader
+from landscape_app.gui.live.painter import Appearance, FramePainter
 from landscape_app.gui.panels.controls import RunControls
-from landscape_app.gui.presentation import KEY_HINT, PresentationMode
-from landscape_app.gui.traces import TraceBuffer
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
 from landscape_app.gui.views.table import RaceTable
@@ -196,10 +196,10 @@ class MainWindow(QMainWindow):
     def _core_loaded(self, device: str) -> None:
         if self._closing:
             return
-        from landscape_app.gui.controller import RaceController, launch_session
+        from landscape_app.gui.live.controller import RaceController, launch_session
+        from landscape_app.gui.live.worker import RaceThread
         from landscape_app.gui.panels.landscape import DisplayPanel, LandscapePanel
         from landscape_app.gui.panels.optimizers import OptimizerPanel
-        from landscape_app.gui.worker import RaceThread
 
         # Everything imported so far (torch, sympy...) lives as long as the process: keep it
         # out of the garbage collector's full passes, which would otherwise take a few
@@ -240,10 +240,10 @@ class MainWindow(QMainWindow):
 
     def _build_classroom(self) -> None:
         """Sessions, exports, scenes and the lane keys (they need the engine)."""
-        from landscape_app.gui.export_actions import ExportActions
+        from landscape_app.gui.classroom.scene_browser import SceneBrowser
+        from landscape_app.gui.classroom.session_actions import SessionActions
+        from landscape_app.gui.export.actions import ExportActions
         from landscape_app.gui.keyboard import LaneKeys, window_action
-        from landscape_app.gui.scene_browser import SceneBrowser
-        from landscape_app.gui.session_actions import SessionActions
 
         controls = self.controls
         # On the window too, so that they work while the toolbar is hidden (presentation).

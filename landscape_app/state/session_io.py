@@ -29,7 +29,7 @@ Loading validates everything — landscape and optimizer ids through the registr
 hyperparameter through its optimizer's :class:`~landscape_app.core.params.Param`, the start's
 length and finiteness, colours — and raises :class:`SessionError` naming the field
 (``lanes[1].spec.params.lr: …``). Loading is a pure function: a refused file changes nothing.
-Saving is atomic (:func:`~landscape_app.export.atomic.atomic_write`).
+Saving is atomic (:func:`~landscape_app.core.atomic.atomic_write`).
 """
 
 from __future__ import annotations
@@ -41,10 +41,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from landscape_app.core.atomic import atomic_write, check_writable
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import MAX_RESOLUTION
 from landscape_app.core.optim.registry import OptimizerSpec, optimizer_class
-from landscape_app.export.atomic import atomic_write, check_writable
 from landscape_app.state.colormaps import COLORMAPS
 from landscape_app.state.fields import (
     REQUIRED,

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from landscape_app.core.atomic import ExportError
 from landscape_app.core.errors import CancelledError
 from landscape_app.export.animation import (
     animation_format,
     check_animation_target,
     write_animation,
 )
-from landscape_app.export.atomic import ExportError
 
 WIDTH, HEIGHT, COUNT = 64, 48, 12
 

@@ -30,7 +30,7 @@ def warm_engine():
     import torch
     import torch._dynamo  # noqa: F401
 
-    from landscape_app.gui.loader import import_core
+    from landscape_app.gui.live.loader import import_core
 
     import_core()
     return torch
@@ -40,8 +40,8 @@ def warm_engine():
 def no_leftover_threads():
     """Fail a test that leaves a race worker or a background task running."""
     yield
-    from landscape_app.gui.tasks import live_task_threads
-    from landscape_app.gui.worker import live_threads
+    from landscape_app.gui.live.tasks import live_task_threads
+    from landscape_app.gui.live.worker import live_threads
 
     assert live_threads() == [], "a race worker thread was left running"
     assert live_task_threads() == [], "a background task thread was left running"

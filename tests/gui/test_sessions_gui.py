@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from landscape_app.gui.tasks import live_task_threads
-from landscape_app.gui.traces import COLUMNS
+from landscape_app.engine.traces import COLUMNS
+from landscape_app.gui.live.tasks import live_task_threads
 
 pytestmark = pytest.mark.gui
 

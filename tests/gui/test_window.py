@@ -8,8 +8,8 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from landscape_app.gui.tasks import live_task_threads
-from landscape_app.gui.worker import live_threads
+from landscape_app.gui.live.tasks import live_task_threads
+from landscape_app.gui.live.worker import live_threads
 
 pytestmark = pytest.mark.gui
 

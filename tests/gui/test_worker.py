@@ -4,8 +4,8 @@ from functools import partial
 
 import pytest
 
-from landscape_app.gui.traces import TraceBuffer
-from landscape_app.gui.worker import RaceThread, live_threads
+from landscape_app.engine.traces import TraceBuffer
+from landscape_app.gui.live.worker import RaceThread, live_threads
 
 pytestmark = pytest.mark.gui
 
@@ -15,7 +15,7 @@ def race(qtbot, warm_engine):
     from landscape_app.core.functions import get_function
     from landscape_app.core.optim.registry import OptimizerSpec
     from landscape_app.core.runner import Racer
-    from landscape_app.gui.steppers import RaceStepper
+    from landscape_app.engine.steppers import RaceStepper
 
     buffer = TraceBuffer()
     thread = RaceThread(buffer)

@@ -22,7 +22,7 @@ trajectories and the grid are written only after the animation is complete.
 
 A window must call :func:`run_export` in its GUI thread (the views are widgets); a
 ``progress`` that processes events keeps the window responsive, and the recording step can be
-done beforehand in a thread with :func:`~landscape_app.gui.recording.record_session` and
+done beforehand in a thread with :func:`~landscape_app.engine.recording.record_session` and
 passed as ``recording``.
 """
 
@@ -30,18 +30,17 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from landscape_app.core.atomic import ExportError, check_writable
 from landscape_app.core.errors import LandscapeError
+from landscape_app.engine.recording import Recording, record_session
 from landscape_app.export.animation import AnimationResult, check_animation_target
-from landscape_app.export.atomic import ExportError, check_writable
-from landscape_app.gui.frame_layout import FrameLayout
-from landscape_app.gui.recording import Recording, record_session
-from landscape_app.gui.render import FrameRenderer
+from landscape_app.gui.export.frame_layout import FrameLayout
+from landscape_app.gui.export.render import FrameRenderer
 from landscape_app.state.model import SessionState
 
 #: ``progress(stage, done, total)``.
@@ -164,24 +163,6 @@ def check_request(request: ExportRequest) -> None:
         check_writable(request.surface, suffixes=(".npz",))
 
 
-def headless_application():
-    """The QApplication of a command-line export.
-
-    Without a display (Linux and other X11/Wayland systems with neither ``DISPLAY`` nor
-    ``WAYLAND_DISPLAY`` set) Qt's ``offscreen`` platform is chosen, unless
-    ``QT_QPA_PLATFORM`` already says otherwise. OpenGL contexts are shared (needed before
-    the application exists, see :func:`~landscape_app.gui.views.surface3d.share_gl_contexts`).
-    """
-    no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if sys.platform not in ("darwin", "win32") and no_display:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from landscape_app.gui.app import create_application
-    from landscape_app.gui.views.surface3d import share_gl_contexts
-
-    share_gl_contexts()
-    return create_application()
-
-
 def run_export(state: SessionState, request: ExportRequest,
                progress: ExportProgress | None = None,
                cancelled: Callable[[], bool] | None = None,
@@ -250,7 +231,7 @@ def _write_frames(recording: Recording, request: ExportRequest,
 
 def _write_still(renderer: FrameRenderer, path: Path, step: int) -> Path:
     """The frame at ``step`` as PNG (Pillow) or SVG (Qt's SVG generator), atomically."""
-    from landscape_app.export.atomic import atomic_write
+    from landscape_app.core.atomic import atomic_write
 
     if path.suffix.lower() == ".svg":
         data = renderer.svg_bytes(step)

@@ -1,9 +1,9 @@
 """Sources of race rows the worker drives: a live race, or the replay of a trained one.
 
 Both speak the same small protocol (``labels``, ``start()``, ``advance(steps)``, ``done``)
-and turn core records into the numpy rows of :mod:`landscape_app.gui.traces`, so nothing but
+and turn core records into the numpy rows of :mod:`landscape_app.engine.traces`, so nothing but
 numpy reaches the window. ``offload`` says whether the worker should run the stepper in the
-race process (:mod:`landscape_app.gui.race_process`): a live race is Python-heavy and does;
+race process (:mod:`landscape_app.engine.race_process`): a live race is Python-heavy and does;
 a replay only slices arrays it already has and stays in the worker thread.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.base import StepRecord
 from landscape_app.core.runner import LaneUpdate, Race, Racer
-from landscape_app.gui.traces import COLUMNS, LaneChunk
+from landscape_app.engine.traces import COLUMNS, LaneChunk
 
 if TYPE_CHECKING:
     from landscape_app.core.nn.landscape import LanePath

@@ -4,12 +4,12 @@ The window calls :meth:`RaceWorker.load`, :meth:`~RaceWorker.play`, :meth:`~Race
 :meth:`~RaceWorker.step_once` and :meth:`~RaceWorker.set_speed` from the UI thread; they only
 change a few fields under a condition variable and wake the worker. The worker's loop takes
 one job at a time (load a race, or step it), runs it outside the lock, and publishes numpy rows
-into the :class:`~landscape_app.gui.traces.TraceBuffer`. It never touches a widget; the window
+into the :class:`~landscape_app.engine.traces.TraceBuffer`. It never touches a widget; the window
 repaints from the buffer on its own timer, so compute and paint rates are independent.
 
 Where the steps are computed: a live race (a stepper class with ``offload = True`` whose
-factory pickles, see :mod:`landscape_app.gui.race_pickle`) is stepped in the race process
-(:mod:`landscape_app.gui.race_process`), started with the worker: this thread then only waits
+factory pickles, see :mod:`landscape_app.engine.race_pickle`) is stepped in the race process
+(:mod:`landscape_app.engine.race_process`), started with the worker: this thread then only waits
 on a pipe, without the GIL, and publishes. Anything else (a replay, which only slices arrays,
 or a factory that cannot be sent) is stepped here, in this thread.
 
@@ -33,9 +33,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from landscape_app.core.errors import CancelledError
-from landscape_app.gui.race_pickle import dumps_factory
-from landscape_app.gui.race_process import RaceProcess, RaceProcessError, RemoteStepper
-from landscape_app.gui.traces import TraceBuffer, merge_chunks
+from landscape_app.engine.race_pickle import dumps_factory
+from landscape_app.engine.race_process import RaceProcess, RaceProcessError, RemoteStepper
+from landscape_app.engine.traces import TraceBuffer, merge_chunks
 
 #: Batch duration aimed at when stepping as fast as possible (a batch is cut short when the
 #: window wants to paint, so this only bounds how often results are published).

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscape_app.gui.traces import AXIS_COLUMNS, LaneView, RaceSnapshot
+from landscape_app.engine.traces import AXIS_COLUMNS, LaneView, RaceSnapshot
 from landscape_app.gui.views.table import TableRow
 
 CURVES_HZ = 20.0

@@ -4,8 +4,7 @@ import os
 
 import pytest
 
-from landscape_app.core.errors import CancelledError, LandscapeError
-from landscape_app.export.atomic import (
+from landscape_app.core.atomic import (
     ExportError,
     atomic_directory,
     atomic_path,
@@ -13,6 +12,7 @@ from landscape_app.export.atomic import (
     check_folder_target,
     check_writable,
 )
+from landscape_app.core.errors import CancelledError, LandscapeError
 
 
 def _entries(folder):

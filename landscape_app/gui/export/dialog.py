@@ -3,14 +3,14 @@
 The format follows the file name (``.gif``, ``.mp4``, a folder name without extension for
 PNG frames). The user picks the view (2D, 3D, both), the loss curves, the frame size, fps,
 the number of steps and of frames, and the caption's title; everything is checked
-(:func:`~landscape_app.gui.export_frames.check_request`) before any work starts.
+(:func:`~landscape_app.gui.export.frames.check_request`) before any work starts.
 
 The work runs in two parts, neither of which freezes the window:
 
-1. the race is recorded (:func:`~landscape_app.gui.recording.record_session`, no Qt) in a
+1. the race is recorded (:func:`~landscape_app.engine.recording.record_session`, no Qt) in a
    background thread, with progress and cancel;
 2. the frames are drawn with the window's own views, which are widgets and must be drawn in
-   the GUI thread: :func:`~landscape_app.gui.export_frames.run_export` is called there, and
+   the GUI thread: :func:`~landscape_app.gui.export.frames.run_export` is called there, and
    its per-frame progress callback processes pending events, so the window repaints and the
    Cancel button answers between frames.
 
@@ -41,10 +41,10 @@ from PySide6.QtWidgets import (
 )
 
 from landscape_app.core.errors import CancelledError, LandscapeError
-from landscape_app.gui.export_frames import ExportRequest, check_request, run_export
+from landscape_app.gui.export.frame_layout import MAX_SIZE, MIN_SIZE, FrameLayout, require_opengl
+from landscape_app.gui.export.frames import ExportRequest, check_request, run_export
 from landscape_app.gui.file_dialogs import ask_save_path, suggested_path
-from landscape_app.gui.frame_layout import MAX_SIZE, MIN_SIZE, FrameLayout, require_opengl
-from landscape_app.gui.tasks import TaskRunner
+from landscape_app.gui.live.tasks import TaskRunner
 from landscape_app.state.model import SessionState
 
 VIEW_CHOICES = (("2D view", "2d"), ("3D view", "3d"), ("2D and 3D side by side", "both"))
@@ -205,7 +205,7 @@ class ExportDialog(QDialog):
         state, steps = self.state, request.steps
 
         def record(progress, cancelled):
-            from landscape_app.gui.recording import record_session
+            from landscape_app.engine.recording import record_session
 
             return record_session(state, steps, device="auto", cancelled=cancelled,
                                   progress=lambda stage, fraction: progress(fraction, stage))

@@ -33,10 +33,10 @@ from landscape_app.core.grid import Grid2D, evaluate_grid
 from landscape_app.core.labels import unique_labels
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 from landscape_app.core.runner import Racer
+from landscape_app.engine.steppers import RaceStepper, ReplayStepper
+from landscape_app.gui.live.tasks import TaskRunner
+from landscape_app.gui.live.worker import RaceThread
 from landscape_app.gui.panels.optimizers import lane_title
-from landscape_app.gui.steppers import RaceStepper, ReplayStepper
-from landscape_app.gui.tasks import TaskRunner
-from landscape_app.gui.worker import RaceThread
 from landscape_app.state.model import PALETTE, LandscapeSpec, Lane, SessionState, build_objective
 
 #: The race shown at first launch: four classic methods on Rosenbrock's valley.

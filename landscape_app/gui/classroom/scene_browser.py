@@ -1,9 +1,9 @@
 """The Scenes menu: the scene library in teaching order, next / previous with N / P.
 
-Loading a scene puts its session on screen (through
-:meth:`~landscape_app.gui.session_actions.SessionActions.present`), which shows its teaching
-note. The menu marks the scene on screen; after a session file or a new session none is
-marked, and N starts again from the first scene (P from the last). A scene that fails to
+Loading a scene puts its session on screen (through :meth:`~landscape_app.gui.classroom.
+session_actions.SessionActions.present`), which shows its teaching note. The menu marks the
+scene on screen; after a session file or a new session none is marked, and N starts again
+from the first scene (P from the last). A scene that fails to
 load (a broken file in the library) is reported and the current session is kept.
 """
 
@@ -14,9 +14,9 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.gui.classroom.session_actions import SessionActions
 from landscape_app.gui.file_dialogs import show_problem
 from landscape_app.gui.keyboard import window_action
-from landscape_app.gui.session_actions import SessionActions
 from landscape_app.state.scenes import list_scenes, load_scene
 
 

@@ -10,7 +10,7 @@ to the frame's step to the views (``set_paths`` / ``set_data``) and renders the 
 Layouts (``view``): ``2d`` the contour map, ``3d`` the surface (needs OpenGL: a display, or
 Xvfb), ``both`` the two side by side; with ``curves`` the loss curves sit on the right (2d,
 3d) or along the bottom (both). The loss curves' axes are fixed to the whole race's extent
-before the first frame (:mod:`landscape_app.gui.loss_axis`), so the curves grow into a still
+before the first frame (:mod:`landscape_app.gui.views.loss_axis`), so the curves grow into a still
 frame instead of rescaling every frame. Nothing drawn depends on wall time, hence frames are
 deterministic.
 
@@ -29,11 +29,11 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.engine.recording import Recording
+from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
 from landscape_app.gui import style
-from landscape_app.gui.frame_layout import FrameLayout, require_opengl
-from landscape_app.gui.loss_axis import fix_loss_axes
-from landscape_app.gui.recording import Recording
-from landscape_app.gui.traces import AXIS_COLUMNS, COLUMN
+from landscape_app.gui.export.frame_layout import FrameLayout, require_opengl
+from landscape_app.gui.views.loss_axis import fix_loss_axes
 
 #: Gap between panels, in pixels.
 GAP = 6

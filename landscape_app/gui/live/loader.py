@@ -18,13 +18,13 @@ def import_core() -> str:
     that would otherwise stall the first race for a second or more. The race process's fork
     server is started first, so that it imports the same in parallel.
     """
-    from landscape_app.gui.race_process import prewarm
+    from landscape_app.engine.race_process import prewarm
 
     prewarm()
     import torch._dynamo  # noqa: F401
 
     import landscape_app.core.optim  # noqa: F401  (registers the optimizers; imports torch)
-    import landscape_app.gui.controller  # noqa: F401
+    import landscape_app.gui.live.controller  # noqa: F401
     import landscape_app.gui.panels.landscape  # noqa: F401
     import landscape_app.gui.panels.optimizers  # noqa: F401
     from landscape_app.core.device import choose_device, describe_device

@@ -25,9 +25,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QWidget
 from shiboken6 import isValid
 
-from landscape_app.gui.loss_axis import LABEL_SPACING, MINOR_LABEL_ROOM, sparse_log_ticks
 from landscape_app.gui.style import presentation_stylesheet
 from landscape_app.gui.views.axis_fonts import base_pixel_size
+from landscape_app.gui.views.loss_axis import LABEL_SPACING, MINOR_LABEL_ROOM, sparse_log_ticks
 
 #: Window font while presenting, relative to the normal one.
 FONT_FACTOR = 2.0
@@ -44,7 +44,7 @@ class SparseLossTicks:
     pyqtgraph labels 2, 3, … 9 times each decade of a log axis when it finds room by its own
     estimate, which does not account for large fonts: the labels overlap. Whenever the
     range or the size changes, the ticks are set from
-    :func:`~landscape_app.gui.loss_axis.sparse_log_ticks` (as the exporter does); stopping
+    :func:`~landscape_app.gui.views.loss_axis.sparse_log_ticks` (as the exporter does); stopping
     hands the axis back to pyqtgraph's own ticks.
     """
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from landscape_app.gui.traces import COLUMN
+from landscape_app.engine.traces import COLUMN
 from landscape_app.gui.views.curves import LossCurves, drawable
 
 #: The loss axis reaches at most this factor above the largest starting loss.

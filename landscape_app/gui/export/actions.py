@@ -1,7 +1,7 @@
 """File ▸ Export: the animation dialog, the trajectories, the surface grid and still images.
 
 ======================  ===================================================================
-animation…              :class:`~landscape_app.gui.export_dialog.ExportDialog` (GIF, MP4,
+animation…              :class:`~landscape_app.gui.export.dialog.ExportDialog` (GIF, MP4,
                         PNG frames) with progress and cancel
 trajectories…           the session's whole race (``max_steps`` steps, recomputed exactly
                         in the background: the runs are deterministic) to CSV or JSON
@@ -24,11 +24,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
+from landscape_app.core.atomic import atomic_write, check_writable
 from landscape_app.core.errors import LandscapeError
-from landscape_app.export.atomic import atomic_write, check_writable
 from landscape_app.gui.file_dialogs import APP_NAME, ask_save_path, show_problem
 from landscape_app.gui.keyboard import window_action
-from landscape_app.gui.tasks import TaskRunner
+from landscape_app.gui.live.tasks import TaskRunner
 
 VIEWS = {"2d": "2D view", "3d": "3D view", "curves": "loss curves"}
 IMAGE_SUFFIXES = {"2d": (".png", ".svg"), "3d": (".png",), "curves": (".png", ".svg")}
@@ -102,7 +102,7 @@ class ExportActions(QObject):
     # -- the animation -------------------------------------------------------------------------
     def open_dialog(self):
         """Show the animation dialog for the session on screen; the dialog."""
-        from landscape_app.gui.export_dialog import ExportDialog
+        from landscape_app.gui.export.dialog import ExportDialog
 
         if self.dialog is None:
             self.dialog = ExportDialog(self.window)
@@ -129,8 +129,8 @@ class ExportActions(QObject):
         state = self.window.current_session()
 
         def job(progress, cancelled):
+            from landscape_app.engine.recording import record_session
             from landscape_app.export.tables import write_trajectories
-            from landscape_app.gui.recording import record_session
 
             recording = record_session(state, device="auto", cancelled=cancelled,
                                        progress=lambda stage, f: progress(f, stage))

@@ -7,11 +7,11 @@ process both run at full speed on their own core; the window's worker thread onl
 pipe (without the GIL) and publishes the rows it receives.
 
 :class:`RaceProcess` owns the child (started with the ``forkserver`` method on Linux, whose
-server preloads :mod:`landscape_app.gui.race_child` once, so that a race process starts in
+server preloads :mod:`landscape_app.engine.race_child` once, so that a race process starts in
 milliseconds; ``spawn`` elsewhere) and makes requests to it; :class:`RemoteStepper` speaks the
 worker's stepper protocol (``labels``, ``start()``, ``advance(steps)``, ``done``) through it.
 :class:`~landscape_app.core.runner.Race` stays the one race implementation: the child runs
-the same :class:`~landscape_app.gui.steppers.RaceStepper` the worker would.
+the same :class:`~landscape_app.engine.steppers.RaceStepper` the worker would.
 """
 
 from __future__ import annotations
@@ -20,56 +20,20 @@ import contextlib
 import multiprocessing
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from landscape_app.core.errors import CancelledError
+from landscape_app.engine.protocol import (
+    AdvanceRequest,
+    FailureReply,
+    LoadRequest,
+    RaceProcessError,
+)
 
-#: Niceness added to the race process (POSIX): a busy CPU goes to painting first.
-RACE_PROCESS_NICENESS = 5
 #: How often a wait for the race process checks for cancellation and for its death.
 POLL_SECONDS = 0.05
 #: How long :meth:`RaceProcess.close` waits for the child to exit before terminating it.
 CLOSE_SECONDS = 2.0
-CHILD_MODULE = "landscape_app.gui.race_child"
-
-
-@dataclass(frozen=True)
-class LoadRequest:
-    """Build the race from ``payload`` (a pickled stepper factory) and start it."""
-
-    payload: bytes
-
-
-@dataclass(frozen=True)
-class AdvanceRequest:
-    """Advance every running lane by ``steps`` steps."""
-
-    steps: int
-
-
-@dataclass(frozen=True)
-class LoadReply:
-    labels: tuple[str, ...]
-    chunks: list
-    done: bool
-
-
-@dataclass(frozen=True)
-class AdvanceReply:
-    """The new rows (``LaneChunk`` list), whether the race ended, and the seconds it took."""
-
-    chunks: list
-    done: bool
-    seconds: float
-
-
-@dataclass(frozen=True)
-class FailureReply:
-    message: str
-
-
-class RaceProcessError(RuntimeError):
-    """The race process failed a request (the message says why) or stopped."""
+CHILD_MODULE = "landscape_app.engine.race_child"
 
 
 def start_method() -> str:
@@ -112,7 +76,7 @@ class RaceProcess:
         if self.alive:
             return
         self.close()
-        from landscape_app.gui.race_child import serve
+        from landscape_app.engine.race_child import serve
 
         context = multiprocessing.get_context(start_method())
         mine, theirs = context.Pipe()
@@ -189,7 +153,6 @@ class RemoteStepper:
         self._cancelled = cancelled
         self.labels: list[str] = []
         self.done = False
-        self.last_seconds = 0.0
 
     def start(self) -> list:
         reply = self._process.request(LoadRequest(self._payload), self._cancelled)
@@ -198,5 +161,5 @@ class RemoteStepper:
 
     def advance(self, steps: int) -> list:
         reply = self._process.request(AdvanceRequest(int(steps)), self._cancelled)
-        self.done, self.last_seconds = reply.done, reply.seconds
+        self.done = reply.done
         return reply.chunks

@@ -1,8 +1,8 @@
 """A session's race run to the end ahead of time, with what the views need to draw any step.
 
-The animation exporter (:mod:`landscape_app.gui.render`) draws frame after frame from a
+The animation exporter (:mod:`landscape_app.gui.export.render`) draws frame after frame from a
 :class:`Recording`: the landscape grid and how to colour it, and every lane's rows (the
-columns of :mod:`landscape_app.gui.traces`: step, evals, grad_evals, time, loss, best_loss,
+columns of :mod:`landscape_app.engine.traces`: step, evals, grad_evals, time, loss, best_loss,
 surface_loss, x, y). Recording imports no Qt, so it may run in a background thread while a
 window stays responsive.
 
@@ -30,9 +30,9 @@ import numpy as np
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.grid import Grid2D, evaluate_grid
 from landscape_app.core.runner import Racer
+from landscape_app.engine.steppers import path_rows, record_rows
+from landscape_app.engine.traces import COLUMN
 from landscape_app.export.tables import LaneResult, RaceResult
-from landscape_app.gui.steppers import path_rows, record_rows
-from landscape_app.gui.traces import COLUMN
 from landscape_app.state.model import SessionState
 from landscape_app.state.race import session_objective, session_race, session_start
 
@@ -45,7 +45,7 @@ RACE_BATCH_STEPS = 16
 
 @dataclass(frozen=True)
 class RecordedLane:
-    """One lane's rows (columns of :data:`~landscape_app.gui.traces.COLUMNS`) and its look."""
+    """One lane's rows (columns of :data:`~landscape_app.engine.traces.COLUMNS`) and its look."""
 
     label: str
     color: str

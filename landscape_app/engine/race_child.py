@@ -1,37 +1,25 @@
 """The race process's side: load a race, step it on request, answer with numpy rows.
 
-This module runs in the child process started by :class:`~landscape_app.gui.race_process.
+This module runs in the child process started by :class:`~landscape_app.engine.race_process.
 RaceProcess` (no Qt here). Its imports are the child's start-up cost (torch, ``torch._dynamo``,
 which ``torch.optim`` would otherwise import at the first step, and the optimizers), so the
 fork server preloads it once and every race process forked from it starts stepping at once.
 
-The protocol is strictly request → reply over one :class:`multiprocessing.connection.
-Connection`:
-
-==========================  =========================================================
-request                     reply
-==========================  =========================================================
-:class:`LoadRequest`        :class:`LoadReply` (the race's labels and step-0 rows)
-:class:`AdvanceRequest`     :class:`AdvanceReply` (the new rows of every lane)
-``None``                    none: the process exits (so does a closed connection)
-==========================  =========================================================
-
-Any failure (the race cannot be built, the stepper raised) is answered with a
-:class:`FailureReply` carrying the message; the process lives on.
+The messages are those of :mod:`landscape_app.engine.protocol`; any failure is answered with a
+:class:`~landscape_app.engine.protocol.FailureReply` and the process lives on.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-import time
 from multiprocessing.connection import Connection
 
 import torch
 import torch._dynamo  # noqa: F401  (imported here once, not at the first optimizer step)
 
 import landscape_app.core.optim  # noqa: F401  (registers the optimizers)
-from landscape_app.gui.race_process import (
+from landscape_app.engine.protocol import (
     RACE_PROCESS_NICENESS,
     AdvanceReply,
     AdvanceRequest,
@@ -71,9 +59,8 @@ def serve(connection: Connection) -> None:
 def _advance(stepper, request: AdvanceRequest) -> AdvanceReply:
     if stepper is None:
         raise RuntimeError("no race is loaded in the race process")
-    started = time.perf_counter()
     chunks = stepper.advance(request.steps)
-    return AdvanceReply(chunks, stepper.done, time.perf_counter() - started)
+    return AdvanceReply(chunks, stepper.done)
 
 
 def _settle() -> None:
