@@ -28,12 +28,12 @@ from typing import Any
 import numpy as np
 
 from landscape_app.core.errors import CancelledError, LandscapeError
-from landscape_app.core.grid import Grid2D, evaluate_grid
+from landscape_app.core.grid import Grid2D
 from landscape_app.core.runner import Racer
 from landscape_app.engine.steppers import path_rows, record_rows
 from landscape_app.engine.traces import COLUMN
 from landscape_app.export.tables import LaneResult, RaceResult
-from landscape_app.state.model import SessionState
+from landscape_app.state.model import SessionState, build_landscape
 from landscape_app.state.race import session_objective, session_race, session_start
 
 #: ``progress(stage, fraction)``; stages ``race`` and ``grid`` (2D), ``train``, ``plane`` and
@@ -145,20 +145,11 @@ def _run_race(race, steps: int, progress: StageProgress | None,
 
 def _record_function(state: SessionState, progress: StageProgress | None,
                      cancelled: Callable[[], bool] | None) -> Recording:
-    race = session_race(state)
-    objective = race.objective
+    landscape = build_landscape(state.landscape)
+    race = session_race(state, landscape.objective)
     history = _run_race(race, state.max_steps, progress, cancelled)
-    box = getattr(objective, "view", None)
-    if box is not None:
-        x_range, y_range = (box.x0, box.x1), (box.y0, box.y1)
-    else:
-        x_range = (float(objective.lower[0]), float(objective.upper[0]))
-        y_range = (float(objective.lower[1]), float(objective.upper[1]))
-    grid = evaluate_grid(objective, x_range, y_range, state.view.resolution,
-                         progress=None if progress is None else (lambda f: progress("grid", f)),
-                         cancelled=cancelled)
-    log_scale = (state.view.log_scale if state.view.log_scale is not None
-                 else bool(getattr(objective, "log_scale", False)))
+    grid = landscape.grid(state.view.resolution, progress=progress, cancelled=cancelled)
+    log_scale = landscape.scale(state.view.log_scale)
     lanes = tuple(
         RecordedLane(lane.label, lane.color, lane.visible, str(status), message,
                      record_rows(records))
@@ -166,18 +157,13 @@ def _record_function(state: SessionState, progress: StageProgress | None,
                                                     strict=True)
     )
     start = tuple(float(v) for v in race.start_point[:2])
-    minima = tuple((float(m.position[0]), float(m.position[1])) for m in objective.minima)
-    metadata = {"kind": state.landscape.kind, "landscape": objective.name,
-                "function": state.landscape.function if state.landscape.kind == "function"
-                else None,
-                "expression": state.landscape.expression or None, "log_scale": log_scale,
-                "minima": [list(point) for point in minima], "axes": ["x", "y"]}
+    minima = tuple((float(m.position[0]), float(m.position[1])) for m in landscape.minima)
     return Recording(
-        title=state.title, landscape=objective.name, grid=grid, log_scale=log_scale,
+        title=state.title, landscape=landscape.name, grid=grid, log_scale=log_scale,
         colormap=state.view.colormap, contours=state.view.contours, minima=minima,
-        loss_offset=objective.best_known_value, equal_aspect=True, start=start,
+        loss_offset=landscape.loss_offset, equal_aspect=landscape.equal_aspect, start=start,
         steps=state.max_steps, lanes=lanes, result=RaceResult.from_race(race, history),
-        grid_metadata=metadata,
+        grid_metadata=landscape.metadata(log_scale),
     )
 
 
@@ -195,9 +181,7 @@ def _record_network(state: SessionState, device: str, progress: StageProgress | 
     land = landscape_from_runs(objective, runs, spec.directions, spec.resolution,
                                margin=spec.margin, seed=state.seed, plane_lane=spec.plane_lane,
                                progress=progress, cancelled=cancelled)
-    surface = land.surface
-    grid = Grid2D(np.asarray(surface.alphas), np.asarray(surface.betas),
-                  np.asarray(surface.values))
+    grid = land.grid()
     paths = {path.label: path for path in land.lanes}
     lanes = tuple(
         RecordedLane(lane.label, lane.color, lane.visible, run.status, run.message,
@@ -211,14 +195,11 @@ def _record_network(state: SessionState, device: str, progress: StageProgress | 
         lanes=tuple(LaneResult(lane.label, lane.spec, run.status, run.message, run.records)
                     for lane, run in zip(state.lanes, runs, strict=True)),
     )
-    log_scale = state.view.log_scale if state.view.log_scale is not None else True
-    metadata = {"kind": "network", "landscape": land.description,
-                "plane": land.plane.describe(), "origin": f"end of {land.origin_label}",
-                "log_scale": log_scale, "axes": ["alpha", "beta"],
-                "parameter_count": land.parameter_count}
+    log_scale = land.scale(state.view.log_scale)
     return Recording(
-        title=state.title, landscape=land.description, grid=grid, log_scale=log_scale,
+        title=state.title, landscape=land.name, grid=grid, log_scale=log_scale,
         colormap=state.view.colormap, contours=state.view.contours, minima=(),
-        loss_offset=None, equal_aspect=False, start=None, steps=state.max_steps,
-        lanes=lanes, result=result, grid_metadata=metadata,
+        loss_offset=land.loss_offset, equal_aspect=land.equal_aspect, start=None,
+        steps=state.max_steps, lanes=lanes, result=result,
+        grid_metadata=land.metadata(log_scale),
     )

@@ -105,7 +105,8 @@ def test_invalid_expression_is_shown_and_the_surface_kept(window, qtbot):
     first = controller.grid
     qtbot.keyClicks(panel.expression, "x**2 + 3*y**2")
     qtbot.waitUntil(lambda: controller.state.landscape.expression == "x**2 + 3*y**2"
-                    and controller.grid is not first, timeout=20_000)
+                    and controller.grid is not None and controller.grid is not first,
+                    timeout=20_000)
     grid, image = controller.grid, window.contour.image.image.copy()
     qtbot.keyClicks(panel.expression, " + * y")
     assert panel.expression_error.isVisible()

@@ -72,7 +72,7 @@ class SessionActions(QObject):
 
     def new(self) -> None:
         """The default race on Rosenbrock, untitled."""
-        from landscape_app.gui.live.controller import default_session
+        from landscape_app.state.lanes import default_session
 
         self.present(default_session())
         self._tell("New session")

@@ -165,21 +165,13 @@ class ExportActions(QObject):
         from landscape_app.export.tables import write_grid_npz
 
         controller = self.window.controller
-        if controller.grid is None:
+        grid, landscape = controller.grid, controller.landscape
+        if grid is None or landscape is None:
             self._refuse("the landscape is still being computed; try again in a moment")
             return False
-        state = controller.current_session()
-        network = controller.replaying and controller.network is not None
-        metadata = {
-            "kind": state.landscape.kind, "title": state.title,
-            "landscape": controller.network.description if network
-            else controller.objective.name,
-            "log_scale": bool(controller.log_scale),
-            "axes": ["alpha", "beta"] if network else ["x", "y"],
-            "minima": [[float(v) for v in getattr(m, "position", m)[:2]]
-                       for m in controller.minima],
-        }
-        return self._write(lambda: write_grid_npz(path, controller.grid, metadata))
+        metadata = {**landscape.metadata(controller.log_scale),
+                    "title": controller.current_session().title}
+        return self._write(lambda: write_grid_npz(path, grid, metadata))
 
     # -- still images --------------------------------------------------------------------------
     def choose_image(self, view: str) -> None:

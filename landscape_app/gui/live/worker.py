@@ -251,6 +251,7 @@ class RaceWorker(QObject):
             return
         except Exception as error:  # noqa: BLE001 - shown to the user, the worker lives on
             self._stepper = None
+            self.buffer.reset(generation, [])  # the old race's rows are not this race's
             self.raceFailed.emit(generation, str(error) or type(error).__name__)
             return
         self._stepper = stepper
