@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from landscape_app.gui.live.tasks import live_task_threads
@@ -66,6 +66,32 @@ def test_race_of_three_runs_pauses_and_shows_its_steps(window, qtbot):
     for curve in window.curves.curves[:3]:
         x, y = curve.getOriginalDataset()
         assert len(x) == steps + 1 and x[-1] == steps
+
+
+def test_the_add_optimizer_menu_offers_every_optimizer_and_a_click_adds_one(window, qtbot):
+    from landscape_app.core.optim import all_optimizers
+
+    button = window.optimizer_panel.add_button
+    menu = button.menu()
+    offered = [action.data() for action in menu.actions() if not action.isSeparator()]
+    assert offered == list(all_optimizers())
+    annealing = next(action for action in menu.actions() if action.data() == "sa")
+    lanes_before = len(window.controller.state.lanes)
+
+    def click_annealing_once_the_menu_is_open():
+        if not menu.isVisible():
+            QTimer.singleShot(10, click_annealing_once_the_menu_is_open)
+            return
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton,
+                         pos=menu.actionGeometry(annealing).center())
+        menu.close()  # already closed by the click; a missed click must not hang the test
+
+    QTimer.singleShot(0, click_annealing_once_the_menu_is_open)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # opens the menu, returns when it closes
+    lanes = window.controller.state.lanes
+    assert len(lanes) == lanes_before + 1 and lanes[-1].spec.id == "sa"
+    qtbot.waitUntil(lambda: [lane.label for lane in window.buffer.snapshot().lanes]
+                    == [lane.label for lane in lanes])
 
 
 def test_keyboard_steps_and_resets(window, qtbot):
