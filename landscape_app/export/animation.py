@@ -52,7 +52,6 @@ from landscape_app.core.atomic import (
 )
 from landscape_app.core.errors import CancelledError
 
-FORMATS = ("gif", "mp4", "png")
 GIF_MAX_FPS = 50.0
 MP4_MAX_FPS = 120.0
 MP4_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
