@@ -56,22 +56,34 @@ class AnimationWriter(ABC):
         """Write ``frames`` to ``target`` atomically; the bytes written."""
 
 
-class GifWriter(AnimationWriter):
+class FileWriter(AnimationWriter):
+    """A format written as one file: encoded to a temporary file moved into place."""
+
+    def write(self, target, frames, fps, total, crf, preset) -> int:
+        with atomic_path(target) as temporary:
+            self.encode(temporary, frames, fps, crf, preset)
+        return target.stat().st_size
+
+    @abstractmethod
+    def encode(self, temporary: Path, frames: Iterable[np.ndarray], fps: float, crf: int,
+               preset: str) -> None:
+        """Encode ``frames`` into the file ``temporary``."""
+
+
+class GifWriter(FileWriter):
     name = "gif"
     suffix = ".gif"
     description = "GIF animation"
     details = "loops forever (Pillow)"
     max_fps = 50.0  # browsers slow faster GIFs down
 
-    def write(self, target, frames, fps, total, crf, preset) -> int:
+    def encode(self, temporary, frames, fps, crf, preset) -> None:
         from landscape_app.export.encoders import encode_gif
 
-        with atomic_path(target) as temporary:
-            encode_gif(temporary, frames, fps)
-        return target.stat().st_size
+        encode_gif(temporary, frames, fps)
 
 
-class Mp4Writer(AnimationWriter):
+class Mp4Writer(FileWriter):
     name = "mp4"
     suffix = ".mp4"
     description = "MP4 video"
@@ -84,12 +96,10 @@ class Mp4Writer(AnimationWriter):
         if preset not in MP4_PRESETS:
             raise ExportError(f"MP4 preset {preset!r}: expected one of {', '.join(MP4_PRESETS)}")
 
-    def write(self, target, frames, fps, total, crf, preset) -> int:
+    def encode(self, temporary, frames, fps, crf, preset) -> None:
         from landscape_app.export.encoders import encode_mp4
 
-        with atomic_path(target) as temporary:
-            encode_mp4(temporary, frames, fps, crf, preset)
-        return target.stat().st_size
+        encode_mp4(temporary, frames, fps, crf, preset)
 
 
 class PngFramesWriter(AnimationWriter):
