@@ -1,4 +1,8 @@
-"""Optimizers by stable string id, and parsing of ``adam:lr=0.01,beta1=0.9`` specs."""
+"""Optimizers by stable string id, and parsing of ``adam:lr=0.01,beta1=0.9`` specs.
+
+:data:`OPTIMIZERS` is a plain table built from the family modules, which this module imports
+and which never import it back (Lookahead finds its inner optimizers in its own table).
+"""
 
 from __future__ import annotations
 
