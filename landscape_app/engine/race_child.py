@@ -18,7 +18,7 @@ from multiprocessing.connection import Connection
 import torch
 import torch._dynamo  # noqa: F401  (imported here once, not at the first optimizer step)
 
-import landscape_app.core.optim  # noqa: F401  (registers the optimizers)
+import landscape_app.core.optim  # noqa: F401  (every optimizer, for the specs it receives)
 from landscape_app.engine.protocol import (
     RACE_PROCESS_NICENESS,
     AdvanceReply,

@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         from landscape_app.gui.panels.landscape import DisplayPanel, LandscapePanel
         from landscape_app.gui.panels.optimizers import OptimizerPanel
 
-        # Everything imported so far (torch, sympy...) lives as long as the process: keep it
+        # Everything imported so far (torch, scipy...) lives as long as the process: keep it
         # out of the garbage collector's full passes, which would otherwise take a few
         # hundred milliseconds each and freeze a frame.
         gc.collect()

@@ -15,12 +15,14 @@ import pytest  # noqa: E402
 #: Qt's offscreen platform logs this whenever a top-level window's size limits change; it is
 #: a limitation of that platform plugin, not of the window.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+#: ...and this when a popup menu opens: it can neither raise it nor grab the keyboard for it.
+OFFSCREEN_POPUP_NOISE = "This plugin does not support (raise|grabbing the keyboard)"
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/gui" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, OFFSCREEN_POPUP_NOISE))
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from landscape_app.core.optim.registry import register
-from landscape_app.core.optim.sgd import LR
+from landscape_app.core.optim.sgd import LR, WEIGHT_DECAY
 from landscape_app.core.optim.torch_based import TorchOptimizer
 from landscape_app.core.params import Param
 
@@ -13,9 +12,9 @@ BETA1 = Param("beta1", 0.9, "decay of the first moment β₁", low=0.0, high=1.0
 BETA2 = Param("beta2", 0.999, "decay of the second moment β₂", low=0.0, high=1.0,
               high_open=True)
 EPS = Param("eps", 1e-8, "ε added to the denominator", low=0.0, low_open=True, log_scale=True)
+AMSGRAD = Param("amsgrad", False, "use the running maximum of v̂ (AMSGrad)")
 
 
-@register
 class Adam(TorchOptimizer):
     """Adam: adaptive moments with bias correction.
 
@@ -29,10 +28,7 @@ class Adam(TorchOptimizer):
     title = "Adam"
     summary = "adaptive first and second moments with bias correction"
     PARAMS = (
-        LR,
-        BETA1, BETA2, EPS,
-        Param("weight_decay", 0.0, "L2 penalty λ (added to the gradient)", low=0.0),
-        Param("amsgrad", False, "use the running maximum of v̂ (AMSGrad)"),
+        LR, BETA1, BETA2, EPS, WEIGHT_DECAY, AMSGRAD,
     )
     torch_class = torch.optim.Adam
 
@@ -42,7 +38,6 @@ class Adam(TorchOptimizer):
                                 weight_decay=h["weight_decay"], amsgrad=h["amsgrad"])
 
 
-@register
 class AdamW(Adam):
     """AdamW: Adam with decoupled weight decay.
 
@@ -55,6 +50,6 @@ class AdamW(Adam):
     PARAMS = (
         LR, BETA1, BETA2, EPS,
         Param("weight_decay", 0.01, "decoupled weight decay λ", low=0.0),
-        Param("amsgrad", False, "use the running maximum of v̂ (AMSGrad)"),
+        AMSGRAD,
     )
     torch_class = torch.optim.AdamW

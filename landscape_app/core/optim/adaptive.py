@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 
-from landscape_app.core.optim.registry import register
-from landscape_app.core.optim.sgd import WEIGHT_DECAY
+from landscape_app.core.optim.adam import EPS
+from landscape_app.core.optim.sgd import LR, MOMENTUM, WEIGHT_DECAY
 from landscape_app.core.optim.torch_based import TorchOptimizer
 from landscape_app.core.params import Param
 
 
-@register
 class Adagrad(TorchOptimizer):
     """Adagrad: each coordinate's step shrinks with its accumulated squared gradients.
 
@@ -24,13 +25,12 @@ class Adagrad(TorchOptimizer):
     title = "Adagrad"
     summary = "step size per coordinate, shrinking with the sum of squared gradients"
     PARAMS = (
-        Param("lr", 0.1, "learning rate η", low=0.0, low_open=True, log_scale=True),
+        replace(LR, default=0.1),
         Param("lr_decay", 0.0, "learning-rate decay κ: η / (1 + (t − 1)κ)", low=0.0),
         WEIGHT_DECAY,
         Param("initial_accumulator_value", 0.0, "starting value s₀ of the squared-gradient sum",
               low=0.0),
-        Param("eps", 1e-10, "ε added to the denominator", low=0.0, low_open=True,
-              log_scale=True),
+        replace(EPS, default=1e-10),
     )
 
     def make_torch_optimizer(self, params):
@@ -41,7 +41,6 @@ class Adagrad(TorchOptimizer):
         )
 
 
-@register
 class RMSprop(TorchOptimizer):
     """RMSprop: divide by a running root-mean-square of the gradient.
 
@@ -55,13 +54,12 @@ class RMSprop(TorchOptimizer):
     title = "RMSprop"
     summary = "step divided by a running RMS of recent gradients"
     PARAMS = (
-        Param("lr", 0.01, "learning rate η", low=0.0, low_open=True, log_scale=True),
+        LR,
         Param("alpha", 0.99, "smoothing constant α of the squared-gradient average",
               low=0.0, high=1.0, high_open=True),
-        Param("eps", 1e-8, "ε added to the denominator", low=0.0, low_open=True,
-              log_scale=True),
+        EPS,
         WEIGHT_DECAY,
-        Param("momentum", 0.0, "momentum factor μ", low=0.0, high=1.0, high_open=True),
+        MOMENTUM,
         Param("centered", False, "normalize by the variance estimate (subtract ḡ²)"),
     )
 

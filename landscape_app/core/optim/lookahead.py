@@ -9,28 +9,27 @@ import numpy as np
 import torch
 
 from landscape_app.core.errors import HyperparameterError
+from landscape_app.core.optim.adam import Adam, AdamW
+from landscape_app.core.optim.adaptive import Adagrad, RMSprop
 from landscape_app.core.optim.base import Internals, Position
-from landscape_app.core.optim.registry import all_optimizers, optimizer_class, register
+from landscape_app.core.optim.heun import Heun
+from landscape_app.core.optim.radam import RAdam
+from landscape_app.core.optim.sgd import SGD, Momentum, Nesterov
 from landscape_app.core.optim.torch_based import TorchOptimizer
 from landscape_app.core.params import Param
 
-#: Inner optimizers Lookahead cannot wrap: L-BFGS's (s, y) curvature pairs assume each step
-#: starts where the previous one ended, which the slow-weight reset breaks.
-NOT_WRAPPABLE = frozenset({"lbfgs"})
+#: The optimizers Lookahead can wrap, by id, in the order lists show them: every
+#: ``torch.optim``-based first-order method. A new one is added here. L-BFGS is not: its
+#: (s, y) curvature pairs assume each step starts where the previous one ended, which the
+#: slow-weight reset breaks.
+WRAPPABLE: dict[str, type[TorchOptimizer]] = {
+    cls.id: cls for cls in (SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW, RAdam, Heun)
+}
 
 DEFAULT_INNER = "adam"
+INNER = Param("inner", DEFAULT_INNER, "the inner (fast) optimizer", choices=tuple(WRAPPABLE))
 
 
-def inner_choices() -> tuple[str, ...]:
-    """Ids of the registered optimizers Lookahead can wrap."""
-    return tuple(
-        optimizer_id for optimizer_id, cls in all_optimizers().items()
-        if issubclass(cls, TorchOptimizer) and not issubclass(cls, Lookahead)
-        and optimizer_id not in NOT_WRAPPABLE
-    )
-
-
-@register
 class Lookahead(TorchOptimizer):
     """Lookahead (Zhang, Lucas, Hinton & Ba 2019): k steps forward, one step back.
 
@@ -53,26 +52,28 @@ class Lookahead(TorchOptimizer):
               low_open=True),
     )
     #: An inner optimizer fixed by a subclass (Ranger); None lets the user choose ``inner``.
-    fixed_inner: ClassVar[str | None] = None
+    fixed_inner: ClassVar[type[TorchOptimizer] | None] = None
 
     @classmethod
     def param_spec(cls, values: Mapping[str, Any] | None = None) -> tuple[Param, ...]:
         """Lookahead's own parameters, then the chosen inner optimizer's (schedule included)."""
+        own = cls.PARAMS if cls.fixed_inner is not None else (INNER,) + cls.PARAMS
+        return own + cls._inner_class(values).param_spec(values)
+
+    @classmethod
+    def _inner_class(cls, values: Mapping[str, Any] | None) -> type[TorchOptimizer]:
+        """The fixed inner optimizer, or the one ``values["inner"]`` chooses."""
         if cls.fixed_inner is not None:
-            return cls.PARAMS + optimizer_class(cls.fixed_inner).param_spec(values)
-        choices = inner_choices()
+            return cls.fixed_inner
         inner = (values or {}).get("inner", DEFAULT_INNER)
-        if inner not in choices:
-            raise HyperparameterError(
-                f"{cls.id}: inner={inner!r} cannot be wrapped; choose one of {', '.join(choices)}"
-            )
-        inner_param = Param("inner", DEFAULT_INNER, "the inner (fast) optimizer",
-                            choices=choices)
-        return (inner_param,) + cls.PARAMS + optimizer_class(inner).param_spec(values)
+        if inner not in WRAPPABLE:
+            raise HyperparameterError(f"{cls.id}: inner={inner!r} cannot be wrapped; "
+                                      f"choose one of {', '.join(WRAPPABLE)}")
+        return WRAPPABLE[inner]
 
     def __init__(self, **hyper: Any):
         super().__init__(**hyper)
-        inner_cls = optimizer_class(self.fixed_inner or self.hyper["inner"])
+        inner_cls = self._inner_class(self.hyper)
         names = [p.name for p in inner_cls.param_spec(self.hyper)]
         self.inner = inner_cls(**{name: self.hyper[name] for name in names})
 
@@ -96,7 +97,6 @@ class Lookahead(TorchOptimizer):
         return Internals(gradient=grad, velocity=velocity, anchor=anchor)
 
 
-@register
 class Ranger(Lookahead):
     """Ranger: Lookahead with RAdam as the inner optimizer (Wright 2019).
 
@@ -106,4 +106,4 @@ class Ranger(Lookahead):
     id = "ranger"
     title = "Ranger"
     summary = "Lookahead around RAdam"
-    fixed_inner = "radam"
+    fixed_inner = RAdam

@@ -6,7 +6,6 @@ import numpy as np
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import CONVERGENCE_TOL
 from landscape_app.core.params import Param
 
@@ -33,7 +32,6 @@ def saddle_free_direction(hessian: np.ndarray, grad: np.ndarray,
     return eigenvectors @ ((eigenvectors.T @ grad) / curvature)
 
 
-@register
 class Newton(Optimizer):
     """Damped Newton: the exact-Hessian step, made safe on non-convex landscapes.
 

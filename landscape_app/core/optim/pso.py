@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.search_box import search_box
 from landscape_app.core.params import Param
 
@@ -19,7 +18,6 @@ CLERC_INERTIA = 0.7298
 CLERC_ACCELERATION = 1.49618
 
 
-@register
 class ParticleSwarm(Optimizer):
     """Global-best particle swarm, n particles in the search box ``[lo, hi]``.
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 import torch
 
 from landscape_app.core.optim.adam import BETA1, BETA2, EPS
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.sgd import LR
 from landscape_app.core.optim.torch_based import TorchOptimizer
 from landscape_app.core.params import Param
 
 
-@register
 class RAdam(TorchOptimizer):
     """RAdam: Adam whose adaptive step is switched on only once its variance is tractable.
 

@@ -1,4 +1,8 @@
-"""Optimizers by stable string id, and parsing of ``adam:lr=0.01,beta1=0.9`` specs."""
+"""Optimizers by stable string id, and parsing of ``adam:lr=0.01,beta1=0.9`` specs.
+
+:data:`OPTIMIZERS` is a plain table built from the family modules, which this module imports
+and which never import it back (Lookahead finds its inner optimizers in its own table).
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,32 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landscape_app.core.errors import HyperparameterError, UnknownIdError
+from landscape_app.core.optim.adam import Adam, AdamW
+from landscape_app.core.optim.adaptive import Adagrad, RMSprop
+from landscape_app.core.optim.annealing import SimulatedAnnealing
 from landscape_app.core.optim.base import Optimizer
-from landscape_app.core.params import parse_assignments
+from landscape_app.core.optim.cmaes import CMAES
+from landscape_app.core.optim.heun import Heun
+from landscape_app.core.optim.lbfgs import LBFGS
+from landscape_app.core.optim.lookahead import Lookahead, Ranger
+from landscape_app.core.optim.newton import Newton
+from landscape_app.core.optim.pso import ParticleSwarm
+from landscape_app.core.optim.radam import RAdam
+from landscape_app.core.optim.scipy_replay import SLSQP, DualAnnealing
+from landscape_app.core.optim.sgd import SGD, Momentum, Nesterov
+from landscape_app.core.params import parse_assignments, settle_spec
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {}
-
-#: The order lists show: first-order methods from simple to elaborate, then curvature, then
-#: derivative-free and global methods. Ids not named here follow, in registration order.
-DISPLAY_ORDER = (
-    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam", "heun",
-    "lookahead", "ranger", "lbfgs", "newton", "slsqp", "pso", "cmaes", "sa", "dual-annealing",
-)
-
-
-def register(cls: type[Optimizer]) -> type[Optimizer]:
-    """Class decorator: make ``cls`` available under ``cls.id``."""
-    if cls.id in OPTIMIZERS:
-        raise ValueError(f"optimizer id {cls.id!r} registered twice")
-    OPTIMIZERS[cls.id] = cls
-    return cls
+#: Every optimizer by id, in the order lists show them: first-order methods from simple to
+#: elaborate, then curvature, then derivative-free and global methods. A new optimizer is
+#: added here (and, if Lookahead can wrap it, to :data:`.lookahead.WRAPPABLE`).
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.id: cls for cls in (
+    SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW, RAdam, Heun, Lookahead, Ranger,
+    LBFGS, Newton, SLSQP, ParticleSwarm, CMAES, SimulatedAnnealing, DualAnnealing,
+)}
 
 
 def optimizer_class(optimizer_id: str) -> type[Optimizer]:
     """The class registered under ``optimizer_id``."""
-    _load_all()
     try:
         return OPTIMIZERS[optimizer_id]
     except KeyError:
@@ -40,10 +46,8 @@ def optimizer_class(optimizer_id: str) -> type[Optimizer]:
 
 
 def all_optimizers() -> dict[str, type[Optimizer]]:
-    """Every registered optimizer, by id, in :data:`DISPLAY_ORDER`."""
-    _load_all()
-    rank = {optimizer_id: i for i, optimizer_id in enumerate(DISPLAY_ORDER)}
-    return dict(sorted(OPTIMIZERS.items(), key=lambda item: rank.get(item[0], len(rank))))
+    """Every registered optimizer, by id, in display order."""
+    return dict(OPTIMIZERS)
 
 
 @dataclass(frozen=True)
@@ -78,18 +82,7 @@ def parse_optimizer_spec(text: str) -> OptimizerSpec:
     if not optimizer_id:
         raise HyperparameterError(f"expected ID[:name=value,...], got {text!r}")
     cls = optimizer_class(optimizer_id.strip())
-    # The spec may depend on a choice (Lookahead's ``inner``): read that one first.
-    chosen = {}
-    for item in body.split(","):
-        name, _, raw = item.partition("=")
-        if name.strip() == "inner":
-            chosen["inner"] = raw.strip()
-    params = parse_assignments(body, cls.param_spec(chosen), cls.id)
+    params = parse_assignments(body, settle_spec(body, cls.param_spec, cls.id), cls.id)
     spec = OptimizerSpec(cls.id, params)
     spec.create()  # validates the combination
     return spec
-
-
-def _load_all() -> None:
-    """Import every optimizer module so that the registry is complete."""
-    import landscape_app.core.optim  # noqa: F401  (its __init__ imports the families)

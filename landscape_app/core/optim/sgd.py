@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import torch
 
 from landscape_app.core.errors import HyperparameterError
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import TorchOptimizer
 from landscape_app.core.params import Param
 
 LR = Param("lr", 0.01, "learning rate η", low=0.0, low_open=True, log_scale=True)
 WEIGHT_DECAY = Param("weight_decay", 0.0, "L2 penalty λ (added to the gradient)", low=0.0)
+MOMENTUM = Param("momentum", 0.0, "momentum factor μ", low=0.0, high=1.0, high_open=True)
 
 
 def _sgd_params(momentum: float) -> tuple[Param, ...]:
     return (
         LR,
-        Param("momentum", momentum, "momentum factor μ", low=0.0, high=1.0, high_open=True),
+        replace(MOMENTUM, default=momentum),
         Param("dampening", 0.0, "dampening τ of the momentum", low=0.0, high=1.0),
         WEIGHT_DECAY,
     )
 
 
-@register
 class SGD(TorchOptimizer):
     """Gradient descent, optionally with momentum.
 
@@ -53,7 +54,6 @@ class SGD(TorchOptimizer):
                                nesterov=self.nesterov)
 
 
-@register
 class Momentum(SGD):
     """Gradient descent with heavy-ball momentum (``torch.optim.SGD``, μ = 0.9 by default).
 
@@ -66,7 +66,6 @@ class Momentum(SGD):
     PARAMS = _sgd_params(0.9)
 
 
-@register
 class Nesterov(SGD):
     """Nesterov accelerated gradient (``torch.optim.SGD(nesterov=True)``).
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.export.writers import file_filter, output_names
 from landscape_app.gui.export.frame_layout import MAX_SIZE, MIN_SIZE, FrameLayout, require_opengl
 from landscape_app.gui.export.frames import ExportRequest, check_request, run_export
 from landscape_app.gui.file_dialogs import ask_save_path, suggested_path
@@ -48,7 +49,6 @@ from landscape_app.gui.live.tasks import TaskRunner
 from landscape_app.state.model import SessionState
 
 VIEW_CHOICES = (("2D view", "2d"), ("3D view", "3d"), ("2D and 3D side by side", "both"))
-ANIMATION_FILTER = "GIF animation (*.gif);;MP4 video (*.mp4);;Folder of PNG frames (*)"
 #: Share of the progress bar given to recording the race (the rest: drawing frames).
 RECORD_SHARE = 0.2
 PROGRESS_STEPS = 1000
@@ -103,7 +103,7 @@ class ExportDialog(QDialog):
     def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         self.path = QLineEdit()
-        self.path.setPlaceholderText("demo.gif, demo.mp4, or a folder name for PNG frames")
+        self.path.setPlaceholderText(f"{output_names()} for PNG frames")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -179,7 +179,7 @@ class ExportDialog(QDialog):
                              animation=self.path.text().strip() or None)
 
     def _browse(self) -> None:
-        path = ask_save_path(self, "Export the animation", ANIMATION_FILTER,
+        path = ask_save_path(self, "Export the animation", file_filter(),
                              Path(self.path.text()).name or "animation.gif")
         if path:
             self.path.setText(path)
@@ -192,7 +192,7 @@ class ExportDialog(QDialog):
         try:
             request = self.request()
             if request.animation is None:
-                raise LandscapeError("give the file to write (.gif, .mp4, or a folder name)")
+                raise LandscapeError(f"give the file to write ({output_names('')})")
             check_request(request)
             if request.layout.needs_opengl:
                 require_opengl()

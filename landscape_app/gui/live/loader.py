@@ -23,7 +23,7 @@ def import_core() -> str:
     prewarm()
     import torch._dynamo  # noqa: F401
 
-    import landscape_app.core.optim  # noqa: F401  (registers the optimizers; imports torch)
+    import landscape_app.core.optim  # noqa: F401  (every optimizer; imports torch)
     import landscape_app.gui.live.controller  # noqa: F401
     import landscape_app.gui.panels.landscape  # noqa: F401
     import landscape_app.gui.panels.optimizers  # noqa: F401
