@@ -230,8 +230,9 @@ def _run_chunk(job: _Job, begin: int, end: int, progress, cancelled) -> Tracker:
     radius = job.objective.divergence_radius
     tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps)
     total = job.rows * job.steps
+    previous = torch.empty_like(param)
     for step in range(1, job.steps + 1):
-        previous = param.detach().clone()
+        previous.copy_(param.detach())
         loss = stepper.step()
         tracker.update(step, param, loss, param.grad, previous)
         if step % POLL_EVERY == 0 or step == job.steps:

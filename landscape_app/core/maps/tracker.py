@@ -26,6 +26,7 @@ class Tracker:
         self.radius, self.target = radius, target
         self.sync_free = device.type == "cpu"  # a host check per step costs nothing on a CPU
         self.alive = torch.ones(n, dtype=torch.bool, device=device)
+        self.all_alive = True  # no row has stopped yet: the masks can be skipped
         self.status = torch.full((n,), RUNNING, dtype=torch.int8, device=device)
         self.stopped_at = torch.full((n,), -1, dtype=torch.int64, device=device)
         self.final_x = x.detach().clone()
@@ -42,17 +43,25 @@ class Tracker:
         """Record step ``step``: position ``x``, its loss and gradient, the previous position."""
         x = x.detach()
         alive = self.alive
-        torch.where(alive, torch.fmin(self.best, loss), self.best, out=self.best)
-        hit = alive & (loss <= self.target) & (self.reached < 0)
+        if self.all_alive:
+            torch.fmin(self.best, loss, out=self.best)
+            hit = (loss <= self.target) & (self.reached < 0)
+        else:
+            torch.where(alive, torch.fmin(self.best, loss), self.best, out=self.best)
+            hit = alive & (loss <= self.target) & (self.reached < 0)
         self.reached.masked_fill_(hit, step)
         extent = x.abs().amax(dim=1)
         finite = torch.isfinite(loss) & torch.isfinite(extent)
         stop = ~finite | (extent > self.radius)
         if grad is not None:
-            still = (grad.abs().amax(dim=1) <= CONVERGENCE_TOL) & (
-                (x - previous).abs().amax(dim=1) <= CONVERGENCE_TOL)
-            stop |= still
-        stop &= alive
+            still = grad.abs().amax(dim=1) <= CONVERGENCE_TOL
+            # The displacement is only looked at when some gradient is negligible (exact:
+            # both conditions must hold).
+            if not self.sync_free or bool(still.any()):
+                still &= (x - previous).abs().amax(dim=1) <= CONVERGENCE_TOL
+                stop |= still
+        if not self.all_alive:
+            stop &= alive
         if self.sync_free and not bool(stop.any()):
             self._snapshot(step, loss)
             return
@@ -63,6 +72,7 @@ class Tracker:
         self.final_x = torch.where(stop.unsqueeze(1), x, self.final_x)
         self.final_loss = torch.where(stop, loss, self.final_loss)
         self.alive = alive & ~stop
+        self.all_alive = False
         self._snapshot(step, loss)
 
     def _snapshot(self, step: int, loss: torch.Tensor) -> None:
