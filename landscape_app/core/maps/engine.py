@@ -131,7 +131,7 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
     if dtype not in DTYPES:
         raise LandscapeError(f"dtype must be float32 or float64, got {dtype!r}")
     snaps = tuple(sorted(set(int(s) for s in snapshot_steps)))
-    if snaps and not (0 <= snaps[0] and snaps[-1] <= steps):
+    if snaps and not (snaps[0] >= 0 and snaps[-1] <= steps):
         raise LandscapeError(f"snapshot steps must lie in 0..{steps}")
     torch_device = device if isinstance(device, torch.device) else choose_device(device)
     if torch_device.type == "mps" and dtype == "float64":
