@@ -100,9 +100,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 def _check_arguments(args):
     """Everything that can be checked without torch; returns (axes, start, box)."""
     from landscape_app.cli.arguments import parse_numbers
+    from landscape_app.core.atomic import check_writable
     from landscape_app.core.errors import LandscapeError
     from landscape_app.core.maps.axes import check_side, parse_sweep_axis
-    from landscape_app.export.atomic import check_writable
 
     if args.out is not None:
         check_writable(args.out, suffixes=(".npz",))

@@ -71,7 +71,7 @@ def _ticks(values: np.ndarray, log: bool, count: int = 5) -> list[tuple[float, s
 
 def render_map_png(result, path, color_by: str = "basin", title: str | None = None) -> None:
     """Write ``result`` coloured by ``color_by`` to ``path`` atomically."""
-    from landscape_app.export.atomic import atomic_write
+    from landscape_app.core.atomic import atomic_write
 
     rgb, legend, bar = colorize(result, color_by)
     image = Image.fromarray(np.flipud(rgb).astype(np.uint8), "RGB")  # row 0 at the bottom

@@ -30,7 +30,7 @@ def settle(window, qtbot):
     qtbot.wait(1)
     worker = window.race_thread.worker
     qtbot.waitUntil(lambda: window.buffer.snapshot().generation == worker.generation,
-                    timeout=10_000)
+                    timeout=30_000)
 
 
 def assert_consistent(window):
