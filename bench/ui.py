@@ -5,7 +5,7 @@ backing store, no screen):
 
 1. **Frames.** The full window (engine loaded) with 8 lanes racing at maximum speed on
    Rosenbrock's 400×400 heatmap, the race stepping all along (in the race process, see
-   ``landscape_app/gui/race_process.py``; the output says where), the real event loop and its
+   ``landscape_app/engine/race_process.py``; the output says where), the real event loop and its
    60 Hz frame timer running for a few seconds. A frame is measured from the timer's slot
    (``MainWindow.paint_frame``: the latest snapshot pushed into the views) until the changed
    views have repainted (their ``painted`` signal); frames/s counts the frames drawn per

@@ -1,5 +1,5 @@
 """``landscape-app``: the command line. ``gui`` (the default), ``run``, ``surface``, ``export``,
-``list``, ``seed-experiment``.
+``list``, ``seed-experiment``, ``map``.
 
 Only argparse is imported at start-up: each subcommand lives in its own module whose heavy
 imports (torch, Qt) happen inside its ``run`` function, so ``--help`` is instant.
@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "export": "export_cmd",
     "list": "list_cmd",
     "seed-experiment": "seed_cmd",
+    "map": "map_cmd",
 }
 
 EXIT_USAGE = 2

@@ -14,7 +14,9 @@ import signal
 import sys
 import threading
 
-EPILOG = """\
+from landscape_app.export.writers import WRITERS, formats_help, output_names
+
+EPILOG = f"""\
 examples:
   landscape-app export --scene adam-vs-sgd --out demo.mp4 --size 1280x720 --fps 30 --steps 300
   landscape-app export --scene rastrigin-global --out slides.gif --size 800x600 --fps 15 \\
@@ -25,12 +27,12 @@ examples:
   xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
       landscape-app export --scene adam-vs-sgd --view both --out both.mp4
 
-output formats follow the names: NAME.gif (Pillow), NAME.mp4 (H.264 through the ffmpeg that
-imageio-ffmpeg bundles; no system ffmpeg needed), a name without extension for a folder of
-PNG frames (frame_0000.png, ...). Frame i of N shows step round(i*S/(N-1)) of S steps; by
-default N = S + 1 (one step per frame; the first frame is the start). Without a display the
-2D view is drawn with Qt's offscreen platform; the 3D view needs OpenGL, i.e. a desktop
-session or a virtual display (xvfb-run, as above). `landscape-app list scenes` lists scenes.
+output formats follow the names:
+{formats_help()}
+Frame i of N shows step round(i*S/(N-1)) of S steps; by default N = S + 1 (one step per
+frame; the first frame is the start). Without a display the 2D view is drawn with Qt's
+offscreen platform; the 3D view needs OpenGL, i.e. a desktop session or a virtual display
+(xvfb-run, as above). `landscape-app list scenes` lists scenes.
 """
 
 SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
@@ -51,8 +53,8 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     source.add_argument("--session", metavar="FILE.json", help="a saved session file")
     outputs = parser.add_argument_group("outputs (at least one)")
     outputs.add_argument("--out", metavar="FILE",
-                         help="the animation: demo.gif, demo.mp4, or a folder name (no "
-                         "extension) for PNG frames")
+                         help=f"the animation: {output_names()} (no extension) for PNG "
+                         "frames")
     outputs.add_argument("--still", metavar="FILE",
                          help="the last frame as an image: view.png, or view.svg (2D view only)")
     outputs.add_argument("--trajectories", metavar="FILE",
@@ -74,7 +76,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                       help="frame size in pixels (default 1280x720)")
     timing = parser.add_argument_group("timing")
     timing.add_argument("--fps", default="30", metavar="N",
-                        help="frames per second (default 30; GIF at most 50)")
+                        help="frames per second (default 30; "
+                        + "; ".join(f"{w.name.upper()} at most {w.max_fps:g}"
+                                    for w in WRITERS.values()) + ")")
     timing.add_argument("--steps", default=None, metavar="S",
                         help="optimizer steps to run and show (default: the session's)")
     count = timing.add_mutually_exclusive_group()
@@ -113,13 +117,13 @@ def _number(text: str | None, option: str, whole: bool = False) -> float | int |
 
 
 def build_request(args: argparse.Namespace, session_axis: str = "steps"):
-    """The :class:`~landscape_app.gui.export_frames.ExportRequest` of the arguments.
+    """The :class:`~landscape_app.gui.export.request.ExportRequest` of the arguments.
 
     ``session_axis`` is the session's loss-plot axis, used unless ``--axis`` is given (wall
     time is replaced by steps).
     """
-    from landscape_app.gui.export_request import ExportRequest
-    from landscape_app.gui.frame_layout import FrameLayout
+    from landscape_app.gui.export.frame_layout import FrameLayout
+    from landscape_app.gui.export.request import ExportRequest
 
     width, height = parse_size(args.size)
     axis = args.axis or (session_axis if session_axis != "time" else "steps")
@@ -188,14 +192,15 @@ def summary_lines(report) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from landscape_app.cli.checks import check_source
-    from landscape_app.gui.export_request import check_request
+    from landscape_app.gui.export.request import check_request
 
     # Ids, sizes, numbers and paths first: no torch needed, so a typo is answered at once.
     check_source(args.scene, args.session)
     check_request(build_request(args))
     from landscape_app.core.errors import CancelledError
-    from landscape_app.gui.export_frames import headless_application, run_export
-    from landscape_app.gui.frame_layout import require_opengl
+    from landscape_app.gui.app import headless_application
+    from landscape_app.gui.export.frame_layout import require_opengl
+    from landscape_app.gui.export.frames import run_export
 
     state = load_state(args)
     request = build_request(args, state.view.x_axis)

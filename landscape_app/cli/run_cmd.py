@@ -50,7 +50,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 def check_arguments(args: argparse.Namespace) -> None:
     """Everything :func:`build_race` and :func:`run` check that needs no torch."""
     from landscape_app.cli.checks import check_landscape, check_optimizers, check_steps
-    from landscape_app.export.atomic import check_writable
+    from landscape_app.core.atomic import check_writable
 
     check_steps(args.steps)
     check_landscape(args)

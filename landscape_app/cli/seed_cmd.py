@@ -51,8 +51,8 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 
 def output_paths(out: str) -> tuple[Path, Path]:
     """The NPZ and JSON paths ``--out`` names, checked writable before any work."""
+    from landscape_app.core.atomic import check_writable
     from landscape_app.core.errors import LandscapeError
-    from landscape_app.export.atomic import check_writable
 
     target = Path(out).expanduser()
     if target.is_dir():
@@ -99,9 +99,9 @@ def run(args: argparse.Namespace) -> int:
     check_resolution(args.grid)
     from landscape_app.cli.progress import ProgressBar
     from landscape_app.cli.surface_cmd import summary_lines, write_npz
+    from landscape_app.core.atomic import atomic_write
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.nn.seed_experiment import run_seed_experiment
-    from landscape_app.export.atomic import atomic_write
 
     bar = ProgressBar()
     try:

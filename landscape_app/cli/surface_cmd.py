@@ -114,7 +114,7 @@ def write_npz(path: str, arrays: dict) -> None:
     """Save ``arrays`` compressed to ``path`` atomically (temporary file, then rename)."""
     import numpy as np
 
-    from landscape_app.export.atomic import atomic_write
+    from landscape_app.core.atomic import atomic_write
 
     with atomic_write(path, "wb") as handle:
         np.savez_compressed(handle, **arrays)
@@ -123,10 +123,10 @@ def write_npz(path: str, arrays: dict) -> None:
 def check_arguments(args: argparse.Namespace):
     """Every argument checked without torch: the validated network configuration."""
     from landscape_app.cli.checks import check_optimizers, check_steps
+    from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.grids import check_resolution
     from landscape_app.core.catalogue.networks import NetworkConfig
     from landscape_app.core.errors import LandscapeError
-    from landscape_app.export.atomic import check_writable
 
     if args.out is not None:
         check_writable(args.out, suffixes=(".npz",))

@@ -6,7 +6,14 @@ class LandscapeError(Exception):
 
 
 class HyperparameterError(LandscapeError, ValueError):
-    """A hyperparameter is unknown, of the wrong type or out of its range."""
+    """A hyperparameter is unknown, of the wrong type or out of its range.
+
+    ``name`` is the hyperparameter at fault, when known.
+    """
+
+    def __init__(self, message: str, name: str | None = None):
+        super().__init__(message)
+        self.name = name
 
 
 class ExpressionError(LandscapeError, ValueError):

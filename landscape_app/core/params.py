@@ -8,7 +8,7 @@ the CLI parses ``adam:lr=0.01,beta1=0.9`` with it, and sessions validate what th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,32 +130,39 @@ def validate_params(spec: Iterable[Param], given: Mapping[str, Any], owner: str)
     Raises
     ------
     HyperparameterError
-        For a name not in ``spec`` (listing the known ones) or a bad value.
+        For a name not in ``spec`` (listing the known ones) or a bad value; its ``name`` is
+        the first name at fault.
     """
     by_name = {p.name: p for p in spec}
     unknown = sorted(set(given) - set(by_name))
     if unknown:
         raise HyperparameterError(
             f"{owner} has no hyperparameter {', '.join(unknown)}; "
-            f"it has: {', '.join(by_name) or 'none'}"
+            f"it has: {', '.join(by_name) or 'none'}", name=unknown[0]
         )
     values = {name: p.default for name, p in by_name.items()}
     for name, value in given.items():
-        values[name] = by_name[name].validate(value)
+        try:
+            values[name] = by_name[name].validate(value)
+        except HyperparameterError as error:
+            raise HyperparameterError(str(error), name=name) from None
     return values
 
 
-def parse_assignments(text: str, spec: Iterable[Param], owner: str) -> dict:
-    """Parse ``"lr=0.01,beta1=0.9"`` against ``spec`` into validated values (no defaults).
+def _assignments(text: str, owner: str) -> list[tuple[str, str]]:
+    """``"lr=0.01, beta1=0.9"`` → ``[("lr", "0.01"), ("beta1", "0.9")]`` (text not parsed).
+
+    Blank text has no assignments.
 
     Raises
     ------
     HyperparameterError
-        Naming ``owner`` and the item: an empty item (a stray comma), an item without ``=``,
-        an unknown name, a name given twice or a bad value.
+        Naming ``owner``: an empty item (a stray or trailing comma), an item without ``=``,
+        or a name given twice.
     """
-    by_name = {p.name: p for p in spec}
-    values: dict[str, Value] = {}
+    if not text.strip():
+        return []
+    pairs: list[tuple[str, str]] = []
     for item in (part.strip() for part in text.split(",")):
         if not item:
             raise HyperparameterError(
@@ -165,14 +172,53 @@ def parse_assignments(text: str, spec: Iterable[Param], owner: str) -> dict:
         name = name.strip()
         if not sep:
             raise HyperparameterError(f"{owner}: expected name=value, got {item!r}")
+        if any(name == seen for seen, _ in pairs):
+            raise HyperparameterError(f"{owner}: {name} is given twice in {text!r}", name=name)
+        pairs.append((name, raw))
+    return pairs
+
+
+def parse_assignments(text: str, spec: Iterable[Param], owner: str) -> dict:
+    """Parse ``"lr=0.01,beta1=0.9"`` against ``spec`` into validated values (no defaults).
+
+    Raises
+    ------
+    HyperparameterError
+        Naming ``owner`` and the item: an empty item (a stray comma), an item without ``=``,
+        a name given twice, an unknown name or a bad value; its ``name`` is the name at fault.
+    """
+    by_name = {p.name: p for p in spec}
+    values: dict[str, Value] = {}
+    for name, raw in _assignments(text, owner):
         if name not in by_name:
             raise HyperparameterError(
-                f"{owner} has no hyperparameter {name!r}; it has: {', '.join(by_name) or 'none'}"
+                f"{owner} has no hyperparameter {name!r}; it has: {', '.join(by_name) or 'none'}",
+                name=name,
             )
-        if name in values:
-            raise HyperparameterError(f"{owner}: {name} is given twice in {text!r}")
         try:
             values[name] = by_name[name].parse(raw)
         except HyperparameterError as error:
-            raise HyperparameterError(f"{owner}: {error}") from None
+            raise HyperparameterError(f"{owner}: {error}", name=name) from None
     return values
+
+
+def settle_spec(
+    text: str, param_spec: Callable[[Mapping[str, Any]], Iterable[Param]], owner: str
+) -> tuple[Param, ...]:
+    """The spec that ``"inner=sgd,momentum=0.5"`` is parsed against, when the spec depends on
+    its choice parameters (Lookahead's ``inner`` brings the inner optimizer's parameters).
+
+    ``param_spec`` is asked with the choices written in ``text`` that its answer declares, and
+    again with those of its new answer, until the answer settles. It is given the choices as
+    written and refuses one it cannot build on; :func:`parse_assignments` then validates all.
+    """
+    written = dict(_assignments(text, owner))
+    spec = tuple(param_spec({}))
+    for _ in written:
+        chosen = {p.name: written[p.name].strip() for p in spec
+                  if p.choices is not None and p.name in written}
+        settled = tuple(param_spec(chosen))
+        if settled == spec:
+            break
+        spec = settled
+    return spec

@@ -1,6 +1,7 @@
 """Animations from numpy frames: GIF (Pillow), MP4 (H.264, imageio-ffmpeg) and PNG frames.
 
-The format follows the output name:
+The format follows the output name (one writer per suffix, in
+:data:`landscape_app.export.writers.WRITERS`):
 
 =====================  =============================================================
 ``demo.gif``           animated GIF, loops forever (Pillow)
@@ -35,7 +36,6 @@ needs even sides: an odd width or height is padded by one repeated edge pixel.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -43,20 +43,9 @@ from pathlib import Path
 
 import numpy as np
 
+from landscape_app.core.atomic import ExportError, check_folder_target, check_writable
 from landscape_app.core.errors import CancelledError
-from landscape_app.export.atomic import (
-    ExportError,
-    atomic_directory,
-    atomic_path,
-    check_folder_target,
-    check_writable,
-)
-
-FORMATS = ("gif", "mp4", "png")
-GIF_MAX_FPS = 50.0
-MP4_MAX_FPS = 120.0
-MP4_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow")
-FRAME_NAME = re.compile(r"frame_\d+\.png")
+from landscape_app.export.writers import AnimationWriter, is_frame_file, writer_for
 
 #: ``progress(frames_written, total_or_None)``.
 ProgressCallback = Callable[[int, int | None], None]
@@ -78,16 +67,7 @@ class AnimationResult:
 
 def animation_format(path: str | os.PathLike) -> str:
     """``"gif"``, ``"mp4"`` or ``"png"`` (a folder of frames), from the output name."""
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix in (".gif", ".mp4"):
-        return suffix[1:]
-    if suffix == "" or target.is_dir():
-        return "png"
-    raise ExportError(
-        f"cannot export an animation to {target}: use a .gif or .mp4 file name, "
-        "or a folder name without extension for PNG frames"
-    )
+    return writer_for(path).name
 
 
 def check_animation_target(path: str | os.PathLike, fps: float) -> str:
@@ -95,19 +75,20 @@ def check_animation_target(path: str | os.PathLike, fps: float) -> str:
 
     Returns the format; raises :class:`ExportError` naming the problem.
     """
-    kind = animation_format(path)
-    limit = GIF_MAX_FPS if kind == "gif" else MP4_MAX_FPS
+    return _checked_writer(path, fps).name
+
+
+def _checked_writer(path: str | os.PathLike, fps: float) -> AnimationWriter:
+    writer = writer_for(path)
+    limit = writer.max_fps
     if isinstance(fps, bool) or not isinstance(fps, int | float) or not 0 < fps <= limit:
-        raise ExportError(f"fps {fps!r} is out of range for {kind.upper()}: allowed (0, {limit:g}]")
-    if kind == "png":
-        check_folder_target(path, _is_frame_file)
-    else:
+        raise ExportError(f"fps {fps!r} is out of range for {writer.name.upper()}: "
+                          f"allowed (0, {limit:g}]")
+    if writer.suffix:
         check_writable(path)
-    return kind
-
-
-def _is_frame_file(path: Path) -> bool:
-    return FRAME_NAME.fullmatch(path.name) is not None
+    else:
+        check_folder_target(path, is_frame_file)
+    return writer
 
 
 def write_animation(
@@ -148,34 +129,14 @@ def write_animation(
     CancelledError
         When ``cancelled()`` returned True.
     """
-    kind = check_animation_target(path, fps)
-    if kind == "mp4":
-        _check_mp4_options(crf, preset)
+    writer = _checked_writer(path, fps)
+    writer.check_options(crf, preset)
     started = time.perf_counter()
     stream = _FrameStream(frames, total, progress, cancelled)
     target = Path(path).expanduser()
-    if kind == "gif":
-        with atomic_path(target) as temporary:
-            _encode_gif(temporary, stream, fps)
-        size = target.stat().st_size
-    elif kind == "mp4":
-        with atomic_path(target) as temporary:
-            _encode_mp4(temporary, stream, fps, crf, preset)
-        size = target.stat().st_size
-    else:
-        digits = max(4, len(str(max(total or 0, 1) - 1)))
-        with atomic_directory(target, _is_frame_file) as temporary:
-            _write_png_frames(temporary, stream, digits)
-        size = sum(p.stat().st_size for p in target.iterdir())
-    return AnimationResult(target, kind, stream.count, stream.width, stream.height, float(fps),
-                           size, time.perf_counter() - started)
-
-
-def _check_mp4_options(crf: int, preset: str) -> None:
-    if isinstance(crf, bool) or not isinstance(crf, int) or not 0 <= crf <= 51:
-        raise ExportError(f"MP4 quality crf={crf!r}: expected a whole number in [0, 51]")
-    if preset not in MP4_PRESETS:
-        raise ExportError(f"MP4 preset {preset!r}: expected one of {', '.join(MP4_PRESETS)}")
+    size = writer.write(target, stream, fps, total, crf, preset)
+    return AnimationResult(target, writer.name, stream.count, stream.width, stream.height,
+                           float(fps), size, time.perf_counter() - started)
 
 
 class _FrameStream:
@@ -223,79 +184,3 @@ class _FrameStream:
                 f"{self.width}×{self.height}"
             )
         return np.ascontiguousarray(array[..., :3])
-
-
-def _gif_delays_ms(index: int, fps: float) -> int:
-    """Delay of frame ``index`` in ms, a whole number of centiseconds, exact on average."""
-    def centiseconds(i: int) -> int:
-        return round(100 * i / fps)
-
-    return 10 * (centiseconds(index + 1) - centiseconds(index))
-
-
-def _encode_gif(temporary: Path, stream: _FrameStream, fps: float) -> None:
-    from PIL import Image
-
-    frames = iter(stream)
-    first = Image.fromarray(next(frames)).quantize(
-        256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-    )
-    first.info["duration"] = _gif_delays_ms(0, fps)
-
-    def paletted(rgb: np.ndarray, index: int) -> Image.Image:
-        image = Image.fromarray(rgb).quantize(palette=first, dither=Image.Dither.NONE)
-        image.info["duration"] = _gif_delays_ms(index, fps)
-        return image
-
-    rest = (paletted(rgb, index) for index, rgb in enumerate(frames, start=1))
-    first.save(temporary, format="GIF", save_all=True, append_images=rest, loop=0,
-               optimize=False)
-
-
-def _pad_even(rgb: np.ndarray) -> np.ndarray:
-    """Repeat the last row/column when a side is odd (yuv420p needs even sides)."""
-    pad_rows, pad_cols = rgb.shape[0] % 2, rgb.shape[1] % 2
-    if not pad_rows and not pad_cols:
-        return rgb
-    return np.pad(rgb, ((0, pad_rows), (0, pad_cols), (0, 0)), mode="edge")
-
-
-def _encode_mp4(temporary: Path, stream: _FrameStream, fps: float, crf: int,
-                preset: str) -> None:
-    import imageio_ffmpeg
-
-    frames = iter(stream)
-    first = _pad_even(next(frames))
-    height, width = first.shape[:2]
-    writer = imageio_ffmpeg.write_frames(
-        str(temporary), (width, height), pix_fmt_in="rgb24", pix_fmt_out="yuv420p",
-        fps=fps, quality=None, codec="libx264", macro_block_size=1, ffmpeg_log_level="error",
-        output_params=["-crf", str(crf), "-preset", preset, "-movflags", "+faststart"],
-    )
-    writer.send(None)
-    try:
-        for rgb in _chain_first(first, frames):
-            try:
-                writer.send(rgb)
-            except OSError:
-                raise ExportError(
-                    f"the MP4 encoder (ffmpeg) stopped after {stream.count} frames; "
-                    "is the disk full?"
-                ) from None
-    finally:
-        writer.close()
-    if temporary.stat().st_size == 0:
-        raise ExportError("the MP4 encoder (ffmpeg) produced no output")
-
-
-def _chain_first(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray]:
-    yield first
-    for rgb in rest:
-        yield _pad_even(rgb)
-
-
-def _write_png_frames(folder: Path, stream: _FrameStream, digits: int) -> None:
-    from PIL import Image
-
-    for index, rgb in enumerate(stream):
-        Image.fromarray(rgb).save(folder / f"frame_{index:0{digits}d}.png", compress_level=3)

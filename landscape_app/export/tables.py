@@ -34,11 +34,11 @@ from typing import Any
 
 import numpy as np
 
+from landscape_app.core.atomic import ExportError, atomic_write, check_writable
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.base import StepRecord
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.export.atomic import ExportError, atomic_write, check_writable
 
 TRAJECTORY_FORMAT = "landscape-app-trajectories"
 TRAJECTORY_VERSION = 1

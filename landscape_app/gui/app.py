@@ -1,12 +1,13 @@
 """Start the window: a QApplication with the theme, the window painted first, then the engine.
 
 The modules imported here are Qt, pyqtgraph and numpy only; torch and the optimizers are
-imported in the background after the first paint (see :mod:`landscape_app.gui.loader`), so
+imported in the background after the first paint (see :mod:`landscape_app.gui.live.loader`), so
 the window appears in well under the ~2.4 s that ``import torch`` alone takes.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,23 @@ def create_application(argv: list[str] | None = None):
         app.setOrganizationName("landscape-app")
         apply_theme(app)
     return app
+
+
+def headless_application():
+    """The QApplication of a command-line export.
+
+    Without a display (Linux and other X11/Wayland systems with neither ``DISPLAY`` nor
+    ``WAYLAND_DISPLAY`` set) Qt's ``offscreen`` platform is chosen, unless
+    ``QT_QPA_PLATFORM`` already says otherwise. OpenGL contexts are shared (needed before
+    the application exists, see :func:`~landscape_app.gui.views.surface3d.share_gl_contexts`).
+    """
+    no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if sys.platform not in ("darwin", "win32") and no_display:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from landscape_app.gui.views.surface3d import share_gl_contexts
+
+    share_gl_contexts()
+    return create_application()
 
 
 def open_window(options: LaunchOptions | None = None):

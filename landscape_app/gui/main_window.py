@@ -6,14 +6,14 @@ Phase two (:meth:`MainWindow._core_loaded`, when the background import is done):
 the controller, the worker thread and the frame timer. :attr:`MainWindow.coreReady` says so.
 
 The frame timer (60 Hz) pushes the latest race snapshot into the views through a
-:class:`~landscape_app.gui.painter.FramePainter`; the status bar shows the device, the
+:class:`~landscape_app.gui.live.painter.FramePainter`; the status bar shows the device, the
 worker's steps per second and the frames painted per second.
 
 The classroom features live in their own modules and are only wired here: the teaching note
-(:mod:`~landscape_app.gui.note_panel`), presentation mode (:mod:`~landscape_app.gui.
+(:mod:`~landscape_app.gui.classroom.note_panel`), presentation mode (:mod:`~landscape_app.gui.
 presentation`, available from the first paint), and, once the engine is loaded, the File
-menu's sessions and exports (:mod:`~landscape_app.gui.session_actions`,
-:mod:`~landscape_app.gui.export_actions`), the Scenes menu (:mod:`~landscape_app.gui.
+menu's sessions and exports (:mod:`~landscape_app.gui.classroom.session_actions`,
+:mod:`~landscape_app.gui.export.actions`), the Scenes menu (:mod:`~landscape_app.gui.
 scene_browser`) and the lane keys (:mod:`~landscape_app.gui.keyboard`).
 """
 
@@ -36,12 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_app.gui.loader import CoreLoader
-from landscape_app.gui.note_panel import NotePanel
-from landscape_app.gui.painter import Appearance, FramePainter
+from landscape_app.core.errors import LandscapeError
+from landscape_app.engine.traces import TraceBuffer
+from landscape_app.gui.classroom.note_panel import NotePanel
+from landscape_app.gui.classroom.presentation import KEY_HINT, PresentationMode
+from landscape_app.gui.live.loader import CoreLoader
+from landscape_app.gui.live.painter import Appearance, FramePainter
 from landscape_app.gui.panels.controls import RunControls
-from landscape_app.gui.presentation import KEY_HINT, PresentationMode
-from landscape_app.gui.traces import TraceBuffer
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
 from landscape_app.gui.views.table import RaceTable
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.controller = None
         self.race_thread = None
         self.surface3d = None
+        self.shown_grid = None  # the grid the views draw (None: none yet, or being computed)
         self.sessions = self.scenes = self.exports = self.lane_keys = None
         self.first_paint_time: float | None = None
         self._closing = False
@@ -196,12 +198,13 @@ class MainWindow(QMainWindow):
     def _core_loaded(self, device: str) -> None:
         if self._closing:
             return
-        from landscape_app.gui.controller import RaceController, launch_session
+        from landscape_app.engine.session_model import launch_session
+        from landscape_app.gui.live.controller import RaceController
+        from landscape_app.gui.live.worker import RaceThread
         from landscape_app.gui.panels.landscape import DisplayPanel, LandscapePanel
         from landscape_app.gui.panels.optimizers import OptimizerPanel
-        from landscape_app.gui.worker import RaceThread
 
-        # Everything imported so far (torch, sympy...) lives as long as the process: keep it
+        # Everything imported so far (torch, scipy...) lives as long as the process: keep it
         # out of the garbage collector's full passes, which would otherwise take a few
         # hundred milliseconds each and freeze a frame.
         gc.collect()
@@ -240,10 +243,10 @@ class MainWindow(QMainWindow):
 
     def _build_classroom(self) -> None:
         """Sessions, exports, scenes and the lane keys (they need the engine)."""
-        from landscape_app.gui.export_actions import ExportActions
+        from landscape_app.gui.classroom.scene_browser import SceneBrowser
+        from landscape_app.gui.classroom.session_actions import SessionActions
+        from landscape_app.gui.export.actions import ExportActions
         from landscape_app.gui.keyboard import LaneKeys, window_action
-        from landscape_app.gui.scene_browser import SceneBrowser
-        from landscape_app.gui.session_actions import SessionActions
 
         controls = self.controls
         # On the window too, so that they work while the toolbar is hidden (presentation).
@@ -294,9 +297,10 @@ class MainWindow(QMainWindow):
         controller.gridReady.connect(self._show_grid)
         controller.gridProgress.connect(self._grid_progress)
         controller.lanesReset.connect(self._lanes_reset)
+        controller.transportChanged.connect(self._transport_changed)
         controller.message.connect(self._show_message)
         network = self.landscape_panel.network
-        controller.networkProgress.connect(network.show_progress)
+        controller.networkProgress.connect(self._network_progress)
         controller.networkReady.connect(network.show_done)
         controller.networkFailed.connect(network.show_error)
 
@@ -320,7 +324,12 @@ class MainWindow(QMainWindow):
         self.controls.max_steps.setValue(state.max_steps)
         self.controls.axis.setCurrentIndex(self.controls.axis.findData(view.x_axis))
         self.controls.internals.setChecked(view.show_internals)
-        self.controller.apply_session(state)
+        try:
+            self.controller.apply_session(state)
+        except LandscapeError as error:  # a 2D landscape that cannot be built: keep the old
+            self._show_message(f"The session could not be shown: {error}", 10000)
+            if state is not self.controller.state:
+                self.apply_session(self.controller.state)
 
     def _apply_run_options(self, options) -> None:
         if options.speed is not None or options.max_speed:
@@ -335,6 +344,9 @@ class MainWindow(QMainWindow):
 
     def _play_toggled(self, playing: bool) -> None:
         worker = self.race_thread.worker
+        if playing and self.controller.model.blocked is not None:
+            self.controls.show_playing(False)
+            return
         if playing and self.buffer.snapshot().done:
             self.controller.restart()
         worker.play() if playing else worker.pause()
@@ -363,14 +375,52 @@ class MainWindow(QMainWindow):
             self._show_message(f"The race could not start: {message}", 10000)
 
     def _show_grid(self, grid) -> None:
+        """Draw the session's landscape from ``grid`` (None: clear it, one is computed)."""
         controller, view = self.controller, self.controller.state.view
-        self.contour.set_landscape(grid, controller.log_scale, view.colormap, controller.minima,
-                                   view.contours, equal_aspect=not controller.replaying)
-        self.curves.set_offset(None if controller.replaying
-                               else controller.objective.best_known_value)
-        if self.surface3d is not None:
-            self.surface3d.set_surface(grid, controller.log_scale, view.colormap)
+        landscape = controller.landscape
+        self.shown_grid = grid if landscape is not None else None
+        if grid is None or landscape is None:
+            self.contour.clear_landscape()
+            if self.surface3d is not None:
+                self.surface3d.clear_surface()
+        else:
+            self.contour.set_landscape(grid, controller.log_scale, view.colormap,
+                                       landscape.minima, view.contours,
+                                       equal_aspect=landscape.equal_aspect)
+            self.curves.set_offset(landscape.loss_offset)
+            if self.surface3d is not None:
+                self.surface3d.set_surface(grid, controller.log_scale, view.colormap)
         self.painter.invalidate()
+
+    def _transport_changed(self, reason: str) -> None:
+        """Play, step and reset wait for the landscape; the view and the Network tab say why."""
+        self.controls.block_transport(reason)
+        if reason and self.race_thread is not None:
+            self.race_thread.worker.pause()
+        model = self.controller.model
+        self.contour.show_notice(self._notice(model))
+        network = self.landscape_panel.network
+        if model.phase.value == "preparing":
+            network.show_progress("train", 0.0)
+        elif reason and model.state.landscape.kind == "network":
+            network.show_error(reason)
+        else:
+            network.progress.finish()
+            network.build.setEnabled(True)
+
+    @staticmethod
+    def _notice(model, stage: str = "", fraction: float | None = None) -> str:
+        if model.phase.value == "preparing":
+            done = "" if fraction is None else f" {fraction:.0%}"
+            return f"Network landscape: {stage or 'training'}…{done}"
+        return model.blocked or ""
+
+    def _network_progress(self, stage: str, fraction: float) -> None:
+        from landscape_app.gui.panels.network import STAGES
+
+        self.landscape_panel.network.show_progress(stage, fraction)
+        self.contour.show_notice(self._notice(self.controller.model,
+                                              STAGES.get(stage, stage), fraction))
 
     def _grid_progress(self, fraction: float) -> None:
         bar = self.statusBar()
@@ -380,12 +430,12 @@ class MainWindow(QMainWindow):
             bar.clearMessage()
 
     def _lanes_reset(self) -> None:
-        controller = self.controller
-        self.contour.start_marker.setVisible(not controller.replaying)
-        if not controller.replaying:
-            x, y = controller.start_point()[:2]
-            self.contour.set_start(x, y)
-        self.table.set_distance_label("off plane" if controller.replaying else "to minimum")
+        model = self.controller.model
+        start = model.start_point()
+        self.contour.start_marker.setVisible(start is not None)
+        if start is not None:
+            self.contour.set_start(*start[:2])
+        self.table.set_distance_label(model.distance_label)
         self.curves.follow_data()
         self.painter.invalidate()
 

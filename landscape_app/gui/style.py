@@ -20,7 +20,6 @@ MUTED = "#9aa1ae"
 ACCENT = "#4f9dde"
 ERROR = "#ff6b6b"
 OK = "#5fd38d"
-WARNING = "#f2c14e"
 PLOT_BACKGROUND = "#15171c"
 PLOT_FOREGROUND = "#b8bec9"
 

@@ -2,7 +2,7 @@
 
 A :class:`SessionState` is the single truth the window mirrors, a scene stores, and a session
 file saves. It holds ids and values only (no tensors, no widgets), so it is cheap to copy,
-compare and serialise. :func:`build_objective` turns its landscape into a core objective.
+compare and serialise. :func:`build_landscape` turns its landscape into a core landscape.
 """
 
 from __future__ import annotations
@@ -75,17 +75,27 @@ class SessionState:
     note: str = ""
 
 
-def build_objective(landscape: LandscapeSpec):
-    """The core :class:`~landscape_app.core.objective.Objective` a 2D landscape spec names.
+def build_landscape(landscape: LandscapeSpec):
+    """The live :class:`~landscape_app.core.landscape.FunctionLandscape` a 2D landscape spec
+    names (a test function or an expression).
 
     Network landscapes are built by :mod:`landscape_app.core.nn` (they need training first).
     """
+    from landscape_app.core.landscape import FunctionLandscape
+
     if landscape.kind == "function":
         from landscape_app.core.functions import get_function
 
-        return get_function(landscape.function)
+        return FunctionLandscape(get_function(landscape.function), "function",
+                                 function_id=landscape.function)
     if landscape.kind == "expression":
         from landscape_app.core.functions.expression import custom_function
 
-        return custom_function(landscape.expression, landscape.x_range, landscape.y_range)
-    raise ValueError(f"build_objective handles 2D landscapes, not {landscape.kind!r}")
+        function = custom_function(landscape.expression, landscape.x_range, landscape.y_range)
+        return FunctionLandscape(function, "expression", expression=landscape.expression)
+    raise ValueError(f"build_landscape handles 2D landscapes, not {landscape.kind!r}")
+
+
+def build_objective(landscape: LandscapeSpec):
+    """The core :class:`~landscape_app.core.objective.Objective` of a 2D landscape spec."""
+    return build_landscape(landscape).objective

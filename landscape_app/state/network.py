@@ -90,14 +90,3 @@ def parse_network(network: Mapping[str, Any], path: str = "landscape.network",
         plane_lane=plane_lane,
         parameter_count=problem.parameter_count,
     )
-
-
-def network_to_dict(spec: NetworkSurfaceSpec) -> dict[str, Any]:
-    """The JSON object of ``spec`` (every key written out)."""
-    config = spec.config
-    return {
-        "model": config.model, "hidden": list(config.hidden), "activation": config.activation,
-        "samples": config.samples, "seed": config.seed, "dtype": config.dtype,
-        "directions": spec.directions, "resolution": spec.resolution, "margin": spec.margin,
-        "plane_lane": spec.plane_lane,
-    }

@@ -32,12 +32,14 @@ def session_start(state: SessionState, objective: Objective) -> np.ndarray:
     return np.asarray(state.start, dtype=float)
 
 
-def session_race(state: SessionState, device: str = "cpu") -> Race:
-    """A fresh :class:`~landscape_app.core.runner.Race` of every lane of ``state``.
+def session_race(state: SessionState, objective: Objective | None = None,
+                 device: str = "cpu") -> Race:
+    """A fresh :class:`~landscape_app.core.runner.Race` of every lane of ``state`` (on
+    ``objective`` when it was built already, else on the session's, built on ``device``).
 
     Hidden lanes race too (hiding is a view setting).
     """
-    objective = session_objective(state, device)
+    objective = session_objective(state, device) if objective is None else objective
     racers = [Racer(lane.label, lane.spec) for lane in state.lanes]
     return Race(objective, racers, session_start(state, objective), seed=state.seed,
                 max_steps=state.max_steps)

@@ -29,7 +29,7 @@ Loading validates everything — landscape and optimizer ids through the registr
 hyperparameter through its optimizer's :class:`~landscape_app.core.params.Param`, the start's
 length and finiteness, colours — and raises :class:`SessionError` naming the field
 (``lanes[1].spec.params.lr: …``). Loading is a pure function: a refused file changes nothing.
-Saving is atomic (:func:`~landscape_app.export.atomic.atomic_write`).
+Saving is atomic (:func:`~landscape_app.core.atomic.atomic_write`).
 """
 
 from __future__ import annotations
@@ -41,10 +41,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from landscape_app.core.errors import LandscapeError
+from landscape_app.core.atomic import atomic_write, check_writable
+from landscape_app.core.errors import HyperparameterError, LandscapeError
 from landscape_app.core.grid import MAX_RESOLUTION
 from landscape_app.core.optim.registry import OptimizerSpec, optimizer_class
-from landscape_app.export.atomic import atomic_write, check_writable
+from landscape_app.core.params import validate_params
 from landscape_app.state.colormaps import COLORMAPS
 from landscape_app.state.fields import (
     REQUIRED,
@@ -281,15 +282,13 @@ def _read_lane(data: Any, path: str) -> Lane:
     params_fields = spec_fields.object("params", None, {})
     given = params_fields.data
     allowed = _in_field(params_fields.path, cls.param_spec, given)
-    by_name = {p.name: p for p in allowed}
-    for name in given:
-        if name not in by_name:
-            raise FieldError(join_path(params_fields.path, name),
-                             f"{cls.id} has no hyperparameter {name!r}; it has: "
-                             f"{', '.join(by_name)}")
-    params = {name: _in_field(join_path(params_fields.path, name), by_name[name].validate, value)
-              for name, value in given.items()}
-    spec = OptimizerSpec(cls.id, params)
+    try:
+        values = validate_params(allowed, given, cls.id)
+    except HyperparameterError as error:
+        path = params_fields.path if error.name is None else join_path(params_fields.path,
+                                                                        error.name)
+        raise FieldError(path, str(error)) from None
+    spec = OptimizerSpec(cls.id, {name: values[name] for name in given})
     _in_field(params_fields.path, spec.create)
     color = fields.string("color", PALETTE[0])
     if not COLOR.fullmatch(color):

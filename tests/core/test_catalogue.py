@@ -13,7 +13,7 @@ from landscape_app.core.catalogue.optimizers import (
     param_spec,
 )
 from landscape_app.core.optim import all_optimizers
-from landscape_app.core.optim.lookahead import Lookahead
+from landscape_app.core.optim.lookahead import WRAPPABLE, Lookahead
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 
@@ -31,10 +31,11 @@ def test_catalogue_families_match_the_classes():
 
 def test_lookahead_wraps_the_torch_optim_methods_but_lbfgs():
     assert set(inner_choices()) == TORCH_OPTIM_IDS - {"lbfgs", "lookahead", "ranger"}
+    assert tuple(WRAPPABLE) == inner_choices()  # Lookahead's own table of classes agrees
 
 
 def test_the_catalogue_modules_import_no_torch():
-    modules = ("optimizers", "functions", "networks", "grids")
+    modules = ("optimizers", "functions", "networks", "grids", "maps")
     code = ("import importlib, sys\n"
             f"for name in {modules!r}:\n"
             "    importlib.import_module('landscape_app.core.catalogue.' + name)\n"

@@ -166,3 +166,20 @@ def test_lookahead_spec_from_the_brief_parses():
     optimizer = spec.create()
     assert optimizer.hyper["alpha"] == 0.9 and optimizer.hyper["lookahead_alpha"] == 0.5
     assert optimizer.inner.id == "rmsprop"
+
+
+def test_lookahead_wraps_every_first_order_torch_optimizer_but_lbfgs():
+    from landscape_app.core.optim.lookahead import WRAPPABLE, Lookahead
+    from landscape_app.core.optim.torch_based import TorchOptimizer
+
+    first_order = [optimizer_id for optimizer_id, cls in all_optimizers().items()
+                   if issubclass(cls, TorchOptimizer) and not issubclass(cls, Lookahead)
+                   and optimizer_id != "lbfgs"]
+    assert list(WRAPPABLE) == first_order
+    assert optimizer_class("lookahead").param_spec({})[0].choices == tuple(first_order)
+
+
+def test_a_choice_brings_its_parameters_wherever_it_is_written():
+    spec = parse_optimizer_spec("lookahead:momentum=0.5,lookahead_k=2,inner=sgd")
+    assert dict(spec.params) == {"momentum": 0.5, "lookahead_k": 2, "inner": "sgd"}
+    assert spec.create().inner.hyper["momentum"] == 0.5

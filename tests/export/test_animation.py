@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from landscape_app.core.atomic import ExportError
 from landscape_app.core.errors import CancelledError
 from landscape_app.export.animation import (
     animation_format,
     check_animation_target,
     write_animation,
 )
-from landscape_app.export.atomic import ExportError
 
 WIDTH, HEIGHT, COUNT = 64, 48, 12
 
@@ -191,3 +191,14 @@ def test_bad_mp4_options(tmp_path):
         write_animation(tmp_path / "a.mp4", moving_frames(), crf=60)
     with pytest.raises(ExportError, match="preset"):
         write_animation(tmp_path / "a.mp4", moving_frames(), preset="warp")
+
+
+def test_the_dialog_filter_and_the_help_are_made_from_the_writers():
+    from landscape_app.cli.export_cmd import EPILOG
+    from landscape_app.export.writers import WRITERS, file_filter
+
+    assert file_filter() == "GIF animation (*.gif);;MP4 video (*.mp4);;Folder of PNG frames (*)"
+    assert set(WRITERS) == {".gif", ".mp4", ""}
+    for suffix, writer in WRITERS.items():
+        assert f"NAME{suffix or ' (no extension)'}" in EPILOG and writer.description in EPILOG
+        assert animation_format(f"demo{suffix}") == writer.name

@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
+from landscape_app.core.atomic import ExportError
 from landscape_app.core.functions import get_function
 from landscape_app.core.grid import evaluate_grid
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.runner import Race, Racer
-from landscape_app.export.atomic import ExportError
 from landscape_app.export.tables import (
     CSV_COLUMNS,
     RaceResult,

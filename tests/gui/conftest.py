@@ -15,12 +15,14 @@ import pytest  # noqa: E402
 #: Qt's offscreen platform logs this whenever a top-level window's size limits change; it is
 #: a limitation of that platform plugin, not of the window.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+#: ...and this when a popup menu opens: it can neither raise it nor grab the keyboard for it.
+OFFSCREEN_POPUP_NOISE = "This plugin does not support (raise|grabbing the keyboard)"
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/gui" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, OFFSCREEN_POPUP_NOISE))
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +32,7 @@ def warm_engine():
     import torch
     import torch._dynamo  # noqa: F401
 
-    from landscape_app.gui.loader import import_core
+    from landscape_app.gui.live.loader import import_core
 
     import_core()
     return torch
@@ -40,8 +42,8 @@ def warm_engine():
 def no_leftover_threads():
     """Fail a test that leaves a race worker or a background task running."""
     yield
-    from landscape_app.gui.tasks import live_task_threads
-    from landscape_app.gui.worker import live_threads
+    from landscape_app.gui.live.tasks import live_task_threads
+    from landscape_app.gui.live.worker import live_threads
 
     assert live_threads() == [], "a race worker thread was left running"
     assert live_task_threads() == [], "a background task thread was left running"

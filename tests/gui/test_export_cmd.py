@@ -142,7 +142,7 @@ def test_bad_options_are_refused_in_one_line(tmp_path, capsys, args, message):
 def test_the_3d_view_without_a_display_says_to_use_xvfb(tmp_path, capsys):
     from PySide6.QtGui import QGuiApplication
 
-    from landscape_app.gui.export_frames import headless_application
+    from landscape_app.gui.app import headless_application
 
     headless_application()
     if QGuiApplication.platformName() != "offscreen":

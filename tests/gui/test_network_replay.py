@@ -19,7 +19,7 @@ def test_network_surface_is_built_in_the_background_and_replayed(window, qtbot):
         assert not page.build.isEnabled()  # busy: progress shown, cancel offered
     assert "10 parameters" in ready.args[0] and "CPU" in ready.args[0]
     assert page.info.text() == ready.args[0] and not page.progress.isVisible()
-    assert controller.replaying and controller.state.landscape.kind == "network"
+    assert not controller.landscape.live and controller.state.landscape.kind == "network"
     assert window.table.table_model.headers[5] == "off plane"
     assert not window.contour.start_marker.isVisible()
     assert controller.grid.values.shape == (15, 15)
@@ -29,7 +29,7 @@ def test_network_surface_is_built_in_the_background_and_replayed(window, qtbot):
     snapshot = window.buffer.snapshot()
     assert [lane.label for lane in snapshot.lanes] == [lane.label for lane in
                                                        controller.state.lanes]
-    for lane, path in zip(snapshot.lanes, controller.network.lanes, strict=True):
+    for lane, path in zip(snapshot.lanes, controller.landscape.lanes, strict=True):
         assert np.allclose(lane.xy, path.coords)
         assert np.allclose(lane.column("loss"), path.losses)
     qtbot.waitUntil(lambda: not window.controls.play_action.isChecked())
@@ -46,4 +46,5 @@ def test_network_build_can_be_cancelled(window, qtbot):
         panel.network.progress.cancel.click()
     assert "cancel" in failed.args[0]
     assert panel.network.error.isVisible() and panel.network.build.isEnabled()
-    assert not controller.replaying
+    assert controller.landscape is None and controller.model.blocked
+    assert not window.controls.play_action.isEnabled()

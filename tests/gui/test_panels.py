@@ -175,7 +175,7 @@ def test_gui_command_options(warm_engine):
     options = gui_cmd.launch_options(args)
     assert options.x_range == (-1.0, 1.0) and options.y_range == (-2.0, 2.0)
     assert options.max_speed and options.play and options.start == (0.5, 0.5)
-    from landscape_app.gui.controller import launch_session
+    from landscape_app.engine.session_model import launch_session
 
     state = launch_session(options)
     assert state.landscape.kind == "expression" and state.lanes[0].label == "Adam (lr=0.1)"

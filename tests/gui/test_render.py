@@ -12,18 +12,13 @@ import pytest
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 
 from landscape_app.core.errors import CancelledError, LandscapeError
-from landscape_app.gui.export_frames import (
-    ExportRequest,
-    check_request,
-    frame_count,
-    frame_steps,
-    run_export,
-)
-from landscape_app.gui.frame_layout import FrameLayout
-from landscape_app.gui.loss_axis import power_label, sparse_log_ticks
-from landscape_app.gui.recording import record_session
-from landscape_app.gui.render import FrameRenderer, image_to_array
-from landscape_app.gui.traces import COLUMN
+from landscape_app.engine.recording import record_session
+from landscape_app.engine.traces import COLUMN
+from landscape_app.gui.export.frame_layout import FrameLayout
+from landscape_app.gui.export.frames import frame_count, frame_steps, run_export
+from landscape_app.gui.export.render import FrameRenderer, image_to_array
+from landscape_app.gui.export.request import ExportRequest, check_request
+from landscape_app.gui.views.loss_axis import power_label, sparse_log_ticks
 from landscape_app.gui.views.surface3d import NO_GL_PLATFORMS, opengl_available
 from landscape_app.state.scenes import load_scene
 

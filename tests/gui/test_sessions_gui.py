@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from landscape_app.gui.tasks import live_task_threads
-from landscape_app.gui.traces import COLUMNS
+from landscape_app.engine.traces import COLUMNS
+from landscape_app.gui.live.tasks import live_task_threads
 
 pytestmark = pytest.mark.gui
 
@@ -123,7 +123,7 @@ def test_new_session_and_an_unwritable_save(window, qtbot, tmp_path):
     assert "untitled" in window.windowTitle() and not window.isWindowModified()
     qtbot.waitUntil(lambda: live_task_threads() == [], timeout=30_000)
     qtbot.wait(50)
-    assert not controller.replaying and controller.network is None
+    assert controller.landscape.live and controller.model.blocked is None
     assert controller.current_session().landscape.kind == "function"
     assert not sessions.save_to(tmp_path / "missing" / "race.json")
     assert "does not exist" in sessions.problem.informativeText()

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 
-from landscape_app.gui.traces import COLUMNS, LaneChunk, TraceBuffer
+from landscape_app.engine.traces import COLUMNS, LaneChunk, TraceBuffer
 from landscape_app.gui.views.trail_layer import PreparedPaths, TrailLayer
 
 pytestmark = pytest.mark.gui
@@ -81,7 +81,7 @@ def test_a_layer_drawn_frame_by_frame_shows_the_whole_paths(qtbot):
 
 def test_curves_and_table_never_paint_in_the_same_frame(qtbot):
     from landscape_app.core.optim.registry import OptimizerSpec
-    from landscape_app.gui.painter import Appearance, FramePainter
+    from landscape_app.gui.live.painter import Appearance, FramePainter
     from landscape_app.gui.views.contour import ContourView
     from landscape_app.gui.views.curves import LossCurves
     from landscape_app.gui.views.table import RaceTable

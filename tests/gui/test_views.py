@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from landscape_app.gui.traces import COLUMNS, LaneChunk, TraceBuffer
+from landscape_app.engine.traces import COLUMNS, LaneChunk, TraceBuffer
 from landscape_app.gui.views.contour import ContourView, color_field, contour_segments
 from landscape_app.gui.views.curves import LossCurves, drawable
 from landscape_app.gui.views.table import RaceTableModel, TableRow, format_number

@@ -5,11 +5,11 @@ import sys
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
-from landscape_app.gui.tasks import live_task_threads
-from landscape_app.gui.worker import live_threads
+from landscape_app.gui.live.tasks import live_task_threads
+from landscape_app.gui.live.worker import live_threads
 
 pytestmark = pytest.mark.gui
 
@@ -29,6 +29,13 @@ def add_lane(window, title):
 def set_speed(window, speed):
     combo = window.controls.speed
     combo.setCurrentIndex(combo.findData(speed))
+
+
+def painted_to_the_end(window):
+    """The views show the race's last published steps (the table is drawn after the plane)."""
+    rows, lanes = window.table.table_model.rows, window.buffer.snapshot().lanes
+    return len(rows) == len(lanes) > 0 and all(row.step == lane.rows[-1, 0]
+                                               for row, lane in zip(rows, lanes, strict=True))
 
 
 def press(qtbot, window, key):
@@ -52,9 +59,9 @@ def test_race_of_three_runs_pauses_and_shows_its_steps(window, qtbot):
     assert window.controls.play_action.isChecked()
     press(qtbot, window, Qt.Key.Key_Space)
     assert not worker.playing
-    qtbot.wait(150)
+    qtbot.waitUntil(lambda: painted_to_the_end(window))
     steps = window.buffer.snapshot().furthest_step
-    qtbot.wait(200)
+    qtbot.wait(200)  # nothing to wait for: a paused race must not move in that time
     assert window.buffer.snapshot().furthest_step == steps >= 25
 
     model = window.table.table_model
@@ -66,6 +73,32 @@ def test_race_of_three_runs_pauses_and_shows_its_steps(window, qtbot):
     for curve in window.curves.curves[:3]:
         x, y = curve.getOriginalDataset()
         assert len(x) == steps + 1 and x[-1] == steps
+
+
+def test_the_add_optimizer_menu_offers_every_optimizer_and_a_click_adds_one(window, qtbot):
+    from landscape_app.core.optim import all_optimizers
+
+    button = window.optimizer_panel.add_button
+    menu = button.menu()
+    offered = [action.data() for action in menu.actions() if not action.isSeparator()]
+    assert offered == list(all_optimizers())
+    annealing = next(action for action in menu.actions() if action.data() == "sa")
+    lanes_before = len(window.controller.state.lanes)
+
+    def click_annealing_once_the_menu_is_open():
+        if not menu.isVisible():
+            QTimer.singleShot(10, click_annealing_once_the_menu_is_open)
+            return
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton,
+                         pos=menu.actionGeometry(annealing).center())
+        menu.close()  # already closed by the click; a missed click must not hang the test
+
+    QTimer.singleShot(0, click_annealing_once_the_menu_is_open)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # opens the menu, returns when it closes
+    lanes = window.controller.state.lanes
+    assert len(lanes) == lanes_before + 1 and lanes[-1].spec.id == "sa"
+    qtbot.waitUntil(lambda: [lane.label for lane in window.buffer.snapshot().lanes]
+                    == [lane.label for lane in lanes])
 
 
 def test_keyboard_steps_and_resets(window, qtbot):
@@ -105,13 +138,14 @@ def test_invalid_expression_is_shown_and_the_surface_kept(window, qtbot):
     first = controller.grid
     qtbot.keyClicks(panel.expression, "x**2 + 3*y**2")
     qtbot.waitUntil(lambda: controller.state.landscape.expression == "x**2 + 3*y**2"
-                    and controller.grid is not first, timeout=20_000)
+                    and controller.grid is not None and controller.grid is not first,
+                    timeout=20_000)
     grid, image = controller.grid, window.contour.image.image.copy()
     qtbot.keyClicks(panel.expression, " + * y")
     assert panel.expression_error.isVisible()
     assert "column" in panel.expression_error.text()
     assert panel.expression.property("invalid")
-    qtbot.wait(600)  # longer than the debounce: nothing is applied
+    assert not panel._debounce.isActive()  # nothing is left to be applied
     assert controller.state.landscape.expression == "x**2 + 3*y**2"
     assert controller.grid is grid
     assert np.array_equal(window.contour.image.image, image)
@@ -154,7 +188,7 @@ def test_screenshot(window, qtbot, tmp_path):
     window.controls.play_action.setChecked(True)
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step >= 40, timeout=30_000)
     window.controls.play_action.setChecked(False)
-    qtbot.wait(200)
+    qtbot.waitUntil(lambda: painted_to_the_end(window))
     path = tmp_path / "window.png"
     assert window.grab().save(str(path))
     image = np.asarray(Image.open(path).convert("RGB"))
@@ -186,7 +220,7 @@ def test_the_3d_tab_shows_the_race_on_the_surface(window, qtbot):
     window.controls.play_action.setChecked(True)
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step >= 30, timeout=30_000)
     window.controls.play_action.setChecked(False)
-    qtbot.wait(300)
+    qtbot.waitUntil(lambda: painted_to_the_end(window))
     frame = view.grab_frame().astype(int)
     assert frame.shape[0] > 200 and frame.std() > 10
     orange = np.abs(frame - np.array([0xE6, 0x9F, 0x00])).max(axis=2) < 40

@@ -7,9 +7,9 @@ import os
 import numpy as np
 import pytest
 
+from landscape_app.core.atomic import ExportError, atomic_write
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.export.atomic import ExportError, atomic_write
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState, ViewSettings
 from landscape_app.state.race import session_race
 from landscape_app.state.session_io import (

@@ -7,6 +7,8 @@ place they are declared.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from landscape_app.core.params import Param
 
 #: Every optimizer id, in the order lists show them: first-order methods from simple to
@@ -23,6 +25,7 @@ BETA2 = Param("beta2", 0.999, "decay of the second moment β₂", low=0.0, high=
               high_open=True)
 EPS = Param("eps", 1e-8, "ε added to the denominator", low=0.0, low_open=True, log_scale=True)
 AMSGRAD = Param("amsgrad", False, "use the running maximum of v̂ (AMSGrad)")
+MOMENTUM = Param("momentum", 0.0, "momentum factor μ", low=0.0, high=1.0, high_open=True)
 
 #: Clerc & Kennedy's constriction coefficients written as inertia and acceleration
 #: (χ = 0.7298, χ·c = 1.49618 with c = 2.05).
@@ -33,7 +36,7 @@ CLERC_ACCELERATION = 1.49618
 def _sgd_params(momentum: float) -> tuple[Param, ...]:
     return (
         LR,
-        Param("momentum", momentum, "momentum factor μ", low=0.0, high=1.0, high_open=True),
+        replace(MOMENTUM, default=momentum),
         Param("dampening", 0.0, "dampening τ of the momentum", low=0.0, high=1.0),
         WEIGHT_DECAY,
     )
@@ -65,13 +68,12 @@ OWN_PARAMS: dict[str, tuple[Param, ...]] = {
     "momentum": _sgd_params(0.9),
     "nesterov": _sgd_params(0.9),
     "adagrad": (
-        Param("lr", 0.1, "learning rate η", low=0.0, low_open=True, log_scale=True),
+        replace(LR, default=0.1),
         Param("lr_decay", 0.0, "learning-rate decay κ: η / (1 + (t − 1)κ)", low=0.0),
         WEIGHT_DECAY,
         Param("initial_accumulator_value", 0.0, "starting value s₀ of the squared-gradient sum",
               low=0.0),
-        Param("eps", 1e-10, "ε added to the denominator", low=0.0, low_open=True,
-              log_scale=True),
+        replace(EPS, default=1e-10),
     ),
     "rmsprop": (
         LR,
@@ -79,7 +81,7 @@ OWN_PARAMS: dict[str, tuple[Param, ...]] = {
               low=0.0, high=1.0, high_open=True),
         EPS,
         WEIGHT_DECAY,
-        Param("momentum", 0.0, "momentum factor μ", low=0.0, high=1.0, high_open=True),
+        MOMENTUM,
         Param("centered", False, "normalize by the variance estimate (subtract ḡ²)"),
     ),
     "adam": (LR, BETA1, BETA2, EPS, WEIGHT_DECAY, AMSGRAD),

@@ -17,7 +17,7 @@ from landscape_app.core.catalogue.optimizer_params import (
     SCHEDULE_PARAMS,
 )
 from landscape_app.core.errors import HyperparameterError, UnknownIdError
-from landscape_app.core.params import Param, parse_assignments
+from landscape_app.core.params import Param, parse_assignments, settle_spec
 
 #: Optimizers that delegate their update to ``torch.optim``: they take a learning-rate
 #: schedule, and all but the Lookahead family and L-BFGS can be wrapped by Lookahead.
@@ -52,6 +52,10 @@ def inner_choices() -> tuple[str, ...]:
                  and optimizer_id not in NOT_WRAPPABLE)
 
 
+#: Lookahead's choice of inner optimizer.
+INNER = Param("inner", DEFAULT_INNER, "the inner (fast) optimizer", choices=inner_choices())
+
+
 def param_spec(optimizer_id: str, values: Mapping[str, Any] | None = None) -> tuple[Param, ...]:
     """The hyperparameters of ``optimizer_id`` given the values chosen so far.
 
@@ -72,9 +76,7 @@ def param_spec(optimizer_id: str, values: Mapping[str, Any] | None = None) -> tu
         if inner not in choices:
             raise HyperparameterError(f"{optimizer_id}: inner={inner!r} cannot be wrapped; "
                                       f"choose one of {', '.join(choices)}")
-        inner_param = Param("inner", DEFAULT_INNER, "the inner (fast) optimizer",
-                            choices=choices)
-        return (inner_param,) + own + param_spec(inner, values)
+        return (INNER,) + own + param_spec(inner, values)
     if optimizer_id in TORCH_OPTIM_IDS:
         return own + SCHEDULE_PARAMS
     return own
@@ -114,13 +116,7 @@ def parse_spec(text: str) -> tuple[str, dict[str, Any]]:
     if colon and not body.strip():
         raise HyperparameterError(f"{optimizer_id}: nothing after ':' in {text!r}; write "
                                   f"{optimizer_id} alone for the defaults")
-    # The spec may depend on a choice (Lookahead's ``inner``): read that one first.
-    chosen = {}
-    for item in body.split(","):
-        name, _, raw = item.partition("=")
-        if name.strip() == "inner":
-            chosen["inner"] = raw.strip()
-    spec = param_spec(optimizer_id, chosen)
+    spec = settle_spec(body, lambda values: param_spec(optimizer_id, values), optimizer_id)
     params = parse_assignments(body, spec, optimizer_id) if colon else {}
     defaults = {p.name: p.default for p in spec}
     check_combination(optimizer_id, {**defaults, **params})

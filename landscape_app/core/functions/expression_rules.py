@@ -119,7 +119,7 @@ FORBIDDEN_SYNTAX: dict[type, str] = {
     ast.YieldFrom: "yield",
 }
 
-#: One paragraph for the UI and ``--help``: what an expression may contain.
+#: One paragraph for the window's expression page: what an expression may contain.
 EXPRESSION_HELP = (
     "An expression in x and y: numbers, + - * / and ** for powers (^ works too, with the "
     "same meaning and precedence), parentheses, the constants pi and e, and the functions "

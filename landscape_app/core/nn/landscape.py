@@ -26,6 +26,8 @@ import numpy as np
 import torch
 
 from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.grid import Grid2D
+from landscape_app.core.landscape import Landscape
 from landscape_app.core.nn.directions import Plane, make_plane
 from landscape_app.core.nn.interpolation import Interpolation, interpolate_loss
 from landscape_app.core.nn.models import NetworkConfig
@@ -85,8 +87,12 @@ class LanePath:
 
 
 @dataclass(frozen=True)
-class NetworkLandscape:
-    """The result: the surface, its plane, and every lane projected onto it."""
+class NetworkLandscape(Landscape):
+    """The result: the surface, its plane, and every lane projected onto it.
+
+    As a :class:`~landscape_app.core.landscape.Landscape` it is *recorded*: its grid is the
+    surface, and its lanes' projected paths are replayed.
+    """
 
     config: NetworkConfig
     description: str
@@ -96,6 +102,16 @@ class NetworkLandscape:
     surface: PlaneSurface
     lanes: tuple[LanePath, ...]
 
+    kind = "network"
+    live = False
+    equal_aspect = False
+    axis_labels = ("alpha", "beta")
+    distance_label = "off plane"
+
+    @property
+    def name(self) -> str:
+        return self.description
+
     @property
     def plane(self) -> Plane:
         return self.surface.plane
@@ -103,6 +119,32 @@ class NetworkLandscape:
     @property
     def device(self) -> str:
         return self.surface.device
+
+    @property
+    def box(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        alphas, betas = self.surface.alphas, self.surface.betas
+        return (float(alphas[0]), float(alphas[-1])), (float(betas[0]), float(betas[-1]))
+
+    @property
+    def log_scale(self) -> bool:
+        return True
+
+    def grid(self, resolution: int | None = None, progress=None, cancelled=None) -> Grid2D:
+        """The computed surface (its own resolution)."""
+        surface = self.surface
+        return Grid2D(np.asarray(surface.alphas), np.asarray(surface.betas),
+                      np.asarray(surface.values))
+
+    def metadata(self, log_scale: bool | None = None) -> dict:
+        return {**super().metadata(log_scale), "plane": self.plane.describe(),
+                "origin": f"end of {self.origin_label}",
+                "parameter_count": self.parameter_count}
+
+    def summary(self) -> str:
+        """One line: the network, its size, the plane, where and how fast it was computed."""
+        return (f"{self.description} · {self.parameter_count} parameters · "
+                f"{self.plane.describe()} · computed on {self.device} in "
+                f"{self.surface.seconds:.2f} s")
 
 
 def as_racers(specs: Sequence[OptimizerSpec | Racer | str]) -> list[Racer]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 
-@register
 class Adam(TorchOptimizer):
     """Adam: adaptive moments with bias correction.
 
@@ -29,7 +27,6 @@ class Adam(TorchOptimizer):
                                 weight_decay=h["weight_decay"], amsgrad=h["amsgrad"])
 
 
-@register
 class AdamW(Adam):
     """AdamW: Adam with decoupled weight decay.
 

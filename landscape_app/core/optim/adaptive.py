@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 
-@register
 class Adagrad(TorchOptimizer):
     """Adagrad: each coordinate's step shrinks with its accumulated squared gradients.
 
@@ -30,7 +28,6 @@ class Adagrad(TorchOptimizer):
         )
 
 
-@register
 class RMSprop(TorchOptimizer):
     """RMSprop: divide by a running root-mean-square of the gradient.
 

@@ -7,7 +7,6 @@ import math
 import numpy as np
 
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.search_box import reflect_into_box, search_box
 
 #: The chain is frozen (converged) once the temperature falls below this fraction of T₀.
@@ -26,7 +25,6 @@ def temperature(schedule: str, t0: float, cooling: float, k: int) -> float:
     return t0 / (1.0 + k)
 
 
-@register
 class SimulatedAnnealing(Optimizer):
     """Simulated annealing: a random walk that accepts uphill moves less often as it cools.
 

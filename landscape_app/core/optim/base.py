@@ -102,8 +102,14 @@ class StepRecord:
     internals: Internals = field(default=NO_INTERNALS, repr=False)
 
 
-#: Optimizer families, in the order lists show them.
-FAMILIES = ("gradient", "second-order", "quasi-newton", "population", "global")
+#: Optimizer families, in the order lists show them, with the heading each is listed under.
+FAMILIES = {
+    "gradient": "Gradient methods",
+    "second-order": "Second order",
+    "quasi-newton": "Quasi-Newton",
+    "population": "Population methods",
+    "global": "Global stochastic search",
+}
 
 
 class Optimizer(ABC):

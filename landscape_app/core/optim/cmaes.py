@@ -8,7 +8,6 @@ import numpy as np
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.search_box import search_box
 
 
@@ -26,7 +25,6 @@ def import_cma():
 COVARIANCE_MAX_DIM = 50
 
 
-@register
 class CMAES(Optimizer):
     """Covariance matrix adaptation evolution strategy (``cma.CMAEvolutionStrategy``).
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import torch
 
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 
@@ -46,7 +45,6 @@ class HeunStep(torch.optim.Optimizer):
         return loss
 
 
-@register
 class Heun(TorchOptimizer):
     """Heun's method (improved Euler) applied to the gradient flow dθ/dt = −∇f(θ).
 

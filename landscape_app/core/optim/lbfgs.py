@@ -5,11 +5,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 
-@register
 class LBFGS(TorchOptimizer):
     """L-BFGS: a quasi-Newton direction from the last m steps, then a line search.
 

@@ -8,12 +8,24 @@ import numpy as np
 import torch
 
 from landscape_app.core.catalogue.optimizers import LOOKAHEAD_INNER
+from landscape_app.core.optim.adam import Adam, AdamW
+from landscape_app.core.optim.adaptive import Adagrad, RMSprop
 from landscape_app.core.optim.base import Internals, Position
-from landscape_app.core.optim.registry import optimizer_class, register
+from landscape_app.core.optim.heun import Heun
+from landscape_app.core.optim.radam import RAdam
+from landscape_app.core.optim.sgd import SGD, Momentum, Nesterov
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
+#: The optimizers Lookahead can wrap, by id, in the order lists show them: every
+#: ``torch.optim``-based first-order method (the catalogue's
+#: :func:`~landscape_app.core.catalogue.optimizers.inner_choices`, which validates ``inner``).
+#: A new one is added here and there. L-BFGS is not: its (s, y) curvature pairs assume each
+#: step starts where the previous one ended, which the slow-weight reset breaks.
+WRAPPABLE: dict[str, type[TorchOptimizer]] = {
+    cls.id: cls for cls in (SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW, RAdam, Heun)
+}
 
-@register
+
 class Lookahead(TorchOptimizer):
     """Lookahead (Zhang, Lucas, Hinton & Ba 2019): k steps forward, one step back.
 
@@ -24,9 +36,9 @@ class Lookahead(TorchOptimizer):
     every k-th step:  φ ← φ + α (θ_{t+1} − φ);   θ_{t+1} ← φ
 
     φ starts at θ_0. The inner optimizer keeps its own state (moments) across the resets.
-    The slow weights are reported as the ``anchor`` internal. Which inner optimizers it can
-    wrap (all the ``torch.optim`` ones but L-BFGS) is the catalogue's
-    :func:`~landscape_app.core.catalogue.optimizers.inner_choices`.
+    The slow weights are reported as the ``anchor`` internal. Its parameters (``inner``, k, α
+    and the inner optimizer's) are the catalogue's; Ranger's inner optimizer is fixed there,
+    in :data:`~landscape_app.core.catalogue.optimizers.LOOKAHEAD_INNER`.
     """
 
     id = "lookahead"
@@ -35,7 +47,7 @@ class Lookahead(TorchOptimizer):
 
     def __init__(self, **hyper: Any):
         super().__init__(**hyper)
-        inner_cls = optimizer_class(LOOKAHEAD_INNER[self.id] or self.hyper["inner"])
+        inner_cls = WRAPPABLE[LOOKAHEAD_INNER[self.id] or self.hyper["inner"]]
         names = [p.name for p in inner_cls.param_spec(self.hyper)]
         self.inner = inner_cls(**{name: self.hyper[name] for name in names})
 
@@ -59,7 +71,6 @@ class Lookahead(TorchOptimizer):
         return Internals(gradient=grad, velocity=velocity, anchor=anchor)
 
 
-@register
 class Ranger(Lookahead):
     """Ranger: Lookahead with RAdam as the inner optimizer (Wright 2019).
 

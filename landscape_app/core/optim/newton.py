@@ -6,7 +6,6 @@ import numpy as np
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import CONVERGENCE_TOL
 
 #: The dense Hessian costs dim gradient evaluations and dim² memory: refuse beyond this.
@@ -32,7 +31,6 @@ def saddle_free_direction(hessian: np.ndarray, grad: np.ndarray,
     return eigenvectors @ ((eigenvectors.T @ grad) / curvature)
 
 
-@register
 class Newton(Optimizer):
     """Damped Newton: the exact-Hessian step, made safe on non-convex landscapes.
 

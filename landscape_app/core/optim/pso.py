@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.search_box import search_box
 
 #: The swarm has collapsed when every particle is within this fraction of the box width of
@@ -14,7 +13,6 @@ COLLAPSE_TOL = 1e-10
 
 
 
-@register
 class ParticleSwarm(Optimizer):
     """Global-best particle swarm, n particles in the search box ``[lo, hi]``.
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 
-@register
 class RAdam(TorchOptimizer):
     """RAdam: Adam whose adaptive step is switched on only once its variance is tractable.
 

@@ -1,4 +1,8 @@
-"""Optimizers by stable string id, and parsing of ``adam:lr=0.01,beta1=0.9`` specs."""
+"""Optimizers by stable string id, and parsing of ``adam:lr=0.01,beta1=0.9`` specs.
+
+:data:`OPTIMIZERS` is a plain table built from the family modules, which this module imports
+and which never import it back (Lookahead finds its inner optimizers in its own table).
+"""
 
 from __future__ import annotations
 
@@ -6,34 +10,40 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from landscape_app.core.catalogue.optimizer_params import OPTIMIZER_IDS
 from landscape_app.core.catalogue.optimizers import check_optimizer_id, parse_spec
+from landscape_app.core.optim.adam import Adam, AdamW
+from landscape_app.core.optim.adaptive import Adagrad, RMSprop
+from landscape_app.core.optim.annealing import SimulatedAnnealing
 from landscape_app.core.optim.base import Optimizer
+from landscape_app.core.optim.cmaes import CMAES
+from landscape_app.core.optim.heun import Heun
+from landscape_app.core.optim.lbfgs import LBFGS
+from landscape_app.core.optim.lookahead import Lookahead, Ranger
+from landscape_app.core.optim.newton import Newton
+from landscape_app.core.optim.pso import ParticleSwarm
+from landscape_app.core.optim.radam import RAdam
+from landscape_app.core.optim.scipy_replay import SLSQP, DualAnnealing
+from landscape_app.core.optim.sgd import SGD, Momentum, Nesterov
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {}
-
-
-def register(cls: type[Optimizer]) -> type[Optimizer]:
-    """Class decorator: make ``cls`` available under ``cls.id`` (an id of the catalogue,
-    :data:`~landscape_app.core.catalogue.optimizer_params.OPTIMIZER_IDS`)."""
-    if cls.id not in OPTIMIZER_IDS:
-        raise ValueError(f"optimizer id {cls.id!r} is not in the catalogue's OPTIMIZER_IDS")
-    if cls.id in OPTIMIZERS:
-        raise ValueError(f"optimizer id {cls.id!r} registered twice")
-    OPTIMIZERS[cls.id] = cls
-    return cls
+#: Every optimizer by id, in the order lists show them: first-order methods from simple to
+#: elaborate, then curvature, then derivative-free and global methods (the catalogue's
+#: :data:`~landscape_app.core.catalogue.optimizer_params.OPTIMIZER_IDS`). A new optimizer is
+#: added here, its id and hyperparameters to the catalogue (and, if Lookahead can wrap it, to
+#: :data:`.lookahead.WRAPPABLE`).
+OPTIMIZERS: dict[str, type[Optimizer]] = {cls.id: cls for cls in (
+    SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW, RAdam, Heun, Lookahead, Ranger,
+    LBFGS, Newton, SLSQP, ParticleSwarm, CMAES, SimulatedAnnealing, DualAnnealing,
+)}
 
 
 def optimizer_class(optimizer_id: str) -> type[Optimizer]:
     """The class registered under ``optimizer_id``."""
-    _load_all()
     return OPTIMIZERS[check_optimizer_id(optimizer_id)]
 
 
 def all_optimizers() -> dict[str, type[Optimizer]]:
-    """Every registered optimizer, by id, in the catalogue's display order."""
-    _load_all()
-    return {optimizer_id: OPTIMIZERS[optimizer_id] for optimizer_id in OPTIMIZER_IDS}
+    """Every registered optimizer, by id, in display order."""
+    return dict(OPTIMIZERS)
 
 
 @dataclass(frozen=True)
@@ -67,8 +77,3 @@ def parse_optimizer_spec(text: str) -> OptimizerSpec:
     spec = OptimizerSpec(*parse_spec(text))
     spec.create()  # builds it, as a last check
     return spec
-
-
-def _load_all() -> None:
-    """Import every optimizer module so that the registry is complete."""
-    import landscape_app.core.optim  # noqa: F401  (its __init__ imports the families)

@@ -22,7 +22,6 @@ from scipy.optimize import OptimizeResult, dual_annealing, minimize
 
 from landscape_app.core.objective import Problem
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.search_box import search_box
 
 
@@ -158,7 +157,6 @@ class ReplayOptimizer(Optimizer):
         )
 
 
-@register
 class SLSQP(ReplayOptimizer):
     """Sequential least-squares quadratic programming (``scipy.optimize.minimize``, SLSQP).
 
@@ -193,7 +191,6 @@ class SLSQP(ReplayOptimizer):
         return iterates
 
 
-@register
 class DualAnnealing(ReplayOptimizer):
     """Dual annealing (``scipy.optimize.dual_annealing``): generalized simulated annealing
     with local searches (Tsallis & Stariolo 1996; Xiang et al. 1997).

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from landscape_app.core.optim.registry import register
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 
-@register
 class SGD(TorchOptimizer):
     """Gradient descent, optionally with momentum.
 
@@ -29,7 +27,6 @@ class SGD(TorchOptimizer):
                                nesterov=self.nesterov)
 
 
-@register
 class Momentum(SGD):
     """Gradient descent with heavy-ball momentum (``torch.optim.SGD``, μ = 0.9 by default).
 
@@ -41,7 +38,6 @@ class Momentum(SGD):
     summary = "heavy-ball momentum: a velocity that accumulates gradients"
 
 
-@register
 class Nesterov(SGD):
     """Nesterov accelerated gradient (``torch.optim.SGD(nesterov=True)``).
 

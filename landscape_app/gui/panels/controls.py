@@ -25,6 +25,11 @@ AXES = (("steps", "steps"), ("function evaluations", "evals"),
         ("gradient evaluations", "grad_evals"), ("wall time", "time"))
 
 
+#: The transport actions' tooltips.
+TIPS = {"play": "play / pause (space)", "step": "one step of every lane (→)",
+        "reset": "back to the start point (R)"}
+
+
 def speed_text(speed: float | None) -> str:
     return "max" if speed is None else f"{speed:g} steps/s"
 
@@ -53,17 +58,17 @@ class RunControls(QToolBar):
         self.play_action = QAction(self.play_icon, "Play", self)
         self.play_action.setCheckable(True)
         self.play_action.setShortcut(QKeySequence(Qt.Key.Key_Space))
-        self.play_action.setToolTip("play / pause (space)")
+        self.play_action.setToolTip(TIPS["play"])
         self.play_action.toggled.connect(self._play_toggled)
         self.step_action = QAction(
             icons.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step", self)
         self.step_action.setShortcut(QKeySequence(Qt.Key.Key_Right))
-        self.step_action.setToolTip("one step of every lane (→)")
+        self.step_action.setToolTip(TIPS["step"])
         self.step_action.triggered.connect(self.stepRequested)
         self.reset_action = QAction(
             icons.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset", self)
         self.reset_action.setShortcut(QKeySequence(Qt.Key.Key_R))
-        self.reset_action.setToolTip("back to the start point (R)")
+        self.reset_action.setToolTip(TIPS["reset"])
         self.reset_action.triggered.connect(self.resetRequested)
         for action in (self.play_action, self.step_action, self.reset_action):
             self.addAction(action)
@@ -113,6 +118,18 @@ class RunControls(QToolBar):
     def _show_play_state(self, playing: bool) -> None:
         self.play_action.setText("Pause" if playing else "Play")
         self.play_action.setIcon(self.pause_icon if playing else self.play_icon)
+
+    def block_transport(self, reason: str) -> None:
+        """Turn play, step and reset off with ``reason`` as their tooltip ("" turns them on
+        again): there is no landscape to race on yet."""
+        for action, tip in ((self.play_action, TIPS["play"]), (self.step_action, TIPS["step"]),
+                            (self.reset_action, TIPS["reset"])):
+            action.setEnabled(not reason)
+            action.setToolTip(f"{tip}: {reason}" if reason else tip)
+
+    @property
+    def transport_blocked(self) -> bool:
+        return not self.reset_action.isEnabled()
 
     def current_speed(self) -> float | None:
         return self.speed.currentData()

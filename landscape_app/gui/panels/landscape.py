@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from landscape_app.core.errors import ExpressionError, LandscapeError
 from landscape_app.core.functions import all_functions, get_function
 from landscape_app.core.functions.expression import custom_function
+from landscape_app.core.functions.expression_rules import EXPRESSION_HELP
 from landscape_app.gui.panels.network import NetworkPage
 from landscape_app.state.model import LandscapeSpec
 
@@ -138,8 +139,7 @@ class LandscapePanel(QWidget):
         self.expression_error = _label("error")
         self.expression_error.setVisible(False)
         layout.addWidget(self.expression_error)
-        layout.addWidget(_label("muted", "Operators + − * / ** (or ^), functions such as sin, "
-                                         "cos, exp, log, sqrt, abs, tanh; constants pi, e."))
+        layout.addWidget(_label("muted", EXPRESSION_HELP))
         layout.addStretch(1)
         return page
 

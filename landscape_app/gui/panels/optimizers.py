@@ -33,31 +33,19 @@ from PySide6.QtWidgets import (
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.labels import unique_labels
+from landscape_app.core.optim.base import FAMILIES
 from landscape_app.core.optim.registry import OptimizerSpec, all_optimizers, optimizer_class
-from landscape_app.gui.panels.param_form import ParamForm, format_value
+from landscape_app.gui.panels.param_form import ParamForm
+from landscape_app.state.lanes import lane_title
 from landscape_app.state.model import PALETTE, Lane
 
-FAMILIES = (("gradient", "Gradient methods"), ("second-order", "Second order / quasi-Newton"),
-            ("population", "Population methods"), ("local", "Stochastic local search"))
 #: Most changed settings named in a lane's label.
-LABEL_SETTINGS = 2
 
 
 def swatch(color: str, size: int = 14) -> QIcon:
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(color))
     return QIcon(pixmap)
-
-
-def lane_title(spec: OptimizerSpec) -> str:
-    """``Adam (lr=0.05)``: the optimizer's title and the first settings that differ."""
-    cls = optimizer_class(spec.id)
-    defaults = {p.name: p.default for p in cls.param_spec(spec.params)}
-    changed = [f"{k}={format_value(v)}" for k, v in spec.params.items() if defaults.get(k) != v]
-    if not changed:
-        return cls.title
-    more = "…" if len(changed) > LABEL_SETTINGS else ""
-    return f"{cls.title} ({', '.join(changed[:LABEL_SETTINGS])}{more})"
 
 
 class ElidedLabel(QLabel):
@@ -226,13 +214,14 @@ class OptimizerPanel(QWidget):
     def _add_menu(self) -> QMenu:
         menu = QMenu(self)
         classes = all_optimizers()
-        for family, heading in FAMILIES:
+        for family, heading in FAMILIES.items():
             members = [cls for cls in classes.values() if cls.family == family]
             if not members:
                 continue
             menu.addSection(heading)
             for cls in members:
                 action = menu.addAction(cls.title)
+                action.setData(cls.id)
                 action.setToolTip(cls.summary)
                 action.triggered.connect(lambda _=False, i=cls.id: self.add_lane(OptimizerSpec(i)))
         menu.setToolTipsVisible(True)

@@ -26,15 +26,9 @@ from PySide6.QtWidgets import (
 from landscape_app.core.errors import HyperparameterError
 from landscape_app.core.optim.schedules import SCHEDULE_PARAMS
 from landscape_app.core.params import Param
+from landscape_app.state.lanes import format_value
 
 SCHEDULE_NAMES = frozenset(p.name for p in SCHEDULE_PARAMS)
-
-
-def format_value(value: Any) -> str:
-    """A value as the text its editor shows (``0.001``, ``1e-08``, ``200``)."""
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
 
 
 class NumberEdit(QLineEdit):

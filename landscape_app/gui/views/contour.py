@@ -112,7 +112,12 @@ class ContourView(pg.PlotWidget):
         self.trails = TrailsItem()
         self.prepared = PreparedPaths()
         self.trails.setZValue(10)
-        for item in (self.image, self.contours, self.minima, self.trails, self.start_marker):
+        self.notice = pg.TextItem(color="#ffffff", fill=pg.mkBrush(0, 0, 0, 170),
+                                  anchor=(0.5, 0.5))
+        self.notice.setZValue(30)
+        self.notice.setVisible(False)
+        for item in (self.image, self.contours, self.minima, self.trails, self.start_marker,
+                     self.notice):
             self.plot_item.addItem(item)
         # What does not move is drawn from a pixmap, re-rendered only when the view changes.
         for item in (self.image, self.contours, self.plot_item.getAxis("left"),
@@ -157,6 +162,19 @@ class ContourView(pg.PlotWidget):
         self.minima.setData(pos=np.array(inside, dtype=float).reshape(-1, 2))
         self.plot_item.setAspectLocked(equal_aspect, ratio=1.0)
         self.plot_item.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0.0)
+
+    def clear_landscape(self) -> None:
+        """Show no landscape: no heatmap, contours or minima (one is being computed)."""
+        self.image.clear()
+        self.contours.setData([], [])
+        self.minima.setData(pos=np.empty((0, 2)))
+
+    def show_notice(self, text: str) -> None:
+        """A line of text in the middle of the plot ("" hides it): what the view waits for."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        if text:
+            self.notice.setPos(self.plot_item.vb.viewRect().center())
 
     def set_lanes(self, colors: list[str]) -> None:
         """One path per lane, in these colours."""

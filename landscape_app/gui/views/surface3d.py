@@ -284,6 +284,10 @@ class Surface3DView(QWidget):
         if self._last_paths is not None:
             self.set_paths(*self._last_paths)
 
+    def clear_surface(self) -> None:
+        """Show no surface (a landscape is being computed)."""
+        self._surface.setVisible(False)
+
     def _place_axes(self, width: float, depth: float) -> None:
         """Fit the floor grid to the box; label its front (x) and right (y) edges."""
         self._floor.setSize(width, depth)

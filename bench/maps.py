@@ -1,0 +1,99 @@
+"""Outcome-map speed: a batched start map against the race runner, one start at a time.
+
+Same run, 2 CPU threads: a 512 x 512 start map of Adam (lr 0.01) on Rosenbrock for 300 steps
+in float32, against (a) the same trajectories through the app's race runner
+(:class:`~landscape_app.core.runner.Race`, one start at a time: a sample is timed and
+extrapolated) and (b) a plain batched ``torch.optim.Adam`` loop on the stacked starts (the
+bar: the arithmetic alone). Then the seed network's 128 x 128 lr x momentum map (200 steps),
+and, where CUDA is present, a 2048 x 2048 start map x 1000 steps.
+
+Run: ``PYTHONPATH=. .venv/bin/python bench/maps.py`` (``--quick`` for a smaller map).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
+
+from landscape_app.core.functions import get_function  # noqa: E402
+from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map  # noqa: E402
+from landscape_app.core.nn import NetworkConfig  # noqa: E402
+from landscape_app.core.optim import OptimizerSpec  # noqa: E402
+from landscape_app.core.runner import Race, Racer  # noqa: E402
+
+SPEC = OptimizerSpec("adam", {"lr": 0.01})
+
+
+def plain_loop(starts: torch.Tensor, steps: int) -> float:
+    """A bare batched torch.optim.Adam loop on Rosenbrock: the bar."""
+    objective = get_function("rosenbrock")
+    param = starts.clone().requires_grad_(True)
+    opt = torch.optim.Adam([param], lr=0.01)
+    began = time.perf_counter()
+    for _ in range(steps):
+        opt.zero_grad(set_to_none=True)
+        objective.evaluate(param).sum().backward()
+        opt.step()
+    return time.perf_counter() - began
+
+
+def race_rate(grid: StartGrid, steps: int, sample: int) -> float:
+    """Start-steps per second of the race runner, one start at a time (a sample of starts)."""
+    objective = get_function("rosenbrock")
+    starts = grid.starts()[:: max(1, len(grid.starts()) // sample)][:sample]
+    Race(objective, [Racer("adam", SPEC)], starts[0], max_steps=5).run()  # warm-up
+    began = time.perf_counter()
+    done = 0
+    for start in starts:
+        race = Race(objective, [Racer("adam", SPEC)], start, max_steps=steps)
+        done += len(race.run()[0]) - 1
+    return done / (time.perf_counter() - began)
+
+
+def main() -> None:
+    torch.set_num_threads(2)
+    quick = "--quick" in sys.argv
+    res, steps = (128, 300) if quick else (512, 300)
+    grid = StartGrid((-2.0, 2.0), (-1.0, 3.0), res)
+    work = res * res * steps
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    compute_map(get_function("rosenbrock"), SPEC, StartGrid((-2, 2), (-1, 3), 8), 5,
+                device="cpu")  # warm-up
+    starts = torch.as_tensor(grid.starts(), dtype=torch.float32)
+    bar = plain_loop(starts, steps)
+    result = compute_map(get_function("rosenbrock"), SPEC, grid, steps, device="cpu")
+    single = race_rate(grid, steps, sample=8 if quick else 16)
+    print(f"start map {res}x{res} x {steps} steps, Adam on Rosenbrock, float32, CPU:")
+    print(f"  map engine        {result.seconds:8.3f} s  {work / result.seconds:12.4g} "
+          "start-steps/s")
+    print(f"  plain Adam loop   {bar:8.3f} s  {work / bar:12.4g} start-steps/s  (the bar)")
+    print(f"  race runner       {work / single:8.1f} s  {single:12.4g} start-steps/s  "
+          "(extrapolated)")
+    print(f"  map / race ratio  {work / result.seconds / single:8.0f}x;  "
+          f"map / plain loop {result.seconds / bar:.2f}x the time")
+    print(f"  status {result.counts()}")
+    seed_res = 32 if quick else 128
+    seed = compute_map(NetworkConfig(model="seed"), "momentum",
+                       Sweep(SweepAxis("lr", 1e-7, 1e-4, log=True),
+                             SweepAxis("momentum", 0.0, 0.99), seed_res), 200, device="cpu")
+    print(f"seed net {seed_res}x{seed_res} lr x momentum map x 200 steps, CPU: "
+          f"{seed.seconds:.3f} s ({seed_res**2 * 200 / seed.seconds:.4g} cell-steps/s), "
+          f"status {seed.counts()}")
+    if torch.cuda.is_available():
+        big = StartGrid((-2.0, 2.0), (-1.0, 3.0), 2048)
+        compute_map(get_function("rosenbrock"), SPEC, StartGrid((-2, 2), (-1, 3), 64), 10,
+                    device="cuda")
+        gpu = compute_map(get_function("rosenbrock"), SPEC, big, 1000, device="cuda")
+        print(f"CUDA start map 2048x2048 x 1000 steps on {gpu.device}: {gpu.seconds:.3f} s "
+              f"({2048**2 * 1000 / gpu.seconds:.4g} start-steps/s), target < 2 s")
+    else:
+        print("CUDA: not present here (the 2048x2048 x 1000 steps map is skipped)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""``landscape-app map``: an outcome map — every start, or every pair of hyperparameters."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NamedTuple
+
+EPILOG = """\
+examples:
+  landscape-app map --function himmelblau --optimizer adam:lr=0.05 --starts 256 --steps 300 \\
+      --out basins.npz
+  landscape-app map --function rosenbrock --start -1.5,2 --optimizer momentum \\
+      --sweep lr=1e-4:1:log --sweep momentum=0:0.999 --res 256 --steps 500 --out lr-momentum.npz
+  landscape-app map --model seed --optimizer momentum --sweep lr=1e-4:1:log \\
+      --sweep momentum=0:0.99 --res 128 --steps 200 --out seed-map.npz
+  landscape-app map --model moons --hidden 16 --optimizer adam:lr=0.05 \\
+      --sweep lr_first=1e-3:1:log --sweep lr_last=1e-3:1:log --res 64 --steps 200 --png mlp.png
+
+a start map (--starts N) runs the optimizer from every node of an N x N grid of starts over
+--range (default: the function's view box); a sweep map (two --sweep NAME=LOW:HIGH[:log|lin],
+--res R) runs it from one start (--start; networks: their initial weights) with every pair of
+values. Any numeric hyperparameter of the optimizer can be swept except the schedule's; for
+networks also lr_first and lr_last (the learning rate of the first / last layer's weights and
+bias). Mappable: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, radam, heun, lookahead,
+ranger (with any schedule). Refused: newton (not batched yet), lbfgs, slsqp, dual-annealing
+(one run at a time), pso, cmaes, sa (random methods).
+
+every cell equals the single run of `landscape-app run` with its settings (exactly, up to
+rounding, in float64). A cell stops as the race does: non-finite (NaN/inf loss or position),
+diverged (outside the objective's divergence radius) or converged (gradient and last step
+<= 1e-10); a cell that runs to the end is converged when its final loss is within --tolerance
+of the best known value (0 for networks), else still running.
+
+The NPZ holds (element [j, i] = axis-1 value j, axis-0 value i, as the surface NPZ):
+kind ("starts" or "sweep"), axis0, axis1 (start x and y, or the two hyperparameters' values),
+final (R1 x R0 x P final positions), loss, best_loss, steps_to_tolerance (first step within
+tolerance, -1 for never), status (integer codes) and status_names (running, converged,
+diverged, non-finite), basin (start maps: index into minima of the minimum reached, -1 for
+none), minima (K x 2 known minima), seconds (compute time), device, and metadata (a JSON
+string: the command's settings). No pickles: numpy.load(path) reads it.
+"""
+
+MAX_SWEEPS = 2
+
+
+class SweepText(NamedTuple):
+    """A ``--sweep`` as written (name, ends, scale), checked before torch is imported."""
+
+    name: str
+    low: float
+    high: float
+    log: bool
+
+
+def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        name,
+        help="outcome map of every start or every pair of hyperparameters (NPZ, PNG)",
+        description="Run one optimizer from every start of a grid, or with every pair of "
+        "values of two hyperparameters, all at once as one tensor (on the GPU when there is "
+        "one), and save what became of each cell.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    landscape = parser.add_mutually_exclusive_group()
+    landscape.add_argument("--function", default=None, metavar="ID",
+                           help="test function id (default rosenbrock; see `list functions`)")
+    landscape.add_argument("--expr", default=None, metavar="EXPRESSION",
+                           help='custom function of x and y, e.g. "x**2 + 3*sin(y)"')
+    landscape.add_argument("--model", default=None, metavar="ID",
+                           help="a network: seed, moons, circles, spirals, xor, sine (sweeps)")
+    parser.add_argument("--hidden", default="16", metavar="W1,W2,...",
+                        help="hidden widths of an MLP model (default 16)")
+    parser.add_argument("--activation", default="tanh", help="MLP activation (default tanh)")
+    parser.add_argument("--samples", type=int, default=256,
+                        help="MLP data points (default 256)")
+    parser.add_argument("--range", default=None, metavar="X0,X1,Y0,Y1",
+                        help="start map extent (default the function's view box); for --expr "
+                        "also its domain (default -5,5,-5,5)")
+    parser.add_argument("--start", default=None, metavar="X,Y",
+                        help="the start of a sweep map (default the function's suggested start)")
+    parser.add_argument("--optimizer", default="adam", metavar="SPEC",
+                        help="ID[:name=value,...] (default adam)")
+    parser.add_argument("--starts", type=int, default=None, metavar="N",
+                        help="a start map of N x N starts")
+    parser.add_argument("--sweep", action="append", default=[], metavar="NAME=LOW:HIGH[:log]",
+                        help="a hyperparameter axis; give exactly two for a sweep map")
+    parser.add_argument("--res", type=int, default=128, metavar="R",
+                        help="cells per side of a sweep map (default 128)")
+    parser.add_argument("--steps", type=int, default=300, help="steps per cell (default 300)")
+    parser.add_argument("--tolerance", type=float, default=1e-3,
+                        help="loss within this of the best known value counts as reached "
+                        "(default 1e-3)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seeds an MLP's data and initial weights (default 0)")
+    parser.add_argument("--dtype", default="float32", choices=("float32", "float64"),
+                        help="floating-point precision (default float32)")
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
+                        help="auto takes CUDA, then MPS, then the CPU (default auto)")
+    parser.add_argument("--out", default=None, metavar="FILE.npz",
+                        help="write the map to FILE.npz (atomically)")
+    parser.add_argument("--png", default=None, metavar="FILE.png",
+                        help="draw the map with axes and a legend to FILE.png")
+    parser.add_argument("--color-by", default=None, choices=("basin", "loss", "steps", "status"),
+                        help="what the PNG colours (default basin for start maps, status for "
+                        "sweeps)")
+    return parser
+
+
+def _check_arguments(args):
+    """Everything checked without torch (so a typo is answered at once); (axes, start, box)."""
+    from landscape_app.cli.arguments import parse_numbers
+    from landscape_app.cli.checks import check_optimizers, check_steps
+    from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.core.atomic import check_writable
+    from landscape_app.core.catalogue.functions import check_function_id
+    from landscape_app.core.catalogue.maps import (
+        check_mappable,
+        check_side,
+        check_sweep,
+        parse_sweep_text,
+    )
+    from landscape_app.core.catalogue.networks import NetworkConfig
+    from landscape_app.core.errors import LandscapeError
+
+    if args.out is not None:
+        check_writable(args.out, suffixes=(".npz",))
+    if args.png is not None:
+        check_writable(args.png, suffixes=(".png",))
+    check_steps(args.steps)
+    if args.function is not None:
+        check_function_id(args.function)
+    if args.expr is not None and not args.expr.strip():
+        raise LandscapeError("--expr is empty: give a function of x and y, e.g. \"x**2 + y**2\"")
+    if args.model is not None:
+        NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
+                      activation=args.activation, samples=args.samples, seed=args.seed,
+                      dtype=args.dtype).validated()
+    [(optimizer_id, params)] = check_optimizers([args.optimizer])
+    check_mappable(optimizer_id)
+    if len(args.sweep) > MAX_SWEEPS:
+        raise LandscapeError(f"{len(args.sweep)} --sweep options: a map has two axes; give "
+                             "exactly two")
+    axes = [SweepText(*parse_sweep_text(text)) for text in args.sweep]
+    if args.starts is not None and axes:
+        raise LandscapeError("--starts and --sweep are two kinds of map; choose one")
+    if args.model is not None and args.starts is not None:
+        raise LandscapeError("a network has no start map; sweep two hyperparameters")
+    if args.starts is None and len(axes) != MAX_SWEEPS:
+        raise LandscapeError("give --starts N for a start map, or two --sweep options for a "
+                             "hyperparameter map")
+    if args.starts is not None:
+        check_side(args.starts, what="--starts")
+    else:
+        check_side(args.res, what="--res")
+        check_sweep(optimizer_id, params, axes, network=args.model is not None)
+    box = parse_numbers(args.range, 4, "--range") if args.range else None
+    if box is not None and (box[0] >= box[1] or box[2] >= box[3]):
+        raise LandscapeError(f"--range {args.range}: expected X0 < X1 and Y0 < Y1")
+    if args.range is not None and axes and args.expr is None:
+        raise LandscapeError("--range sets a start map's extent (or --expr's domain)")
+    start = parse_numbers(args.start, 2, "--start") if args.start else None
+    if start is not None and args.starts is not None:
+        raise LandscapeError("--start applies to sweep maps; a start map uses --range")
+    if not (args.tolerance >= 0):
+        raise LandscapeError(f"--tolerance {args.tolerance}: must be ≥ 0")
+    return axes, start, box
+
+
+def _target(args, box):
+    from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.state.model import LandscapeSpec, build_objective
+
+    if args.model is not None:
+        from landscape_app.core.nn import NetworkConfig
+
+        return NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
+                             activation=args.activation, samples=args.samples, seed=args.seed,
+                             dtype=args.dtype).validated()
+    if args.expr is not None:
+        domain = box or (-5.0, 5.0, -5.0, 5.0)
+        spec = LandscapeSpec(kind="expression", expression=args.expr, x_range=domain[:2],
+                             y_range=domain[2:])
+    else:
+        spec = LandscapeSpec(kind="function", function=args.function or "rosenbrock")
+    return build_objective(spec)
+
+
+def map_arrays(result) -> dict:
+    """The NPZ arrays of an :class:`~landscape_app.core.maps.OutcomeMap` (no objects)."""
+    import json
+
+    import numpy as np
+
+    arrays = {
+        "kind": np.array(result.kind), "axis0": result.axis0, "axis1": result.axis1,
+        "final": result.final, "loss": result.loss, "best_loss": result.best_loss,
+        "steps_to_tolerance": result.steps_to_tolerance, "status": result.status,
+        "status_names": np.array(result.status_names), "basin": result.basin,
+        "minima": result.minima, "seconds": np.array(result.seconds),
+        "device": np.array(result.device),
+        "metadata": np.array(json.dumps({**result.settings, "axis_names": result.axis_names,
+                                         "counts": result.counts()})),
+    }
+    return arrays
+
+
+def run(args: argparse.Namespace) -> int:
+    axes, start, box = _check_arguments(args)  # before torch is imported
+    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.surface_cmd import write_npz
+    from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
+    from landscape_app.core.optim import parse_optimizer_spec
+
+    spec = parse_optimizer_spec(args.optimizer)
+    target = _target(args, box)
+    if args.starts is not None:
+        view = getattr(target, "view", None)
+        extent = box or ((view.x0, view.x1, view.y0, view.y1) if view is not None else
+                         (target.lower[0], target.upper[0], target.lower[1], target.upper[1]))
+        region = StartGrid(tuple(extent[:2]), tuple(extent[2:]), args.starts)
+    else:
+        region = Sweep(SweepAxis(*axes[0]), SweepAxis(*axes[1]), args.res, start=start)
+    bar = ProgressBar()
+    try:
+        result = compute_map(target, spec, region, args.steps, tolerance=args.tolerance,
+                             device=args.device, dtype=args.dtype, progress=bar)
+    finally:
+        bar.close()
+    counts = ", ".join(f"{name} {count}" for name, count in result.counts().items())
+    cells = result.loss.size
+    print(f"map: {result.kind}, {result.shape[1]}x{result.shape[0]} cells x {result.steps} "
+          f"steps on {result.device} in {result.seconds:.3f} s "
+          f"({cells * result.steps / max(result.seconds, 1e-9):.3g} cell-steps/s)")
+    print(f"status: {counts}")
+    if result.kind == "starts" and len(result.minima):
+        shares = ", ".join(f"{k}: {int((result.basin == k).sum())}"
+                           for k in range(len(result.minima)))
+        print(f"basins: {shares}, none: {int((result.basin < 0).sum())}")
+    if args.out is not None:
+        write_npz(args.out, map_arrays(result))
+        print(f"wrote {args.out}")
+    if args.png is not None:
+        from landscape_app.export.map_image import render_map_png
+
+        color_by = args.color_by or ("basin" if result.kind == "starts" else "status")
+        render_map_png(result, args.png, color_by)
+        print(f"wrote {args.png}")
+    return 0

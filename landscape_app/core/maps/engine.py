@@ -1,0 +1,321 @@
+"""Compute an outcome map: many runs of one optimizer configuration as one tensor, chunked.
+
+    from landscape_app.core.maps import StartGrid, compute_map
+    from landscape_app.core.functions import get_function
+
+    result = compute_map(get_function("himmelblau"), "adam:lr=0.05",
+                         StartGrid((-5, 5), (-5, 5), 256), steps=300)
+    result.basin            # (256, 256): index of the minimum each start reached, −1 none
+
+A :class:`StartGrid` runs torch.optim itself on the stacked starts; a :class:`Sweep` steps the
+cells with per-cell hyperparameters (:mod:`.rules`). Rows are cut into chunks so memory stays
+bounded; on a CUDA out-of-memory error the chunk is retried at half the size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import torch
+
+from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, check_side
+from landscape_app.core.device import choose_device, describe_device
+from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.maps.axes import StartGrid, Sweep
+from landscape_app.core.maps.network_rows import row_evaluator
+from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
+from landscape_app.core.maps.stepping import RuleStepper, TorchStepper
+from landscape_app.core.maps.support import check_mappable, validate_sweep
+from landscape_app.core.maps.tracker import Tracker
+from landscape_app.core.nn.models import NetworkConfig
+from landscape_app.core.nn.objective import NetworkObjective, build_network
+from landscape_app.core.objective import Objective
+from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
+from landscape_app.core.optim.torch_based import warm_up_torch_optim
+
+Progress = Callable[[str, float], None]
+#: Memory a chunk may use on the CPU (bytes).
+CPU_CHUNK_BYTES = 256 << 20
+#: Largest size of the recorded snapshots (bytes).
+MAX_SNAPSHOT_BYTES = 1 << 30
+#: How often (steps) ``cancelled`` is polled and ``progress`` told inside a chunk.
+POLL_EVERY = 16
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    objective: Objective
+    optimizer_spec: OptimizerSpec
+    starts: np.ndarray | None          # start maps: (n, 2)
+    start: np.ndarray | None           # sweeps: (P,)
+    cells: tuple[np.ndarray, np.ndarray] | None
+    sweep: Sweep | None
+    steps: int
+    target: float
+    device: torch.device
+    dtype: torch.dtype
+    snapshot_steps: tuple[int, ...]
+
+    @property
+    def rows(self) -> int:
+        return len(self.starts) if self.starts is not None else len(self.cells[0])
+
+
+def compute_map(
+    target: Objective | NetworkConfig,
+    optimizer: OptimizerSpec | str,
+    region: StartGrid | Sweep,
+    steps: int,
+    *,
+    tolerance: float = 1e-3,
+    device: str | torch.device = "auto",
+    dtype: str = "float32",
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    snapshot_steps: Sequence[int] = (),
+    chunk_rows: int | None = None,
+) -> OutcomeMap:
+    """Run ``optimizer`` from every start of a :class:`StartGrid` or with every cell of a
+    :class:`Sweep` for ``steps`` steps and report each cell's outcome.
+
+    Parameters
+    ----------
+    target : Objective or NetworkConfig
+        A 2D landscape (start maps and sweeps) or a network (sweeps; its ``dtype`` is
+        replaced by ``dtype``).
+    optimizer : OptimizerSpec or str
+        ``"adam:lr=0.05"`` or a parsed spec; see
+        :data:`~landscape_app.core.catalogue.maps.MAPPABLE`.
+    region : StartGrid or Sweep
+    steps : int
+    tolerance : float
+        A cell has reached the minimum when its loss is ≤ the best known value (0 for
+        networks) + ``tolerance``.
+    device : ``auto``, ``cpu``, ``cuda``, ``mps`` or a torch device.
+    dtype : ``float32`` or ``float64``.
+    progress : callable(stage, fraction), optional
+    cancelled : callable() -> bool, optional
+        Polled every few steps; True raises :class:`CancelledError`.
+    snapshot_steps : sequence of int
+        Record every cell's loss after these steps (``OutcomeMap.snapshots``).
+    chunk_rows : int, optional
+        Rows per chunk (default: what fits the device's budget).
+
+    Raises
+    ------
+    LandscapeError
+        For anything that cannot be mapped, named in one line.
+    CancelledError
+        When ``cancelled()`` turned true.
+    """
+    job = _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps)
+    warm_up_torch_optim()
+    started = time.perf_counter()
+    arrays = _run_chunks(job, progress, cancelled, chunk_rows)
+    if job.device.type == "cuda":
+        torch.cuda.synchronize(job.device)
+    seconds = time.perf_counter() - started
+    return _assemble(job, region, arrays, seconds, tolerance, target)
+
+
+def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps) -> _Job:
+    spec = parse_optimizer_spec(optimizer) if isinstance(optimizer, str) else optimizer
+    check_mappable(spec)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise LandscapeError(f"steps {steps!r}: must be a whole number ≥ 1")
+    if not (np.isfinite(tolerance) and tolerance >= 0):
+        raise LandscapeError(f"tolerance {tolerance!r}: must be a finite number ≥ 0")
+    if dtype not in DTYPES:
+        raise LandscapeError(f"dtype must be float32 or float64, got {dtype!r}")
+    snaps = tuple(sorted(set(int(s) for s in snapshot_steps)))
+    if snaps and not (snaps[0] >= 0 and snaps[-1] <= steps):
+        raise LandscapeError(f"snapshot steps must lie in 0..{steps}")
+    torch_device = device if isinstance(device, torch.device) else choose_device(device)
+    if torch_device.type == "mps" and dtype == "float64":
+        raise LandscapeError("MPS has no float64; choose float32 or the CPU")
+    network = isinstance(target, NetworkConfig)
+    if network:
+        objective = build_network(dataclasses.replace(target, dtype=dtype), torch_device)
+    else:
+        objective = target
+    check_side(region.res, objective.dim)
+    rows = region.res**2
+    element = DTYPES[dtype].itemsize
+    if len(snaps) * rows * element > MAX_SNAPSHOT_BYTES:
+        raise LandscapeError(f"{len(snaps)} snapshots of {rows} cells exceed "
+                             f"{MAX_SNAPSHOT_BYTES >> 20} MiB; record fewer steps")
+    known = objective.best_known_value
+    goal = (0.0 if known is None else known) + tolerance
+    common = {"objective": objective, "optimizer_spec": spec, "steps": steps, "target": goal,
+              "device": torch_device, "dtype": DTYPES[dtype], "snapshot_steps": snaps}
+    if isinstance(region, StartGrid):
+        if network or objective.dim != 2:
+            raise LandscapeError("a start map needs a 2D landscape; for a network sweep "
+                                 "two hyperparameters instead")
+        return _Job(starts=region.starts(), start=None, cells=None, sweep=None, **common)
+    validate_sweep(spec, region, network)
+    start = np.asarray(objective.default_start() if region.start is None or network
+                       else region.start, dtype=float).reshape(-1)
+    if start.shape != (objective.dim,):
+        raise LandscapeError(f"the start has {start.size} coordinates; the landscape has "
+                             f"{objective.dim}")
+    return _Job(starts=None, start=start, cells=region.cell_values(), sweep=region, **common)
+
+
+def _budget_rows(job: _Job) -> int:
+    objective = job.objective
+    element = torch.finfo(job.dtype).bits // 8
+    per_row = objective.dim * element * 16
+    if isinstance(objective, NetworkObjective):
+        widest = max(layer.out_features for layer in objective.layers)
+        per_row += (objective.inputs.shape[0] * widest * element * 4 * len(objective.layers))
+    if job.device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(job.device)
+        budget = min(free // 2, 8 << 30)
+    else:
+        budget = CPU_CHUNK_BYTES
+    return max(1, int(budget // per_row))
+
+
+def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndarray]:
+    n = job.rows
+    size = min(n, chunk_rows or _budget_rows(job))
+    out = {
+        "final": np.empty((n, job.objective.dim)), "loss": np.empty(n),
+        "best_loss": np.empty(n), "reached": np.empty(n, dtype=np.int64),
+        "status": np.empty(n, dtype=np.int8), "stopped_at": np.empty(n, dtype=np.int64),
+        "snapshots": np.empty((len(job.snapshot_steps), n)),
+    }
+    begin = 0
+    while begin < n:
+        end = min(n, begin + size)
+        try:
+            tracker = _run_chunk(job, begin, end, progress, cancelled)
+        except torch.cuda.OutOfMemoryError:
+            if size == 1:
+                raise LandscapeError("the device ran out of memory even for one cell") from None
+            size = max(1, size // 2)
+            torch.cuda.empty_cache()
+            continue
+        out["final"][begin:end] = tracker.final_x.cpu().numpy()
+        out["loss"][begin:end] = tracker.final_loss.cpu().numpy()
+        out["best_loss"][begin:end] = tracker.best.cpu().numpy()
+        out["reached"][begin:end] = tracker.reached.cpu().numpy()
+        out["status"][begin:end] = tracker.status.cpu().numpy()
+        out["stopped_at"][begin:end] = tracker.stopped_at.cpu().numpy()
+        out["snapshots"][:, begin:end] = tracker.snapshots.cpu().numpy()
+        begin = end
+    return out
+
+
+def _run_chunk(job: _Job, begin: int, end: int, progress, cancelled) -> Tracker:
+    if cancelled is not None and cancelled():
+        raise CancelledError("map cancelled")
+    options = {"dtype": job.dtype, "device": job.device}
+    optimizer = job.optimizer_spec.create()
+    evaluate = (row_evaluator(job.objective) if isinstance(job.objective, NetworkObjective)
+                else job.objective.evaluate)
+    if job.starts is not None:
+        param = torch.as_tensor(job.starts[begin:end], **options).clone().requires_grad_(True)
+        stepper = TorchStepper(optimizer, param, evaluate)
+    else:
+        rows = end - begin
+        start = torch.as_tensor(job.start, **options)
+        param = start.expand(rows, -1).clone().requires_grad_(True)
+        hyper = _cell_hyper(job, optimizer, begin, end)
+        stepper = RuleStepper(optimizer, hyper, param, evaluate)
+    radius = job.objective.divergence_radius
+    tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps)
+    total = job.rows * job.steps
+    previous = torch.empty_like(param)
+    for step in range(1, job.steps + 1):
+        previous.copy_(param.detach())
+        loss = stepper.step()
+        tracker.update(step, param, loss, param.grad, previous)
+        if step % POLL_EVERY == 0 or step == job.steps:
+            if cancelled is not None and cancelled():
+                raise CancelledError("map cancelled")
+            if progress is not None:
+                progress("map", (begin * job.steps + (end - begin) * step) / total)
+    tracker.finish(job.steps, param, stepper.loss)
+    return tracker
+
+
+def _cell_hyper(job: _Job, optimizer, begin: int, end: int) -> dict:
+    """The optimizer's settings with the swept ones as float64 tensors over the rows."""
+    hyper = dict(optimizer.hyper)
+    options = {"dtype": torch.float64, "device": job.device}
+    sweep = job.sweep
+    objective = job.objective
+    for axis, values in zip((sweep.axis0, sweep.axis1), job.cells, strict=True):
+        column = torch.as_tensor(values[begin:end], **options).unsqueeze(1)
+        if axis.name not in LAYER_LR_NAMES:
+            hyper[axis.name] = column
+            continue
+        lr = hyper["lr"]
+        if not isinstance(lr, torch.Tensor) or lr.shape[1] == 1:
+            lr = (lr if isinstance(lr, torch.Tensor) else torch.tensor(lr, **options))
+            lr = lr.expand(end - begin, objective.dim).clone()
+        layer = 0 if axis.name == "lr_first" else len(objective.layers) - 1
+        for block in objective.blocks:
+            if block.name.startswith(f"layer{layer}."):
+                lr[:, block.offset:block.stop] = column
+        hyper["lr"] = lr
+    return hyper
+
+
+def _assemble(job: _Job, region, arrays, seconds, tolerance, target) -> OutcomeMap:
+    res = region.res
+    grid = (res, res)
+    status = arrays["status"]
+    minima = np.array([m.position for m in job.objective.minima], dtype=float).reshape(-1, 2) \
+        if job.starts is not None else np.zeros((0, 2))
+    basin = np.full(res * res, -1, dtype=np.int64)
+    if job.starts is not None and len(minima):
+        final = arrays["final"]
+        distance = np.linalg.norm(final[:, None, :] - minima[None, :, :], axis=2)
+        nearest = np.argmin(np.nan_to_num(distance, nan=np.inf), axis=1)
+        reached = ((arrays["loss"] <= job.target) & (status != DIVERGED)
+                   & (status != NON_FINITE))
+        basin = np.where(reached, nearest, -1)
+    if job.starts is not None:
+        axis0, axis1 = region.axis0, region.axis1
+        names, logs = ("x", "y"), (False, False)
+    else:
+        axis0 = region.axis0.values(res)
+        axis1 = region.axis1.values(res)
+        names = (region.axis0.name, region.axis1.name)
+        logs = (region.axis0.log, region.axis1.log)
+    snaps = arrays["snapshots"].reshape(len(job.snapshot_steps), *grid)
+    settings = {
+        "kind": "starts" if job.starts is not None else "sweep",
+        "target": (target.describe() if isinstance(target, NetworkConfig)
+                   else getattr(target, "id", job.objective.name)),
+        "optimizer": job.optimizer_spec.to_text(), "steps": job.steps, "tolerance": tolerance,
+        "dtype": str(job.dtype).removeprefix("torch."), "res": res,
+        "axes": [{"name": n, "log": lg, "low": float(a[0]), "high": float(a[-1])}
+                 for n, lg, a in zip(names, logs, (axis0, axis1), strict=True)],
+        "target_loss": job.target,
+    }
+    if job.start is not None:
+        settings["start"] = [float(v) for v in job.start] if job.objective.dim <= 16 else None
+    json.dumps(settings)  # JSON-friendly by construction
+    return OutcomeMap(
+        kind=settings["kind"], axis0=np.asarray(axis0, dtype=float),
+        axis1=np.asarray(axis1, dtype=float), axis_names=names, axis_log=logs,
+        final=arrays["final"].reshape(*grid, -1), loss=arrays["loss"].reshape(grid),
+        best_loss=arrays["best_loss"].reshape(grid),
+        steps_to_tolerance=arrays["reached"].reshape(grid), status=status.reshape(grid),
+        stopped_at=arrays["stopped_at"].reshape(grid), basin=basin.reshape(grid),
+        minima=minima, seconds=seconds, device=describe_device(job.device), steps=job.steps,
+        tolerance=tolerance, snapshot_steps=np.asarray(job.snapshot_steps, dtype=np.int64),
+        snapshots=snaps if job.snapshot_steps else None, settings=settings,
+    )
+
+
+__all__ = ["CONVERGED", "compute_map"]

@@ -1,0 +1,156 @@
+"""Stepping a batch of runs: torch.optim itself (start maps) or per-cell rules (sweeps).
+
+Both follow :class:`~landscape_app.core.optim.torch_based.TorchOptimizer` step for step: the
+loss and gradient at the current rows are evaluated (one batched forward/backward), the
+update is applied, the schedule advances, Lookahead pulls back every k-th step, and the new
+rows are evaluated. Rows never mix, so each row is its own run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+from landscape_app.core.maps.rules import RULES
+from landscape_app.core.optim.base import Optimizer
+from landscape_app.core.optim.lookahead import Lookahead
+from landscape_app.core.optim.schedules import build_scheduler
+
+
+def evaluate_rows(evaluate: Callable[[torch.Tensor], torch.Tensor],
+                  param: torch.Tensor) -> torch.Tensor:
+    """The loss of every row of the leaf ``param`` ``(N, P)``; fills ``param.grad``.
+
+    The rows' losses are independent, so the gradient of their sum is every row's gradient.
+    """
+    param.grad = None
+    with torch.enable_grad():
+        value = evaluate(param)
+        value.sum().backward()
+    return value.detach()
+
+
+class _LookaheadPull:
+    """Lookahead's slow weights over the rows: every k fast steps φ ← φ + α(θ − φ), θ ← φ."""
+
+    def __init__(self, param: torch.Tensor, k: int, alpha):
+        self.slow = param.detach().clone()
+        self.k, self.alpha, self.fast_steps = k, alpha, 0
+
+    @torch.no_grad()
+    def after_step(self, param: torch.Tensor) -> None:
+        self.fast_steps += 1
+        if self.fast_steps % self.k:
+            return
+        if isinstance(self.alpha, torch.Tensor):
+            self.slow.addcmul_(param.detach() - self.slow, self.alpha.to(param.dtype))
+        else:
+            self.slow.add_(param.detach() - self.slow, alpha=self.alpha)
+        param.copy_(self.slow)
+
+
+class Stepper:
+    """One step of every row; ``loss`` is the loss at the rows before the step."""
+
+    def __init__(self, param: torch.Tensor, evaluate: Callable[[torch.Tensor], torch.Tensor]):
+        self.param = param
+        self.evaluate = evaluate
+        self.loss = evaluate_rows(evaluate, param)
+
+    def _closure(self) -> torch.Tensor:
+        cached, self.loss = self.loss, None
+        if cached is not None:
+            return cached
+        return evaluate_rows(self.evaluate, self.param)
+
+    def step(self) -> torch.Tensor:
+        """Advance every row once; returns the loss at the new rows (gradient filled)."""
+        self._update()
+        self.loss = evaluate_rows(self.evaluate, self.param)
+        return self.loss
+
+    def _update(self) -> None:
+        raise NotImplementedError
+
+
+class TorchStepper(Stepper):
+    """torch.optim itself on the stacked rows, built by the app's optimizer class."""
+
+    def __init__(self, optimizer: Optimizer, param, evaluate):
+        super().__init__(param, evaluate)
+        self.torch_optimizer = optimizer.make_torch_optimizer([param])
+        self.scheduler = build_scheduler(self.torch_optimizer, optimizer.hyper)
+        self.pull = None
+        if isinstance(optimizer, Lookahead):
+            h = optimizer.hyper
+            self.pull = _LookaheadPull(param, h["lookahead_k"], h["lookahead_alpha"])
+
+    def _update(self) -> None:
+        self.torch_optimizer.step(self._closure)
+        if self.scheduler is not None:
+            self.scheduler.step()
+        if self.pull is not None:
+            self.pull.after_step(self.param)
+
+
+class _LearningRates:
+    """The scheduled learning rate of every cell: torch's scheduler on one group per value."""
+
+    def __init__(self, lr, hyper: dict):
+        self.lr = lr
+        constant = hyper["schedule"] == "constant" and hyper["warmup"] == 0
+        self.scheduler = None
+        if constant:
+            return
+        base = lr if isinstance(lr, torch.Tensor) else torch.tensor([lr], dtype=torch.float64)
+        values, self.inverse = torch.unique(base.cpu(), return_inverse=True)
+        self.shape, self.device = base.shape, base.device
+        groups = [{"params": [torch.zeros(1, requires_grad=True)], "lr": float(v)}
+                  for v in values]
+        self.dummy = torch.optim.SGD(groups, lr=float(values[0]))
+        self.scheduler = build_scheduler(self.dummy, hyper)
+        self.scalar = not isinstance(lr, torch.Tensor)
+        self._read()
+
+    def _read(self) -> None:
+        current = torch.tensor([g["lr"] for g in self.dummy.param_groups], dtype=torch.float64)
+        if self.scalar:
+            self.lr = float(current[0])
+        else:
+            self.lr = current[self.inverse].reshape(self.shape).to(self.device)
+
+    def advance(self) -> None:
+        if self.scheduler is not None:
+            self.dummy.step()
+            self.scheduler.step()
+            self._read()
+
+
+class RuleStepper(Stepper):
+    """Per-cell hyperparameters: the rule of :mod:`.rules` with tensor-valued settings.
+
+    ``hyper`` is the optimizer's validated settings with the swept ones replaced by float64
+    tensors ``(N, 1)`` (or ``(N, P)`` for per-layer learning rates).
+    """
+
+    def __init__(self, optimizer: Optimizer, hyper: dict, param, evaluate):
+        super().__init__(param, evaluate)
+        inner = optimizer.inner.id if isinstance(optimizer, Lookahead) else optimizer.id
+        self.rule = RULES[inner]()
+        self.hyper = hyper
+        self.state: dict = {}
+        self.rates = _LearningRates(hyper["lr"], hyper)
+        self.pull = None
+        if isinstance(optimizer, Lookahead):
+            self.pull = _LookaheadPull(param, hyper["lookahead_k"], hyper["lookahead_alpha"])
+
+    @torch.no_grad()
+    def _update(self) -> None:
+        grad = self.param.grad
+        self._closure()  # the cached loss is consumed as torch.optim's closure would
+        self.rule.step(self.param, grad, self.state, self.hyper, self.rates.lr,
+                       lambda: evaluate_rows(self.evaluate, self.param))
+        self.rates.advance()
+        if self.pull is not None:
+            self.pull.after_step(self.param)

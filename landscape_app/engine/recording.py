@@ -1,0 +1,205 @@
+"""A session's race run to the end ahead of time, with what the views need to draw any step.
+
+The animation exporter (:mod:`landscape_app.gui.export.render`) draws frame after frame from a
+:class:`Recording`: the landscape grid and how to colour it, and every lane's rows (the
+columns of :mod:`landscape_app.engine.traces`: step, evals, grad_evals, time, loss, best_loss,
+surface_loss, x, y). Recording imports no Qt, so it may run in a background thread while a
+window stays responsive.
+
+Two kinds of session:
+
+- 2D landscapes (a test function or an expression): the race is run for ``steps`` steps
+  (:func:`~landscape_app.state.race.session_race`, every optimizer seeded by the session seed)
+  and the landscape is evaluated on its view box at the session's resolution.
+- network landscapes: the lanes are trained ``steps`` steps on the network, a plane is chosen
+  and evaluated (:func:`~landscape_app.core.nn.landscape_from_runs`), and each lane is shown by
+  its projection on that plane, exactly as the window replays it.
+
+Both are deterministic: recording the same session twice gives identical rows (the ``time``
+column aside, which is wall time and is never drawn by the exporter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.grid import Grid2D
+from landscape_app.core.runner import Racer
+from landscape_app.engine.steppers import path_rows, record_rows
+from landscape_app.engine.traces import COLUMN
+from landscape_app.export.tables import LaneResult, RaceResult
+from landscape_app.state.model import SessionState, build_landscape
+from landscape_app.state.race import session_objective, session_race, session_start
+
+#: ``progress(stage, fraction)``; stages ``race`` and ``grid`` (2D), ``train``, ``plane`` and
+#: ``surface`` (networks).
+StageProgress = Callable[[str, float], None]
+#: Race steps between two progress reports and cancellation checks.
+RACE_BATCH_STEPS = 16
+
+
+@dataclass(frozen=True)
+class RecordedLane:
+    """One lane's rows (columns of :data:`~landscape_app.engine.traces.COLUMNS`) and its look."""
+
+    label: str
+    color: str
+    visible: bool
+    status: str
+    message: str
+    rows: np.ndarray
+
+    def upto(self, step: int) -> np.ndarray:
+        """The rows of steps ``≤ step`` (rows are in step order)."""
+        end = int(np.searchsorted(self.rows[:, COLUMN["step"]], step, side="right"))
+        return self.rows[:end]
+
+    def diverged_by(self, step: int) -> bool:
+        """Whether the lane has diverged at or before ``step``."""
+        return (self.status == "diverged" and len(self.rows) > 0
+                and self.rows[-1, COLUMN["step"]] <= step)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Everything an export draws, for any step from 0 to :attr:`steps`.
+
+    ``start`` is the start marker ``(x, y)`` (None on a network plane, where it is not a
+    point the user chose); ``minima`` are ``(x, y)`` pairs; ``loss_offset`` is the known
+    minimum value subtracted on the loss curves; ``equal_aspect`` is False on network planes,
+    whose two axes have unrelated scales. ``result`` holds every step of every lane in full
+    (all coordinates), for the trajectory tables; ``grid_metadata`` describes the grid for NPZ.
+    """
+
+    title: str
+    landscape: str
+    grid: Grid2D
+    log_scale: bool
+    colormap: str
+    contours: int
+    minima: tuple[tuple[float, float], ...]
+    loss_offset: float | None
+    equal_aspect: bool
+    start: tuple[float, float] | None
+    steps: int
+    lanes: tuple[RecordedLane, ...]
+    result: RaceResult
+    grid_metadata: dict[str, Any]
+
+
+def record_session(state: SessionState, steps: int | None = None, device: str = "auto",
+                   progress: StageProgress | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> Recording:
+    """Run ``state``'s race for ``steps`` steps (default its ``max_steps``) and grid it.
+
+    Parameters
+    ----------
+    state : SessionState
+        A scene or session.
+    steps : int, optional
+        Steps per lane; replaces the session's ``max_steps`` (the first ``steps`` steps of a
+        longer race are the same, every optimizer being deterministic given the seed).
+    device : str
+        Where a network is trained and its surface evaluated (``auto``, ``cpu``, ``cuda``).
+    progress, cancelled :
+        Stage progress and a cancellation poll (:class:`CancelledError` when it says so).
+
+    Raises
+    ------
+    LandscapeError
+        A session with no optimizer, or a network whose every lane diverged.
+    """
+    if not state.lanes:
+        raise LandscapeError("the session has no optimizer to race; add one first")
+    steps = state.max_steps if steps is None else int(steps)
+    if steps < 1:
+        raise LandscapeError(f"steps must be at least 1, got {steps}")
+    state = replace(state, max_steps=steps)
+    if state.landscape.kind == "network":
+        return _record_network(state, device, progress, cancelled)
+    return _record_function(state, progress, cancelled)
+
+
+def _check(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise CancelledError("export cancelled")
+
+
+def _run_race(race, steps: int, progress: StageProgress | None,
+              cancelled: Callable[[], bool] | None) -> list[list]:
+    history: list[list] = [[] for _ in race.lanes]
+    for batch in race.batches(steps_per_batch=RACE_BATCH_STEPS):
+        _check(cancelled)
+        for update in batch.updates:
+            history[update.index].extend(update.records)
+        if progress is not None:
+            done = max((lane[-1].step for lane in history if lane), default=0)
+            progress("race", min(1.0, done / steps))
+    return history
+
+
+def _record_function(state: SessionState, progress: StageProgress | None,
+                     cancelled: Callable[[], bool] | None) -> Recording:
+    landscape = build_landscape(state.landscape)
+    race = session_race(state, landscape.objective)
+    history = _run_race(race, state.max_steps, progress, cancelled)
+    grid = landscape.grid(state.view.resolution, progress=progress, cancelled=cancelled)
+    log_scale = landscape.scale(state.view.log_scale)
+    lanes = tuple(
+        RecordedLane(lane.label, lane.color, lane.visible, str(status), message,
+                     record_rows(records))
+        for lane, records, (status, message) in zip(state.lanes, history, race.statuses(),
+                                                    strict=True)
+    )
+    start = tuple(float(v) for v in race.start_point[:2])
+    minima = tuple((float(m.position[0]), float(m.position[1])) for m in landscape.minima)
+    return Recording(
+        title=state.title, landscape=landscape.name, grid=grid, log_scale=log_scale,
+        colormap=state.view.colormap, contours=state.view.contours, minima=minima,
+        loss_offset=landscape.loss_offset, equal_aspect=landscape.equal_aspect, start=start,
+        steps=state.max_steps, lanes=lanes, result=RaceResult.from_race(race, history),
+        grid_metadata=landscape.metadata(log_scale),
+    )
+
+
+def _record_network(state: SessionState, device: str, progress: StageProgress | None,
+                    cancelled: Callable[[], bool] | None) -> Recording:
+    from landscape_app.core.nn import landscape_from_runs, train_race
+    from landscape_app.state.network import parse_network
+
+    spec = parse_network(state.landscape.network, lane_count=len(state.lanes))
+    objective = session_objective(state, device)
+    start = session_start(state, objective)
+    racers = [Racer(lane.label, lane.spec) for lane in state.lanes]
+    runs = train_race(objective, racers, state.max_steps, seed=state.seed, start=start,
+                      progress=progress, cancelled=cancelled)
+    land = landscape_from_runs(objective, runs, spec.directions, spec.resolution,
+                               margin=spec.margin, seed=state.seed, plane_lane=spec.plane_lane,
+                               progress=progress, cancelled=cancelled)
+    grid = land.grid()
+    paths = {path.label: path for path in land.lanes}
+    lanes = tuple(
+        RecordedLane(lane.label, lane.color, lane.visible, run.status, run.message,
+                     path_rows(paths[lane.label]) if lane.label in paths
+                     else np.empty((0, len(COLUMN))))
+        for lane, run in zip(state.lanes, runs, strict=True)
+    )
+    result = RaceResult(
+        landscape=objective.name, dim=objective.dim, start=tuple(float(v) for v in start),
+        seed=state.seed, max_steps=state.max_steps,
+        lanes=tuple(LaneResult(lane.label, lane.spec, run.status, run.message, run.records)
+                    for lane, run in zip(state.lanes, runs, strict=True)),
+    )
+    log_scale = land.scale(state.view.log_scale)
+    return Recording(
+        title=state.title, landscape=land.name, grid=grid, log_scale=log_scale,
+        colormap=state.view.colormap, contours=state.view.contours, minima=(),
+        loss_offset=land.loss_offset, equal_aspect=land.equal_aspect, start=None,
+        steps=state.max_steps, lanes=lanes, result=result,
+        grid_metadata=land.metadata(log_scale),
+    )

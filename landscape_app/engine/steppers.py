@@ -1,0 +1,114 @@
+"""Sources of race rows the worker drives: a live race, or the replay of a trained one.
+
+Both speak the same small protocol (``labels``, ``start()``, ``advance(steps)``, ``done``)
+and turn core records into the numpy rows of :mod:`landscape_app.engine.traces`, so nothing but
+numpy reaches the window. ``offload`` says whether the worker should run the stepper in the
+race process (:mod:`landscape_app.engine.race_process`): a live race is Python-heavy and does;
+a replay only slices arrays it already has and stays in the worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from landscape_app.core.objective import Objective
+from landscape_app.core.optim.base import StepRecord
+from landscape_app.core.runner import LaneUpdate, Race, Racer
+from landscape_app.engine.traces import COLUMNS, LaneChunk
+
+if TYPE_CHECKING:
+    from landscape_app.core.nn.landscape import LanePath
+
+
+def record_rows(records: Sequence[StepRecord]) -> np.ndarray:
+    """Rows ``(n, len(COLUMNS))`` of a 2D lane's records (the loss is also the height)."""
+    rows = np.empty((len(records), len(COLUMNS)))
+    for row, r in zip(rows, records, strict=True):
+        x = np.asarray(r.x, dtype=float)
+        row[:] = (r.step, r.evals, r.grad_evals, r.time, r.loss, r.best_loss, r.loss,
+                  x[0], x[1])
+    return rows
+
+
+class RaceStepper:
+    """A live :class:`~landscape_app.core.runner.Race` on a 2D objective."""
+
+    offload = True
+
+    def __init__(self, objective: Objective, racers: Sequence[Racer], start, seed: int,
+                 max_steps: int):
+        self.objective = objective
+        self.labels = [racer.label for racer in racers]
+        self.race = Race(objective, racers, start, seed=seed, max_steps=max_steps)
+
+    @property
+    def done(self) -> bool:
+        return self.race.done
+
+    def start(self) -> list[LaneChunk]:
+        return [self._chunk(update) for update in self.race.start().updates]
+
+    def advance(self, steps: int) -> list[LaneChunk]:
+        return [self._chunk(update) for update in self.race.advance(steps).updates]
+
+    def _chunk(self, update: LaneUpdate) -> LaneChunk:
+        records = update.records
+        last = records[-1] if records else self.race.lanes[update.index].last
+        distance = float("nan")
+        if last is not None and np.all(np.isfinite(last.x)):
+            distance = self.objective.distance_to_minimum(last.x)
+        return LaneChunk(update.index, record_rows(records), update.status.value,
+                         update.message, distance, last.internals if last else None)
+
+
+def path_rows(path: LanePath) -> np.ndarray:
+    """Rows of a network lane projected on its plane: true loss, on-plane height, coordinates.
+
+    A :class:`LanePath` that does not record gradient evaluations or times leaves those
+    columns NaN (the loss plot then has nothing to draw on those axes, rather than a guess).
+    """
+    losses = np.asarray(path.losses, dtype=float)
+    best = np.fmin.accumulate(np.where(np.isfinite(losses), losses, np.inf))
+    unknown = np.full(len(losses), np.nan)
+    grad_evals = getattr(path, "grad_evals", unknown)
+    times = getattr(path, "times", unknown)
+    return np.column_stack([path.steps, path.evals, grad_evals, times, losses, best,
+                            path.plane_losses, path.coords[:, 0], path.coords[:, 1]])
+
+
+class ReplayStepper:
+    """Replays lanes trained ahead (a network race) step by step on their plane."""
+
+    offload = False
+
+    def __init__(self, paths: Sequence[LanePath]):
+        self.paths = list(paths)
+        self.labels = [path.label for path in self.paths]
+        self.rows = [path_rows(path) for path in self.paths]
+        self.shown = [0] * len(self.paths)
+
+    @property
+    def done(self) -> bool:
+        return all(shown >= len(rows) for shown, rows in zip(self.shown, self.rows, strict=True))
+
+    def start(self) -> list[LaneChunk]:
+        self.shown = [0] * len(self.paths)
+        return self.advance(1)
+
+    def advance(self, steps: int) -> list[LaneChunk]:
+        chunks = []
+        for index, (path, rows) in enumerate(zip(self.paths, self.rows, strict=True)):
+            begin = self.shown[index]
+            end = min(begin + steps, len(rows))
+            if begin >= end:
+                continue
+            self.shown[index] = end
+            finished = end >= len(rows)
+            chunks.append(LaneChunk(
+                index, rows[begin:end], path.status if finished else "running",
+                path.message if finished else "", float(path.distances[end - 1]),
+            ))
+        return chunks

@@ -1,0 +1,258 @@
+"""Presentation mode: the race full screen, in type and lines readable from the back of a room.
+
+Entering hides the menu bar, the toolbar, the docks and the status bar, enlarges every font
+of the views, the table and the caption (:data:`FONT_FACTOR`, through a stylesheet on the
+central widget: the hidden chrome keeps its sizes) and everything the views
+draw in pixels (:data:`SIZE_FACTOR`: paths, heads, contour lines, curve widths, axis fonts,
+table rows), shows the teaching note as a caption across the bottom, and goes full screen.
+The keyboard drives everything (the actions live on the window, so they work wherever the
+focus is); Esc leaves.
+
+Leaving restores exactly what was there: window state and geometry, docks and toolbars
+(``QMainWindow.saveState``), splitter positions, fonts, the menu and status bars and the
+focus. Splitters are restored once more after the window is back at its old size, since the
+platform resizes a top-level window asynchronously and a splitter redistributes a resize by
+its stretch factors.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QWidget
+from shiboken6 import isValid
+
+from landscape_app.gui.style import presentation_stylesheet
+from landscape_app.gui.views.axis_fonts import base_pixel_size
+from landscape_app.gui.views.loss_axis import LABEL_SPACING, MINOR_LABEL_ROOM, sparse_log_ticks
+
+#: Window font while presenting, relative to the normal one.
+FONT_FACTOR = 2.0
+#: Line widths, head and marker sizes and axis fonts while presenting.
+SIZE_FACTOR = 2.2
+#: The key hints under the caption.
+KEY_HINT = ("space play / pause  ·  → step  ·  R reset  ·  1–9 show / hide an optimizer  ·  "
+            "N / P next / previous scene  ·  Esc leave")
+
+
+class SparseLossTicks:
+    """While presenting, the loss axis labels only decades where the multiples would crowd.
+
+    pyqtgraph labels 2, 3, … 9 times each decade of a log axis when it finds room by its own
+    estimate, which does not account for large fonts: the labels overlap. Whenever the
+    range or the size changes, the ticks are set from
+    :func:`~landscape_app.gui.views.loss_axis.sparse_log_ticks` (as the exporter does); stopping
+    hands the axis back to pyqtgraph's own ticks.
+    """
+
+    def __init__(self, curves):
+        self.curves = curves
+        self.axis = curves.plot_item.getAxis("left")
+        self.active = False
+
+    def start(self) -> None:
+        view_box = self.curves.plot_item.vb
+        view_box.sigYRangeChanged.connect(self.update)
+        view_box.sigResized.connect(self.update)
+        self.active = True
+        self.update()
+
+    def stop(self) -> None:
+        if self.active:
+            view_box = self.curves.plot_item.vb
+            view_box.sigYRangeChanged.disconnect(self.update)
+            view_box.sigResized.disconnect(self.update)
+            self.active = False
+        self.axis.setTicks(None)
+
+    def update(self, *_) -> None:
+        low, high = self.curves.plot_item.vb.viewRange()[1]
+        tick_pixels = base_pixel_size() * SIZE_FACTOR
+        per_decade = self.axis.height() / max(high - low, 1e-9)
+        if not self.curves.log_y or per_decade >= MINOR_LABEL_ROOM * tick_pixels:
+            self.axis.setTicks(None)
+            return
+        stride = max(1, math.ceil(LABEL_SPACING * tick_pixels / per_decade))
+        self.axis.setTicks(sparse_log_ticks(low, high, stride))
+
+
+@dataclass
+class _SavedLayout:
+    """What presentation mode changes, as it was before."""
+
+    window_state: Qt.WindowState
+    size: QSize
+    geometry: QByteArray
+    dock_state: QByteArray
+    stylesheet: str
+    menu_visible: bool
+    status_visible: bool
+    splitters: list[tuple[QSplitter, QByteArray]]
+    table_height: tuple[int, int]
+    focus: QWidget | None
+
+
+class PresentationMode(QObject):
+    """Enters and leaves presentation mode for a :class:`~landscape_app.gui.main_window.
+    MainWindow`. :attr:`action` (F11, F5) toggles it; :attr:`leave_action` (Esc) leaves.
+
+    Signals: ``toggled(bool)`` after entering or leaving.
+    """
+
+    toggled = Signal(bool)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.active = False
+        self._saved: _SavedLayout | None = None
+        self._awaited_size: QSize | None = None
+        self.action = QAction("Presentation mode", window)
+        self.action.setCheckable(True)
+        self.action.setShortcuts([QKeySequence(Qt.Key.Key_F11), QKeySequence(Qt.Key.Key_F5)])
+        self.action.setToolTip("full screen, large type, keyboard-driven (F11 or F5; Esc leaves)")
+        self.action.toggled.connect(self._toggled)
+        self.leave_action = QAction("Leave presentation mode", window)
+        self.leave_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.leave_action.setEnabled(False)
+        self.leave_action.triggered.connect(self.leave)
+        window.addAction(self.action)
+        window.addAction(self.leave_action)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(0)
+        self._settle.timeout.connect(self._restore_splitters)
+        self.loss_ticks = SparseLossTicks(window.curves)
+
+    # -- switching ---------------------------------------------------------------------------
+    def _toggled(self, on: bool) -> None:
+        self.enter() if on else self.leave()
+
+    def enter(self) -> None:
+        """Hide the chrome, enlarge type and lines, show the caption, go full screen."""
+        if self.active:
+            return
+        window = self.window
+        self._awaited_size = None
+        window.removeEventFilter(self)
+        self._saved = self._save()
+        self._set_active(True)
+        for widget in self._chrome():
+            widget.hide()
+        window.menuBar().hide()
+        window.statusBar().hide()
+        window.note_panel.hide()
+        window.caption.show()
+        window.centralWidget().setStyleSheet(presentation_stylesheet(
+            QApplication.font().pointSizeF() * FONT_FACTOR))
+        self._scale_views(SIZE_FACTOR)
+        self.loss_ticks.start()
+        window.table.table_model.modelReset.connect(self._fit_table)
+        self._fit_table()
+        window.showFullScreen()
+        window.contour.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.toggled.emit(True)
+
+    def leave(self) -> None:
+        """Put back exactly the layout, sizes and fonts from before :meth:`enter`."""
+        if not self.active:
+            return
+        window, saved = self.window, self._saved
+        self._set_active(False)
+        window.table.table_model.modelReset.disconnect(self._fit_table)
+        window.caption.hide()
+        window.centralWidget().setStyleSheet(saved.stylesheet)
+        self._scale_views(1.0)
+        self.loss_ticks.stop()
+        window.table.setMinimumHeight(saved.table_height[0])
+        window.table.setMaximumHeight(saved.table_height[1])
+        window.menuBar().setVisible(saved.menu_visible)
+        window.statusBar().setVisible(saved.status_visible)
+        window.note_panel.setVisible(window.note_panel.has_note)  # the scene may have changed
+        self._awaited_size = saved.size
+        window.installEventFilter(self)
+        if saved.window_state & Qt.WindowState.WindowFullScreen:
+            window.showFullScreen()
+        elif saved.window_state & Qt.WindowState.WindowMaximized:
+            window.showMaximized()
+        else:
+            window.showNormal()
+            window.restoreGeometry(saved.geometry)
+        self._restore_splitters()
+        if window.size() == saved.size:  # the platform resized at once: settle now
+            self._back_at_size()
+        if saved.focus is not None and isValid(saved.focus):
+            saved.focus.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.toggled.emit(False)
+
+    def _set_active(self, on: bool) -> None:
+        self.active = on
+        self.action.blockSignals(True)
+        self.action.setChecked(on)
+        self.action.blockSignals(False)
+        self.leave_action.setEnabled(on)
+
+    # -- what is saved and changed -------------------------------------------------------------
+    def _chrome(self) -> list[QWidget]:
+        """The window's docks and toolbars."""
+        window = self.window
+        return [widget for widget in window.findChildren(QDockWidget)
+                + window.findChildren(QToolBar) if widget.parent() is window]
+
+    def _save(self) -> _SavedLayout:
+        window = self.window
+        splitters = window.centralWidget().findChildren(QSplitter)
+        return _SavedLayout(
+            window_state=window.windowState(),
+            size=window.size(),
+            geometry=window.saveGeometry(),
+            dock_state=window.saveState(),
+            stylesheet=window.centralWidget().styleSheet(),
+            menu_visible=not window.menuBar().isHidden(),
+            status_visible=not window.statusBar().isHidden(),
+            splitters=[(splitter, splitter.saveState()) for splitter in splitters],
+            table_height=(window.table.minimumHeight(), window.table.maximumHeight()),
+            focus=QApplication.focusWidget(),
+        )
+
+    def _scale_views(self, factor: float) -> None:
+        window = self.window
+        for view in (window.contour, window.curves, window.table, window.surface3d):
+            if view is not None:
+                view.set_size_factor(factor)
+
+    def view_created(self, view) -> None:
+        """A view made after entering (the 3D view is built on first use) gets the sizes."""
+        view.set_size_factor(SIZE_FACTOR if self.active else 1.0)
+
+    def _fit_table(self) -> None:
+        """The table exactly as tall as its rows (at the presentation's row height)."""
+        table = self.window.table
+        rows = max(1, table.table_model.rowCount())
+        height = (table.horizontalHeader().sizeHint().height()
+                  + rows * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth())
+        table.setFixedHeight(height)
+
+    def _restore_splitters(self) -> None:
+        if self._saved is None or self.active:
+            return
+        self.window.restoreState(self._saved.dock_state)
+        for splitter, state in self._saved.splitters:
+            if isValid(splitter):
+                splitter.restoreState(state)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        """After leaving: once the window is back at its old size, restore the splitters
+        (after the layout has handed the new size down, hence the zero-delay timer)."""
+        if (watched is self.window and event.type() == QEvent.Type.Resize
+                and self._awaited_size is not None and event.size() == self._awaited_size):
+            self._back_at_size()
+        return False
+
+    def _back_at_size(self) -> None:
+        self._awaited_size = None
+        self.window.removeEventFilter(self)
+        self._settle.start()

@@ -1,0 +1,301 @@
+"""The animation export dialog: GIF, MP4 or PNG frames of the session on screen.
+
+The format follows the file name (``.gif``, ``.mp4``, a folder name without extension for
+PNG frames). The user picks the view (2D, 3D, both), the loss curves, the frame size, fps,
+the number of steps and of frames, and the caption's title; everything is checked
+(:func:`~landscape_app.gui.export.request.check_request`) before any work starts.
+
+The work runs in two parts, neither of which freezes the window:
+
+1. the race is recorded (:func:`~landscape_app.engine.recording.record_session`, no Qt) in a
+   background thread, with progress and cancel;
+2. the frames are drawn with the window's own views, which are widgets and must be drawn in
+   the GUI thread: :func:`~landscape_app.gui.export.frames.run_export` is called there, and
+   its per-frame progress callback processes pending events, so the window repaints and the
+   Cancel button answers between frames.
+
+A cancelled or failed export leaves no file (every output is written atomically). While an
+export runs, closing the dialog cancels the export; the dialog is window-modal, so the
+session cannot be changed under it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.export.writers import file_filter, output_names
+from landscape_app.gui.export.frame_layout import MAX_SIZE, MIN_SIZE, FrameLayout, require_opengl
+from landscape_app.gui.export.frames import run_export
+from landscape_app.gui.export.request import ExportRequest, check_request
+from landscape_app.gui.file_dialogs import ask_save_path, suggested_path
+from landscape_app.gui.live.tasks import TaskRunner
+from landscape_app.state.model import SessionState
+
+VIEW_CHOICES = (("2D view", "2d"), ("3D view", "3d"), ("2D and 3D side by side", "both"))
+#: Share of the progress bar given to recording the race (the rest: drawing frames).
+RECORD_SHARE = 0.2
+PROGRESS_STEPS = 1000
+MINIMUM_WIDTH = 520
+
+
+class ExportDialog(QDialog):
+    """Export the session given to :meth:`prepare` as an animation.
+
+    Signals: ``frameWritten(done, total)`` after each frame; ``exportFinished(outcome,
+    message)`` with outcome ``done``, ``cancelled`` or ``failed``.
+    """
+
+    frameWritten = Signal(int, int)
+    exportFinished = Signal(str, str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export the animation")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(MINIMUM_WIDTH)
+        self.state: SessionState | None = None
+        self.running = False
+        self._cancelled = False
+        self._request: ExportRequest | None = None
+        self.tasks = TaskRunner("export-record", self)
+        queued = Qt.ConnectionType.QueuedConnection
+        self.tasks.progress.connect(self._record_progress, queued)
+        self.tasks.succeeded.connect(self._recorded, queued)
+        self.tasks.failed.connect(self._record_failed, queued)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_form())
+        self.progress = QProgressBar()
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.setTextVisible(False)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.export_button = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button = buttons.addButton("Close", QDialogButtonBox.ButtonRole.RejectRole)
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.close)
+        layout.addWidget(buttons)
+        self._show_running(False)
+
+    def _build_form(self) -> QFormLayout:
+        form = QFormLayout()
+        self.path = QLineEdit()
+        self.path.setPlaceholderText(f"{output_names()} for PNG frames")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.view = QComboBox()
+        for text, value in VIEW_CHOICES:
+            self.view.addItem(text, value)
+        self.curves = QCheckBox("show the loss curves")
+        self.curves.setChecked(True)
+        self.width_box = self._spin(MIN_SIZE[0], MAX_SIZE[0], 1280, " px")
+        self.height_box = self._spin(MIN_SIZE[1], MAX_SIZE[1], 720, " px")
+        size = QHBoxLayout()
+        size.addWidget(self.width_box)
+        size.addWidget(QLabel("×"))
+        size.addWidget(self.height_box)
+        self.fps = self._spin(1, 120, 30, " fps")
+        self.fps.setToolTip("GIF: at most 50")
+        self.steps = self._spin(1, 1_000_000, 500, "")
+        self.frames = self._spin(0, 100_000, 0, "")
+        self.frames.setSpecialValueText("one per step")
+        self.title = QLineEdit()
+        self.title.setPlaceholderText("no title in the caption")
+        for label, field in (("file", row), ("view", self.view), ("", self.curves),
+                             ("size", size), ("speed", self.fps), ("steps", self.steps),
+                             ("frames", self.frames), ("title", self.title)):
+            form.addRow(label, field)
+        return form
+
+    @staticmethod
+    def _spin(low: int, high: int, value: int, suffix: str) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(low, high)
+        box.setValue(value)
+        box.setSuffix(suffix)
+        return box
+
+    # -- the session and the request -----------------------------------------------------------
+    def prepare(self, state: SessionState) -> None:
+        """Export ``state`` (the session on screen); its steps and title become the defaults."""
+        if self.running:
+            return
+        self.state = state
+        self.steps.setValue(state.max_steps)
+        self.title.setText(state.title)
+        if not self.path.text():
+            self.path.setText(suggested_path("animation.gif"))
+        self._offer_3d()
+        self.message.clear()
+        self.progress.setValue(0)
+
+    def _offer_3d(self) -> None:
+        from landscape_app.gui.views.surface3d import opengl_available
+
+        available, reason = opengl_available()
+        model = self.view.model()
+        for index in range(1, self.view.count()):
+            item = model.item(index)
+            item.setEnabled(available)
+            item.setToolTip("" if available else f"needs OpenGL: {reason}")
+        if not available:
+            self.view.setCurrentIndex(0)
+
+    def request(self) -> ExportRequest:
+        """The :class:`ExportRequest` the fields describe (not yet checked)."""
+        axis = self.state.view.x_axis if self.state is not None else "steps"
+        layout = FrameLayout(view=self.view.currentData(), curves=self.curves.isChecked(),
+                             width=self.width_box.value(), height=self.height_box.value(),
+                             axis=axis if axis != "time" else "steps")
+        return ExportRequest(layout=layout, title=self.title.text().strip(),
+                             fps=float(self.fps.value()), steps=self.steps.value(),
+                             frames=self.frames.value() or None,
+                             animation=self.path.text().strip() or None)
+
+    def _browse(self) -> None:
+        path = ask_save_path(self, "Export the animation", file_filter(),
+                             Path(self.path.text()).name or "animation.gif")
+        if path:
+            self.path.setText(path)
+
+    # -- running -------------------------------------------------------------------------------
+    def start(self) -> bool:
+        """Check the request and start the export; False (with the reason shown) if invalid."""
+        if self.running or self.state is None:
+            return False
+        try:
+            request = self.request()
+            if request.animation is None:
+                raise LandscapeError(f"give the file to write ({output_names('')})")
+            check_request(request)
+            if request.layout.needs_opengl:
+                require_opengl()
+        except LandscapeError as error:
+            self._say(str(error), error=True)
+            return False
+        self._request, self._cancelled = request, False
+        self._show_running(True)
+        self._say("Recording the race…")
+        state, steps = self.state, request.steps
+
+        def record(progress, cancelled):
+            from landscape_app.engine.recording import record_session
+
+            return record_session(state, steps, device="auto", cancelled=cancelled,
+                                  progress=lambda stage, fraction: progress(fraction, stage))
+
+        self.tasks.submit(record)
+        return True
+
+    def cancel(self) -> None:
+        """Stop the running export; nothing is written."""
+        if self.running:
+            self._cancelled = True
+            self.tasks.cancel()
+            self._say("Cancelling…")
+
+    def _record_progress(self, token: int, stage: str, fraction: float) -> None:
+        if token == self.tasks.token and self.running:
+            self.progress.setValue(round(PROGRESS_STEPS * RECORD_SHARE * fraction))
+
+    def _record_failed(self, token: int, message: str) -> None:
+        if token == self.tasks.token and self.running:
+            self._finish("cancelled" if self._cancelled else "failed",
+                         "Cancelled: nothing was written." if self._cancelled else message)
+
+    def _recorded(self, token: int, recording) -> None:
+        if token != self.tasks.token or not self.running:
+            return
+        if self._cancelled:
+            self._finish("cancelled", "Cancelled: nothing was written.")
+            return
+        self._say("Drawing the frames…")
+        try:
+            report = run_export(self.state, self._request, progress=self._frame_progress,
+                                cancelled=lambda: self._cancelled, recording=recording)
+        except CancelledError:
+            self._finish("cancelled", "Cancelled: nothing was written.")
+        except LandscapeError as error:
+            self._finish("failed", str(error))
+        else:
+            result = report.animation
+            self._finish("done", f"Wrote {result.path}: {result.frames} frames, "
+                                 f"{result.width}×{result.height}, {result.fps:g} fps, "
+                                 f"{result.bytes / 1e6:.2f} MB.")
+
+    def _frame_progress(self, stage: str, done: float, total: float) -> None:
+        """Per frame, in the GUI thread: show it, then let the window breathe."""
+        if stage == "frames" and total:
+            share = RECORD_SHARE + (1.0 - RECORD_SHARE) * done / total
+            self.progress.setValue(round(PROGRESS_STEPS * share))
+            self.message.setText(f"Drawing the frames… {int(done)} / {int(total)}")
+            self.frameWritten.emit(int(done), int(total))
+        QApplication.processEvents()
+
+    def _finish(self, outcome: str, message: str) -> None:
+        self._show_running(False)
+        if outcome == "done":
+            self.progress.setValue(PROGRESS_STEPS)
+        self._say(message, error=outcome == "failed")
+        self.exportFinished.emit(outcome, message)
+
+    def _show_running(self, running: bool) -> None:
+        self.running = running
+        self.export_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.close_button.setEnabled(not running)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("role", "error" if error else "")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    # -- closing -------------------------------------------------------------------------------
+    def reject(self) -> None:
+        """Esc or the close button: cancel a running export, otherwise close."""
+        if self.running:
+            self.cancel()
+        else:
+            super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.running:
+            self.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Cancel and join the recording thread (the window is closing)."""
+        self._cancelled = True
+        self.tasks.shutdown()
+        self.running = False
+        self.close()

@@ -1,0 +1,158 @@
+"""Export a session: the animation (GIF, MP4, PNG frames), a still, the trajectories, the grid.
+
+One code path for the ``export`` command, the benchmark and a window dialog::
+
+    request = ExportRequest(layout=FrameLayout(view="2d", width=1280, height=720), fps=30,
+                            steps=300, animation="demo.mp4", still="final.png")
+    check_request(request)                       # before any work: paths, sizes, fps, frames
+    report = run_export(state, request, progress=..., cancelled=...)
+
+Frame schedule (:func:`frame_steps`): ``N`` frames spread over ``S`` steps, frame ``i``
+showing step ``round(i·S/(N − 1))`` (the first frame the start, the last frame step ``S``;
+a single frame shows step ``S``). By default ``N = S + 1``: one step per frame. With a
+duration ``d`` seconds at ``fps`` frames per second, ``N = round(d·fps)``.
+
+``progress(stage, done, total)`` is called with ``stage`` ``race``/``grid`` (2D) or
+``train``/``plane``/``surface`` (networks) and a fraction (``total`` 1.0), then ``frames``
+with the frame count done and the total, then ``still``, ``trajectories`` and
+``surface file`` as each is written. ``cancelled()`` is polled between race batches, grid
+chunks and frames; when it returns True :class:`~landscape_app.core.errors.CancelledError` is
+raised and no file is left behind: every output is written atomically, and the still, the
+trajectories and the grid are written only after the animation is complete.
+
+A window must call :func:`run_export` in its GUI thread (the views are widgets); a
+``progress`` that processes events keeps the window responsive, and the recording step can be
+done beforehand in a thread with :func:`~landscape_app.engine.recording.record_session` and
+passed as ``recording``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from landscape_app.core.errors import LandscapeError
+from landscape_app.engine.recording import Recording, record_session
+from landscape_app.export.animation import AnimationResult
+from landscape_app.gui.export.render import FrameRenderer
+from landscape_app.gui.export.request import ExportRequest
+from landscape_app.state.model import SessionState
+
+#: ``progress(stage, done, total)``.
+ExportProgress = Callable[[str, float, float], None]
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What was written, and how long recording and rendering (with encoding) took."""
+
+    written: tuple[Path, ...]
+    animation: AnimationResult | None
+    frames: int
+    steps: int
+    record_seconds: float
+    render_seconds: float
+
+
+def frame_steps(frames: int, steps: int) -> list[int]:
+    """The step each of ``frames`` frames shows: ``round(i·steps/(frames − 1))``."""
+    if frames < 1:
+        raise LandscapeError(f"an animation needs at least 1 frame, got {frames}")
+    if frames == 1:
+        return [steps]
+    return [round(i * steps / (frames - 1)) for i in range(frames)]
+
+
+def frame_count(request: ExportRequest, steps: int) -> int:
+    """How many frames ``request`` asks for, over ``steps`` steps."""
+    if request.frames is not None:
+        return request.frames
+    if request.duration is not None:
+        return max(1, round(request.duration * request.fps))
+    return steps + 1
+
+
+def run_export(state: SessionState, request: ExportRequest,
+               progress: ExportProgress | None = None,
+               cancelled: Callable[[], bool] | None = None,
+               recording: Recording | None = None) -> ExportReport:
+    """Record ``state`` (unless ``recording`` is given), then write every requested output.
+
+    Call :func:`~landscape_app.gui.export.request.check_request` first. Needs a
+    ``QApplication`` when an animation or a still is asked for, and must then run in its GUI
+    thread.
+    """
+    started = time.perf_counter()
+    if recording is None:
+        recording = record_session(
+            state, request.steps, request.device, cancelled=cancelled,
+            progress=None if progress is None else (lambda stage, f: progress(stage, f, 1.0)))
+    recorded = time.perf_counter()
+    written: list[Path] = []
+    animation, frames = None, 0
+    if request.needs_frames:
+        animation, frames = _write_frames(recording, request, progress, cancelled, written)
+    rendered = time.perf_counter()
+    if request.trajectories is not None:
+        from landscape_app.export.tables import write_trajectories
+
+        written.append(write_trajectories(request.trajectories, recording.result))
+        _report(progress, "trajectories")
+    if request.surface is not None:
+        from landscape_app.export.tables import write_grid_npz
+
+        metadata = {**recording.grid_metadata, "title": recording.title}
+        written.append(write_grid_npz(request.surface, recording.grid, metadata))
+        _report(progress, "surface file")
+    return ExportReport(tuple(written), animation, frames, recording.steps,
+                        recorded - started, rendered - recorded)
+
+
+def _report(progress: ExportProgress | None, stage: str) -> None:
+    if progress is not None:
+        progress(stage, 1.0, 1.0)
+
+
+def _write_frames(recording: Recording, request: ExportRequest,
+                  progress: ExportProgress | None, cancelled: Callable[[], bool] | None,
+                  written: list[Path]) -> tuple[AnimationResult | None, int]:
+    from landscape_app.export.animation import write_animation
+
+    title = request.title if request.title is not None else (
+        recording.title or recording.landscape)
+    layout = replace(request.layout, title=title)
+    count = frame_count(request, recording.steps)
+    animation = None
+    with FrameRenderer(recording, layout) as renderer:
+        if request.animation is not None:
+            animation = write_animation(
+                request.animation, renderer.frames(frame_steps(count, recording.steps)),
+                request.fps, total=count, cancelled=cancelled, crf=request.crf,
+                preset=request.preset,
+                progress=None if progress is None else (
+                    lambda done, total: progress("frames", done, total or count)))
+            written.append(animation.path)
+        if request.still is not None:
+            written.append(_write_still(renderer, Path(request.still).expanduser(),
+                                        recording.steps))
+            _report(progress, "still")
+    return animation, count if request.animation is not None else 0
+
+
+def _write_still(renderer: FrameRenderer, path: Path, step: int) -> Path:
+    """The frame at ``step`` as PNG (Pillow) or SVG (Qt's SVG generator), atomically."""
+    from landscape_app.core.atomic import atomic_write
+
+    if path.suffix.lower() == ".svg":
+        data = renderer.svg_bytes(step)
+        with atomic_write(path, "wb") as handle:
+            handle.write(data)
+        return path
+    from PIL import Image
+
+    frame = renderer.render(step)
+    with atomic_write(path, "wb") as handle:
+        Image.fromarray(frame).save(handle, format="PNG", compress_level=6)
+    return path

@@ -1,0 +1,156 @@
+"""One frame: the latest race snapshot pushed into the views (called by the window's timer).
+
+Nothing is computed here beyond slicing what the worker published, and nothing is redrawn
+when neither the data nor the lanes' appearance changed. Each view has its own rate: the 2D
+view (and the 3D view and internals) every frame, the loss curves at :data:`CURVES_HZ`, the
+table at :data:`TABLE_HZ`: curves and table change slowly to the eye, and skipping their
+repaint on most frames keeps every frame short. At most one of the two is drawn in a frame
+(the one whose turn came first), so that their costs never add up. A view that was skipped
+is drawn as soon as its turn comes, so the last state of a race is always shown.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from landscape_app.engine.traces import AXIS_COLUMNS, LaneView, RaceSnapshot
+from landscape_app.gui.views.table import TableRow
+
+CURVES_HZ = 20.0
+TABLE_HZ = 10.0
+UNKNOWN_COLOR = "#808080"
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """How the lanes are drawn, by label: colour and visibility."""
+
+    colors: dict[str, str]
+    visible: dict[str, bool]
+
+    @classmethod
+    def of(cls, lanes: Sequence) -> Appearance:
+        return cls({lane.label: lane.color for lane in lanes},
+                   {lane.label: lane.visible for lane in lanes})
+
+
+@dataclass
+class _Frame:
+    """What one snapshot looks like: lanes with their colours and visibility."""
+
+    lanes: tuple[LaneView, ...]
+    colors: list[str]
+    visible: list[bool]
+    axis: str
+    generation: int
+
+
+class FramePainter:
+    """Pushes snapshots into the 2D view, the curves, the table and the optional extras.
+
+    ``surface3d`` (a ``Surface3DView``) and ``overlay`` (an ``InternalsOverlay``) are set by
+    the window when they exist.
+    """
+
+    def __init__(self, contour, curves, table):
+        self.contour, self.curves, self.table = contour, curves, table
+        self.surface3d = None
+        self.overlay = None
+        self.show_internals = False
+        self.show_3d = False
+        self._key = None
+        self._pending: dict[str, _Frame] = {}
+        self._due = {"curves": 0.0, "table": 0.0}
+        self.frame_marks: deque[float] = deque(maxlen=240)
+
+    def invalidate(self) -> None:
+        """Repaint every view at the next frame even if nothing changed."""
+        self._key = None
+        self._due = dict.fromkeys(self._due, 0.0)
+
+    def paint(self, snapshot: RaceSnapshot, appearance: Appearance, axis: str) -> set[str]:
+        """Draw what changed since the last call; the names of the views drawn (``plane``,
+        ``curves``, ``table``), empty when nothing was."""
+        started = time.perf_counter()
+        key = (snapshot.generation, snapshot.version, appearance, axis, self.show_internals,
+               self.show_3d)
+        plane_drawn = key != self._key
+        if plane_drawn:
+            self._key = key
+            lanes = snapshot.lanes
+            frame = _Frame(lanes, [appearance.colors.get(lane.label, UNKNOWN_COLOR)
+                                   for lane in lanes],
+                           [appearance.visible.get(lane.label, True) for lane in lanes], axis,
+                           snapshot.generation)
+            self._paint_plane(frame)
+            self._pending = {"curves": frame, "table": frame}
+        drawn = self._paint_due(started) | ({"plane"} if plane_drawn else set())
+        if drawn:
+            self.frame_marks.append(time.perf_counter())
+        return drawn
+
+    def _paint_due(self, now: float) -> set[str]:
+        """Draw the curves or the table: of those with something new whose turn came, the
+        one whose turn came first."""
+        due = [view for view in ("curves", "table")
+               if view in self._pending and now >= self._due[view]]
+        if not due:
+            return set()
+        view = min(due, key=self._due.__getitem__)
+        rate, draw = {"curves": (CURVES_HZ, self._paint_curves),
+                      "table": (TABLE_HZ, self._paint_table)}[view]
+        draw(self._pending.pop(view))
+        self._due[view] = now + 1.0 / rate
+        return {view}
+
+    def _paint_plane(self, frame: _Frame) -> None:
+        lanes, colors, visible = frame.lanes, frame.colors, frame.visible
+        if colors != self.contour.colors:
+            self.contour.set_lanes(colors)
+        diverged = [lane.status == "diverged" for lane in lanes]
+        self.contour.set_paths([lane.xy for lane in lanes], visible, diverged,
+                               race=frame.generation)
+        if self.overlay is not None:
+            self._paint_internals(lanes, colors, visible)
+        if self.surface3d is not None and self.show_3d:
+            paths = [np.column_stack([lane.xy, lane.column("surface_loss")]) for lane in lanes]
+            self.surface3d.set_paths(paths, colors, visible)
+
+    def _paint_curves(self, frame: _Frame) -> None:
+        if frame.colors != self.curves.colors:
+            self.curves.set_lanes(frame.colors)
+        column = AXIS_COLUMNS[frame.axis]
+        self.curves.set_data([lane.column(column) for lane in frame.lanes],
+                             [lane.column("loss") for lane in frame.lanes], frame.visible)
+
+    def _paint_table(self, frame: _Frame) -> None:
+        rows = []
+        for lane, color in zip(frame.lanes, frame.colors, strict=True):
+            last = lane.last
+            if last is None:
+                rows.append(TableRow(lane.label, color, 0, 0, np.nan, np.nan, np.nan,
+                                     lane.status, lane.message))
+                continue
+            rows.append(TableRow(lane.label, color, int(last[0]), int(last[1]), float(last[4]),
+                                 float(last[5]), lane.distance, lane.status, lane.message))
+        self.table.set_rows(rows)
+
+    def _paint_internals(self, lanes: Sequence[LaneView], colors: list[str],
+                         visible: list[bool]) -> None:
+        self.overlay.set_visible(self.show_internals)
+        if not self.show_internals:
+            return
+        self.overlay.clear()
+        for index, (lane, color, shown) in enumerate(zip(lanes, colors, visible, strict=True)):
+            if shown and lane.internals is not None and lane.last is not None:
+                self.overlay.update(index, lane.internals, lane.xy[-1], color)
+
+    def frames_per_second(self) -> float:
+        """Frames painted over the last second."""
+        now = time.perf_counter()
+        return float(sum(1 for mark in self.frame_marks if now - mark <= 1.0))

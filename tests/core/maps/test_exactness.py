@@ -1,0 +1,160 @@
+"""Every start / every cell of a map equals the app's single run, step by step (float64)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from landscape_app.core.functions import get_function
+from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
+from landscape_app.core.maps.engine import _cell_hyper, _prepare
+from landscape_app.core.maps.stepping import RuleStepper, TorchStepper
+from landscape_app.core.nn import NetworkConfig
+from landscape_app.core.objective import Problem
+from landscape_app.core.optim import OptimizerSpec
+
+RTOL = 1e-10
+STEPS = 40
+
+#: optimizer id → (settings of the start-map run, sweep axes (name, low, high, log)).
+TABLE = {
+    "sgd": ({"lr": 1e-3, "weight_decay": 0.01}, ("lr", 1e-4, 1e-3, True),
+            ("weight_decay", 0.0, 0.1, False)),
+    "momentum": ({"lr": 5e-4, "dampening": 0.1}, ("lr", 1e-4, 1e-3, True),
+                 ("momentum", 0.0, 0.95, False)),
+    "nesterov": ({"lr": 5e-4}, ("lr", 1e-4, 1e-3, True), ("momentum", 0.3, 0.9, False)),
+    "adagrad": ({"lr": 0.2, "lr_decay": 0.01, "initial_accumulator_value": 0.1},
+                ("lr", 0.05, 0.5, True), ("eps", 1e-10, 1e-3, True)),
+    "rmsprop": ({"lr": 0.01, "momentum": 0.5, "centered": True}, ("lr", 1e-3, 1e-2, True),
+                ("alpha", 0.8, 0.99, False)),
+    "adam": ({"lr": 0.05, "amsgrad": True, "weight_decay": 0.01}, ("lr", 1e-3, 0.1, True),
+             ("beta2", 0.9, 0.999, False)),
+    "adamw": ({"lr": 0.05, "schedule": "cosine", "t_max": 20, "warmup": 3},
+              ("lr", 1e-3, 0.1, True), ("beta1", 0.5, 0.95, False)),
+    "radam": ({"lr": 1e-3, "weight_decay": 0.01, "decoupled_weight_decay": True},
+              ("lr", 1e-4, 1e-3, True), ("beta2", 0.9, 0.999, False)),
+    "heun": ({"lr": 1e-3}, ("lr", 1e-4, 1e-3, True), None),
+    "lookahead": ({"inner": "momentum", "lr": 5e-4, "lookahead_k": 3, "schedule": "step",
+                   "step_size": 7}, ("lr", 1e-4, 1e-3, True), ("lookahead_alpha", 0.2, 0.8, False)),
+    "ranger": ({"lr": 1e-3}, ("lr", 1e-4, 1e-3, True), ("beta1", 0.5, 0.95, False)),
+}
+
+
+def _single_run(objective, spec: OptimizerSpec, start) -> np.ndarray:
+    """Positions ``(STEPS + 1, P)`` of the app's single run (torch.optim itself)."""
+    optimizer = spec.create()
+    records = [optimizer.reset(Problem(objective), np.asarray(start, dtype=float))]
+    records += [optimizer.step() for _ in range(STEPS)]
+    return np.array([r.x for r in records])
+
+
+def _assert_close(batched: np.ndarray, single: np.ndarray, what: str) -> None:
+    assert np.all(np.isfinite(single)), f"{what}: pick settings whose single run stays finite"
+    scale = np.maximum(np.abs(single), 1e-12)
+    deviation = np.max(np.abs(batched - single) / scale)
+    assert deviation <= RTOL, f"{what}: relative deviation {deviation:.3g}"
+
+
+def _stepped(stepper, param) -> np.ndarray:
+    """Rows' positions ``(STEPS + 1, N, P)`` from a stepper."""
+    positions = [param.detach().numpy().copy()]
+    for _ in range(STEPS):
+        stepper.step()
+        positions.append(param.detach().numpy().copy())
+    return np.array(positions)
+
+
+@pytest.mark.parametrize("optimizer_id", sorted(TABLE))
+def test_every_start_equals_the_single_run(optimizer_id):
+    objective = get_function("rosenbrock")
+    settings = TABLE[optimizer_id][0]
+    spec = OptimizerSpec(optimizer_id, settings)
+    grid = StartGrid((-1.5, 1.0), (-0.5, 2.0), 3)
+    param = torch.as_tensor(grid.starts(), dtype=torch.float64).clone().requires_grad_(True)
+    stepper = TorchStepper(spec.create(), param, objective.evaluate)
+    rows = _stepped(stepper, param)
+    for index, start in enumerate(grid.starts()):
+        _assert_close(rows[:, index], _single_run(objective, spec, start),
+                      f"{optimizer_id} from {start}")
+
+
+@pytest.mark.parametrize("optimizer_id", sorted(TABLE))
+def test_every_sweep_cell_equals_the_single_run(optimizer_id):
+    objective = get_function("rosenbrock")
+    settings, first, second = TABLE[optimizer_id]
+    if second is None:
+        second = ("lr", 2e-4, 3e-4, False) if first[0] != "lr" else None
+    axis0 = SweepAxis(*first)
+    axis1 = SweepAxis(*second) if second else SweepAxis("lr", 1e-4, 2e-4)
+    if axis1.name == axis0.name:
+        pytest.skip(f"{optimizer_id} has a single sweepable hyperparameter")
+    sweep = Sweep(axis0, axis1, 3, start=(-1.5, 2.0))
+    spec = OptimizerSpec(optimizer_id, settings)
+    job = _prepare(objective, spec, sweep, STEPS, 1e-3, "cpu", "float64", ())
+    optimizer = spec.create()
+    param = torch.tensor([[-1.5, 2.0]] * 9, dtype=torch.float64, requires_grad=True)
+    stepper = RuleStepper(optimizer, _cell_hyper(job, optimizer, 0, 9), param,
+                          objective.evaluate)
+    rows = _stepped(stepper, param)
+    for index, (a, b) in enumerate(zip(*sweep.cell_values(), strict=True)):
+        cell = OptimizerSpec(optimizer_id, {**settings, axis0.name: float(a),
+                                            axis1.name: float(b)})
+        _assert_close(rows[:, index], _single_run(objective, cell, (-1.5, 2.0)),
+                      f"{optimizer_id} cell {axis0.name}={a:g}, {axis1.name}={b:g}")
+
+
+def test_heun_sweep_of_its_learning_rate_alone_is_refused_as_one_axis():
+    with pytest.raises(Exception, match="both sweeps are over lr"):
+        Sweep(SweepAxis("lr", 1e-4, 1e-3), SweepAxis("lr", 1e-4, 1e-3), 3)
+
+
+def test_compute_map_final_positions_equal_single_runs():
+    objective = get_function("himmelblau")
+    spec = OptimizerSpec("adam", {"lr": 0.05})
+    grid = StartGrid((-4.0, 4.0), (-4.0, 4.0), 4)
+    result = compute_map(objective, spec, grid, steps=STEPS, dtype="float64", device="cpu",
+                         chunk_rows=5)
+    for index, start in enumerate(grid.starts()):
+        j, i = divmod(index, 4)
+        assert start[0] == result.axis0[i] and start[1] == result.axis1[j]
+        _assert_close(result.final[j, i], _single_run(objective, spec, start)[-1],
+                      f"final from {start}")
+
+
+def test_seed_network_sweep_cells_equal_single_runs():
+    config = NetworkConfig(model="seed", dtype="float64")
+    sweep = Sweep(SweepAxis("lr", 1e-8, 1e-6, log=True), SweepAxis("momentum", 0.0, 0.9), 2)
+    result = compute_map(config, "momentum", sweep, steps=STEPS, dtype="float64", device="cpu")
+    from landscape_app.core.nn.objective import build_network
+
+    objective = build_network(config, "cpu")
+    for j, momentum in enumerate(result.axis1):
+        for i, lr in enumerate(result.axis0):
+            spec = OptimizerSpec("momentum", {"lr": float(lr), "momentum": float(momentum)})
+            single = _single_run(objective, spec, objective.initial_parameters())
+            _assert_close(result.final[j, i], single[-1], f"seed lr={lr:g} μ={momentum:g}")
+
+
+def test_per_layer_learning_rates_equal_param_groups():
+    config = NetworkConfig(model="moons", hidden=(8,), samples=64, dtype="float64")
+    sweep = Sweep(SweepAxis("lr_first", 0.01, 0.5, log=True),
+                  SweepAxis("lr_last", 0.01, 0.5, log=True), 2)
+    result = compute_map(config, "adam:lr=0.1", sweep, steps=STEPS, dtype="float64",
+                         device="cpu")
+    from landscape_app.core.nn.objective import build_network
+
+    objective = build_network(config, "cpu")
+    for j, last in enumerate(result.axis1):
+        for i, first in enumerate(result.axis0):
+            module = objective.module()
+            layers = [m for m in module if isinstance(m, torch.nn.Linear)]
+            groups = [{"params": list(layers[0].parameters()), "lr": float(first)},
+                      {"params": list(layers[-1].parameters()), "lr": float(last)}]
+            opt = torch.optim.Adam(groups, lr=0.1)
+            for _ in range(STEPS):
+                opt.zero_grad()
+                objective.reference_loss(module).backward()
+                opt.step()
+            theta = torch.nn.utils.parameters_to_vector(module.parameters()).detach().numpy()
+            _assert_close(result.final[j, i], theta, f"lr_first={first:g} lr_last={last:g}")
