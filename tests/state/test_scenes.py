@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from landscape_app.core.errors import UnknownIdError
-from landscape_app.export.tables import RaceResult
 from landscape_app.state.race import session_objective, session_race
 from landscape_app.state.scenes import (
     SCENE_ORDER,
@@ -28,8 +27,7 @@ def run_scene(scene_id):
     """Run a 2D scene to its step limit once; lanes by label: (final record, positions)."""
     state = load_scene(scene_id).state
     race = session_race(state)
-    result = RaceResult.from_race(race, race.run())
-    lanes = {lane.label: lane for lane in result.lanes}
+    lanes = {lane.label: lane for lane in race.run().lanes}
     return race.objective, lanes
 
 

@@ -208,7 +208,7 @@ class ExportDialog(QDialog):
             from landscape_app.engine.recording import record_session
 
             return record_session(state, steps, device="auto", cancelled=cancelled,
-                                  progress=lambda stage, fraction: progress(fraction, stage))
+                                  progress=progress)
 
         self.tasks.submit(record)
         return True

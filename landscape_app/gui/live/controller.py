@@ -274,7 +274,7 @@ class RaceController(QObject):
         self.network_tasks.submit(lambda progress, cancelled: build_network_landscape(
             spec.config, racers, steps=steps, directions=spec.directions,
             resolution=spec.resolution, device="auto", margin=spec.margin, seed=seed,
-            plane_lane=spec.plane_lane, progress=lambda stage, f: progress(f, stage),
+            plane_lane=spec.plane_lane, progress=progress,
             cancelled=cancelled))
 
     def cancel_network(self) -> None:
