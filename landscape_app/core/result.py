@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from landscape_app.core.optim.base import StepRecord
-from landscape_app.core.optim.registry import OptimizerSpec
+if TYPE_CHECKING:  # torch stays unimported: the window's first paint imports Status
+    from landscape_app.core.optim.base import StepRecord
+    from landscape_app.core.optim.registry import OptimizerSpec
 
 
 class Status(StrEnum):

@@ -169,8 +169,8 @@ class Race:
             ``progress(stage, fraction)`` after each batch: the furthest lane's step over
             ``max_steps``; 1.0 once every lane has stopped.
         cancelled : callable, optional
-            Polled before each batch; when true, :class:`~landscape_app.core.errors.
-            CancelledError` is raised.
+            Polled before each batch; when true, the run stops with
+            :class:`~landscape_app.core.errors.CancelledError`.
         stage : str
             The stage name ``progress`` receives (``race``; ``train`` for a network).
         steps_per_batch : int, optional
