@@ -75,14 +75,13 @@ def build_race(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from landscape_app.core.atomic import check_writable
-    from landscape_app.export.tables import RaceResult, write_trajectories
+    from landscape_app.export.tables import summary_lines, write_trajectories
 
     if args.out is not None:
         check_writable(args.out, suffixes=(".csv", ".json"))
     objective, race = build_race(args)
-    history = race.run()
-    result = RaceResult.from_race(race, history)
-    for line in result.summary_lines(objective):
+    result = race.run()
+    for line in summary_lines(result, objective):
         print(line)
     if args.out is not None:
         write_trajectories(args.out, result)

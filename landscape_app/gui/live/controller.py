@@ -30,8 +30,7 @@ def _build_network(job: NetworkJob, progress, cancelled):
     return build_network_landscape(
         spec.config, job.racers, steps=job.steps, directions=spec.directions,
         resolution=spec.resolution, device="auto", margin=spec.margin, seed=job.seed,
-        plane_lane=spec.plane_lane, progress=lambda stage, f: progress(f, stage),
-        cancelled=cancelled)
+        plane_lane=spec.plane_lane, progress=progress, cancelled=cancelled)
 
 
 class RaceController(QObject):
@@ -188,7 +187,7 @@ class RaceController(QObject):
 
     def _submit_grid(self, job: GridJob) -> None:
         token = self.grid_tasks.submit(lambda progress, cancelled: job.landscape.grid(
-            job.resolution, progress=lambda stage, f: progress(f, stage), cancelled=cancelled))
+            job.resolution, progress=progress, cancelled=cancelled))
         self._jobs[("grid", token)] = job
 
     def _job(self, kind: str, token: int):
