@@ -106,6 +106,7 @@ class Race:
         self.lanes = [_Lane(i, r, r.spec.create()) for i, r in enumerate(racers)]
         self._radius = objective.divergence_radius
         self._started = False
+        self._cancelled: CancelPoll | None = None
 
     @property
     def done(self) -> bool:
@@ -118,7 +119,10 @@ class Race:
         for lane in self.lanes:
             lane.status, lane.message = Status.RUNNING, ""
             try:
-                record = lane.optimizer.reset(Problem(self.objective), self.start_point, self.seed)
+                record = lane.optimizer.reset(Problem(self.objective, self._cancelled),
+                                              self.start_point, self.seed)
+            except CancelledError:
+                raise
             except Exception as error:  # noqa: BLE001 - any optimizer failure stops its lane only
                 updates.append(self._fail(lane, error))
                 continue
@@ -142,6 +146,8 @@ class Race:
                     records.append(record)
                     if self._stops(lane, record):
                         break
+            except CancelledError:
+                raise
             except Exception as error:  # noqa: BLE001 - any optimizer failure stops its lane only
                 if records:
                     lane.last = records[-1]
@@ -180,6 +186,7 @@ class Race:
             steps_per_batch = max(1, min(MAX_BATCH_STEPS, self.max_steps // PROGRESS_BATCHES))
         history: list[list[StepRecord]] = [[] for _ in self.lanes]
         batch: RaceBatch | None = None
+        self._cancelled = cancelled  # also polled at every evaluation inside a step
         while batch is None or not batch.done:
             if cancelled is not None and cancelled():
                 raise CancelledError(f"{stage} cancelled")

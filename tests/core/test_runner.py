@@ -140,16 +140,27 @@ def test_run_reports_progress_up_to_one_with_its_stage():
 
 
 def test_run_is_cancelled_between_batches():
-    polls = []
-
-    def cancelled() -> bool:
-        polls.append(True)
-        return len(polls) > 3
-
     reports = []
     with pytest.raises(CancelledError, match="race cancelled"):
         race_of("adam:lr=0.05", max_steps=1000).run(
-            progress=lambda stage, fraction: reports.append(fraction), cancelled=cancelled,
-            steps_per_batch=10)
-    assert len(polls) == 4 and reports == [0.0, 0.01, 0.02]
+            progress=lambda stage, fraction: reports.append(fraction),
+            cancelled=lambda: len(reports) >= 3, steps_per_batch=10)
+    assert reports == [0.0, 0.01, 0.02]
 
+
+def test_cancelling_stops_inside_a_library_routine_that_runs_ahead():
+    """Dual annealing runs SciPy's whole search in its first step: a cancelled run must not
+    wait for it to end. The poll is also read at every evaluation, so the run stops at the
+    first evaluation after the cancellation."""
+    objective = get_function("rastrigin")
+    race = Race(objective, [Racer("dual", OptimizerSpec("dual-annealing", {}))],
+                start=(2.5, 2.5), max_steps=200)
+    polls = []
+
+    def cancelled():
+        polls.append(None)
+        return len(polls) > 50  # after the 50th poll: well inside SciPy's search
+
+    with pytest.raises(CancelledError):
+        race.run(cancelled=cancelled)
+    assert len(polls) == 51
