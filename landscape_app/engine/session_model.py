@@ -318,6 +318,10 @@ class SessionModel:
         """Whether a map job is waited for."""
         return bool(self._map_jobs)
 
+    def map_pending(self, kind: str) -> bool:
+        """Whether the map of ``kind`` is being computed."""
+        return kind in self._map_jobs
+
     def restart(self) -> Effects:
         """Reset: the same race from step 0 (refused while there is no landscape)."""
         if self.blocked is not None:

@@ -135,3 +135,38 @@ def _read_axis(fields: Fields, spec, network: bool) -> SweepAxis:
     if not math.isfinite(axis.low * axis.high):
         raise FieldError(fields.path, "the range must be finite")
     return axis
+
+
+def sweepable_names(spec, network: bool = False) -> list[str]:
+    """The hyperparameters of ``spec``'s optimizer a hyperparameter map can put on an axis."""
+    from landscape_app.core.maps.axes import LAYER_LR_NAMES
+    from landscape_app.core.maps.support import _sweepable
+    from landscape_app.core.optim.registry import optimizer_class
+
+    params = optimizer_class(spec.id).param_spec(dict(spec.params))
+    names = [p.name for p in params if _sweepable(p.name, p.default)]
+    return names + (list(LAYER_LR_NAMES) if network else [])
+
+
+def default_axis(spec, name: str) -> SweepAxis:
+    """A sensible axis for hyperparameter ``name`` of ``spec``: learning rates and other
+    log-scale values over four decades around the current value, the rest over their range."""
+    from landscape_app.core.optim.registry import optimizer_class
+
+    params = {p.name: p for p in optimizer_class(spec.id).param_spec(dict(spec.params))}
+    param = params["lr" if name in ("lr_first", "lr_last") else name]
+    value = float(spec.params.get(param.name, param.default))
+    if param.log_scale or (param.low is not None and param.low >= 0 and param.high is None):
+        centre = value if value > 0 else 1e-2
+        low, high = centre / 100, centre * 100
+        if param.high is not None:
+            high = min(high, param.high)
+        return SweepAxis(name, low, high, log=True)
+    low = 0.0 if param.low is None else float(param.low)
+    high = low + 1.0 if param.high is None else float(param.high)
+    span = high - low
+    if param.low_open:
+        low += 1e-3 * span
+    if param.high_open or param.name in ("momentum", "beta1", "beta2", "alpha", "rho"):
+        high -= 1e-2 * span
+    return SweepAxis(name, low, high)
