@@ -52,7 +52,7 @@ def test_clicking_a_map_pixel_races_from_that_cell(window, qtbot):
     qtbot.waitUntil(lambda: window.race_thread.worker.playing, timeout=5_000)
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step > 0, timeout=20_000)
     first = window.buffer.snapshot().lanes[0]
-    assert np.allclose(first.xy()[0], expected)
+    assert np.allclose(first.xy[0], expected)
 
 
 def test_a_hyperparameter_cell_sets_the_lanes_values(window, qtbot):
