@@ -101,13 +101,12 @@ def test_a_zoom_recomputes_the_region_shown_coarse_first(window, qtbot):
 
 
 def test_the_window_keeps_painting_while_a_map_is_computed(window, qtbot):
-    painted = window.painter.frames_per_second
     window.controls.play_action.setChecked(True)
     window.controller.set_map(MapSettings(lane=0, steps=400, res=256))
     assert window.controller.model.map_computing
     frames = []
     window.contour.painted.connect(lambda: frames.append(1))
     qtbot.waitUntil(lambda: len(frames) >= 5, timeout=10_000)
-    assert window.controller.model.map_computing or painted() >= 0
+    assert window.controller.model.map_computing  # the frames were painted while it ran
     window.maps.cancel_action.trigger()
     assert not window.controller.model.map_computing
