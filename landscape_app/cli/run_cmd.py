@@ -86,16 +86,15 @@ def build_race(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     check_arguments(args)  # before torch is imported: a typo is answered at once
     from landscape_app.cli.progress import ProgressBar
-    from landscape_app.export.tables import RaceResult, write_trajectories
+    from landscape_app.export.tables import summary_lines, write_trajectories
 
     objective, race = build_race(args)
     bar = ProgressBar()
     try:
-        history = race.run(progress=bar)
+        result = race.run(progress=bar)
     finally:
         bar.close()
-    result = RaceResult.from_race(race, history)
-    for line in result.summary_lines(objective):
+    for line in summary_lines(result, objective):
         print(line)
     if args.out is not None:
         write_trajectories(args.out, result)

@@ -78,9 +78,10 @@ def experiment_json(experiment) -> dict:
         "initial_loss": experiment.initial_loss,
         "table": [{"method": row.method.name, "spec": row.method.spec,
                    "article": row.method.article, "rerun": row.method.rerun,
-                   "app": number(row.loss), "evaluations": row.evals, "status": row.status}
+                   "app": number(row.loss), "evaluations": row.evals,
+                   "status": row.status.value}
                   for row in experiment.rows],
-        "runs": [{"label": run.label, "spec": run.spec, "status": run.status,
+        "runs": [{"label": run.label, "spec": run.spec.to_text(), "status": run.status.value,
                   "message": run.message,
                   "records": [{"step": r.step, "evals": r.evals, "loss": number(r.loss),
                                "best_loss": number(r.best_loss),

@@ -105,7 +105,7 @@ def summary_lines(landscape) -> list[str]:
         f"beta [{surface.betas[0]:.4g}, {surface.betas[-1]:.4g}], loss [{low:.4g}, {high:.4g}]",
     ]
     for lane in landscape.lanes:
-        lines.append(f"  {lane.label}: {lane.status}, final loss {lane.losses[-1]:.6g}, "
+        lines.append(f"  {lane.label}: {lane.status.value}, final loss {lane.losses[-1]:.6g}, "
                      f"max distance from plane {lane.distances.max():.4g}")
     return lines
 

@@ -14,6 +14,7 @@ from landscape_app.core.catalogue.grids import (  # noqa: F401  (re-exported)
 )
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.objective import Objective
+from landscape_app.core.progress import StageProgress
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,13 @@ def evaluate_grid(
     y_range: tuple[float, float],
     resolution: int,
     chunk_points: int = 1 << 16,
-    progress: Callable[[float], None] | None = None,
+    progress: StageProgress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Grid2D:
     """f on a ``resolution × resolution`` mesh over ``x_range × y_range`` (2D objectives).
 
-    Points are evaluated in chunks of ``chunk_points``; ``progress`` receives the fraction
-    done after each chunk and ``cancelled`` is polled between chunks.
+    Points are evaluated in chunks of ``chunk_points``; ``progress("grid", fraction)``
+    follows each chunk and ``cancelled`` is polled between chunks.
     """
     if objective.dim != 2:
         raise LandscapeError(f"a 2D grid needs a 2D objective; this one has {objective.dim}")
@@ -67,5 +68,5 @@ def evaluate_grid(
             end = min(begin + chunk_points, points.shape[0])
             out[begin:end] = objective.evaluate(points[begin:end]).cpu().numpy()
             if progress is not None:
-                progress(end / points.shape[0])
+                progress("grid", end / points.shape[0])
     return Grid2D(xs, ys, out.reshape(resolution, resolution))

@@ -179,7 +179,9 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self.view_menu = bar.addMenu("&View")
         self.scenes_menu = bar.addMenu("&Scenes")
-        for menu in (self.file_menu, self.scenes_menu):
+        self.maps_menu = bar.addMenu("&Maps")
+        self.maps = None
+        for menu in (self.file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(False)
         self.presentation = PresentationMode(self)
         self.view_menu.addAction(self.presentation.action)
@@ -258,7 +260,10 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.close))
         self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions)
         self.lane_keys = LaneKeys(self, self.optimizer_panel)
-        for menu in (self.file_menu, self.scenes_menu):
+        from landscape_app.gui.map_actions import MapActions
+
+        self.maps = MapActions(self, self.maps_menu)
+        for menu in (self.file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(True)
 
     def _create_internals_overlay(self) -> None:
@@ -293,7 +298,7 @@ class MainWindow(QMainWindow):
             lambda: controller.set_view(**self.display_panel.values()))
         self.optimizer_panel.lanesChanged.connect(self._lanes_edited)
         self.optimizer_panel.appearanceChanged.connect(self._lanes_edited)
-        self.contour.startMoved.connect(controller.set_start)
+        self.contour.startMoved.connect(self._start_chosen)
         controller.gridReady.connect(self._show_grid)
         controller.gridProgress.connect(self._grid_progress)
         controller.lanesReset.connect(self._lanes_reset)
@@ -354,6 +359,11 @@ class MainWindow(QMainWindow):
     def _lanes_edited(self) -> None:
         self.controller.set_lanes(self.optimizer_panel.lanes())
         self.painter.invalidate()
+
+    def _start_chosen(self, x: float, y: float) -> None:
+        """A click or drag on the 2D view: a start-map cell races from its start."""
+        if self.maps is None or not self.maps.start_chosen(x, y):
+            self.controller.set_start(x, y)
 
     def _axis_changed(self, kind: str) -> None:
         self.curves.set_axis(kind)

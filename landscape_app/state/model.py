@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landscape_app.core.optim.registry import OptimizerSpec
+from landscape_app.state.maps import MapSettings
 
 #: Lane colours, in order: distinct, readable on dark and light backgrounds, colour-blind safe
 #: as far as eight colours can be (Okabe–Ito, then two Tableau tones).
@@ -73,6 +74,7 @@ class SessionState:
     view: ViewSettings = field(default_factory=ViewSettings)
     title: str = ""
     note: str = ""
+    map: MapSettings | None = None  # outcome maps (:mod:`landscape_app.state.maps`)
 
 
 def build_landscape(landscape: LandscapeSpec):

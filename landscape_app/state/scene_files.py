@@ -21,10 +21,13 @@ SCENE_ORDER = (
     "lr-schedules",
     "saddle-trap",
     "himmelblau-basins",
+    "himmelblau-map-basins",
+    "quadratic-stable-lr",
     "rastrigin-global",
     "steps-vs-evaluations",
     "seed-pca",
     "two-moons",
+    "seed-fractal-edge",
 )
 
 

@@ -202,10 +202,10 @@ def test_cancelling_mid_export_leaves_no_file(qapp, recording, state, tmp_path, 
     check_request(request)
     with pytest.raises(CancelledError):
         run_export(state, request, recording=recording,
-                   progress=lambda stage, done, total: frames_done.append(done)
+                   progress=lambda stage, fraction: frames_done.append(fraction)
                    if stage == "frames" else None,
                    cancelled=lambda: len(frames_done) >= 4)
-    assert frames_done == [1, 2, 3, 4]
+    assert frames_done == [1 / 12, 2 / 12, 3 / 12, 4 / 12]
     assert list(Path(tmp_path).iterdir()) == []
 
 

@@ -89,6 +89,14 @@ def parse_sweep_text(text: str) -> tuple[str, float, float, bool]:
     return name, low, high, scale == "log"
 
 
+def sweepable_names(optimizer_id: str, params: Mapping[str, Any],
+                    network: bool = False) -> list[str]:
+    """The hyperparameters of ``optimizer_id`` (with ``params`` chosen) a map can sweep."""
+    names = [p.name for p in param_spec(optimizer_id, dict(params))
+             if sweepable(p.name, p.default)]
+    return names + (list(LAYER_LR_NAMES) if network else [])
+
+
 def check_sweep_names(first: str, second: str) -> None:
     """Refuse two sweeps over the same hyperparameter."""
     if first == second:
@@ -115,7 +123,7 @@ def check_sweep(optimizer_id: str, params: Mapping[str, Any], axes: Sequence[Axi
     check_mappable(optimizer_id)
     check_sweep_names(axes[0].name, axes[1].name)
     for axis in axes:
-        _check_axis(optimizer_id, params, axis, network)
+        check_axis(optimizer_id, params, axis, network)
     if {axis.name for axis in axes} & set(LAYER_LR_NAMES):
         return
     for a in (axes[0].low, axes[0].high):  # the corners validate the combination
@@ -125,8 +133,9 @@ def check_sweep(optimizer_id: str, params: Mapping[str, Any], axes: Sequence[Axi
             check_combination(optimizer_id, values)
 
 
-def _check_axis(optimizer_id: str, params: Mapping[str, Any], axis: AxisLike,
-                network: bool) -> None:
+def check_axis(optimizer_id: str, params: Mapping[str, Any], axis: AxisLike,
+               network: bool) -> None:
+    """Check one axis: a sweepable hyperparameter of the optimizer, both ends in its range."""
     by_name = {p.name: p for p in param_spec(optimizer_id, dict(params))}
     name = axis.name
     if name in LAYER_LR_NAMES:
@@ -135,19 +144,20 @@ def _check_axis(optimizer_id: str, params: Mapping[str, Any], axis: AxisLike,
                                  "(--model) only")
         param = by_name["lr"]
     elif name not in by_name:
-        known = [n for n, p in by_name.items() if _sweepable(p.name, p.default)]
+        known = [n for n, p in by_name.items() if sweepable(p.name, p.default)]
         if network:
             known += list(LAYER_LR_NAMES)
         raise HyperparameterError(f"--sweep {name}: {optimizer_id} has no hyperparameter "
                                   f"{name!r}; it can sweep: {', '.join(known)}")
     else:
         param = by_name[name]
-        if not _sweepable(name, param.default):
+        if not sweepable(name, param.default):
             raise HyperparameterError(f"--sweep {name}: {name} cannot be swept (only "
                                       "numeric hyperparameters outside the schedule can)")
     for value in (axis.low, axis.high):
         param.validate(value)
 
 
-def _sweepable(name: str, default: Any) -> bool:
+def sweepable(name: str, default: Any) -> bool:
+    """Whether a hyperparameter with this name and default can be put on a map's axis."""
     return isinstance(default, float) and name not in NOT_SWEEPABLE

@@ -64,7 +64,7 @@ def landscape_arrays(landscape: NetworkLandscape) -> dict[str, np.ndarray]:
         "origin_label": np.array(landscape.origin_label),
         "lane_labels": np.array([lane.label for lane in lanes], dtype=str),
         "lane_specs": np.array([lane.spec for lane in lanes], dtype=str),
-        "lane_status": np.array([lane.status for lane in lanes], dtype=str),
+        "lane_status": np.array([lane.status.value for lane in lanes], dtype=str),
         "lane_messages": np.array([lane.message for lane in lanes], dtype=str),
         "lane_offsets": offsets,
         "path_steps": joined("steps"),

@@ -5,7 +5,7 @@ The grid's points are evaluated in chunks by
 see that module for the math). A chunk holds as many grid points as keep the largest
 activation block within ``CPU_CHUNK_BYTES`` on a CPU, or within a quarter of the free memory
 on a GPU. A CUDA out-of-memory halves the chunk and retries; at one point it moves to the
-CPU. ``progress`` receives the fraction done after each chunk and ``cancelled`` is polled
+CPU. ``progress("surface", fraction)`` follows each chunk and ``cancelled`` is polled
 between chunks.
 """
 
@@ -24,6 +24,7 @@ from landscape_app.core.grid import check_resolution, finite_range
 from landscape_app.core.nn.directions import Plane
 from landscape_app.core.nn.objective import NetworkObjective
 from landscape_app.core.nn.plane_eval import PlaneEvaluator
+from landscape_app.core.progress import StageProgress
 
 #: Bytes of the largest per-chunk activation block on a CPU: a few such blocks stay in the
 #: last-level cache, and chunks are large enough that two threads share each operation well.
@@ -104,7 +105,7 @@ def plane_ranges(coords: np.ndarray | None, margin: float = 0.25, default: float
 def evaluate_plane(objective: NetworkObjective, plane: Plane, resolution: int,
                    alpha_range: tuple[float, float] = (-1.0, 1.0),
                    beta_range: tuple[float, float] = (-1.0, 1.0),
-                   progress: Callable[[float], None] | None = None,
+                   progress: StageProgress | None = None,
                    cancelled: Callable[[], bool] | None = None,
                    chunk_points: int | None = None) -> PlaneSurface:
     """The loss on a ``resolution × resolution`` grid of ``plane``.
@@ -149,7 +150,7 @@ def evaluate_plane(objective: NetworkObjective, plane: Plane, resolution: int,
             continue
         begin = end
         if progress is not None:
-            progress(end / flat_a.size)
+            progress("surface", end / flat_a.size)
     return PlaneSurface(plane, alphas, betas, out.reshape(resolution, resolution),
                         describe_device(evaluator.objective.device),
                         time.perf_counter() - started)

@@ -12,10 +12,10 @@ showing step ``round(i·S/(N − 1))`` (the first frame the start, the last fram
 a single frame shows step ``S``). By default ``N = S + 1``: one step per frame. With a
 duration ``d`` seconds at ``fps`` frames per second, ``N = round(d·fps)``.
 
-``progress(stage, done, total)`` is called with ``stage`` ``race``/``grid`` (2D) or
-``train``/``plane``/``surface`` (networks) and a fraction (``total`` 1.0), then ``frames``
-with the frame count done and the total, then ``still``, ``trajectories`` and
-``surface file`` as each is written. ``cancelled()`` is polled between race batches, grid
+``progress(stage, fraction)`` is called with ``stage`` ``race``/``grid`` (2D) or
+``train``/``plane``/``surface`` (networks), then ``frames`` after each frame (frames written
+over :func:`frame_count`), then ``still``, ``trajectories`` and ``surface file`` (1.0) as each
+is written. ``cancelled()`` is polled between race batches, grid
 chunks and frames; when it returns True :class:`~landscape_app.core.errors.CancelledError` is
 raised and no file is left behind: every output is written atomically, and the still, the
 trajectories and the grid are written only after the animation is complete.
@@ -29,19 +29,16 @@ passed as ``recording``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.engine.recording import Recording, record_session
 from landscape_app.export.animation import AnimationResult
 from landscape_app.gui.export.render import FrameRenderer
 from landscape_app.gui.export.request import ExportRequest
 from landscape_app.state.model import SessionState
-
-#: ``progress(stage, done, total)``.
-ExportProgress = Callable[[str, float, float], None]
 
 
 @dataclass(frozen=True)
@@ -75,8 +72,8 @@ def frame_count(request: ExportRequest, steps: int) -> int:
 
 
 def run_export(state: SessionState, request: ExportRequest,
-               progress: ExportProgress | None = None,
-               cancelled: Callable[[], bool] | None = None,
+               progress: StageProgress | None = None,
+               cancelled: CancelPoll | None = None,
                recording: Recording | None = None) -> ExportReport:
     """Record ``state`` (unless ``recording`` is given), then write every requested output.
 
@@ -86,9 +83,8 @@ def run_export(state: SessionState, request: ExportRequest,
     """
     started = time.perf_counter()
     if recording is None:
-        recording = record_session(
-            state, request.steps, request.device, cancelled=cancelled,
-            progress=None if progress is None else (lambda stage, f: progress(stage, f, 1.0)))
+        recording = record_session(state, request.steps, request.device, progress=progress,
+                                   cancelled=cancelled)
     recorded = time.perf_counter()
     written: list[Path] = []
     animation, frames = None, 0
@@ -110,13 +106,13 @@ def run_export(state: SessionState, request: ExportRequest,
                         recorded - started, rendered - recorded)
 
 
-def _report(progress: ExportProgress | None, stage: str) -> None:
+def _report(progress: StageProgress | None, stage: str) -> None:
     if progress is not None:
-        progress(stage, 1.0, 1.0)
+        progress(stage, 1.0)
 
 
 def _write_frames(recording: Recording, request: ExportRequest,
-                  progress: ExportProgress | None, cancelled: Callable[[], bool] | None,
+                  progress: StageProgress | None, cancelled: CancelPoll | None,
                   written: list[Path]) -> tuple[AnimationResult | None, int]:
     from landscape_app.export.animation import write_animation
 
@@ -132,7 +128,7 @@ def _write_frames(recording: Recording, request: ExportRequest,
                 request.fps, total=count, cancelled=cancelled, crf=request.crf,
                 preset=request.preset,
                 progress=None if progress is None else (
-                    lambda done, total: progress("frames", done, total or count)))
+                    lambda done, _total: progress("frames", done / count)))
             written.append(animation.path)
         if request.still is not None:
             written.append(_write_still(renderer, Path(request.still).expanduser(),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape_app.core.result import Status
 from landscape_app.engine.traces import AXIS_COLUMNS, LaneView, RaceSnapshot
 from landscape_app.gui.views.table import TableRow
 
@@ -112,7 +113,7 @@ class FramePainter:
         lanes, colors, visible = frame.lanes, frame.colors, frame.visible
         if colors != self.contour.colors:
             self.contour.set_lanes(colors)
-        diverged = [lane.status == "diverged" for lane in lanes]
+        diverged = [lane.status is Status.DIVERGED for lane in lanes]
         self.contour.set_paths([lane.xy for lane in lanes], visible, diverged,
                                race=frame.generation)
         if self.overlay is not None:

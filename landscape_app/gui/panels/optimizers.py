@@ -159,6 +159,29 @@ class LaneCard(QFrame):
         self._refresh_title()
         self.specChanged.emit()
 
+    def set_values(self, values: dict[str, Any]) -> bool:
+        """Set several hyperparameters at once (a hyperparameter-map click), through the same
+        checks as the form; the form shows the new values. False (and the error shown) when
+        refused."""
+        cls = optimizer_class(self.lane.spec.id)
+        merged = {**self.values, **values}
+        try:
+            spec = cls.param_spec(merged)
+            created = cls(**{p.name: merged.get(p.name, p.default) for p in spec})
+        except LandscapeError as error:
+            self.error.setText(str(error))
+            self.error.setVisible(True)
+            return False
+        self.error.setVisible(False)
+        self.values = dict(created.hyper)
+        changed = {p.name: self.values[p.name] for p in spec
+                   if self.values[p.name] != p.default or p.name == "inner"}
+        self.lane = replace(self.lane, spec=OptimizerSpec(self.lane.spec.id, changed))
+        self._build_form()
+        self._refresh_title()
+        self.specChanged.emit()
+        return True
+
     def set_color(self, color: str, notify: bool = True) -> None:
         self.lane = replace(self.lane, color=color)
         self.color_button.setIcon(swatch(color))

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from landscape_app.core.result import Status
 from landscape_app.gui import style
 
 COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status")
@@ -29,7 +30,7 @@ class TableRow:
     loss: float
     best_loss: float
     distance: float
-    status: str
+    status: Status
     message: str = ""
 
 
@@ -86,7 +87,7 @@ class RaceTableModel(QAbstractTableModel):
     @staticmethod
     def _text(row: TableRow, column: int) -> str:
         values = (row.label, str(row.step), str(row.evals), format_number(row.loss),
-                  format_number(row.best_loss), format_number(row.distance), row.status)
+                  format_number(row.best_loss), format_number(row.distance), str(row.status))
         return values[column]
 
     def set_rows(self, rows: list[TableRow]) -> None:

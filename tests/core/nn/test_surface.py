@@ -58,10 +58,13 @@ def test_float32_grid_is_close_to_float64():
 def test_chunk_size_does_not_change_the_result_and_progress_is_reported():
     objective = build_network(NetworkConfig(hidden=(4,), samples=16, dtype="float64"), "cpu")
     plane = make_plane(objective, "random", origin=objective.initial_parameters())
-    fractions = []
-    chunked = evaluate_plane(objective, plane, 9, chunk_points=10, progress=fractions.append)
+    reports = []
+    chunked = evaluate_plane(objective, plane, 9, chunk_points=10,
+                             progress=lambda stage, fraction: reports.append((stage, fraction)))
     whole = evaluate_plane(objective, plane, 9)
     np.testing.assert_allclose(chunked.values, whole.values, rtol=1e-12)
+    assert {stage for stage, _ in reports} == {"surface"}
+    fractions = [fraction for _, fraction in reports]
     assert len(fractions) == 9 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
 
