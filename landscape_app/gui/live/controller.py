@@ -80,6 +80,10 @@ class RaceController(QObject):
         self.network_tasks.progress.connect(self._network_progress, queued)
         self.network_tasks.succeeded.connect(self._network_done, queued)
         self.network_tasks.failed.connect(self._network_failed, queued)
+        from landscape_app.gui.live.preview import LivePreview
+
+        self.preview = LivePreview(self)  # drag and see (2D functions)
+        self.lanesReset.connect(self.preview.drop)
 
     # -- what is on screen -------------------------------------------------------------------
     @property
@@ -220,6 +224,7 @@ class RaceController(QObject):
 
     # -- closing -----------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Cancel and join the background tasks."""
+        """Cancel and join the background tasks and the preview thread."""
+        self.preview.close()
         self.grid_tasks.shutdown()
         self.network_tasks.shutdown()
