@@ -36,7 +36,7 @@ from landscape_app.engine.traces import LaneChunk, merge_chunks
 #: Time one chunk of preview steps aims at (the first partial preview arrives after about
 #: this long; later chunks are delivered together at most this often).
 CHUNK_SECONDS = 0.04
-FIRST_CHUNK_STEPS = 16
+FIRST_CHUNK_STEPS = 4
 MAX_CHUNK_STEPS = 4096
 
 
