@@ -177,6 +177,34 @@ class SessionModel:
         return partial(RaceStepper, self.landscape.objective, racers, self.start_point(),
                        self.state.seed, self.state.max_steps)
 
+    def preview_factory(self, start: Sequence[float] | None = None,
+                        lanes: Sequence[Lane] | None = None) -> Callable | None:
+        """The race the session would run with another ``start`` and/or other ``lanes``
+        (a what-if while a setting is dragged), or None where there is nothing to preview
+        (no live landscape: a plane's race is trained, not stepped)."""
+        if self.phase is not Phase.READY or not self.live:
+            return None
+        start = self.start_point() if start is None else np.asarray(start, dtype=float)
+        lanes = self.state.lanes if lanes is None else lanes
+        racers = [Racer(lane.label, lane.spec) for lane in lanes]
+        return partial(RaceStepper, self.landscape.objective, racers, start, self.state.seed,
+                       self.state.max_steps)
+
+    def preview_key(self, start: Sequence[float] | None = None,
+                    lanes: Sequence[Lane] | None = None) -> tuple | None:
+        """What decides a preview's rows (compare with :meth:`race_key` to know whether a
+        preview is the session's race)."""
+        if not self.live:
+            return None
+        start = self.start_point() if start is None else np.asarray(start, dtype=float)
+        lanes = self.state.lanes if lanes is None else lanes
+        return (self.state.landscape, tuple(float(v) for v in start), tuple(
+            _race_settings(lanes)), self.state.seed, self.state.max_steps)
+
+    def race_key(self) -> tuple | None:
+        """The :meth:`preview_key` of the session's own race."""
+        return self.preview_key() if self.phase is Phase.READY else None
+
     # -- edits ----------------------------------------------------------------------------
     def apply_session(self, state: SessionState) -> Effects:
         """Show ``state`` whole (first launch, a scene, a session file).

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.sessions = self.scenes = self.exports = self.lane_keys = None
         self.first_paint_time: float | None = None
         self._closing = False
+        self._start_drag = False  # the start marker is being dragged (previews follow it)
         self.setWindowTitle("Loss Landscape Lab")
         self.resize(1480, 920)
         self.buffer = TraceBuffer()
@@ -298,7 +299,10 @@ class MainWindow(QMainWindow):
             lambda: controller.set_view(**self.display_panel.values()))
         self.optimizer_panel.lanesChanged.connect(self._lanes_edited)
         self.optimizer_panel.appearanceChanged.connect(self._lanes_edited)
-        self.contour.startMoved.connect(self._start_chosen)
+        self.contour.startMoved.connect(self._start_moved)
+        self.contour.startDragged.connect(self._start_dragged)
+        self.optimizer_panel.lanesPreviewed.connect(
+            lambda lanes: controller.preview.preview(lanes=lanes))
         controller.gridReady.connect(self._show_grid)
         controller.gridProgress.connect(self._grid_progress)
         controller.lanesReset.connect(self._lanes_reset)
@@ -352,18 +356,29 @@ class MainWindow(QMainWindow):
         if playing and self.controller.model.blocked is not None:
             self.controls.show_playing(False)
             return
-        if playing and self.buffer.snapshot().done:
-            self.controller.restart()
+        if playing and (self.buffer.snapshot().done or self.controller.preview.on_screen):
+            self.controller.restart()  # a race run to its end, or a preview: from step 0
         worker.play() if playing else worker.pause()
 
     def _lanes_edited(self) -> None:
         self.controller.set_lanes(self.optimizer_panel.lanes())
+        if self.optimizer_panel.slid:  # a slider was released: keep its preview on screen
+            self.controller.preview.commit()
         self.painter.invalidate()
 
-    def _start_chosen(self, x: float, y: float) -> None:
-        """A click or drag on the 2D view: a start-map cell races from its start."""
-        if self.maps is None or not self.maps.start_chosen(x, y):
-            self.controller.set_start(x, y)
+    def _start_dragged(self, x: float, y: float) -> None:
+        """The start marker follows the mouse: preview the race from there."""
+        self._start_drag = self.controller.preview.preview(start=(x, y))
+
+    def _start_moved(self, x: float, y: float) -> None:
+        """A click or a dropped marker. A click on a start-map cell races from that cell's
+        start; otherwise this is the session's new start (a drag keeps its preview)."""
+        dragged, self._start_drag = self._start_drag, False
+        if not dragged and self.maps is not None and self.maps.start_chosen(x, y):
+            return
+        self.controller.set_start(x, y)
+        if dragged:
+            self.controller.preview.commit()
 
     def _axis_changed(self, kind: str) -> None:
         self.curves.set_axis(kind)

@@ -96,6 +96,10 @@ class RaceController(QObject):
             runner.failed.connect(
                 lambda token, message, kind=kind: self._carry_out(
                     self.model.map_failed(self._job(kind, token), message)), queued)
+        from landscape_app.gui.live.preview import LivePreview
+
+        self.preview = LivePreview(self)  # drag and see (2D functions)
+        self.lanesReset.connect(self.preview.drop)
 
     # -- what is on screen -------------------------------------------------------------------
     @property
@@ -266,7 +270,8 @@ class RaceController(QObject):
 
     # -- closing -----------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Cancel and join the background tasks."""
+        """Cancel and join the background tasks and the preview thread."""
+        self.preview.close()
         self.grid_tasks.shutdown()
         self.network_tasks.shutdown()
         for runner in self.map_tasks.values():

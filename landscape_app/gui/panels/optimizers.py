@@ -6,8 +6,10 @@ values (Lookahead's ``inner`` choice brings the inner optimizer's parameters): a
 valid edit the spec is asked again and the form rebuilt when it changed.
 
 Signals: :attr:`OptimizerPanel.lanesChanged` when a lane is added, removed or its settings
-changed (the race restarts), :attr:`OptimizerPanel.appearanceChanged` for colour and
-visibility (drawing only).
+changed (the race restarts; :attr:`OptimizerPanel.slid` says whether a slider was released),
+:attr:`OptimizerPanel.lanesPreviewed` with the lanes as they would be while a hyperparameter
+slider is dragged, :attr:`OptimizerPanel.appearanceChanged` for colour and visibility
+(drawing only).
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ class ElidedLabel(QLabel):
 class LaneCard(QFrame):
     """One lane: header (colour, visibility, title, collapse, remove) and its settings."""
 
-    specChanged = Signal()
+    specChanged = Signal(bool)  # True: a slider was released
+    specPreviewed = Signal(object)  # the lane as it would be (a slider is being dragged)
     appearanceChanged = Signal()
     removeRequested = Signal(object)
 
@@ -135,29 +138,44 @@ class LaneCard(QFrame):
         self.spec_names = [p.name for p in cls.param_spec(self.values)]
         self.form = ParamForm(cls.param_spec(self.values), self.values)
         self.form.valueChanged.connect(self._value_changed)
+        self.form.valueSlid.connect(lambda n, v: self._value_changed(n, v, slid=True))
+        self.form.valuePreviewed.connect(self._value_previewed)
         self.form.setVisible(self.expand_button.isChecked())
         self.form_holder.addWidget(self.form)
         self._expanded(self.expand_button.isChecked())
 
-    def _value_changed(self, name: str, value: Any) -> None:
+    def _candidate(self, name: str, value: Any):
+        """(values, spec) of the optimizer with ``name`` set to ``value``; LandscapeError
+        when the combination is refused."""
         cls = optimizer_class(self.lane.spec.id)
+        spec = cls.param_spec({**self.values, name: value})
+        created = cls(**{p.name: {**self.values, name: value}.get(p.name, p.default)
+                         for p in spec})
+        values = dict(created.hyper)
+        changed = {p.name: values[p.name] for p in spec
+                   if values[p.name] != p.default or p.name == "inner"}
+        return values, spec, OptimizerSpec(self.lane.spec.id, changed)
+
+    def _value_previewed(self, name: str, value: Any) -> None:
         try:
-            spec = cls.param_spec({**self.values, name: value})
-            created = cls(**{p.name: {**self.values, name: value}.get(p.name, p.default)
-                             for p in spec})
+            _, _, spec = self._candidate(name, value)
+        except LandscapeError:
+            return  # the release will show why
+        self.specPreviewed.emit(replace(self.lane, spec=spec))
+
+    def _value_changed(self, name: str, value: Any, slid: bool = False) -> None:
+        try:
+            self.values, spec, optimizer = self._candidate(name, value)
         except LandscapeError as error:
             self.error.setText(str(error))
             self.error.setVisible(True)
             return
         self.error.setVisible(False)
-        self.values = dict(created.hyper)
-        changed = {p.name: self.values[p.name] for p in spec
-                   if self.values[p.name] != p.default or p.name == "inner"}
-        self.lane = replace(self.lane, spec=OptimizerSpec(self.lane.spec.id, changed))
+        self.lane = replace(self.lane, spec=optimizer)
         if [p.name for p in spec] != self.spec_names:
             self._build_form()
         self._refresh_title()
-        self.specChanged.emit()
+        self.specChanged.emit(slid)
 
     def set_values(self, values: dict[str, Any]) -> bool:
         """Set several hyperparameters at once (a hyperparameter-map click), through the same
@@ -209,11 +227,13 @@ class OptimizerPanel(QWidget):
     """The lanes of the race, as cards in a scroll area, with an "Add optimizer" menu."""
 
     lanesChanged = Signal()
+    lanesPreviewed = Signal(object)  # the lanes as they would be while a slider is dragged
     appearanceChanged = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.cards: list[LaneCard] = []
+        self.slid = False  # whether the lanesChanged being emitted comes from a slider
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -283,15 +303,24 @@ class OptimizerPanel(QWidget):
     def _insert(self, lane: Lane) -> LaneCard:
         card = LaneCard(lane)
         card.specChanged.connect(self._spec_changed)
+        card.specPreviewed.connect(lambda lane, card=card: self._spec_previewed(card, lane))
         card.appearanceChanged.connect(self.appearanceChanged)
         card.removeRequested.connect(self.remove_lane)
         self.card_layout.insertWidget(self.card_layout.count() - 1, card)
         self.cards.append(card)
         return card
 
-    def _spec_changed(self) -> None:
+    def _spec_changed(self, slid: bool = False) -> None:
         self._relabel()
-        self.lanesChanged.emit()
+        self.slid = slid
+        try:
+            self.lanesChanged.emit()
+        finally:
+            self.slid = False
+
+    def _spec_previewed(self, card: LaneCard, lane: Lane) -> None:
+        self.lanesPreviewed.emit(tuple(lane if other is card else other.lane
+                                       for other in self.cards))
 
     def _relabel(self) -> None:
         labels = unique_labels([lane_title(card.lane.spec) for card in self.cards])

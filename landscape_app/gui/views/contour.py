@@ -79,10 +79,13 @@ class ContourView(pg.PlotWidget):
     """Heatmap + contours of a 2D landscape with the racing lanes drawn on it.
 
     Click anywhere (or drag the crosshair) to move the start point: :attr:`startMoved` is
-    emitted with the new ``(x, y)``. Drag the background to pan, wheel to zoom.
+    emitted with the new ``(x, y)``; while the crosshair is dragged, :attr:`startDragged`
+    follows the mouse (previews) and :attr:`startMoved` comes when it is dropped. Drag the
+    background to pan, wheel to zoom.
     """
 
     startMoved = Signal(float, float)
+    startDragged = Signal(float, float)
     painted = Signal()
 
     def __init__(self, parent=None):
@@ -130,6 +133,7 @@ class ContourView(pg.PlotWidget):
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom"), self.colorbar.axis])
         self.start_marker.sigPositionChangeFinished.connect(self._marker_dropped)
+        self.start_marker.sigPositionChanged.connect(self._marker_dragged)
         self.scene().sigMouseClicked.connect(self._scene_clicked)
 
     # -- the public API -----------------------------------------------------------------
@@ -279,6 +283,11 @@ class ContourView(pg.PlotWidget):
         if not inside.size:
             return self._last_finite(path)
         return tuple(float(v) for v in path[inside[-1]])
+
+    def _marker_dragged(self) -> None:
+        if self.start_marker.moving:  # a drag, not set_start (whose signals are blocked)
+            pos = self.start_marker.pos()
+            self.startDragged.emit(float(pos.x()), float(pos.y()))
 
     def _marker_dropped(self) -> None:
         pos = self.start_marker.pos()
