@@ -465,8 +465,8 @@ class MainWindow(QMainWindow):
         state = self.controller.state
         started = time.perf_counter()
         self.race_thread.worker.hold()
-        drawn = self.painter.paint(self.buffer.snapshot(), Appearance.of(state.lanes),
-                                   state.view.x_axis)
+        appearance = Appearance.of(state.lanes, state.view.colormap)
+        drawn = self.painter.paint(self.buffer.snapshot(), appearance, state.view.x_axis)
         self._awaiting = {name for name in drawn
                           if name in self._painted_views and self._painted_views[name].isVisible()}
         if self._awaiting:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -48,19 +48,28 @@ def swatch(color: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-class ElidedLabel(QLabel):
-    """A label that shortens its text with "…" instead of widening its parent."""
+def breakable(text: str) -> str:
+    """``text`` with a line-break opportunity (a zero-width space) after each ``,`` and
+    ``=`` that has none, so that long settings wrap instead of being cut."""
+    return text.replace(",", ",\u200b").replace("=", "=\u200b").replace(",\u200b ", ", ")
+
+
+class WrappedTitle(QLabel):
+    """A lane's title that wraps onto further lines (at spaces, after ``,`` and ``=``)
+    instead of being cut or widening its parent; its full text is also its tooltip."""
 
     def __init__(self, text: str = ""):
-        super().__init__(text)
+        super().__init__()
+        self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
+        self.full_text = ""
+        self.set_title(text)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)
-        metrics = self.fontMetrics()
-        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
-        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), text)
+    def set_title(self, text: str, tooltip: str = "") -> None:
+        self.full_text = text
+        self.setText(breakable(text))
+        self.setToolTip(tooltip or text)
 
 
 class LaneCard(QFrame):
@@ -108,7 +117,7 @@ class LaneCard(QFrame):
         self.visible_box.setToolTip("show this lane")
         self.visible_box.setChecked(self.lane.visible)
         self.visible_box.toggled.connect(self._visibility_toggled)
-        self.title = ElidedLabel()
+        self.title = WrappedTitle()
         self.title.setProperty("role", "heading")
         self.expand_button = QToolButton()
         self.expand_button.setAutoRaise(True)
@@ -178,8 +187,9 @@ class LaneCard(QFrame):
             self.form.setVisible(on)
 
     def _refresh_title(self) -> None:
-        self.title.setText(lane_title(self.lane.spec))
-        self.title.setToolTip(self.lane.spec.to_text())
+        title = lane_title(self.lane.spec)
+        self.title.set_title(title, f"{self.lane.label}\n{self.lane.spec.to_text()}"
+                             if self.lane.label != title else self.lane.spec.to_text())
 
 
 class OptimizerPanel(QWidget):

@@ -22,6 +22,9 @@ import numpy as np
 
 from landscape_app.engine.traces import COLUMN
 from landscape_app.gui.views.curves import LossCurves, drawable
+from landscape_app.gui.views.log_ticks import power_label
+
+__all__ = ["fix_loss_axes", "power_label", "sparse_log_ticks"]
 
 #: The loss axis reaches at most this factor above the largest starting loss.
 LOSS_CAP_FACTOR = 1e3
@@ -29,17 +32,6 @@ LOSS_CAP_FACTOR = 1e3
 MINOR_LABEL_ROOM = 12
 #: Labelled decades are at least this many tick-font heights apart.
 LABEL_SPACING = 2.2
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def power_label(value: float) -> str:
-    """A loss-axis label: ``0.05``, ``200``, or ``10⁻⁶`` / ``5·10⁷`` beyond that range."""
-    if 1e-3 <= value < 1e4:
-        return f"{value:g}"
-    exponent = math.floor(math.log10(value) + 1e-9)
-    mantissa = round(value / 10.0**exponent)
-    power = "10" + str(exponent).translate(SUPERSCRIPTS)
-    return power if mantissa == 1 else f"{mantissa}·{power}"
 
 
 def sparse_log_ticks(low_log: float, high_log: float,
@@ -69,8 +61,8 @@ def sparse_log_ticks(low_log: float, high_log: float,
 def fix_loss_axes(curves: LossCurves, lanes: Sequence[np.ndarray], column: int,
                   tick_pixels: float) -> None:
     """Fix ``curves``' range to the whole race: rows ``lanes`` (trace columns), x from
-    ``column``; sparse y labels when fewer than :data:`MINOR_LABEL_ROOM` tick-font heights fit
-    in a decade."""
+    ``column``; the y labels are spaced for the axis's height (``tick_pixels``, the tick font
+    size, is set on the axis by the caller)."""
     shown = [rows for rows in lanes if len(rows)]
     if not shown:
         return
@@ -91,7 +83,4 @@ def fix_loss_axes(curves: LossCurves, lanes: Sequence[np.ndarray], column: int,
     if high_log - low_log < 1e-9:
         low_log, high_log = low_log - 0.5, high_log + 0.5
     plot.setYRange(low_log, high_log, padding=0.04)
-    per_decade = curves.height() / (high_log - low_log)
-    if per_decade < MINOR_LABEL_ROOM * tick_pixels:
-        stride = max(1, math.ceil(LABEL_SPACING * tick_pixels / per_decade))
-        plot.getAxis("left").setTicks(sparse_log_ticks(*plot.vb.viewRange()[1], stride))
+    curves.update_ticks()
