@@ -23,7 +23,7 @@ from landscape_app.gui.export.frames import (
     run_export,
 )
 from landscape_app.gui.export.render import FrameRenderer, image_to_array
-from landscape_app.gui.views.loss_axis import power_label, sparse_log_ticks
+from landscape_app.gui.views.log_ticks import power_label, spaced_log_ticks
 from landscape_app.gui.views.surface3d import NO_GL_PLATFORMS, opengl_available
 from landscape_app.state.scenes import load_scene
 
@@ -94,18 +94,15 @@ def test_image_to_array_respects_row_padding():
     assert np.array_equal(image_to_array(argb), array)
 
 
-def test_sparse_log_ticks_label_decades_and_few_multiples():
-    major, minor = sparse_log_ticks(-0.6, 0.8)  # 0.25 … 6.3: one decade inside
+def test_spaced_log_ticks_label_what_fits():
+    major, minor = spaced_log_ticks(-0.6, 0.8, 300, 12)  # 0.25 … 6.3, room for 1-2-5
     assert [label for _, label in major] == ["0.5", "1", "2", "5"]
     assert all(label == "" for _, label in minor) and len(minor) == 9
-    major, minor = sparse_log_ticks(-0.6, 1.2)  # two decades inside: only they are labelled
-    assert [label for _, label in major] == ["1", "10"] and len(minor) == 15
-    major, _ = sparse_log_ticks(-7.2, 9.1)
+    major, _ = spaced_log_ticks(-7.2, 9.1, 400, 12)
     assert [label for _, label in major][:3] == ["10⁻⁷", "10⁻⁶", "10⁻⁵"]
     assert "1000" in [label for _, label in major] and major[-1][1] == "10⁹"
-    major, minor = sparse_log_ticks(-23.2, 2.1, stride=5)  # 25 decades on a short axis
-    assert [label for _, label in major] == ["10⁻²⁰", "10⁻¹⁵", "10⁻¹⁰", "10⁻⁵", "1"]
-    assert len(minor) == 26 - 5  # the other decades, unlabelled
+    major, minor = spaced_log_ticks(-23.2, 2.1, 100, 12)  # 25 decades on a short axis
+    assert len(major) <= 100 / (1.6 * 12) + 1 and not minor
     assert power_label(5e7) == "5·10⁷" and power_label(0.002) == "0.002"
 
 

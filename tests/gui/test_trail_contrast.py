@@ -22,8 +22,16 @@ import pytest
 from landscape_app.engine.recording import record_session
 from landscape_app.gui.export.frame_layout import FrameLayout
 from landscape_app.gui.export.render import FrameRenderer
-from landscape_app.gui.views.lane_contrast import contrast_ratio, relative_luminance
+from landscape_app.gui.views.lane_contrast import (
+    COLOR_CONTRAST,
+    contrast_ratio,
+    halo_color,
+    relative_luminance,
+    trail_colors,
+    worst_contrast,
+)
 from landscape_app.state.colormaps import COLORMAPS
+from landscape_app.state.model import PALETTE
 from landscape_app.state.scenes import load_scene
 
 TILE = 8
@@ -77,3 +85,25 @@ def test_every_trail_stands_out_on_the_surface(recording, colormap):
         low = float(np.quantile(contrasts, QUANTILE))
         assert low >= REQUIRED, (f"{each.label} on {colormap}: 5 % of its trail has contrast "
                                  f"≤ {low:.2f} against the surface (needs {REQUIRED})")
+
+
+def test_lane_colours_change_only_where_they_would_not_stand_out():
+    for colormap in COLORMAPS:
+        halo = halo_color(colormap)
+        shown = trail_colors(("#E69F00", "#56B4E9", "#009E73"), colormap)
+        assert shown[:2] == ("#E69F00", "#56B4E9")  # fine: kept
+        assert shown[2] != "#009E73" and shown[2] in PALETTE and len(set(shown)) == 3
+        assert all(worst_contrast(c, halo, colormap) >= COLOR_CONTRAST for c in shown)
+    many = trail_colors(PALETTE + ("#123456",), "viridis")  # more lanes than good colours
+    assert len(many) == len(PALETTE) + 1
+    assert many[:1] == ("#E69F00",) and "#123456" not in many
+
+
+def test_the_window_draws_the_colours_the_export_draws():
+    from landscape_app.gui.live.painter import Appearance
+
+    lanes = load_scene("adam-vs-sgd").state.lanes
+    appearance = Appearance.of(lanes, "viridis")
+    assert [appearance.colors[lane.label] for lane in lanes] == list(
+        trail_colors(tuple(lane.color for lane in lanes), "viridis"))
+    assert Appearance.of(lanes).colors == {lane.label: lane.color for lane in lanes}

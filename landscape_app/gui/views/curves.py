@@ -151,7 +151,7 @@ class LossCurves(pg.PlotWidget):
             font = axis.style["tickFont"] or axis.font()
             ticks = spaced_log_ticks(low, high, self.plot_item.vb.height(),
                                      QFontMetricsF(font).height())
-        if ticks != self._ticks:
+        if ticks != axis._tickLevels:  # pyqtgraph's record of what setTicks was given
             self._ticks = ticks
             axis.setTicks(ticks)
 

@@ -2,15 +2,19 @@
 
 A trail is a coloured line (the *core*) on a darker or lighter *halo* (an outline). Whether it
 can be seen from the back of a room is measured with WCAG 2.x relative-luminance contrast
-(the Web Content Accessibility Guidelines' measure; criterion 1.4.11 asks at least
-:data:`MIN_CONTRAST` = 3:1 between a graphical object and what is next to it): luminance, not
-hue, is what carries a thin line across a projector and for colour-blind viewers.
+(the Web Content Accessibility Guidelines' measure; criterion 1.4.11 asks at least 3:1
+between a graphical object and what is next to it): luminance, not hue, is what carries a thin
+line across a projector and for colour-blind viewers.
 
 Across its width a trail shows both its core and its halo, so over a background colour ``b``
-it stands out when ``max(contrast(core, b), contrast(halo, b)) ≥ 3``. :func:`trail_colors`
-checks each lane's colour against every colour of the colour map (sampled) and keeps it when
-it passes everywhere; otherwise it takes the next palette colour that passes and no other lane
-uses. :func:`halo_color` picks, per colour map, the dark or light halo under which more of the
+it stands out when ``max(contrast(core, b), contrast(halo, b))`` is high. With one halo no
+colour but the brightest reaches 3:1 over *every* colour of a map that runs from dark to light
+(the worst background is the one midway, in luminance, between halo and core), so
+:func:`trail_colors` asks :data:`COLOR_CONTRAST` = 2.5 of that worst case over the colour map
+(sampled): a colour that passes is kept, another is replaced by the next palette colour that
+passes and no other lane uses. The rendered trails are then measured against the surface
+actually beneath them (``tests/gui/test_trail_contrast.py``), where 3:1 is required.
+:func:`halo_color` picks, per colour map, the dark or light halo under which more of the
 palette passes. Pure numpy on pyqtgraph's colour tables; cached (the window asks every frame).
 """
 
@@ -23,8 +27,8 @@ import pyqtgraph as pg
 
 from landscape_app.state.model import PALETTE
 
-#: WCAG 2.x minimum contrast for graphical objects (success criterion 1.4.11).
-MIN_CONTRAST = 3.0
+#: Least worst-case contrast (core or halo, over every colour of the map) a lane colour needs.
+COLOR_CONTRAST = 2.5
 #: Halo colours: one dark, one light.
 DARK_HALO, LIGHT_HALO = "#0b0b0b", "#f4f4f4"
 #: Colours sampled along a colour map.
@@ -72,7 +76,7 @@ def halo_color(colormap: str) -> str:
     median = float(np.median(colormap_luminance(colormap)))
 
     def score(halo: str) -> tuple[int, float]:
-        passing = sum(worst_contrast(c, halo, colormap) >= MIN_CONTRAST for c in PALETTE)
+        passing = sum(worst_contrast(c, halo, colormap) >= COLOR_CONTRAST for c in PALETTE)
         return passing, float(contrast_ratio(relative_luminance(_rgb(halo)), median))
 
     return max((DARK_HALO, LIGHT_HALO), key=score)
@@ -90,7 +94,7 @@ def trail_colors(colors: tuple[str, ...], colormap: str) -> tuple[str, ...]:
     """
     halo = halo_color(colormap)
     shown = [c.upper() if c.startswith("#") and len(c) == 7 else c for c in colors]
-    fine = [_valid(c) and worst_contrast(c, halo, colormap) >= MIN_CONTRAST for c in shown]
+    fine = [_valid(c) and worst_contrast(c, halo, colormap) >= COLOR_CONTRAST for c in shown]
     used = {c for c, ok in zip(shown, fine, strict=True) if ok}
     for index, ok in enumerate(fine):
         if ok:
@@ -98,7 +102,7 @@ def trail_colors(colors: tuple[str, ...], colormap: str) -> tuple[str, ...]:
         spare = [c for c in PALETTE if c not in used]
         if not spare:
             continue
-        good = [c for c in spare if worst_contrast(c, halo, colormap) >= MIN_CONTRAST]
+        good = [c for c in spare if worst_contrast(c, halo, colormap) >= COLOR_CONTRAST]
         pick = good[0] if good else max(spare, key=lambda c: worst_contrast(c, halo, colormap))
         shown[index] = pick
         used.add(pick)
