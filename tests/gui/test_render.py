@@ -159,13 +159,15 @@ def test_visible_lanes_are_drawn_and_hidden_ones_are_not(qapp, recording):
         frame = renderer.render(STEPS)
         rows, cols = widget_box(renderer, renderer.contour)
         curve_rows, curve_cols = widget_box(renderer, renderer.curves)
+        colors = renderer.colors  # the lanes' colours as drawn on this colour map
     contour, curves = frame[rows, cols], frame[curve_rows, curve_cols]
-    shown = recording.lanes[:3]
-    for lane in shown:  # on the map (heads may overlap after a few steps) and on the curves
-        assert near(contour, lane.color).sum() >= 3, lane.label
-        assert near(curves, lane.color).sum() > 20, lane.label
-    assert sum(near(contour, lane.color).sum() for lane in shown) > 60
-    assert near(frame, HIDDEN_COLOR).sum() < 5  # not on the map, the curves nor the legend
+    assert len(set(colors)) == len(colors)
+    shown = list(zip(recording.lanes[:3], colors[:3], strict=True))
+    for lane, color in shown:  # on the map (heads may overlap after a few steps), the curves
+        assert near(contour, color).sum() >= 3, lane.label
+        assert near(curves, color).sum() > 20, lane.label
+    assert sum(near(contour, color).sum() for _, color in shown) > 60
+    assert near(frame, colors[3]).sum() < 5  # not on the map, the curves nor the legend
 
 
 def test_the_caption_is_drawn_above_the_views(qapp, recording):

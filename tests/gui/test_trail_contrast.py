@@ -94,9 +94,10 @@ def test_lane_colours_change_only_where_they_would_not_stand_out():
         assert shown[:2] == ("#E69F00", "#56B4E9")  # fine: kept
         assert shown[2] != "#009E73" and shown[2] in PALETTE and len(set(shown)) == 3
         assert all(worst_contrast(c, halo, colormap) >= COLOR_CONTRAST for c in shown)
-    many = trail_colors(PALETTE + ("#123456",), "viridis")  # more lanes than good colours
-    assert len(many) == len(PALETTE) + 1
-    assert many[:1] == ("#E69F00",) and "#123456" not in many
+    custom = trail_colors(("#E69F00", "#123456"), "viridis")  # a dark colour of the user's
+    assert custom[0] == "#E69F00" and custom[1] in PALETTE and custom[1] != custom[0]
+    crowded = PALETTE + ("#123456",)  # more lanes than palette colours: nothing left to swap
+    assert len(trail_colors(crowded, "viridis")) == len(crowded)
 
 
 def test_the_window_draws_the_colours_the_export_draws():
