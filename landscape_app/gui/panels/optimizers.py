@@ -49,14 +49,18 @@ def swatch(color: str, size: int = 14) -> QIcon:
 
 
 def breakable(text: str) -> str:
-    """``text`` with a line-break opportunity (a zero-width space) after each ``,`` and
-    ``=`` that has none, so that long settings wrap instead of being cut."""
-    return text.replace(",", ",\u200b").replace("=", "=\u200b").replace(",\u200b ", ", ")
+    """``text`` wrapping at meaningful places: before the settings' ``(`` and after each
+    ``,`` inside them (a zero-width space), never inside ``lr=0.001``."""
+    name, bracket, settings = text.partition(" (")
+    if not bracket:
+        return text
+    settings = settings.replace(" ", "\u00a0").replace(",\u00a0", ",\u00a0\u200b")
+    return f"{name} ({settings}"
 
 
 class WrappedTitle(QLabel):
-    """A lane's title that wraps onto further lines (at spaces, after ``,`` and ``=``)
-    instead of being cut or widening its parent; its full text is also its tooltip."""
+    """A lane's title that wraps onto further lines (see :func:`breakable`) instead of being
+    cut or widening its parent; its full text is also its tooltip."""
 
     def __init__(self, text: str = ""):
         super().__init__()
