@@ -174,9 +174,18 @@ class LaneCard(QFrame):
 
     def set_color(self, color: str, notify: bool = True) -> None:
         self.lane = replace(self.lane, color=color)
-        self.color_button.setIcon(swatch(color))
+        self.show_drawn_color(color)
         if notify:
             self.appearanceChanged.emit()
+
+    def show_drawn_color(self, color: str) -> None:
+        """Show the colour the lane is drawn in: its own, or the one the colour map needs
+        for its trail to stand out (the tooltip says which)."""
+        self.color_button.setIcon(swatch(color))
+        self.color_button.setToolTip(
+            "lane colour" if color.upper() == self.lane.color.upper() else
+            f"lane colour {self.lane.color}, drawn in {color}: the chosen colour would not "
+            "stand out on this colour map")
 
     def set_label(self, label: str) -> None:
         self.lane = replace(self.lane, label=label)
@@ -224,6 +233,11 @@ class OptimizerPanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(holder)
         layout.addWidget(scroll, 1)
+
+    def show_drawn_colors(self, colors: dict[str, str]) -> None:
+        """Each card's swatch in the colour its lane is drawn in (by label)."""
+        for card in self.cards:
+            card.show_drawn_color(colors.get(card.lane.label, card.lane.color))
 
     def _add_menu(self) -> QMenu:
         menu = QMenu(self)
