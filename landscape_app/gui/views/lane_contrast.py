@@ -25,7 +25,7 @@ from functools import lru_cache
 import numpy as np
 import pyqtgraph as pg
 
-from landscape_app.state.model import PALETTE
+from landscape_app.state.palette import PALETTE
 
 #: Least worst-case contrast (core or halo, over every colour of the map) a lane colour needs.
 COLOR_CONTRAST = 2.5
