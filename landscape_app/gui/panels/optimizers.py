@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -50,19 +50,32 @@ def swatch(color: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-class ElidedLabel(QLabel):
-    """A label that shortens its text with "…" instead of widening its parent."""
+def breakable(text: str) -> str:
+    """``text`` wrapping at meaningful places: before the settings' ``(`` and after each
+    ``,`` inside them (a zero-width space), never inside ``lr=0.001``."""
+    name, bracket, settings = text.partition(" (")
+    if not bracket:
+        return text
+    settings = settings.replace(" ", "\u00a0").replace(",\u00a0", ",\u00a0\u200b")
+    return f"{name} ({settings}"
+
+
+class WrappedTitle(QLabel):
+    """A lane's title that wraps onto further lines (see :func:`breakable`) instead of being
+    cut or widening its parent; its full text is also its tooltip."""
 
     def __init__(self, text: str = ""):
-        super().__init__(text)
+        super().__init__()
+        self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
+        self.full_text = ""
+        self.set_title(text)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)
-        metrics = self.fontMetrics()
-        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
-        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), text)
+    def set_title(self, text: str, tooltip: str = "") -> None:
+        self.full_text = text
+        self.setText(breakable(text))
+        self.setToolTip(tooltip or text)
 
 
 class LaneCard(QFrame):
@@ -111,7 +124,7 @@ class LaneCard(QFrame):
         self.visible_box.setToolTip("show this lane")
         self.visible_box.setChecked(self.lane.visible)
         self.visible_box.toggled.connect(self._visibility_toggled)
-        self.title = ElidedLabel()
+        self.title = WrappedTitle()
         self.title.setProperty("role", "heading")
         self.expand_button = QToolButton()
         self.expand_button.setAutoRaise(True)
@@ -202,9 +215,18 @@ class LaneCard(QFrame):
 
     def set_color(self, color: str, notify: bool = True) -> None:
         self.lane = replace(self.lane, color=color)
-        self.color_button.setIcon(swatch(color))
+        self.show_drawn_color(color)
         if notify:
             self.appearanceChanged.emit()
+
+    def show_drawn_color(self, color: str) -> None:
+        """Show the colour the lane is drawn in: its own, or the one the colour map needs
+        for its trail to stand out (the tooltip says which)."""
+        self.color_button.setIcon(swatch(color))
+        self.color_button.setToolTip(
+            "lane colour" if color.upper() == self.lane.color.upper() else
+            f"lane colour {self.lane.color}, drawn in {color}: the chosen colour would not "
+            "stand out on this colour map")
 
     def set_label(self, label: str) -> None:
         self.lane = replace(self.lane, label=label)
@@ -219,8 +241,9 @@ class LaneCard(QFrame):
             self.form.setVisible(on)
 
     def _refresh_title(self) -> None:
-        self.title.setText(lane_title(self.lane.spec))
-        self.title.setToolTip(self.lane.spec.to_text())
+        title = lane_title(self.lane.spec)
+        self.title.set_title(title, f"{self.lane.label}\n{self.lane.spec.to_text()}"
+                             if self.lane.label != title else self.lane.spec.to_text())
 
 
 class OptimizerPanel(QWidget):
@@ -253,6 +276,11 @@ class OptimizerPanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(holder)
         layout.addWidget(scroll, 1)
+
+    def show_drawn_colors(self, colors: dict[str, str]) -> None:
+        """Each card's swatch in the colour its lane is drawn in (by label)."""
+        for card in self.cards:
+            card.show_drawn_color(colors.get(card.lane.label, card.lane.color))
 
     def _add_menu(self) -> QMenu:
         menu = QMenu(self)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui import style
 from landscape_app.gui.views.axis_fonts import AxisFonts
+from landscape_app.gui.views.lane_contrast import halo_color
 from landscape_app.gui.views.trail_layer import PreparedPaths
 from landscape_app.gui.views.trails import TrailsItem
 
@@ -157,6 +158,7 @@ class ContourView(pg.PlotWidget):
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
                                   ys[-1] - ys[0] + dy))
         self.colorbar.setColorMap(cmap)
+        self.trails.set_halo(halo_color(colormap))
         self.colorbar.setLevels((low, high if high > low else low + 1))
         self.colorbar.axis.setLabel("log₁₀(f − f_min + ε)" if log_scale else "f")
         lines = contour_segments(xs, ys, field, contour_levels)
