@@ -47,11 +47,10 @@ class MapJob:
         return self.region.res < self.final_res
 
     def run(self, progress=None, cancelled=None):
-        """Compute the map (float32, on the best device); ``progress(fraction, stage)``."""
-        report = None if progress is None else (lambda stage, f: progress(f, stage))
+        """Compute the map (float32, on the best device); ``progress(stage, fraction)``."""
         return compute_map(self.target, self.optimizer, self.region, self.steps,
                            tolerance=self.tolerance, device="auto", dtype="float32",
-                           progress=report, cancelled=cancelled)
+                           progress=progress, cancelled=cancelled)
 
 
 def refined(job: MapJob) -> MapJob | None:

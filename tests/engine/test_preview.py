@@ -36,7 +36,7 @@ def core_paths(model, start, lanes=None):
     lanes = model.state.lanes if lanes is None else lanes
     race = Race(model.landscape.objective, [Racer(lane.label, lane.spec) for lane in lanes],
                 start, seed=model.state.seed, max_steps=model.state.max_steps)
-    return [np.array([record.x for record in records]) for records in race.run()]
+    return [lane.trajectory for lane in race.run().lanes]
 
 
 def xy(chunk):

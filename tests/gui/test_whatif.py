@@ -18,7 +18,7 @@ def core_paths(window):
     race = Race(model.landscape.objective,
                 [Racer(lane.label, lane.spec) for lane in model.state.lanes],
                 model.start_point(), seed=model.state.seed, max_steps=model.state.max_steps)
-    return [np.array([record.x for record in records]) for records in race.run()]
+    return [lane.trajectory for lane in race.run().lanes]
 
 
 def preview_settled(window):

@@ -210,7 +210,7 @@ class LaneCard(QFrame):
         self.lane = replace(self.lane, spec=OptimizerSpec(self.lane.spec.id, changed))
         self._build_form()
         self._refresh_title()
-        self.specChanged.emit()
+        self.specChanged.emit(False)
         return True
 
     def set_color(self, color: str, notify: bool = True) -> None:
