@@ -28,8 +28,10 @@ class ProgressBar:
         fraction = min(1.0, done / total) if total else 0.0
         filled = int(round(self.WIDTH * fraction))
         line = f"\r{stage:<12} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-        if stage == "frames":
+        if stage in ("frames", "points"):
             line += f"{int(done)}/{int(total)}"
+            if stage == "points" and now > begun:
+                line += f"  {done / (now - begun):.3g}/s"
             if done:
                 line += f"  ETA {_clock((now - begun) * (total - done) / done)}"
         else:
