@@ -22,6 +22,10 @@ start                  the race is rebuilt (2D functions only: a plane's start i
 steps, seed            the race is rebuilt; on a network, trained again
 view (colours)         the landscape is redrawn from the same grid
 view (resolution)      the grid is evaluated again (2D functions; a plane has its own grid)
+a surface file         read-only: its grid is drawn and its paths replay; any background job
+                       is cancelled; edits of lanes, start and steps are refused with a reason
+                       until a session, a landscape or a network replaces it (Save is refused
+                       too: a surface file is not a race session)
 =====================  ======================================================================
 
 A background result is taken only if it answers the job this model asked for last (jobs are
@@ -117,6 +121,8 @@ class SessionModel:
         self.reason = "no landscape yet"
         self._grid_job: GridJob | None = None
         self._network_job: NetworkJob | None = None
+        #: The surface file on screen (:meth:`open_surface`), or None.
+        self.surface_file: Landscape | None = None
 
     # -- what is on screen ----------------------------------------------------------------
     @property
@@ -164,6 +170,26 @@ class SessionModel:
                        self.state.seed, self.state.max_steps)
 
     # -- edits ----------------------------------------------------------------------------
+    def open_surface(self, landscape: Landscape) -> Effects:
+        """Show a surface file (a recorded landscape read from disk), read-only: its grid,
+        and its paths replayed. The session's state is kept for when the user moves on."""
+        if landscape.live:
+            raise LandscapeError("a surface file is a recorded landscape")
+        had_grid, had_network = self._grid_job is not None, self._network_job is not None
+        self._grid_job = self._network_job = None
+        self.surface_file = landscape
+        self.landscape, self.grid = landscape, landscape.grid()
+        self.phase, self.reason = Phase.READY, ""
+        return Effects(cancel_grid=had_grid, cancel_network=had_network, race=True,
+                       redraw=True)
+
+    def _read_only(self) -> Effects | None:
+        """The refusal of an edit while a surface file is on screen (None otherwise)."""
+        if self.surface_file is None:
+            return None
+        return Effects(messages=(f"{self.surface_file.name} is a surface file, shown "
+                                 "read-only: open a session, a scene or a landscape to race",))
+
     def apply_session(self, state: SessionState) -> Effects:
         """Show ``state`` whole (first launch, a scene, a session file).
 
@@ -172,6 +198,8 @@ class SessionModel:
         LandscapeError
             The session's 2D landscape cannot be built (the model is left unchanged).
         """
+        if self.surface_file is not None:
+            self.surface_file, self.landscape, self.grid = None, None, None
         if state.landscape.kind == "network":
             self.state = state
             return self._train()
@@ -186,6 +214,7 @@ class SessionModel:
         """A new 2D landscape, with its own start (:class:`LandscapeError` if it cannot be
         built; the model is then left unchanged)."""
         landscape = build_landscape(spec)
+        self.surface_file = None
         self.state = replace(self.state, landscape=spec, start=None)
         return self._show_live(landscape, keep_grid=False)
 
@@ -194,6 +223,7 @@ class SessionModel:
         from landscape_app.state.network import parse_network
 
         parse_network(network, lane_count=len(self.state.lanes))  # refuse before changing
+        self.surface_file = None
         self.state = replace(self.state, landscape=LandscapeSpec("network", network=network),
                              start=None)
         return self._train()
@@ -212,13 +242,15 @@ class SessionModel:
         visibility changed."""
         changed = _race_settings(lanes) != _race_settings(self.state.lanes)
         self.state = replace(self.state, lanes=tuple(lanes))
+        if changed and self.surface_file is not None:
+            return self._read_only()
         if not changed:
             return NOTHING
         return self._rerun()
 
     def set_start(self, x: float, y: float) -> Effects:
         """A new start point (2D functions; ignored on a plane)."""
-        if self.state.landscape.kind == "network":
+        if self.state.landscape.kind == "network" or self.surface_file is not None:
             return NOTHING
         self.state = replace(self.state, start=(float(x), float(y)))
         return self._rerun()
@@ -227,7 +259,7 @@ class SessionModel:
         if int(steps) == self.state.max_steps:
             return NOTHING
         self.state = replace(self.state, max_steps=int(steps))
-        return self._rerun()
+        return self._read_only() or self._rerun()
 
     def set_view(self, **fields) -> Effects:
         """View settings; a new resolution evaluates the grid again (2D functions)."""
