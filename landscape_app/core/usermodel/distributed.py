@@ -89,7 +89,6 @@ def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool
     dist.init_process_group("cpu:gloo,cuda:nccl" if cuda else "gloo", timeout=GROUP_TIMEOUT)
     try:
         control = dist.new_group(backend="gloo") if cuda else None
-        started = time.perf_counter()
         message: list = [None, None]
         job = None
         if rank.rank == 0:
@@ -106,6 +105,7 @@ def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool
         if job is None:
             job = open_job(request, work_dir, writer=False, device=device)
         missing: list[int] = message[1]
+        started = time.perf_counter()
         stop = threading.Event()
         watcher = None
         if rank.rank == 0 and progress is not None:
