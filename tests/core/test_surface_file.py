@@ -89,3 +89,37 @@ def test_an_npz_without_a_surface_is_refused(tmp_path):
     np.savez(path, something=np.zeros(3))
     with pytest.raises(LandscapeError, match="not a surface file"):
         load_surface_file(path)
+
+
+MARKED_MODEL = '''
+import pathlib
+import torch
+from torch import nn
+with pathlib.Path(__file__).with_suffix(".imported").open("a") as marker:
+    marker.write("imported\\n")
+
+def landscape_model():
+    torch.manual_seed(0)
+    x = torch.randn(16, 2)
+    return {"model": nn.Linear(2, 2), "data": (x, (x[:, 0] > 0).long()),
+            "loss": lambda out, y: torch.where(out[0, 0] > 0.3, torch.tensor(float("nan")),
+                                               nn.functional.cross_entropy(out, y))}
+'''
+
+
+def test_a_model_file_surface_opens_without_importing_the_model_file(tmp_path, capsys):
+    model_file = tmp_path / "marked.py"
+    model_file.write_text(MARKED_MODEL)
+    out = tmp_path / "mine.npz"
+    assert main(["surface", "--model-file", str(model_file), "--grid", "5", "--range",
+                 "-3,3,-3,3", "--out", str(out)]) == 0
+    marker = model_file.with_suffix(".imported")
+    assert marker.read_text() == "imported\n"  # the command ran it, once
+    marker.unlink()
+    land = load_surface_file(out)
+    assert not marker.exists()  # opening the surface never imports the model file
+    assert land.name.startswith("marked.py:landscape_model") and land.lanes == ()
+    values = land.grid().values
+    np.testing.assert_array_equal(values, np.load(out)["values"])
+    assert np.isnan(values).any() and np.isfinite(values).any()  # holes, kept as NaN
+    assert "non-finite" in capsys.readouterr().err
