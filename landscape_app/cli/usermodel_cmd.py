@@ -150,9 +150,10 @@ def summary_lines(job, values, seconds: float, processes: int) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from landscape_app.cli.progress import ProgressBar
-    from landscape_app.cli.surface_cmd import write_npz
-    from landscape_app.core.atomic import check_writable
+    from landscape_app.core.atomic import atomic_write, check_writable
     from landscape_app.core.errors import LandscapeError
     from landscape_app.core.usermodel import (
         RankFailed,
@@ -202,7 +203,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for line in summary_lines(job, values, seconds, processes):
         print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
-    write_npz(args.out, surface_arrays(job, values, seconds, processes))
+    with atomic_write(args.out, "wb") as handle:
+        np.savez_compressed(handle, **surface_arrays(job, values, seconds, processes))
     job.work.remove()
     print(f"wrote {args.out}")
     return 0
