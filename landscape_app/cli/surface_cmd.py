@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from landscape_app.cli import usermodel_cmd
+
 MODEL_IDS = ("moons", "circles", "spirals", "xor", "sine", "seed")
 ACTIVATION_IDS = ("tanh", "relu", "sigmoid", "gelu", "elu", "softplus", "leaky_relu")
 
@@ -61,12 +63,14 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                       "`landscape-app list optimizers` shows them all")
     race.add_argument("--steps", type=int, default=300, help="steps per optimizer (default 300)")
     surface = parser.add_argument_group("surface")
-    surface.add_argument("--directions", default="pca", choices=("pca", "random", "hessian"),
-                         help="how the plane is chosen (default pca; see below)")
+    surface.add_argument("--directions", default=None, choices=("pca", "random", "hessian"),
+                         help="how the plane is chosen (default pca; random with "
+                         "--model-file; see below)")
     surface.add_argument("--plane-lane", type=int, default=None, metavar="K",
                          help="build the plane from lane K's path alone (0-based; default: all)")
-    surface.add_argument("--grid", type=int, default=101, metavar="R",
-                         help="grid of R x R points, 2 to 2001 (default 101)")
+    surface.add_argument("--grid", type=int, default=None, metavar="R",
+                         help="grid of R x R points, 2 to 2001 (default 101; 51 with "
+                         "--model-file)")
     surface.add_argument("--margin", type=float, default=0.25,
                          help="grid reaches this fraction of the paths' extent beyond them "
                          "(default 0.25)")
@@ -77,6 +81,8 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                          help="auto takes CUDA, then MPS, then the CPU (default auto)")
     parser.add_argument("--out", default=None, metavar="FILE.npz",
                         help="write the surface, paths and plane to FILE.npz (atomically)")
+    usermodel_cmd.add_arguments(parser)
+    parser.epilog = EPILOG + "\n" + usermodel_cmd.EPILOG
     return parser
 
 
@@ -120,6 +126,12 @@ def write_npz(path: str, arrays: dict) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.model_file is not None:
+        return usermodel_cmd.run(args)
+    if args.directions is None:
+        args.directions = "pca"
+    if args.grid is None:
+        args.grid = 101
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.errors import LandscapeError
     from landscape_app.core.grid import check_resolution

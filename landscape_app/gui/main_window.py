@@ -255,6 +255,9 @@ class MainWindow(QMainWindow):
         # On the window too, so that they work while the toolbar is hidden (presentation).
         self.addActions([controls.play_action, controls.step_action, controls.reset_action])
         self.sessions = SessionActions(self, self.file_menu)
+        from landscape_app.gui.classroom.surface_actions import SurfaceActions
+
+        self.surfaces = SurfaceActions(self, self.file_menu)
         self.file_menu.addSeparator()
         self.exports = ExportActions(self, self.file_menu)
         self.file_menu.addSeparator()

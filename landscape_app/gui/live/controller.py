@@ -139,6 +139,10 @@ class RaceController(QObject):
         """
         self._carry_out(self.model.apply_session(state))
 
+    def open_surface(self, landscape) -> None:
+        """Show a surface file read-only (its paths replay)."""
+        self._carry_out(self.model.open_surface(landscape))
+
     def set_landscape(self, spec: LandscapeSpec) -> None:
         """A new 2D landscape: its own start and view, the race rebuilt, the grid queued."""
         try:
