@@ -78,7 +78,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                          help="fraction of all path points the grid covers; starts and ends "
                          "always are (default 0.95)")
     surface.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
-                         help="auto takes CUDA, then MPS, then the CPU (default auto)")
+                         help="auto takes CUDA, then MPS (float32 only), then the CPU; a GPU "
+                         "that runs out of memory hands the rest to the CPU, and the output "
+                         "says what ran where (default auto)")
     parser.add_argument("--out", default=None, metavar="FILE.npz",
                         help="write the surface, paths and plane to FILE.npz (atomically)")
     usermodel_cmd.add_arguments(parser)
@@ -105,6 +107,7 @@ def summary_lines(landscape) -> list[str]:
         f"network: {landscape.description} ({landscape.parameter_count} parameters), "
         f"initial loss {landscape.initial_loss:.6g}",
         f"plane: {landscape.plane.describe()}, origin = end of {landscape.origin_label}",
+        f"device: {landscape.device}",
         f"grid: {len(surface.alphas)}x{len(surface.betas)} on {surface.device} in "
         f"{surface.seconds:.3f} s; alpha [{surface.alphas[0]:.4g}, {surface.alphas[-1]:.4g}], "
         f"beta [{surface.betas[0]:.4g}, {surface.betas[-1]:.4g}], loss [{low:.4g}, {high:.4g}]",

@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
     def _core_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"The compute engine could not be loaded: {message}")
 
-    def _core_loaded(self, device: str) -> None:
+    def _core_loaded(self, device: str, notice: str = "") -> None:
         if self._closing:
             return
         from landscape_app.engine.session_model import launch_session
@@ -240,7 +240,10 @@ class MainWindow(QMainWindow):
         self.controls.setEnabled(True)
         self.frame_timer.start()
         self.status_timer.start()
-        self.statusBar().showMessage("Ready: press space to play", 5000)
+        if notice:  # e.g. a GPU that is present but could not start: the CPU computes instead
+            self.statusBar().showMessage(f"Ready: press space to play. {notice}", 20_000)
+        else:
+            self.statusBar().showMessage("Ready: press space to play", 5000)
         self._view_tab_changed(self.view_tabs.currentIndex())
         self.coreReady.emit()
 
