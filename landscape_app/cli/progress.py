@@ -23,8 +23,8 @@ class ProgressBar:
         self._stage_started: dict[str, float] = {}
         self._shown = ""
 
-    def __call__(self, stage: str, fraction: float) -> None:
-        """Show ``fraction`` (0 to 1) of ``stage`` done."""
+    def __call__(self, stage: str, fraction: float, of: int | None = None) -> None:
+        """Show ``fraction`` (0 to 1) of ``stage`` done (of ``of`` items, when given)."""
         if not self.enabled:
             return
         now = time.perf_counter()
@@ -32,7 +32,12 @@ class ProgressBar:
         fraction = min(1.0, max(0.0, fraction))
         filled = int(round(self.WIDTH * fraction))
         line = f"\r{stage:<12} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%}"
-        if stage == "frames" and fraction > 0:
+        if of is not None:  # a count of work items: show them, and their rate
+            done = round(fraction * of)
+            line += f"  {done}/{of}"
+            if now > begun:
+                line += f"  {done / (now - begun):.3g}/s"
+        if stage in ("frames", "points") and fraction > 0:
             line += f"  ETA {_clock((now - begun) * (1.0 - fraction) / fraction)}"
         line += f"  elapsed {_clock(now - self.started)}"
         if line != self._shown:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from landscape_app.cli import usermodel_cmd
 from landscape_app.core.catalogue.networks import ACTIVATION_IDS, NETWORK_MODELS
 
 DEFAULT_OPTIMIZERS = ["adam:lr=0.05"]
@@ -62,12 +63,14 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                       "`landscape-app list optimizers` shows them all")
     race.add_argument("--steps", type=int, default=300, help="steps per optimizer (default 300)")
     surface = parser.add_argument_group("surface")
-    surface.add_argument("--directions", default="pca", choices=("pca", "random", "hessian"),
-                         help="how the plane is chosen (default pca; see below)")
+    surface.add_argument("--directions", default=None, choices=("pca", "random", "hessian"),
+                         help="how the plane is chosen (default pca; random with "
+                         "--model-file; see below)")
     surface.add_argument("--plane-lane", type=int, default=None, metavar="K",
                          help="build the plane from lane K's path alone (0-based; default: all)")
-    surface.add_argument("--grid", type=int, default=101, metavar="R",
-                         help="grid of R x R points, 2 to 2001 (default 101)")
+    surface.add_argument("--grid", type=int, default=None, metavar="R",
+                         help="grid of R x R points, 2 to 2001 (default 101; 51 with "
+                         "--model-file)")
     surface.add_argument("--margin", type=float, default=0.25,
                          help="grid reaches this fraction of the paths' extent beyond them "
                          "(default 0.25)")
@@ -75,9 +78,13 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                          help="fraction of all path points the grid covers; starts and ends "
                          "always are (default 0.95)")
     surface.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
-                         help="auto takes CUDA, then MPS, then the CPU (default auto)")
+                         help="auto takes CUDA, then MPS (float32 only), then the CPU; a GPU "
+                         "that runs out of memory hands the rest to the CPU, and the output "
+                         "says what ran where (default auto)")
     parser.add_argument("--out", default=None, metavar="FILE.npz",
                         help="write the surface, paths and plane to FILE.npz (atomically)")
+    usermodel_cmd.add_arguments(parser)
+    parser.epilog = EPILOG + "\n" + usermodel_cmd.EPILOG
     return parser
 
 
@@ -100,6 +107,7 @@ def summary_lines(landscape) -> list[str]:
         f"network: {landscape.description} ({landscape.parameter_count} parameters), "
         f"initial loss {landscape.initial_loss:.6g}",
         f"plane: {landscape.plane.describe()}, origin = end of {landscape.origin_label}",
+        f"device: {landscape.device}",
         f"grid: {len(surface.alphas)}x{len(surface.betas)} on {surface.device} in "
         f"{surface.seconds:.3f} s; alpha [{surface.alphas[0]:.4g}, {surface.alphas[-1]:.4g}], "
         f"beta [{surface.betas[0]:.4g}, {surface.betas[-1]:.4g}], loss [{low:.4g}, {high:.4g}]",
@@ -147,6 +155,12 @@ def check_arguments(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.model_file is not None:
+        return usermodel_cmd.run(args)
+    if args.directions is None:
+        args.directions = "pca"
+    if args.grid is None:
+        args.grid = 101
     config = check_arguments(args)  # before torch is imported: a typo is answered at once
     from landscape_app.core.nn import build_network_landscape
     from landscape_app.core.nn.arrays import landscape_arrays

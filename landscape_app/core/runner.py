@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape_app.core.device import warm_up
 from landscape_app.core.errors import CancelledError
 from landscape_app.core.objective import Objective, Problem
 from landscape_app.core.optim.base import Optimizer, StepRecord
@@ -115,6 +116,8 @@ class Race:
     def start(self) -> RaceBatch:
         """Reset every lane at the start point; the batch holds each lane's step-0 record."""
         self._started = True
+        # The device's one-off set-up (cuBLAS on a GPU) is paid here, not by the first lane.
+        warm_up(self.objective.device, self.objective.dtype)
         updates = []
         for lane in self.lanes:
             lane.status, lane.message = Status.RUNNING, ""

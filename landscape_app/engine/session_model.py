@@ -25,6 +25,10 @@ view (resolution)      the grid is evaluated again (2D functions; a plane has it
 maps (any edit)        a map whose inputs changed is computed again, coarse then fine
                        (:mod:`~landscape_app.engine.map_jobs`); a new landscape or optimizer
                        clears the old map at once, a zoom keeps it until the new one arrives
+a surface file         read-only: its grid is drawn and its paths replay; any background job
+                       is cancelled; edits of lanes, start and steps are refused with a reason
+                       until a session, a landscape or a network replaces it (Save is refused
+                       too: a surface file is not a race session)
 =====================  ======================================================================
 
 A background result is taken only if it answers the job this model asked for last (jobs are
@@ -131,6 +135,8 @@ class SessionModel:
         self.maps: dict[str, Any] = {}  #: kind → the OutcomeMap on screen (coarse or fine)
         self._map_jobs: dict[str, MapJob] = {}
         self._map_keys: dict[str, tuple] = {}
+        #: The surface file on screen (:meth:`open_surface`), or None.
+        self.surface_file: Landscape | None = None
 
     # -- what is on screen ----------------------------------------------------------------
     @property
@@ -177,7 +183,59 @@ class SessionModel:
         return partial(RaceStepper, self.landscape.objective, racers, self.start_point(),
                        self.state.seed, self.state.max_steps)
 
+    def preview_factory(self, start: Sequence[float] | None = None,
+                        lanes: Sequence[Lane] | None = None) -> Callable | None:
+        """The race the session would run with another ``start`` and/or other ``lanes``
+        (a what-if while a setting is dragged), or None where there is nothing to preview
+        (no live landscape: a plane's race is trained, not stepped)."""
+        if self.phase is not Phase.READY or not self.live:
+            return None
+        start = self.start_point() if start is None else np.asarray(start, dtype=float)
+        lanes = self.state.lanes if lanes is None else lanes
+        racers = [Racer(lane.label, lane.spec) for lane in lanes]
+        return partial(RaceStepper, self.landscape.objective, racers, start, self.state.seed,
+                       self.state.max_steps)
+
+    def preview_key(self, start: Sequence[float] | None = None,
+                    lanes: Sequence[Lane] | None = None) -> tuple | None:
+        """What decides a preview's rows (compare with :meth:`race_key` to know whether a
+        preview is the session's race)."""
+        if not self.live:
+            return None
+        start = self.start_point() if start is None else np.asarray(start, dtype=float)
+        lanes = self.state.lanes if lanes is None else lanes
+        return (self.state.landscape, tuple(float(v) for v in start), tuple(
+            _race_settings(lanes)), self.state.seed, self.state.max_steps)
+
+    def race_key(self) -> tuple | None:
+        """The :meth:`preview_key` of the session's own race."""
+        return self.preview_key() if self.phase is Phase.READY else None
+
     # -- edits ----------------------------------------------------------------------------
+    def open_surface(self, landscape: Landscape) -> Effects:
+        """Show a surface file (a recorded landscape read from disk), read-only: its grid,
+        and its paths replayed. The session's state is kept for when the user moves on."""
+        if landscape.live:
+            raise LandscapeError("a surface file is a recorded landscape")
+        had_grid, had_network = self._grid_job is not None, self._network_job is not None
+        self._grid_job = self._network_job = None
+        self.surface_file = landscape
+        self.landscape, self.grid = landscape, landscape.grid()
+        self.phase, self.reason = Phase.READY, ""
+        stale_maps = tuple(self._map_jobs)  # a surface file has no maps
+        self._map_jobs.clear()
+        self._map_keys.clear()
+        self.maps.clear()
+        return Effects(cancel_grid=had_grid, cancel_network=had_network, race=True,
+                       redraw=True, cancel_maps=stale_maps, redraw_maps=True)
+
+    def _read_only(self) -> Effects | None:
+        """The refusal of an edit while a surface file is on screen (None otherwise)."""
+        if self.surface_file is None:
+            return None
+        return Effects(messages=(f"{self.surface_file.name} is a surface file, shown "
+                                 "read-only: open a session, a scene or a landscape to race",))
+
     def apply_session(self, state: SessionState) -> Effects:
         """Show ``state`` whole (first launch, a scene, a session file).
 
@@ -186,6 +244,8 @@ class SessionModel:
         LandscapeError
             The session's 2D landscape cannot be built (the model is left unchanged).
         """
+        if self.surface_file is not None:
+            self.surface_file, self.landscape, self.grid = None, None, None
         if state.landscape.kind == "network":
             self.state = state
             return self._with_maps(self._train())
@@ -201,6 +261,7 @@ class SessionModel:
         """A new 2D landscape, with its own start (:class:`LandscapeError` if it cannot be
         built; the model is then left unchanged)."""
         landscape = build_landscape(spec)
+        self.surface_file = None
         self.state = replace(self.state, landscape=spec, start=None,
                              map=_without_extent(self.state.map))
         return self._with_maps(self._show_live(landscape, keep_grid=False))
@@ -210,6 +271,7 @@ class SessionModel:
         from landscape_app.state.network import parse_network
 
         parse_network(network, lane_count=len(self.state.lanes))  # refuse before changing
+        self.surface_file = None
         self.state = replace(self.state, landscape=LandscapeSpec("network", network=network),
                              start=None, map=_without_extent(self.state.map, network=True))
         return self._with_maps(self._train())
@@ -228,13 +290,15 @@ class SessionModel:
         visibility changed."""
         changed = _race_settings(lanes) != _race_settings(self.state.lanes)
         self.state = replace(self.state, lanes=tuple(lanes))
+        if changed and self.surface_file is not None:
+            return self._read_only()
         if not changed:
             return NOTHING
         return self._with_maps(self._rerun())
 
     def set_start(self, x: float, y: float) -> Effects:
         """A new start point (2D functions; ignored on a plane)."""
-        if self.state.landscape.kind == "network":
+        if self.state.landscape.kind == "network" or self.surface_file is not None:
             return NOTHING
         self.state = replace(self.state, start=(float(x), float(y)))
         return self._with_maps(self._rerun())
@@ -243,7 +307,7 @@ class SessionModel:
         if int(steps) == self.state.max_steps:
             return NOTHING
         self.state = replace(self.state, max_steps=int(steps))
-        return self._rerun()
+        return self._read_only() or self._rerun()
 
     def set_view(self, **fields) -> Effects:
         """View settings; a new resolution evaluates the grid again (2D functions)."""

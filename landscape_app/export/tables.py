@@ -49,24 +49,29 @@ CSV_COLUMNS = ("optimizer", "step", "evals", "grad_evals", "time", "lr", "loss",
 def summary_lines(result: RaceResult, objective: Objective | None = None) -> list[str]:
     """A fixed-width table of ``result``: one line per lane with its final loss and status.
 
-    With ``objective``, the distance from the final position to the nearest known minimum
-    is included.
+    With an ``objective`` that knows its minima, the distance from the final position to the
+    nearest one is included (blank where it cannot be measured); without known minima the
+    column is left out rather than filled with ``nan``.
     """
     width = max([9, *(len(lane.label) for lane in result.lanes)])
+    minima = objective is not None and bool(objective.minima)
     header = (f"{'optimizer':<{width}}  {'steps':>6}  {'evals':>8}  {'loss':>12}  "
-              f"{'best loss':>12}  {'to minimum':>10}  status")
+              f"{'best loss':>12}  " + (f"{'to minimum':>10}  " if minima else "") + "status")
     lines = [header]
     for lane in result.lanes:
         last = lane.last
         if last is None:
             lines.append(f"{lane.label:<{width}}  {'-':>6}  {'-':>8}  {'-':>12}  "
-                         f"{'-':>12}  {'-':>10}  {lane.status.value}: {lane.message}")
+                         f"{'-':>12}  " + (f"{'-':>10}  " if minima else "")
+                         + f"{lane.status.value}: {lane.message}")
             continue
-        distance = (objective.distance_to_minimum(last.x)
-                    if objective is not None else float("nan"))
+        distance = ""
+        if minima:
+            value = objective.distance_to_minimum(last.x)
+            distance = f"{value:>10.4g}  " if math.isfinite(value) else " " * 12
         lines.append(
             f"{lane.label:<{width}}  {last.step:>6d}  {last.evals:>8d}  {last.loss:>12.6g}  "
-            f"{last.best_loss:>12.6g}  {distance:>10.4g}  {lane.status.value}"
+            f"{last.best_loss:>12.6g}  {distance}{lane.status.value}"
             + (f" ({lane.message})" if lane.status.broken else "")
         )
     return lines

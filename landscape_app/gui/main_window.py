@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.sessions = self.scenes = self.exports = self.lane_keys = None
         self.first_paint_time: float | None = None
         self._closing = False
+        self._start_drag = False  # the start marker is being dragged (previews follow it)
         self.setWindowTitle("Loss Landscape Lab")
         self.resize(1480, 920)
         self.buffer = TraceBuffer()
@@ -197,7 +198,7 @@ class MainWindow(QMainWindow):
     def _core_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"The compute engine could not be loaded: {message}")
 
-    def _core_loaded(self, device: str) -> None:
+    def _core_loaded(self, device: str, notice: str = "") -> None:
         if self._closing:
             return
         from landscape_app.engine.session_model import launch_session
@@ -239,7 +240,10 @@ class MainWindow(QMainWindow):
         self.controls.setEnabled(True)
         self.frame_timer.start()
         self.status_timer.start()
-        self.statusBar().showMessage("Ready: press space to play", 5000)
+        if notice:  # e.g. a GPU that is present but could not start: the CPU computes instead
+            self.statusBar().showMessage(f"Ready: press space to play. {notice}", 20_000)
+        else:
+            self.statusBar().showMessage("Ready: press space to play", 5000)
         self._view_tab_changed(self.view_tabs.currentIndex())
         self.coreReady.emit()
 
@@ -254,6 +258,9 @@ class MainWindow(QMainWindow):
         # On the window too, so that they work while the toolbar is hidden (presentation).
         self.addActions([controls.play_action, controls.step_action, controls.reset_action])
         self.sessions = SessionActions(self, self.file_menu)
+        from landscape_app.gui.classroom.surface_actions import SurfaceActions
+
+        self.surfaces = SurfaceActions(self, self.file_menu)
         self.file_menu.addSeparator()
         self.exports = ExportActions(self, self.file_menu)
         self.file_menu.addSeparator()
@@ -298,7 +305,10 @@ class MainWindow(QMainWindow):
             lambda: controller.set_view(**self.display_panel.values()))
         self.optimizer_panel.lanesChanged.connect(self._lanes_edited)
         self.optimizer_panel.appearanceChanged.connect(self._lanes_edited)
-        self.contour.startMoved.connect(self._start_chosen)
+        self.contour.startMoved.connect(self._start_moved)
+        self.contour.startDragged.connect(self._start_dragged)
+        self.optimizer_panel.lanesPreviewed.connect(
+            lambda lanes: controller.preview.preview(lanes=lanes))
         controller.gridReady.connect(self._show_grid)
         controller.gridProgress.connect(self._grid_progress)
         controller.lanesReset.connect(self._lanes_reset)
@@ -352,18 +362,29 @@ class MainWindow(QMainWindow):
         if playing and self.controller.model.blocked is not None:
             self.controls.show_playing(False)
             return
-        if playing and self.buffer.snapshot().done:
-            self.controller.restart()
+        if playing and (self.buffer.snapshot().done or self.controller.preview.on_screen):
+            self.controller.restart()  # a race run to its end, or a preview: from step 0
         worker.play() if playing else worker.pause()
 
     def _lanes_edited(self) -> None:
         self.controller.set_lanes(self.optimizer_panel.lanes())
+        if self.optimizer_panel.slid:  # a slider was released: keep its preview on screen
+            self.controller.preview.commit()
         self.painter.invalidate()
 
-    def _start_chosen(self, x: float, y: float) -> None:
-        """A click or drag on the 2D view: a start-map cell races from its start."""
-        if self.maps is None or not self.maps.start_chosen(x, y):
-            self.controller.set_start(x, y)
+    def _start_dragged(self, x: float, y: float) -> None:
+        """The start marker follows the mouse: preview the race from there."""
+        self._start_drag = self.controller.preview.preview(start=(x, y))
+
+    def _start_moved(self, x: float, y: float) -> None:
+        """A click or a dropped marker. A click on a start-map cell races from that cell's
+        start; otherwise this is the session's new start (a drag keeps its preview)."""
+        dragged, self._start_drag = self._start_drag, False
+        if not dragged and self.maps is not None and self.maps.start_chosen(x, y):
+            return
+        self.controller.set_start(x, y)
+        if dragged:
+            self.controller.preview.commit()
 
     def _axis_changed(self, kind: str) -> None:
         self.curves.set_axis(kind)
@@ -475,8 +496,12 @@ class MainWindow(QMainWindow):
         state = self.controller.state
         started = time.perf_counter()
         self.race_thread.worker.hold()
-        drawn = self.painter.paint(self.buffer.snapshot(), Appearance.of(state.lanes),
-                                   state.view.x_axis)
+        appearance = Appearance.of(state.lanes, state.view.colormap)
+        swatches = (appearance, tuple(map(id, self.optimizer_panel.cards)))
+        if swatches != getattr(self, "_swatches", None):  # the cards show the drawn colours
+            self._swatches = swatches
+            self.optimizer_panel.show_drawn_colors(appearance.colors)
+        drawn = self.painter.paint(self.buffer.snapshot(), appearance, state.view.x_axis)
         self._awaiting = {name for name in drawn
                           if name in self._painted_views and self._painted_views[name].isVisible()}
         if self._awaiting:

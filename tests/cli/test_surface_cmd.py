@@ -4,9 +4,11 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from landscape_app.cli import main
 from landscape_app.core.catalogue.networks import ACTIVATION_IDS
+from landscape_app.core.device import pick_device
 from landscape_app.core.nn import ACTIVATIONS
 
 NPZ_KEYS = {
@@ -34,7 +36,10 @@ def test_surface_writes_a_valid_npz_with_the_documented_keys(tmp_path, capsys):
     data = np.load(out)
     assert set(data.files) == NPZ_KEYS
     assert data["values"].shape == (9, 9)
-    assert str(data["method"]) == "pca" and str(data["device"]) == "CPU"
+    # auto: whatever this machine chose for float32 (CPU here, CUDA (…) on a GPU machine)
+    chosen = pick_device("auto", torch.float32).description
+    assert str(data["method"]) == "pca" and str(data["device"]) == chosen
+    assert f"device: {chosen}" in printed.out
     assert list(data["lane_labels"]) == ["adam:lr=0.05", "sgd:lr=0.1"]
     offsets = data["lane_offsets"]
     assert offsets.tolist() == [0, 13, 26]

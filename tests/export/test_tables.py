@@ -141,3 +141,24 @@ def test_grid_npz_round_trip(tmp_path):
     with pytest.raises(ExportError, match="plain JSON"):
         write_grid_npz(tmp_path / "bad.npz", grid, {"when": object()})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["surface.npz"]
+
+
+def test_summary_leaves_out_the_distance_without_known_minima():
+    """An expression has no known minima: no ``to minimum`` column, and never ``nan``."""
+    from landscape_app.core.functions.expression import custom_function
+
+    objective = custom_function("x**2 + 3*sin(y)", x_range=(-2, 2), y_range=(-2, 2))
+    assert not objective.minima
+    race = Race(objective, [Racer("adam", OptimizerSpec("adam", {"lr": 0.05}))],
+                start=(1.0, 1.0), seed=0, max_steps=5)
+    lines = summary_lines(race.run(), objective)
+    assert "to minimum" not in lines[0]
+    assert not any("nan" in line for line in lines)
+    assert lines[1].split()[-1] == "finished"
+
+
+def test_summary_keeps_the_distance_with_known_minima(race_result):
+    objective, result = race_result
+    lines = summary_lines(result, objective)
+    assert "to minimum" in lines[0]
+    assert "nan" not in lines[1]

@@ -160,8 +160,9 @@ def test_table_model_texts_and_updates():
     row = TableRow("Adam", "#E69F00", 12, 13, 1.5e-7, 1e-7, float("nan"), Status.DIVERGED, "left")
     model.set_rows([row])
     texts = [model.data(model.index(0, c)) for c in range(7)]
-    assert texts == ["Adam", "12", "13", "1.500e-07", "1.000e-07", "—", "diverged"]
+    assert texts == ["Adam", "12", "13", "1.500e-07", "1.000e-07", "", "diverged"]  # no nan
     assert model.data(model.index(0, 6), Qt.ItemDataRole.ToolTipRole) == "left"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "Adam"  # full name
     assert format_number(float("inf")) == "inf" and format_number(12.3456) == "12.3456"
 
 

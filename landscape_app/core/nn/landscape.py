@@ -14,6 +14,11 @@
    ``margin``; ``random`` and ``hessian`` planes cover at least [−1, 1]²;
 5. project every path (coordinates, off-plane distances, true and on-plane losses) and
    interpolate each lane's loss from its start to its end.
+
+Steps 3–5 run through one :class:`~landscape_app.core.fallback.DeviceFallback`: a stage that
+runs out of GPU (or MPS) memory is retried in smaller chunks, then on the CPU, and the
+landscape's ``device`` says what ran where (``CUDA (…) for training, the plane and 38,400 of
+40,401 grid points, then CPU``).
 """
 
 from __future__ import annotations
@@ -25,13 +30,14 @@ import numpy as np
 import torch
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.fallback import DeviceFallback
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.landscape import Landscape
 from landscape_app.core.nn.directions import Plane, make_plane
 from landscape_app.core.nn.interpolation import Interpolation, interpolate_loss
 from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.objective import NetworkObjective, build_network
-from landscape_app.core.nn.projection import project_path
+from landscape_app.core.nn.projection import ProjectedPath, project_path
 from landscape_app.core.nn.surface import PlaneSurface, evaluate_plane, plane_ranges
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 from landscape_app.core.progress import CancelPoll, StageProgress
@@ -40,6 +46,8 @@ from landscape_app.core.runner import Race, Racer
 
 #: Fraction of all path points the grid covers (besides every start and end point).
 DEFAULT_COVERAGE = 0.95
+#: Stage names in device reports.
+TRAINING_STAGE, PLANE_STAGE = "training", "the plane"
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,9 @@ class NetworkLandscape(Landscape):
     origin_label: str
     surface: PlaneSurface
     lanes: tuple[LanePath, ...]
+    #: Where the work ran (the surface's ``device`` only where its grid did), e.g. ``CUDA (…)
+    #: for training, the plane and 38,400 of 40,401 grid points, then CPU``.
+    device: str
 
     kind = "network"
     live = False
@@ -91,10 +102,6 @@ class NetworkLandscape(Landscape):
     @property
     def plane(self) -> Plane:
         return self.surface.plane
-
-    @property
-    def device(self) -> str:
-        return self.surface.device
 
     @property
     def box(self) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -157,9 +164,14 @@ def landscape_from_runs(objective: NetworkObjective, runs: Sequence[LaneResult],
                         resolution: int, margin: float = 0.25, coverage: float = DEFAULT_COVERAGE,
                         seed: int = 0,
                         plane_lane: int | None = None, progress: StageProgress | None = None,
-                        cancelled: CancelPoll | None = None) -> NetworkLandscape:
+                        cancelled: CancelPoll | None = None,
+                        fallback: DeviceFallback | None = None) -> NetworkLandscape:
     """Plane, surface and projected paths for finished lanes ``runs`` (steps 3–5 of the module;
-    a race's lanes: ``train_race(...).lanes``)."""
+    a race's lanes: ``train_race(...).lanes``).
+
+    ``fallback`` runs every stage (default: a fresh one for ``objective``); pass the one that
+    recorded the training to have it in the device report.
+    """
     if plane_lane is not None:
         if not 0 <= plane_lane < len(runs):
             raise LandscapeError(f"plane lane {plane_lane} does not exist "
@@ -173,8 +185,11 @@ def landscape_from_runs(objective: NetworkObjective, runs: Sequence[LaneResult],
     best = min(basis_runs, key=lambda run: run.final_loss)
     if progress is not None:
         progress("plane", 0.0)
-    plane = make_plane(objective, directions, [run.trajectory for run in basis_runs],
-                       origin=best.trajectory[-1], seed=seed)
+    if fallback is None:
+        fallback = DeviceFallback.for_objective(objective)
+    plane = fallback.whole(lambda placed: make_plane(
+        placed, directions, [run.trajectory for run in basis_runs], origin=best.trajectory[-1],
+        seed=seed), PLANE_STAGE)
     if progress is not None:
         progress("plane", 1.0)
     # The grid covers the usable runs: a diverged path would stretch it to astronomic size.
@@ -187,25 +202,31 @@ def landscape_from_runs(objective: NetworkObjective, runs: Sequence[LaneResult],
         beta_range = (min(beta_range[0], -1.0), max(beta_range[1], 1.0))
     surface = evaluate_plane(
         objective, plane, resolution, alpha_range, beta_range,
-        progress=progress, cancelled=cancelled,
+        progress=progress, cancelled=cancelled, fallback=fallback,
     )
-    lanes = tuple(_lane_path(objective, plane, run) for run in runs if run.records)
-    start_loss = float(objective.evaluate(objective.as_tensor(objective.initial_parameters()))
-                       .detach())
+    drawn = [run for run in runs if run.records]
+    # Stage by stage (all projections, then all interpolations), so that a fall-back to the
+    # CPU splits one stage at most.
+    projected = [project_path(objective, plane, run.trajectory, fallback) for run in drawn]
+    lines = [interpolate_loss(objective, run.trajectory[0], run.trajectory[-1],
+                              fallback=fallback) for run in drawn]
+    lanes = tuple(_lane_path(run, path, line)
+                  for run, path, line in zip(drawn, projected, lines, strict=True))
+    start_loss = fallback.whole(lambda placed: float(
+        placed.evaluate(placed.as_tensor(placed.initial_parameters())).detach()))
     return NetworkLandscape(objective.config, objective.name, objective.dim, start_loss,
-                            best.label, surface, lanes)
+                            best.label, surface, lanes, fallback.describe())
 
 
-def _lane_path(objective: NetworkObjective, plane: Plane, run: LaneResult) -> LanePath:
-    trajectory = run.trajectory
-    projected = project_path(objective, plane, trajectory)
+def _lane_path(run: LaneResult, projected: ProjectedPath,
+               interpolation: Interpolation) -> LanePath:
     return LanePath(
         run.label, run.spec.to_text(), run.status, run.message,
         steps=np.array([r.step for r in run.records]),
         evals=np.array([r.evals for r in run.records]),
-        trajectory=trajectory, coords=projected.coords, distances=projected.distances,
+        trajectory=run.trajectory, coords=projected.coords, distances=projected.distances,
         losses=projected.losses, plane_losses=projected.plane_losses,
-        interpolation=interpolate_loss(objective, trajectory[0], trajectory[-1]),
+        interpolation=interpolation,
     )
 
 
@@ -230,7 +251,8 @@ def build_network_landscape(config: NetworkConfig,
     resolution : int
         Grid side (2 to 2001).
     device : torch.device or str
-        ``auto`` takes CUDA, then MPS, then the CPU.
+        ``auto`` takes CUDA, then MPS, then the CPU (a device that computes in
+        ``config.dtype``: MPS has no float64).
     progress : callable, optional
         ``progress(stage, fraction)`` with stage ``train``, ``plane`` or ``surface``.
     cancelled : callable, optional
@@ -247,6 +269,8 @@ def build_network_landscape(config: NetworkConfig,
     objective = build_network(config, device)
     result = train_race(objective, specs, steps, seed=seed, progress=progress,
                         cancelled=cancelled)
+    fallback = DeviceFallback.for_objective(objective)
+    fallback.record(TRAINING_STAGE)
     return landscape_from_runs(objective, result.lanes, directions, resolution, margin=margin,
                                coverage=coverage, seed=seed, plane_lane=plane_lane,
-                               progress=progress, cancelled=cancelled)
+                               progress=progress, cancelled=cancelled, fallback=fallback)

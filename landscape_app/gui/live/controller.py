@@ -96,6 +96,10 @@ class RaceController(QObject):
             runner.failed.connect(
                 lambda token, message, kind=kind: self._carry_out(
                     self.model.map_failed(self._job(kind, token), message)), queued)
+        from landscape_app.gui.live.preview import LivePreview
+
+        self.preview = LivePreview(self)  # drag and see (2D functions)
+        self.lanesReset.connect(self.preview.drop)
 
     # -- what is on screen -------------------------------------------------------------------
     @property
@@ -134,6 +138,10 @@ class RaceController(QObject):
             Its 2D landscape cannot be built; nothing changed.
         """
         self._carry_out(self.model.apply_session(state))
+
+    def open_surface(self, landscape) -> None:
+        """Show a surface file read-only (its paths replay)."""
+        self._carry_out(self.model.open_surface(landscape))
 
     def set_landscape(self, spec: LandscapeSpec) -> None:
         """A new 2D landscape: its own start and view, the race rebuilt, the grid queued."""
@@ -266,7 +274,8 @@ class RaceController(QObject):
 
     # -- closing -----------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Cancel and join the background tasks."""
+        """Cancel and join the background tasks and the preview thread."""
+        self.preview.close()
         self.grid_tasks.shutdown()
         self.network_tasks.shutdown()
         for runner in self.map_tasks.values():

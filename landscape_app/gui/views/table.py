@@ -78,6 +78,8 @@ class RaceTableModel(QAbstractTableModel):
             return QColor(style.STATUS_COLORS.get(row.status, style.TEXT))
         if role == Qt.ItemDataRole.ToolTipRole and column == 6 and row.message:
             return row.message
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return row.label  # the whole name, however narrow the column
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= column <= 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and 1 <= column <= 5:
@@ -87,7 +89,8 @@ class RaceTableModel(QAbstractTableModel):
     @staticmethod
     def _text(row: TableRow, column: int) -> str:
         values = (row.label, str(row.step), str(row.evals), format_number(row.loss),
-                  format_number(row.best_loss), format_number(row.distance), str(row.status))
+                  format_number(row.best_loss),
+                  "" if math.isnan(row.distance) else format_number(row.distance), str(row.status))
         return values[column]
 
     def set_rows(self, rows: list[TableRow]) -> None:
