@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from landscape_app.core.device import choose_device, describe_device
+from landscape_app.core.device import choose_device, describe_device, warm_up
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.maps.axes import LAYER_LR_NAMES, StartGrid, Sweep, check_side
 from landscape_app.core.maps.network_rows import row_evaluator
@@ -34,7 +34,6 @@ from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.objective import NetworkObjective, build_network
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
-from landscape_app.core.optim.torch_based import warm_up_torch_optim
 
 Progress = Callable[[str, float], None]
 #: Memory a chunk may use on the CPU (bytes).
@@ -112,7 +111,7 @@ def compute_map(
         When ``cancelled()`` turned true.
     """
     job = _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps)
-    warm_up_torch_optim()
+    warm_up(job.device, job.dtype, optim=True)  # one-off set-up costs outside the timing
     started = time.perf_counter()
     arrays = _run_chunks(job, progress, cancelled, chunk_rows)
     if job.device.type == "cuda":
@@ -133,9 +132,8 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
     snaps = tuple(sorted(set(int(s) for s in snapshot_steps)))
     if snaps and not (snaps[0] >= 0 and snaps[-1] <= steps):
         raise LandscapeError(f"snapshot steps must lie in 0..{steps}")
-    torch_device = device if isinstance(device, torch.device) else choose_device(device)
-    if torch_device.type == "mps" and dtype == "float64":
-        raise LandscapeError("MPS has no float64; choose float32 or the CPU")
+    torch_device = (device if isinstance(device, torch.device)
+                    else choose_device(device, getattr(torch, dtype)))  # auto: MPS only for float32
     network = isinstance(target, NetworkConfig)
     if network:
         objective = build_network(dataclasses.replace(target, dtype=dtype), torch_device)
