@@ -453,12 +453,21 @@ class MainWindow(QMainWindow):
         self.contour.show_notice(self._notice(self.controller.model,
                                               STAGES.get(stage, stage), fraction))
 
-    def _grid_progress(self, fraction: float) -> None:
+    def show_progress(self, text: str, fraction: float, prefix: str) -> None:
+        """``text`` in the status bar while ``fraction`` < 1, cleared at 1: unless another
+        message (a warning, a notice) is showing, which a progress report never hides."""
         bar = self.statusBar()
+        current = bar.currentMessage()
+        if current and not current.startswith(prefix):
+            return
         if fraction < 1.0:
-            self._show_message(f"Drawing the landscape… {fraction:.0%}", 2000)
-        elif bar.currentMessage().startswith("Drawing the landscape"):
+            self._show_message(text, 2000)
+        elif current:
             bar.clearMessage()
+
+    def _grid_progress(self, fraction: float) -> None:
+        self.show_progress(f"Drawing the landscape… {fraction:.0%}", fraction,
+                           "Drawing the landscape")
 
     def _lanes_reset(self) -> None:
         model = self.controller.model
