@@ -213,6 +213,9 @@ class MainWindow(QMainWindow):
         gc.collect()
         gc.freeze()
         self.device_label.setText(f"device: {device}")
+        if notice:  # a GPU is present but could not start: the CPU computes instead
+            self.device_label.setText(f"device: {device} (GPU unavailable)")
+            self.device_label.setToolTip(notice)
         self.landscape_panel = LandscapePanel()
         self.display_panel = DisplayPanel(COLORMAPS)
         left = QWidget()
@@ -240,7 +243,7 @@ class MainWindow(QMainWindow):
         self.controls.setEnabled(True)
         self.frame_timer.start()
         self.status_timer.start()
-        if notice:  # e.g. a GPU that is present but could not start: the CPU computes instead
+        if notice:
             self.statusBar().showMessage(f"Ready: press space to play. {notice}", 20_000)
         else:
             self.statusBar().showMessage("Ready: press space to play", 5000)
