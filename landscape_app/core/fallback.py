@@ -104,7 +104,8 @@ class DeviceFallback(Generic[R]):
         Where ``resource`` lives.
     place : callable, optional
         ``place(torch.device("cpu"))`` gives the resource on the CPU. Without it there is no
-        fall-back and every error propagates.
+        fall-back: chunks are still retried in halves, but work that does not fit as a
+        single point (or as a whole) raises its out-of-memory error.
     name : str, optional
         How to call the first device in reports (default :func:`describe_device`).
     """
@@ -135,7 +136,7 @@ class DeviceFallback(Generic[R]):
         try:
             result = work(self.resource)
         except Exception as error:
-            if not self._recoverable(error):
+            if not (is_out_of_memory(error) and self._can_fall_back()):
                 raise
             failed = True
         else:
@@ -168,7 +169,7 @@ class DeviceFallback(Generic[R]):
             try:
                 part = np.asarray(work(self.resource, begin, end))
             except Exception as error:
-                if not self._recoverable(error):
+                if not (is_out_of_memory(error) and (end - begin > 1 or self._can_fall_back())):
                     raise
                 failed = True
             else:
@@ -234,8 +235,8 @@ class DeviceFallback(Generic[R]):
             self._stages[what] = _Stage(unit)
         return self._stages[what]
 
-    def _recoverable(self, error: Exception) -> bool:
-        return not self.fell_back and self._place is not None and is_out_of_memory(error)
+    def _can_fall_back(self) -> bool:
+        return not self.fell_back and self._place is not None
 
     def _fall_back(self) -> None:
         release_cached(self.device)

@@ -26,6 +26,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.landscape import Landscape
 from landscape_app.core.progress import StageProgress
+from landscape_app.core.result import Status
 
 #: The HDF5 grids shown, in order of preference.
 H5_SURFACES = ("train_loss", "test_loss", "train_acc", "test_acc")
@@ -39,7 +40,7 @@ class RecordedPath:
 
     label: str
     spec: str
-    status: str
+    status: Status
     message: str
     steps: np.ndarray
     evals: np.ndarray
@@ -187,7 +188,10 @@ def _npz_lanes(path: Path, arrays: dict) -> tuple[RecordedPath, ...]:
         if not 0 <= begin < end <= count:
             continue
         part = slice(begin, end)
-        status = texts["lane_status"][index] or "finished"
+        try:
+            status = Status(texts["lane_status"][index] or "finished")
+        except ValueError:  # a status this app does not know: the path still replays
+            status = Status.FINISHED
         lanes.append(RecordedPath(str(label), texts["lane_specs"][index], status,
                                   texts["lane_messages"][index], steps[part], evals[part],
                                   coords[part], distances[part], losses[part],

@@ -213,6 +213,9 @@ class MainWindow(QMainWindow):
         gc.collect()
         gc.freeze()
         self.device_label.setText(f"device: {device}")
+        if notice:  # a GPU is present but could not start: the CPU computes instead
+            self.device_label.setText(f"device: {device} (GPU unavailable)")
+            self.device_label.setToolTip(notice)
         self.landscape_panel = LandscapePanel()
         self.display_panel = DisplayPanel(COLORMAPS)
         left = QWidget()
@@ -240,7 +243,7 @@ class MainWindow(QMainWindow):
         self.controls.setEnabled(True)
         self.frame_timer.start()
         self.status_timer.start()
-        if notice:  # e.g. a GPU that is present but could not start: the CPU computes instead
+        if notice:
             self.statusBar().showMessage(f"Ready: press space to play. {notice}", 20_000)
         else:
             self.statusBar().showMessage("Ready: press space to play", 5000)
@@ -453,12 +456,21 @@ class MainWindow(QMainWindow):
         self.contour.show_notice(self._notice(self.controller.model,
                                               STAGES.get(stage, stage), fraction))
 
-    def _grid_progress(self, fraction: float) -> None:
+    def show_progress(self, text: str, fraction: float, prefix: str) -> None:
+        """``text`` in the status bar while ``fraction`` < 1, cleared at 1: unless another
+        message (a warning, a notice) is showing, which a progress report never hides."""
         bar = self.statusBar()
+        current = bar.currentMessage()
+        if current and not current.startswith(prefix):
+            return
         if fraction < 1.0:
-            self._show_message(f"Drawing the landscape… {fraction:.0%}", 2000)
-        elif bar.currentMessage().startswith("Drawing the landscape"):
+            self._show_message(text, 2000)
+        elif current:
             bar.clearMessage()
+
+    def _grid_progress(self, fraction: float) -> None:
+        self.show_progress(f"Drawing the landscape… {fraction:.0%}", fraction,
+                           "Drawing the landscape")
 
     def _lanes_reset(self) -> None:
         model = self.controller.model

@@ -252,11 +252,8 @@ class MapActions(QObject):
         self._sync()
 
     def _progress(self, kind: str, fraction: float) -> None:
-        if fraction < 1.0:
-            self.window._show_message(f"Computing the {KIND_TITLES[kind]}… {fraction:.0%} "
-                                      "(Maps ▸ Cancel to stop)", 2000)
-        elif self.window.statusBar().currentMessage().startswith("Computing the"):
-            self.window.statusBar().clearMessage()
+        self.window.show_progress(f"Computing the {KIND_TITLES[kind]}… {fraction:.0%} "
+                                  "(Maps ▸ Cancel to stop)", fraction, "Computing the")
 
     def _view_zoomed(self) -> None:
         settings = self.settings

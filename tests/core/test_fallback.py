@@ -126,6 +126,23 @@ def test_other_errors_and_a_second_out_of_memory_propagate():
         no_place.whole(always)
 
 
+def test_without_a_place_chunks_are_still_halved_but_one_point_too_many_raises():
+    def fits_four(resource, begin, end):
+        if end - begin > 4:
+            raise mps_oom()
+        return np.arange(begin, end, dtype=float)
+
+    no_place = DeviceFallback(GPU, torch.device("cpu"), name="FAKE-GPU")
+    out = no_place.chunked(fits_four, 20, lambda resource: 20, "the grid", "grid points")
+    assert np.array_equal(out, np.arange(20.0)) and no_place.describe() == "FAKE-GPU"
+
+    def never(resource, begin, end):
+        raise cuda_oom()
+
+    with pytest.raises(torch.cuda.OutOfMemoryError):
+        no_place.chunked(never, 20, lambda resource: 20, "the grid", "grid points")
+
+
 def test_nothing_fell_back_reports_the_first_device_with_its_name():
     helper = fake()
     helper.whole(lambda resource: 1, "the plane")

@@ -32,7 +32,9 @@ def test_a_gpu_that_cannot_start_leaves_the_window_working_on_the_cpu(monkeypatc
         qtbot.addWidget(main)
         with qtbot.waitSignal(main.coreReady, timeout=60_000):
             main.show()
-        assert main.device_label.text() == "device: CPU"
+        assert main.device_label.text() == "device: CPU (GPU unavailable)"
+        assert main.device_label.toolTip().startswith("Computing on the CPU: CUDA could not "
+                                                      "start: ")
         message = main.statusBar().currentMessage()
         assert "Computing on the CPU: CUDA could not start" in message
         qtbot.waitUntil(lambda: main.controller.grid is not None, timeout=30_000)

@@ -25,6 +25,7 @@ import torch
 from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, check_side
 from landscape_app.core.device import choose_device, describe_device, warm_up
 from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.fallback import free_bytes, is_out_of_memory, release_cached
 from landscape_app.core.maps.axes import StartGrid, Sweep
 from landscape_app.core.maps.network_rows import row_evaluator
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
@@ -172,11 +173,8 @@ def _budget_rows(job: _Job) -> int:
     if isinstance(objective, NetworkObjective):
         widest = max(layer.out_features for layer in objective.layers)
         per_row += (objective.inputs.shape[0] * widest * element * 4 * len(objective.layers))
-    if job.device.type == "cuda":
-        free, _ = torch.cuda.mem_get_info(job.device)
-        budget = min(free // 2, 8 << 30)
-    else:
-        budget = CPU_CHUNK_BYTES
+    free = free_bytes(job.device)  # asks CUDA with an indexed device, as torch 2.4 requires
+    budget = CPU_CHUNK_BYTES if free is None else min(free // 2, 8 << 30)
     return max(1, int(budget // per_row))
 
 
@@ -194,11 +192,15 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
         end = min(n, begin + size)
         try:
             tracker = _run_chunk(job, begin, end, progress, cancelled)
-        except torch.cuda.OutOfMemoryError:
+        except Exception as error:  # CUDA's OutOfMemoryError or MPS's RuntimeError
+            if not is_out_of_memory(error):
+                raise
             if size == 1:
                 raise LandscapeError("the device ran out of memory even for one cell") from None
+            tracker = None
+        if tracker is None:  # outside the except clause, so that its tensors are freed
             size = max(1, size // 2)
-            torch.cuda.empty_cache()
+            release_cached(job.device)
             continue
         out["final"][begin:end] = tracker.final_x.cpu().numpy()
         out["loss"][begin:end] = tracker.final_loss.cpu().numpy()

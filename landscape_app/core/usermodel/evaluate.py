@@ -25,6 +25,7 @@ import numpy as np
 import torch
 from torch.func import functional_call, vmap
 
+from landscape_app.core.fallback import free_bytes
 from landscape_app.core.usermodel.contract import UserModel, batch_size, describe_error, problem
 
 BATCHED, POINTWISE = "batched", "pointwise"
@@ -166,9 +167,6 @@ class PlaneLoss:
         """Grid points per chunk: one pointwise; batched, as many as fit the memory budget."""
         if mode == POINTWISE:
             return 1
-        if self.device.type == "cuda":
-            free, _ = torch.cuda.mem_get_info(self.device)
-            budget = GPU_MEMORY_FRACTION * free
-        else:
-            budget = CPU_CHUNK_BYTES
+        free = free_bytes(self.device)  # asks CUDA with an indexed device, as torch 2.4 requires
+        budget = CPU_CHUNK_BYTES if free is None else GPU_MEMORY_FRACTION * free
         return int(max(1, min(256, budget // self.bytes_per_point())))

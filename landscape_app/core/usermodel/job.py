@@ -21,6 +21,7 @@ import numpy as np
 
 from landscape_app.core.device import choose_device, describe_device
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.fallback import DeviceFallback
 from landscape_app.core.grid import check_resolution
 from landscape_app.core.nn.directions import Plane
 from landscape_app.core.nn.surface import plane_ranges
@@ -107,9 +108,16 @@ class SurfaceJob:
                 ) -> None:
         """Compute the chunks ``indices`` and write each to the work directory when done."""
         evaluator = self.evaluator()
+        # A chunk that runs out of GPU memory (CUDA or MPS) is computed in halves.
+        split = DeviceFallback(evaluator, evaluator.device)
         for index in indices:
             alphas, betas = self.chunk_points_of(index)
-            self.work.write_chunk(index, evaluator.evaluate(self.mode, alphas, betas))
+            count = len(alphas)
+            values = split.chunked(
+                lambda placed, begin, end, a=alphas, b=betas: placed.evaluate(
+                    self.mode, a[begin:end], b[begin:end]),
+                count, lambda placed, n=count: n, "the grid", "grid points")
+            self.work.write_chunk(index, values)
             if on_chunk is not None:
                 on_chunk(len(alphas))
 

@@ -76,7 +76,7 @@ def raise_at(monkeypatch, owner, name, oom, when):
 
 @pytest.fixture(scope="module")
 def runs():
-    return train_race(build_network(CONFIG, "cpu"), SPECS, steps=12)
+    return train_race(build_network(CONFIG, "cpu"), SPECS, steps=12).lanes
 
 
 def landscape(runs, directions="pca", on=None):
@@ -177,7 +177,7 @@ def test_when_a_single_grid_point_does_not_fit_the_rest_of_the_grid_runs_on_the_
 def test_a_grid_split_between_the_device_and_the_cpu_is_reported_point_for_point(oom,
                                                                                 monkeypatch):
     objective, cpu = stand_in(), build_network(CONFIG, "cpu")
-    plane = landscape_from_runs(cpu, train_race(cpu, SPECS, steps=12), "pca", 3).plane
+    plane = landscape_from_runs(cpu, train_race(cpu, SPECS, steps=12).lanes, "pca", 3).plane
     chunks = []
 
     def after_three_chunks(self, count):

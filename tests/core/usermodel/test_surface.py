@@ -166,3 +166,34 @@ def test_a_work_dir_of_a_different_run_is_refused_and_restart_discards_it(tmp_pa
         open_job(request, tmp_path / "work")
     fresh = open_job(request, tmp_path / "work", restart=True)
     assert fresh.work.done() == set()
+
+
+@pytest.mark.parametrize("oom", [
+    lambda: torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 4.00 GiB"),
+    lambda: RuntimeError("MPS backend out of memory (MPS allocated: 9 GB, other allocations: "
+                         "0 bytes, max allowed: 9 GB). Tried to allocate 1 GB on private pool."),
+], ids=["cuda", "mps"])
+def test_a_chunk_that_runs_out_of_gpu_memory_is_computed_in_halves(tmp_path, monkeypatch, oom):
+    """Simulated at the batched evaluation: more than 3 points at once do not fit."""
+    from landscape_app.core.usermodel.evaluate import PlaneLoss
+
+    model_file = write(tmp_path, "mlp.py", MLP_DROPOUT)
+    request = SurfaceRequest(str(model_file), seed=2, resolution=4, chunk=8)
+    expected = open_job(request, tmp_path / "plain")
+    expected.compute(expected.missing())
+    sizes = []
+    batched = PlaneLoss.batched
+
+    def small_only(self, alphas, betas):
+        sizes.append(len(alphas))
+        if len(alphas) > 3:
+            raise oom()
+        return batched(self, alphas, betas)
+
+    monkeypatch.setattr(PlaneLoss, "batched", small_only)
+    job = open_job(request, tmp_path / "halved")
+    assert job.mode == "batched" and job.chunk_points == 8
+    sizes.clear()  # choosing the mode tried a small batch
+    job.compute(job.missing())
+    assert sizes[:3] == [8, 4, 2] and max(sizes) == 8
+    np.testing.assert_allclose(job.merged(), expected.merged(), rtol=1e-6, atol=1e-9)
