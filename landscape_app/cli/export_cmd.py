@@ -24,6 +24,8 @@ examples:
   landscape-app export --session my-race.json --out frames/ --frames 60 --axis evals
   landscape-app export --scene two-moons --still plane.svg --trajectories race.csv \\
       --surface plane.npz
+  landscape-app export --scene himmelblau-map-basins --map-out basins.gif --map-still basins.svg \\
+      --size 960x720 --frames 60 --fps 15
   xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
       landscape-app export --scene adam-vs-sgd --view both --out both.mp4
 
@@ -61,6 +63,19 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                          help="every step of every optimizer: race.csv or race.json")
     outputs.add_argument("--surface", metavar="FILE.npz",
                          help="the landscape grid (xs, ys, values, metadata) as NPZ")
+    maps = parser.add_argument_group(
+        "outcome map (a scene or session with a map: Maps menu, or `list scenes`)")
+    maps.add_argument("--map-out", metavar="FILE",
+                      help="the map over the steps: map.gif, map.mp4, or a folder of PNG "
+                      "frames; frame i colours every cell by its loss after step "
+                      "round(i*S/(N-1)) of the map's S steps, on one log scale (the basins "
+                      "fill in)")
+    maps.add_argument("--map-still", metavar="FILE",
+                      help="the finished map, coloured as the session's map: map.png, or "
+                      "map.svg (vector axes, labels and legend)")
+    maps.add_argument("--map-kind", choices=("starts", "sweep"), default=None,
+                      help="which of the session's maps: the start map (default, when it has "
+                      "one) or the hyperparameter map")
     look = parser.add_argument_group("frames")
     look.add_argument("--view", choices=("2d", "3d", "both"), default="2d",
                       help="2d contour map, 3d surface (needs OpenGL), or both side by side "
@@ -135,7 +150,8 @@ def build_request(args: argparse.Namespace, session_axis: str = "steps"):
         frames=_number(args.frames, "--frames", whole=True),
         duration=_number(args.duration, "--duration"),
         animation=args.out, still=args.still, trajectories=args.trajectories,
-        surface=args.surface, device=args.device,
+        surface=args.surface, map_still=args.map_still, map_animation=args.map_out,
+        map_kind=args.map_kind, device=args.device,
     )
 
 
@@ -175,18 +191,20 @@ class CtrlC:
 def summary_lines(report) -> list[str]:
     """What was written, for stdout."""
     lines = []
-    animation = report.animation
+    animations = {a.path: a for a in (report.animation, report.map_animation) if a is not None}
     for path in report.written:
-        if animation is not None and path == animation.path:
+        animation = animations.get(path)
+        if animation is not None:
             lines.append(f"wrote {path}: {animation.frames} frames, {animation.width}x"
                          f"{animation.height}, {animation.fps:g} fps "
                          f"({animation.frames / animation.fps:.1f} s), "
                          f"{animation.bytes / 1e6:.2f} MB")
         else:
             lines.append(f"wrote {path}")
-    lines.append(f"{report.steps} steps recorded in {report.record_seconds:.1f} s"
-                 + (f", frames rendered and encoded in {report.render_seconds:.1f} s"
-                    if report.frames else ""))
+    if report.steps:
+        lines.append(f"{report.steps} steps recorded in {report.record_seconds:.1f} s"
+                     + (f", frames rendered and encoded in {report.render_seconds:.1f} s"
+                        if report.frames else ""))
     return lines
 
 
