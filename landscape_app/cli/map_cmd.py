@@ -22,8 +22,8 @@ a start map (--starts N) runs the optimizer from every node of an N x N grid of 
 values. Any numeric hyperparameter of the optimizer can be swept except the schedule's; for
 networks also lr_first and lr_last (the learning rate of the first / last layer's weights and
 bias). Mappable: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, radam, heun, lookahead,
-ranger (with any schedule). Refused: newton (not batched yet), lbfgs, slsqp, dual-annealing
-(one run at a time), pso, cmaes, sa (random methods).
+ranger (with any schedule), newton (per-cell Hessians and line searches, batched). Refused:
+lbfgs, slsqp, dual-annealing (one run at a time), pso, cmaes, sa (random methods).
 
 every cell equals the single run of `landscape-app run` with its settings (exactly, up to
 rounding, in float64). A cell stops as the race does: non-finite (NaN/inf loss or position),

@@ -90,7 +90,7 @@ def test_the_seed_network_map_runs_small(tmp_path):
     ("--starts 9999", "at most 4096"),
     ("--optimizer lbfgs --starts 8", "lbfgs cannot be mapped"),
     ("--optimizer pso --starts 8", "pso cannot be mapped"),
-    ("--optimizer newton --starts 8", "newton cannot be mapped"),
+    ("--optimizer cmaes --starts 8", "cmaes cannot be mapped"),
     ("--optimizer sgd --sweep lr=1e-3:1 --sweep step_size=1:10", "cannot be swept"),
     ("--starts 8 --sweep lr=1e-3:1", "choose one"),
     ("--model seed --starts 8", "no start map"),

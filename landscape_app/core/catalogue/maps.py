@@ -24,12 +24,12 @@ MAX_CELL_PARAMETERS = 50_000_000
 LAYER_LR_NAMES = ("lr_first", "lr_last")
 
 #: Element-wise methods stepped by torch.optim itself on the stacked starts (and by
-#: :mod:`landscape_app.core.maps.rules` in sweeps), with Lookahead/Ranger and schedules.
+#: :mod:`landscape_app.core.maps.rules` in sweeps), with Lookahead/Ranger and schedules;
+#: damped Newton by its batched line search (:mod:`landscape_app.core.maps.newton_rows`).
 MAPPABLE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam",
-            "heun", "lookahead", "ranger")
+            "heun", "lookahead", "ranger", "newton")
 
 REFUSED = {
-    "newton": "damped Newton's per-start line search is not batched yet",
     "lbfgs": "L-BFGS keeps a history and a line search per run",
     "slsqp": "SLSQP runs scipy's routine one start at a time",
     "dual-annealing": "dual annealing runs scipy's routine one start at a time",

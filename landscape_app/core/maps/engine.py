@@ -28,8 +28,9 @@ from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.fallback import free_bytes, is_out_of_memory, release_cached
 from landscape_app.core.maps.axes import StartGrid, Sweep
 from landscape_app.core.maps.network_rows import row_evaluator
+from landscape_app.core.maps.newton_rows import NewtonStepper
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
-from landscape_app.core.maps.stepping import RuleStepper, TorchStepper
+from landscape_app.core.maps.stepping import RuleStepper, Stepper, TorchStepper
 from landscape_app.core.maps.support import check_mappable, validate_sweep
 from landscape_app.core.maps.tracker import Tracker
 from landscape_app.core.nn.models import NetworkConfig
@@ -222,13 +223,12 @@ def _run_chunk(job: _Job, begin: int, end: int, progress, cancelled) -> Tracker:
                 else job.objective.evaluate)
     if job.starts is not None:
         param = torch.as_tensor(job.starts[begin:end], **options).clone().requires_grad_(True)
-        stepper = TorchStepper(optimizer, param, evaluate)
+        stepper = make_stepper(optimizer, param, evaluate)
     else:
         rows = end - begin
         start = torch.as_tensor(job.start, **options)
         param = start.expand(rows, -1).clone().requires_grad_(True)
-        hyper = _cell_hyper(job, optimizer, begin, end)
-        stepper = RuleStepper(optimizer, hyper, param, evaluate)
+        stepper = make_stepper(optimizer, param, evaluate, _cell_hyper(job, optimizer, begin, end))
     radius = job.objective.divergence_radius
     tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps)
     total = job.rows * job.steps
@@ -244,6 +244,17 @@ def _run_chunk(job: _Job, begin: int, end: int, progress, cancelled) -> Tracker:
                 progress("map", (begin * job.steps + (end - begin) * step) / total)
     tracker.finish(job.steps, param, stepper.loss)
     return tracker
+
+
+def make_stepper(optimizer, param: torch.Tensor, evaluate, hyper: dict | None = None) -> Stepper:
+    """What steps ``param``'s rows: ``hyper`` None for one setting on every row (start maps:
+    torch.optim itself), else per-row settings (sweeps: :mod:`.rules`); damped Newton has its
+    own batched line search either way."""
+    if optimizer.id == "newton":
+        return NewtonStepper(optimizer.hyper if hyper is None else hyper, param, evaluate)
+    if hyper is None:
+        return TorchStepper(optimizer, param, evaluate)
+    return RuleStepper(optimizer, hyper, param, evaluate)
 
 
 def _cell_hyper(job: _Job, optimizer, begin: int, end: int) -> dict:

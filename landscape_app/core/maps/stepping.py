@@ -8,6 +8,7 @@ rows are evaluated. Rows never mix, so each row is its own run.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 import torch
@@ -50,7 +51,7 @@ class _LookaheadPull:
         param.copy_(self.slow)
 
 
-class Stepper:
+class Stepper(ABC):
     """One step of every row; ``loss`` is the loss at the rows before the step."""
 
     def __init__(self, param: torch.Tensor, evaluate: Callable[[torch.Tensor], torch.Tensor]):
@@ -70,8 +71,9 @@ class Stepper:
         self.loss = evaluate_rows(self.evaluate, self.param)
         return self.loss
 
+    @abstractmethod
     def _update(self) -> None:
-        raise NotImplementedError
+        """Move ``param``'s rows one step (``param.grad`` holds their gradient)."""
 
 
 class TorchStepper(Stepper):
