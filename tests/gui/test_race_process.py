@@ -142,3 +142,28 @@ def test_an_unsendable_race_is_stepped_in_the_worker_thread(qtbot, warm_engine):
     finally:
         assert thread.close()
     assert live_threads() == []
+
+
+def test_the_app_ends_its_fork_server_when_it_exits():
+    """run_app's last act: the fork server (torch loaded) would otherwise outlive the app."""
+    import subprocess
+    import sys
+
+    script = (
+        "import os\n"
+        "from multiprocessing import forkserver\n"
+        "from landscape_app.engine.race_process import prewarm, stop_forkserver\n"
+        "prewarm()\n"
+        "pid = forkserver._forkserver._forkserver_pid\n"
+        "os.kill(pid, 0)\n"
+        "stop_forkserver()\n"
+        "try:\n"
+        "    os.kill(pid, 0)\n"
+        "except ProcessLookupError:\n"
+        "    print('gone')\n"
+        "stop_forkserver()  # a second call does nothing\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "gone"

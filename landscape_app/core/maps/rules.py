@@ -15,6 +15,7 @@ them with Python floats) and cast to the parameter's dtype where they meet it.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -52,12 +53,13 @@ def _weight_decayed(grad: Tensor, param: Tensor, h: Hyper) -> Tensor:
     return grad if _is_zero(wd) else _axpy(grad, param, wd)
 
 
-class Rule:
+class Rule(ABC):
     """One family's update; ``state`` is a dict of tensors kept by the caller."""
 
+    @abstractmethod
     def step(self, param: Tensor, grad: Tensor, state: dict, h: Hyper, lr, closure: Closure,
              ) -> None:
-        raise NotImplementedError
+        """Update ``param`` in place from ``grad`` with settings ``h`` and rate ``lr``."""
 
 
 class SGDRule(Rule):
