@@ -222,3 +222,38 @@ def step_row(steps: Sequence[int] | np.ndarray, step: int) -> int | None:
     if steps.size == 0:
         return None
     return max(int(np.searchsorted(steps, step, side="right")) - 1, 0)
+
+
+@dataclass(frozen=True)
+class LaneTrack:
+    """One lane's recorded parameters: ``trajectory[k]`` is θ after step ``steps[k]``
+    (``steps`` increasing)."""
+
+    label: str
+    steps: np.ndarray
+    trajectory: np.ndarray
+
+    @classmethod
+    def of(cls, lane) -> LaneTrack:
+        """The track of a :class:`~landscape_app.core.nn.landscape.LanePath` (``steps``,
+        ``trajectory``) or a :class:`~landscape_app.core.result.LaneResult` (its records)."""
+        if hasattr(lane, "steps"):
+            return cls(lane.label, np.asarray(lane.steps), np.asarray(lane.trajectory))
+        steps = np.array([record.step for record in lane.records], dtype=np.int64)
+        trajectory = lane.trajectory if lane.records else np.empty((0, 0))
+        return cls(lane.label, steps, trajectory)
+
+    def at(self, step: int) -> tuple[int, np.ndarray] | None:
+        """``(shown step, θ)`` of the last recorded step ``≤ step`` (the first one before
+        the lane's start); None for an empty lane."""
+        row = step_row(self.steps, step)
+        if row is None:
+            return None
+        return int(self.steps[row]), self.trajectory[row]
+
+
+def picture_caption(picture: ModelPicture) -> str:
+    """How well the pictured network does: its accuracy or its mean squared error."""
+    if isinstance(picture, DecisionRegions):
+        return f"accuracy {100 * picture.accuracy:.1f} %"
+    return f"MSE {picture.mse:.4g}"

@@ -115,3 +115,21 @@ def test_random_and_hessian_planes_name_their_directions():
                                       directions="hessian", device="cpu")
     value = hessian.plane.eigenvalues[0]
     assert hessian.axis_labels[0] == f"Hessian 1 (λ = {value:.4g})"
+
+
+def test_lane_tracks_hold_the_recorded_parameters_of_paths_and_results(moons_land):
+    from landscape_app.core.nn import train_race
+    from landscape_app.core.nn.model_view import LaneTrack, picture_caption
+
+    path = moons_land.lanes[0]
+    track = LaneTrack.of(path)
+    shown, theta = track.at(7)
+    assert shown == 7
+    np.testing.assert_array_equal(theta, path.trajectory[7])
+    assert track.at(10_000)[0] == int(path.steps[-1])
+    result = train_race(build_network(MOONS, "cpu"), ["adam:lr=0.05"], 5)
+    from_result = LaneTrack.of(result.lanes[0])
+    np.testing.assert_array_equal(from_result.steps, np.arange(6))
+    np.testing.assert_array_equal(from_result.at(3)[1], result.lanes[0].records[3].x)
+    probe = ModelProbe.from_config(MOONS, side=8)
+    assert picture_caption(probe.picture(theta)).startswith("accuracy ")
