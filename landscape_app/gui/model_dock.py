@@ -58,8 +58,11 @@ class ModelDock:
 
         self.view.set_source(ModelProbe.from_config(config),
                              [LaneTrack.of(lane) for lane in landscape.lanes])
-        if not self.user_hid:
+        if not self.user_hid and not self.dock.isVisible():
             self.dock.show()
+            # as tall as the optimizer cards above it: a picture, not a strip
+            self.window.resizeDocks([self.window.optimizer_dock, self.dock], [1, 1],
+                                    Qt.Orientation.Vertical)
 
     def reached_step(self, label: str) -> int | None:
         """The last step of lane ``label`` in the window's trace buffer (None: none yet)."""
