@@ -177,3 +177,27 @@ def test_background_drag_pans_and_a_marker_drag_moves_the_start(window, qtbot):
     vb_after = contour.plot_item.vb.viewRange()
     assert vb_after[0] == pytest.approx([nx0, nx1])  # the marker drag did not pan
     assert moved.args[0] == pytest.approx(start[0] + 40 * pixel, rel=0.1)
+
+
+def test_model_view_keeps_the_chosen_lane_across_a_new_network(qtbot):
+    from landscape_app.core.nn import NetworkConfig
+    from landscape_app.core.nn.model_view import LaneTrack, ModelProbe
+    from landscape_app.gui.views.model_view import ModelView
+
+    view = ModelView()
+    qtbot.addWidget(view)
+    config = NetworkConfig(model="xor", hidden=(4,), samples=32, seed=1, dtype="float64")
+    probe = ModelProbe.from_config(config, side=12)
+    theta = build_network(config, "cpu").initial_parameters()
+    tracks = [LaneTrack(label, np.array([0, 1]), np.stack([theta, theta + k]))
+              for k, label in enumerate(("A", "B", "C"))]
+    view.set_source(probe, tracks)
+    assert view.lane == 0 and view.shown == (0, 0)
+    assert view.set_lane(2) and view.show_step(1) and view.shown == (2, 1)
+    np.testing.assert_array_equal(view.plot.picture.classes,
+                                  probe.decision_regions(theta + 2).classes)
+    view.set_source(probe, tracks[::-1])  # retrained: C is now first
+    assert view.lane_box.currentText() == "C" and view.lane == 0
+    assert not view.set_lane(3)
+    view.set_source(None)
+    assert view.plot.picture is None and view.notice.isVisibleTo(view)

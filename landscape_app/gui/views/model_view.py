@@ -76,12 +76,16 @@ class ModelView(QWidget):
     # -- the public API -----------------------------------------------------------------
     def set_source(self, probe, tracks: Sequence = ()) -> None:
         """Picture ``probe``'s network (a ``ModelProbe``; None: no network) along ``tracks``
-        (``LaneTrack`` per lane); the first lane is selected and its start shown."""
+        (``LaneTrack`` per lane); the lane selected before keeps its place if its label is
+        still there (else the first lane is selected), and its start is shown."""
+        previous = self.lane_box.currentText()
         self.probe, self.tracks = probe, list(tracks) if probe is not None else []
         self.shown, self.step = None, 0
+        labels = [track.label for track in self.tracks]
         self.lane_box.blockSignals(True)
         self.lane_box.clear()
-        self.lane_box.addItems([track.label for track in self.tracks])
+        self.lane_box.addItems(labels)
+        self.lane_box.setCurrentIndex(labels.index(previous) if previous in labels else 0)
         self.lane_box.blockSignals(False)
         if not self.tracks:
             self._show_empty()
