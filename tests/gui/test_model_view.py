@@ -118,9 +118,13 @@ def test_curves_hover_shows_a_points_step_and_loss(window, qtbot):
     curves = window.curves
     lane = window.buffer.snapshot().lanes[0]
     row = lane.rows[len(lane.rows) // 2]
-    window.paint_frame()
-    qtbot.wait(50)
     view_point = QPointF(row[0], np.log10(row[4] - curves.offset))
+
+    def curves_show_the_point():  # the curves repaint at their own rate: wait for their turn
+        window.paint_frame()
+        return curves.plot_item.vb.viewRect().contains(view_point)
+
+    qtbot.waitUntil(curves_show_the_point, timeout=5_000)
     scene = curves.plot_item.vb.mapViewToScene(view_point)
     qtbot.mouseMove(curves.viewport(), curves.mapFromScene(scene))
     tip = window.readouts.curves.tooltip_text
