@@ -31,7 +31,7 @@ def build_small_network(window, qtbot, model="moons", steps=40):
 def play_to_end(window, qtbot):
     window.controls.speed.setCurrentIndex(window.controls.speed.findData(None))
     window.controls.play_action.setChecked(True)
-    qtbot.waitUntil(lambda: window.buffer.snapshot().done, timeout=30_000)
+    qtbot.waitUntil(lambda: window.buffer.snapshot().done, timeout=90_000)
     qtbot.waitUntil(lambda: not window.controls.play_action.isChecked())
 
 
@@ -114,7 +114,9 @@ def test_network_plane_axes_are_named_and_hover_reads_the_grid(window, qtbot):
 
 
 def test_curves_hover_shows_a_points_step_and_loss(window, qtbot):
-    play_to_end(window, qtbot)  # the default 2D race
+    window.controls.max_steps.setValue(60)  # the default 2D race, short
+    window.controls.max_steps.editingFinished.emit()
+    play_to_end(window, qtbot)
     curves = window.curves
     lane = window.buffer.snapshot().lanes[0]
     row = lane.rows[len(lane.rows) // 2]
