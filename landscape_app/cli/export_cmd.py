@@ -26,6 +26,8 @@ examples:
       --surface plane.npz
   landscape-app export --scene himmelblau-map-basins --map-out basins.gif --map-still basins.svg \\
       --size 960x720 --frames 60 --fps 15
+  landscape-app export --scene two-moons --model --model-lane 3 --out moons.gif \\
+      --size 640x360 --fps 10 --steps 120 --frames 25
   xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
       landscape-app export --scene adam-vs-sgd --view both --out both.mp4
 
@@ -80,6 +82,13 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     look.add_argument("--view", choices=("2d", "3d", "both"), default="2d",
                       help="2d contour map, 3d surface (needs OpenGL), or both side by side "
                       "(default 2d)")
+    look.add_argument("--model", action=argparse.BooleanOptionalAction, default=False,
+                      help="network scenes: the model view beside the landscape (the first "
+                      "visible lane's decision regions, fitted curve or outputs at each "
+                      "frame's step; default: not shown)")
+    look.add_argument("--model-lane", default="1", metavar="N",
+                      help="the lane the model view shows, 1 for the first in the legend "
+                      "(default 1)")
     look.add_argument("--curves", action=argparse.BooleanOptionalAction, default=True,
                       help="show the loss curves panel (default: shown)")
     look.add_argument("--axis", choices=("steps", "evals", "grad_evals"), default=None,
@@ -143,7 +152,9 @@ def build_request(args: argparse.Namespace, session_axis: str = "steps"):
     width, height = parse_size(args.size)
     axis = args.axis or (session_axis if session_axis != "time" else "steps")
     layout = FrameLayout(view=args.view, curves=args.curves, width=width, height=height,
-                         axis=axis)
+                         axis=axis, model=bool(getattr(args, "model", False)),
+                         model_lane=_number(getattr(args, "model_lane", "1"), "--model-lane",
+                                            whole=True) - 1)
     return ExportRequest(
         layout=layout, title=args.title, fps=_number(args.fps, "--fps"),
         steps=_number(args.steps, "--steps", whole=True),
@@ -153,6 +164,11 @@ def build_request(args: argparse.Namespace, session_axis: str = "steps"):
         surface=args.surface, map_still=args.map_still, map_animation=args.map_out,
         map_kind=args.map_kind, device=args.device,
     )
+
+
+def request_lane(args: argparse.Namespace) -> int:
+    """``--model-lane`` as a whole number (1 for the first lane)."""
+    return int(_number(args.model_lane, "--model-lane", whole=True))
 
 
 def load_state(args: argparse.Namespace):
@@ -221,6 +237,16 @@ def run(args: argparse.Namespace) -> int:
     from landscape_app.gui.export.frames import run_export
 
     state = load_state(args)
+    if args.model and state.landscape.kind != "network":
+        from landscape_app.core.errors import LandscapeError
+
+        raise LandscapeError("--model shows a network's model; this is a 2D landscape (choose "
+                             "a network scene such as two-moons, or leave out --model)")
+    if args.model and request_lane(args) > len(state.lanes):
+        from landscape_app.core.errors import LandscapeError
+
+        raise LandscapeError(f"--model-lane {request_lane(args)}: the session has "
+                             f"{len(state.lanes)} lanes")
     request = build_request(args, state.view.x_axis)
     if request.needs_frames:
         headless_application()

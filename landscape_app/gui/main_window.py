@@ -273,6 +273,12 @@ class MainWindow(QMainWindow):
         from landscape_app.gui.map_actions import MapActions
 
         self.maps = MapActions(self, self.maps_menu)
+        from landscape_app.gui.model_dock import ModelDock
+
+        self.model_dock = ModelDock(self)  # View ▸ Model view: the network beside its plane
+        from landscape_app.gui.live.readouts import Readouts
+
+        self.readouts = Readouts(self)  # hover readout, trail tooltips, axis names
         for menu in (self.file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(True)
 

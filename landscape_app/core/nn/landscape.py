@@ -92,12 +92,16 @@ class NetworkLandscape(Landscape):
     kind = "network"
     live = False
     equal_aspect = False
-    axis_labels = ("alpha", "beta")
     distance_label = "off plane"
 
     @property
     def name(self) -> str:
         return self.description
+
+    @property
+    def axis_labels(self) -> tuple[str, str]:  # type: ignore[override]
+        """The plane's directions, e.g. ``("PCA 1 (89.8 %)", "PCA 2 (7.1 %)")``."""
+        return self.plane.axis_labels()
 
     @property
     def plane(self) -> Plane:

@@ -291,6 +291,12 @@ class Surface3DView(QWidget):
         """Show no surface (a landscape is being computed)."""
         self._surface.setVisible(False)
 
+    def set_axis_names(self, x_name: str, y_name: str) -> None:
+        """Label the floor's x and y edges (a network plane's directions, e.g. ``PCA 1``)."""
+        if self.available:
+            for label, text in zip(self._axis_labels, (x_name, y_name), strict=True):
+                label.setData(text=text)
+
     def _place_axes(self, width: float, depth: float) -> None:
         """Fit the floor grid to the box; label its front (x) and right (y) edges."""
         self._floor.setSize(width, depth)
