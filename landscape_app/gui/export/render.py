@@ -100,7 +100,6 @@ class FrameRenderer:
         self.colors = list(trail_colors(tuple(lane.color for lane in recording.lanes),
                                         recording.colormap))
         self.contour = self.surface3d = self.curves = self.model = None
-        self._tick_pixels = 10.0  # set from the output height by _scale_fonts
         self._last: tuple[int, np.ndarray] | None = None
         style.configure_pyqtgraph()
         self.root = QWidget()
@@ -194,7 +193,6 @@ class FrameRenderer:
     def _scale_fonts(self) -> None:
         """Tick and axis-label fonts in proportion to the output height."""
         tick_pixels = min(max(0.017 * self.layout.height, 10.0), 28.0)
-        self._tick_pixels = tick_pixels
         axes = []
         plots = (self.contour, self.curves, None if self.model is None else self.model.plot)
         for plot in plots:
@@ -233,7 +231,7 @@ class FrameRenderer:
             self.curves.set_offset(rec.loss_offset)
             self.curves.set_axis(self.layout.axis)
             fix_loss_axes(self.curves, [lane.rows for lane in rec.lanes if lane.visible],
-                          COLUMN[AXIS_COLUMNS[self.layout.axis]], self._tick_pixels)
+                          COLUMN[AXIS_COLUMNS[self.layout.axis]])
 
     # -- drawing --------------------------------------------------------------------------
     def _draw(self, step: int) -> None:
