@@ -45,11 +45,12 @@ STOCHASTIC_IDS = frozenset({
 
 #: The model of noise, for ``list optimizers`` and the window's help.
 NOISE_MODEL = (
-    "batch_size B (network landscapes): each step draws the next batch of "
+    "Minibatches (batch_size B, network landscapes): each step draws the next batch of "
     "DataLoader(TensorDataset(inputs, targets), batch_size=B, shuffle=True, "
     "generator=torch.Generator().manual_seed(seed)), a new iterator per epoch, drop_last=False, "
     "and steps on that batch's mean loss; seed is the race's --seed, so every lane sees the "
-    "same batches. grad_noise σ (function landscapes): the optimizer sees ∇f + σξ, "
+    "same batches. Gradient noise (grad_noise σ, function landscapes): the optimizer sees "
+    "∇f + σξ, "
     "ξ ~ N(0, I) from a generator seeded by the race's seed (one per lane). Trails, tables and "
     "loss curves show the true path and the full-data (noiseless) loss; L-BFGS, Newton, SLSQP "
     "and the population and global methods always use the full data set and the exact "
