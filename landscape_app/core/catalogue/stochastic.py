@@ -105,9 +105,9 @@ def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: str
                 name="grad_noise")
         if samples is not None and batch > samples:
             raise HyperparameterError(
-                f"{optimizer_id}: batch_size={batch} is larger than the data set "
+                f"{optimizer_id}: batch_size={batch:g} is larger than the data set "
                 f"({samples} samples)", name="batch_size")
     elif batch:
         raise HyperparameterError(
-            f"{optimizer_id}: batch_size={batch} needs a network landscape (a data set to "
+            f"{optimizer_id}: batch_size={batch:g} needs a network landscape (a data set to "
             "draw minibatches from); on a function use grad_noise", name="batch_size")

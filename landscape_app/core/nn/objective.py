@@ -175,13 +175,16 @@ class NetworkObjective(Objective):
                 hidden = ACTIVATIONS[layer.activation][0](hidden)
         return hidden
 
-    def loss_of_outputs(self, outputs: torch.Tensor) -> torch.Tensor:
-        """Mean loss over the samples: outputs ``(..., N, out)`` to ``(...)``."""
+    def loss_of_outputs(self, outputs: torch.Tensor,
+                        targets: torch.Tensor | None = None) -> torch.Tensor:
+        """Mean loss over the samples: outputs ``(..., N, out)`` to ``(...)`` (against
+        ``targets``, default the data set's)."""
+        targets = self.targets if targets is None else targets
         if self.loss_kind == "mse":
-            return (outputs - self.targets).square().mean(dim=(-2, -1))
+            return (outputs - targets).square().mean(dim=(-2, -1))
         if outputs.dim() == 2:
-            return F.cross_entropy(outputs, self.targets)
-        labels = self.targets.expand(*outputs.shape[:-1])
+            return F.cross_entropy(outputs, targets)
+        labels = targets.expand(*outputs.shape[:-1])
         losses = F.cross_entropy(outputs.reshape(-1, outputs.shape[-1]), labels.reshape(-1),
                                  reduction="none")
         return losses.view(labels.shape).mean(dim=-1)

@@ -94,7 +94,7 @@ def test_every_sweep_cell_equals_the_single_run(optimizer_id):
     job = _prepare(objective, spec, sweep, STEPS, 1e-3, "cpu", "float64", ())
     optimizer = spec.create()
     param = torch.tensor([[-1.5, 2.0]] * 9, dtype=torch.float64, requires_grad=True)
-    stepper = RuleStepper(optimizer, _cell_hyper(job, optimizer, 0, 9), param,
+    stepper = RuleStepper(optimizer, _cell_hyper(job, optimizer, np.arange(9)), param,
                           objective.evaluate)
     rows = _stepped(stepper, param)
     for index, (a, b) in enumerate(zip(*sweep.cell_values(), strict=True)):
