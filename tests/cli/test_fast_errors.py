@@ -39,6 +39,7 @@ CASES = [
     (["gui", "--scene", "no-such-scene"], "unknown scene 'no-such-scene'"),
     (["gui", "--session", "/no/such/session.json"], "no such file"),
     (["gui", "--function", "nope"], "unknown function 'nope'"),
+    (["gui", "--optimizer", "adam:batch_size=4"], "adam: batch_size=4 needs a network"),
     (["run", "--optimizer", "sgd:batch_size=8"], "sgd: batch_size=8 needs a network"),
     (["run", "--optimizer", "lbfgs:batch_size=8"], "lbfgs: batch_size is for the gradient"),
     (["run", "--optimizer", "pso:grad_noise=1"], "pso: grad_noise is for the gradient"),
