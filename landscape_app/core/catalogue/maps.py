@@ -95,9 +95,11 @@ def parse_sweep_text(text: str) -> tuple[str, float, float, bool]:
 
 def sweepable_names(optimizer_id: str, params: Mapping[str, Any],
                     network: bool = False) -> list[str]:
-    """The hyperparameters of ``optimizer_id`` (with ``params`` chosen) a map can sweep."""
+    """The hyperparameters of ``optimizer_id`` (with ``params`` chosen) a map can sweep on a
+    network (``batch_size``, not ``grad_noise``) or a function (the other way round)."""
+    unfit = "grad_noise" if network else "batch_size"
     names = [p.name for p in param_spec(optimizer_id, dict(params))
-             if sweepable(p.name, p.default)]
+             if sweepable(p.name, p.default) and p.name != unfit]
     return names + (list(LAYER_LR_NAMES) if network else [])
 
 

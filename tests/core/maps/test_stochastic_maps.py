@@ -94,3 +94,18 @@ def test_stochastic_settings_that_do_not_fit_are_refused(target, text, region, f
     with pytest.raises(LandscapeError, match=None) as error:
         compute_map(goal, text, regions[region], 3, device="cpu")
     assert fragment in str(error.value) and "\n" not in str(error.value)
+
+
+def test_maps_offer_the_setting_that_fits_the_landscape():
+    from landscape_app.core.catalogue.maps import sweepable_names
+    from landscape_app.core.optim.registry import OptimizerSpec
+    from landscape_app.state.maps import default_axis
+
+    function_names = sweepable_names("adam", {}, network=False)
+    network_names = sweepable_names("lookahead", {"inner": "sgd"}, network=True)
+    assert "grad_noise" in function_names and "batch_size" not in function_names
+    assert "batch_size" in network_names and "grad_noise" not in network_names
+    assert "batch_size" not in sweepable_names("lbfgs", {}, network=True)
+    axis = default_axis(OptimizerSpec("sgd", {}), "batch_size")
+    assert (axis.low, axis.high, axis.log) == (4.0, 64.0, True)
+    np.testing.assert_array_equal(axis.values(5), [4, 8, 16, 32, 64])
