@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
+from landscape_app.gui.batch_loss_action import add_batch_loss_action
 from landscape_app.gui.classroom.note_panel import NotePanel
 from landscape_app.gui.classroom.presentation import KEY_HINT, PresentationMode
 from landscape_app.gui.live.loader import CoreLoader
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self.painter = FramePainter(self.contour, self.curves, self.table)
+        self.batch_loss_action = add_batch_loss_action(self)
         self.frame_started: float | None = None
         self._awaiting: set[str] = set()
         # The views a frame waits for (the table changes at 10 Hz and is cheap to paint).

@@ -68,6 +68,7 @@ class LanePath:
     losses: np.ndarray
     plane_losses: np.ndarray
     interpolation: Interpolation
+    batch_losses: np.ndarray | None = None  # the minibatch loss of each step (NaN: none)
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,8 @@ def _lane_path(run: LaneResult, projected: ProjectedPath,
         trajectory=run.trajectory, coords=projected.coords, distances=projected.distances,
         losses=projected.losses, plane_losses=projected.plane_losses,
         interpolation=interpolation,
+        batch_losses=np.array([np.nan if r.batch_loss is None else r.batch_loss
+                               for r in run.records]),
     )
 
 

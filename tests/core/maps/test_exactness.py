@@ -96,7 +96,7 @@ def test_every_sweep_cell_equals_the_single_run(optimizer_id):
     optimizer = spec.create()
     param = torch.tensor([[-1.5, 2.0]] * 9, dtype=torch.float64, requires_grad=True)
     stepper = make_stepper(optimizer, param, objective.evaluate,
-                           _cell_hyper(job, optimizer, 0, 9))
+                           hyper=_cell_hyper(job, optimizer, np.arange(9)))
     rows = _stepped(stepper, param)
     for index, (a, b) in enumerate(zip(*sweep.cell_values(), strict=True)):
         cell = OptimizerSpec(optimizer_id, {**settings, axis0.name: float(a),
