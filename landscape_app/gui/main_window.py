@@ -42,6 +42,7 @@ from landscape_app.gui.classroom.note_panel import NotePanel
 from landscape_app.gui.classroom.presentation import KEY_HINT, PresentationMode
 from landscape_app.gui.live.loader import CoreLoader
 from landscape_app.gui.live.painter import Appearance, FramePainter
+from landscape_app.gui.live.timeline import TimelineBar
 from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.surface3d = None
         self.shown_grid = None  # the grid the views draw (None: none yet, or being computed)
         self.sessions = self.scenes = self.exports = self.lane_keys = None
+        self.timeline = None  # the TimelineControl (with the engine)
         self.first_paint_time: float | None = None
         self._closing = False
         self._start_drag = False  # the start marker is being dragged (previews follow it)
@@ -147,6 +149,8 @@ class MainWindow(QMainWindow):
         holder_layout.setContentsMargins(0, 0, 0, 0)
         holder_layout.setSpacing(0)
         holder_layout.addWidget(central, 1)
+        self.timeline_bar = TimelineBar()  # scrub through the race (gui/live/timeline.py)
+        holder_layout.addWidget(self.timeline_bar)
         holder_layout.addWidget(self.caption)
         self.setCentralWidget(holder)
 
@@ -231,6 +235,10 @@ class MainWindow(QMainWindow):
         self.race_thread = RaceThread(self.buffer, self)
         self.controller = RaceController(self.race_thread, self)
         self._create_internals_overlay()
+        from landscape_app.gui.live.timeline import TimelineControl
+
+        self.timeline = TimelineControl(self, self.timeline_bar)
+        self.view_menu.addMenu(self.timeline.menu)
         self._connect()
         self.race_thread.start()
         self._build_classroom()
@@ -292,7 +300,7 @@ class MainWindow(QMainWindow):
         # worker's own thread is busy in its loop and would never run a queued call.
         direct = Qt.ConnectionType.DirectConnection
         controls.playToggled.connect(self._play_toggled)
-        controls.stepRequested.connect(worker.step_once, direct)
+        controls.stepRequested.connect(self.timeline.step_once)  # also after a preview
         controls.resetRequested.connect(controller.restart)
         controls.speedChanged.connect(worker.set_speed, direct)
         worker.set_speed(controls.current_speed())
@@ -364,6 +372,8 @@ class MainWindow(QMainWindow):
         worker = self.race_thread.worker
         if playing and self.controller.model.blocked is not None:
             self.controls.show_playing(False)
+            return
+        if self.timeline.play(playing):  # from a scrubbed step: replay, then play on
             return
         if playing and (self.buffer.snapshot().done or self.controller.preview.on_screen):
             self.controller.restart()  # a race run to its end, or a preview: from step 0
@@ -513,7 +523,9 @@ class MainWindow(QMainWindow):
         if swatches != getattr(self, "_swatches", None):  # the cards show the drawn colours
             self._swatches = swatches
             self.optimizer_panel.show_drawn_colors(appearance.colors)
-        drawn = self.painter.paint(self.buffer.snapshot(), appearance, state.view.x_axis)
+        snapshot = self.buffer.snapshot()
+        drawn = self.painter.paint(snapshot, appearance, state.view.x_axis,
+                                   self.timeline.frame(snapshot))
         self._awaiting = {name for name in drawn
                           if name in self._painted_views and self._painted_views[name].isVisible()}
         if self._awaiting:
