@@ -275,7 +275,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.exports = ExportActions(self, self.file_menu)
         self.file_menu.addSeparator()
-        self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.close))
+        self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.sessions.quit))
         self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions)
         self.lane_keys = LaneKeys(self, self.optimizer_panel)
         from landscape_app.gui.map_actions import MapActions
@@ -557,7 +557,12 @@ class MainWindow(QMainWindow):
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        """Stop the timers, the worker and the background tasks, and join their threads."""
+        """Stop the timers, the worker and the background tasks, and join their threads
+        (closed by the title bar's button, first ask about unsaved changes)."""
+        if event.spontaneous() and self.sessions is not None \
+                and not self.sessions.confirm_discard("quitting"):
+            event.ignore()
+            return
         self._closing = True
         self.statusBar().clearMessage()
         for timer in self.findChildren(QTimer):  # ours, the panels' debounce, the status bar's
