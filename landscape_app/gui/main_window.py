@@ -277,6 +277,11 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.sessions.quit))
         self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions)
+        from landscape_app.gui.keyboard import show_shortcuts
+
+        self.help_menu = self.menuBar().addMenu("&Help")  # every key of the window
+        self.help_menu.addAction(window_action(self, "&Keyboard shortcuts", "F1",
+                                               lambda: show_shortcuts(self)))
         self.lane_keys = LaneKeys(self, self.optimizer_panel)
         from landscape_app.gui.map_actions import MapActions
 

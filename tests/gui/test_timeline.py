@@ -5,6 +5,7 @@ replays from there, step moves one step, and step after a drag preview works."""
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from landscape_app.core.result import Status
 from landscape_app.engine.traces import COLUMN
@@ -159,3 +160,61 @@ def test_step_after_a_drag_preview_takes_the_first_step_of_the_race(window, qtbo
         assert np.allclose(lane.xy[0], window.controller.state.start)
     key(qtbot, window, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step == 2, timeout=30_000)
+
+
+def test_the_range_marked_with_i_and_o_fills_the_export_dialog(window, qtbot, tmp_path):
+    from PIL import Image, ImageSequence
+
+    run_to_end(window, qtbot, steps=30)
+    window.timeline.scrub(12)
+    key(qtbot, window, Qt.Key.Key_I)
+    for _ in range(8):
+        key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    key(qtbot, window, Qt.Key.Key_O)
+    assert window.timeline.selection() == (12, 20)
+    assert window.timeline_bar.range_label.text() == "range 12–20"
+    dialog = window.exports.open_dialog()
+    assert (dialog.first_step.value(), dialog.steps.value()) == (12, 20)
+    dialog.first_step.setValue(0)
+    qtbot.mouseClick(dialog.range_button, Qt.MouseButton.LeftButton)
+    assert (dialog.first_step.value(), dialog.steps.value()) == (12, 20)
+    dialog.width_box.setValue(320)
+    dialog.height_box.setValue(240)
+    dialog.fps.setValue(10)
+    target = tmp_path / "range.gif"
+    dialog.path.setText(str(target))
+    with qtbot.waitSignal(dialog.exportFinished, timeout=60_000) as finished:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert finished.args[0] == "done", finished.args[1]
+    assert "9 frames" in dialog.message.text()  # steps 12 … 20
+    with Image.open(target) as gif:
+        assert gif.n_frames >= 2 and sum(frame.info.get("duration", 0)
+                                         for frame in ImageSequence.Iterator(gif)) == 900
+    dialog.close()
+    window.timeline.clear_marks()
+    dialog = window.exports.open_dialog()
+    assert (dialog.first_step.value(), dialog.steps.value()) == (0, 30)
+    qtbot.mouseClick(dialog.range_button, Qt.MouseButton.LeftButton)
+    assert "No range is marked" in dialog.message.text()
+    dialog.close()
+
+
+def test_the_keyboard_overview_lists_the_timeline_keys(window, qtbot):
+    from PySide6.QtGui import QKeySequence
+
+    from landscape_app.gui.keyboard import shortcut_rows
+
+    rows = dict((text, keys) for keys, text in shortcut_rows(window))
+    native = QKeySequence.SequenceFormat.NativeText
+    for text, keys in (("Previous step", "Shift+Left"), ("Next step", "Shift+Right"),
+                       ("Back 10 steps", "Shift+PgUp"), ("Forward 10 steps", "Shift+PgDown"),
+                       ("First step", "Home"), ("Last step (live)", "End"),
+                       ("Go to step", "Ctrl+G"), ("Mark range start (export)", "I"),
+                       ("Mark range end (export)", "O"), ("Play", "Space"),
+                       ("Keyboard shortcuts", "F1")):
+        assert rows[text] == QKeySequence(keys).toString(native)
+    window.help_menu.actions()[0].trigger()
+    box = window.findChild(QMessageBox, "keyboard-shortcuts")
+    assert box is not None and box.isVisible()
+    assert rows["Forward 10 steps"] in box.text() and "Go to step" in box.text()
+    box.close()

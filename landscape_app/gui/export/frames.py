@@ -7,9 +7,10 @@ One code path for the ``export`` command, the benchmark and a window dialog::
     check_request(request)                       # before any work: paths, sizes, fps, frames
     report = run_export(state, request, progress=..., cancelled=...)
 
-Frame schedule (:func:`frame_steps`): ``N`` frames spread over ``S`` steps, frame ``i``
-showing step ``round(i·S/(N − 1))`` (the first frame the start, the last frame step ``S``;
-a single frame shows step ``S``). By default ``N = S + 1``: one step per frame. With a
+Frame schedule (:func:`frame_steps`): ``N`` frames spread over steps ``A … S`` (``A`` the
+request's ``first_step``, 0 unless a range was chosen), frame ``i`` showing step
+``round(A + i·(S − A)/(N − 1))`` (the first frame step ``A``, the last frame step ``S``; a
+single frame shows step ``S``). By default ``N = S − A + 1``: one step per frame. With a
 duration ``d`` seconds at ``fps`` frames per second, ``N = round(d·fps)``.
 
 ``progress(stage, fraction)`` is called with ``stage`` ``race``/``grid`` (2D) or
@@ -53,22 +54,23 @@ class ExportReport:
     render_seconds: float
 
 
-def frame_steps(frames: int, steps: int) -> list[int]:
-    """The step each of ``frames`` frames shows: ``round(i·steps/(frames − 1))``."""
+def frame_steps(frames: int, steps: int, first: int = 0) -> list[int]:
+    """The step each of ``frames`` frames shows over steps ``first … steps``:
+    ``round(first + i·(steps − first)/(frames − 1))``."""
     if frames < 1:
         raise LandscapeError(f"an animation needs at least 1 frame, got {frames}")
     if frames == 1:
         return [steps]
-    return [round(i * steps / (frames - 1)) for i in range(frames)]
+    return [round(first + i * (steps - first) / (frames - 1)) for i in range(frames)]
 
 
 def frame_count(request: ExportRequest, steps: int) -> int:
-    """How many frames ``request`` asks for, over ``steps`` steps."""
+    """How many frames ``request`` asks for, over steps ``request.first_step … steps``."""
     if request.frames is not None:
         return request.frames
     if request.duration is not None:
         return max(1, round(request.duration * request.fps))
-    return steps + 1
+    return steps - request.first_step + 1
 
 
 def run_export(state: SessionState, request: ExportRequest,
@@ -82,6 +84,10 @@ def run_export(state: SessionState, request: ExportRequest,
     thread.
     """
     started = time.perf_counter()
+    last = state.max_steps if request.steps is None else request.steps
+    if request.first_step >= last:
+        raise LandscapeError(f"steps {request.first_step}:{last}: the first step must come "
+                             "before the last")
     if recording is None:
         recording = record_session(state, request.steps, request.device, progress=progress,
                                    cancelled=cancelled)
@@ -124,7 +130,8 @@ def _write_frames(recording: Recording, request: ExportRequest,
     with FrameRenderer(recording, layout) as renderer:
         if request.animation is not None:
             animation = write_animation(
-                request.animation, renderer.frames(frame_steps(count, recording.steps)),
+                request.animation,
+                renderer.frames(frame_steps(count, recording.steps, request.first_step)),
                 request.fps, total=count, cancelled=cancelled, crf=request.crf,
                 preset=request.preset,
                 progress=None if progress is None else (
