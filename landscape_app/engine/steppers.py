@@ -46,6 +46,14 @@ def minimum_distances(objective: Objective, xy: np.ndarray) -> np.ndarray:
     return np.where(np.all(np.isfinite(xy), axis=1), distances, np.nan)
 
 
+def function_rows(objective: Objective, records: Sequence[StepRecord]) -> np.ndarray:
+    """:func:`record_rows` with each row's distance to the nearest known minimum."""
+    rows = record_rows(records)
+    rows[:, COLUMN["distance"]] = minimum_distances(
+        objective, rows[:, COLUMN["x"]:COLUMN["y"] + 1])
+    return rows
+
+
 class RaceStepper:
     """A live :class:`~landscape_app.core.runner.Race` on a 2D objective."""
 
@@ -73,10 +81,7 @@ class RaceStepper:
         distance = float("nan")
         if last is not None and np.all(np.isfinite(last.x)):
             distance = self.objective.distance_to_minimum(last.x)
-        rows = record_rows(records)
-        rows[:, COLUMN["distance"]] = minimum_distances(
-            self.objective, rows[:, COLUMN["x"]:COLUMN["y"] + 1])
-        return LaneChunk(update.index, rows, update.status,
+        return LaneChunk(update.index, function_rows(self.objective, records), update.status,
                          update.message, distance, last.internals if last else None)
 
 
