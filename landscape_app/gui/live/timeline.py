@@ -31,6 +31,9 @@ from landscape_app.engine.timeline import BIG_STEP, Plan, Timeline
 from landscape_app.engine.traces import RaceSnapshot
 from landscape_app.gui.keyboard import window_action
 
+#: Most updates a second of the bar while it follows a live race.
+LIVE_BAR_HZ = 10.0
+
 
 class TimelineBar(QWidget):
     """A slider over the race's steps, with the shown step and the marked range.
@@ -102,6 +105,7 @@ class TimelineControl(QObject):
         self.timeline = Timeline()
         self._last_frame = time.perf_counter()
         self._shown = -1
+        self._bar_due = 0.0
         bar.scrubbed.connect(self.scrub)
         self.menu = QMenu("&Timeline", window)
         self.actions: dict[str, QAction] = {}
@@ -221,18 +225,18 @@ class TimelineControl(QObject):
     def mark_in(self) -> int:
         self._follow_now()
         step = self.timeline.set_in()
-        self._refresh()
+        self._refresh(force=True)
         return step
 
     def mark_out(self) -> int:
         self._follow_now()
         step = self.timeline.set_out()
-        self._refresh()
+        self._refresh(force=True)
         return step
 
     def clear_marks(self) -> None:
         self.timeline.clear_marks()
-        self._refresh()
+        self._refresh(force=True)
 
     # -- helpers ---------------------------------------------------------------------------------
     def _follow_now(self) -> None:
@@ -253,9 +257,16 @@ class TimelineControl(QObject):
         controller = self.window.controller
         return controller is not None and controller.preview.on_screen
 
-    def _refresh(self) -> None:
+    def _refresh(self, force: bool = False) -> None:
+        """The bar follows a live race at most :data:`LIVE_BAR_HZ` times a second (the frame
+        timer calls this 60 times a second; the next call shows the last step), anything
+        else at once; :attr:`shownStepChanged` is emitted for every change."""
         timeline = self.timeline
-        self.bar.display(timeline.step, timeline.furthest, timeline.live, timeline.selection())
+        now = time.perf_counter()
+        if force or not timeline.live or now >= self._bar_due:
+            self._bar_due = now + 1.0 / LIVE_BAR_HZ
+            self.bar.display(timeline.step, timeline.furthest, timeline.live,
+                             timeline.selection())
         if timeline.step != self._shown:
             self._shown = timeline.step
             self.shownStepChanged.emit(timeline.step)
