@@ -22,6 +22,7 @@ examples:
   landscape-app export --scene rastrigin-global --out slides.gif --size 800x600 --fps 15 \\
       --duration 8 --title "Global methods on Rastrigin" --no-curves
   landscape-app export --session my-race.json --out frames/ --frames 60 --axis evals
+  landscape-app export --scene adam-vs-sgd --out middle.gif --steps 100:200 --fps 20
   landscape-app export --scene two-moons --still plane.svg --trajectories race.csv \\
       --surface plane.npz
   landscape-app export --scene himmelblau-map-basins --map-out basins.gif --map-still basins.svg \\
@@ -33,10 +34,12 @@ examples:
 
 output formats follow the names:
 {formats_help()}
-Frame i of N shows step round(i*S/(N-1)) of S steps; by default N = S + 1 (one step per
-frame; the first frame is the start). Without a display the 2D view is drawn with Qt's
-offscreen platform; the 3D view needs OpenGL, i.e. a desktop session or a virtual display
-(xvfb-run, as above). `landscape-app list scenes` lists scenes.
+Frame i of N shows step round(A + i*(S-A)/(N-1)) of steps A..S (--steps S: A = 0);
+by default N = S - A + 1 (one step per frame; the first frame shows step A: the start
+with --steps S). The race always runs from step 0; --steps A:B shows steps A to B of it
+(the range a teacher marks on the window's timeline with I and O). Without a display the
+2D view is drawn with Qt's offscreen platform; the 3D view needs OpenGL, i.e. a desktop
+session or a virtual display (xvfb-run, as above). `landscape-app list scenes` lists scenes.
 """
 
 SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
@@ -103,8 +106,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                         help="frames per second (default 30; "
                         + "; ".join(f"{w.name.upper()} at most {w.max_fps:g}"
                                     for w in WRITERS.values()) + ")")
-    timing.add_argument("--steps", default=None, metavar="S",
-                        help="optimizer steps to run and show (default: the session's)")
+    timing.add_argument("--steps", default=None, metavar="S|A:B",
+                        help="optimizer steps to run and show (default: the session's); A:B "
+                        "runs B steps and shows steps A to B, e.g. 100:200")
     count = timing.add_mutually_exclusive_group()
     count.add_argument("--frames", default=None, metavar="N",
                        help="number of frames, spread over the steps (default: steps + 1)")
@@ -140,6 +144,26 @@ def _number(text: str | None, option: str, whole: bool = False) -> float | int |
     return value
 
 
+def parse_steps(text: str | None) -> tuple[int, int | None]:
+    """``--steps``: ``"S"`` → ``(0, S)``, ``"A:B"`` → ``(A, B)``, None → ``(0, None)``; a
+    :class:`LandscapeError` naming the problem otherwise."""
+    from landscape_app.core.errors import LandscapeError
+
+    if text is None:
+        return 0, None
+    if ":" not in text:
+        return 0, _number(text, "--steps", whole=True)
+    first, _, last = text.partition(":")
+    try:
+        first_step, last_step = int(first), int(last)
+    except ValueError:
+        raise LandscapeError(f"--steps {text!r}: expected S or A:B, whole numbers (e.g. "
+                             "100:200)") from None
+    if first_step < 0 or last_step <= first_step:
+        raise LandscapeError(f"--steps {text!r}: expected 0 <= A < B")
+    return first_step, last_step
+
+
 def build_request(args: argparse.Namespace, session_axis: str = "steps"):
     """The :class:`~landscape_app.gui.export.request.ExportRequest` of the arguments.
 
@@ -155,9 +179,10 @@ def build_request(args: argparse.Namespace, session_axis: str = "steps"):
                          axis=axis, model=bool(getattr(args, "model", False)),
                          model_lane=_number(getattr(args, "model_lane", "1"), "--model-lane",
                                             whole=True) - 1)
+    first_step, steps = parse_steps(args.steps)
     return ExportRequest(
         layout=layout, title=args.title, fps=_number(args.fps, "--fps"),
-        steps=_number(args.steps, "--steps", whole=True),
+        steps=steps, first_step=first_step,
         frames=_number(args.frames, "--frames", whole=True),
         duration=_number(args.duration, "--duration"),
         animation=args.out, still=args.still, trajectories=args.trajectories,

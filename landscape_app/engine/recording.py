@@ -31,7 +31,7 @@ from landscape_app.core.grid import Grid2D
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.core.result import LaneResult, RaceResult, Status
 from landscape_app.core.runner import Racer
-from landscape_app.engine.steppers import path_rows, record_rows
+from landscape_app.engine.steppers import function_rows, path_rows
 from landscape_app.engine.traces import COLUMN
 from landscape_app.state.model import SessionState, build_landscape
 from landscape_app.state.race import session_objective, session_race, session_start
@@ -136,7 +136,8 @@ def _record_function(state: SessionState, progress: StageProgress | None,
     result = race.run(progress=progress, cancelled=cancelled)
     grid = landscape.grid(state.view.resolution, progress=progress, cancelled=cancelled)
     log_scale = landscape.scale(state.view.log_scale)
-    lanes = tuple(LaneDrawing(run, lane.color, lane.visible, record_rows(run.records))
+    lanes = tuple(LaneDrawing(run, lane.color, lane.visible,
+                              function_rows(landscape.objective, run.records))
                   for lane, run in zip(state.lanes, result.lanes, strict=True))
     start = tuple(float(v) for v in race.start_point[:2])
     minima = tuple((float(m.position[0]), float(m.position[1])) for m in landscape.minima)

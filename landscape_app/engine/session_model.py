@@ -137,6 +137,21 @@ class SessionModel:
         self._map_keys: dict[str, tuple] = {}
         #: The surface file on screen (:meth:`open_surface`), or None.
         self.surface_file: Landscape | None = None
+        #: The session as last opened, saved or loaded from a scene (:meth:`mark_saved`).
+        self.saved: SessionState | None = None
+
+    # -- unsaved changes ------------------------------------------------------------------
+    def mark_saved(self) -> None:
+        """The session on screen is now the unmodified one (it was opened, saved, or loaded
+        from a scene)."""
+        self.saved = self.state
+
+    @property
+    def modified(self) -> bool:
+        """Whether an edit made the session differ from the one last opened or saved (an
+        edit undone by hand is no change; a surface file on screen is not a session)."""
+        return (self.saved is not None and self.surface_file is None
+                and self.state != self.saved)
 
     # -- what is on screen ----------------------------------------------------------------
     @property

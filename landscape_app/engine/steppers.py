@@ -18,19 +18,39 @@ from landscape_app.core.objective import Objective
 from landscape_app.core.optim.base import StepRecord
 from landscape_app.core.result import Status
 from landscape_app.core.runner import LaneUpdate, Race, Racer
-from landscape_app.engine.traces import COLUMNS, LaneChunk
+from landscape_app.engine.traces import COLUMN, COLUMNS, LaneChunk
 
 if TYPE_CHECKING:
     from landscape_app.core.nn.landscape import LanePath
 
 
 def record_rows(records: Sequence[StepRecord]) -> np.ndarray:
-    """Rows ``(n, len(COLUMNS))`` of a 2D lane's records (the loss is also the height)."""
+    """Rows ``(n, len(COLUMNS))`` of a 2D lane's records (the loss is also the height; the
+    distance is left NaN: see :func:`minimum_distances`)."""
     rows = np.empty((len(records), len(COLUMNS)))
     for row, r in zip(rows, records, strict=True):
         x = np.asarray(r.x, dtype=float)
         row[:] = (r.step, r.evals, r.grad_evals, r.time, r.loss, r.best_loss, r.loss,
-                  x[0], x[1], np.nan if r.batch_loss is None else r.batch_loss)
+                  x[0], x[1], np.nan if r.batch_loss is None else r.batch_loss, np.nan)
+    return rows
+
+
+def minimum_distances(objective: Objective, xy: np.ndarray) -> np.ndarray:
+    """Each point's distance to the nearest known minimum, ``min_m ‖x − m‖₂`` (NaN with no
+    known minimum or a non-finite point): :meth:`Objective.distance_to_minimum` for many."""
+    xy = np.asarray(xy, dtype=float)
+    if not objective.minima or not len(xy):
+        return np.full(len(xy), np.nan)
+    minima = np.array([m.position for m in objective.minima], dtype=float)[:, :2]
+    distances = np.linalg.norm(xy[:, None, :] - minima[None, :, :], axis=2).min(axis=1)
+    return np.where(np.all(np.isfinite(xy), axis=1), distances, np.nan)
+
+
+def function_rows(objective: Objective, records: Sequence[StepRecord]) -> np.ndarray:
+    """:func:`record_rows` with each row's distance to the nearest known minimum."""
+    rows = record_rows(records)
+    rows[:, COLUMN["distance"]] = minimum_distances(
+        objective, rows[:, COLUMN["x"]:COLUMN["y"] + 1])
     return rows
 
 
@@ -61,7 +81,7 @@ class RaceStepper:
         distance = float("nan")
         if last is not None and np.all(np.isfinite(last.x)):
             distance = self.objective.distance_to_minimum(last.x)
-        return LaneChunk(update.index, record_rows(records), update.status,
+        return LaneChunk(update.index, function_rows(self.objective, records), update.status,
                          update.message, distance, last.internals if last else None)
 
 
@@ -79,7 +99,8 @@ def path_rows(path: LanePath) -> np.ndarray:
     batch = getattr(path, "batch_losses", None)
     return np.column_stack([path.steps, path.evals, grad_evals, times, losses, best,
                             path.plane_losses, path.coords[:, 0], path.coords[:, 1],
-                            unknown if batch is None else batch])
+                            unknown if batch is None else batch,
+                            np.asarray(path.distances, dtype=float)])
 
 
 class ReplayStepper:

@@ -7,17 +7,24 @@ ever writes rows past ``n``, or into a new array.
 
 One row per step, columns :data:`COLUMNS`::
 
-    step, evals, grad_evals, time, loss, best_loss, surface_loss, x, y, batch_loss
+    step, evals, grad_evals, time, loss, best_loss, surface_loss, x, y, batch_loss, distance
 
 ``loss`` is the objective's (true, full-data) value; ``surface_loss`` is the height of the
 point drawn on the surface (the same for 2D functions; the on-plane loss for a projected
 network path); ``x, y`` are the point drawn on the plane; ``batch_loss`` is the minibatch loss
-a lane with ``batch_size`` stepped on (NaN otherwise).
+a lane with ``batch_size`` stepped on (NaN otherwise); ``distance`` is the table's distance at
+that step (NaN where none is known).
+
+Any step of a race can be shown (the timeline, :mod:`landscape_app.engine.timeline`):
+:meth:`RaceSnapshot.at` cuts every lane at a step, with the table's status, distance and
+optimizer internals of that step (internals are kept for the steps that ended a published
+batch: every step of a race played at up to 60 steps per second).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +33,7 @@ import numpy as np
 from landscape_app.core.result import Status
 
 COLUMNS = ("step", "evals", "grad_evals", "time", "loss", "best_loss", "surface_loss", "x", "y",
-           "batch_loss")
+           "batch_loss", "distance")
 COLUMN = {name: index for index, name in enumerate(COLUMNS)}
 #: x-axis kind of the loss plot → column.
 AXIS_COLUMNS = {"steps": "step", "evals": "evals", "grad_evals": "grad_evals", "time": "time"}
@@ -66,7 +73,10 @@ def merge_chunks(chunks: list[LaneChunk]) -> list[LaneChunk]:
 
 @dataclass(frozen=True)
 class LaneView:
-    """A read-only view of one lane's rows at the time of a snapshot."""
+    """A read-only view of one lane's rows at the time of a snapshot.
+
+    ``history`` maps steps to the optimizer internals recorded at them (for :meth:`upto`).
+    """
 
     label: str
     rows: np.ndarray
@@ -74,6 +84,22 @@ class LaneView:
     message: str
     distance: float
     internals: Any
+    history: Mapping[int, Any] = field(default_factory=dict)
+
+    def upto(self, step: int) -> LaneView:
+        """The lane as it was at ``step``: its rows of steps ``≤ step``; a lane that went on
+        after ``step`` was still running then (its distance and internals those of its row at
+        ``step``, its internals None when they were not recorded for that step)."""
+        end = int(np.searchsorted(self.rows[:, COLUMN["step"]], step, side="right"))
+        if end >= len(self.rows):
+            return self
+        rows = self.rows[:end]
+        if not end:
+            return LaneView(self.label, rows, Status.RUNNING, "", float("nan"), None,
+                            self.history)
+        last = rows[-1]
+        return LaneView(self.label, rows, Status.RUNNING, "", float(last[COLUMN["distance"]]),
+                        self.history.get(int(last[COLUMN["step"]])), self.history)
 
     def column(self, name: str) -> np.ndarray:
         return self.rows[:, COLUMN[name]]
@@ -105,6 +131,14 @@ class RaceSnapshot:
     def done(self) -> bool:
         return bool(self.lanes) and all(lane.status.stopped for lane in self.lanes)
 
+    def at(self, step: int | None) -> RaceSnapshot:
+        """Every lane as it was at ``step`` (:meth:`LaneView.upto`); None: as it is now."""
+        if step is None:
+            return self
+        return RaceSnapshot(self.generation, self.version,
+                            tuple(lane.upto(step) for lane in self.lanes),
+                            self.steps_per_second)
+
 
 @dataclass
 class _LaneStore:
@@ -115,6 +149,7 @@ class _LaneStore:
     message: str = ""
     distance: float = float("nan")
     internals: Any = None
+    history: dict[int, Any] = field(default_factory=dict)
 
     def append(self, rows: np.ndarray) -> None:
         needed = self.size + len(rows)
@@ -129,7 +164,7 @@ class _LaneStore:
         rows = self.data[: self.size].view()
         rows.flags.writeable = False
         return LaneView(self.label, rows, self.status, self.message, self.distance,
-                        self.internals)
+                        self.internals, self.history)
 
 
 class TraceBuffer:
@@ -168,6 +203,9 @@ class TraceBuffer:
                 lane.distance = chunk.distance
                 if chunk.internals is not None:
                     lane.internals = chunk.internals
+                    if lane.size:
+                        lane.history[int(lane.data[lane.size - 1, COLUMN["step"]])] = \
+                            chunk.internals
             if steps_per_second is not None:
                 self._steps_per_second = steps_per_second
             self._version += 1

@@ -91,14 +91,15 @@ def _checked_writer(path: str | os.PathLike, fps: float) -> AnimationWriter:
     return writer
 
 
-def frame_steps(frames: int, steps: int) -> list[int]:
-    """The step each of ``frames`` frames shows: ``round(i·steps/(frames − 1))`` (the first
-    frame the start, the last step ``steps``; a single frame shows step ``steps``)."""
+def frame_steps(frames: int, steps: int, first: int = 0) -> list[int]:
+    """The step each of ``frames`` frames shows over steps ``first … steps``:
+    ``round(first + i·(steps − first)/(frames − 1))`` (the first frame step ``first``, the last
+    step ``steps``; a single frame shows step ``steps``)."""
     if frames < 1:
         raise ExportError(f"an animation needs at least 1 frame, got {frames}")
     if frames == 1:
         return [steps]
-    return [round(i * steps / (frames - 1)) for i in range(frames)]
+    return [round(first + i * (steps - first) / (frames - 1)) for i in range(frames)]
 
 
 def count_frames(frames: int | None, duration: float | None, fps: float, steps: int) -> int:

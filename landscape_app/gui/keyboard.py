@@ -52,3 +52,33 @@ class LaneKeys:
             return False
         cards[lane].visible_box.toggle()
         return True
+
+
+def shortcut_rows(window) -> list[tuple[str, str]]:
+    """``(keys, action)`` for every action of ``window`` with a shortcut (the keyboard
+    overview): keys as the platform writes them, the action's text without its ``&``."""
+    rows, seen = [], set()
+    for action in window.actions():
+        keys = " or ".join(sequence.toString(QKeySequence.SequenceFormat.NativeText)
+                           for sequence in action.shortcuts() if not sequence.isEmpty())
+        text = action.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+        text = text.rstrip("…").strip()
+        if keys and (keys, text) not in seen:
+            seen.add((keys, text))
+            rows.append((keys, text))
+    return rows
+
+
+def show_shortcuts(window):
+    """Help ▸ Keyboard shortcuts: a message box listing :func:`shortcut_rows`; the box."""
+    from PySide6.QtWidgets import QMessageBox
+
+    lines = "".join(f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{text}</td></tr>"
+                    for keys, text in shortcut_rows(window))
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                      f"<table>{lines}</table>", parent=window)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setObjectName("keyboard-shortcuts")
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.show()
+    return box

@@ -43,6 +43,7 @@ from landscape_app.gui.classroom.note_panel import NotePanel
 from landscape_app.gui.classroom.presentation import KEY_HINT, PresentationMode
 from landscape_app.gui.live.loader import CoreLoader
 from landscape_app.gui.live.painter import Appearance, FramePainter
+from landscape_app.gui.live.timeline import TimelineBar
 from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.surface3d = None
         self.shown_grid = None  # the grid the views draw (None: none yet, or being computed)
         self.sessions = self.scenes = self.exports = self.lane_keys = None
+        self.timeline = None  # the TimelineControl (with the engine)
         self.first_paint_time: float | None = None
         self._closing = False
         self._start_drag = False  # the start marker is being dragged (previews follow it)
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
         holder_layout.setContentsMargins(0, 0, 0, 0)
         holder_layout.setSpacing(0)
         holder_layout.addWidget(central, 1)
+        self.timeline_bar = TimelineBar()  # scrub through the race (gui/live/timeline.py)
+        holder_layout.addWidget(self.timeline_bar)
         holder_layout.addWidget(self.caption)
         self.setCentralWidget(holder)
 
@@ -233,6 +237,10 @@ class MainWindow(QMainWindow):
         self.race_thread = RaceThread(self.buffer, self)
         self.controller = RaceController(self.race_thread, self)
         self._create_internals_overlay()
+        from landscape_app.gui.live.timeline import TimelineControl
+
+        self.timeline = TimelineControl(self, self.timeline_bar)
+        self.view_menu.addMenu(self.timeline.menu)
         self._connect()
         self.race_thread.start()
         self._build_classroom()
@@ -269,8 +277,16 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.exports = ExportActions(self, self.file_menu)
         self.file_menu.addSeparator()
-        self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.close))
+        self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.sessions.quit))
         self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions)
+        from landscape_app.gui.keyboard import show_shortcuts
+
+        self.help_menu = self.menuBar().addMenu("&Help")  # every key of the window
+        self.help_menu.addAction(window_action(self, "&Keyboard shortcuts", "F1",
+                                               lambda: show_shortcuts(self)))
+        from landscape_app.gui.help_topics import add_help_topics
+
+        add_help_topics(self, self.help_menu)
         self.lane_keys = LaneKeys(self, self.optimizer_panel)
         from landscape_app.gui.map_actions import MapActions
 
@@ -300,7 +316,7 @@ class MainWindow(QMainWindow):
         # worker's own thread is busy in its loop and would never run a queued call.
         direct = Qt.ConnectionType.DirectConnection
         controls.playToggled.connect(self._play_toggled)
-        controls.stepRequested.connect(worker.step_once, direct)
+        controls.stepRequested.connect(self.timeline.step_once)  # also after a preview
         controls.resetRequested.connect(controller.restart)
         controls.speedChanged.connect(worker.set_speed, direct)
         worker.set_speed(controls.current_speed())
@@ -372,6 +388,8 @@ class MainWindow(QMainWindow):
         worker = self.race_thread.worker
         if playing and self.controller.model.blocked is not None:
             self.controls.show_playing(False)
+            return
+        if self.timeline.play(playing):  # from a scrubbed step: replay, then play on
             return
         if playing and (self.buffer.snapshot().done or self.controller.preview.on_screen):
             self.controller.restart()  # a race run to its end, or a preview: from step 0
@@ -521,7 +539,9 @@ class MainWindow(QMainWindow):
         if swatches != getattr(self, "_swatches", None):  # the cards show the drawn colours
             self._swatches = swatches
             self.optimizer_panel.show_drawn_colors(appearance.colors)
-        drawn = self.painter.paint(self.buffer.snapshot(), appearance, state.view.x_axis)
+        snapshot = self.buffer.snapshot()
+        drawn = self.painter.paint(snapshot, appearance, state.view.x_axis,
+                                   self.timeline.frame(snapshot))
         self._awaiting = {name for name in drawn
                           if name in self._painted_views and self._painted_views[name].isVisible()}
         if self._awaiting:
@@ -553,7 +573,12 @@ class MainWindow(QMainWindow):
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        """Stop the timers, the worker and the background tasks, and join their threads."""
+        """Stop the timers, the worker and the background tasks, and join their threads
+        (closed by the title bar's button, first ask about unsaved changes)."""
+        if event.spontaneous() and self.sessions is not None \
+                and not self.sessions.confirm_discard("quitting"):
+            event.ignore()
+            return
         self._closing = True
         self.statusBar().clearMessage()
         for timer in self.findChildren(QTimer):  # ours, the panels' debounce, the status bar's

@@ -3,9 +3,8 @@ the session's network, wired to the controller and the race buffer.
 
 View ▸ Model view shows or hides it. It appears by itself when a network landscape is ready
 (unless the user hid it) and follows the race: the step it shows is the one the selected lane
-has reached in the window's trace buffer. A timeline can take over with
-``window.model_dock.view.show_step(step)`` (and set ``view.step_source`` to its own shown
-step, so the view does not jump back to the race's).
+has reached in the window's trace buffer, or the step scrubbed to on the timeline (it redraws
+at once when the timeline moves).
 """
 
 from __future__ import annotations
@@ -40,6 +39,8 @@ class ModelDock:
         self.user_hid = False
         self._landscape = None
         window.controller.lanesReset.connect(self.refresh)
+        if window.timeline is not None:
+            window.timeline.shownStepChanged.connect(lambda _step: self.view.follow())
         self.refresh()
 
     def refresh(self) -> None:
@@ -65,10 +66,14 @@ class ModelDock:
                                     Qt.Orientation.Vertical)
 
     def reached_step(self, label: str) -> int | None:
-        """The last step of lane ``label`` in the window's trace buffer (None: none yet)."""
+        """The step lane ``label`` shows: its last step in the window's trace buffer, or the
+        step scrubbed to on the timeline when that is earlier (None: no step yet)."""
         for lane in self.window.buffer.snapshot().lanes:
             if lane.label == label and len(lane.rows):
-                return int(lane.rows[-1, 0])
+                reached = int(lane.rows[-1, 0])
+                timeline = self.window.timeline
+                shown = None if timeline is None else timeline.shown_step
+                return reached if shown is None else min(shown, reached)
         return None
 
     def _toggled(self, checked: bool) -> None:

@@ -114,3 +114,25 @@ def test_a_surface_file_is_shown_read_only_and_left_for_a_session(model, tmp_pat
     moved_on = model.apply_session(default_session())
     assert model.surface_file is None and moved_on.grid is not None
     assert model.landscape.kind == "function"
+
+
+def test_any_edit_after_a_load_or_save_marks_the_session_modified(model):
+    assert not model.modified  # never opened or saved: nothing to lose
+    model.mark_saved()
+    assert not model.modified
+    model.set_max_steps(model.state.max_steps + 1)
+    assert model.modified
+    model.set_max_steps(model.state.max_steps - 1)  # undone by hand: no change left
+    assert not model.modified
+    model.set_start(0.5, 0.5)
+    assert model.modified
+    model.mark_saved()  # saved
+    assert not model.modified
+    lanes = model.state.lanes
+    model.set_lanes((replace(lanes[0], visible=not lanes[0].visible), *lanes[1:]))
+    assert model.modified  # even a lane hidden: the saved file would show it
+    model.apply_session(load_scene("adam-vs-sgd").state)
+    model.mark_saved()  # loaded
+    assert not model.modified
+    model.set_view(colormap="magma")
+    assert model.modified

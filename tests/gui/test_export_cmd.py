@@ -64,6 +64,46 @@ def test_gif_export_has_the_frames_asked_for(tmp_path, capsys):
     assert f"wrote {out}: 6 frames, 240x180, 10 fps" in capsys.readouterr().out
 
 
+def gap(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a.astype(int) - b.astype(int)).mean())
+
+
+def test_a_step_range_exports_those_steps_its_first_frame_step_a(tmp_path, capsys):
+    """--steps A:B (the timeline's range): B − A + 1 frames, frame i showing step A + i,
+    as the whole race's export shows it (PNG frames: pixel for pixel; a GIF has its own
+    palette, taken from its first frame: the nearest frame of the whole race's GIF)."""
+    small = [arg if arg != "12" else "5:12" for arg in SMALL]
+    assert export("--out", str(tmp_path / "whole"), *SMALL) == 0
+    assert export("--out", str(tmp_path / "part"), *small) == 0
+    every = [np.asarray(Image.open(path)) for path in sorted((tmp_path / "whole").iterdir())]
+    frames = [np.asarray(Image.open(path)) for path in sorted((tmp_path / "part").iterdir())]
+    assert len(every) == 13 and len(frames) == 8
+    for step, frame in enumerate(frames, start=5):
+        assert np.array_equal(frame, every[step])
+    whole, part = tmp_path / "whole.gif", tmp_path / "part.gif"
+    assert export("--out", str(whole), *SMALL) == 0
+    assert export("--out", str(part), *small) == 0
+    every, frames = gif_frames(whole), gif_frames(part)
+    assert len(every) == 13 and len(frames) == 8
+    for step, frame in enumerate(frames, start=5):
+        nearest = min(range(13), key=lambda other: gap(frame, every[other]))
+        assert nearest == step
+    assert f"wrote {part}: 8 frames" in capsys.readouterr().out
+
+
+def test_a_step_range_in_mp4_starts_at_step_a(tmp_path):
+    whole, part = tmp_path / "whole.mp4", tmp_path / "part.mp4"
+    base = ["--size", "320x240", "--fps", "30"]
+    assert export("--out", str(whole), *base, "--steps", "10") == 0
+    assert export("--out", str(part), *base, "--steps", "4:10", "--frames", "4") == 0
+    _, every = mp4_frames(whole)
+    _, frames = mp4_frames(part)
+    assert len(frames) == 4  # steps 4, 6, 8, 10
+    for frame, step in zip(frames, (4, 6, 8, 10), strict=True):
+        assert gap(frame, every[step]) < min(gap(frame, every[other]) for other in range(11)
+                                             if other != step)
+
+
 def test_mp4_export_exactly_as_documented_but_small(tmp_path):
     out = tmp_path / "demo.mp4"
     assert main(["export", "--scene", "adam-vs-sgd", "--out", str(out), "--size", "320x240",
@@ -122,6 +162,8 @@ def test_extra_outputs_exist_and_decode(tmp_path):
     (["--out", "{gif}", "--fps", "60"], "fps 60.0 is out of range for GIF"),
     (["--out", "{gif}", "--frames", "2.5"], "--frames '2.5': expected a whole number"),
     (["--out", "{gif}", "--steps", "zero"], "--steps 'zero': expected a whole number"),
+    (["--out", "{gif}", "--steps", "9:3"], "--steps '9:3': expected 0 <= A < B"),
+    (["--out", "{gif}", "--steps", "a:3"], "--steps 'a:3': expected S or A:B"),
     (["--out", "demo.avi"], "use a .gif or .mp4 file name"),
     (["--out", "{tmp}/missing/demo.gif"], "does not exist"),
     (["--out", "{gif}", "--still", "{gif}"], "same path"),
@@ -220,6 +262,7 @@ def test_help_documents_every_option_with_examples(capsys):
         assert option in text
     assert "landscape-app export --scene adam-vs-sgd --out demo.mp4 --size 1280x720 --fps 30 " \
            "--steps 300" in text
+    assert "--steps S|A:B" in text and "--steps 100:200" in text
 
 
 def test_size_parsing():

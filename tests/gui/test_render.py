@@ -61,6 +61,12 @@ def test_frames_spread_evenly_over_the_steps():
     assert frame_count(ExportRequest(), 300) == 301
     assert frame_count(ExportRequest(fps=12, duration=2.5), 300) == 30
     assert frame_count(ExportRequest(frames=7), 300) == 7
+    # a range chosen on the timeline: steps 100 … 300
+    assert frame_steps(3, 300, first=100) == [100, 200, 300]
+    assert frame_steps(201, 300, first=100) == list(range(100, 301))
+    assert frame_count(ExportRequest(first_step=100), 300) == 201
+    with pytest.raises(LandscapeError, match="first step must come before"):
+        check_request(ExportRequest(steps=50, first_step=50, trajectories="race.csv"))
     with pytest.raises(LandscapeError, match="at least 1 frame"):
         frame_steps(0, 10)
 

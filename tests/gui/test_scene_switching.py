@@ -115,6 +115,7 @@ ACTIONS = {
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_random_walk_of_user_actions_always_shows_one_session(window, qtbot, seed):
     rng = random.Random(seed)
+    window.sessions.ask_unsaved = False  # every scene change discards the edits (see test_unsaved)
     window.controls.speed.setCurrentIndex(window.controls.speed.findData(None))
     window.controls.max_steps.setValue(60)
     window.controls.max_steps.editingFinished.emit()
@@ -144,6 +145,7 @@ def test_a_random_walk_of_user_actions_always_shows_one_session(window, qtbot, s
 
 def test_the_reported_sequence_ends_in_one_session(window, qtbot):
     """N forty times, then P, Space, R, → twenty times each (ten times faster than reported)."""
+    window.sessions.ask_unsaved = False  # every scene change discards the edits (see test_unsaved)
     window.controls.speed.setCurrentIndex(window.controls.speed.findData(None))
     window.controls.play_action.setChecked(True)
     for _ in range(40):

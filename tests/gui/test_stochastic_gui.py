@@ -91,3 +91,16 @@ def test_view_menu_toggles_the_minibatch_curves(window, qtbot):
     assert window.painter.show_batch_loss
     action.trigger()
     assert not window.painter.show_batch_loss
+
+
+def test_help_explains_the_model_of_noise(window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from landscape_app.core.catalogue.stochastic import NOISE_MODEL
+
+    (topic,) = [a for a in window.help_menu.actions() if "gradient noise" in a.text()]
+    topic.trigger()
+    box = window.findChild(QMessageBox, "noise-model")
+    qtbot.waitUntil(box.isVisible)
+    assert box.text() == NOISE_MODEL and "DataLoader" in box.text()
+    box.close()

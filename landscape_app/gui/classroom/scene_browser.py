@@ -29,9 +29,10 @@ class SceneBrowser(QObject):
         self.sessions = sessions
         self.scenes = list_scenes()
         self.next_action = window_action(window, "&Next scene", QKeySequence(Qt.Key.Key_N),
-                                         lambda: self.step(1))
+                                         lambda: self._asked() and self.step(1))
         self.previous_action = window_action(window, "&Previous scene",
-                                             QKeySequence(Qt.Key.Key_P), lambda: self.step(-1))
+                                             QKeySequence(Qt.Key.Key_P),
+                                             lambda: self._asked() and self.step(-1))
         menu.addActions([self.next_action, self.previous_action])
         menu.addSeparator()
         self.group = QActionGroup(self)
@@ -41,7 +42,7 @@ class SceneBrowser(QObject):
             action = QAction(f"{number:2d}.  {info.title}", self.group)
             action.setCheckable(True)
             action.setToolTip(info.id)
-            action.triggered.connect(lambda _=False, scene_id=info.id: self.load(scene_id))
+            action.triggered.connect(lambda _=False, scene_id=info.id: self.choose(scene_id))
             menu.addAction(action)
             self.scene_actions[info.id] = action
         menu.setToolTipsVisible(True)
@@ -69,6 +70,16 @@ class SceneBrowser(QObject):
         self.sessions.present(scene.state, scene_id=scene_id)
         self.window.statusBar().showMessage(f"Scene: {scene.title}", 6000)
         return True
+
+    def choose(self, scene_id: str) -> bool:
+        """The scene chosen in the menu: loaded unless the user keeps unsaved changes."""
+        if not self._asked():
+            self._mark_current()
+            return False
+        return self.load(scene_id)
+
+    def _asked(self) -> bool:
+        return self.sessions.confirm_discard("changing the scene")
 
     def step(self, offset: int) -> bool:
         """Load the next (``+1``) or previous (``-1``) scene in teaching order, wrapping."""

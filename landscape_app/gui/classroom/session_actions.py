@@ -7,8 +7,10 @@ the whole file first; a file that is refused changes nothing (the current sessio
 the reason is shown in a message box and the status bar. Saving is atomic.
 
 The window title names the file (or the session's title) and marks unsaved changes with
-Qt's ``[*]`` placeholder: the session on screen is compared with the one last opened, saved
-or loaded from a scene.
+Qt's ``[*]`` placeholder (shown as ``*``): the session on screen is compared with the one
+last opened, saved or loaded from a scene (:attr:`SessionModel.modified
+<landscape_app.engine.session_model.SessionModel.modified>`). New, Open, a scene change and
+quitting ask first when it is modified (:mod:`~landscape_app.gui.classroom.unsaved`).
 """
 
 from __future__ import annotations
@@ -45,12 +47,17 @@ class SessionActions(QObject):
         self.window = window
         self.path: Path | None = None
         self.scene_id: str | None = None
-        self.baseline: SessionState | None = None
         self.problem: QMessageBox | None = None
-        self.new_action = window_action(window, "&New session", QKeySequence.StandardKey.New,
-                                        self.new)
-        self.open_action = window_action(window, "&Open session…",
-                                         QKeySequence.StandardKey.Open, self.choose_and_open)
+        #: Ask before discarding unsaved changes (:func:`~landscape_app.gui.classroom.unsaved.
+        #: confirm_discard`); the question on screen, if any, is :attr:`question`.
+        self.ask_unsaved = True
+        self.question: QMessageBox | None = None
+        self.new_action = window_action(
+            window, "&New session", QKeySequence.StandardKey.New,
+            lambda: self.confirm_discard("starting a new session") and self.new())
+        self.open_action = window_action(
+            window, "&Open session…", QKeySequence.StandardKey.Open,
+            lambda: self.confirm_discard("opening another session") and self.choose_and_open())
         self.save_action = window_action(window, "&Save session", QKeySequence.StandardKey.Save,
                                          self.save)
         self.save_as_action = window_action(window, "Save session &as…", "Ctrl+Shift+S",
@@ -66,7 +73,7 @@ class SessionActions(QObject):
         self.window.apply_session(state)
         self.path = Path(path).expanduser() if path is not None else None
         self.scene_id = scene_id
-        self.baseline = self.window.current_session()
+        self.window.controller.model.mark_saved()
         self.refresh_title()
         self.documentChanged.emit()
 
@@ -108,7 +115,10 @@ class SessionActions(QObject):
         except LandscapeError as error:
             self._refuse("The session was not saved.", str(error))
             return False
-        self.path, self.baseline = target, state
+        self.path = target
+        model = self.window.controller.model
+        if model.state == state:
+            model.mark_saved()
         self.refresh_title()
         self._tell(f"Saved {target}")
         return True
@@ -142,10 +152,23 @@ class SessionActions(QObject):
     @property
     def modified(self) -> bool:
         """Whether the session on screen differs from the one last opened or saved."""
-        return self.baseline is not None and self.window.current_session() != self.baseline
+        return self.window.controller.model.modified
+
+    def confirm_discard(self, doing: str) -> bool:
+        """Whether ``doing`` (e.g. "quitting") may go on: True when nothing unsaved would be
+        lost, or the user saved or discarded it; False when the user cancelled."""
+        from landscape_app.gui.classroom.unsaved import confirm_discard
+
+        return confirm_discard(self, doing)
+
+    def quit(self) -> None:
+        """File ▸ Quit: close the window, unless the user keeps unsaved changes."""
+        if self.confirm_discard("quitting"):
+            self.window.close()
 
     def refresh_title(self) -> None:
-        if self.baseline is None or self.window.controller.model.surface_file is not None:
+        model = self.window.controller.model
+        if model.saved is None or model.surface_file is not None:
             return
         state = self.window.current_session()
         name = self.path.name if self.path is not None else (state.title or "untitled")

@@ -107,7 +107,9 @@ class ExportActions(QObject):
 
         if self.dialog is None:
             self.dialog = ExportDialog(self.window)
-        self.dialog.prepare(self.window.current_session())
+        timeline = getattr(self.window, "timeline", None)
+        self.dialog.prepare(self.window.current_session(),
+                            None if timeline is None else timeline.selection)
         self.dialog.show()
         self.dialog.activateWindow()
         return self.dialog

@@ -2,7 +2,9 @@
 
 The format follows the file name (``.gif``, ``.mp4``, a folder name without extension for
 PNG frames). The user picks the view (2D, 3D, both), the loss curves, the frame size, fps,
-the number of steps and of frames, and the caption's title; everything is checked
+the steps shown (from … to: the whole race, or the range marked on the timeline with I and
+O, which fills them when the dialog opens and again with "Use the timeline's range"), the
+number of frames, and the caption's title; everything is checked
 (:func:`~landscape_app.gui.export.request.check_request`) before any work starts.
 
 The work runs in two parts, neither of which freezes the window:
@@ -131,14 +133,27 @@ class ExportDialog(QDialog):
         size.addWidget(self.height_box)
         self.fps = self._spin(1, 120, 30, " fps")
         self.fps.setToolTip("GIF: at most 50")
+        self.first_step = self._spin(0, 1_000_000, 0, "")
+        self.first_step.setToolTip("the first step shown (the race always runs from step 0)")
         self.steps = self._spin(1, 1_000_000, 500, "")
+        self.steps.setToolTip("the last step shown (the race runs this many steps)")
+        self.range_button = QPushButton("Use the timeline's range")
+        self.range_button.setToolTip("the steps marked on the timeline: I marks the first, "
+                                     "O the last")
+        self.range_button.clicked.connect(self.use_timeline_range)
+        steps = QHBoxLayout()
+        steps.addWidget(self.first_step)
+        steps.addWidget(QLabel("to"))
+        steps.addWidget(self.steps)
+        steps.addWidget(self.range_button)
+        self.timeline_range = None  # callable: the timeline's marked range, or None
         self.frames = self._spin(0, 100_000, 0, "")
         self.frames.setSpecialValueText("one per step")
         self.title = QLineEdit()
         self.title.setPlaceholderText("no title in the caption")
         for label, field in (("file", row), ("view", self.view), ("", self.curves),
                              ("", self.model_view), ("model of", self.model_lane),
-                             ("size", size), ("speed", self.fps), ("steps", self.steps),
+                             ("size", size), ("speed", self.fps), ("steps", steps),
                              ("frames", self.frames), ("title", self.title)):
             form.addRow(label, field)
         return form
@@ -152,12 +167,17 @@ class ExportDialog(QDialog):
         return box
 
     # -- the session and the request -----------------------------------------------------------
-    def prepare(self, state: SessionState) -> None:
-        """Export ``state`` (the session on screen); its steps and title become the defaults."""
+    def prepare(self, state: SessionState, timeline_range=None) -> None:
+        """Export ``state`` (the session on screen); its steps and title become the defaults,
+        or the steps of the range marked on the timeline (``timeline_range()``: ``(from,
+        to)`` or None)."""
         if self.running:
             return
         self.state = state
+        self.timeline_range = timeline_range
+        self.first_step.setValue(0)
         self.steps.setValue(state.max_steps)
+        self.range_button.setEnabled(timeline_range is not None)
         self.title.setText(state.title)
         if not self.path.text():
             self.path.setText(suggested_path("animation.gif"))
@@ -169,6 +189,22 @@ class ExportDialog(QDialog):
         self.model_lane.addItems([lane.label for lane in state.lanes])
         self.message.clear()
         self.progress.setValue(0)
+        if timeline_range is not None and timeline_range() is not None:
+            self.use_timeline_range()
+
+    def use_timeline_range(self) -> bool:
+        """Fill from … to with the timeline's marked range; False when none is marked."""
+        marked = self.timeline_range() if self.timeline_range is not None else None
+        if marked is None:
+            self.message.setText("" if self.timeline_range is None else
+                                 "No range is marked on the timeline: I marks its first "
+                                 "step, O its last.")
+            return False
+        first, last = marked
+        self.steps.setValue(max(1, last))
+        self.first_step.setValue(first)
+        self.message.setText(f"Steps {first} to {last}, as marked on the timeline.")
+        return True
 
     def _offer_3d(self) -> None:
         from landscape_app.gui.views.surface3d import opengl_available
@@ -192,6 +228,7 @@ class ExportDialog(QDialog):
                              model_lane=max(self.model_lane.currentIndex(), 0))
         return ExportRequest(layout=layout, title=self.title.text().strip(),
                              fps=float(self.fps.value()), steps=self.steps.value(),
+                             first_step=self.first_step.value(),
                              frames=self.frames.value() or None,
                              animation=self.path.text().strip() or None)
 

@@ -7,9 +7,10 @@ One code path for the ``export`` command, the benchmark and a window dialog::
     check_request(request)                       # before any work: paths, sizes, fps, frames
     report = run_export(state, request, progress=..., cancelled=...)
 
-Frame schedule (:func:`frame_steps`): ``N`` frames spread over ``S`` steps, frame ``i``
-showing step ``round(i·S/(N − 1))`` (the first frame the start, the last frame step ``S``;
-a single frame shows step ``S``). By default ``N = S + 1``: one step per frame. With a
+Frame schedule (:func:`frame_steps`): ``N`` frames spread over steps ``A … S`` (``A`` the
+request's ``first_step``, 0 unless a range was chosen), frame ``i`` showing step
+``round(A + i·(S − A)/(N − 1))`` (the first frame step ``A``, the last frame step ``S``; a
+single frame shows step ``S``). By default ``N = S − A + 1``: one step per frame. With a
 duration ``d`` seconds at ``fps`` frames per second, ``N = round(d·fps)``.
 
 ``progress(stage, fraction)`` is called with ``stage`` ``race``/``grid`` (2D) or
@@ -32,7 +33,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from landscape_app.core.errors import CancelledError
+from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.engine.map_export import MapExport, write_map_export
 from landscape_app.engine.recording import Recording, record_session
@@ -56,8 +57,9 @@ class ExportReport:
 
 
 def frame_count(request: ExportRequest, steps: int) -> int:
-    """How many frames ``request`` asks for, over ``steps`` steps."""
-    return count_frames(request.frames, request.duration, request.fps, steps)
+    """How many frames ``request`` asks for, over steps ``request.first_step … steps``."""
+    return count_frames(request.frames, request.duration, request.fps,
+                        steps - request.first_step)
 
 
 def run_export(state: SessionState, request: ExportRequest,
@@ -73,6 +75,10 @@ def run_export(state: SessionState, request: ExportRequest,
     only map outputs is not raced.
     """
     started = time.perf_counter()
+    last = state.max_steps if request.steps is None else request.steps
+    if request.race_outputs and request.first_step >= last:
+        raise LandscapeError(f"steps {request.first_step}:{last}: the first step must come "
+                             "before the last")
     written: list[Path] = []
     animation, map_animation, frames, steps = None, None, 0, 0
     recorded = rendered = started
@@ -150,7 +156,8 @@ def _write_frames(recording: Recording, request: ExportRequest,
     with FrameRenderer(recording, layout) as renderer:
         if request.animation is not None:
             animation = write_animation(
-                request.animation, renderer.frames(frame_steps(count, recording.steps)),
+                request.animation,
+                renderer.frames(frame_steps(count, recording.steps, request.first_step)),
                 request.fps, total=count, cancelled=cancelled, crf=request.crf,
                 preset=request.preset,
                 progress=None if progress is None else (

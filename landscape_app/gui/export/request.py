@@ -27,14 +27,17 @@ class ExportRequest:
 
     ``title`` None takes the session's title (or the landscape's name when it has none);
     ``steps`` None the session's ``max_steps``; ``frames`` None one frame per step, unless
-    ``duration`` (seconds) is given. ``map_still``/``map_animation`` are the session's outcome
-    map (:mod:`landscape_app.engine.map_export`; ``map_kind`` starts or sweep).
+    ``duration`` (seconds) is given. The animation shows steps ``first_step … steps`` (a
+    range chosen on the timeline; the race itself always runs from step 0).
+    ``map_still``/``map_animation`` are the session's outcome map
+    (:mod:`landscape_app.engine.map_export`; ``map_kind`` starts or sweep).
     """
 
     layout: FrameLayout = field(default_factory=FrameLayout)
     title: str | None = None
     fps: float = 30.0
     steps: int | None = None
+    first_step: int = 0
     frames: int | None = None
     duration: float | None = None
     animation: str | os.PathLike | None = None
@@ -94,6 +97,12 @@ def check_request(request: ExportRequest) -> None:
                                       or not 1 <= request.steps <= MAX_STEPS):
         raise LandscapeError(f"steps {request.steps!r}: expected a whole number from 1 to "
                              f"{MAX_STEPS}")
+    first = request.first_step
+    if isinstance(first, bool) or not isinstance(first, int) or first < 0:
+        raise LandscapeError(f"first step {first!r}: expected a whole number from 0")
+    if request.steps is not None and first >= request.steps:
+        raise LandscapeError(f"steps {first}:{request.steps}: the first step must come before "
+                             "the last")
     if request.frames is not None and request.duration is not None:
         raise LandscapeError("give the number of frames or the duration, not both")
     if request.frames is not None and not 1 <= request.frames <= MAX_FRAMES:

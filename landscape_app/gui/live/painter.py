@@ -7,6 +7,11 @@ table at :data:`TABLE_HZ`: curves and table change slowly to the eye, and skippi
 repaint on most frames keeps every frame short. At most one of the two is drawn in a frame
 (the one whose turn came first), so that their costs never add up. A view that was skipped
 is drawn as soon as its turn comes, so the last state of a race is always shown.
+
+A step chosen on the timeline (:mod:`landscape_app.engine.timeline`) is drawn by cutting the
+snapshot at that step (:meth:`~landscape_app.engine.traces.RaceSnapshot.at`): trails, heads,
+the 3D paths, the table and the internals show the race as it was then; the loss curves keep
+every step and show a cursor (a vertical line) at that step.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscape_app.core.result import Status
-from landscape_app.engine.traces import AXIS_COLUMNS, LaneView, RaceSnapshot
+from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN, LaneView, RaceSnapshot
 from landscape_app.gui.views.lane_contrast import trail_colors
 from landscape_app.gui.views.table import TableRow
 
@@ -55,6 +60,23 @@ class _Frame:
     visible: list[bool]
     axis: str
     generation: int
+    whole: tuple[LaneView, ...] = ()  # every row (the curves draw them all)
+    step: int | None = None  # the step shown (None: the latest)
+
+
+def cursor_position(lanes: Sequence[LaneView], visible: Sequence[bool], column: str,
+                    step: int | None) -> float | None:
+    """Where the curves' cursor goes for the shown ``step`` (None: live, no cursor): ``step``
+    itself on the steps axis; on another axis the furthest visible lane's value at that step
+    (its evaluations or time then)."""
+    if step is None:
+        return None
+    if column == "step":
+        return float(step)
+    ends = [float(lane.rows[-1, COLUMN[column]]) for lane, shown in zip(lanes, visible,
+                                                                          strict=True)
+            if shown and len(lane.rows) and np.isfinite(lane.rows[-1, COLUMN[column]])]
+    return max(ends, default=None)
 
 
 class FramePainter:
@@ -81,20 +103,23 @@ class FramePainter:
         self._key = None
         self._due = dict.fromkeys(self._due, 0.0)
 
-    def paint(self, snapshot: RaceSnapshot, appearance: Appearance, axis: str) -> set[str]:
-        """Draw what changed since the last call; the names of the views drawn (``plane``,
-        ``curves``, ``table``), empty when nothing was."""
+    def paint(self, snapshot: RaceSnapshot, appearance: Appearance, axis: str,
+              step: int | None = None) -> set[str]:
+        """Draw what changed since the last call, as it was at ``step`` (None: the latest);
+        the names of the views drawn (``plane``, ``curves``, ``table``), empty when nothing
+        was."""
         started = time.perf_counter()
         key = (snapshot.generation, snapshot.version, appearance, axis, self.show_internals,
-               self.show_3d)
+               self.show_3d, step)
         plane_drawn = key != self._key
         if plane_drawn:
             self._key = key
-            lanes = snapshot.lanes
+            whole = snapshot.lanes
+            lanes = snapshot.at(step).lanes
             frame = _Frame(lanes, [appearance.colors.get(lane.label, UNKNOWN_COLOR)
                                    for lane in lanes],
                            [appearance.visible.get(lane.label, True) for lane in lanes], axis,
-                           snapshot.generation)
+                           snapshot.generation, whole, step)
             self._paint_plane(frame)
             self._pending = {"curves": frame, "table": frame}
         drawn = self._paint_due(started) | ({"plane"} if plane_drawn else set())
@@ -133,11 +158,12 @@ class FramePainter:
         if frame.colors != self.curves.colors:
             self.curves.set_lanes(frame.colors)
         column = AXIS_COLUMNS[frame.axis]
-        batch = ([lane.column("batch_loss") for lane in frame.lanes] if self.show_batch_loss
+        lanes = frame.whole or frame.lanes
+        batch = ([lane.column("batch_loss") for lane in lanes] if self.show_batch_loss
                  else None)
-        self.curves.set_data([lane.column(column) for lane in frame.lanes],
-                             [lane.column("loss") for lane in frame.lanes], frame.visible,
-                             batch)
+        self.curves.set_data([lane.column(column) for lane in lanes],
+                             [lane.column("loss") for lane in lanes], frame.visible, batch)
+        self.curves.set_cursor(cursor_position(frame.lanes, frame.visible, column, frame.step))
 
     def _paint_table(self, frame: _Frame) -> None:
         rows = []

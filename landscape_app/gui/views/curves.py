@@ -112,6 +112,13 @@ class LossCurves(pg.PlotWidget):
         self._closed = False
         self.plot_item.vb.sigRangeChangedManually.connect(self._stop_following)
         self.plot_item.vb.sigYRangeChanged.connect(self.update_ticks)
+        # The timeline's shown step (hidden while the latest step is shown).
+        self.cursor = pg.InfiniteLine(angle=90, movable=False,
+                                      pen=pg.mkPen("#9aa0a6", width=1.5,
+                                                   style=Qt.PenStyle.DashLine))
+        self.cursor.setZValue(5)
+        self.cursor.setVisible(False)
+        self.plot_item.addItem(self.cursor, ignoreBounds=True)
         self.setToolTip("drag to pan, wheel to zoom; double-click to follow the data again")
         self.set_axis("steps")
         self._update_y_label()
@@ -215,6 +222,20 @@ class LossCurves(pg.PlotWidget):
                               drawable(values - self.offset, self.log_y), connect="finite")
             else:
                 curve.setData([], [])
+
+    def set_cursor(self, x: float | None) -> None:
+        """The timeline's cursor: a vertical line at ``x`` (on the x-axis's units), or none."""
+        if x is None or not np.isfinite(x):
+            self.cursor.setVisible(False)
+            return
+        if self.cursor.value() != x:
+            self.cursor.setValue(x)
+        self.cursor.setVisible(True)
+
+    @property
+    def cursor_x(self) -> float | None:
+        """Where the cursor is (None when hidden)."""
+        return float(self.cursor.value()) if self.cursor.isVisible() else None
 
     def follow_data(self) -> None:
         """Let the view follow the data again (after a manual zoom, or for a new race)."""

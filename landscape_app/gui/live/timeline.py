@@ -1,0 +1,272 @@
+"""The timeline under the views: scrub through a race that has run, mark an export range.
+
+The state (which step is shown, the marked range, replaying) is the Qt-free
+:class:`~landscape_app.engine.timeline.Timeline`; this module is its slider, its readout, its
+menu (View ▸ Timeline) and keys, and its wiring to the window:
+
+* every frame, :meth:`TimelineControl.frame` tells the timeline how far the race has got and
+  returns the step the painter cuts the snapshot at (None: live);
+* dragging the slider, or the keys, show a step (and pause the race);
+* play from a scrubbed step replays the steps already computed at the chosen speed, then the
+  race plays on live; step from a scrubbed step shows the next one; step after a drag
+  preview rebuilds the real race and takes its first step.
+
+Keys (also in View ▸ Timeline): Shift+← / Shift+→ one step back / forward, Shift+PgUp /
+Shift+PgDn :data:`~landscape_app.engine.timeline.BIG_STEP` steps, Home / End the first /
+last step (End: live again), Ctrl+G go to a step, I / O mark the export range's first / last
+step.
+
+Other views follow the shown step through :attr:`TimelineControl.shownStepChanged`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMenu, QSlider, QWidget
+
+from landscape_app.engine.timeline import BIG_STEP, Plan, Timeline
+from landscape_app.engine.traces import RaceSnapshot
+from landscape_app.gui.keyboard import window_action
+
+#: Most updates a second of the bar while it follows a live race.
+LIVE_BAR_HZ = 10.0
+
+
+class TimelineBar(QWidget):
+    """A slider over the race's steps, with the shown step and the marked range.
+
+    ``scrubbed(step)`` is emitted when the user moves the slider (not when :meth:`display`
+    does)."""
+
+    scrubbed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("timeline")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 0)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys stay the keys
+        self.slider.setToolTip("drag to show any step of the race (Shift+←/→, Home, End)")
+        self.slider.setMinimumWidth(60)
+        self.slider.valueChanged.connect(self._moved)
+        self.readout = QLabel()
+        self.range_label = QLabel()
+        self.range_label.setProperty("role", "muted")
+        self.range_label.setToolTip("the export range: I marks its first step, O its last")
+        # Small explicit minimums: the bar never widens the window (small screens).
+        self.readout.setMinimumWidth(60)
+        self.range_label.setMinimumWidth(1)
+        layout.addWidget(self.slider, 1)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.range_label)
+        self._syncing = False
+        self._displayed: tuple | None = None
+
+    def display(self, step: int, furthest: int, live: bool,
+                selection: tuple[int, int] | None) -> None:
+        """Show ``step`` of ``0 … furthest`` (nothing is redrawn when nothing changed)."""
+        shown = (step, furthest, live, selection)
+        if shown == self._displayed:
+            return
+        self._displayed = shown
+        self._syncing = True
+        self.slider.setRange(0, furthest)
+        self.slider.setValue(step)
+        self._syncing = False
+        self.readout.setText(f"step {step} / {furthest}" + (" (live)" if live else ""))
+        self.range_label.setText("" if selection is None
+                                 else f"range {selection[0]}–{selection[1]}")
+
+    def _moved(self, value: int) -> None:
+        if not self._syncing:
+            self.scrubbed.emit(value)
+
+
+class TimelineControl(QObject):
+    """The window's timeline: a :class:`Timeline`, its :class:`TimelineBar`, actions and menu.
+
+    Signals
+    -------
+    shownStepChanged(step)
+        The step on screen changed (scrubbing, replaying, or the live race growing).
+    """
+
+    shownStepChanged = Signal(int)
+
+    def __init__(self, window, bar: TimelineBar):
+        super().__init__(window)
+        self.window = window
+        self.bar = bar
+        self.timeline = Timeline()
+        self._last_frame = time.perf_counter()
+        self._shown = -1
+        self._bar_due = 0.0
+        bar.scrubbed.connect(self.scrub)
+        self.menu = QMenu("&Timeline", window)
+        self.actions: dict[str, QAction] = {}
+        for name, text, keys, slot in (
+                ("back", "&Previous step", "Shift+Left", lambda: self.scrub_by(-1)),
+                ("forward", "&Next step", "Shift+Right", lambda: self.scrub_by(1)),
+                ("back_big", f"&Back {BIG_STEP} steps", "Shift+PgUp",
+                 lambda: self.scrub_by(-BIG_STEP)),
+                ("forward_big", f"&Forward {BIG_STEP} steps", "Shift+PgDown",
+                 lambda: self.scrub_by(BIG_STEP)),
+                ("first", "F&irst step", "Home", lambda: self.scrub(0)),
+                ("last", "&Last step (live)", "End", lambda: self.scrub(self.timeline.furthest)),
+                ("goto", "&Go to step…", "Ctrl+G", self.ask_step),
+                (None, None, None, None),
+                ("mark_in", "Mark range &start (export)", "I", self.mark_in),
+                ("mark_out", "Mark range &end (export)", "O", self.mark_out),
+                ("clear", "&Clear the range", None, self.clear_marks)):
+            if name is None:
+                self.menu.addSeparator()
+                continue
+            action = window_action(window, text, QKeySequence(keys) if keys else None, slot)
+            self.menu.addAction(action)
+            self.actions[name] = action
+        self.menu.addSeparator()
+        self.show_action = QAction("Show the &timeline", window)
+        self.show_action.setCheckable(True)
+        self.show_action.setChecked(True)
+        self.show_action.toggled.connect(bar.setVisible)
+        self.menu.addAction(self.show_action)
+
+    # -- the window's side -------------------------------------------------------------------
+    @property
+    def step(self) -> int:
+        """The step on screen."""
+        return self.timeline.step
+
+    @property
+    def shown_step(self) -> int | None:
+        """The step scrubbed to (None: live, the latest step is shown)."""
+        return self.timeline.shown
+
+    def selection(self) -> tuple[int, int] | None:
+        """The marked export range, if any."""
+        return self.timeline.selection()
+
+    def frame(self, snapshot: RaceSnapshot) -> int | None:
+        """A frame is painted from ``snapshot``: follow the race, advance a replay; the step
+        to draw (None: live)."""
+        now = time.perf_counter()
+        elapsed, self._last_frame = now - self._last_frame, now
+        timeline = self.timeline
+        timeline.follow(snapshot.generation, snapshot.furthest_step)
+        if timeline.replaying:
+            timeline.advance(elapsed, self.window.controls.current_speed())
+            if timeline.live:  # caught up with the race: it plays on, or playing ends
+                if snapshot.done or self._preview_on_screen():
+                    self.window.controls.show_playing(False)
+                else:
+                    self.window.race_thread.worker.play()
+        self._refresh()
+        return timeline.shown
+
+    def play(self, playing: bool) -> bool:
+        """Play (or pause) pressed; True when the timeline took it (a replay from a scrubbed
+        step), False when the window plays or pauses the race as usual."""
+        timeline = self.timeline
+        if not playing:
+            timeline.replaying = False
+            return False
+        self._follow_now()
+        if timeline.play_plan(self._done(), self._preview_on_screen()) is not Plan.REPLAY:
+            return False
+        self.window.race_thread.worker.pause()
+        timeline.replaying = True
+        self._last_frame = time.perf_counter()
+        self.window.controls.show_playing(True)
+        return True
+
+    def step_once(self) -> None:
+        """The Step button (→): the next step, wherever the race is (see the module)."""
+        worker = self.window.race_thread.worker
+        self._follow_now()
+        plan = self.timeline.step_plan(self._done(), self._preview_on_screen())
+        if plan is Plan.REPLAY:
+            self.timeline.replaying = False
+            worker.pause()
+            self.timeline.move(1)
+            self._refresh()
+        elif plan is Plan.RESTART:
+            self.window.controller.restart()
+            worker.step_once()
+        elif plan is Plan.LIVE:
+            worker.step_once()
+
+    # -- the user's side ---------------------------------------------------------------------
+    def scrub(self, step: int) -> int:
+        """Show ``step`` (the race pauses); the step shown."""
+        self._follow_now()
+        self._pause()
+        shown = self.timeline.show(step)
+        self._refresh()
+        return shown
+
+    def scrub_by(self, steps: int) -> int:
+        self._follow_now()
+        return self.scrub(self.timeline.step + steps)
+
+    def ask_step(self) -> None:
+        """Go to step…: a dialog asking for the step."""
+        self._follow_now()
+        step, ok = QInputDialog.getInt(self.window, "Go to step",
+                                       f"Step (0 to {self.timeline.furthest}):",
+                                       self.timeline.step, 0, max(0, self.timeline.furthest))
+        if ok:
+            self.scrub(step)
+
+    def mark_in(self) -> int:
+        self._follow_now()
+        step = self.timeline.set_in()
+        self._refresh(force=True)
+        return step
+
+    def mark_out(self) -> int:
+        self._follow_now()
+        step = self.timeline.set_out()
+        self._refresh(force=True)
+        return step
+
+    def clear_marks(self) -> None:
+        self.timeline.clear_marks()
+        self._refresh(force=True)
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _follow_now(self) -> None:
+        snapshot = self.window.buffer.snapshot()
+        self.timeline.follow(snapshot.generation, snapshot.furthest_step)
+
+    def _pause(self) -> None:
+        self.timeline.replaying = False
+        worker = self.window.race_thread.worker if self.window.race_thread else None
+        if worker is not None and worker.playing:
+            worker.pause()
+        self.window.controls.show_playing(False)
+
+    def _done(self) -> bool:
+        return self.window.buffer.snapshot().done
+
+    def _preview_on_screen(self) -> bool:
+        controller = self.window.controller
+        return controller is not None and controller.preview.on_screen
+
+    def _refresh(self, force: bool = False) -> None:
+        """The bar follows a live race at most :data:`LIVE_BAR_HZ` times a second (the frame
+        timer calls this 60 times a second; the next call shows the last step), anything
+        else at once; :attr:`shownStepChanged` is emitted for every change."""
+        timeline = self.timeline
+        now = time.perf_counter()
+        if force or not timeline.live or now >= self._bar_due:
+            self._bar_due = now + 1.0 / LIVE_BAR_HZ
+            self.bar.display(timeline.step, timeline.furthest, timeline.live,
+                             timeline.selection())
+        if timeline.step != self._shown:
+            self._shown = timeline.step
+            self.shownStepChanged.emit(timeline.step)
