@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 
 from landscape_app.core.nn import build_network
+from landscape_app.engine.traces import COLUMN
 
 pytestmark = pytest.mark.gui
 
@@ -104,7 +105,9 @@ def test_network_plane_axes_are_named_and_hover_reads_the_grid(window, qtbot):
     # a trail point under the cursor: its step, its true loss and the plane's
     lane = window.buffer.snapshot().lanes[0]
     row = lane.rows[5]
-    qtbot.mouseMove(window.contour.viewport(), window.contour.data_to_viewport(row[7], row[8]))
+    qtbot.mouseMove(window.contour.viewport(),
+                    window.contour.data_to_viewport(row[COLUMN["x"]], row[COLUMN["y"]]))
+    qtbot.waitUntil(lambda: "· step" in window.readouts.plane.tooltip_text, timeout=5_000)
     tip = window.readouts.plane.tooltip_text
     assert "· step" in tip and "true loss" in tip and "plane loss" in tip
     picked_step = int(tip.split("step ")[1].split("\n")[0])
