@@ -7,8 +7,12 @@ pytest-qt's ``qt_log_level_fail``) if Qt logs a warning.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The window remembers its geometry (QSettings): keep the tests' out of the user's settings
+# and from one another's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="landscape-app-tests-")
 
 import pytest  # noqa: E402
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QWidget
 from shiboken6 import isValid
@@ -86,6 +86,7 @@ class _SavedLayout:
     window_state: Qt.WindowState
     size: QSize
     geometry: QByteArray
+    normal_geometry: QRect
     dock_state: QByteArray
     stylesheet: str
     menu_visible: bool
@@ -127,6 +128,11 @@ class PresentationMode(QObject):
         self._settle.timeout.connect(self._restore_splitters)
         self.loss_ticks = SparseLossTicks(window.curves)
 
+    @property
+    def saved(self) -> _SavedLayout | None:
+        """The layout from before entering (None before the first time)."""
+        return self._saved
+
     # -- switching ---------------------------------------------------------------------------
     def _toggled(self, on: bool) -> None:
         self.enter() if on else self.leave()
@@ -153,6 +159,7 @@ class PresentationMode(QObject):
         window.table.table_model.modelReset.connect(self._fit_table)
         self._fit_table()
         window.showFullScreen()
+        window.room.arrange()
         window.contour.setFocus(Qt.FocusReason.OtherFocusReason)
         self.toggled.emit(True)
 
@@ -209,6 +216,7 @@ class PresentationMode(QObject):
             window_state=window.windowState(),
             size=window.size(),
             geometry=window.saveGeometry(),
+            normal_geometry=window.normalGeometry(),
             dock_state=window.saveState(),
             stylesheet=window.centralWidget().styleSheet(),
             menu_visible=not window.menuBar().isHidden(),

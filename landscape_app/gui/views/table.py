@@ -14,6 +14,8 @@ from landscape_app.gui import style
 COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status")
 #: Smallest width of each column (pixels); wide enough for ``1.234e-05`` and ``converged``.
 COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92)
+#: Width kept for the optimizer's name when the other columns shrink to fit (pixels).
+NAME_ROOM = 170
 #: Row height and colour swatch side, in pixels (before :meth:`RaceTable.set_size_factor`).
 ROW_HEIGHT, SWATCH_SIZE = 24, 12
 
@@ -126,7 +128,8 @@ class RaceTable(QTableView):
         header.setMinimumSectionSize(48)
         self.table_model.modelReset.connect(self._fit_columns)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # Vertical scrolling only: the columns shrink to the width (eliding their text).
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def set_rows(self, rows: list[TableRow]) -> None:
         self.table_model.set_rows(rows)
@@ -141,10 +144,23 @@ class RaceTable(QTableView):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        for column, width in enumerate(COLUMN_WIDTHS):
-            if column:
-                self.setColumnWidth(column, max(round(width * self.size_factor),
-                                                self.sizeHintForColumn(column) + 12))
+        """Each column wide enough for its values, all of them shrunk in proportion when
+        the table is narrower (the first column, stretched, keeps :data:`NAME_ROOM`)."""
+        wanted = [max(round(width * self.size_factor), self.sizeHintForColumn(column) + 12)
+                  for column, width in enumerate(COLUMN_WIDTHS) if column]
+        bar = self.verticalScrollBar()
+        inner = (self.width() - 2 * self.frameWidth()
+                 - (bar.sizeHint().width() if bar.isVisible() else 0))
+        room = inner - round(NAME_ROOM * self.size_factor)
+        scale = min(1.0, room / sum(wanted)) if room > 0 else 0.0
+        minimum = self.horizontalHeader().minimumSectionSize()
+        for column, width in enumerate(wanted, start=1):
+            self.setColumnWidth(column, max(minimum, int(width * scale)))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._fit_columns()
 
     def set_distance_label(self, label: str) -> None:
         """Name the distance column: "to minimum", or "off plane" for a network's paths."""
