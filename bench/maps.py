@@ -51,7 +51,7 @@ def race_rate(grid: StartGrid, steps: int, sample: int) -> float:
     done = 0
     for start in starts:
         race = Race(objective, [Racer("adam", SPEC)], start, max_steps=steps)
-        done += len(race.run()[0]) - 1
+        done += len(race.run().lanes[0].records) - 1
     return done / (time.perf_counter() - began)
 
 

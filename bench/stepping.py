@@ -52,8 +52,8 @@ def app_run(optimizer_id: str, steps: int) -> tuple[int, float]:
     """Steps done (a lane may converge early) and seconds, through the race runner."""
     race = Race(OBJECTIVE, [Racer(optimizer_id, spec(optimizer_id))], START, max_steps=steps)
     started = time.perf_counter()
-    history = race.run()
-    return len(history[0]) - 1, time.perf_counter() - started
+    (lane,) = race.run().lanes
+    return len(lane.records) - 1, time.perf_counter() - started
 
 
 def bare_torch(optimizer_id: str, steps: int) -> float:

@@ -18,8 +18,18 @@ backing store, no screen):
    from spawning it to its "first-paint" line is the time to the first painted window, and
    to "core-ready" the time until torch and the panels are loaded.
 
-Targets: ≥ 60 frames/s, worst frame ≤ 33 ms, first window < 2 s.
-Usage: python bench/ui.py [--seconds S] [--launches N] [--entry cli|app]
+3. **Drag and see.** The window with 4 lanes on Rosenbrock and a 300-step limit; the start
+   marker is "dragged" (its ``startDragged`` signal, as a mouse drag emits it) to a new
+   position every 16 ms for a few seconds. Printed: moves whose preview was drawn per second
+   (partial or whole; stale moves are skipped), the latency from a move to the frame that
+   drew that move's preview (p50/p95),
+   the frame timer's ticks served per second meanwhile (the window's responsiveness), the
+   time from the last move to its whole preview, and, as the baseline measured in the same
+   run, the time one whole 4 x 300 race takes to step in this process.
+
+Targets: ≥ 60 frames/s, worst frame ≤ 33 ms, first window < 2 s; previews ≥ 10/s, p95
+latency < 150 ms, ≥ 30 frames/s while dragging.
+Usage: python bench/ui.py [--seconds S] [--launches N] [--entry cli|app] [--only what]
 """
 
 from __future__ import annotations
@@ -78,6 +88,86 @@ def frame_benchmark(seconds: float, speed: float | None) -> dict:
             "stepped_in": "the race process" if remote else "the worker thread"}
 
 
+PREVIEW_LANES = LANES[:4]
+PREVIEW_STEPS = 300
+
+
+def preview_benchmark(seconds: float) -> dict:
+    """Drag the start for ``seconds``; see the module docstring (3)."""
+    import numpy as np
+    from PySide6.QtCore import QTimer
+
+    from landscape_app.gui.app import LaunchOptions, create_application
+    from landscape_app.gui.main_window import MainWindow
+
+    app = create_application([])
+    window = MainWindow(LaunchOptions(function="rosenbrock", optimizers=PREVIEW_LANES,
+                                      max_steps=PREVIEW_STEPS))
+    window.show()
+    while window.controller is None or window.controller.grid is None:
+        run_event_loop(0.05)
+    model, preview = window.controller.model, window.controller.preview
+    baseline_started = time.perf_counter()
+    stepper = model.race_factory()()
+    stepper.start()
+    stepper.advance(PREVIEW_STEPS + 1)
+    baseline = time.perf_counter() - baseline_started
+    requested: dict[int, float] = {}
+    shown: dict[int, tuple[int, bool]] = {}  # generation -> (serial, complete)
+    latencies, drawn = [], set()
+    ticks = []
+    complete_at = {}
+
+    def on_shown(result):
+        shown[window.race_thread.worker.generation] = (result.serial, result.complete)
+        if result.complete:
+            complete_at[result.serial] = time.perf_counter()
+
+    def on_painted():
+        key = window.painter._key
+        generation = key[0] if key else None
+        serial = shown[generation][0] if generation in shown else None
+        if serial is not None and serial not in drawn:  # a move's first trails on screen
+            drawn.add(serial)
+            latencies.append(time.perf_counter() - requested[serial])
+
+    preview.shown.connect(on_shown)
+    window.contour.painted.connect(on_painted)
+    window.frame_timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    start = model.start_point()
+    moves = [0]
+
+    def move():
+        moves[0] += 1
+        angle = 0.15 * moves[0]
+        window.contour.startDragged.emit(float(start[0] + 0.4 * np.sin(angle)),
+                                         float(start[1] + 0.3 * np.cos(angle)))
+        requested[preview.runner.serial] = time.perf_counter()
+
+    driver = QTimer()
+    driver.setInterval(16)
+    driver.timeout.connect(move)
+    run_event_loop(0.5)
+    began = time.perf_counter()
+    driver.start()
+    run_event_loop(seconds)
+    driver.stop()
+    stopped, last = time.perf_counter(), preview.runner.serial
+    while last not in complete_at and time.perf_counter() - stopped < 60:
+        run_event_loop(0.02)
+    settle = complete_at.get(last, float("nan")) - stopped
+    during = [t for t in ticks if began <= t <= stopped]
+    window.close()
+    app.processEvents()
+    latencies.sort()
+    count = len(latencies)
+    return {"moves": moves[0], "previews_per_s": count / seconds, "seconds": seconds,
+            "whole": sum(1 for _, whole in shown.values() if whole),
+            "p50_ms": 1e3 * latencies[count // 2] if count else float("nan"),
+            "p95_ms": 1e3 * latencies[max(0, int(0.95 * count) - 1)] if count else float("nan"),
+            "ticks_per_s": len(during) / seconds, "settle_s": settle, "baseline_s": baseline}
+
+
 def run_event_loop(seconds: float) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -123,7 +213,12 @@ def main() -> None:
     parser.add_argument("--launches", type=int, default=3)
     parser.add_argument("--entry", choices=("cli", "app"), default="cli",
                         help="start through the command line (default) or run_app directly")
+    parser.add_argument("--only", choices=("all", "preview"), default="all",
+                        help='"preview": only the drag-and-see measurement')
     args = parser.parse_args()
+    if args.only == "preview":
+        print_preview(preview_benchmark(args.seconds))
+        return
     launches = launch_benchmark(args.launches, args.entry)
     speed = None if args.speed == "max" else float(args.speed)
     result = frame_benchmark(args.seconds, speed)
@@ -139,7 +234,21 @@ def main() -> None:
           f"{min(firsts):.2f} s best, {statistics.median(firsts):.2f} s median "
           f"(target < 2 s); engine ready "
           f"{statistics.median([ready for _, ready in launches]):.2f} s median")
+    print_preview(preview_benchmark(args.seconds))
     print(f"machine load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+
+
+def print_preview(result: dict) -> None:
+    print(f"drag and see, {len(PREVIEW_LANES)} lanes x {PREVIEW_STEPS} steps on Rosenbrock, "
+          f"start dragged for {result['seconds']:g} s ({result['moves']} moves):")
+    print(f"  {result['previews_per_s']:.1f} moves previewed/s (target >= 10), "
+          f"{result['whole']} of them whole")
+    print(f"  move -> trails drawn: p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} "
+          f"ms (target < 150 ms)")
+    print(f"  frame timer served {result['ticks_per_s']:.1f} ticks/s meanwhile (target >= 30)")
+    print(f"  last move -> its whole preview: {result['settle_s']:.2f} s; baseline: one whole "
+          f"race stepped in this process {result['baseline_s']:.2f} s")
+    print(f"  machine load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":

@@ -117,13 +117,13 @@ def _number(text: str | None, option: str, whole: bool = False) -> float | int |
 
 
 def build_request(args: argparse.Namespace, session_axis: str = "steps"):
-    """The :class:`~landscape_app.gui.export.frames.ExportRequest` of the arguments.
+    """The :class:`~landscape_app.gui.export.request.ExportRequest` of the arguments.
 
     ``session_axis`` is the session's loss-plot axis, used unless ``--axis`` is given (wall
     time is replaced by steps).
     """
     from landscape_app.gui.export.frame_layout import FrameLayout
-    from landscape_app.gui.export.frames import ExportRequest
+    from landscape_app.gui.export.request import ExportRequest
 
     width, height = parse_size(args.size)
     axis = args.axis or (session_axis if session_axis != "time" else "steps")
@@ -191,12 +191,17 @@ def summary_lines(report) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from landscape_app.cli.checks import check_source
+    from landscape_app.gui.export.request import check_request
+
+    # Ids, sizes, numbers and paths first: no torch needed, so a typo is answered at once.
+    check_source(args.scene, args.session)
+    check_request(build_request(args))
     from landscape_app.core.errors import CancelledError
     from landscape_app.gui.app import headless_application
     from landscape_app.gui.export.frame_layout import require_opengl
-    from landscape_app.gui.export.frames import check_request, run_export
+    from landscape_app.gui.export.frames import run_export
 
-    check_request(build_request(args))  # sizes, numbers and paths first: no torch needed
     state = load_state(args)
     request = build_request(args, state.view.x_axis)
     if request.needs_frames:

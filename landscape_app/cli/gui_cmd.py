@@ -63,13 +63,20 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 def launch_options(args: argparse.Namespace):
     """The :class:`~landscape_app.gui.app.LaunchOptions` of the arguments, checked."""
     from landscape_app.cli.arguments import parse_numbers
+    from landscape_app.cli.checks import (
+        DEFAULT_BOX,
+        check_landscape,
+        check_optimizers,
+        check_source,
+        check_steps,
+    )
     from landscape_app.core.errors import LandscapeError
-    from landscape_app.gui.app import LaunchOptions
 
-    if args.range is not None and args.expr is None:
-        raise LandscapeError("--range applies to --expr only (test functions have their own)")
-    if args.steps is not None and args.steps < 1:
-        raise LandscapeError(f"--steps {args.steps}: must be at least 1")
+    # Ids, numbers and paths first: no torch needed, so a typo is answered at once.
+    check_steps(args.steps)
+    box = check_landscape(args) or DEFAULT_BOX
+    check_optimizers(args.optimizer)
+    check_source(args.scene, args.session)
     speed, max_speed = None, False
     if args.speed is not None:
         if args.speed.strip().lower() == "max":
@@ -79,7 +86,8 @@ def launch_options(args: argparse.Namespace):
             if not 0 < speed <= 1e6:
                 raise LandscapeError(f"--speed {args.speed}: expected a number of steps per "
                                      "second above 0, or max")
-    box = parse_numbers(args.range, 4, "--range") if args.range else (-5.0, 5.0, -5.0, 5.0)
+    from landscape_app.gui.app import LaunchOptions
+
     options = LaunchOptions(
         function=args.function, expression=args.expr,
         x_range=box[:2] if args.expr else None, y_range=box[2:] if args.expr else None,
@@ -142,8 +150,11 @@ def check_display() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from landscape_app.cli.qt_libraries import check_qt_libraries
+
     options = launch_options(args)
     check_display()
+    check_qt_libraries()  # else Qt aborts with a core dump where an X11 library is missing
     from landscape_app.gui.app import run_app
 
     return run_app(options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import NamedTuple
 
 EPILOG = """\
 examples:
@@ -40,6 +41,15 @@ string: the command's settings). No pickles: numpy.load(path) reads it.
 """
 
 MAX_SWEEPS = 2
+
+
+class SweepText(NamedTuple):
+    """A ``--sweep`` as written (name, ends, scale), checked before torch is imported."""
+
+    name: str
+    low: float
+    high: float
+    log: bool
 
 
 def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
@@ -98,22 +108,40 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 
 
 def _check_arguments(args):
-    """Everything that can be checked without torch; returns (axes, start, box)."""
+    """Everything checked without torch (so a typo is answered at once); (axes, start, box)."""
     from landscape_app.cli.arguments import parse_numbers
+    from landscape_app.cli.checks import check_optimizers, check_steps
+    from landscape_app.cli.surface_cmd import parse_widths
     from landscape_app.core.atomic import check_writable
+    from landscape_app.core.catalogue.functions import check_function_id
+    from landscape_app.core.catalogue.maps import (
+        check_mappable,
+        check_side,
+        check_sweep,
+        parse_sweep_text,
+    )
+    from landscape_app.core.catalogue.networks import NetworkConfig
     from landscape_app.core.errors import LandscapeError
-    from landscape_app.core.maps.axes import check_side, parse_sweep_axis
 
     if args.out is not None:
         check_writable(args.out, suffixes=(".npz",))
     if args.png is not None:
         check_writable(args.png, suffixes=(".png",))
-    if args.steps < 1:
-        raise LandscapeError(f"--steps {args.steps}: must be at least 1")
+    check_steps(args.steps)
+    if args.function is not None:
+        check_function_id(args.function)
+    if args.expr is not None and not args.expr.strip():
+        raise LandscapeError("--expr is empty: give a function of x and y, e.g. \"x**2 + y**2\"")
+    if args.model is not None:
+        NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
+                      activation=args.activation, samples=args.samples, seed=args.seed,
+                      dtype=args.dtype).validated()
+    [(optimizer_id, params)] = check_optimizers([args.optimizer])
+    check_mappable(optimizer_id)
     if len(args.sweep) > MAX_SWEEPS:
         raise LandscapeError(f"{len(args.sweep)} --sweep options: a map has two axes; give "
                              "exactly two")
-    axes = [parse_sweep_axis(text) for text in args.sweep]
+    axes = [SweepText(*parse_sweep_text(text)) for text in args.sweep]
     if args.starts is not None and axes:
         raise LandscapeError("--starts and --sweep are two kinds of map; choose one")
     if args.model is not None and args.starts is not None:
@@ -123,6 +151,9 @@ def _check_arguments(args):
                              "hyperparameter map")
     if args.starts is not None:
         check_side(args.starts, what="--starts")
+    else:
+        check_side(args.res, what="--res")
+        check_sweep(optimizer_id, params, axes, network=args.model is not None)
     box = parse_numbers(args.range, 4, "--range") if args.range else None
     if box is not None and (box[0] >= box[1] or box[2] >= box[3]):
         raise LandscapeError(f"--range {args.range}: expected X0 < X1 and Y0 < Y1")
@@ -175,11 +206,10 @@ def map_arrays(result) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    axes, start, box = _check_arguments(args)  # before torch is imported
     from landscape_app.cli.progress import ProgressBar
     from landscape_app.cli.surface_cmd import write_npz
-
-    axes, start, box = _check_arguments(args)
-    from landscape_app.core.maps import StartGrid, Sweep, compute_map
+    from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
     from landscape_app.core.optim import parse_optimizer_spec
 
     spec = parse_optimizer_spec(args.optimizer)
@@ -190,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
                          (target.lower[0], target.upper[0], target.lower[1], target.upper[1]))
         region = StartGrid(tuple(extent[:2]), tuple(extent[2:]), args.starts)
     else:
-        region = Sweep(axes[0], axes[1], args.res, start=start)
+        region = Sweep(SweepAxis(*axes[0]), SweepAxis(*axes[1]), args.res, start=start)
     bar = ProgressBar()
     try:
         result = compute_map(target, spec, region, args.steps, tolerance=args.tolerance,

@@ -7,8 +7,12 @@ import time
 
 
 class ProgressBar:
-    """One line on stderr, drawn only when stderr is a terminal: the stage, a bar, frames
-    done/total, time elapsed and the estimated time left."""
+    """One line on stderr, drawn only when stderr is a terminal: the stage, a bar, the
+    percentage, time elapsed and, while drawing frames, the estimated time left.
+
+    It is a ``progress(stage, fraction)`` callback
+    (:data:`~landscape_app.core.progress.StageProgress`).
+    """
 
     WIDTH = 28
 
@@ -19,21 +23,22 @@ class ProgressBar:
         self._stage_started: dict[str, float] = {}
         self._shown = ""
 
-    def __call__(self, stage: str, done: float, total: float = 1.0) -> None:
-        """Show ``done`` of ``total`` for ``stage`` (a fraction when total is 1)."""
+    def __call__(self, stage: str, fraction: float, of: int | None = None) -> None:
+        """Show ``fraction`` (0 to 1) of ``stage`` done (of ``of`` items, when given)."""
         if not self.enabled:
             return
         now = time.perf_counter()
         begun = self._stage_started.setdefault(stage, now)
-        fraction = min(1.0, done / total) if total else 0.0
+        fraction = min(1.0, max(0.0, fraction))
         filled = int(round(self.WIDTH * fraction))
-        line = f"\r{stage:<12} [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-        if stage == "frames":
-            line += f"{int(done)}/{int(total)}"
-            if done:
-                line += f"  ETA {_clock((now - begun) * (total - done) / done)}"
-        else:
-            line += f"{fraction:4.0%}"
+        line = f"\r{stage:<12} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%}"
+        if of is not None:  # a count of work items: show them, and their rate
+            done = round(fraction * of)
+            line += f"  {done}/{of}"
+            if now > begun:
+                line += f"  {done / (now - begun):.3g}/s"
+        if stage in ("frames", "points") and fraction > 0:
+            line += f"  ETA {_clock((now - begun) * (1.0 - fraction) / fraction)}"
         line += f"  elapsed {_clock(now - self.started)}"
         if line != self._shown:
             self.stream.write(line.ljust(len(self._shown)))

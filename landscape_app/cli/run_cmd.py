@@ -8,8 +8,11 @@ EPILOG = """\
 examples:
   landscape-app run --function rosenbrock --start -1.5,2 --steps 500 \\
       --optimizer adam:lr=0.01 --optimizer sgd:lr=0.001,momentum=0.9 --seed 0 --out race.csv
-  landscape-app run --expr "(1-x)**2 + 100*(y-x**2)**2" --range -2,2,-1,3 \\
-      --optimizer lookahead:inner=sgd,lr=0.002,lookahead_k=5 --out race.json
+  landscape-app run --expr "0.5*(x**2 + 25*y**2)" --range -3,3,-3,3 --start 2.5,1 \\
+      --optimizer sgd:lr=0.085 --optimizer lookahead:inner=sgd,lr=0.085,lookahead_k=5 \\
+      --steps 200 --out race.json
+  (SGD's learning rate is too large for the steep y direction and it diverges; Lookahead
+  around the same SGD converges)
 
 optimizer specs are ID[:name=value,...]; `landscape-app list optimizers` shows every id with
 its hyperparameters, defaults and ranges. The CSV has one row per step and optimizer:
@@ -44,23 +47,30 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     return parser
 
 
+def check_arguments(args: argparse.Namespace) -> None:
+    """Everything :func:`build_race` and :func:`run` check that needs no torch."""
+    from landscape_app.cli.checks import check_landscape, check_optimizers, check_steps
+    from landscape_app.core.atomic import check_writable
+
+    check_steps(args.steps)
+    check_landscape(args)
+    check_optimizers(args.optimizer)
+    if args.out is not None:
+        check_writable(args.out, suffixes=(".csv", ".json"))
+
+
 def build_race(args: argparse.Namespace):
     """The objective and :class:`~landscape_app.core.runner.Race` the arguments describe."""
     from landscape_app.cli.arguments import parse_numbers
-    from landscape_app.core.errors import LandscapeError
+    from landscape_app.cli.checks import check_landscape
     from landscape_app.core.labels import unique_labels
     from landscape_app.core.optim import parse_optimizer_spec
     from landscape_app.core.runner import Race, Racer
     from landscape_app.state.model import LandscapeSpec, build_objective
 
-    if args.steps < 1:
-        raise LandscapeError(f"--steps {args.steps}: must be at least 1")
-    if args.range is not None and args.expr is None:
-        raise LandscapeError("--range applies to --expr only (test functions have their own)")
-    if args.expr is not None:
-        box = parse_numbers(args.range, 4, "--range") if args.range else (-5.0, 5.0, -5.0, 5.0)
-        if box[0] >= box[1] or box[2] >= box[3]:
-            raise LandscapeError(f"--range {args.range}: expected X0 < X1 and Y0 < Y1")
+    check_arguments(args)
+    box = check_landscape(args)
+    if box is not None:
         spec = LandscapeSpec(kind="expression", expression=args.expr,
                              x_range=box[:2], y_range=box[2:])
     else:
@@ -74,15 +84,17 @@ def build_race(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from landscape_app.core.atomic import check_writable
-    from landscape_app.export.tables import RaceResult, write_trajectories
+    check_arguments(args)  # before torch is imported: a typo is answered at once
+    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.export.tables import summary_lines, write_trajectories
 
-    if args.out is not None:
-        check_writable(args.out, suffixes=(".csv", ".json"))
     objective, race = build_race(args)
-    history = race.run()
-    result = RaceResult.from_race(race, history)
-    for line in result.summary_lines(objective):
+    bar = ProgressBar()
+    try:
+        result = race.run(progress=bar)
+    finally:
+        bar.close()
+    for line in summary_lines(result, objective):
         print(line)
     if args.out is not None:
         write_trajectories(args.out, result)

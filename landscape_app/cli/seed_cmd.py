@@ -78,9 +78,10 @@ def experiment_json(experiment) -> dict:
         "initial_loss": experiment.initial_loss,
         "table": [{"method": row.method.name, "spec": row.method.spec,
                    "article": row.method.article, "rerun": row.method.rerun,
-                   "app": number(row.loss), "evaluations": row.evals, "status": row.status}
+                   "app": number(row.loss), "evaluations": row.evals,
+                   "status": row.status.value}
                   for row in experiment.rows],
-        "runs": [{"label": run.label, "spec": run.spec, "status": run.status,
+        "runs": [{"label": run.label, "spec": run.spec.to_text(), "status": run.status.value,
                   "message": run.message,
                   "records": [{"step": r.step, "evals": r.evals, "loss": number(r.loss),
                                "best_loss": number(r.best_loss),
@@ -92,15 +93,17 @@ def experiment_json(experiment) -> dict:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from landscape_app.core.catalogue.grids import check_resolution
+
+    # Before torch is imported: a typo is answered at once.
+    paths = output_paths(args.out) if args.out is not None else None
+    check_resolution(args.grid)
     from landscape_app.cli.progress import ProgressBar
     from landscape_app.cli.surface_cmd import summary_lines, write_npz
     from landscape_app.core.atomic import atomic_write
-    from landscape_app.core.grid import check_resolution
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.nn.seed_experiment import run_seed_experiment
 
-    paths = output_paths(args.out) if args.out is not None else None
-    check_resolution(args.grid)
     bar = ProgressBar()
     try:
         experiment = run_seed_experiment(surface=paths is not None, directions=args.directions,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-MODEL_IDS = ("moons", "circles", "spirals", "xor", "sine", "seed")
-ACTIVATION_IDS = ("tanh", "relu", "sigmoid", "gelu", "elu", "softplus", "leaky_relu")
+from landscape_app.cli import usermodel_cmd
+from landscape_app.core.catalogue.networks import ACTIVATION_IDS, NETWORK_MODELS
+
+DEFAULT_OPTIMIZERS = ["adam:lr=0.05"]
 
 EPILOG = """\
 example:
@@ -43,7 +45,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     )
     network = parser.add_argument_group("network")
     network.add_argument("--model", default="moons", metavar="ID",
-                         help=f"one of {', '.join(MODEL_IDS)} (default moons)")
+                         help=f"one of {', '.join(NETWORK_MODELS)} (default moons)")
     network.add_argument("--hidden", default="16,16", metavar="W1,W2,...",
                          help="hidden layer widths, 1 to 4 layers of 1 to 256 (default 16,16)")
     network.add_argument("--activation", default="tanh", metavar="NAME",
@@ -61,12 +63,14 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                       "`landscape-app list optimizers` shows them all")
     race.add_argument("--steps", type=int, default=300, help="steps per optimizer (default 300)")
     surface = parser.add_argument_group("surface")
-    surface.add_argument("--directions", default="pca", choices=("pca", "random", "hessian"),
-                         help="how the plane is chosen (default pca; see below)")
+    surface.add_argument("--directions", default=None, choices=("pca", "random", "hessian"),
+                         help="how the plane is chosen (default pca; random with "
+                         "--model-file; see below)")
     surface.add_argument("--plane-lane", type=int, default=None, metavar="K",
                          help="build the plane from lane K's path alone (0-based; default: all)")
-    surface.add_argument("--grid", type=int, default=101, metavar="R",
-                         help="grid of R x R points, 2 to 2001 (default 101)")
+    surface.add_argument("--grid", type=int, default=None, metavar="R",
+                         help="grid of R x R points, 2 to 2001 (default 101; 51 with "
+                         "--model-file)")
     surface.add_argument("--margin", type=float, default=0.25,
                          help="grid reaches this fraction of the paths' extent beyond them "
                          "(default 0.25)")
@@ -74,9 +78,13 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                          help="fraction of all path points the grid covers; starts and ends "
                          "always are (default 0.95)")
     surface.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
-                         help="auto takes CUDA, then MPS, then the CPU (default auto)")
+                         help="auto takes CUDA, then MPS (float32 only), then the CPU; a GPU "
+                         "that runs out of memory hands the rest to the CPU, and the output "
+                         "says what ran where (default auto)")
     parser.add_argument("--out", default=None, metavar="FILE.npz",
                         help="write the surface, paths and plane to FILE.npz (atomically)")
+    usermodel_cmd.add_arguments(parser)
+    parser.epilog = EPILOG + "\n" + usermodel_cmd.EPILOG
     return parser
 
 
@@ -99,12 +107,13 @@ def summary_lines(landscape) -> list[str]:
         f"network: {landscape.description} ({landscape.parameter_count} parameters), "
         f"initial loss {landscape.initial_loss:.6g}",
         f"plane: {landscape.plane.describe()}, origin = end of {landscape.origin_label}",
+        f"device: {landscape.device}",
         f"grid: {len(surface.alphas)}x{len(surface.betas)} on {surface.device} in "
         f"{surface.seconds:.3f} s; alpha [{surface.alphas[0]:.4g}, {surface.alphas[-1]:.4g}], "
         f"beta [{surface.betas[0]:.4g}, {surface.betas[-1]:.4g}], loss [{low:.4g}, {high:.4g}]",
     ]
     for lane in landscape.lanes:
-        lines.append(f"  {lane.label}: {lane.status}, final loss {lane.losses[-1]:.6g}, "
+        lines.append(f"  {lane.label}: {lane.status.value}, final loss {lane.losses[-1]:.6g}, "
                      f"max distance from plane {lane.distances.max():.4g}")
     return lines
 
@@ -119,30 +128,45 @@ def write_npz(path: str, arrays: dict) -> None:
         np.savez_compressed(handle, **arrays)
 
 
-def run(args: argparse.Namespace) -> int:
+def check_arguments(args: argparse.Namespace):
+    """Every argument checked without torch: the validated network configuration."""
+    from landscape_app.cli.checks import check_optimizers, check_steps
     from landscape_app.core.atomic import check_writable
+    from landscape_app.core.catalogue.grids import check_resolution
+    from landscape_app.core.catalogue.networks import NetworkConfig
     from landscape_app.core.errors import LandscapeError
-    from landscape_app.core.grid import check_resolution
-    from landscape_app.core.nn import NetworkConfig, build_network_landscape
-    from landscape_app.core.nn.arrays import landscape_arrays
-    from landscape_app.core.optim import parse_optimizer_spec
 
     if args.out is not None:
         check_writable(args.out, suffixes=(".npz",))
     check_resolution(args.grid)
-    if args.steps < 1:
-        raise LandscapeError(f"--steps {args.steps}: must be at least 1")
+    check_steps(args.steps)
     config = NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
                            activation=args.activation, samples=args.samples, seed=args.seed,
                            dtype=args.dtype).validated()
-    specs = [parse_optimizer_spec(text) for text in (args.optimizer or ["adam:lr=0.05"])]
-    if args.plane_lane is not None and not 0 <= args.plane_lane < len(specs):
+    lanes = len(check_optimizers(args.optimizer or DEFAULT_OPTIMIZERS))
+    if args.plane_lane is not None and not 0 <= args.plane_lane < lanes:
         raise LandscapeError(f"--plane-lane {args.plane_lane}: lanes are numbered 0 to "
-                             f"{len(specs) - 1}")
+                             f"{lanes - 1}")
     if not args.margin >= 0:
         raise LandscapeError(f"--margin {args.margin}: must be ≥ 0")
     if not 0 < args.coverage <= 1:
         raise LandscapeError(f"--coverage {args.coverage}: must be in (0, 1]")
+    return config
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.model_file is not None:
+        return usermodel_cmd.run(args)
+    if args.directions is None:
+        args.directions = "pca"
+    if args.grid is None:
+        args.grid = 101
+    config = check_arguments(args)  # before torch is imported: a typo is answered at once
+    from landscape_app.core.nn import build_network_landscape
+    from landscape_app.core.nn.arrays import landscape_arrays
+    from landscape_app.core.optim import parse_optimizer_spec
+
+    specs = [parse_optimizer_spec(text) for text in (args.optimizer or DEFAULT_OPTIMIZERS)]
     from landscape_app.cli.progress import ProgressBar
 
     bar = ProgressBar()

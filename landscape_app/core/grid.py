@@ -8,11 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from landscape_app.core.catalogue.grids import (  # noqa: F401  (re-exported)
+    MAX_RESOLUTION,
+    check_resolution,
+)
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.objective import Objective
-
-#: Largest grid side accepted (a 2001×2001 grid is 4 M evaluations).
-MAX_RESOLUTION = 2001
+from landscape_app.core.progress import StageProgress
 
 
 @dataclass(frozen=True)
@@ -37,31 +39,19 @@ def finite_range(values: np.ndarray) -> tuple[float, float]:
     return float(finite.min()), float(finite.max())
 
 
-def check_resolution(resolution: int) -> int:
-    """Validate a grid side, with a message saying what to do."""
-    if not isinstance(resolution, int) or resolution < 2:
-        raise LandscapeError(f"grid resolution must be a whole number ≥ 2, got {resolution!r}")
-    if resolution > MAX_RESOLUTION:
-        raise LandscapeError(
-            f"grid resolution {resolution} is too large (at most {MAX_RESOLUTION}); "
-            "choose a smaller grid"
-        )
-    return resolution
-
-
 def evaluate_grid(
     objective: Objective,
     x_range: tuple[float, float],
     y_range: tuple[float, float],
     resolution: int,
     chunk_points: int = 1 << 16,
-    progress: Callable[[float], None] | None = None,
+    progress: StageProgress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Grid2D:
     """f on a ``resolution × resolution`` mesh over ``x_range × y_range`` (2D objectives).
 
-    Points are evaluated in chunks of ``chunk_points``; ``progress`` receives the fraction
-    done after each chunk and ``cancelled`` is polled between chunks.
+    Points are evaluated in chunks of ``chunk_points``; ``progress("grid", fraction)``
+    follows each chunk and ``cancelled`` is polled between chunks.
     """
     if objective.dim != 2:
         raise LandscapeError(f"a 2D grid needs a 2D objective; this one has {objective.dim}")
@@ -78,5 +68,5 @@ def evaluate_grid(
             end = min(begin + chunk_points, points.shape[0])
             out[begin:end] = objective.evaluate(points[begin:end]).cpu().numpy()
             if progress is not None:
-                progress(end / points.shape[0])
+                progress("grid", end / points.shape[0])
     return Grid2D(xs, ys, out.reshape(resolution, resolution))

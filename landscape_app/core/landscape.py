@@ -22,14 +22,12 @@ and the start point is not the user's to move.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from typing import Any
 
 from landscape_app.core.grid import Grid2D, evaluate_grid
 from landscape_app.core.objective import Minimum, Objective
+from landscape_app.core.progress import CancelPoll, StageProgress
 
-#: ``progress(stage, fraction)``.
-Progress = Callable[[str, float], None]
 Range = tuple[float, float]
 
 
@@ -85,8 +83,8 @@ class Landscape(ABC):
         return None
 
     @abstractmethod
-    def grid(self, resolution: int, progress: Progress | None = None,
-             cancelled: Callable[[], bool] | None = None) -> Grid2D:
+    def grid(self, resolution: int, progress: StageProgress | None = None,
+             cancelled: CancelPoll | None = None) -> Grid2D:
         """The loss on a grid over :attr:`box` (recorded landscapes have their own grid and
         ignore ``resolution``)."""
 
@@ -142,13 +140,11 @@ class FunctionLandscape(Landscape):
     def loss_offset(self) -> float | None:
         return self._function.best_known_value
 
-    def grid(self, resolution: int, progress: Progress | None = None,
-             cancelled: Callable[[], bool] | None = None) -> Grid2D:
+    def grid(self, resolution: int, progress: StageProgress | None = None,
+             cancelled: CancelPoll | None = None) -> Grid2D:
         x_range, y_range = self.box
         return evaluate_grid(self._function, x_range, y_range, resolution,
-                             progress=None if progress is None else (
-                                 lambda fraction: progress("grid", fraction)),
-                             cancelled=cancelled)
+                             progress=progress, cancelled=cancelled)
 
     def metadata(self, log_scale: bool | None = None) -> dict[str, Any]:
         return {**super().metadata(log_scale), "function": self.function_id,

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from landscape_app.core.errors import CancelledError
+from landscape_app.core.progress import CancelPoll
+
 
 @dataclass(frozen=True)
 class Minimum:
@@ -99,10 +102,17 @@ class Problem:
     the race plots on its "function evaluations" and "gradient evaluations" axes.
     """
 
-    def __init__(self, objective: Objective):
+    def __init__(self, objective: Objective, cancelled: CancelPoll | None = None):
         self.objective = objective
         self.evals = 0
         self.grad_evals = 0
+        self.cancelled = cancelled
+
+    def _check(self) -> None:
+        """Stop at the next evaluation once the run is cancelled, even inside a library
+        routine that evaluates many times per step (SLSQP, dual annealing)."""
+        if self.cancelled is not None and self.cancelled():
+            raise CancelledError("cancelled")
 
     @property
     def dim(self) -> int:
@@ -113,12 +123,14 @@ class Problem:
 
     def loss(self, x: np.ndarray | torch.Tensor) -> float:
         """f(x) at one point, as a float."""
+        self._check()
         self.evals += 1
         with torch.no_grad():
             return float(self.objective.evaluate(self.tensor(x)))
 
     def losses(self, points: np.ndarray | torch.Tensor) -> np.ndarray:
         """f at each row of ``points`` (shape ``(n, dim)``), batched; counts n evaluations."""
+        self._check()
         points = self.tensor(points)
         self.evals += int(points.shape[0])
         with torch.no_grad():
@@ -126,6 +138,7 @@ class Problem:
 
     def loss_and_grad(self, x: np.ndarray | torch.Tensor) -> tuple[float, np.ndarray]:
         """f(x) and ∇f(x) as numpy."""
+        self._check()
         point = self.tensor(x).detach().clone().requires_grad_(True)
         value = self.objective.evaluate(point)
         (grad,) = torch.autograd.grad(value, point)
@@ -138,6 +151,7 @@ class Problem:
 
         This is the body of a ``torch.optim`` closure; returns the (detached) loss.
         """
+        self._check()
         if param.grad is not None:
             param.grad = None
         value = self.objective.evaluate(param)
@@ -152,6 +166,7 @@ class Problem:
         Autograd builds it from ``dim`` Hessian-vector products, each about the cost of one
         gradient, so it counts as ``dim`` gradient evaluations.
         """
+        self._check()
         point = self.tensor(x).detach()
         hess = torch.autograd.functional.hessian(self.objective.evaluate, point)
         self.grad_evals += self.dim

@@ -150,26 +150,55 @@ def validate_params(spec: Iterable[Param], given: Mapping[str, Any], owner: str)
 
 
 def _assignments(text: str, owner: str) -> list[tuple[str, str]]:
-    """``"lr=0.01, beta1=0.9"`` → ``[("lr", "0.01"), ("beta1", "0.9")]`` (text not parsed)."""
-    pairs = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
+    """``"lr=0.01, beta1=0.9"`` → ``[("lr", "0.01"), ("beta1", "0.9")]`` (text not parsed).
+
+    Blank text has no assignments.
+
+    Raises
+    ------
+    HyperparameterError
+        Naming ``owner``: an empty item (a stray or trailing comma), an item without ``=``,
+        or a name given twice.
+    """
+    if not text.strip():
+        return []
+    pairs: list[tuple[str, str]] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            raise HyperparameterError(
+                f"{owner}: empty item in {text!r} (a stray comma?); write name=value,name=value"
+            )
         name, sep, raw = item.partition("=")
+        name = name.strip()
         if not sep:
             raise HyperparameterError(f"{owner}: expected name=value, got {item!r}")
-        pairs.append((name.strip(), raw))
+        if any(name == seen for seen, _ in pairs):
+            raise HyperparameterError(f"{owner}: {name} is given twice in {text!r}", name=name)
+        pairs.append((name, raw))
     return pairs
 
 
 def parse_assignments(text: str, spec: Iterable[Param], owner: str) -> dict:
-    """Parse ``"lr=0.01,beta1=0.9"`` against ``spec`` into validated values (no defaults)."""
+    """Parse ``"lr=0.01,beta1=0.9"`` against ``spec`` into validated values (no defaults).
+
+    Raises
+    ------
+    HyperparameterError
+        Naming ``owner`` and the item: an empty item (a stray comma), an item without ``=``,
+        a name given twice, an unknown name or a bad value; its ``name`` is the name at fault.
+    """
     by_name = {p.name: p for p in spec}
     values: dict[str, Value] = {}
     for name, raw in _assignments(text, owner):
         if name not in by_name:
             raise HyperparameterError(
-                f"{owner} has no hyperparameter {name!r}; it has: {', '.join(by_name) or 'none'}"
+                f"{owner} has no hyperparameter {name!r}; it has: {', '.join(by_name) or 'none'}",
+                name=name,
             )
-        values[name] = by_name[name].parse(raw)
+        try:
+            values[name] = by_name[name].parse(raw)
+        except HyperparameterError as error:
+            raise HyperparameterError(f"{owner}: {error}", name=name) from None
     return values
 
 

@@ -7,6 +7,9 @@ No threads and no Qt: the GUI worker, the command line and the tests all drive t
         for update in batch.updates:
             ...  # update.index, update.records, update.status
 
+or, to the end in one call, ``result = race.run(progress=..., cancelled=...)``: a
+:class:`~landscape_app.core.result.RaceResult`.
+
 A lane whose loss or position becomes non-finite, or leaves the objective's divergence radius,
 is marked ``diverged`` and stopped; an optimizer that raises is marked ``failed`` with the
 error's message; the other lanes go on.
@@ -17,27 +20,23 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
+from landscape_app.core.device import warm_up
+from landscape_app.core.errors import CancelledError
 from landscape_app.core.objective import Objective, Problem
 from landscape_app.core.optim.base import Optimizer, StepRecord
 from landscape_app.core.optim.registry import OptimizerSpec
+from landscape_app.core.progress import CancelPoll, StageProgress
+from landscape_app.core.result import LaneResult, RaceResult, Status
 
+__all__ = ["LaneUpdate", "Race", "RaceBatch", "Racer", "Status"]
 
-class Status(StrEnum):
-    """Where a lane of the race stands."""
-
-    RUNNING = "running"
-    CONVERGED = "converged"
-    DIVERGED = "diverged"
-    FAILED = "failed"
-    FINISHED = "finished"
-
-    @property
-    def stopped(self) -> bool:
-        return self is not Status.RUNNING
+#: A race run to the end reports progress (and polls cancellation) about this many times.
+PROGRESS_BATCHES = 50
+#: The most steps per batch of :meth:`Race.run` (records do not depend on it).
+MAX_BATCH_STEPS = 64
 
 
 @dataclass(frozen=True)
@@ -108,6 +107,7 @@ class Race:
         self.lanes = [_Lane(i, r, r.spec.create()) for i, r in enumerate(racers)]
         self._radius = objective.divergence_radius
         self._started = False
+        self._cancelled: CancelPoll | None = None
 
     @property
     def done(self) -> bool:
@@ -116,11 +116,16 @@ class Race:
     def start(self) -> RaceBatch:
         """Reset every lane at the start point; the batch holds each lane's step-0 record."""
         self._started = True
+        # The device's one-off set-up (cuBLAS on a GPU) is paid here, not by the first lane.
+        warm_up(self.objective.device, self.objective.dtype)
         updates = []
         for lane in self.lanes:
             lane.status, lane.message = Status.RUNNING, ""
             try:
-                record = lane.optimizer.reset(Problem(self.objective), self.start_point, self.seed)
+                record = lane.optimizer.reset(Problem(self.objective, self._cancelled),
+                                              self.start_point, self.seed)
+            except CancelledError:
+                raise
             except Exception as error:  # noqa: BLE001 - any optimizer failure stops its lane only
                 updates.append(self._fail(lane, error))
                 continue
@@ -144,6 +149,8 @@ class Race:
                     records.append(record)
                     if self._stops(lane, record):
                         break
+            except CancelledError:
+                raise
             except Exception as error:  # noqa: BLE001 - any optimizer failure stops its lane only
                 if records:
                     lane.last = records[-1]
@@ -160,16 +167,50 @@ class Race:
         while not self.done:
             yield self.advance(steps_per_batch)
 
-    def run(self) -> list[list[StepRecord]]:
-        """Run to the end; every lane's records, in lane order."""
+    def run(self, progress: StageProgress | None = None,
+            cancelled: CancelPoll | None = None, stage: str = "race",
+            steps_per_batch: int | None = None) -> RaceResult:
+        """Run every lane to its end and collect the result.
+
+        Parameters
+        ----------
+        progress : callable, optional
+            ``progress(stage, fraction)`` after each batch: the furthest lane's step over
+            ``max_steps``; 1.0 once every lane has stopped.
+        cancelled : callable, optional
+            Polled before each batch; when true, the run stops with
+            :class:`~landscape_app.core.errors.CancelledError`.
+        stage : str
+            The stage name ``progress`` receives (``race``; ``train`` for a network).
+        steps_per_batch : int, optional
+            Steps between two reports (default: ``max_steps / 50``, at most 64).
+        """
+        if steps_per_batch is None:
+            steps_per_batch = max(1, min(MAX_BATCH_STEPS, self.max_steps // PROGRESS_BATCHES))
         history: list[list[StepRecord]] = [[] for _ in self.lanes]
-        for batch in self.batches(steps_per_batch=64):
+        batch: RaceBatch | None = None
+        self._cancelled = cancelled  # also polled at every evaluation inside a step
+        while batch is None or not batch.done:
+            if cancelled is not None and cancelled():
+                raise CancelledError(f"{stage} cancelled")
+            batch = self.start() if batch is None else self.advance(steps_per_batch)
             for update in batch.updates:
                 history[update.index].extend(update.records)
-        return history
+            if progress is not None:
+                furthest = max((records[-1].step for records in history if records), default=0)
+                progress(stage, 1.0 if batch.done else min(1.0, furthest / self.max_steps))
+        return self.result(history)
 
-    def statuses(self) -> list[tuple[Status, str]]:
-        return [(lane.status, lane.message) for lane in self.lanes]
+    def result(self, history: Sequence[Sequence[StepRecord]]) -> RaceResult:
+        """The race as it stands, with ``history`` (every lane's records, in lane order)."""
+        lanes = tuple(
+            LaneResult(lane.racer.label, lane.racer.spec, lane.status, lane.message,
+                       tuple(records))
+            for lane, records in zip(self.lanes, history, strict=True)
+        )
+        return RaceResult(self.objective.name, self.objective.dim,
+                          tuple(float(v) for v in self.start_point), self.seed, self.max_steps,
+                          lanes)
 
     # -- status rules ---------------------------------------------------------------------
     def _stops(self, lane: _Lane, record: StepRecord) -> bool:

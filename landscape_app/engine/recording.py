@@ -21,38 +21,36 @@ column aside, which is wall time and is never drawn by the exporter).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
+from landscape_app.core.progress import CancelPoll, StageProgress
+from landscape_app.core.result import LaneResult, RaceResult, Status
 from landscape_app.core.runner import Racer
 from landscape_app.engine.steppers import path_rows, record_rows
 from landscape_app.engine.traces import COLUMN
-from landscape_app.export.tables import LaneResult, RaceResult
 from landscape_app.state.model import SessionState, build_landscape
 from landscape_app.state.race import session_objective, session_race, session_start
 
-#: ``progress(stage, fraction)``; stages ``race`` and ``grid`` (2D), ``train``, ``plane`` and
-#: ``surface`` (networks).
-StageProgress = Callable[[str, float], None]
-#: Race steps between two progress reports and cancellation checks.
-RACE_BATCH_STEPS = 16
-
 
 @dataclass(frozen=True)
-class RecordedLane:
-    """One lane's rows (columns of :data:`~landscape_app.engine.traces.COLUMNS`) and its look."""
+class LaneDrawing:
+    """What drawing a finished lane needs beyond the lane itself: the session's colour and
+    visibility, and its display rows (columns of :data:`~landscape_app.engine.traces.COLUMNS`).
+    """
 
-    label: str
+    lane: LaneResult
     color: str
     visible: bool
-    status: str
-    message: str
     rows: np.ndarray
+
+    @property
+    def label(self) -> str:
+        return self.lane.label
 
     def upto(self, step: int) -> np.ndarray:
         """The rows of steps ``≤ step`` (rows are in step order)."""
@@ -61,7 +59,7 @@ class RecordedLane:
 
     def diverged_by(self, step: int) -> bool:
         """Whether the lane has diverged at or before ``step``."""
-        return (self.status == "diverged" and len(self.rows) > 0
+        return (self.lane.status is Status.DIVERGED and len(self.rows) > 0
                 and self.rows[-1, COLUMN["step"]] <= step)
 
 
@@ -72,8 +70,9 @@ class Recording:
     ``start`` is the start marker ``(x, y)`` (None on a network plane, where it is not a
     point the user chose); ``minima`` are ``(x, y)`` pairs; ``loss_offset`` is the known
     minimum value subtracted on the loss curves; ``equal_aspect`` is False on network planes,
-    whose two axes have unrelated scales. ``result`` holds every step of every lane in full
-    (all coordinates), for the trajectory tables; ``grid_metadata`` describes the grid for NPZ.
+    whose two axes have unrelated scales. ``result`` is the finished race (every step of every
+    lane in full, all coordinates: the trajectory tables); ``lanes`` draw its lanes, in the same
+    order; ``grid_metadata`` describes the grid for NPZ.
     """
 
     title: str
@@ -87,14 +86,14 @@ class Recording:
     equal_aspect: bool
     start: tuple[float, float] | None
     steps: int
-    lanes: tuple[RecordedLane, ...]
+    lanes: tuple[LaneDrawing, ...]
     result: RaceResult
     grid_metadata: dict[str, Any]
 
 
 def record_session(state: SessionState, steps: int | None = None, device: str = "auto",
                    progress: StageProgress | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> Recording:
+                   cancelled: CancelPoll | None = None) -> Recording:
     """Run ``state``'s race for ``steps`` steps (default its ``max_steps``) and grid it.
 
     Parameters
@@ -107,7 +106,9 @@ def record_session(state: SessionState, steps: int | None = None, device: str = 
     device : str
         Where a network is trained and its surface evaluated (``auto``, ``cpu``, ``cuda``).
     progress, cancelled :
-        Stage progress and a cancellation poll (:class:`CancelledError` when it says so).
+        ``progress(stage, fraction)`` with stages ``race`` and ``grid`` (2D), ``train``,
+        ``plane`` and ``surface`` (networks); a cancellation poll
+        (:class:`~landscape_app.core.errors.CancelledError` when it says so).
 
     Raises
     ------
@@ -125,50 +126,28 @@ def record_session(state: SessionState, steps: int | None = None, device: str = 
     return _record_function(state, progress, cancelled)
 
 
-def _check(cancelled: Callable[[], bool] | None) -> None:
-    if cancelled is not None and cancelled():
-        raise CancelledError("export cancelled")
-
-
-def _run_race(race, steps: int, progress: StageProgress | None,
-              cancelled: Callable[[], bool] | None) -> list[list]:
-    history: list[list] = [[] for _ in race.lanes]
-    for batch in race.batches(steps_per_batch=RACE_BATCH_STEPS):
-        _check(cancelled)
-        for update in batch.updates:
-            history[update.index].extend(update.records)
-        if progress is not None:
-            done = max((lane[-1].step for lane in history if lane), default=0)
-            progress("race", min(1.0, done / steps))
-    return history
-
-
 def _record_function(state: SessionState, progress: StageProgress | None,
-                     cancelled: Callable[[], bool] | None) -> Recording:
+                     cancelled: CancelPoll | None) -> Recording:
     landscape = build_landscape(state.landscape)
     race = session_race(state, landscape.objective)
-    history = _run_race(race, state.max_steps, progress, cancelled)
+    result = race.run(progress=progress, cancelled=cancelled)
     grid = landscape.grid(state.view.resolution, progress=progress, cancelled=cancelled)
     log_scale = landscape.scale(state.view.log_scale)
-    lanes = tuple(
-        RecordedLane(lane.label, lane.color, lane.visible, str(status), message,
-                     record_rows(records))
-        for lane, records, (status, message) in zip(state.lanes, history, race.statuses(),
-                                                    strict=True)
-    )
+    lanes = tuple(LaneDrawing(run, lane.color, lane.visible, record_rows(run.records))
+                  for lane, run in zip(state.lanes, result.lanes, strict=True))
     start = tuple(float(v) for v in race.start_point[:2])
     minima = tuple((float(m.position[0]), float(m.position[1])) for m in landscape.minima)
     return Recording(
         title=state.title, landscape=landscape.name, grid=grid, log_scale=log_scale,
         colormap=state.view.colormap, contours=state.view.contours, minima=minima,
         loss_offset=landscape.loss_offset, equal_aspect=landscape.equal_aspect, start=start,
-        steps=state.max_steps, lanes=lanes, result=RaceResult.from_race(race, history),
+        steps=state.max_steps, lanes=lanes, result=result,
         grid_metadata=landscape.metadata(log_scale),
     )
 
 
 def _record_network(state: SessionState, device: str, progress: StageProgress | None,
-                    cancelled: Callable[[], bool] | None) -> Recording:
+                    cancelled: CancelPoll | None) -> Recording:
     from landscape_app.core.nn import landscape_from_runs, train_race
     from landscape_app.state.network import parse_network
 
@@ -176,24 +155,18 @@ def _record_network(state: SessionState, device: str, progress: StageProgress | 
     objective = session_objective(state, device)
     start = session_start(state, objective)
     racers = [Racer(lane.label, lane.spec) for lane in state.lanes]
-    runs = train_race(objective, racers, state.max_steps, seed=state.seed, start=start,
-                      progress=progress, cancelled=cancelled)
-    land = landscape_from_runs(objective, runs, spec.directions, spec.resolution,
+    result = train_race(objective, racers, state.max_steps, seed=state.seed, start=start,
+                        progress=progress, cancelled=cancelled)
+    land = landscape_from_runs(objective, result.lanes, spec.directions, spec.resolution,
                                margin=spec.margin, seed=state.seed, plane_lane=spec.plane_lane,
                                progress=progress, cancelled=cancelled)
     grid = land.grid()
     paths = {path.label: path for path in land.lanes}
     lanes = tuple(
-        RecordedLane(lane.label, lane.color, lane.visible, run.status, run.message,
-                     path_rows(paths[lane.label]) if lane.label in paths
-                     else np.empty((0, len(COLUMN))))
-        for lane, run in zip(state.lanes, runs, strict=True)
-    )
-    result = RaceResult(
-        landscape=objective.name, dim=objective.dim, start=tuple(float(v) for v in start),
-        seed=state.seed, max_steps=state.max_steps,
-        lanes=tuple(LaneResult(lane.label, lane.spec, run.status, run.message, run.records)
-                    for lane, run in zip(state.lanes, runs, strict=True)),
+        LaneDrawing(run, lane.color, lane.visible,
+                    path_rows(paths[run.label]) if run.label in paths
+                    else np.empty((0, len(COLUMN))))
+        for lane, run in zip(state.lanes, result.lanes, strict=True)
     )
     log_scale = land.scale(state.view.log_scale)
     return Recording(

@@ -22,6 +22,13 @@ start                  the race is rebuilt (2D functions only: a plane's start i
 steps, seed            the race is rebuilt; on a network, trained again
 view (colours)         the landscape is redrawn from the same grid
 view (resolution)      the grid is evaluated again (2D functions; a plane has its own grid)
+maps (any edit)        a map whose inputs changed is computed again, coarse then fine
+                       (:mod:`~landscape_app.engine.map_jobs`); a new landscape or optimizer
+                       clears the old map at once, a zoom keeps it until the new one arrives
+a surface file         read-only: its grid is drawn and its paths replay; any background job
+                       is cancelled; edits of lanes, start and steps are refused with a reason
+                       until a session, a landscape or a network replaces it (Save is refused
+                       too: a surface file is not a race session)
 =====================  ======================================================================
 
 A background result is taken only if it answers the job this model asked for last (jobs are
@@ -45,7 +52,9 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.landscape import Landscape
 from landscape_app.core.runner import Racer
+from landscape_app.engine.map_jobs import KINDS, MapJob, plan_maps, refined
 from landscape_app.engine.steppers import RaceStepper, ReplayStepper
+from landscape_app.state.maps import MapSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState, build_landscape
 
 
@@ -86,6 +95,9 @@ class Effects:
         :meth:`SessionModel.network_done` (or ``network_failed``).
     race : load :meth:`SessionModel.race_factory` into the worker (the race restarts).
     redraw : draw :attr:`SessionModel.grid` (clear the landscape when it is None).
+    cancel_maps : stop the map jobs of these kinds (``"starts"``, ``"sweep"``).
+    maps : compute these maps in the background, then call :meth:`SessionModel.map_done`.
+    redraw_maps : draw :attr:`SessionModel.maps` again (settings, colours or results changed).
     messages : things to tell the user.
     """
 
@@ -95,6 +107,9 @@ class Effects:
     train: NetworkJob | None = None
     race: bool = False
     redraw: bool = False
+    cancel_maps: tuple[str, ...] = ()
+    maps: tuple[MapJob, ...] = ()
+    redraw_maps: bool = False
     messages: tuple[str, ...] = field(default=())
 
 
@@ -117,6 +132,11 @@ class SessionModel:
         self.reason = "no landscape yet"
         self._grid_job: GridJob | None = None
         self._network_job: NetworkJob | None = None
+        self.maps: dict[str, Any] = {}  #: kind → the OutcomeMap on screen (coarse or fine)
+        self._map_jobs: dict[str, MapJob] = {}
+        self._map_keys: dict[str, tuple] = {}
+        #: The surface file on screen (:meth:`open_surface`), or None.
+        self.surface_file: Landscape | None = None
 
     # -- what is on screen ----------------------------------------------------------------
     @property
@@ -163,7 +183,59 @@ class SessionModel:
         return partial(RaceStepper, self.landscape.objective, racers, self.start_point(),
                        self.state.seed, self.state.max_steps)
 
+    def preview_factory(self, start: Sequence[float] | None = None,
+                        lanes: Sequence[Lane] | None = None) -> Callable | None:
+        """The race the session would run with another ``start`` and/or other ``lanes``
+        (a what-if while a setting is dragged), or None where there is nothing to preview
+        (no live landscape: a plane's race is trained, not stepped)."""
+        if self.phase is not Phase.READY or not self.live:
+            return None
+        start = self.start_point() if start is None else np.asarray(start, dtype=float)
+        lanes = self.state.lanes if lanes is None else lanes
+        racers = [Racer(lane.label, lane.spec) for lane in lanes]
+        return partial(RaceStepper, self.landscape.objective, racers, start, self.state.seed,
+                       self.state.max_steps)
+
+    def preview_key(self, start: Sequence[float] | None = None,
+                    lanes: Sequence[Lane] | None = None) -> tuple | None:
+        """What decides a preview's rows (compare with :meth:`race_key` to know whether a
+        preview is the session's race)."""
+        if not self.live:
+            return None
+        start = self.start_point() if start is None else np.asarray(start, dtype=float)
+        lanes = self.state.lanes if lanes is None else lanes
+        return (self.state.landscape, tuple(float(v) for v in start), tuple(
+            _race_settings(lanes)), self.state.seed, self.state.max_steps)
+
+    def race_key(self) -> tuple | None:
+        """The :meth:`preview_key` of the session's own race."""
+        return self.preview_key() if self.phase is Phase.READY else None
+
     # -- edits ----------------------------------------------------------------------------
+    def open_surface(self, landscape: Landscape) -> Effects:
+        """Show a surface file (a recorded landscape read from disk), read-only: its grid,
+        and its paths replayed. The session's state is kept for when the user moves on."""
+        if landscape.live:
+            raise LandscapeError("a surface file is a recorded landscape")
+        had_grid, had_network = self._grid_job is not None, self._network_job is not None
+        self._grid_job = self._network_job = None
+        self.surface_file = landscape
+        self.landscape, self.grid = landscape, landscape.grid()
+        self.phase, self.reason = Phase.READY, ""
+        stale_maps = tuple(self._map_jobs)  # a surface file has no maps
+        self._map_jobs.clear()
+        self._map_keys.clear()
+        self.maps.clear()
+        return Effects(cancel_grid=had_grid, cancel_network=had_network, race=True,
+                       redraw=True, cancel_maps=stale_maps, redraw_maps=True)
+
+    def _read_only(self) -> Effects | None:
+        """The refusal of an edit while a surface file is on screen (None otherwise)."""
+        if self.surface_file is None:
+            return None
+        return Effects(messages=(f"{self.surface_file.name} is a surface file, shown "
+                                 "read-only: open a session, a scene or a landscape to race",))
+
     def apply_session(self, state: SessionState) -> Effects:
         """Show ``state`` whole (first launch, a scene, a session file).
 
@@ -172,31 +244,37 @@ class SessionModel:
         LandscapeError
             The session's 2D landscape cannot be built (the model is left unchanged).
         """
+        if self.surface_file is not None:
+            self.surface_file, self.landscape, self.grid = None, None, None
         if state.landscape.kind == "network":
             self.state = state
-            return self._train()
+            return self._with_maps(self._train())
         same = (self.landscape is not None and self.landscape.live
                 and state.landscape == self.state.landscape)
         landscape = self.landscape if same else build_landscape(state.landscape)
         resolution_changed = state.view.resolution != self.state.view.resolution
         self.state = state
-        return self._show_live(landscape, keep_grid=same and not resolution_changed)
+        return self._with_maps(self._show_live(landscape,
+                                               keep_grid=same and not resolution_changed))
 
     def set_landscape(self, spec: LandscapeSpec) -> Effects:
         """A new 2D landscape, with its own start (:class:`LandscapeError` if it cannot be
         built; the model is then left unchanged)."""
         landscape = build_landscape(spec)
-        self.state = replace(self.state, landscape=spec, start=None)
-        return self._show_live(landscape, keep_grid=False)
+        self.surface_file = None
+        self.state = replace(self.state, landscape=spec, start=None,
+                             map=_without_extent(self.state.map))
+        return self._with_maps(self._show_live(landscape, keep_grid=False))
 
     def train_network(self, network: dict[str, Any]) -> Effects:
         """Make ``network`` the landscape and train the lanes on it (the Network tab)."""
         from landscape_app.state.network import parse_network
 
         parse_network(network, lane_count=len(self.state.lanes))  # refuse before changing
+        self.surface_file = None
         self.state = replace(self.state, landscape=LandscapeSpec("network", network=network),
-                             start=None)
-        return self._train()
+                             start=None, map=_without_extent(self.state.map, network=True))
+        return self._with_maps(self._train())
 
     def cancel_network(self) -> Effects:
         """The user stopped the training: no landscape until they train again."""
@@ -212,22 +290,24 @@ class SessionModel:
         visibility changed."""
         changed = _race_settings(lanes) != _race_settings(self.state.lanes)
         self.state = replace(self.state, lanes=tuple(lanes))
+        if changed and self.surface_file is not None:
+            return self._read_only()
         if not changed:
             return NOTHING
-        return self._rerun()
+        return self._with_maps(self._rerun())
 
     def set_start(self, x: float, y: float) -> Effects:
         """A new start point (2D functions; ignored on a plane)."""
-        if self.state.landscape.kind == "network":
+        if self.state.landscape.kind == "network" or self.surface_file is not None:
             return NOTHING
         self.state = replace(self.state, start=(float(x), float(y)))
-        return self._rerun()
+        return self._with_maps(self._rerun())
 
     def set_max_steps(self, steps: int) -> Effects:
         if int(steps) == self.state.max_steps:
             return NOTHING
         self.state = replace(self.state, max_steps=int(steps))
-        return self._rerun()
+        return self._read_only() or self._rerun()
 
     def set_view(self, **fields) -> Effects:
         """View settings; a new resolution evaluates the grid again (2D functions)."""
@@ -237,6 +317,74 @@ class SessionModel:
             self.grid = None
             return self._queue_grid(redraw=False)
         return Effects(redraw=self.grid is not None)
+
+    def set_map(self, settings: MapSettings | None) -> Effects:
+        """The session's maps (None: none); maps whose inputs changed are computed again."""
+        self.state = replace(self.state, map=settings)
+        return replace(self._with_maps(NOTHING), redraw_maps=True)
+
+    def zoom_starts(self, extent: Sequence[float]) -> Effects:
+        """The start map's region ``(x0, x1, y0, y1)`` (the 2D view was zoomed or panned)."""
+        x0, x1, y0, y1 = (float(v) for v in extent)
+        if self.state.map is None or not (x0 < x1 and y0 < y1):
+            return NOTHING
+        return self.set_map(replace(self.state.map, extent=(x0, x1, y0, y1)))
+
+    def zoom_sweep(self, x_range: Sequence[float], y_range: Sequence[float]) -> Effects:
+        """The hyperparameter map's axis ranges (its view was zoomed or panned); each range is
+        kept inside what the hyperparameter allows, and a log axis above zero."""
+        settings = self.state.map
+        if settings is None or settings.sweep is None:
+            return NOTHING
+        from landscape_app.core.maps.support import validate_axis
+
+        axes = []
+        spec = self.state.lanes[settings.lane].spec
+        for axis, (low, high) in zip(settings.sweep, (x_range, y_range), strict=True):
+            zoomed = replace(axis, low=float(low), high=float(high))
+            try:
+                if not zoomed.low < zoomed.high or (zoomed.log and zoomed.low <= 0):
+                    raise LandscapeError("empty range")
+                validate_axis(spec, zoomed, self.state.landscape.kind == "network")
+            except LandscapeError:
+                zoomed = axis
+            axes.append(zoomed)
+        return self.set_map(replace(settings, sweep=tuple(axes)))
+
+    def cancel_maps(self) -> Effects:
+        """The user stopped the maps being computed (what is drawn stays)."""
+        kinds = tuple(self._map_jobs)
+        if not kinds:
+            return NOTHING
+        self._map_jobs.clear()
+        return Effects(cancel_maps=kinds, messages=("map cancelled",))
+
+    def map_done(self, job: MapJob, result) -> Effects:
+        """A map arrived: drawn if it answers the current job; a coarse one is refined."""
+        if job is None or self._map_jobs.get(job.kind) is not job:
+            return NOTHING
+        self.maps[job.kind] = result
+        following = refined(job)
+        if following is None:
+            del self._map_jobs[job.kind]
+            return Effects(redraw_maps=True)
+        self._map_jobs[job.kind] = following
+        return Effects(maps=(following,), redraw_maps=True)
+
+    def map_failed(self, job: MapJob, message: str) -> Effects:
+        if job is None or self._map_jobs.get(job.kind) is not job:
+            return NOTHING
+        del self._map_jobs[job.kind]
+        return Effects(messages=(f"the map could not be computed: {message}",))
+
+    @property
+    def map_computing(self) -> bool:
+        """Whether a map job is waited for."""
+        return bool(self._map_jobs)
+
+    def map_pending(self, kind: str) -> bool:
+        """Whether the map of ``kind`` is being computed."""
+        return kind in self._map_jobs
 
     def restart(self) -> Effects:
         """Reset: the same race from step 0 (refused while there is no landscape)."""
@@ -273,11 +421,42 @@ class SessionModel:
         self.phase, self.reason = Phase.UNAVAILABLE, f"the network could not be built: {message}"
         return Effects(messages=(self.reason,))
 
-    def is_current(self, job: GridJob | NetworkJob) -> bool:
+    def is_current(self, job: GridJob | NetworkJob | MapJob) -> bool:
         """Whether ``job`` is the one whose result the model waits for."""
-        return job is self._grid_job or job is self._network_job
+        return (job is self._grid_job or job is self._network_job
+                or any(job is current for current in self._map_jobs.values()))
 
     # -- helpers --------------------------------------------------------------------------
+    def _with_maps(self, effects: Effects) -> Effects:
+        """``effects`` plus what the session's maps need after the edit."""
+        landscape = self.landscape if self.live else None
+        jobs, reason = plan_maps(self.state, landscape, self.start_point())
+        cancel, new, redraw = [], [], False
+        for kind in KINDS:
+            job = jobs.get(kind)
+            if job is None:
+                if kind in self.maps or kind in self._map_jobs:
+                    redraw = True
+                    self.maps.pop(kind, None)
+                    if self._map_jobs.pop(kind, None) is not None:
+                        cancel.append(kind)
+                self._map_keys.pop(kind, None)
+                continue
+            old = self._map_keys.get(kind)
+            if old == job.key:
+                continue
+            if old is None or old[:-1] != job.key[:-1]:  # not only the region moved
+                redraw = redraw or kind in self.maps
+                self.maps.pop(kind, None)
+            self._map_keys[kind] = job.key
+            self._map_jobs[kind] = job
+            cancel.append(kind)
+            new.append(job)
+        messages = effects.messages + ((reason,) if reason else ())
+        return replace(effects, cancel_maps=effects.cancel_maps + tuple(cancel),
+                       maps=effects.maps + tuple(new),
+                       redraw_maps=effects.redraw_maps or redraw, messages=messages)
+
     def _show_live(self, landscape: Landscape, keep_grid: bool) -> Effects:
         had_network = self._network_job is not None
         self._network_job = None
@@ -322,6 +501,13 @@ class SessionModel:
         self.phase, self.reason = Phase.PREPARING, "training the network: the race starts " \
             "when its landscape is ready"
         return replace(effects, train=self._network_job)
+
+
+def _without_extent(settings: MapSettings | None, network: bool = False):
+    """A map's settings for a new landscape: its own view box; no start map on a network."""
+    if settings is None:
+        return None
+    return replace(settings, extent=None, starts=settings.starts and not network)
 
 
 def launch_session(options) -> SessionState:

@@ -16,6 +16,7 @@ import numpy as np
 
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.base import StepRecord
+from landscape_app.core.result import Status
 from landscape_app.core.runner import LaneUpdate, Race, Racer
 from landscape_app.engine.traces import COLUMNS, LaneChunk
 
@@ -60,7 +61,7 @@ class RaceStepper:
         distance = float("nan")
         if last is not None and np.all(np.isfinite(last.x)):
             distance = self.objective.distance_to_minimum(last.x)
-        return LaneChunk(update.index, record_rows(records), update.status.value,
+        return LaneChunk(update.index, record_rows(records), update.status,
                          update.message, distance, last.internals if last else None)
 
 
@@ -108,7 +109,7 @@ class ReplayStepper:
             self.shown[index] = end
             finished = end >= len(rows)
             chunks.append(LaneChunk(
-                index, rows[begin:end], path.status if finished else "running",
+                index, rows[begin:end], path.status if finished else Status.RUNNING,
                 path.message if finished else "", float(path.distances[end - 1]),
             ))
         return chunks

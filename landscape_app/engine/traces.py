@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from landscape_app.core.result import Status
+
 COLUMNS = ("step", "evals", "grad_evals", "time", "loss", "best_loss", "surface_loss", "x", "y")
 COLUMN = {name: index for index, name in enumerate(COLUMNS)}
 #: x-axis kind of the loss plot → column.
@@ -39,7 +41,7 @@ class LaneChunk:
 
     index: int
     rows: np.ndarray
-    status: str
+    status: Status
     message: str = ""
     distance: float = float("nan")
     internals: Any = None
@@ -66,7 +68,7 @@ class LaneView:
 
     label: str
     rows: np.ndarray
-    status: str
+    status: Status
     message: str
     distance: float
     internals: Any
@@ -99,7 +101,7 @@ class RaceSnapshot:
 
     @property
     def done(self) -> bool:
-        return bool(self.lanes) and all(lane.status != "running" for lane in self.lanes)
+        return bool(self.lanes) and all(lane.status.stopped for lane in self.lanes)
 
 
 @dataclass
@@ -107,7 +109,7 @@ class _LaneStore:
     label: str
     data: np.ndarray = field(default_factory=lambda: np.empty((64, len(COLUMNS))))
     size: int = 0
-    status: str = "running"
+    status: Status = Status.RUNNING
     message: str = ""
     distance: float = float("nan")
     internals: Any = None

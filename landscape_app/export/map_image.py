@@ -117,8 +117,52 @@ def render_map_png(result, path, color_by: str = "basin", title: str | None = No
                        outline="black")
         draw.text((right + 38, y), label, fill="black", font=font)
         y += 18
+    if hasattr(path, "write"):
+        canvas.save(path, format="PNG")
+        return
     with atomic_write(path, "wb") as handle:
         canvas.save(handle, format="PNG")
 
 
-__all__ = ["COLOR_BY", "colorize", "render_map_png"]
+def map_png_bytes(result, color_by: str = "basin", title: str | None = None) -> bytes:
+    """The picture of :func:`render_map_png` as PNG bytes."""
+    import io
+
+    buffer = io.BytesIO()
+    render_map_png(result, buffer, color_by, title)
+    return buffer.getvalue()
+
+
+def map_svg_text(result, color_by: str = "basin", title: str | None = None) -> str:
+    """The map picture as an SVG document: the PNG (cells, axes, legend) embedded as one
+    image at its pixel size, with the title as SVG text for search and accessibility."""
+    import base64
+    from xml.sax.saxutils import escape
+
+    png = map_png_bytes(result, color_by, title)
+    width = MARGIN_LEFT + MAP_PIXELS + MARGIN_RIGHT
+    height = MARGIN_TOP + MAP_PIXELS + MARGIN_BOTTOM
+    heading = escape(title or f"{result.kind} map: {color_by}")
+    encoded = base64.b64encode(png).decode("ascii")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}">\n<title>{heading}</title>\n'
+            f'<image width="{width}" height="{height}" href="data:image/png;base64,{encoded}"/>'
+            "\n</svg>\n")
+
+
+def write_map_image(result, path, color_by: str = "basin", title: str | None = None) -> None:
+    """Write the map picture to ``path`` (``.png`` or ``.svg``) atomically."""
+    from pathlib import Path
+
+    from landscape_app.core.atomic import atomic_write, check_writable
+
+    target = check_writable(path, suffixes=(".png", ".svg"))
+    if Path(target).suffix.lower() == ".svg":
+        with atomic_write(target, "w") as handle:
+            handle.write(map_svg_text(result, color_by, title))
+    else:
+        render_map_png(result, target, color_by, title)
+
+
+__all__ = ["COLOR_BY", "colorize", "map_png_bytes", "map_svg_text", "render_map_png",
+           "write_map_image"]

@@ -1,4 +1,5 @@
-"""Race results as tables: trajectories to CSV or JSON, a 2D loss grid to NPZ.
+"""Finished races (:class:`~landscape_app.core.result.RaceResult`) as tables: trajectories to
+CSV or JSON, a 2D loss grid to NPZ.
 
 CSV (one row per recorded step of each optimizer, lanes one after another)::
 
@@ -27,8 +28,7 @@ import csv
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +37,8 @@ import numpy as np
 from landscape_app.core.atomic import ExportError, atomic_write, check_writable
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.objective import Objective
-from landscape_app.core.optim.base import StepRecord
 from landscape_app.core.optim.registry import OptimizerSpec
+from landscape_app.core.result import RaceResult, Status
 
 TRAJECTORY_FORMAT = "landscape-app-trajectories"
 TRAJECTORY_VERSION = 1
@@ -46,67 +46,35 @@ CSV_COLUMNS = ("optimizer", "step", "evals", "grad_evals", "time", "lr", "loss",
                "x", "y", "status")
 
 
-@dataclass(frozen=True)
-class LaneResult:
-    """One optimizer's run: its label and spec, final status and message, every record."""
+def summary_lines(result: RaceResult, objective: Objective | None = None) -> list[str]:
+    """A fixed-width table of ``result``: one line per lane with its final loss and status.
 
-    label: str
-    spec: OptimizerSpec
-    status: str
-    message: str
-    records: tuple[StepRecord, ...]
-
-    @property
-    def last(self) -> StepRecord | None:
-        return self.records[-1] if self.records else None
-
-
-@dataclass(frozen=True)
-class RaceResult:
-    """A finished (or stopped) race: the lanes and what they started from."""
-
-    landscape: str
-    dim: int
-    start: tuple[float, ...]
-    seed: int
-    max_steps: int
-    lanes: tuple[LaneResult, ...]
-
-    @classmethod
-    def from_race(cls, race, history: Sequence[Sequence[StepRecord]]) -> RaceResult:
-        """Collect a :class:`~landscape_app.core.runner.Race` and its per-lane records."""
-        lanes = tuple(
-            LaneResult(lane.racer.label, lane.racer.spec, str(status), message, tuple(records))
-            for lane, (status, message), records in zip(
-                race.lanes, race.statuses(), history, strict=True)
+    With an ``objective`` that knows its minima, the distance from the final position to the
+    nearest one is included (blank where it cannot be measured); without known minima the
+    column is left out rather than filled with ``nan``.
+    """
+    width = max([9, *(len(lane.label) for lane in result.lanes)])
+    minima = objective is not None and bool(objective.minima)
+    header = (f"{'optimizer':<{width}}  {'steps':>6}  {'evals':>8}  {'loss':>12}  "
+              f"{'best loss':>12}  " + (f"{'to minimum':>10}  " if minima else "") + "status")
+    lines = [header]
+    for lane in result.lanes:
+        last = lane.last
+        if last is None:
+            lines.append(f"{lane.label:<{width}}  {'-':>6}  {'-':>8}  {'-':>12}  "
+                         f"{'-':>12}  " + (f"{'-':>10}  " if minima else "")
+                         + f"{lane.status.value}: {lane.message}")
+            continue
+        distance = ""
+        if minima:
+            value = objective.distance_to_minimum(last.x)
+            distance = f"{value:>10.4g}  " if math.isfinite(value) else " " * 12
+        lines.append(
+            f"{lane.label:<{width}}  {last.step:>6d}  {last.evals:>8d}  {last.loss:>12.6g}  "
+            f"{last.best_loss:>12.6g}  {distance}{lane.status.value}"
+            + (f" ({lane.message})" if lane.status.broken else "")
         )
-        return cls(race.objective.name, race.objective.dim,
-                   tuple(float(v) for v in race.start_point), race.seed, race.max_steps, lanes)
-
-    def summary_lines(self, objective: Objective | None = None) -> list[str]:
-        """A fixed-width table: one line per lane with its final loss and status.
-
-        With ``objective``, the distance from the final position to the nearest known minimum
-        is included.
-        """
-        width = max([9, *(len(lane.label) for lane in self.lanes)])
-        header = (f"{'optimizer':<{width}}  {'steps':>6}  {'evals':>8}  {'loss':>12}  "
-                  f"{'best loss':>12}  {'to minimum':>10}  status")
-        lines = [header]
-        for lane in self.lanes:
-            last = lane.last
-            if last is None:
-                lines.append(f"{lane.label:<{width}}  {'-':>6}  {'-':>8}  {'-':>12}  "
-                             f"{'-':>12}  {'-':>10}  {lane.status}: {lane.message}")
-                continue
-            distance = (objective.distance_to_minimum(last.x)
-                        if objective is not None else float("nan"))
-            lines.append(
-                f"{lane.label:<{width}}  {last.step:>6d}  {last.evals:>8d}  {last.loss:>12.6g}  "
-                f"{last.best_loss:>12.6g}  {distance:>10.4g}  {lane.status}"
-                + (f" ({lane.message})" if lane.status in ("failed", "diverged") else "")
-            )
-        return lines
+    return lines
 
 
 def write_trajectories(path: str | os.PathLike, result: RaceResult) -> Path:
@@ -138,7 +106,7 @@ def write_csv(path: str | os.PathLike, result: RaceResult) -> None:
                        _number(record.time), _number(record.lr), _number(record.loss),
                        _number(record.best_loss), _number(x[0]),
                        _number(x[1]) if x.size > 1 else "",
-                       lane.status if final else "running"]
+                       (lane.status if final else Status.RUNNING).value]
                 if extra:
                     row.extend(_number(v) for v in x)
                 writer.writerow(row)
@@ -169,7 +137,7 @@ def trajectories_to_dict(result: RaceResult) -> dict[str, Any]:
             {
                 "label": lane.label,
                 "spec": _spec_dict(lane.spec),
-                "status": lane.status,
+                "status": lane.status.value,
                 "message": lane.message,
                 "records": [
                     {

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.sessions = self.scenes = self.exports = self.lane_keys = None
         self.first_paint_time: float | None = None
         self._closing = False
+        self._start_drag = False  # the start marker is being dragged (previews follow it)
         self.setWindowTitle("Loss Landscape Lab")
         self.buffer = TraceBuffer()
         self.controls = RunControls(self)
@@ -191,7 +192,9 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self.view_menu = bar.addMenu("&View")
         self.scenes_menu = bar.addMenu("&Scenes")
-        for menu in (self.file_menu, self.scenes_menu):
+        self.maps_menu = bar.addMenu("&Maps")
+        self.maps = None
+        for menu in (self.file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(False)
         self.presentation = PresentationMode(self)
         self.view_menu.addAction(self.presentation.action)
@@ -207,7 +210,7 @@ class MainWindow(QMainWindow):
     def _core_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"The compute engine could not be loaded: {message}")
 
-    def _core_loaded(self, device: str) -> None:
+    def _core_loaded(self, device: str, notice: str = "") -> None:
         if self._closing:
             return
         from landscape_app.engine.session_model import launch_session
@@ -222,6 +225,9 @@ class MainWindow(QMainWindow):
         gc.collect()
         gc.freeze()
         self.device_label.setText(f"device: {device}")
+        if notice:  # a GPU is present but could not start: the CPU computes instead
+            self.device_label.setText(f"device: {device} (GPU unavailable)")
+            self.device_label.setToolTip(notice)
         self.landscape_panel = LandscapePanel()
         self.display_panel = DisplayPanel(COLORMAPS)
         left = QWidget()
@@ -249,7 +255,10 @@ class MainWindow(QMainWindow):
         self.controls.setEnabled(True)
         self.frame_timer.start()
         self.status_timer.start()
-        self.statusBar().showMessage("Ready: press space to play", 5000)
+        if notice:
+            self.statusBar().showMessage(f"Ready: press space to play. {notice}", 20_000)
+        else:
+            self.statusBar().showMessage("Ready: press space to play", 5000)
         self._view_tab_changed(self.view_tabs.currentIndex())
         self.coreReady.emit()
 
@@ -264,13 +273,19 @@ class MainWindow(QMainWindow):
         # On the window too, so that they work while the toolbar is hidden (presentation).
         self.addActions([controls.play_action, controls.step_action, controls.reset_action])
         self.sessions = SessionActions(self, self.file_menu)
+        from landscape_app.gui.classroom.surface_actions import SurfaceActions
+
+        self.surfaces = SurfaceActions(self, self.file_menu)
         self.file_menu.addSeparator()
         self.exports = ExportActions(self, self.file_menu)
         self.file_menu.addSeparator()
         self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.close))
         self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions)
         self.lane_keys = LaneKeys(self, self.optimizer_panel)
-        for menu in (self.file_menu, self.scenes_menu):
+        from landscape_app.gui.map_actions import MapActions
+
+        self.maps = MapActions(self, self.maps_menu)
+        for menu in (self.file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(True)
 
     def _create_internals_overlay(self) -> None:
@@ -305,7 +320,10 @@ class MainWindow(QMainWindow):
             lambda: controller.set_view(**self.display_panel.values()))
         self.optimizer_panel.lanesChanged.connect(self._lanes_edited)
         self.optimizer_panel.appearanceChanged.connect(self._lanes_edited)
-        self.contour.startMoved.connect(controller.set_start)
+        self.contour.startMoved.connect(self._start_moved)
+        self.contour.startDragged.connect(self._start_dragged)
+        self.optimizer_panel.lanesPreviewed.connect(
+            lambda lanes: controller.preview.preview(lanes=lanes))
         controller.gridReady.connect(self._show_grid)
         controller.gridProgress.connect(self._grid_progress)
         controller.lanesReset.connect(self._lanes_reset)
@@ -359,13 +377,29 @@ class MainWindow(QMainWindow):
         if playing and self.controller.model.blocked is not None:
             self.controls.show_playing(False)
             return
-        if playing and self.buffer.snapshot().done:
-            self.controller.restart()
+        if playing and (self.buffer.snapshot().done or self.controller.preview.on_screen):
+            self.controller.restart()  # a race run to its end, or a preview: from step 0
         worker.play() if playing else worker.pause()
 
     def _lanes_edited(self) -> None:
         self.controller.set_lanes(self.optimizer_panel.lanes())
+        if self.optimizer_panel.slid:  # a slider was released: keep its preview on screen
+            self.controller.preview.commit()
         self.painter.invalidate()
+
+    def _start_dragged(self, x: float, y: float) -> None:
+        """The start marker follows the mouse: preview the race from there."""
+        self._start_drag = self.controller.preview.preview(start=(x, y))
+
+    def _start_moved(self, x: float, y: float) -> None:
+        """A click or a dropped marker. A click on a start-map cell races from that cell's
+        start; otherwise this is the session's new start (a drag keeps its preview)."""
+        dragged, self._start_drag = self._start_drag, False
+        if not dragged and self.maps is not None and self.maps.start_chosen(x, y):
+            return
+        self.controller.set_start(x, y)
+        if dragged:
+            self.controller.preview.commit()
 
     def _axis_changed(self, kind: str) -> None:
         self.curves.set_axis(kind)
@@ -434,12 +468,21 @@ class MainWindow(QMainWindow):
         self.contour.show_notice(self._notice(self.controller.model,
                                               STAGES.get(stage, stage), fraction))
 
-    def _grid_progress(self, fraction: float) -> None:
+    def show_progress(self, text: str, fraction: float, prefix: str) -> None:
+        """``text`` in the status bar while ``fraction`` < 1, cleared at 1: unless another
+        message (a warning, a notice) is showing, which a progress report never hides."""
         bar = self.statusBar()
+        current = bar.currentMessage()
+        if current and not current.startswith(prefix):
+            return
         if fraction < 1.0:
-            self._show_message(f"Drawing the landscape… {fraction:.0%}", 2000)
-        elif bar.currentMessage().startswith("Drawing the landscape"):
+            self._show_message(text, 2000)
+        elif current:
             bar.clearMessage()
+
+    def _grid_progress(self, fraction: float) -> None:
+        self.show_progress(f"Drawing the landscape… {fraction:.0%}", fraction,
+                           "Drawing the landscape")
 
     def _lanes_reset(self) -> None:
         model = self.controller.model
@@ -477,8 +520,12 @@ class MainWindow(QMainWindow):
         state = self.controller.state
         started = time.perf_counter()
         self.race_thread.worker.hold()
-        drawn = self.painter.paint(self.buffer.snapshot(), Appearance.of(state.lanes),
-                                   state.view.x_axis)
+        appearance = Appearance.of(state.lanes, state.view.colormap)
+        swatches = (appearance, tuple(map(id, self.optimizer_panel.cards)))
+        if swatches != getattr(self, "_swatches", None):  # the cards show the drawn colours
+            self._swatches = swatches
+            self.optimizer_panel.show_drawn_colors(appearance.colors)
+        drawn = self.painter.paint(self.buffer.snapshot(), appearance, state.view.x_axis)
         self._awaiting = {name for name in drawn
                           if name in self._painted_views and self._painted_views[name].isVisible()}
         if self._awaiting:

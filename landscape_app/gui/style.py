@@ -10,6 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from landscape_app.core.result import Status
+
 WINDOW = "#1b1d23"
 PANEL = "#22252d"
 BASE = "#17191e"
@@ -25,11 +27,11 @@ PLOT_FOREGROUND = "#b8bec9"
 
 #: Colours of the race statuses in the table.
 STATUS_COLORS = {
-    "running": ACCENT,
-    "converged": OK,
-    "finished": MUTED,
-    "diverged": ERROR,
-    "failed": ERROR,
+    Status.RUNNING: ACCENT,
+    Status.CONVERGED: OK,
+    Status.FINISHED: MUTED,
+    Status.DIVERGED: ERROR,
+    Status.FAILED: ERROR,
 }
 
 STYLESHEET = f"""

@@ -11,13 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landscape_app.core.optim.registry import OptimizerSpec
-
-#: Lane colours, in order: distinct, readable on dark and light backgrounds, colour-blind safe
-#: as far as eight colours can be (Okabe–Ito, then two Tableau tones).
-PALETTE = (
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#FFFFFF",
-    "#8C564B", "#BCBD22",
-)
+from landscape_app.state.maps import MapSettings
+from landscape_app.state.palette import PALETTE as PALETTE  # re-exported (torch-free home)
 
 LANDSCAPE_KINDS = ("function", "expression", "network")
 
@@ -73,6 +68,7 @@ class SessionState:
     view: ViewSettings = field(default_factory=ViewSettings)
     title: str = ""
     note: str = ""
+    map: MapSettings | None = None  # outcome maps (:mod:`landscape_app.state.maps`)
 
 
 def build_landscape(landscape: LandscapeSpec):

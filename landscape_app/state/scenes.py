@@ -11,30 +11,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 
-from landscape_app.core.errors import UnknownIdError
 from landscape_app.state.model import SessionState
-from landscape_app.state.session_io import SessionError, session_from_json
-
-SCENE_FOLDER = "scenes"  # inside the landscape_app package
-
-#: The order scenes are listed and presented in.
-SCENE_ORDER = (
-    "momentum-overshoot",
-    "adaptive-steps",
-    "adam-vs-sgd",
-    "lookahead-calm",
-    "adamw-vs-adam",
-    "lr-schedules",
-    "saddle-trap",
-    "himmelblau-basins",
-    "rastrigin-global",
-    "steps-vs-evaluations",
-    "seed-pca",
-    "two-moons",
+from landscape_app.state.scene_files import (  # noqa: F401  (SCENE_ORDER re-exported)
+    SCENE_FOLDER,
+    SCENE_ORDER,
+    check_scene_id,
+    scene_files,
+    scene_ids,
 )
+from landscape_app.state.session_io import SessionError, session_from_json
 
 
 @dataclass(frozen=True)
@@ -61,22 +47,9 @@ class Scene:
         return self.state.note
 
 
-def _scene_files() -> dict[str, Traversable]:
-    folder = resources.files("landscape_app").joinpath(SCENE_FOLDER)
-    return {entry.name.removesuffix(".json"): entry for entry in folder.iterdir()
-            if entry.name.endswith(".json") and entry.is_file()}
-
-
-def scene_ids() -> list[str]:
-    """Every scene id, in teaching order."""
-    files = _scene_files()
-    ordered = [scene_id for scene_id in SCENE_ORDER if scene_id in files]
-    return ordered + sorted(set(files) - set(SCENE_ORDER))
-
-
 def list_scenes() -> list[SceneInfo]:
     """Id and title of every scene, in teaching order (titles read without full validation)."""
-    files = _scene_files()
+    files = scene_files()
     infos = []
     for scene_id in scene_ids():
         try:
@@ -98,9 +71,8 @@ def load_scene(scene_id: str) -> Scene:
     SessionError
         If the scene file is broken, or has no title or teaching note.
     """
-    files = _scene_files()
-    if scene_id not in files:
-        raise UnknownIdError(f"unknown scene {scene_id!r}; known: {', '.join(scene_ids())}")
+    files = scene_files()
+    check_scene_id(scene_id)
     try:
         state = session_from_json(files[scene_id].read_bytes())
     except SessionError as error:

@@ -17,8 +17,12 @@ A session file (scenes are session files too)::
       "seed": 0,
       "max_steps": 500,
       "view": {"colormap": "viridis", "log_scale": null, "contours": 12, "resolution": 400,
-               "show_internals": false, "x_axis": "steps"}
+               "show_internals": false, "x_axis": "steps"},
+      "map": null
     }
+
+``map`` (version 2, optional) is described in :mod:`landscape_app.state.maps`; a file
+without it is written as version 1.
 
 ``format``, ``version``, ``landscape`` (with ``kind``) and ``lanes`` are required; everything
 else has the :class:`SessionState` default. ``start`` null means the landscape's suggested
@@ -55,6 +59,7 @@ from landscape_app.state.fields import (
     number_list,
     value_range,
 )
+from landscape_app.state.maps import MAP_KEYS, map_to_dict, read_map
 from landscape_app.state.model import (
     LANDSCAPE_KINDS,
     PALETTE,
@@ -66,7 +71,9 @@ from landscape_app.state.model import (
 from landscape_app.state.network import parse_network
 
 SESSION_FORMAT = "landscape-app-session"
-SESSION_VERSION = 1
+#: Version 2 added the optional ``map`` (a file without one is written as version 1, so it
+#: still opens in an app that reads version 1 only).
+SESSION_VERSION = 2
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_LANES = 16
 MAX_STEPS = 1_000_000
@@ -74,7 +81,7 @@ X_AXES = ("steps", "evals", "grad_evals", "time")
 COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 _TOP_KEYS = ("format", "version", "title", "note", "landscape", "lanes", "start", "seed",
-             "max_steps", "view")
+             "max_steps", "view", "map")
 _LANDSCAPE_KEYS = ("kind", "function", "expression", "x_range", "y_range", "network")
 _LANE_KEYS = ("label", "spec", "color", "visible")
 _VIEW_KEYS = ("colormap", "log_scale", "contours", "resolution", "show_internals", "x_axis")
@@ -88,9 +95,9 @@ class SessionError(LandscapeError, ValueError):
 def session_to_dict(state: SessionState) -> dict[str, Any]:
     """The JSON document of ``state`` (plain dicts, lists, numbers and strings)."""
     landscape = state.landscape
-    return {
+    document = {
         "format": SESSION_FORMAT,
-        "version": SESSION_VERSION,
+        "version": 1 if state.map is None else SESSION_VERSION,
         "title": state.title,
         "note": state.note,
         "landscape": {
@@ -111,6 +118,9 @@ def session_to_dict(state: SessionState) -> dict[str, Any]:
         "max_steps": state.max_steps,
         "view": asdict(state.view),
     }
+    if state.map is not None:
+        document["map"] = map_to_dict(state.map)
+    return document
 
 
 def session_to_json(state: SessionState) -> str:
@@ -213,6 +223,9 @@ def _read_session(data: Any) -> SessionState:
     start = top.raw("start", None)
     if start is not None:
         start = number_list(start, "start", dim)
+    settings = None
+    if top.raw("map", None) is not None:
+        settings = read_map(top.object("map", MAP_KEYS), lanes, landscape.kind == "network")
     return SessionState(
         landscape=landscape,
         lanes=lanes,
@@ -222,6 +235,7 @@ def _read_session(data: Any) -> SessionState:
         view=_read_view(top.object("view", _VIEW_KEYS, {})),
         title=top.string("title", "", max_length=200),
         note=top.string("note", "", max_length=4000),
+        map=settings,
     )
 
 

@@ -62,7 +62,7 @@ def test_a_sweep_cell_equals_the_race_with_its_settings(tmp_path):
         spec = OptimizerSpec("momentum", {"lr": float(data["axis0"][i]),
                                           "momentum": float(data["axis1"][j])})
         race = Race(get_function("rosenbrock"), [Racer("m", spec)], (-1.5, 2.0), max_steps=100)
-        records = race.run()[0]
+        records = race.run().lanes[0].records
         np.testing.assert_allclose(data["final"][j, i], records[-1].x, rtol=1e-10)
         assert data["loss"][j, i] == pytest.approx(records[-1].loss, rel=1e-10)
         assert data["best_loss"][j, i] == pytest.approx(min(r.loss for r in records),

@@ -4,10 +4,12 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from landscape_app.cli import main
-from landscape_app.cli.surface_cmd import ACTIVATION_IDS, MODEL_IDS
-from landscape_app.core.nn import ACTIVATIONS, NETWORK_MODELS
+from landscape_app.core.catalogue.networks import ACTIVATION_IDS
+from landscape_app.core.device import pick_device
+from landscape_app.core.nn import ACTIVATIONS
 
 NPZ_KEYS = {
     "values", "alphas", "betas", "origin", "d1", "d2", "method", "explained_variance",
@@ -18,9 +20,8 @@ NPZ_KEYS = {
 }
 
 
-def test_help_lists_every_model_and_activation():
-    assert set(MODEL_IDS) == set(NETWORK_MODELS)
-    assert set(ACTIVATION_IDS) == set(ACTIVATIONS)
+def test_every_catalogued_activation_is_built():
+    assert tuple(ACTIVATIONS) == ACTIVATION_IDS
 
 
 def test_surface_writes_a_valid_npz_with_the_documented_keys(tmp_path, capsys):
@@ -35,7 +36,10 @@ def test_surface_writes_a_valid_npz_with_the_documented_keys(tmp_path, capsys):
     data = np.load(out)
     assert set(data.files) == NPZ_KEYS
     assert data["values"].shape == (9, 9)
-    assert str(data["method"]) == "pca" and str(data["device"]) == "CPU"
+    # auto: whatever this machine chose for float32 (CPU here, CUDA (…) on a GPU machine)
+    chosen = pick_device("auto", torch.float32).description
+    assert str(data["method"]) == "pca" and str(data["device"]) == chosen
+    assert f"device: {chosen}" in printed.out
     assert list(data["lane_labels"]) == ["adam:lr=0.05", "sgd:lr=0.1"]
     offsets = data["lane_offsets"]
     assert offsets.tolist() == [0, 13, 26]

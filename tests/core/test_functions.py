@@ -197,7 +197,6 @@ def test_gradient_descent_walking_off_a_saddle_is_stopped_as_diverged(function: 
     racers = [Racer("sgd", OptimizerSpec("sgd", {"lr": 0.05})),
               Racer("momentum", OptimizerSpec("momentum", {"lr": 0.05}))]
     race = Race(function, racers, start=function.default_start(), max_steps=2000)
-    history = race.run()
-    for (status, message), records in zip(race.statuses(), history, strict=True):
-        assert status is Status.DIVERGED, message
-        assert len(records) < 1000
+    for lane in race.run().lanes:
+        assert lane.status is Status.DIVERGED, lane.message
+        assert len(lane.records) < 1000

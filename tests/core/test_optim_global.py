@@ -65,13 +65,14 @@ def test_global_methods_reach_the_global_minimum_where_gradient_descent_stalls(
     texts = ["pso", "sa", cmaes, sgd]
     race = Race(function, [Racer(t, parse_optimizer_spec(t)) for t in texts],
                 function.default_start(), seed=0, max_steps=BUDGET)
-    history = race.run()
+    lanes = race.run().lanes
+    history = [lane.records for lane in lanes]
     for text, records in zip(texts[:3], history[:3], strict=True):
         last = records[-1]
         assert function.distance_to_minimum(last.best_x) < 1e-2, text
         assert function.distance_to_minimum(last.x) < 0.1, text
         assert last.step <= BUDGET
-    status, _ = race.statuses()[3]
+    status = lanes[3].status
     stuck = history[3][-1]
     assert status is Status.CONVERGED
     assert stuck.loss > 0.5 and function.distance_to_minimum(stuck.x) > 0.5
@@ -215,9 +216,9 @@ def test_slsqp_converges(function_id, text):
     function = get_function(function_id)
     race = Race(function, [Racer(text, parse_optimizer_spec(text))], function.default_start(),
                 max_steps=500)
-    records = race.run()[0]
-    assert race.statuses()[0][0] is Status.CONVERGED
-    assert function.distance_to_minimum(records[-1].x) < 1e-3
+    (lane,) = race.run().lanes
+    assert lane.status is Status.CONVERGED
+    assert function.distance_to_minimum(lane.last.x) < 1e-3
 
 
 def test_dual_annealing_replays_the_minima_its_callback_reports():
@@ -244,9 +245,8 @@ class _Unbounded(Quadratic):
 @pytest.mark.parametrize("text", ["pso", "sa", "cmaes", "dual-annealing"])
 def test_an_infinite_box_fails_the_lane_with_a_message(text):
     race = Race(_Unbounded(2), [Racer(text, OptimizerSpec(text.split(":")[0]))], (1.0, 1.0))
-    race.run()
-    status, message = race.statuses()[0]
-    assert status is Status.FAILED and "needs a finite search box" in message
+    (lane,) = race.run().lanes
+    assert lane.status is Status.FAILED and "needs a finite search box" in lane.message
     with pytest.raises(LandscapeError):
         run(text, _Unbounded(2), (1.0, 1.0), 0)
 
@@ -269,9 +269,9 @@ def test_nan_losses_never_become_the_best(text):
 def test_a_run_away_slsqp_is_replayed_until_the_runner_marks_it_diverged():
     saddle = get_function("saddle")
     race = Race(saddle, [Racer("slsqp", OptimizerSpec("slsqp"))], saddle.default_start())
-    records = race.run()[0]
-    status, message = race.statuses()[0]
-    assert status is Status.DIVERGED and "left the domain" in message
+    (lane,) = race.run().lanes
+    records = lane.records
+    assert lane.status is Status.DIVERGED and "left the domain" in lane.message
     assert len(records) > 2 and records[-1].loss < records[0].loss
 
 

@@ -80,9 +80,9 @@ def run_app(objective, optimizer_id, params, start, steps=STEPS, seed=0):
     """Records of one lane raced through the app's runner."""
     race = Race(objective, [Racer(optimizer_id, OptimizerSpec(optimizer_id, params))],
                 start, seed=seed, max_steps=steps)
-    records = race.run()[0]
-    assert race.statuses()[0][0] in (Status.FINISHED, Status.CONVERGED), race.statuses()
-    return records
+    (lane,) = race.run().lanes
+    assert lane.status in (Status.FINISHED, Status.CONVERGED), lane.message
+    return list(lane.records)
 
 
 def run_bare_torch(objective, factory, start, steps, schedule=None):
@@ -445,6 +445,5 @@ def test_newton_refuses_large_dimensions():
     with pytest.raises(LandscapeError, match="limited to 500 dimensions"):
         OptimizerSpec("newton").create().reset(Problem(Wide()), np.zeros(501))
     race = Race(Wide(), [Racer("newton", OptimizerSpec("newton"))], np.zeros(501), max_steps=3)
-    race.run()
-    status, message = race.statuses()[0]
-    assert status is Status.FAILED and "use lbfgs" in message
+    (lane,) = race.run().lanes
+    assert lane.status is Status.FAILED and "use lbfgs" in lane.message

@@ -142,8 +142,14 @@ def test_unknown_ids_raise_unknown_id_error(call):
 
 @pytest.mark.parametrize("text, fragment", [
     ("adam:lr", "expected name=value"),
-    ("adam:lr=abc", "lr='abc': expected a number"),
-    ("adam:gamma=2", "gamma=2 is out of range"),
+    ("adam:lr=abc", "adam: lr='abc': expected a number"),
+    ("sgd:lr=0.1,momentum=x", "sgd: momentum='x': expected a number"),
+    ("adam:gamma=2", "adam: gamma=2 is out of range"),
+    ("adam:lr=0.01,", "adam: empty item in 'lr=0.01,' (a stray comma?)"),
+    ("adam:lr=0.01,,beta1=0.8", "adam: empty item"),
+    ("adam:", "adam: nothing after ':'"),
+    ("adam:lr=0.1,lr=0.2", "adam: lr is given twice"),
+    ("ranger:lookahead_k=0", "ranger: lookahead_k=0 is out of range"),
     ("lookahead:inner=lbfgs", "inner='lbfgs' cannot be wrapped"),
     (":lr=1", "expected ID"),
 ])

@@ -36,7 +36,7 @@ def recorded_lrs(params: dict) -> np.ndarray:
     objective = get_function("rosenbrock")
     spec = OptimizerSpec("adam", {"lr": LR, **params})
     race = Race(objective, [Racer("adam", spec)], objective.start, max_steps=STEPS)
-    return np.array([record.lr for record in race.run()[0][1:]])
+    return np.array([record.lr for record in race.run().lanes[0].records[1:]])
 
 
 def torch_lrs(main, warmup: bool) -> np.ndarray:

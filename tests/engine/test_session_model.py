@@ -94,3 +94,23 @@ def test_the_same_landscape_keeps_its_grid(model):
     grid = model.grid
     effects = model.apply_session(replace(model.state, max_steps=17))
     assert effects.grid is None and effects.race and model.grid is grid
+
+
+def test_a_surface_file_is_shown_read_only_and_left_for_a_session(model, tmp_path):
+    from landscape_app.core.surface_file import SurfaceFileLandscape
+
+    land = SurfaceFileLandscape(tmp_path / "s.npz", "a surface", np.linspace(0, 1, 3),
+                                np.linspace(0, 1, 4), np.arange(12.0).reshape(4, 3))
+    effects = model.open_surface(land)
+    assert effects.race and effects.redraw and not effects.grid
+    assert model.landscape is land and model.grid.values.shape == (4, 3)
+    assert model.blocked is None and not model.live and model.start_point() is None
+    assert model.race_factory()().labels == []
+    before = model.state
+    assert "read-only" in model.set_max_steps(before.max_steps + 1).messages[0]
+    assert model.set_start(0.1, 0.2).messages == ()
+    assert not model.set_view(resolution=31).grid  # its own grid
+    assert model.landscape is land
+    moved_on = model.apply_session(default_session())
+    assert model.surface_file is None and moved_on.grid is not None
+    assert model.landscape.kind == "function"

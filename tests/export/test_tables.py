@@ -11,11 +11,11 @@ from landscape_app.core.atomic import ExportError
 from landscape_app.core.functions import get_function
 from landscape_app.core.grid import evaluate_grid
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.core.runner import Race, Racer
+from landscape_app.core.runner import Race, Racer, Status
 from landscape_app.export.tables import (
     CSV_COLUMNS,
-    RaceResult,
     read_grid_npz,
+    summary_lines,
     trajectories_to_dict,
     write_grid_npz,
     write_trajectories,
@@ -30,14 +30,14 @@ def race_result():
               Racer("sgd big", OptimizerSpec("sgd", {"lr": 0.5})),
               Racer("pso", OptimizerSpec("pso", {"swarm_size": 8}))]
     race = Race(objective, racers, start=(-1.5, 2.0), seed=3, max_steps=20)
-    history = race.run()
-    return objective, RaceResult.from_race(race, history)
+    return objective, race.run()
 
 
 def test_result_collects_the_race(race_result):
     _, result = race_result
     assert [lane.label for lane in result.lanes] == ["adam", "sgd big", "pso"]
-    assert [lane.status for lane in result.lanes] == ["finished", "diverged", "finished"]
+    assert [lane.status for lane in result.lanes] == [
+        Status.FINISHED, Status.DIVERGED, Status.FINISHED]
     assert result.start == (-1.5, 2.0) and result.dim == 2 and result.seed == 3
     assert len(result.lanes[0].records) == 21  # step 0 .. 20
     assert result.lanes[0].spec == OptimizerSpec("adam", {"lr": 0.05})
@@ -45,7 +45,7 @@ def test_result_collects_the_race(race_result):
 
 def test_summary_lines(race_result):
     objective, result = race_result
-    lines = result.summary_lines(objective)
+    lines = summary_lines(result, objective)
     assert lines[0].split()[:2] == ["optimizer", "steps"]
     assert lines[1].startswith("adam") and lines[1].rstrip().endswith("finished")
     assert "diverged (" in lines[2]
@@ -92,7 +92,7 @@ def test_non_finite_values_become_null_in_json():
     objective = get_function("rosenbrock")
     race = Race(objective, [Racer("sgd", OptimizerSpec("sgd", {"lr": 5.0}))], start=(-1.5, 2.0),
                 max_steps=50)
-    result = RaceResult.from_race(race, race.run())
+    result = race.run()
     last = result.lanes[0].records[-1]
     data = trajectories_to_dict(result)
     text = json.dumps(data, allow_nan=False)  # strict JSON
@@ -108,7 +108,7 @@ def test_high_dimensional_positions_get_full_columns(tmp_path):
     objective = build_network(NetworkConfig(model="seed", dtype="float64"), "cpu")
     race = Race(objective, [Racer("adam", OptimizerSpec("adam", {"lr": 0.1}))],
                 objective.initial_parameters(), max_steps=3)
-    result = RaceResult.from_race(race, race.run())
+    result = race.run()
     path = write_trajectories(tmp_path / "seed.csv", result)
     with open(path, newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -141,3 +141,24 @@ def test_grid_npz_round_trip(tmp_path):
     with pytest.raises(ExportError, match="plain JSON"):
         write_grid_npz(tmp_path / "bad.npz", grid, {"when": object()})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["surface.npz"]
+
+
+def test_summary_leaves_out_the_distance_without_known_minima():
+    """An expression has no known minima: no ``to minimum`` column, and never ``nan``."""
+    from landscape_app.core.functions.expression import custom_function
+
+    objective = custom_function("x**2 + 3*sin(y)", x_range=(-2, 2), y_range=(-2, 2))
+    assert not objective.minima
+    race = Race(objective, [Racer("adam", OptimizerSpec("adam", {"lr": 0.05}))],
+                start=(1.0, 1.0), seed=0, max_steps=5)
+    lines = summary_lines(race.run(), objective)
+    assert "to minimum" not in lines[0]
+    assert not any("nan" in line for line in lines)
+    assert lines[1].split()[-1] == "finished"
+
+
+def test_summary_keeps_the_distance_with_known_minima(race_result):
+    objective, result = race_result
+    lines = summary_lines(result, objective)
+    assert "to minimum" in lines[0]
+    assert "nan" not in lines[1]

@@ -3,6 +3,9 @@
 import numpy as np
 import pytest
 
+from landscape_app.core.device import pick_device
+from landscape_app.core.nn.models import DTYPES
+
 pytestmark = pytest.mark.gui
 
 
@@ -17,7 +20,9 @@ def test_network_surface_is_built_in_the_background_and_replayed(window, qtbot):
     with qtbot.waitSignal(controller.networkReady, timeout=60_000) as ready:
         page.build.click()
         assert not page.build.isEnabled()  # busy: progress shown, cancel offered
-    assert "10 parameters" in ready.args[0] and "CPU" in ready.args[0]
+    # the device auto chose for the network's dtype: the CPU here, CUDA (…) on a GPU machine
+    chosen = pick_device("auto", DTYPES[controller.landscape.config.dtype]).description
+    assert "10 parameters" in ready.args[0] and f"computed on {chosen} in" in ready.args[0]
     assert page.info.text() == ready.args[0] and not page.progress.isVisible()
     assert not controller.landscape.live and controller.state.landscape.kind == "network"
     assert window.table.table_model.headers[5] == "off plane"

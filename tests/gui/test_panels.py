@@ -180,3 +180,22 @@ def test_gui_command_options(warm_engine):
     state = launch_session(options)
     assert state.landscape.kind == "expression" and state.lanes[0].label == "Adam (lr=0.1)"
     assert state.start == (0.5, 0.5)
+
+
+def test_a_long_lane_title_wraps_whole_and_shows_in_full_on_hover(panels, qtbot):
+    from landscape_app.core.optim.registry import OptimizerSpec
+    from landscape_app.state.model import Lane
+
+    spec = OptimizerSpec("momentum", {"lr": 0.0005, "momentum": 0.95})
+    card = panels[2].LaneCard(Lane("momentum", spec, "#56B4E9"))
+    qtbot.addWidget(card)
+    card.resize(230, 200)
+    card.show()
+    qtbot.waitExposed(card)
+    title = card.title
+    shown = title.text().replace("\u200b", "").replace("\u00a0", " ")
+    assert shown == title.full_text and title.full_text.startswith("SGD + momentum (lr=0.0005")
+    one_line = title.fontMetrics().height()
+    assert title.heightForWidth(title.width()) >= 2 * one_line  # wrapped, not cut
+    assert title.heightForWidth(2000) < 2 * one_line
+    assert "lr=0.0005" in title.toolTip() and "momentum" in title.toolTip()

@@ -15,15 +15,10 @@ from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.engine.recording import record_session
 from landscape_app.engine.traces import COLUMN
 from landscape_app.gui.export.frame_layout import FrameLayout
-from landscape_app.gui.export.frames import (
-    ExportRequest,
-    check_request,
-    frame_count,
-    frame_steps,
-    run_export,
-)
+from landscape_app.gui.export.frames import frame_count, frame_steps, run_export
 from landscape_app.gui.export.render import FrameRenderer, image_to_array
-from landscape_app.gui.views.loss_axis import power_label, sparse_log_ticks
+from landscape_app.gui.export.request import ExportRequest, check_request
+from landscape_app.gui.views.log_ticks import power_label, spaced_log_ticks
 from landscape_app.gui.views.surface3d import NO_GL_PLATFORMS, opengl_available
 from landscape_app.state.scenes import load_scene
 
@@ -94,18 +89,15 @@ def test_image_to_array_respects_row_padding():
     assert np.array_equal(image_to_array(argb), array)
 
 
-def test_sparse_log_ticks_label_decades_and_few_multiples():
-    major, minor = sparse_log_ticks(-0.6, 0.8)  # 0.25 … 6.3: one decade inside
+def test_spaced_log_ticks_label_what_fits():
+    major, minor = spaced_log_ticks(-0.6, 0.8, 300, 12)  # 0.25 … 6.3, room for 1-2-5
     assert [label for _, label in major] == ["0.5", "1", "2", "5"]
     assert all(label == "" for _, label in minor) and len(minor) == 9
-    major, minor = sparse_log_ticks(-0.6, 1.2)  # two decades inside: only they are labelled
-    assert [label for _, label in major] == ["1", "10"] and len(minor) == 15
-    major, _ = sparse_log_ticks(-7.2, 9.1)
+    major, _ = spaced_log_ticks(-7.2, 9.1, 400, 12)
     assert [label for _, label in major][:3] == ["10⁻⁷", "10⁻⁶", "10⁻⁵"]
     assert "1000" in [label for _, label in major] and major[-1][1] == "10⁹"
-    major, minor = sparse_log_ticks(-23.2, 2.1, stride=5)  # 25 decades on a short axis
-    assert [label for _, label in major] == ["10⁻²⁰", "10⁻¹⁵", "10⁻¹⁰", "10⁻⁵", "1"]
-    assert len(minor) == 26 - 5  # the other decades, unlabelled
+    major, minor = spaced_log_ticks(-23.2, 2.1, 100, 12)  # 25 decades on a short axis
+    assert len(major) <= 100 / (1.6 * 12) + 1 and not minor
     assert power_label(5e7) == "5·10⁷" and power_label(0.002) == "0.002"
 
 
@@ -162,13 +154,15 @@ def test_visible_lanes_are_drawn_and_hidden_ones_are_not(qapp, recording):
         frame = renderer.render(STEPS)
         rows, cols = widget_box(renderer, renderer.contour)
         curve_rows, curve_cols = widget_box(renderer, renderer.curves)
+        colors = renderer.colors  # the lanes' colours as drawn on this colour map
     contour, curves = frame[rows, cols], frame[curve_rows, curve_cols]
-    shown = recording.lanes[:3]
-    for lane in shown:  # on the map (heads may overlap after a few steps) and on the curves
-        assert near(contour, lane.color).sum() >= 3, lane.label
-        assert near(curves, lane.color).sum() > 20, lane.label
-    assert sum(near(contour, lane.color).sum() for lane in shown) > 60
-    assert near(frame, HIDDEN_COLOR).sum() < 5  # not on the map, the curves nor the legend
+    assert len(set(colors)) == len(colors)
+    shown = list(zip(recording.lanes[:3], colors[:3], strict=True))
+    for lane, color in shown:  # on the map (heads may overlap after a few steps), the curves
+        assert near(contour, color).sum() >= 3, lane.label
+        assert near(curves, color).sum() > 20, lane.label
+    assert sum(near(contour, color).sum() for _, color in shown) > 60
+    assert near(frame, colors[3]).sum() < 5  # not on the map, the curves nor the legend
 
 
 def test_the_caption_is_drawn_above_the_views(qapp, recording):
@@ -207,10 +201,10 @@ def test_cancelling_mid_export_leaves_no_file(qapp, recording, state, tmp_path, 
     check_request(request)
     with pytest.raises(CancelledError):
         run_export(state, request, recording=recording,
-                   progress=lambda stage, done, total: frames_done.append(done)
+                   progress=lambda stage, fraction: frames_done.append(fraction)
                    if stage == "frames" else None,
                    cancelled=lambda: len(frames_done) >= 4)
-    assert frames_done == [1, 2, 3, 4]
+    assert frames_done == [1 / 12, 2 / 12, 3 / 12, 4 / 12]
     assert list(Path(tmp_path).iterdir()) == []
 
 

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QTransform
 
+from landscape_app.core.result import Status
 from landscape_app.engine.traces import COLUMNS, LaneChunk, TraceBuffer
 from landscape_app.gui.views.trail_layer import PreparedPaths, TrailLayer
 
@@ -98,7 +99,7 @@ def test_curves_and_table_never_paint_in_the_same_frame(qtbot):
     drawn = []
     for step in range(40):
         row = np.full((1, len(COLUMNS)), 1.0 + step)
-        buffer.publish(1, [LaneChunk(0, row, "running"), LaneChunk(1, row, "running")])
+        buffer.publish(1, [LaneChunk(0, row, Status.RUNNING), LaneChunk(1, row, Status.RUNNING)])
         drawn.append(painter.paint(buffer.snapshot(), Appearance.of(lanes), "steps"))
         qtbot.wait(8)
     assert all("plane" in names for names in drawn)

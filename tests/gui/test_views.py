@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from landscape_app.core.result import Status
 from landscape_app.engine.traces import COLUMNS, LaneChunk, TraceBuffer
 from landscape_app.gui.views.contour import ContourView, color_field, contour_segments
 from landscape_app.gui.views.curves import LossCurves, drawable
@@ -156,11 +157,12 @@ def test_curves_offset_axis_and_linear_mode(qtbot):
 
 def test_table_model_texts_and_updates():
     model = RaceTableModel()
-    row = TableRow("Adam", "#E69F00", 12, 13, 1.5e-7, 1e-7, float("nan"), "diverged", "left")
+    row = TableRow("Adam", "#E69F00", 12, 13, 1.5e-7, 1e-7, float("nan"), Status.DIVERGED, "left")
     model.set_rows([row])
     texts = [model.data(model.index(0, c)) for c in range(7)]
-    assert texts == ["Adam", "12", "13", "1.500e-07", "1.000e-07", "—", "diverged"]
+    assert texts == ["Adam", "12", "13", "1.500e-07", "1.000e-07", "", "diverged"]  # no nan
     assert model.data(model.index(0, 6), Qt.ItemDataRole.ToolTipRole) == "left"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "Adam"  # full name
     assert format_number(float("inf")) == "inf" and format_number(12.3456) == "12.3456"
 
 
@@ -168,13 +170,13 @@ def test_trace_buffer_grows_and_drops_stale_generations():
     buffer = TraceBuffer()
     buffer.reset(3, ["a", "b"])
     rows = np.arange(200 * len(COLUMNS), dtype=float).reshape(200, len(COLUMNS))
-    assert buffer.publish(3, [LaneChunk(0, rows[:100], "running")])
+    assert buffer.publish(3, [LaneChunk(0, rows[:100], Status.RUNNING)])
     before = buffer.snapshot()
-    assert buffer.publish(3, [LaneChunk(0, rows[100:], "converged", distance=0.5)])
-    assert not buffer.publish(2, [LaneChunk(1, rows, "running")])
+    assert buffer.publish(3, [LaneChunk(0, rows[100:], Status.CONVERGED, distance=0.5)])
+    assert not buffer.publish(2, [LaneChunk(1, rows, Status.RUNNING)])
     after = buffer.snapshot()
     assert len(before.lanes[0].rows) == 100 and len(after.lanes[0].rows) == 200
     assert np.array_equal(after.lanes[0].rows, rows) and len(after.lanes[1].rows) == 0
     assert not after.lanes[0].rows.flags.writeable
-    assert after.lanes[0].status == "converged" and after.lanes[0].distance == 0.5
+    assert after.lanes[0].status is Status.CONVERGED and after.lanes[0].distance == 0.5
     assert after.furthest_step == rows[-1, 0] and not after.done

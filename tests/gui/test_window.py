@@ -8,6 +8,7 @@ from PIL import Image
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
+from landscape_app.core.result import Status
 from landscape_app.gui.live.tasks import live_task_threads
 from landscape_app.gui.live.worker import live_threads
 
@@ -68,7 +69,7 @@ def test_race_of_three_runs_pauses_and_shows_its_steps(window, qtbot):
     qtbot.waitUntil(lambda: len(model.rows) == 3 and all(r.step == steps for r in model.rows))
     assert [row.label for row in model.rows] == [lane.label for lane in
                                                   window.controller.state.lanes]
-    assert all(row.status == "running" and np.isfinite(row.loss) for row in model.rows)
+    assert all(row.status is Status.RUNNING and np.isfinite(row.loss) for row in model.rows)
     assert all(np.isfinite(row.distance) for row in model.rows)  # himmelblau's minima are known
     for curve in window.curves.curves[:3]:
         x, y = curve.getOriginalDataset()

@@ -6,6 +6,7 @@ from functools import partial
 import numpy as np
 import pytest
 
+from landscape_app.core.result import Status
 from landscape_app.engine.traces import TraceBuffer
 from landscape_app.gui.live.worker import RaceThread, live_threads
 
@@ -68,7 +69,7 @@ def test_race_to_the_end_stops_playing(race, qtbot):
     qtbot.waitUntil(lambda: not thread.worker.playing)
     snapshot = buffer.snapshot()
     assert snapshot.generation == generation and snapshot.done
-    assert {lane.status for lane in snapshot.lanes} <= {"finished", "converged"}
+    assert {lane.status for lane in snapshot.lanes} <= {Status.FINISHED, Status.CONVERGED}
     assert all(lane.rows[-1, 0] <= 60 for lane in snapshot.lanes)
 
 

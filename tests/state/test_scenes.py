@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from landscape_app.core.errors import UnknownIdError
-from landscape_app.export.tables import RaceResult
+from landscape_app.core.result import Status
 from landscape_app.state.race import session_objective, session_race
 from landscape_app.state.scenes import (
     SCENE_ORDER,
@@ -28,8 +28,7 @@ def run_scene(scene_id):
     """Run a 2D scene to its step limit once; lanes by label: (final record, positions)."""
     state = load_scene(scene_id).state
     race = session_race(state)
-    result = RaceResult.from_race(race, race.run())
-    lanes = {lane.label: lane for lane in result.lanes}
+    lanes = {lane.label: lane for lane in race.run().lanes}
     return race.objective, lanes
 
 
@@ -76,9 +75,9 @@ def test_flat_scene_runs_to_its_step_limit(scene_id):
     _, lanes = run_scene(scene_id)
     assert list(lanes) == [lane.label for lane in state.lanes]
     for lane in lanes.values():
-        assert lane.status in ("finished", "converged", "diverged"), lane.message
+        assert lane.status in (Status.FINISHED, Status.CONVERGED, Status.DIVERGED), lane.message
         assert lane.records[-1].step <= state.max_steps
-        if lane.status == "finished":
+        if lane.status is Status.FINISHED:
             assert lane.records[-1].step == state.max_steps
 
 
@@ -127,9 +126,9 @@ def test_adam_vs_sgd_note():
 
 def test_lookahead_note():
     _, lanes = run_scene("lookahead-calm")
-    assert lanes["SGD"].status == "diverged"
-    assert lanes["Lookahead α=0.8"].status == "diverged"
-    assert lanes["Lookahead α=0.5"].status != "diverged"
+    assert lanes["SGD"].status is Status.DIVERGED
+    assert lanes["Lookahead α=0.8"].status is Status.DIVERGED
+    assert lanes["Lookahead α=0.5"].status is not Status.DIVERGED
     assert lanes["Lookahead α=0.5"].records[-1].loss < 1e-4
 
 
@@ -182,8 +181,8 @@ def test_rastrigin_note():
 def test_steps_vs_evaluations_note():
     _, lanes = run_scene("steps-vs-evaluations")
     for label in ("Newton", "L-BFGS"):
-        assert lanes[label].status == "converged" and lanes[label].records[-1].step < 60
-    assert lanes["Adam"].status == "finished" and lanes["Adam"].records[-1].loss > 1e-8
+        assert lanes[label].status is Status.CONVERGED and lanes[label].records[-1].step < 60
+    assert lanes["Adam"].status is Status.FINISHED and lanes["Adam"].records[-1].loss > 1e-8
     lbfgs = lanes["L-BFGS"].records[-1]
     assert lbfgs.evals > lbfgs.step + 1
     pso = lanes["PSO"].records[-1]

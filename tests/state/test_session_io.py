@@ -50,16 +50,14 @@ EXPRESSION_STATE = SessionState(
 
 
 def run_records(state):
-    race = session_race(state)
-    return race.run(), race.statuses()
+    return session_race(state).run()
 
 
 def assert_same_runs(first, second):
-    (history_a, statuses_a), (history_b, statuses_b) = first, second
-    assert statuses_a == statuses_b
-    for lane_a, lane_b in zip(history_a, history_b, strict=True):
-        assert len(lane_a) == len(lane_b)
-        for a, b in zip(lane_a, lane_b, strict=True):
+    for lane_a, lane_b in zip(first.lanes, second.lanes, strict=True):
+        assert (lane_a.status, lane_a.message) == (lane_b.status, lane_b.message)
+        assert len(lane_a.records) == len(lane_b.records)
+        for a, b in zip(lane_a.records, lane_b.records, strict=True):
             assert np.array_equal(a.x, b.x) and a.loss == b.loss and a.evals == b.evals
 
 

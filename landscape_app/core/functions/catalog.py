@@ -14,7 +14,7 @@ import math
 
 import torch
 
-from landscape_app.core.errors import UnknownIdError
+from landscape_app.core.catalogue.functions import FUNCTION_IDS, check_function_id
 from landscape_app.core.functions.base import Box, Function2D
 from landscape_app.core.objective import Minimum
 
@@ -24,18 +24,15 @@ PI = math.pi
 
 
 def _add(function: Function2D) -> Function2D:
+    if function.id not in FUNCTION_IDS:
+        raise ValueError(f"function id {function.id!r} is not in the catalogue's FUNCTION_IDS")
     FUNCTIONS[function.id] = function
     return function
 
 
 def get_function(function_id: str) -> Function2D:
     """The test function registered under ``function_id``."""
-    try:
-        return FUNCTIONS[function_id]
-    except KeyError:
-        raise UnknownIdError(
-            f"unknown function {function_id!r}; known: {', '.join(FUNCTIONS)}"
-        ) from None
+    return FUNCTIONS[check_function_id(function_id)]
 
 
 def all_functions() -> list[Function2D]:

@@ -11,18 +11,12 @@ Qt-free. Public API (what the ``map`` command and the window use)::
                         SweepAxis("momentum", 0, 0.999), res=256, start=(-1.5, 2)), steps=500)
     starts.basin, starts.status, starts.steps_to_tolerance, starts.final   # [j, i] arrays
 
-See :class:`OutcomeMap` for every field and :mod:`.support` for the optimizers that map.
+See :class:`OutcomeMap` for every field and
+:mod:`landscape_app.core.catalogue.maps` for the optimizers and hyperparameters that map.
 """
 
-from landscape_app.core.maps.axes import (
-    LAYER_LR_NAMES,
-    MAX_SIDE,
-    StartGrid,
-    Sweep,
-    SweepAxis,
-    check_side,
-    parse_sweep_axis,
-)
+from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, MAX_SIDE, check_side
+from landscape_app.core.maps.axes import StartGrid, Sweep, SweepAxis, parse_sweep_axis
 from landscape_app.core.maps.engine import compute_map
 from landscape_app.core.maps.outcome import STATUS_NAMES, OutcomeMap
 from landscape_app.core.maps.support import MAPPABLE, check_mappable, validate_sweep

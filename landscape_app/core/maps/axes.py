@@ -13,25 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape_app.core.catalogue.maps import check_side, check_sweep_names, parse_sweep_text
 from landscape_app.core.errors import LandscapeError
-
-#: Largest side of a map (16.7 M cells).
-MAX_SIDE = 4096
-#: Largest ``cells × parameters`` (the final positions alone are this many numbers).
-MAX_CELL_PARAMETERS = 50_000_000
-#: Per-layer learning rates of a network sweep: the first and the last layer's weights/bias.
-LAYER_LR_NAMES = ("lr_first", "lr_last")
-
-
-def check_side(res: int, dim: int = 2, what: str = "--res") -> int:
-    """Validate a map side for ``dim`` parameters per cell, naming the limit."""
-    if isinstance(res, bool) or not isinstance(res, int) or res < 2:
-        raise LandscapeError(f"{what} {res!r}: must be a whole number ≥ 2")
-    limit = min(MAX_SIDE, math.isqrt(MAX_CELL_PARAMETERS // max(dim, 1)))
-    if res > limit:
-        raise LandscapeError(f"{what} {res} is too large: at most {limit} for {dim} parameters "
-                             f"per cell ({limit}² cells)")
-    return res
 
 
 @dataclass(frozen=True)
@@ -84,28 +67,12 @@ class SweepAxis:
 def parse_sweep_axis(text: str) -> SweepAxis:
     """``"lr=1e-4:1:log"`` → ``SweepAxis("lr", 1e-4, 1.0, log=True)`` (``:lin`` is the default).
 
-    Only the syntax is checked here; :func:`landscape_app.core.maps.validate_sweep` checks the
-    name and range against the optimizer.
+    Only the syntax is checked here (by the catalogue's
+    :func:`~landscape_app.core.catalogue.maps.parse_sweep_text`);
+    :func:`landscape_app.core.maps.validate_sweep` checks the name and range against the
+    optimizer.
     """
-    name, sep, body = text.partition("=")
-    name = name.strip()
-    parts = [part.strip() for part in body.split(":")]
-    if not sep or not name or len(parts) not in (2, 3):
-        raise LandscapeError(f"--sweep {text!r}: expected NAME=LOW:HIGH[:log|lin], "
-                             "e.g. lr=1e-4:1:log")
-    scale = parts[2].lower() if len(parts) == 3 else "lin"
-    if scale not in ("log", "lin"):
-        raise LandscapeError(f"--sweep {text!r}: the scale must be log or lin, not {parts[2]!r}")
-    try:
-        low, high = float(parts[0]), float(parts[1])
-    except ValueError:
-        raise LandscapeError(f"--sweep {text!r}: LOW and HIGH must be numbers") from None
-    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
-        raise LandscapeError(f"--sweep {text!r}: LOW and HIGH must be finite and different")
-    if scale == "log" and (low <= 0 or high <= 0):
-        raise LandscapeError(f"--sweep {text!r}: a log axis cannot reach or cross zero; "
-                             "use positive ends or :lin")
-    return SweepAxis(name, low, high, scale == "log")
+    return SweepAxis(*parse_sweep_text(text))
 
 
 @dataclass(frozen=True)
@@ -122,9 +89,7 @@ class Sweep:
     start: tuple[float, ...] | None = None
 
     def __post_init__(self):
-        if self.axis0.name == self.axis1.name:
-            raise LandscapeError(f"both sweeps are over {self.axis0.name}; choose two "
-                                 "different hyperparameters")
+        check_sweep_names(self.axis0.name, self.axis1.name)
 
     def cell_values(self) -> tuple[np.ndarray, np.ndarray]:
         """Each cell's two values, flattened row-major: ``(res²,)`` each."""

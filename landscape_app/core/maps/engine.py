@@ -22,9 +22,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from landscape_app.core.device import choose_device, describe_device
+from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, check_side
+from landscape_app.core.device import choose_device, describe_device, warm_up
 from landscape_app.core.errors import CancelledError, LandscapeError
-from landscape_app.core.maps.axes import LAYER_LR_NAMES, StartGrid, Sweep, check_side
+from landscape_app.core.fallback import free_bytes, is_out_of_memory, release_cached
+from landscape_app.core.maps.axes import StartGrid, Sweep
 from landscape_app.core.maps.network_rows import row_evaluator
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
 from landscape_app.core.maps.stepping import RuleStepper, TorchStepper
@@ -34,7 +36,6 @@ from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.objective import NetworkObjective, build_network
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
-from landscape_app.core.optim.torch_based import warm_up_torch_optim
 
 Progress = Callable[[str, float], None]
 #: Memory a chunk may use on the CPU (bytes).
@@ -88,7 +89,8 @@ def compute_map(
         A 2D landscape (start maps and sweeps) or a network (sweeps; its ``dtype`` is
         replaced by ``dtype``).
     optimizer : OptimizerSpec or str
-        ``"adam:lr=0.05"`` or a parsed spec; see :data:`~.support.MAPPABLE`.
+        ``"adam:lr=0.05"`` or a parsed spec; see
+        :data:`~landscape_app.core.catalogue.maps.MAPPABLE`.
     region : StartGrid or Sweep
     steps : int
     tolerance : float
@@ -112,7 +114,7 @@ def compute_map(
         When ``cancelled()`` turned true.
     """
     job = _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps)
-    warm_up_torch_optim()
+    warm_up(job.device, job.dtype, optim=True)  # one-off set-up costs outside the timing
     started = time.perf_counter()
     arrays = _run_chunks(job, progress, cancelled, chunk_rows)
     if job.device.type == "cuda":
@@ -133,9 +135,8 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
     snaps = tuple(sorted(set(int(s) for s in snapshot_steps)))
     if snaps and not (snaps[0] >= 0 and snaps[-1] <= steps):
         raise LandscapeError(f"snapshot steps must lie in 0..{steps}")
-    torch_device = device if isinstance(device, torch.device) else choose_device(device)
-    if torch_device.type == "mps" and dtype == "float64":
-        raise LandscapeError("MPS has no float64; choose float32 or the CPU")
+    torch_device = (device if isinstance(device, torch.device)
+                    else choose_device(device, getattr(torch, dtype)))  # auto: MPS only for float32
     network = isinstance(target, NetworkConfig)
     if network:
         objective = build_network(dataclasses.replace(target, dtype=dtype), torch_device)
@@ -172,11 +173,8 @@ def _budget_rows(job: _Job) -> int:
     if isinstance(objective, NetworkObjective):
         widest = max(layer.out_features for layer in objective.layers)
         per_row += (objective.inputs.shape[0] * widest * element * 4 * len(objective.layers))
-    if job.device.type == "cuda":
-        free, _ = torch.cuda.mem_get_info(job.device)
-        budget = min(free // 2, 8 << 30)
-    else:
-        budget = CPU_CHUNK_BYTES
+    free = free_bytes(job.device)  # asks CUDA with an indexed device, as torch 2.4 requires
+    budget = CPU_CHUNK_BYTES if free is None else min(free // 2, 8 << 30)
     return max(1, int(budget // per_row))
 
 
@@ -194,11 +192,15 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
         end = min(n, begin + size)
         try:
             tracker = _run_chunk(job, begin, end, progress, cancelled)
-        except torch.cuda.OutOfMemoryError:
+        except Exception as error:  # CUDA's OutOfMemoryError or MPS's RuntimeError
+            if not is_out_of_memory(error):
+                raise
             if size == 1:
                 raise LandscapeError("the device ran out of memory even for one cell") from None
+            tracker = None
+        if tracker is None:  # outside the except clause, so that its tensors are freed
             size = max(1, size // 2)
-            torch.cuda.empty_cache()
+            release_cached(job.device)
             continue
         out["final"][begin:end] = tracker.final_x.cpu().numpy()
         out["loss"][begin:end] = tracker.final_loss.cpu().numpy()

@@ -31,7 +31,6 @@ from landscape_app.core.nn.directions import DIRECTION_METHODS, Plane, make_plan
 from landscape_app.core.nn.interpolation import Interpolation, interpolate_loss
 from landscape_app.core.nn.landscape import (
     LanePath,
-    LaneRun,
     NetworkLandscape,
     build_network_landscape,
     landscape_from_runs,
@@ -48,7 +47,6 @@ __all__ = [
     "NETWORK_MODELS",
     "Interpolation",
     "LanePath",
-    "LaneRun",
     "NetworkConfig",
     "NetworkLandscape",
     "NetworkObjective",

@@ -14,7 +14,9 @@ Every array loads with ``numpy.load(path)`` (no pickle). Keys:
   θ_t), ``path_plane_losses`` (loss at the projection), ``path_distances`` (off-plane).
 - ``interp_ts`` ``(K,)`` and ``interp_losses`` ``(L, K)``: each lane's loss along the straight
   line from its start (t = 0) to its end (t = 1).
-- ``metadata``: a JSON string with the configuration and the plane's description.
+- ``metadata``: a JSON string with the configuration, the plane's description and where the
+  whole landscape was computed (``device``: e.g. ``CUDA (…) for training, the plane and
+  38,400 of 40,401 grid points, then CPU`` after running out of GPU memory).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def landscape_arrays(landscape: NetworkLandscape) -> dict[str, np.ndarray]:
         "description": landscape.description,
         "parameter_count": landscape.parameter_count,
         "plane": plane.describe(),
+        "device": landscape.device,
     }
     return {
         "values": surface.values,
@@ -64,7 +67,7 @@ def landscape_arrays(landscape: NetworkLandscape) -> dict[str, np.ndarray]:
         "origin_label": np.array(landscape.origin_label),
         "lane_labels": np.array([lane.label for lane in lanes], dtype=str),
         "lane_specs": np.array([lane.spec for lane in lanes], dtype=str),
-        "lane_status": np.array([lane.status for lane in lanes], dtype=str),
+        "lane_status": np.array([lane.status.value for lane in lanes], dtype=str),
         "lane_messages": np.array([lane.message for lane in lanes], dtype=str),
         "lane_offsets": offsets,
         "path_steps": joined("steps"),

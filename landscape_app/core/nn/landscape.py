@@ -14,56 +14,40 @@
    ``margin``; ``random`` and ``hessian`` planes cover at least [−1, 1]²;
 5. project every path (coordinates, off-plane distances, true and on-plane losses) and
    interpolate each lane's loss from its start to its end.
+
+Steps 3–5 run through one :class:`~landscape_app.core.fallback.DeviceFallback`: a stage that
+runs out of GPU (or MPS) memory is retried in smaller chunks, then on the CPU, and the
+landscape's ``device`` says what ran where (``CUDA (…) for training, the plane and 38,400 of
+40,401 grid points, then CPU``).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.errors import LandscapeError
+from landscape_app.core.fallback import DeviceFallback
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.landscape import Landscape
 from landscape_app.core.nn.directions import Plane, make_plane
 from landscape_app.core.nn.interpolation import Interpolation, interpolate_loss
 from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.objective import NetworkObjective, build_network
-from landscape_app.core.nn.projection import project_path
+from landscape_app.core.nn.projection import ProjectedPath, project_path
 from landscape_app.core.nn.surface import PlaneSurface, evaluate_plane, plane_ranges
-from landscape_app.core.optim.base import StepRecord
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
-from landscape_app.core.runner import Race, Racer, Status
+from landscape_app.core.progress import CancelPoll, StageProgress
+from landscape_app.core.result import LaneResult, RaceResult, Status
+from landscape_app.core.runner import Race, Racer
 
-#: ``progress(stage, fraction)``: stage is ``"train"``, ``"plane"`` or ``"surface"``.
-StageProgress = Callable[[str, float], None]
 #: Fraction of all path points the grid covers (besides every start and end point).
 DEFAULT_COVERAGE = 0.95
-#: Steps per race batch between progress reports and cancellation checks.
-PROGRESS_BATCHES = 50
-
-
-@dataclass(frozen=True)
-class LaneRun:
-    """One optimizer's run: its records (step 0 first) and how it ended."""
-
-    label: str
-    spec: str
-    records: tuple[StepRecord, ...]
-    status: str
-    message: str
-
-    @property
-    def trajectory(self) -> np.ndarray:
-        """``(n, P)``: the position after each step."""
-        return np.stack([record.x for record in self.records])
-
-    @property
-    def final_loss(self) -> float:
-        return self.records[-1].loss if self.records else math.inf
+#: Stage names in device reports.
+TRAINING_STAGE, PLANE_STAGE = "training", "the plane"
 
 
 @dataclass(frozen=True)
@@ -74,7 +58,7 @@ class LanePath:
 
     label: str
     spec: str
-    status: str
+    status: Status
     message: str
     steps: np.ndarray
     evals: np.ndarray
@@ -101,6 +85,9 @@ class NetworkLandscape(Landscape):
     origin_label: str
     surface: PlaneSurface
     lanes: tuple[LanePath, ...]
+    #: Where the work ran (the surface's ``device`` only where its grid did), e.g. ``CUDA (…)
+    #: for training, the plane and 38,400 of 40,401 grid points, then CPU``.
+    device: str
 
     kind = "network"
     live = False
@@ -115,10 +102,6 @@ class NetworkLandscape(Landscape):
     @property
     def plane(self) -> Plane:
         return self.surface.plane
-
-    @property
-    def device(self) -> str:
-        return self.surface.device
 
     @property
     def box(self) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -167,53 +150,46 @@ def as_racers(specs: Sequence[OptimizerSpec | Racer | str]) -> list[Racer]:
 def train_race(objective: NetworkObjective, specs: Sequence[OptimizerSpec | Racer | str],
                steps: int, seed: int = 0, start: np.ndarray | None = None,
                progress: StageProgress | None = None,
-               cancelled: Callable[[], bool] | None = None) -> list[LaneRun]:
-    """Race ``specs`` for ``steps`` steps from ``start`` (default: the network's initial θ)."""
+               cancelled: CancelPoll | None = None) -> RaceResult:
+    """Race ``specs`` for ``steps`` steps from ``start`` (default: the network's initial θ);
+    ``progress`` gets stage ``train``."""
     if steps < 1:
         raise LandscapeError(f"steps must be at least 1, got {steps}")
-    racers = as_racers(specs)
     start = objective.initial_parameters() if start is None else start
-    race = Race(objective, racers, start, seed=seed, max_steps=steps)
-    records: list[list[StepRecord]] = [[] for _ in racers]
-    for batch in race.batches(steps_per_batch=max(1, steps // PROGRESS_BATCHES)):
-        if cancelled is not None and cancelled():
-            raise CancelledError("training cancelled")
-        for update in batch.updates:
-            records[update.index].extend(update.records)
-        if progress is not None:
-            done = max((r[-1].step for r in records if r), default=0)
-            progress("train", min(1.0, done / steps))
-    return [LaneRun(racer.label, racer.spec.to_text(), tuple(lane_records), status.value, message)
-            for racer, lane_records, (status, message)
-            in zip(racers, records, race.statuses(), strict=True)]
+    race = Race(objective, as_racers(specs), start, seed=seed, max_steps=steps)
+    return race.run(progress=progress, cancelled=cancelled, stage="train")
 
 
-def _usable(run: LaneRun) -> bool:
-    return (bool(run.records) and run.status not in (Status.DIVERGED, Status.FAILED)
-            and math.isfinite(run.final_loss))
-
-
-def landscape_from_runs(objective: NetworkObjective, runs: Sequence[LaneRun], directions: str,
+def landscape_from_runs(objective: NetworkObjective, runs: Sequence[LaneResult], directions: str,
                         resolution: int, margin: float = 0.25, coverage: float = DEFAULT_COVERAGE,
                         seed: int = 0,
                         plane_lane: int | None = None, progress: StageProgress | None = None,
-                        cancelled: Callable[[], bool] | None = None) -> NetworkLandscape:
-    """Plane, surface and projected paths for finished ``runs`` (steps 3–5 of the module)."""
+                        cancelled: CancelPoll | None = None,
+                        fallback: DeviceFallback | None = None) -> NetworkLandscape:
+    """Plane, surface and projected paths for finished lanes ``runs`` (steps 3–5 of the module;
+    a race's lanes: ``train_race(...).lanes``).
+
+    ``fallback`` runs every stage (default: a fresh one for ``objective``); pass the one that
+    recorded the training to have it in the device report.
+    """
     if plane_lane is not None:
         if not 0 <= plane_lane < len(runs):
             raise LandscapeError(f"plane lane {plane_lane} does not exist "
                                  f"(there are {len(runs)} lanes)")
         basis_runs = [runs[plane_lane]]
     else:
-        basis_runs = [run for run in runs if _usable(run)]
+        basis_runs = [run for run in runs if run.usable]
     if not basis_runs:
         raise LandscapeError("every optimizer diverged or failed; there is no path to draw "
                              "a plane from — lower the learning rates")
     best = min(basis_runs, key=lambda run: run.final_loss)
     if progress is not None:
         progress("plane", 0.0)
-    plane = make_plane(objective, directions, [run.trajectory for run in basis_runs],
-                       origin=best.trajectory[-1], seed=seed)
+    if fallback is None:
+        fallback = DeviceFallback.for_objective(objective)
+    plane = fallback.whole(lambda placed: make_plane(
+        placed, directions, [run.trajectory for run in basis_runs], origin=best.trajectory[-1],
+        seed=seed), PLANE_STAGE)
     if progress is not None:
         progress("plane", 1.0)
     # The grid covers the usable runs: a diverged path would stretch it to astronomic size.
@@ -226,26 +202,31 @@ def landscape_from_runs(objective: NetworkObjective, runs: Sequence[LaneRun], di
         beta_range = (min(beta_range[0], -1.0), max(beta_range[1], 1.0))
     surface = evaluate_plane(
         objective, plane, resolution, alpha_range, beta_range,
-        progress=None if progress is None else (lambda f: progress("surface", f)),
-        cancelled=cancelled,
+        progress=progress, cancelled=cancelled, fallback=fallback,
     )
-    lanes = tuple(_lane_path(objective, plane, run) for run in runs if run.records)
-    start_loss = float(objective.evaluate(objective.as_tensor(objective.initial_parameters()))
-                       .detach())
+    drawn = [run for run in runs if run.records]
+    # Stage by stage (all projections, then all interpolations), so that a fall-back to the
+    # CPU splits one stage at most.
+    projected = [project_path(objective, plane, run.trajectory, fallback) for run in drawn]
+    lines = [interpolate_loss(objective, run.trajectory[0], run.trajectory[-1],
+                              fallback=fallback) for run in drawn]
+    lanes = tuple(_lane_path(run, path, line)
+                  for run, path, line in zip(drawn, projected, lines, strict=True))
+    start_loss = fallback.whole(lambda placed: float(
+        placed.evaluate(placed.as_tensor(placed.initial_parameters())).detach()))
     return NetworkLandscape(objective.config, objective.name, objective.dim, start_loss,
-                            best.label, surface, lanes)
+                            best.label, surface, lanes, fallback.describe())
 
 
-def _lane_path(objective: NetworkObjective, plane: Plane, run: LaneRun) -> LanePath:
-    trajectory = run.trajectory
-    projected = project_path(objective, plane, trajectory)
+def _lane_path(run: LaneResult, projected: ProjectedPath,
+               interpolation: Interpolation) -> LanePath:
     return LanePath(
-        run.label, run.spec, run.status, run.message,
+        run.label, run.spec.to_text(), run.status, run.message,
         steps=np.array([r.step for r in run.records]),
         evals=np.array([r.evals for r in run.records]),
-        trajectory=trajectory, coords=projected.coords, distances=projected.distances,
+        trajectory=run.trajectory, coords=projected.coords, distances=projected.distances,
         losses=projected.losses, plane_losses=projected.plane_losses,
-        interpolation=interpolate_loss(objective, trajectory[0], trajectory[-1]),
+        interpolation=interpolation,
     )
 
 
@@ -254,7 +235,7 @@ def build_network_landscape(config: NetworkConfig,
                             steps: int = 300, directions: str = "pca", resolution: int = 51,
                             device: torch.device | str = "auto",
                             progress: StageProgress | None = None,
-                            cancelled: Callable[[], bool] | None = None,
+                            cancelled: CancelPoll | None = None,
                             margin: float = 0.25, coverage: float = DEFAULT_COVERAGE,
                             seed: int = 0, plane_lane: int | None = None) -> NetworkLandscape:
     """Train the race on ``config``'s network and return the surface with every path on it.
@@ -270,7 +251,8 @@ def build_network_landscape(config: NetworkConfig,
     resolution : int
         Grid side (2 to 2001).
     device : torch.device or str
-        ``auto`` takes CUDA, then MPS, then the CPU.
+        ``auto`` takes CUDA, then MPS, then the CPU (a device that computes in
+        ``config.dtype``: MPS has no float64).
     progress : callable, optional
         ``progress(stage, fraction)`` with stage ``train``, ``plane`` or ``surface``.
     cancelled : callable, optional
@@ -285,7 +267,10 @@ def build_network_landscape(config: NetworkConfig,
         Build the plane from this lane alone (a per-optimizer PCA plane); default: all lanes.
     """
     objective = build_network(config, device)
-    runs = train_race(objective, specs, steps, seed=seed, progress=progress, cancelled=cancelled)
-    return landscape_from_runs(objective, runs, directions, resolution, margin=margin,
+    result = train_race(objective, specs, steps, seed=seed, progress=progress,
+                        cancelled=cancelled)
+    fallback = DeviceFallback.for_objective(objective)
+    fallback.record(TRAINING_STAGE)
+    return landscape_from_runs(objective, result.lanes, directions, resolution, margin=margin,
                                coverage=coverage, seed=seed, plane_lane=plane_lane,
-                               progress=progress, cancelled=cancelled)
+                               progress=progress, cancelled=cancelled, fallback=fallback)

@@ -21,10 +21,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from landscape_app.core.device import choose_device
+from landscape_app.core.device import describe_device, pick_device
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.nn.models import (
     ACTIVATIONS,
+    DTYPES,
     Layer,
     NetworkConfig,
     NetworkProblem,
@@ -80,16 +81,21 @@ class NetworkObjective(Objective):
         Layers, data, loss kind, start and box.
     device : torch.device
         Where data and evaluations live.
+    device_name : str, optional
+        How reports name the device (default :func:`describe_device`; ``auto`` adds why it
+        passed a GPU over, e.g. ``CPU (MPS has no float64)``).
     """
 
-    def __init__(self, config: NetworkConfig, problem: NetworkProblem, device: torch.device):
+    def __init__(self, config: NetworkConfig, problem: NetworkProblem, device: torch.device,
+                 device_name: str | None = None):
         self.config = config
         self.problem = problem
         self.layers = problem.layers
         self.blocks = parameter_blocks(problem.layers)
         self.dim = problem.parameter_count
-        self.dtype = config.torch_dtype
+        self.dtype = DTYPES[config.dtype]
         self.device = device
+        self.device_name = device_name or describe_device(device)
         self.name = config.describe()
         self.loss_kind = problem.loss
         self.inputs = torch.as_tensor(problem.inputs, dtype=self.dtype, device=device)
@@ -178,6 +184,20 @@ class NetworkObjective(Objective):
                                  reduction="none")
         return losses.view(labels.shape).mean(dim=-1)
 
+    @property
+    def bytes_per_point(self) -> int:
+        """Bytes one point of a batched :meth:`evaluate` (without gradient) allocates, at most.
+
+        Its parameter row, and per layer the pre-activation, the activation and a contiguous
+        copy of the per-point weights (made when a kernel needs one), plus the loss's two
+        temporaries: an upper bound, as a chunk-size estimate should be.
+        """
+        samples = self.inputs.shape[0]
+        per_layer = sum(2 * samples * layer.out_features
+                        + layer.out_features * layer.in_features for layer in self.layers)
+        loss = 2 * samples * self.layers[-1].out_features
+        return self.inputs.element_size() * (self.dim + per_layer + loss)
+
     # -- helpers --------------------------------------------------------------------------
     def module(self, theta: np.ndarray | torch.Tensor | None = None) -> nn.Sequential:
         """An ordinary ``nn.Sequential`` holding θ (the start when ``theta`` is None)."""
@@ -205,14 +225,20 @@ def build_network(config: NetworkConfig,
                   device: torch.device | str = "auto") -> NetworkObjective:
     """The objective of ``config`` on ``device`` (a device or ``auto``/``cpu``/``cuda``/``mps``).
 
+    ``auto`` chooses a device that computes in ``config.dtype`` (see
+    :func:`~landscape_app.core.device.pick_device`); the objective's ``device_name`` says
+    which, and why when a GPU was passed over.
+
     Raises
     ------
     LandscapeError
         For an invalid configuration or an unavailable device.
     """
-    if isinstance(device, str):
-        device = choose_device(device)
     problem = build_problem(config)
+    name = None
+    if isinstance(device, str):
+        choice = pick_device(device, DTYPES[config.dtype])
+        device, name = choice.device, choice.description
     if device.type == "mps" and config.dtype == "float64":
         raise LandscapeError("MPS has no float64; choose float32 or the CPU")
-    return NetworkObjective(config, problem, device)
+    return NetworkObjective(config, problem, device, name)

@@ -121,11 +121,38 @@ class PlaneEvaluator:
         self._workspace: list[torch.Tensor] | None = None
 
     @property
-    def bytes_per_point(self) -> int:
-        """Bytes of the largest activation block of one grid point."""
+    def block_bytes_per_point(self) -> int:
+        """Bytes of one grid point's largest activation block (what CPU chunks are sized by:
+        a few such blocks per chunk should stay in the last-level cache)."""
         widest = max(layer.out_features for layer in self.objective.layers)
         samples = self.objective.inputs.shape[0]
         return samples * widest * self.objective.inputs.element_size()
+
+    @property
+    def bytes_per_point(self) -> int:
+        """Bytes one grid point of a chunk allocates (what GPU chunks are sized by).
+
+        Per point: its (α, β) and coefficient row; its rows of every layer's output buffer
+        (all kept between chunks); its per-point weight stacks ``c · stack`` with biases —
+        two layers' at once, the one being applied and the previous one, which is released
+        only when its name is rebound — which dominate for wide layers and few samples; an
+        activation without an in-place form computes a copy of its layer's block; and the
+        loss's temporaries.
+        """
+        samples = self.objective.inputs.shape[0]
+        outs = [self.first_shape[1]] + [shape[0] for _, shape, _ in self.later]
+        buffers = samples * sum(outs)
+        stacks = [shape[0] * shape[1] + shape[0] for _, shape, _ in self.later]
+        live_stacks = max((a + b for a, b in zip([0, *stacks], stacks)), default=0)
+        copies = max((samples * out for out, activation in zip(outs, self.activations)
+                      if activation is not None and activation not in IN_PLACE), default=0)
+        if self.binary:
+            loss = 2 * samples  # the signed logit difference and its softplus
+        elif self.objective.loss_kind == "mse":
+            loss = 1  # in place; the mean
+        else:
+            loss = samples * (outs[-1] + 2)  # log-softmax, the picked entries, the losses
+        return self.first.element_size() * (5 + buffers + live_stacks + copies + loss)
 
     @torch.no_grad()
     def __call__(self, alphas: torch.Tensor, betas: torch.Tensor) -> torch.Tensor:

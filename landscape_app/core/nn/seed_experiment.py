@@ -33,22 +33,18 @@ the article gives (0.783 for every seed tried).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from landscape_app.core.nn.landscape import (
-    LaneRun,
-    NetworkLandscape,
-    StageProgress,
-    landscape_from_runs,
-    train_race,
-)
+from landscape_app.core.nn.landscape import NetworkLandscape, landscape_from_runs, train_race
 from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.objective import NetworkObjective, build_network
 from landscape_app.core.nn.projection import batched_losses
+from landscape_app.core.progress import CancelPoll, StageProgress
+from landscape_app.core.result import LaneResult, Status
 
 #: Step limit for methods replayed from SciPy: they stop (converged) when their iterates end.
 REPLAY_STEPS = 100_000
@@ -101,7 +97,7 @@ class SeedRow:
     method: SeedMethod
     loss: float
     evals: int
-    status: str
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -110,7 +106,7 @@ class SeedExperiment:
 
     initial_loss: float
     rows: tuple[SeedRow, ...]
-    runs: tuple[LaneRun, ...]
+    runs: tuple[LaneResult, ...]
     landscape: NetworkLandscape | None
 
     def table_lines(self) -> list[str]:
@@ -121,13 +117,14 @@ class SeedExperiment:
         for row in self.rows:
             lines.append(f"{row.method.name:<8} {row.method.article:>10.3f} "
                          f"{row.method.rerun:>19} {row.loss:>12.3f} {row.evals:>11d}  "
-                         f"{row.status}")
+                         f"{row.status.value}")
         lines.append("notes:")
         lines.extend(f"  {row.method.name}: {row.method.note}" for row in self.rows)
         return lines
 
 
-def measure(objective: NetworkObjective, method: SeedMethod, run: LaneRun) -> tuple[float, int]:
+def measure(objective: NetworkObjective, method: SeedMethod,
+            run: LaneResult) -> tuple[float, int]:
     """The loss the article would have printed for ``run``, and the evaluations it took."""
     records = run.records
     if method.measure == "evaluation":
@@ -144,7 +141,7 @@ def run_seed_experiment(methods: Sequence[SeedMethod] = SEED_METHODS, surface: b
                         directions: str = "pca", resolution: int = 51, margin: float = 0.25,
                         device: torch.device | str = "cpu",
                         progress: StageProgress | None = None,
-                        cancelled: Callable[[], bool] | None = None) -> SeedExperiment:
+                        cancelled: CancelPoll | None = None) -> SeedExperiment:
     """Run every method of ``methods`` on the seed set-up; with ``surface``, the plane too.
 
     The surface's plane goes through the final point of the method with the lowest final loss
@@ -153,9 +150,9 @@ def run_seed_experiment(methods: Sequence[SeedMethod] = SEED_METHODS, surface: b
     objective = build_network(SEED_CONFIG, device)
     runs, rows = [], []
     for method in methods:
-        (run,) = train_race(objective, [method.spec], method.steps, seed=method.seed,
+        result = train_race(objective, [method.spec], method.steps, seed=method.seed,
                             cancelled=cancelled)
-        run = LaneRun(method.name, run.spec, run.records, run.status, run.message)
+        run = result.lanes[0].renamed(method.name)
         loss, evals = measure(objective, method, run)
         runs.append(run)
         rows.append(SeedRow(method, loss, evals, run.status))

@@ -3,10 +3,12 @@
 The grid's points are evaluated in chunks by
 :class:`~landscape_app.core.nn.plane_eval.PlaneEvaluator` (one batched computation per chunk;
 see that module for the math). A chunk holds as many grid points as keep the largest
-activation block within ``CPU_CHUNK_BYTES`` on a CPU, or within a quarter of the free memory
-on a GPU. A CUDA out-of-memory halves the chunk and retries; at one point it moves to the
-CPU. ``progress`` receives the fraction done after each chunk and ``cancelled`` is polled
-between chunks.
+activation block within ``CPU_CHUNK_BYTES`` on a CPU, or everything a chunk allocates within
+a quarter of the free memory on a GPU. Building the evaluator and every chunk run through a
+:class:`~landscape_app.core.fallback.DeviceFallback`: an out-of-memory error (CUDA or MPS)
+halves the chunk and retries; at one point the rest moves to the CPU, and the surface's
+``device`` says what ran where. ``progress("surface", fraction)`` follows each chunk and
+``cancelled`` is polled between chunks.
 """
 
 from __future__ import annotations
@@ -16,27 +18,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
-from landscape_app.core.device import describe_device
 from landscape_app.core.errors import CancelledError, LandscapeError
+from landscape_app.core.fallback import DeviceFallback, points_per_chunk
 from landscape_app.core.grid import check_resolution, finite_range
 from landscape_app.core.nn.directions import Plane
 from landscape_app.core.nn.objective import NetworkObjective
 from landscape_app.core.nn.plane_eval import PlaneEvaluator
+from landscape_app.core.progress import StageProgress
 
 #: Bytes of the largest per-chunk activation block on a CPU: a few such blocks stay in the
 #: last-level cache, and chunks are large enough that two threads share each operation well.
 CPU_CHUNK_BYTES = 4 << 20
-#: Fraction of the free GPU memory one chunk may use.
-GPU_MEMORY_FRACTION = 0.25
+#: The stage and unit names of the grid in device reports.
+GRID_STAGE, GRID_UNIT = "the grid", "grid points"
 
 
 @dataclass(frozen=True)
 class PlaneSurface:
     """Losses on a grid of the plane: ``values[j, i] = f(θ₀ + alphas[i] d₁ + betas[j] d₂)``.
 
-    ``device`` names where it was computed (``CPU``, ``CUDA (…)``), ``seconds`` how long it took.
+    ``device`` names where it was computed (``CPU``, ``CUDA (…)``, or ``CUDA (…) for 38,400 of
+    40,401 grid points, then CPU`` after running out of memory), ``seconds`` how long it took.
     """
 
     plane: Plane
@@ -55,12 +58,9 @@ class PlaneSurface:
 def default_chunk_points(evaluator: PlaneEvaluator, total: int) -> int:
     """Grid points per chunk for the evaluator's device (see the module docstring)."""
     device = evaluator.objective.device
-    if device.type == "cuda":
-        free, _ = torch.cuda.mem_get_info(device)
-        budget = GPU_MEMORY_FRACTION * free / 4  # several live blocks per layer
-    else:
-        budget = CPU_CHUNK_BYTES
-    return int(max(1, min(total, budget // max(1, evaluator.bytes_per_point))))
+    if device.type == "cpu":
+        return int(max(1, min(total, CPU_CHUNK_BYTES // max(1, evaluator.block_bytes_per_point))))
+    return points_per_chunk(device, evaluator.bytes_per_point, total, CPU_CHUNK_BYTES)
 
 
 def plane_ranges(coords: np.ndarray | None, margin: float = 0.25, default: float = 1.0,
@@ -104,10 +104,14 @@ def plane_ranges(coords: np.ndarray | None, margin: float = 0.25, default: float
 def evaluate_plane(objective: NetworkObjective, plane: Plane, resolution: int,
                    alpha_range: tuple[float, float] = (-1.0, 1.0),
                    beta_range: tuple[float, float] = (-1.0, 1.0),
-                   progress: Callable[[float], None] | None = None,
+                   progress: StageProgress | None = None,
                    cancelled: Callable[[], bool] | None = None,
-                   chunk_points: int | None = None) -> PlaneSurface:
+                   chunk_points: int | None = None,
+                   fallback: DeviceFallback | None = None) -> PlaneSurface:
     """The loss on a ``resolution × resolution`` grid of ``plane``.
+
+    ``fallback`` runs the evaluation (and holds the objective, so that a landscape's stages
+    share one account of what ran where); by default a fresh one for ``objective``.
 
     Raises
     ------
@@ -126,30 +130,29 @@ def evaluate_plane(objective: NetworkObjective, plane: Plane, resolution: int,
     betas = np.linspace(*beta_range, resolution)
     grid_a, grid_b = np.meshgrid(alphas, betas)
     flat_a, flat_b = grid_a.ravel(), grid_b.ravel()
-    out = np.empty(flat_a.size, dtype=float)
-    evaluator = PlaneEvaluator(objective, plane)
-    chunk = chunk_points or default_chunk_points(evaluator, flat_a.size)
-    begin = 0
-    while begin < flat_a.size:
+    total = flat_a.size
+    if fallback is None:
+        fallback = DeviceFallback.for_objective(objective)
+    evaluators = [fallback.whole(lambda placed: PlaneEvaluator(placed, plane))]
+
+    def evaluator_for(placed: NetworkObjective) -> PlaneEvaluator:
+        if evaluators[-1].objective is not placed:  # after a fall-back to the CPU
+            evaluators.append(PlaneEvaluator(placed, plane))
+        return evaluators[-1]
+
+    def chunk(placed: NetworkObjective, begin: int, end: int) -> np.ndarray:
         if cancelled is not None and cancelled():
             raise CancelledError("surface evaluation cancelled")
-        end = min(begin + chunk, flat_a.size)
-        try:
-            values = evaluator(evaluator.objective.as_tensor(flat_a[begin:end]),
-                               evaluator.objective.as_tensor(flat_b[begin:end]))
-            out[begin:end] = values.cpu().numpy()
-        except torch.cuda.OutOfMemoryError:
-            evaluator.release()
-            torch.cuda.empty_cache()
-            if chunk > 1:
-                chunk = max(1, chunk // 2)
-            else:
-                evaluator = PlaneEvaluator(objective.to(torch.device("cpu")), plane)
-                chunk = default_chunk_points(evaluator, flat_a.size)
-            continue
-        begin = end
+        values = evaluator_for(placed)(placed.as_tensor(flat_a[begin:end]),
+                                       placed.as_tensor(flat_b[begin:end]))
+        values = values.cpu().numpy()
         if progress is not None:
-            progress(end / flat_a.size)
-    return PlaneSurface(plane, alphas, betas, out.reshape(resolution, resolution),
-                        describe_device(evaluator.objective.device),
-                        time.perf_counter() - started)
+            progress("surface", end / total)
+        return values
+
+    out = fallback.chunked(
+        chunk, total,
+        lambda placed: chunk_points or default_chunk_points(evaluator_for(placed), total),
+        GRID_STAGE, GRID_UNIT, release=lambda: evaluators[-1].release())
+    return PlaneSurface(plane, alphas, betas, out.astype(float).reshape(resolution, resolution),
+                        fallback.describe(GRID_STAGE), time.perf_counter() - started)

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from landscape_app.core.optim.sgd import LR, WEIGHT_DECAY
 from landscape_app.core.optim.torch_based import TorchOptimizer
-from landscape_app.core.params import Param
-
-BETA1 = Param("beta1", 0.9, "decay of the first moment β₁", low=0.0, high=1.0, high_open=True)
-BETA2 = Param("beta2", 0.999, "decay of the second moment β₂", low=0.0, high=1.0,
-              high_open=True)
-EPS = Param("eps", 1e-8, "ε added to the denominator", low=0.0, low_open=True, log_scale=True)
-AMSGRAD = Param("amsgrad", False, "use the running maximum of v̂ (AMSGrad)")
 
 
 class Adam(TorchOptimizer):
@@ -27,9 +19,6 @@ class Adam(TorchOptimizer):
     id = "adam"
     title = "Adam"
     summary = "adaptive first and second moments with bias correction"
-    PARAMS = (
-        LR, BETA1, BETA2, EPS, WEIGHT_DECAY, AMSGRAD,
-    )
     torch_class = torch.optim.Adam
 
     def make_torch_optimizer(self, params):
@@ -47,9 +36,4 @@ class AdamW(Adam):
     id = "adamw"
     title = "AdamW"
     summary = "Adam with weight decay decoupled from the gradient"
-    PARAMS = (
-        LR, BETA1, BETA2, EPS,
-        Param("weight_decay", 0.01, "decoupled weight decay λ", low=0.0),
-        AMSGRAD,
-    )
     torch_class = torch.optim.AdamW

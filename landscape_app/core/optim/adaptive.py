@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import torch
 
-from landscape_app.core.optim.adam import EPS
-from landscape_app.core.optim.sgd import LR, MOMENTUM, WEIGHT_DECAY
 from landscape_app.core.optim.torch_based import TorchOptimizer
-from landscape_app.core.params import Param
 
 
 class Adagrad(TorchOptimizer):
@@ -24,14 +19,6 @@ class Adagrad(TorchOptimizer):
     id = "adagrad"
     title = "Adagrad"
     summary = "step size per coordinate, shrinking with the sum of squared gradients"
-    PARAMS = (
-        replace(LR, default=0.1),
-        Param("lr_decay", 0.0, "learning-rate decay κ: η / (1 + (t − 1)κ)", low=0.0),
-        WEIGHT_DECAY,
-        Param("initial_accumulator_value", 0.0, "starting value s₀ of the squared-gradient sum",
-              low=0.0),
-        replace(EPS, default=1e-10),
-    )
 
     def make_torch_optimizer(self, params):
         h = self.hyper
@@ -53,15 +40,6 @@ class RMSprop(TorchOptimizer):
     id = "rmsprop"
     title = "RMSprop"
     summary = "step divided by a running RMS of recent gradients"
-    PARAMS = (
-        LR,
-        Param("alpha", 0.99, "smoothing constant α of the squared-gradient average",
-              low=0.0, high=1.0, high_open=True),
-        EPS,
-        WEIGHT_DECAY,
-        MOMENTUM,
-        Param("centered", False, "normalize by the variance estimate (subtract ḡ²)"),
-    )
 
     def make_torch_optimizer(self, params):
         h = self.hyper

@@ -8,7 +8,6 @@ import numpy as np
 
 from landscape_app.core.optim.base import Internals, Optimizer, Position
 from landscape_app.core.optim.search_box import reflect_into_box, search_box
-from landscape_app.core.params import Param
 
 #: The chain is frozen (converged) once the temperature falls below this fraction of T₀.
 FROZEN_RATIO = 1e-12
@@ -57,21 +56,6 @@ class SimulatedAnnealing(Optimizer):
     title = "Simulated annealing"
     family = "global"
     summary = "a random walk accepting uphill moves with probability exp(−Δ/T) as T cools"
-    PARAMS = (
-        Param("t0", 10.0, "initial temperature T₀ (in loss units)", low=0.0, low_open=True,
-              log_scale=True),
-        Param("schedule", "fast", "cooling schedule of T_k",
-              choices=("exponential", "logarithmic", "fast")),
-        Param("cooling", 0.99, "factor per step of the exponential schedule", low=0.0,
-              high=1.0, low_open=True, high_open=True),
-        Param("step_size", 0.1, "proposal scale s₀ as a fraction of the box width", low=0.0,
-              high=10.0, low_open=True, log_scale=True),
-        Param("proposal", "cauchy", "distribution of the proposal steps",
-              choices=("gaussian", "cauchy")),
-        Param("shrink_steps", True, "shrink the proposal scale as the temperature falls"),
-        Param("proposals_per_step", 10, "Metropolis trials m per step (per temperature)",
-              low=1, high=100000),
-    )
 
     def _start(self, x0: np.ndarray) -> Position:
         self.lower, self.upper = search_box(self.problem, self.id)

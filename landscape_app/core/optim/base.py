@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from landscape_app.core.catalogue import optimizers as catalogue
 from landscape_app.core.objective import Problem
 from landscape_app.core.params import Param, validate_params
 
@@ -114,18 +115,19 @@ FAMILIES = {
 class Optimizer(ABC):
     """Base of every optimizer: validated hyperparameters, lazy state, one step protocol.
 
-    Subclasses set ``id`` (the stable registry id), ``title``, ``family`` (one of
-    :data:`FAMILIES`) and ``PARAMS``, and implement ``_start`` and ``_advance``.
+    Subclasses set ``id`` (the stable registry id), ``title`` and ``family`` (one of
+    :data:`FAMILIES`), and implement ``_start`` and ``_advance``. Their hyperparameters are
+    declared under that id in :mod:`landscape_app.core.catalogue.optimizer_params`.
     """
 
     id: ClassVar[str]
     title: ClassVar[str]
     family: ClassVar[str]
     summary: ClassVar[str] = ""
-    PARAMS: ClassVar[tuple[Param, ...]] = ()
 
     def __init__(self, **hyper: Any):
         self.hyper: dict[str, Any] = validate_params(self.param_spec(hyper), hyper, self.id)
+        catalogue.check_combination(self.id, self.hyper)
         self.problem: Problem | None = None
         self.step_count = 0
 
@@ -135,7 +137,7 @@ class Optimizer(ABC):
 
         Constant for most optimizers; Lookahead's depends on its ``inner`` choice.
         """
-        return cls.PARAMS
+        return catalogue.param_spec(cls.id, values)
 
     def describe(self) -> str:
         """``id(name=value, ...)`` listing the values that differ from the defaults."""

@@ -6,10 +6,9 @@ import warnings
 
 import numpy as np
 
-from landscape_app.core.errors import HyperparameterError, LandscapeError
+from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.base import Internals, Optimizer, Position
 from landscape_app.core.optim.search_box import search_box
-from landscape_app.core.params import Param
 
 
 def import_cma():
@@ -62,20 +61,6 @@ class CMAES(Optimizer):
     title = "CMA-ES"
     family = "population"
     summary = "an adapting Gaussian that samples, ranks and moves towards the best"
-    PARAMS = (
-        Param("sigma0", 0.3, "initial step size σ₀ as a fraction of the box width", low=0.0,
-              high=10.0, low_open=True, log_scale=True),
-        Param("popsize", 0, "samples λ per generation (0: 4 + ⌊3 ln n⌋)", low=0, high=100000),
-        Param("use_bounds", True, "keep samples in the search box (cma's BoundTransform)"),
-        Param("diagonal", False, "diagonal covariance only (sep-CMA, for large dimensions)"),
-    )
-
-    def __init__(self, **hyper):
-        super().__init__(**hyper)
-        if self.hyper["popsize"] == 1:
-            raise HyperparameterError(
-                "popsize=1 is too small: use 0 (cma's default 4 + 3 ln n) or at least 2"
-            )
 
     def _start(self, x0: np.ndarray) -> Position:
         h = self.hyper

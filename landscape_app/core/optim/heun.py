@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import torch
 
-from landscape_app.core.optim.sgd import LR
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 
@@ -58,7 +57,6 @@ class Heun(TorchOptimizer):
     id = "heun"
     title = "Heun"
     summary = "predictor step, then a corrector averaging the two gradients"
-    PARAMS = (LR,)
 
     def make_torch_optimizer(self, params):
         return HeunStep(params, lr=self.hyper["lr"])

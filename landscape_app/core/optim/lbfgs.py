@@ -6,7 +6,6 @@ import numpy as np
 import torch
 
 from landscape_app.core.optim.torch_based import TorchOptimizer
-from landscape_app.core.params import Param
 
 
 class LBFGS(TorchOptimizer):
@@ -31,20 +30,6 @@ class LBFGS(TorchOptimizer):
     id = "lbfgs"
     title = "L-BFGS"
     summary = "quasi-Newton: curvature from recent steps, with a line search"
-    PARAMS = (
-        Param("lr", 1.0, "learning rate η (the line search's first trial step)", low=0.0,
-              low_open=True, log_scale=True),
-        Param("max_iter", 1, "L-BFGS iterations per app step", low=1, high=1000),
-        Param("max_eval", 25, "most function evaluations per app step (line search included)",
-              low=1, high=100_000),
-        Param("history_size", 10, "number m of (s, y) pairs remembered", low=1, high=1000),
-        Param("line_search_fn", "strong_wolfe", "line search: strong Wolfe, or none (fixed η)",
-              choices=("strong_wolfe", "none")),
-        Param("tolerance_grad", 1e-7, "stop when max|∇f| is at most this", low=0.0,
-              log_scale=True),
-        Param("tolerance_change", 1e-9, "stop when a step changes no coordinate by more",
-              low=0.0, log_scale=True),
-    )
 
     def make_torch_optimizer(self, params):
         h = self.hyper

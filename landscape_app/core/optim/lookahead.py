@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import torch
 
-from landscape_app.core.errors import HyperparameterError
+from landscape_app.core.catalogue.optimizers import LOOKAHEAD_INNER
 from landscape_app.core.optim.adam import Adam, AdamW
 from landscape_app.core.optim.adaptive import Adagrad, RMSprop
 from landscape_app.core.optim.base import Internals, Position
@@ -16,18 +15,15 @@ from landscape_app.core.optim.heun import Heun
 from landscape_app.core.optim.radam import RAdam
 from landscape_app.core.optim.sgd import SGD, Momentum, Nesterov
 from landscape_app.core.optim.torch_based import TorchOptimizer
-from landscape_app.core.params import Param
 
 #: The optimizers Lookahead can wrap, by id, in the order lists show them: every
-#: ``torch.optim``-based first-order method. A new one is added here. L-BFGS is not: its
-#: (s, y) curvature pairs assume each step starts where the previous one ended, which the
-#: slow-weight reset breaks.
+#: ``torch.optim``-based first-order method (the catalogue's
+#: :func:`~landscape_app.core.catalogue.optimizers.inner_choices`, which validates ``inner``).
+#: A new one is added here and there. L-BFGS is not: its (s, y) curvature pairs assume each
+#: step starts where the previous one ended, which the slow-weight reset breaks.
 WRAPPABLE: dict[str, type[TorchOptimizer]] = {
     cls.id: cls for cls in (SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW, RAdam, Heun)
 }
-
-DEFAULT_INNER = "adam"
-INNER = Param("inner", DEFAULT_INNER, "the inner (fast) optimizer", choices=tuple(WRAPPABLE))
 
 
 class Lookahead(TorchOptimizer):
@@ -40,40 +36,18 @@ class Lookahead(TorchOptimizer):
     every k-th step:  φ ← φ + α (θ_{t+1} − φ);   θ_{t+1} ← φ
 
     φ starts at θ_0. The inner optimizer keeps its own state (moments) across the resets.
-    The slow weights are reported as the ``anchor`` internal.
+    The slow weights are reported as the ``anchor`` internal. Its parameters (``inner``, k, α
+    and the inner optimizer's) are the catalogue's; Ranger's inner optimizer is fixed there,
+    in :data:`~landscape_app.core.catalogue.optimizers.LOOKAHEAD_INNER`.
     """
 
     id = "lookahead"
     title = "Lookahead"
     summary = "k fast steps of an inner optimizer, then pull back towards the slow weights"
-    PARAMS = (
-        Param("lookahead_k", 5, "fast steps between slow-weight updates k", low=1, high=10**6),
-        Param("lookahead_alpha", 0.5, "slow-weight step size α", low=0.0, high=1.0,
-              low_open=True),
-    )
-    #: An inner optimizer fixed by a subclass (Ranger); None lets the user choose ``inner``.
-    fixed_inner: ClassVar[type[TorchOptimizer] | None] = None
-
-    @classmethod
-    def param_spec(cls, values: Mapping[str, Any] | None = None) -> tuple[Param, ...]:
-        """Lookahead's own parameters, then the chosen inner optimizer's (schedule included)."""
-        own = cls.PARAMS if cls.fixed_inner is not None else (INNER,) + cls.PARAMS
-        return own + cls._inner_class(values).param_spec(values)
-
-    @classmethod
-    def _inner_class(cls, values: Mapping[str, Any] | None) -> type[TorchOptimizer]:
-        """The fixed inner optimizer, or the one ``values["inner"]`` chooses."""
-        if cls.fixed_inner is not None:
-            return cls.fixed_inner
-        inner = (values or {}).get("inner", DEFAULT_INNER)
-        if inner not in WRAPPABLE:
-            raise HyperparameterError(f"{cls.id}: inner={inner!r} cannot be wrapped; "
-                                      f"choose one of {', '.join(WRAPPABLE)}")
-        return WRAPPABLE[inner]
 
     def __init__(self, **hyper: Any):
         super().__init__(**hyper)
-        inner_cls = self._inner_class(self.hyper)
+        inner_cls = WRAPPABLE[LOOKAHEAD_INNER[self.id] or self.hyper["inner"]]
         names = [p.name for p in inner_cls.param_spec(self.hyper)]
         self.inner = inner_cls(**{name: self.hyper[name] for name in names})
 
@@ -106,4 +80,4 @@ class Ranger(Lookahead):
     id = "ranger"
     title = "Ranger"
     summary = "Lookahead around RAdam"
-    fixed_inner = RAdam
+    # its inner optimizer, RAdam, is fixed in the catalogue's LOOKAHEAD_INNER

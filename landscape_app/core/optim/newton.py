@@ -7,7 +7,6 @@ import numpy as np
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.base import Internals, Optimizer, Position
 from landscape_app.core.optim.torch_based import CONVERGENCE_TOL
-from landscape_app.core.params import Param
 
 #: The dense Hessian costs dim gradient evaluations and dim² memory: refuse beyond this.
 MAX_DIM = 500
@@ -52,12 +51,6 @@ class Newton(Optimizer):
     title = "Newton (damped)"
     family = "second-order"
     summary = "exact-Hessian Newton step with |eigenvalues| and a backtracking line search"
-    PARAMS = (
-        Param("lr", 1.0, "largest step size η (1: the full Newton step)", low=0.0,
-              low_open=True, log_scale=True),
-        Param("damping", 1e-3, "smallest curvature δ: eigenvalues below it are raised to it",
-              low=0.0, low_open=True, log_scale=True),
-    )
 
     def _start(self, x0: np.ndarray) -> Position:
         if self.problem.dim > MAX_DIM:

@@ -6,16 +6,11 @@ import numpy as np
 
 from landscape_app.core.optim.base import Internals, Optimizer, Position
 from landscape_app.core.optim.search_box import search_box
-from landscape_app.core.params import Param
 
 #: The swarm has collapsed when every particle is within this fraction of the box width of
 #: the swarm best (∞-norm).
 COLLAPSE_TOL = 1e-10
 
-#: Clerc & Kennedy's constriction coefficients written as inertia and acceleration
-#: (χ = 0.7298, χ·c = 1.49618 with c = 2.05).
-CLERC_INERTIA = 0.7298
-CLERC_ACCELERATION = 1.49618
 
 
 class ParticleSwarm(Optimizer):
@@ -48,17 +43,6 @@ class ParticleSwarm(Optimizer):
     title = "Particle swarm"
     family = "population"
     summary = "a swarm pulled towards each particle's best and the swarm's best"
-    PARAMS = (
-        Param("swarm_size", 30, "number of particles n", low=2, high=10000),
-        Param("inertia", CLERC_INERTIA, "inertia weight ω", low=0.0, high=1.5),
-        Param("cognitive", CLERC_ACCELERATION, "pull φp towards the particle's own best",
-              low=0.0, high=5.0),
-        Param("social", CLERC_ACCELERATION, "pull φg towards the swarm's best", low=0.0, high=5.0),
-        Param("velocity_clamp", 0.5, "largest speed per coordinate, as a fraction c_v of the "
-              "box width", low=0.0, high=2.0, low_open=True),
-        Param("init_spread", 1.0, "particles start within x₀ ± s·(box width), s = this",
-              low=0.0, high=1.0, low_open=True),
-    )
 
     def _start(self, x0: np.ndarray) -> Position:
         h = self.hyper

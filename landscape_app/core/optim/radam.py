@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from landscape_app.core.optim.adam import BETA1, BETA2, EPS
-from landscape_app.core.optim.sgd import LR
 from landscape_app.core.optim.torch_based import TorchOptimizer
-from landscape_app.core.params import Param
 
 
 class RAdam(TorchOptimizer):
@@ -27,13 +24,6 @@ class RAdam(TorchOptimizer):
     id = "radam"
     title = "RAdam"
     summary = "Adam with the variance of its adaptive step rectified (no warm-up needed)"
-    PARAMS = (
-        LR,
-        BETA1, BETA2, EPS,
-        Param("weight_decay", 0.0, "weight decay λ", low=0.0),
-        Param("decoupled_weight_decay", False,
-              "decay the weights directly (AdamW style) instead of adding λθ to the gradient"),
-    )
 
     def make_torch_optimizer(self, params):
         h = self.hyper

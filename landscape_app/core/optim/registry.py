@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from landscape_app.core.errors import HyperparameterError, UnknownIdError
+from landscape_app.core.catalogue.optimizers import check_optimizer_id, parse_spec
 from landscape_app.core.optim.adam import Adam, AdamW
 from landscape_app.core.optim.adaptive import Adagrad, RMSprop
 from landscape_app.core.optim.annealing import SimulatedAnnealing
@@ -24,11 +24,12 @@ from landscape_app.core.optim.pso import ParticleSwarm
 from landscape_app.core.optim.radam import RAdam
 from landscape_app.core.optim.scipy_replay import SLSQP, DualAnnealing
 from landscape_app.core.optim.sgd import SGD, Momentum, Nesterov
-from landscape_app.core.params import parse_assignments, settle_spec
 
 #: Every optimizer by id, in the order lists show them: first-order methods from simple to
-#: elaborate, then curvature, then derivative-free and global methods. A new optimizer is
-#: added here (and, if Lookahead can wrap it, to :data:`.lookahead.WRAPPABLE`).
+#: elaborate, then curvature, then derivative-free and global methods (the catalogue's
+#: :data:`~landscape_app.core.catalogue.optimizer_params.OPTIMIZER_IDS`). A new optimizer is
+#: added here, its id and hyperparameters to the catalogue (and, if Lookahead can wrap it, to
+#: :data:`.lookahead.WRAPPABLE`).
 OPTIMIZERS: dict[str, type[Optimizer]] = {cls.id: cls for cls in (
     SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW, RAdam, Heun, Lookahead, Ranger,
     LBFGS, Newton, SLSQP, ParticleSwarm, CMAES, SimulatedAnnealing, DualAnnealing,
@@ -37,12 +38,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {cls.id: cls for cls in (
 
 def optimizer_class(optimizer_id: str) -> type[Optimizer]:
     """The class registered under ``optimizer_id``."""
-    try:
-        return OPTIMIZERS[optimizer_id]
-    except KeyError:
-        raise UnknownIdError(
-            f"unknown optimizer {optimizer_id!r}; known: {', '.join(sorted(OPTIMIZERS))}"
-        ) from None
+    return OPTIMIZERS[check_optimizer_id(optimizer_id)]
 
 
 def all_optimizers() -> dict[str, type[Optimizer]]:
@@ -78,11 +74,6 @@ def parse_optimizer_spec(text: str) -> OptimizerSpec:
     UnknownIdError, HyperparameterError
         With a message naming the unknown id or the bad value.
     """
-    optimizer_id, _, body = text.strip().partition(":")
-    if not optimizer_id:
-        raise HyperparameterError(f"expected ID[:name=value,...], got {text!r}")
-    cls = optimizer_class(optimizer_id.strip())
-    params = parse_assignments(body, settle_spec(body, cls.param_spec, cls.id), cls.id)
-    spec = OptimizerSpec(cls.id, params)
-    spec.create()  # validates the combination
+    spec = OptimizerSpec(*parse_spec(text))
+    spec.create()  # builds it, as a last check
     return spec

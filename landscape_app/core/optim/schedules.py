@@ -15,20 +15,9 @@ from typing import Any
 
 import torch
 
-from landscape_app.core.params import Param
+from landscape_app.core.catalogue.optimizer_params import SCHEDULE_PARAMS
 
-SCHEDULE_PARAMS: tuple[Param, ...] = (
-    Param("schedule", "constant", "learning-rate schedule",
-          choices=("constant", "step", "exponential", "cosine")),
-    Param("step_size", 100, "step schedule: steps between decays", low=1, high=10**9),
-    Param("gamma", 0.5, "step/exponential schedule: decay factor", low=0.0, high=1.0,
-          low_open=True),
-    Param("t_max", 500, "cosine schedule: steps of one half-period", low=1, high=10**9),
-    Param("eta_min", 0.0, "cosine schedule: smallest learning rate", low=0.0),
-    Param("warmup", 0, "linear warm-up steps (0: none)", low=0, high=10**9),
-    Param("warmup_factor", 0.1, "warm-up starts at this fraction of lr", low=0.0, high=1.0,
-          low_open=True),
-)
+__all__ = ["SCHEDULE_PARAMS", "build_scheduler"]  # the declarations live in the catalogue
 
 
 def build_scheduler(

@@ -23,7 +23,6 @@ from scipy.optimize import OptimizeResult, dual_annealing, minimize
 from landscape_app.core.objective import Problem
 from landscape_app.core.optim.base import Internals, Optimizer, Position
 from landscape_app.core.optim.search_box import search_box
-from landscape_app.core.params import Param
 
 
 @dataclass(frozen=True)
@@ -180,15 +179,6 @@ class SLSQP(ReplayOptimizer):
     title = "SLSQP"
     family = "quasi-newton"
     summary = "quasi-Newton sequential quadratic programming (SciPy), iterates replayed"
-    PARAMS = (
-        Param("eps", 1e-3, "finite-difference step of the gradient", low=0.0, high=1.0,
-              low_open=True, log_scale=True),
-        Param("use_gradient", False, "use the exact autograd gradient instead of differences"),
-        Param("maxiter", 100, "most iterations", low=1, high=1_000_000),
-        Param("ftol", 1e-6, "stop when f changes by less than this", low=0.0, high=1.0,
-              low_open=True, log_scale=True),
-        Param("use_bounds", False, "constrain the iterates to the search box"),
-    )
 
     def run(self, x0: np.ndarray) -> list[Iterate]:
         h = self.hyper
@@ -222,22 +212,6 @@ class DualAnnealing(ReplayOptimizer):
     title = "Dual annealing"
     family = "global"
     summary = "SciPy's generalized simulated annealing with local search, minima replayed"
-    PARAMS = (
-        Param("maxiter", 1000, "most global iterations (temperature steps)", low=1,
-              high=1_000_000),
-        Param("initial_temp", 5230.0, "initial temperature T₀", low=0.01, high=5e4,
-              low_open=True, log_scale=True),
-        Param("restart_temp_ratio", 2e-5, "re-anneal when T < T₀ × this", low=0.0, high=1.0,
-              low_open=True, high_open=True, log_scale=True),
-        Param("visit", 2.62, "visiting distribution parameter q_v", low=1.0, high=3.0,
-              low_open=True),
-        Param("accept", -5.0, "acceptance distribution parameter q_a", low=-1e4, high=-5.0,
-              low_open=True),
-        Param("maxfun", 10_000_000, "soft limit on function evaluations", low=1,
-              high=1_000_000_000),
-        Param("no_local_search", False, "skip the local searches (plain generalized SA)"),
-        Param("use_start", True, "start at the start point (else SciPy draws a random one)"),
-    )
 
     def run(self, x0: np.ndarray) -> list[Iterate]:
         h = self.hyper

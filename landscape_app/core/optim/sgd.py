@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import torch
 
-from landscape_app.core.errors import HyperparameterError
 from landscape_app.core.optim.torch_based import TorchOptimizer
-from landscape_app.core.params import Param
-
-LR = Param("lr", 0.01, "learning rate η", low=0.0, low_open=True, log_scale=True)
-WEIGHT_DECAY = Param("weight_decay", 0.0, "L2 penalty λ (added to the gradient)", low=0.0)
-MOMENTUM = Param("momentum", 0.0, "momentum factor μ", low=0.0, high=1.0, high_open=True)
-
-
-def _sgd_params(momentum: float) -> tuple[Param, ...]:
-    return (
-        LR,
-        replace(MOMENTUM, default=momentum),
-        Param("dampening", 0.0, "dampening τ of the momentum", low=0.0, high=1.0),
-        WEIGHT_DECAY,
-    )
 
 
 class SGD(TorchOptimizer):
@@ -35,17 +18,7 @@ class SGD(TorchOptimizer):
     id = "sgd"
     title = "SGD"
     summary = "plain gradient descent θ ← θ − η∇f"
-    PARAMS = _sgd_params(0.0)
     nesterov = False
-
-    def __init__(self, **hyper):
-        super().__init__(**hyper)
-        if self.nesterov and (self.hyper["momentum"] == 0 or self.hyper["dampening"] != 0):
-            raise HyperparameterError(
-                f"{self.id}: Nesterov momentum needs momentum > 0 and dampening = 0 "
-                f"(got momentum={self.hyper['momentum']:g}, "
-                f"dampening={self.hyper['dampening']:g})"
-            )
 
     def make_torch_optimizer(self, params):
         h = self.hyper
@@ -63,7 +36,6 @@ class Momentum(SGD):
     id = "momentum"
     title = "SGD + momentum"
     summary = "heavy-ball momentum: a velocity that accumulates gradients"
-    PARAMS = _sgd_params(0.9)
 
 
 class Nesterov(SGD):
@@ -75,5 +47,4 @@ class Nesterov(SGD):
     id = "nesterov"
     title = "Nesterov"
     summary = "momentum with a look-ahead gradient correction"
-    PARAMS = _sgd_params(0.9)
     nesterov = True

@@ -19,28 +19,12 @@ from abc import abstractmethod
 import numpy as np
 import torch
 
+from landscape_app.core.device import warm_up
 from landscape_app.core.optim.base import Internals, Optimizer, Position
-from landscape_app.core.optim.schedules import SCHEDULE_PARAMS, build_scheduler
+from landscape_app.core.optim.schedules import build_scheduler
 
 #: Gradient and last displacement both below this (max norm) mean "converged".
 CONVERGENCE_TOL = 1e-10
-
-
-_warmed_up = False
-
-
-def warm_up_torch_optim() -> None:
-    """Build and step one throwaway torch optimizer, once per process.
-
-    The first ``torch.optim`` step in a process imports ``torch._dynamo`` (seconds); doing it
-    here keeps that one-off cost out of the first lane's measured wall time.
-    """
-    global _warmed_up
-    if not _warmed_up:
-        param = torch.zeros(1, requires_grad=True)
-        param.grad = torch.zeros(1)
-        torch.optim.SGD([param], lr=0.1).step()
-        _warmed_up = True
 
 
 class TorchOptimizer(Optimizer):
@@ -49,12 +33,9 @@ class TorchOptimizer(Optimizer):
     family = "gradient"
 
     def reset(self, problem, x0, seed=0):
-        warm_up_torch_optim()
+        objective = problem.objective
+        warm_up(objective.device, objective.dtype, optim=True)  # outside the lane's time
         return super().reset(problem, x0, seed)
-
-    @classmethod
-    def param_spec(cls, values=None):
-        return cls.PARAMS + SCHEDULE_PARAMS
 
     @abstractmethod
     def make_torch_optimizer(self, params: list[torch.Tensor]) -> torch.optim.Optimizer:

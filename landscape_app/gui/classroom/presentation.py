@@ -17,7 +17,6 @@ its stretch factors.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
@@ -26,8 +25,6 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QW
 from shiboken6 import isValid
 
 from landscape_app.gui.style import presentation_stylesheet
-from landscape_app.gui.views.axis_fonts import base_pixel_size
-from landscape_app.gui.views.loss_axis import LABEL_SPACING, MINOR_LABEL_ROOM, sparse_log_ticks
 
 #: Window font while presenting, relative to the normal one.
 FONT_FACTOR = 2.0
@@ -43,9 +40,8 @@ class SparseLossTicks:
 
     pyqtgraph labels 2, 3, … 9 times each decade of a log axis when it finds room by its own
     estimate, which does not account for large fonts: the labels overlap. Whenever the
-    range or the size changes, the ticks are set from
-    :func:`~landscape_app.gui.views.loss_axis.sparse_log_ticks` (as the exporter does); stopping
-    hands the axis back to pyqtgraph's own ticks.
+    range or the size changes, the curves space their labels for the (enlarged) tick font
+    (:meth:`~landscape_app.gui.views.curves.LossCurves.update_ticks`, as everywhere else).
     """
 
     def __init__(self, curves):
@@ -66,17 +62,10 @@ class SparseLossTicks:
             view_box.sigYRangeChanged.disconnect(self.update)
             view_box.sigResized.disconnect(self.update)
             self.active = False
-        self.axis.setTicks(None)
+        self.curves.update_ticks()
 
     def update(self, *_) -> None:
-        low, high = self.curves.plot_item.vb.viewRange()[1]
-        tick_pixels = base_pixel_size() * SIZE_FACTOR
-        per_decade = self.axis.height() / max(high - low, 1e-9)
-        if not self.curves.log_y or per_decade >= MINOR_LABEL_ROOM * tick_pixels:
-            self.axis.setTicks(None)
-            return
-        stride = max(1, math.ceil(LABEL_SPACING * tick_pixels / per_decade))
-        self.axis.setTicks(sparse_log_ticks(low, high, stride))
+        self.curves.update_ticks()
 
 
 @dataclass

@@ -91,6 +91,8 @@ class SessionActions(QObject):
     # -- saving --------------------------------------------------------------------------------
     def save(self) -> bool:
         """Save to the session's file, or ask for one."""
+        if self._refuse_surface():
+            return False
         if self.path is None:
             return self.choose_and_save()
         return self.save_to(self.path)
@@ -98,6 +100,8 @@ class SessionActions(QObject):
     def save_to(self, path: str | os.PathLike) -> bool:
         """Write the session on screen to ``path`` (atomically); False with a message when
         the file cannot be written."""
+        if self._refuse_surface():
+            return False
         state = self.window.current_session()
         try:
             target = save_session(path, state)
@@ -114,7 +118,18 @@ class SessionActions(QObject):
         path = ask_open_path(self.window, "Open a session", SESSION_FILTER)
         return bool(path) and self.open_path(path)
 
+    def _refuse_surface(self) -> bool:
+        """A surface file on screen is not a race session: saving is refused, with why."""
+        surface = self.window.controller.model.surface_file
+        if surface is None:
+            return False
+        self._refuse("The session was not saved.", f"{surface.name} is a surface file shown "
+                     "read-only, not a race session; File ▸ Export saves its picture")
+        return True
+
     def choose_and_save(self) -> bool:
+        if self._refuse_surface():
+            return False
         suggested = self.path.name if self.path is not None else "session.json"
         path = ask_save_path(self.window, "Save the session", SESSION_FILTER, suggested)
         if not path:
@@ -130,7 +145,7 @@ class SessionActions(QObject):
         return self.baseline is not None and self.window.current_session() != self.baseline
 
     def refresh_title(self) -> None:
-        if self.baseline is None:
+        if self.baseline is None or self.window.controller.model.surface_file is not None:
             return
         state = self.window.current_session()
         name = self.path.name if self.path is not None else (state.title or "untitled")

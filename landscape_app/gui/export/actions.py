@@ -133,7 +133,7 @@ class ExportActions(QObject):
             from landscape_app.export.tables import write_trajectories
 
             recording = record_session(state, device="auto", cancelled=cancelled,
-                                       progress=lambda stage, f: progress(f, stage))
+                                       progress=progress)
             return write_trajectories(target, recording.result)
 
         self.tasks.submit(job)

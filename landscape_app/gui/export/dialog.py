@@ -3,7 +3,7 @@
 The format follows the file name (``.gif``, ``.mp4``, a folder name without extension for
 PNG frames). The user picks the view (2D, 3D, both), the loss curves, the frame size, fps,
 the number of steps and of frames, and the caption's title; everything is checked
-(:func:`~landscape_app.gui.export.frames.check_request`) before any work starts.
+(:func:`~landscape_app.gui.export.request.check_request`) before any work starts.
 
 The work runs in two parts, neither of which freezes the window:
 
@@ -43,7 +43,8 @@ from PySide6.QtWidgets import (
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.export.writers import file_filter, output_names
 from landscape_app.gui.export.frame_layout import MAX_SIZE, MIN_SIZE, FrameLayout, require_opengl
-from landscape_app.gui.export.frames import ExportRequest, check_request, run_export
+from landscape_app.gui.export.frames import frame_count, run_export
+from landscape_app.gui.export.request import ExportRequest, check_request
 from landscape_app.gui.file_dialogs import ask_save_path, suggested_path
 from landscape_app.gui.live.tasks import TaskRunner
 from landscape_app.state.model import SessionState
@@ -74,6 +75,7 @@ class ExportDialog(QDialog):
         self.running = False
         self._cancelled = False
         self._request: ExportRequest | None = None
+        self._frames = 0
         self.tasks = TaskRunner("export-record", self)
         queued = Qt.ConnectionType.QueuedConnection
         self.tasks.progress.connect(self._record_progress, queued)
@@ -208,7 +210,7 @@ class ExportDialog(QDialog):
             from landscape_app.engine.recording import record_session
 
             return record_session(state, steps, device="auto", cancelled=cancelled,
-                                  progress=lambda stage, fraction: progress(fraction, stage))
+                                  progress=progress)
 
         self.tasks.submit(record)
         return True
@@ -236,6 +238,7 @@ class ExportDialog(QDialog):
             self._finish("cancelled", "Cancelled: nothing was written.")
             return
         self._say("Drawing the frames…")
+        self._frames = frame_count(self._request, recording.steps)
         try:
             report = run_export(self.state, self._request, progress=self._frame_progress,
                                 cancelled=lambda: self._cancelled, recording=recording)
@@ -249,13 +252,14 @@ class ExportDialog(QDialog):
                                  f"{result.width}×{result.height}, {result.fps:g} fps, "
                                  f"{result.bytes / 1e6:.2f} MB.")
 
-    def _frame_progress(self, stage: str, done: float, total: float) -> None:
+    def _frame_progress(self, stage: str, fraction: float) -> None:
         """Per frame, in the GUI thread: show it, then let the window breathe."""
-        if stage == "frames" and total:
-            share = RECORD_SHARE + (1.0 - RECORD_SHARE) * done / total
+        if stage == "frames":
+            share = RECORD_SHARE + (1.0 - RECORD_SHARE) * fraction
             self.progress.setValue(round(PROGRESS_STEPS * share))
-            self.message.setText(f"Drawing the frames… {int(done)} / {int(total)}")
-            self.frameWritten.emit(int(done), int(total))
+            done, total = round(fraction * self._frames), self._frames
+            self.message.setText(f"Drawing the frames… {done} / {total}")
+            self.frameWritten.emit(done, total)
         QApplication.processEvents()
 
     def _finish(self, outcome: str, message: str) -> None:

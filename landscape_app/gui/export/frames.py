@@ -12,10 +12,10 @@ showing step ``round(i·S/(N − 1))`` (the first frame the start, the last fram
 a single frame shows step ``S``). By default ``N = S + 1``: one step per frame. With a
 duration ``d`` seconds at ``fps`` frames per second, ``N = round(d·fps)``.
 
-``progress(stage, done, total)`` is called with ``stage`` ``race``/``grid`` (2D) or
-``train``/``plane``/``surface`` (networks) and a fraction (``total`` 1.0), then ``frames``
-with the frame count done and the total, then ``still``, ``trajectories`` and
-``surface file`` as each is written. ``cancelled()`` is polled between race batches, grid
+``progress(stage, fraction)`` is called with ``stage`` ``race``/``grid`` (2D) or
+``train``/``plane``/``surface`` (networks), then ``frames`` after each frame (frames written
+over :func:`frame_count`), then ``still``, ``trajectories`` and ``surface file`` (1.0) as each
+is written. ``cancelled()`` is polled between race batches, grid
 chunks and frames; when it returns True :class:`~landscape_app.core.errors.CancelledError` is
 raised and no file is left behind: every output is written atomically, and the still, the
 trajectories and the grid are written only after the animation is complete.
@@ -28,61 +28,17 @@ passed as ``recording``.
 
 from __future__ import annotations
 
-import math
-import os
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from landscape_app.core.atomic import ExportError, check_writable
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.engine.recording import Recording, record_session
-from landscape_app.export.animation import AnimationResult, check_animation_target
-from landscape_app.gui.export.frame_layout import FrameLayout
+from landscape_app.export.animation import AnimationResult
 from landscape_app.gui.export.render import FrameRenderer
+from landscape_app.gui.export.request import ExportRequest
 from landscape_app.state.model import SessionState
-
-#: ``progress(stage, done, total)``.
-ExportProgress = Callable[[str, float, float], None]
-MAX_FRAMES = 100_000
-MAX_STEPS = 1_000_000
-STILL_SUFFIXES = (".png", ".svg")
-
-
-@dataclass(frozen=True)
-class ExportRequest:
-    """What to export and how; paths left ``None`` are not written.
-
-    ``title`` None takes the session's title (or the landscape's name when it has none);
-    ``steps`` None the session's ``max_steps``; ``frames`` None one frame per step, unless
-    ``duration`` (seconds) is given.
-    """
-
-    layout: FrameLayout = field(default_factory=FrameLayout)
-    title: str | None = None
-    fps: float = 30.0
-    steps: int | None = None
-    frames: int | None = None
-    duration: float | None = None
-    animation: str | os.PathLike | None = None
-    still: str | os.PathLike | None = None
-    trajectories: str | os.PathLike | None = None
-    surface: str | os.PathLike | None = None
-    device: str = "auto"
-    crf: int = 20
-    preset: str = "veryfast"
-
-    @property
-    def outputs(self) -> dict[str, Path]:
-        """The outputs asked for, by kind."""
-        named = {"animation": self.animation, "still": self.still,
-                 "trajectories": self.trajectories, "surface": self.surface}
-        return {kind: Path(path).expanduser() for kind, path in named.items() if path is not None}
-
-    @property
-    def needs_frames(self) -> bool:
-        return self.animation is not None or self.still is not None
 
 
 @dataclass(frozen=True)
@@ -115,68 +71,20 @@ def frame_count(request: ExportRequest, steps: int) -> int:
     return steps + 1
 
 
-def _positive_number(value, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not (
-            math.isfinite(value) and value > 0):
-        raise LandscapeError(f"{what} {value!r}: expected a number above 0")
-
-
-def check_request(request: ExportRequest) -> None:
-    """Validate everything before any work: numbers, output names, writability, clashes.
-
-    Raises
-    ------
-    LandscapeError
-        Naming the option and the problem (an :class:`ExportError` for paths).
-    """
-    outputs = request.outputs
-    if not outputs:
-        raise LandscapeError("nothing to export: give an animation (--out), a still (--still), "
-                             "trajectories (--trajectories) or a surface (--surface)")
-    _positive_number(request.fps, "fps")
-    if request.steps is not None and (isinstance(request.steps, bool)
-                                      or not 1 <= request.steps <= MAX_STEPS):
-        raise LandscapeError(f"steps {request.steps!r}: expected a whole number from 1 to "
-                             f"{MAX_STEPS}")
-    if request.frames is not None and request.duration is not None:
-        raise LandscapeError("give the number of frames or the duration, not both")
-    if request.frames is not None and not 1 <= request.frames <= MAX_FRAMES:
-        raise LandscapeError(f"frames {request.frames!r}: expected 1 to {MAX_FRAMES}")
-    if request.duration is not None:
-        _positive_number(request.duration, "duration")
-        if request.duration * request.fps > MAX_FRAMES:
-            raise LandscapeError(f"a duration of {request.duration:g} s at {request.fps:g} fps "
-                                 f"is more than {MAX_FRAMES} frames")
-    resolved = [path.resolve() for path in outputs.values()]
-    if len(set(resolved)) < len(resolved):
-        raise ExportError("two outputs have the same path; give each its own file name")
-    if request.animation is not None:
-        check_animation_target(request.animation, request.fps)
-    if request.still is not None:
-        check_writable(request.still, suffixes=STILL_SUFFIXES)
-        if outputs["still"].suffix.lower() == ".svg" and request.layout.needs_opengl:
-            raise ExportError("an SVG still can show the 2D view and the curves only; "
-                              "use --view 2d, or a .png still for the 3D view")
-    if request.trajectories is not None:
-        check_writable(request.trajectories, suffixes=(".csv", ".json"))
-    if request.surface is not None:
-        check_writable(request.surface, suffixes=(".npz",))
-
-
 def run_export(state: SessionState, request: ExportRequest,
-               progress: ExportProgress | None = None,
-               cancelled: Callable[[], bool] | None = None,
+               progress: StageProgress | None = None,
+               cancelled: CancelPoll | None = None,
                recording: Recording | None = None) -> ExportReport:
     """Record ``state`` (unless ``recording`` is given), then write every requested output.
 
-    Call :func:`check_request` first. Needs a ``QApplication`` when an animation or a still is
-    asked for, and must then run in its GUI thread.
+    Call :func:`~landscape_app.gui.export.request.check_request` first. Needs a
+    ``QApplication`` when an animation or a still is asked for, and must then run in its GUI
+    thread.
     """
     started = time.perf_counter()
     if recording is None:
-        recording = record_session(
-            state, request.steps, request.device, cancelled=cancelled,
-            progress=None if progress is None else (lambda stage, f: progress(stage, f, 1.0)))
+        recording = record_session(state, request.steps, request.device, progress=progress,
+                                   cancelled=cancelled)
     recorded = time.perf_counter()
     written: list[Path] = []
     animation, frames = None, 0
@@ -198,13 +106,13 @@ def run_export(state: SessionState, request: ExportRequest,
                         recorded - started, rendered - recorded)
 
 
-def _report(progress: ExportProgress | None, stage: str) -> None:
+def _report(progress: StageProgress | None, stage: str) -> None:
     if progress is not None:
-        progress(stage, 1.0, 1.0)
+        progress(stage, 1.0)
 
 
 def _write_frames(recording: Recording, request: ExportRequest,
-                  progress: ExportProgress | None, cancelled: Callable[[], bool] | None,
+                  progress: StageProgress | None, cancelled: CancelPoll | None,
                   written: list[Path]) -> tuple[AnimationResult | None, int]:
     from landscape_app.export.animation import write_animation
 
@@ -220,7 +128,7 @@ def _write_frames(recording: Recording, request: ExportRequest,
                 request.fps, total=count, cancelled=cancelled, crf=request.crf,
                 preset=request.preset,
                 progress=None if progress is None else (
-                    lambda done, total: progress("frames", done, total or count)))
+                    lambda done, _total: progress("frames", done / count)))
             written.append(animation.path)
         if request.still is not None:
             written.append(_write_still(renderer, Path(request.still).expanduser(),

@@ -33,6 +33,7 @@ from landscape_app.engine.recording import Recording
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
 from landscape_app.gui import style
 from landscape_app.gui.export.frame_layout import FrameLayout, require_opengl
+from landscape_app.gui.views.lane_contrast import trail_colors
 from landscape_app.gui.views.loss_axis import fix_loss_axes
 
 #: Gap between panels, in pixels.
@@ -44,6 +45,8 @@ START_MARKER_Z = 9
 AXIS_NAMES = {"alpha": "α (direction 1)", "beta": "β (direction 2)"}
 #: Paints before the first frame, for the axes to settle on the width of their labels.
 SETTLE_PASSES = 2
+#: Frame height at which trails and heads have their window size; taller frames scale them up.
+TRAIL_REFERENCE_HEIGHT = 480
 #: What frames are painted into (Qt's fastest raster format; converted to RGB888 after).
 RENDER_FORMAT = QImage.Format.Format_RGB32
 
@@ -55,6 +58,13 @@ def image_to_array(image: QImage) -> np.ndarray:
     height, width, stride = image.height(), image.width(), image.bytesPerLine()
     buffer = np.frombuffer(image.constBits(), dtype=np.uint8, count=height * stride)
     return buffer.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()
+
+
+def trail_scale(layout: FrameLayout) -> float:
+    """How many times their window size trails and heads are drawn in a frame: 1 up to
+    :data:`TRAIL_REFERENCE_HEIGHT` pixels high, in proportion above (a 1080p video gets lines
+    2.25 times as wide, as legible as the window's at its size)."""
+    return max(1.0, layout.height / TRAIL_REFERENCE_HEIGHT)
 
 
 def _pixel_font(pixels: float, bold: bool = False) -> QFont:
@@ -85,6 +95,8 @@ class FrameRenderer:
         if layout.needs_opengl:
             require_opengl()
         self.recording, self.layout = recording, layout
+        self.colors = list(trail_colors(tuple(lane.color for lane in recording.lanes),
+                                        recording.colormap))
         self.contour = self.surface3d = self.curves = None
         self._tick_pixels = 10.0  # set from the output height by _scale_fonts
         self._last: tuple[int, np.ndarray] | None = None
@@ -127,6 +139,7 @@ class FrameRenderer:
         self.legend_label = QLabel(self._legend_html())
         self.legend_label.setFont(_pixel_font(0.026 * height + 4))
         self.legend_label.setTextFormat(Qt.TextFormat.RichText)
+        self.legend_label.setWordWrap(True)  # long names: a second line, never cut
         if self.layout.title:
             top.addWidget(self.title_label, 1)
             top.addWidget(self.step_label)
@@ -139,10 +152,11 @@ class FrameRenderer:
         return caption
 
     def _legend_html(self) -> str:
-        entries = [f'<span style="color:{lane.color}">&#9679;</span>&nbsp;'
+        entries = [f'<span style="color:{color}">&#9679;</span>&nbsp;'
                    f"{html.escape(lane.label)}"
-                   for lane in self.recording.lanes if lane.visible]
-        return "&nbsp;&nbsp;&nbsp;&nbsp;".join(entries)
+                   for lane, color in zip(self.recording.lanes, self.colors, strict=True)
+                   if lane.visible]
+        return "&nbsp;&nbsp;&nbsp; ".join(entries)  # a long legend wraps
 
     def _build_views(self) -> QVBoxLayout | QHBoxLayout:
         from landscape_app.gui.views.contour import ContourView
@@ -189,11 +203,12 @@ class FrameRenderer:
 
     def _show_landscape(self) -> None:
         rec = self.recording
-        colors = [lane.color for lane in rec.lanes]
+        colors = self.colors
         if self.contour is not None:
             self.contour.set_landscape(rec.grid, rec.log_scale, rec.colormap, rec.minima,
                                        rec.contours, equal_aspect=rec.equal_aspect)
             self.contour.set_lanes(colors)
+            self.contour.trails.set_size_factor(trail_scale(self.layout))
             self.contour.start_marker.setVisible(rec.start is not None)
             self.contour.start_marker.setZValue(START_MARKER_Z)
             for side, name in zip(("bottom", "left"), rec.grid_metadata.get("axes", ("x", "y")),
@@ -223,7 +238,7 @@ class FrameRenderer:
             self.surface3d.set_paths(
                 [np.column_stack([rows[:, xy], rows[:, COLUMN["surface_loss"]]])
                  for rows in parts],
-                [lane.color for lane in rec.lanes], visible)
+                self.colors, visible)
         if self.curves is not None:
             column = COLUMN[AXIS_COLUMNS[axis]]
             self.curves.set_data([rows[:, column] for rows in parts],

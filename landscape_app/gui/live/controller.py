@@ -16,6 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.engine.map_jobs import KINDS
 from landscape_app.engine.session_model import Effects, GridJob, NetworkJob, SessionModel
 from landscape_app.gui.live.tasks import TaskRunner
 from landscape_app.gui.live.worker import RaceThread
@@ -30,8 +31,7 @@ def _build_network(job: NetworkJob, progress, cancelled):
     return build_network_landscape(
         spec.config, job.racers, steps=job.steps, directions=spec.directions,
         resolution=spec.resolution, device="auto", margin=spec.margin, seed=job.seed,
-        plane_lane=spec.plane_lane, progress=lambda stage, f: progress(f, stage),
-        cancelled=cancelled)
+        plane_lane=spec.plane_lane, progress=progress, cancelled=cancelled)
 
 
 class RaceController(QObject):
@@ -51,6 +51,10 @@ class RaceController(QObject):
     transportChanged(reason)
         Why play, step and reset are off ("" when they are on).
     networkProgress(stage, fraction), networkReady(summary), networkFailed(message)
+    mapsChanged()
+        The maps to draw (:attr:`SessionModel.maps`) or their settings changed.
+    mapProgress(kind, fraction)
+        How much of the map of ``kind`` being computed is done (1 when none is).
     message(text)
         Something to tell the user (errors included).
     """
@@ -63,6 +67,8 @@ class RaceController(QObject):
     networkProgress = Signal(str, float)
     networkReady = Signal(str)
     networkFailed = Signal(str)
+    mapsChanged = Signal()
+    mapProgress = Signal(str, float)
     message = Signal(str)
 
     def __init__(self, race_thread: RaceThread, parent: QObject | None = None):
@@ -80,6 +86,20 @@ class RaceController(QObject):
         self.network_tasks.progress.connect(self._network_progress, queued)
         self.network_tasks.succeeded.connect(self._network_done, queued)
         self.network_tasks.failed.connect(self._network_failed, queued)
+        self.map_tasks = {kind: TaskRunner(f"map-{kind}", self) for kind in KINDS}
+        for kind, runner in self.map_tasks.items():
+            runner.progress.connect(
+                lambda token, _stage, f, kind=kind: self._map_progress(kind, token, f), queued)
+            runner.succeeded.connect(
+                lambda token, result, kind=kind: self._carry_out(
+                    self.model.map_done(self._job(kind, token), result)), queued)
+            runner.failed.connect(
+                lambda token, message, kind=kind: self._carry_out(
+                    self.model.map_failed(self._job(kind, token), message)), queued)
+        from landscape_app.gui.live.preview import LivePreview
+
+        self.preview = LivePreview(self)  # drag and see (2D functions)
+        self.lanesReset.connect(self.preview.drop)
 
     # -- what is on screen -------------------------------------------------------------------
     @property
@@ -118,6 +138,10 @@ class RaceController(QObject):
             Its 2D landscape cannot be built; nothing changed.
         """
         self._carry_out(self.model.apply_session(state))
+
+    def open_surface(self, landscape) -> None:
+        """Show a surface file read-only (its paths replay)."""
+        self._carry_out(self.model.open_surface(landscape))
 
     def set_landscape(self, spec: LandscapeSpec) -> None:
         """A new 2D landscape: its own start and view, the race rebuilt, the grid queued."""
@@ -158,6 +182,21 @@ class RaceController(QObject):
         """Change view settings; a new resolution queues a new grid."""
         self._carry_out(self.model.set_view(**fields))
 
+    def set_map(self, settings) -> None:
+        """The session's :class:`~landscape_app.state.maps.MapSettings` (None: no maps)."""
+        self._carry_out(self.model.set_map(settings))
+
+    def zoom_starts(self, extent) -> None:
+        """Recompute the start map over ``(x0, x1, y0, y1)``, coarse first."""
+        self._carry_out(self.model.zoom_starts(extent))
+
+    def zoom_sweep(self, x_range, y_range) -> None:
+        """Recompute the hyperparameter map over these axis ranges, coarse first."""
+        self._carry_out(self.model.zoom_sweep(x_range, y_range))
+
+    def cancel_maps(self) -> None:
+        self._carry_out(self.model.cancel_maps())
+
     def restart(self) -> None:
         """Rebuild the race from the session and start it again (not while the landscape is
         being computed: the reason is shown instead)."""
@@ -183,12 +222,23 @@ class RaceController(QObject):
             self.lanesReset.emit()
         if effects.redraw:
             self.gridReady.emit(self.model.grid)
+        for kind in effects.cancel_maps:
+            self.map_tasks[kind].cancel()
+        for job in effects.maps:
+            token = self.map_tasks[job.kind].submit(job.run)
+            self._jobs[(job.kind, token)] = job
+        if effects.redraw_maps:
+            self.mapsChanged.emit()
+        for kind in KINDS:
+            if (kind in effects.cancel_maps or effects.redraw_maps) \
+                    and not self.model.map_pending(kind):
+                self.mapProgress.emit(kind, 1.0)
         for text in effects.messages:
             self.message.emit(text)
 
     def _submit_grid(self, job: GridJob) -> None:
         token = self.grid_tasks.submit(lambda progress, cancelled: job.landscape.grid(
-            job.resolution, progress=lambda stage, f: progress(f, stage), cancelled=cancelled))
+            job.resolution, progress=progress, cancelled=cancelled))
         self._jobs[("grid", token)] = job
 
     def _job(self, kind: str, token: int):
@@ -205,6 +255,10 @@ class RaceController(QObject):
     def _grid_failed(self, token: int, message: str) -> None:
         self._carry_out(self.model.grid_failed(self._job("grid", token), message))
 
+    def _map_progress(self, kind: str, token: int, fraction: float) -> None:
+        if self.model.is_current(self._jobs.get((kind, token))):
+            self.mapProgress.emit(kind, fraction)
+
     def _network_progress(self, token: int, stage: str, fraction: float) -> None:
         if self.model.is_current(self._jobs.get(("network", token))):
             self.networkProgress.emit(stage, fraction)
@@ -220,6 +274,9 @@ class RaceController(QObject):
 
     # -- closing -----------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Cancel and join the background tasks."""
+        """Cancel and join the background tasks and the preview thread."""
+        self.preview.close()
         self.grid_tasks.shutdown()
         self.network_tasks.shutdown()
+        for runner in self.map_tasks.values():
+            runner.shutdown()

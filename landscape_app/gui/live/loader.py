@@ -11,8 +11,12 @@ import threading
 from PySide6.QtCore import QObject, Qt, Signal
 
 
-def import_core() -> str:
-    """Import everything the full window needs; the compute device's name.
+def import_core() -> tuple[str, str]:
+    """Import everything the full window needs; the compute device's name and a notice.
+
+    Choosing the device starts a GPU (its first allocation). A GPU that is busy or broken is
+    passed over for the CPU and the notice says so; nothing about the device can stop the
+    window from loading (the 2D landscapes never need it).
 
     ``torch._dynamo`` is imported here too: ``torch.optim`` imports it at its first step, and
     that would otherwise stall the first race for a second or more. The race process's fork
@@ -27,15 +31,28 @@ def import_core() -> str:
     import landscape_app.gui.live.controller  # noqa: F401
     import landscape_app.gui.panels.landscape  # noqa: F401
     import landscape_app.gui.panels.optimizers  # noqa: F401
-    from landscape_app.core.device import choose_device, describe_device
+    return device_status()
 
-    return describe_device(choose_device("auto"))
+
+def device_status() -> tuple[str, str]:
+    """The status bar's device name and, when ``auto`` passed a GPU over, a notice why."""
+    from landscape_app.core.device import describe_device, pick_device
+
+    try:
+        choice = pick_device("auto")
+        name = describe_device(choice.device)
+    except Exception as error:  # noqa: BLE001 - the window works without a GPU
+        return "CPU", f"The GPU could not be queried ({type(error).__name__}: {error}); " \
+                      "computing on the CPU."
+    if choice.note:
+        return name, f"Computing on the {name}: {choice.note}."
+    return name, ""
 
 
 class CoreLoader(QObject):
-    """Runs :func:`import_core` in a thread; ``loaded(device)`` or ``failed(message)``."""
+    """Runs :func:`import_core` in a thread; ``loaded(device, notice)`` or ``failed(message)``."""
 
-    loaded = Signal(str)
+    loaded = Signal(str, str)
     failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None):
@@ -58,8 +75,8 @@ class CoreLoader(QObject):
 
     def _run(self) -> None:
         try:
-            device = import_core()
+            device, notice = import_core()
         except Exception as error:  # noqa: BLE001 - shown in the window instead of a traceback
             self.failed.emit(f"{type(error).__name__}: {error}")
         else:
-            self.loaded.emit(device)
+            self.loaded.emit(device, notice)

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from landscape_app.core.result import Status
 from landscape_app.engine.traces import AXIS_COLUMNS, LaneView, RaceSnapshot
+from landscape_app.gui.views.lane_contrast import trail_colors
 from landscape_app.gui.views.table import TableRow
 
 CURVES_HZ = 20.0
@@ -34,8 +36,13 @@ class Appearance:
     visible: dict[str, bool]
 
     @classmethod
-    def of(cls, lanes: Sequence) -> Appearance:
-        return cls({lane.label: lane.color for lane in lanes},
+    def of(cls, lanes: Sequence, colormap: str | None = None) -> Appearance:
+        """The lanes' colours (on ``colormap``: as :func:`trail_colors` shows them there, so
+        that trails stand out on it) and visibility."""
+        colors = tuple(lane.color for lane in lanes)
+        if colormap is not None:
+            colors = trail_colors(colors, colormap)
+        return cls({lane.label: color for lane, color in zip(lanes, colors, strict=True)},
                    {lane.label: lane.visible for lane in lanes})
 
 
@@ -112,7 +119,7 @@ class FramePainter:
         lanes, colors, visible = frame.lanes, frame.colors, frame.visible
         if colors != self.contour.colors:
             self.contour.set_lanes(colors)
-        diverged = [lane.status == "diverged" for lane in lanes]
+        diverged = [lane.status is Status.DIVERGED for lane in lanes]
         self.contour.set_paths([lane.xy for lane in lanes], visible, diverged,
                                race=frame.generation)
         if self.overlay is not None:

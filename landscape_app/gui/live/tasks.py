@@ -2,7 +2,8 @@
 
 A :class:`TaskRunner` runs one job at a time in a background thread: submitting a new job
 cancels the previous one (its result, if it still arrives, is dropped). A job is a callable
-``job(progress, cancelled)``: it reports through ``progress(fraction, stage="")`` and polls
+``job(progress, cancelled)``: it reports through ``progress(stage, fraction)`` (the core's
+:data:`~landscape_app.core.progress.StageProgress`) and polls
 ``cancelled()`` between chunks, raising the core's ``CancelledError`` when asked to stop.
 Results and errors come back through queued signals, tagged with the job's token.
 """
@@ -14,7 +15,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-Job = Callable[[Callable[..., None], Callable[[], bool]], object]
+from landscape_app.core.progress import CancelPoll, StageProgress
+
+Job = Callable[[StageProgress, CancelPoll], object]
 
 _live_task_threads: set[threading.Thread] = set()
 
@@ -79,8 +82,8 @@ class TaskRunner(QObject):
 
     def _run(self, job: Job, token: int, cancel: threading.Event) -> None:
         try:
-            result = job(lambda fraction, stage="": self.progress.emit(token, stage,
-                                                                       float(fraction)),
+            result = job(lambda stage, fraction: self.progress.emit(token, stage,
+                                                                    float(fraction)),
                          cancel.is_set)
         except Exception as error:  # noqa: BLE001 - reported to the window as a message
             self.failed.emit(token, str(error) or type(error).__name__)

@@ -6,8 +6,10 @@ values (Lookahead's ``inner`` choice brings the inner optimizer's parameters): a
 valid edit the spec is asked again and the form rebuilt when it changed.
 
 Signals: :attr:`OptimizerPanel.lanesChanged` when a lane is added, removed or its settings
-changed (the race restarts), :attr:`OptimizerPanel.appearanceChanged` for colour and
-visibility (drawing only).
+changed (the race restarts; :attr:`OptimizerPanel.slid` says whether a slider was released),
+:attr:`OptimizerPanel.lanesPreviewed` with the lanes as they would be while a hyperparameter
+slider is dragged, :attr:`OptimizerPanel.appearanceChanged` for colour and visibility
+(drawing only).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -48,25 +50,39 @@ def swatch(color: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-class ElidedLabel(QLabel):
-    """A label that shortens its text with "…" instead of widening its parent."""
+def breakable(text: str) -> str:
+    """``text`` wrapping at meaningful places: before the settings' ``(`` and after each
+    ``,`` inside them (a zero-width space), never inside ``lr=0.001``."""
+    name, bracket, settings = text.partition(" (")
+    if not bracket:
+        return text
+    settings = settings.replace(" ", "\u00a0").replace(",\u00a0", ",\u00a0\u200b")
+    return f"{name} ({settings}"
+
+
+class WrappedTitle(QLabel):
+    """A lane's title that wraps onto further lines (see :func:`breakable`) instead of being
+    cut or widening its parent; its full text is also its tooltip."""
 
     def __init__(self, text: str = ""):
-        super().__init__(text)
+        super().__init__()
+        self.setWordWrap(True)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setMinimumWidth(40)
+        self.full_text = ""
+        self.set_title(text)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)
-        metrics = self.fontMetrics()
-        text = metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, self.width())
-        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), text)
+    def set_title(self, text: str, tooltip: str = "") -> None:
+        self.full_text = text
+        self.setText(breakable(text))
+        self.setToolTip(tooltip or text)
 
 
 class LaneCard(QFrame):
     """One lane: header (colour, visibility, title, collapse, remove) and its settings."""
 
-    specChanged = Signal()
+    specChanged = Signal(bool)  # True: a slider was released
+    specPreviewed = Signal(object)  # the lane as it would be (a slider is being dragged)
     appearanceChanged = Signal()
     removeRequested = Signal(object)
 
@@ -108,7 +124,7 @@ class LaneCard(QFrame):
         self.visible_box.setToolTip("show this lane")
         self.visible_box.setChecked(self.lane.visible)
         self.visible_box.toggled.connect(self._visibility_toggled)
-        self.title = ElidedLabel()
+        self.title = WrappedTitle()
         self.title.setProperty("role", "heading")
         self.expand_button = QToolButton()
         self.expand_button.setAutoRaise(True)
@@ -135,35 +151,82 @@ class LaneCard(QFrame):
         self.spec_names = [p.name for p in cls.param_spec(self.values)]
         self.form = ParamForm(cls.param_spec(self.values), self.values)
         self.form.valueChanged.connect(self._value_changed)
+        self.form.valueSlid.connect(lambda n, v: self._value_changed(n, v, slid=True))
+        self.form.valuePreviewed.connect(self._value_previewed)
         self.form.setVisible(self.expand_button.isChecked())
         self.form_holder.addWidget(self.form)
         self._expanded(self.expand_button.isChecked())
 
-    def _value_changed(self, name: str, value: Any) -> None:
+    def _candidate(self, name: str, value: Any):
+        """(values, spec) of the optimizer with ``name`` set to ``value``; LandscapeError
+        when the combination is refused."""
         cls = optimizer_class(self.lane.spec.id)
+        spec = cls.param_spec({**self.values, name: value})
+        created = cls(**{p.name: {**self.values, name: value}.get(p.name, p.default)
+                         for p in spec})
+        values = dict(created.hyper)
+        changed = {p.name: values[p.name] for p in spec
+                   if values[p.name] != p.default or p.name == "inner"}
+        return values, spec, OptimizerSpec(self.lane.spec.id, changed)
+
+    def _value_previewed(self, name: str, value: Any) -> None:
         try:
-            spec = cls.param_spec({**self.values, name: value})
-            created = cls(**{p.name: {**self.values, name: value}.get(p.name, p.default)
-                             for p in spec})
+            _, _, spec = self._candidate(name, value)
+        except LandscapeError:
+            return  # the release will show why
+        self.specPreviewed.emit(replace(self.lane, spec=spec))
+
+    def _value_changed(self, name: str, value: Any, slid: bool = False) -> None:
+        try:
+            self.values, spec, optimizer = self._candidate(name, value)
         except LandscapeError as error:
             self.error.setText(str(error))
             self.error.setVisible(True)
             return
         self.error.setVisible(False)
+        self.lane = replace(self.lane, spec=optimizer)
+        if [p.name for p in spec] != self.spec_names:
+            self._build_form()
+        self._refresh_title()
+        self.specChanged.emit(slid)
+
+    def set_values(self, values: dict[str, Any]) -> bool:
+        """Set several hyperparameters at once (a hyperparameter-map click), through the same
+        checks as the form; the form shows the new values. False (and the error shown) when
+        refused."""
+        cls = optimizer_class(self.lane.spec.id)
+        merged = {**self.values, **values}
+        try:
+            spec = cls.param_spec(merged)
+            created = cls(**{p.name: merged.get(p.name, p.default) for p in spec})
+        except LandscapeError as error:
+            self.error.setText(str(error))
+            self.error.setVisible(True)
+            return False
+        self.error.setVisible(False)
         self.values = dict(created.hyper)
         changed = {p.name: self.values[p.name] for p in spec
                    if self.values[p.name] != p.default or p.name == "inner"}
         self.lane = replace(self.lane, spec=OptimizerSpec(self.lane.spec.id, changed))
-        if [p.name for p in spec] != self.spec_names:
-            self._build_form()
+        self._build_form()
         self._refresh_title()
-        self.specChanged.emit()
+        self.specChanged.emit(False)
+        return True
 
     def set_color(self, color: str, notify: bool = True) -> None:
         self.lane = replace(self.lane, color=color)
-        self.color_button.setIcon(swatch(color))
+        self.show_drawn_color(color)
         if notify:
             self.appearanceChanged.emit()
+
+    def show_drawn_color(self, color: str) -> None:
+        """Show the colour the lane is drawn in: its own, or the one the colour map needs
+        for its trail to stand out (the tooltip says which)."""
+        self.color_button.setIcon(swatch(color))
+        self.color_button.setToolTip(
+            "lane colour" if color.upper() == self.lane.color.upper() else
+            f"lane colour {self.lane.color}, drawn in {color}: the chosen colour would not "
+            "stand out on this colour map")
 
     def set_label(self, label: str) -> None:
         self.lane = replace(self.lane, label=label)
@@ -178,19 +241,22 @@ class LaneCard(QFrame):
             self.form.setVisible(on)
 
     def _refresh_title(self) -> None:
-        self.title.setText(lane_title(self.lane.spec))
-        self.title.setToolTip(self.lane.spec.to_text())
+        title = lane_title(self.lane.spec)
+        self.title.set_title(title, f"{self.lane.label}\n{self.lane.spec.to_text()}"
+                             if self.lane.label != title else self.lane.spec.to_text())
 
 
 class OptimizerPanel(QWidget):
     """The lanes of the race, as cards in a scroll area, with an "Add optimizer" menu."""
 
     lanesChanged = Signal()
+    lanesPreviewed = Signal(object)  # the lanes as they would be while a slider is dragged
     appearanceChanged = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.cards: list[LaneCard] = []
+        self.slid = False  # whether the lanesChanged being emitted comes from a slider
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -210,6 +276,11 @@ class OptimizerPanel(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(holder)
         layout.addWidget(scroll, 1)
+
+    def show_drawn_colors(self, colors: dict[str, str]) -> None:
+        """Each card's swatch in the colour its lane is drawn in (by label)."""
+        for card in self.cards:
+            card.show_drawn_color(colors.get(card.lane.label, card.lane.color))
 
     def _add_menu(self) -> QMenu:
         menu = QMenu(self)
@@ -260,15 +331,24 @@ class OptimizerPanel(QWidget):
     def _insert(self, lane: Lane) -> LaneCard:
         card = LaneCard(lane)
         card.specChanged.connect(self._spec_changed)
+        card.specPreviewed.connect(lambda lane, card=card: self._spec_previewed(card, lane))
         card.appearanceChanged.connect(self.appearanceChanged)
         card.removeRequested.connect(self.remove_lane)
         self.card_layout.insertWidget(self.card_layout.count() - 1, card)
         self.cards.append(card)
         return card
 
-    def _spec_changed(self) -> None:
+    def _spec_changed(self, slid: bool = False) -> None:
         self._relabel()
-        self.lanesChanged.emit()
+        self.slid = slid
+        try:
+            self.lanesChanged.emit()
+        finally:
+            self.slid = False
+
+    def _spec_previewed(self, card: LaneCard, lane: Lane) -> None:
+        self.lanesPreviewed.emit(tuple(lane if other is card else other.lane
+                                       for other in self.cards))
 
     def _relabel(self) -> None:
         labels = unique_labels([lane_title(card.lane.spec) for card in self.cards])

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui import style
 from landscape_app.gui.views.axis_fonts import AxisFonts
+from landscape_app.gui.views.lane_contrast import halo_color
 from landscape_app.gui.views.trail_layer import PreparedPaths
 from landscape_app.gui.views.trails import TrailsItem
 
@@ -79,10 +80,13 @@ class ContourView(pg.PlotWidget):
     """Heatmap + contours of a 2D landscape with the racing lanes drawn on it.
 
     Click anywhere (or drag the crosshair) to move the start point: :attr:`startMoved` is
-    emitted with the new ``(x, y)``. Drag the background to pan, wheel to zoom.
+    emitted with the new ``(x, y)``; while the crosshair is dragged, :attr:`startDragged`
+    follows the mouse (previews) and :attr:`startMoved` comes when it is dropped. Drag the
+    background to pan, wheel to zoom.
     """
 
     startMoved = Signal(float, float)
+    startDragged = Signal(float, float)
     painted = Signal()
 
     def __init__(self, parent=None):
@@ -130,6 +134,7 @@ class ContourView(pg.PlotWidget):
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom"), self.colorbar.axis])
         self.start_marker.sigPositionChangeFinished.connect(self._marker_dropped)
+        self.start_marker.sigPositionChanged.connect(self._marker_dragged)
         self.scene().sigMouseClicked.connect(self._scene_clicked)
 
     # -- the public API -----------------------------------------------------------------
@@ -153,6 +158,7 @@ class ContourView(pg.PlotWidget):
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
                                   ys[-1] - ys[0] + dy))
         self.colorbar.setColorMap(cmap)
+        self.trails.set_halo(halo_color(colormap))
         self.colorbar.setLevels((low, high if high > low else low + 1))
         self.colorbar.axis.setLabel("log₁₀(f − f_min + ε)" if log_scale else "f")
         lines = contour_segments(xs, ys, field, contour_levels)
@@ -279,6 +285,11 @@ class ContourView(pg.PlotWidget):
         if not inside.size:
             return self._last_finite(path)
         return tuple(float(v) for v in path[inside[-1]])
+
+    def _marker_dragged(self) -> None:
+        if self.start_marker.moving:  # a drag, not set_start (whose signals are blocked)
+            pos = self.start_marker.pos()
+            self.startDragged.emit(float(pos.x()), float(pos.y()))
 
     def _marker_dropped(self) -> None:
         pos = self.start_marker.pos()

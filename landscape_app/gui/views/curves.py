@@ -9,9 +9,12 @@ mapping never sees them, so the range stays sane whatever a lane does. With an o
 minimum is negative.
 
 The view follows the data in coarse steps (x grows by half at a time; on the log axis y
-spans whole decades, and a falling minimum extends it by a few decades at once) rather than
+spans quarter decades, and a falling minimum extends it by a few decades at once) rather than
 autoscaling at every update: a range change redraws the axes, the costliest part of a
-frame. Zooming or panning by hand stops the following; a double click resumes it.
+frame. Zooming or panning by hand stops the following; a double click resumes it. The x range
+is at least :data:`MIN_X_SPAN` (a race at step 0 shows 0 … 10, not 0 … 5·10⁻¹⁰), the y range
+at least a decade, its top within a quarter decade of the largest loss; the log axis's labels
+are chosen for its height (:mod:`~landscape_app.gui.views.log_ticks`) so they never overlap.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui.views.axis_fonts import AxisFonts
 from landscape_app.gui.views.grid_axis import GridAxisItem
+from landscape_app.gui.views.log_ticks import spaced_log_ticks
 
 #: x-axis kinds and their labels.
 AXIS_LABELS = {
@@ -45,6 +50,11 @@ X_GROWTH = 1.5
 #: Decades added below the lowest loss when it falls out of the log range (for the same
 #: reason: the y range changes once every few decades, not at each one).
 LOG_Y_SLACK = 2
+#: Smallest x range per axis kind (before any data has spread).
+MIN_X_SPAN = {"steps": 10.0, "evals": 10.0, "grad_evals": 10.0, "time": 1.0}
+#: The log y range's ends are rounded to this fraction of a decade; it spans at least
+#: :data:`MIN_LOG_SPAN` decades.
+LOG_Y_QUANTUM, MIN_LOG_SPAN = 0.25, 1.0
 
 
 def finite_bounds(values: np.ndarray) -> tuple[float, ...]:
@@ -97,7 +107,10 @@ class LossCurves(pg.PlotWidget):
         self.plot_item.disableAutoRange()
         self.follow = True
         self._range: tuple | None = None
+        self._ticks = None
+        self._closed = False
         self.plot_item.vb.sigRangeChangedManually.connect(self._stop_following)
+        self.plot_item.vb.sigYRangeChanged.connect(self.update_ticks)
         self.setToolTip("drag to pan, wheel to zoom; double-click to follow the data again")
         self.set_axis("steps")
         self._update_y_label()
@@ -123,6 +136,33 @@ class LossCurves(pg.PlotWidget):
         self.line_width = LINE_WIDTH * factor
         self.set_lanes(self.colors)
         self.axis_fonts.set_factor(factor)
+        self.update_ticks()
+
+    def update_ticks(self, *_) -> None:
+        """Label the log loss axis so that its labels fit its height without overlapping
+        (linear axis: pyqtgraph's own ticks)."""
+        if self._closed:
+            return
+        axis = self.plot_item.getAxis("left")
+        if not self.log_y:
+            ticks = None
+        else:
+            low, high = self.plot_item.vb.viewRange()[1]
+            font = axis.style["tickFont"] or axis.font()
+            ticks = spaced_log_ticks(low, high, self.plot_item.vb.height(),
+                                     QFontMetricsF(font).height())
+        if ticks != axis._tickLevels:  # pyqtgraph's record of what setTicks was given
+            self._ticks = ticks
+            axis.setTicks(ticks)
+
+    def close(self) -> bool:
+        self._closed = True  # pyqtgraph tears the scene down: no more tick updates
+        return super().close()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if "_ticks" in vars(self):  # not while pyqtgraph's constructor lays the widget out
+            self.update_ticks()
 
     def set_data(self, xs: list[np.ndarray], losses: list[np.ndarray], visible: list[bool]) -> None:
         """Each lane's x values (per the axis kind) and losses; hidden lanes are not drawn.
@@ -171,17 +211,20 @@ class LossCurves(pg.PlotWidget):
             return
         x_low, x_high = min(min(x_bounds), 0.0), max(x_bounds)
         y_min, y_max = min(y_bounds), max(y_bounds)
+        span = max(X_GROWTH * (x_high - x_low), MIN_X_SPAN.get(self.axis, 10.0))
         if self._range is not None:
             old_high = self._range[0][1]
             if x_low == self._range[0][0] and x_high <= old_high and x_high > old_high / 4:
                 x_high = old_high
             else:
-                x_high = x_low + X_GROWTH * max(x_high - x_low, 1e-9)
+                x_high = x_low + span
         else:
-            x_high = x_low + X_GROWTH * max(x_high - x_low, 1e-9)
+            x_high = x_low + span
         if self.log_y:
-            low, high = math.floor(math.log10(y_min)), math.ceil(math.log10(y_max))
-            high = max(high, low + 1)
+            quantum = LOG_Y_QUANTUM
+            high = math.ceil(math.log10(y_max) / quantum - 1e-9) * quantum
+            low = math.floor(math.log10(y_min) / quantum + 1e-9) * quantum
+            low = min(low, high - MIN_LOG_SPAN)
             if self._range is not None:
                 old_low = self._range[1][0]
                 if old_low <= low <= old_low + 2 * LOG_Y_SLACK:
@@ -219,6 +262,7 @@ class LossCurves(pg.PlotWidget):
         """Log or linear loss axis."""
         self.log_y = bool(log_y)
         self.plot_item.setLogMode(x=False, y=self.log_y)
+        self.update_ticks()
         self.follow_data()
 
     def _update_y_label(self) -> None:

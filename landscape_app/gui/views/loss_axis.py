@@ -1,4 +1,4 @@
-"""The loss curves of an export: axes fixed to the whole race, sparse labels where cramped.
+"""The loss curves of an export: axes fixed to the whole race, labels spaced for the axis.
 
 An animation reads best when its axes stand still, so :func:`fix_loss_axes` sets the range
 once from every row of the race: x from 0 to the last step (or evaluation count); y, on the
@@ -6,11 +6,8 @@ log scale, from the smallest to the largest drawable loss, the top capped at
 :data:`LOSS_CAP_FACTOR` times the largest starting loss, so that a diverging lane cannot
 squash the others into a line.
 
-pyqtgraph labels every multiple (1, 2, … 9) of every decade on a log axis when it finds the
-room by its own estimate; on a short axis (the loss strip under the 2D and 3D views) those
-labels overlap. :func:`sparse_log_ticks` gives an explicit tick list for ``AxisItem.setTicks``
-instead: decades labelled (every second, third... decade when even they would crowd), the
-other multiples as bare ticks.
+The loss axis's labels are spaced for its height and tick font by the curves themselves
+(:mod:`landscape_app.gui.views.log_ticks`), so they never overlap at any frame size.
 """
 
 from __future__ import annotations
@@ -22,55 +19,19 @@ import numpy as np
 
 from landscape_app.engine.traces import COLUMN
 from landscape_app.gui.views.curves import LossCurves, drawable
+from landscape_app.gui.views.log_ticks import power_label
+
+__all__ = ["fix_loss_axes", "power_label"]
 
 #: The loss axis reaches at most this factor above the largest starting loss.
 LOSS_CAP_FACTOR = 1e3
-#: Loss-axis labels between decades (2, 3, … 9) need this many tick-font heights per decade.
-MINOR_LABEL_ROOM = 12
-#: Labelled decades are at least this many tick-font heights apart.
-LABEL_SPACING = 2.2
-SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def power_label(value: float) -> str:
-    """A loss-axis label: ``0.05``, ``200``, or ``10⁻⁶`` / ``5·10⁷`` beyond that range."""
-    if 1e-3 <= value < 1e4:
-        return f"{value:g}"
-    exponent = math.floor(math.log10(value) + 1e-9)
-    mantissa = round(value / 10.0**exponent)
-    power = "10" + str(exponent).translate(SUPERSCRIPTS)
-    return power if mantissa == 1 else f"{mantissa}·{power}"
-
-
-def sparse_log_ticks(low_log: float, high_log: float,
-                     stride: int = 1) -> list[list[tuple[float, str]]]:
-    """Ticks of a log axis spanning ``10^low_log … 10^high_log`` with few labels.
-
-    Every ``stride``-th decade is labelled (and 2 and 5 times it when fewer than two decades
-    are in view); the other decades and multiples become unlabelled minor ticks. Positions
-    are log10 values, as pyqtgraph's log mode expects.
-    """
-    decades = range(math.floor(low_log), math.ceil(high_log) + 1)
-    inside = [d for d in decades if low_log <= d <= high_log]
-    labelled = (1,) if len(inside) >= 2 else (1, 2, 5)
-    major, minor = [], []
-    for decade in decades:
-        for multiple in range(1, 10):
-            position = decade + math.log10(multiple)
-            if not low_log <= position <= high_log:
-                continue
-            if multiple in labelled and decade % stride == 0:
-                major.append((position, power_label(multiple * 10.0**decade)))
-            elif stride == 1 or multiple == 1:
-                minor.append((position, ""))
-    return [major, minor]
 
 
 def fix_loss_axes(curves: LossCurves, lanes: Sequence[np.ndarray], column: int,
                   tick_pixels: float) -> None:
     """Fix ``curves``' range to the whole race: rows ``lanes`` (trace columns), x from
-    ``column``; sparse y labels when fewer than :data:`MINOR_LABEL_ROOM` tick-font heights fit
-    in a decade."""
+    ``column``; the y labels are spaced for the axis's height (``tick_pixels``, the tick font
+    size, is set on the axis by the caller)."""
     shown = [rows for rows in lanes if len(rows)]
     if not shown:
         return
@@ -91,7 +52,4 @@ def fix_loss_axes(curves: LossCurves, lanes: Sequence[np.ndarray], column: int,
     if high_log - low_log < 1e-9:
         low_log, high_log = low_log - 0.5, high_log + 0.5
     plot.setYRange(low_log, high_log, padding=0.04)
-    per_decade = curves.height() / (high_log - low_log)
-    if per_decade < MINOR_LABEL_ROOM * tick_pixels:
-        stride = max(1, math.ceil(LABEL_SPACING * tick_pixels / per_decade))
-        plot.getAxis("left").setTicks(sparse_log_ticks(*plot.vb.viewRange()[1], stride))
+    curves.update_ticks()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from landscape_app.core.result import Status
 from landscape_app.gui import style
 
 COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status")
@@ -31,7 +32,7 @@ class TableRow:
     loss: float
     best_loss: float
     distance: float
-    status: str
+    status: Status
     message: str = ""
 
 
@@ -79,6 +80,8 @@ class RaceTableModel(QAbstractTableModel):
             return QColor(style.STATUS_COLORS.get(row.status, style.TEXT))
         if role == Qt.ItemDataRole.ToolTipRole and column == 6 and row.message:
             return row.message
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return row.label  # the whole name, however narrow the column
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= column <= 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and 1 <= column <= 5:
@@ -88,7 +91,8 @@ class RaceTableModel(QAbstractTableModel):
     @staticmethod
     def _text(row: TableRow, column: int) -> str:
         values = (row.label, str(row.step), str(row.evals), format_number(row.loss),
-                  format_number(row.best_loss), format_number(row.distance), row.status)
+                  format_number(row.best_loss),
+                  "" if math.isnan(row.distance) else format_number(row.distance), str(row.status))
         return values[column]
 
     def set_rows(self, rows: list[TableRow]) -> None:

@@ -96,11 +96,14 @@ def device_points(transform: QTransform, points: np.ndarray) -> np.ndarray:
                             transform.m12() * x + transform.m22() * y + transform.m32()])
 
 
-def stroke(painter: QPainter, pen: QPen, points: np.ndarray) -> None:
-    """Stroke the polyline through ``points`` (device pixels; NaN rows break it)."""
+def stroke(painter: QPainter, pen: QPen | Sequence[QPen], points: np.ndarray) -> None:
+    """Stroke the polyline through ``points`` (device pixels; NaN rows break it) with ``pen``,
+    or with each of several pens in turn (a halo, then the line on it)."""
     if len(points) >= 2:
-        painter.setPen(pen)
-        painter.drawPath(pg.arrayToQPath(points[:, 0], points[:, 1], connect="finite"))
+        path = pg.arrayToQPath(points[:, 0], points[:, 1], connect="finite")
+        for each in (pen,) if isinstance(pen, QPen) else pen:
+            painter.setPen(each)
+            painter.drawPath(path)
 
 
 class TrailLayer:
@@ -122,9 +125,10 @@ class TrailLayer:
         return engine is not None and engine.type() == QPaintEngine.Type.Raster
 
     def paint(self, painter: QPainter, paths: Sequence[np.ndarray | None],
-              pens: Sequence[QPen], exposed: QRectF) -> None:
+              pens: Sequence[QPen | Sequence[QPen]], exposed: QRectF) -> None:
         """Draw ``paths`` (item coordinates) with ``painter``, whose transform maps them to
-        the device; ``exposed`` is the part of the item to draw."""
+        the device; ``exposed`` is the part of the item to draw. ``pens[i]`` strokes path
+        ``i``: one pen, or several stroked in turn (see :func:`stroke`)."""
         transform = painter.transform()
         self._sync(painter, transform, len(paths))
         lanes = list(zip(paths, pens, strict=False))

@@ -83,7 +83,7 @@ def test_a_diverged_lane_is_left_out_of_the_plane_but_still_drawn():
 def test_interpolation_runs_from_start_to_end():
     objective = build_network(SMALL, "cpu")
     start = objective.initial_parameters()
-    (run,) = train_race(objective, ["adam:lr=0.05"], 20)
+    (run,) = train_race(objective, ["adam:lr=0.05"], 20).lanes
     end = run.trajectory[-1]
     line = interpolate_loss(objective, start, end, points=11, t_range=(0.0, 1.0))
     assert line.losses[0] == pytest.approx(run.records[0].loss, rel=1e-12)
@@ -99,9 +99,8 @@ def test_every_optimizer_runs_on_a_network_objective(optimizer_id):
     spec = OptimizerSpec(optimizer_id, QUICK.get(optimizer_id, {}))
     race = Race(objective, [Racer(optimizer_id, spec)], objective.initial_parameters(), seed=0,
                 max_steps=3)
-    history = race.run()
-    status, message = race.statuses()[0]
-    assert status is not Status.FAILED, message
-    assert len(history[0]) >= 2
-    assert all(record.x.shape == (10,) for record in history[0])
-    assert math.isfinite(history[0][0].loss)
+    (lane,) = race.run().lanes
+    assert lane.status is not Status.FAILED, lane.message
+    assert len(lane.records) >= 2
+    assert all(record.x.shape == (10,) for record in lane.records)
+    assert math.isfinite(lane.records[0].loss)

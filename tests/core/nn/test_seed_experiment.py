@@ -12,6 +12,7 @@ from landscape_app.core.nn.seed_experiment import (
     run_seed_experiment,
 )
 from landscape_app.core.objective import Problem
+from landscape_app.core.result import Status
 
 METHODS = {method.name: method for method in SEED_METHODS}
 
@@ -33,7 +34,7 @@ def test_initial_loss_and_adam_reproduce_the_article():
 def test_slsqp_reproduces_the_article():
     _, row = run("SLSQP")
     assert round(row.loss, 3) == 3.097
-    assert row.status == "converged"
+    assert row.status is Status.CONVERGED
 
 
 def test_simulated_annealing_reproduces_the_article():

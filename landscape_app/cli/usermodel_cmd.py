@@ -1,0 +1,210 @@
+"""``landscape-app surface --model-file``: the loss surface of the user's own PyTorch model.
+
+The options are added to the ``surface`` command's parser (:func:`add_arguments`); ``surface``
+hands a run with ``--model-file`` to :func:`run`. Heavy imports happen inside :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+EPILOG = """\
+your own model (--model-file): RUNNING YOUR CODE IS WHAT THIS DOES. The file is imported and
+FUNCTION() (default landscape_model) is called in every process that computes the grid; nothing
+else in the app ever imports a model file (opening a session or a surface never does).
+FUNCTION returns a mapping:
+  model  a torch.nn.Module with its trained weights loaded
+  data   a DataLoader, any iterable of (inputs, targets) batches, or one (inputs, targets) pair
+  loss   optional: (outputs, targets) -> mean loss (default cross-entropy)
+The value at a grid point is the loss averaged over the whole data set (batch means weighted by
+batch size; --batches N uses the first N batches only), with the model in eval mode (BatchNorm
+running statistics, dropout off) under torch.no_grad on --device. The batches are read once
+and kept in memory. A worked example: examples/cnn_model.py.
+
+  landscape-app surface --model-file examples/cnn_model.py --grid 31 --out cnn.npz
+  landscape-app surface --model-file examples/cnn_model.py --directions pca \\
+      --trajectory examples/cnn_checkpoints/ckpt_*.pt --grid 31 --out cnn_pca.npz
+  landscape-app surface --model-file examples/cnn_model.py --workers 2 --out cnn.npz
+  torchrun --nnodes 1 --nproc-per-node 2 -m landscape_app surface \\
+      --model-file examples/cnn_model.py --grid 51 --out cnn.npz
+
+Directions: random (default; filter-normalized as Li et al. 2018: every filter of a weight
+tensor scaled to the norm of the model's filter, biases and BatchNorm parameters 0 unless
+--include-bias, seeded by --seed), pca (the plane through the model's weights spanned by the
+top-2 principal directions of the --trajectory checkpoints, which are projected onto it as a
+path), hessian (the two top Hessian eigenvectors, Lanczos on Hessian-vector products). The
+grid spans --range (default -1,1,-1,1; around the projected path for pca). origin, d1, d2 in
+the NPZ are flat in parameters_to_vector(model.parameters()) order: the value at
+(alphas[i], betas[j]) is values[j, i], the loss at origin + alphas[i]*d1 + betas[j]*d2. Grid
+points are batched with torch.func.vmap where the model allows and computed one at a time
+where it does not (the same values). Non-finite losses are kept as NaN (holes in the picture).
+
+Many processes: --workers K runs the grid in K local processes (torchrun's launcher, one CPU
+thread each unless OMP_NUM_THREADS says otherwise); the same command under torchrun spreads
+it over GPUs and machines (torch.distributed: gloo on CPUs, NCCL on GPUs). Every finished chunk
+of points is written to the work directory (--work-dir, default OUT.work beside --out) at
+once; rerunning the same command after a crash or a kill computes only the missing points, and
+the merged NPZ is the same, value for value, however many processes computed it. A changed
+model file, data, weights, grid or direction seed is refused (--restart discards the old
+points). The work directory is removed once the NPZ is written.
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``--model-file`` options of ``surface``."""
+    group = parser.add_argument_group(
+        "your own model (runs your code; see below)")
+    group.add_argument("--model-file", default=None, metavar="PATH.py[:FUNCTION]",
+                       help="import PATH.py and call FUNCTION() (default landscape_model) for "
+                       "the model, data and loss; --model, --hidden, --activation, --samples, "
+                       "--dtype, --optimizer, --steps, --plane-lane, --margin and --coverage "
+                       "do not apply")
+    group.add_argument("--batches", type=int, default=None, metavar="N",
+                       help="use only the first N batches of the data (default all)")
+    group.add_argument("--trajectory", nargs="+", default=[], metavar="CKPT.pt",
+                       help="state dicts saved during training, in order (for --directions "
+                       "pca; the path drawn on the plane)")
+    group.add_argument("--include-bias", action="store_true",
+                       help="random directions also move biases and BatchNorm parameters")
+    group.add_argument("--range", default=None, metavar="A0,A1,B0,B1",
+                       help="alpha and beta ranges of the grid (default -1,1,-1,1)")
+    group.add_argument("--workers", type=int, default=1, metavar="K",
+                       help="local processes computing the grid (default 1)")
+    group.add_argument("--work-dir", default=None, metavar="DIR",
+                       help="where finished chunks are kept (default OUT.work beside --out)")
+    group.add_argument("--restart", action="store_true",
+                       help="discard the points of an earlier, different run in the work "
+                       "directory")
+    group.add_argument("--chunk", type=int, default=None, metavar="N",
+                       help="grid points per chunk (default: by memory; 1 when the model "
+                       "cannot be batched)")
+
+
+def parse_range(text: str | None) -> tuple[float, float, float, float] | None:
+    from landscape_app.core.errors import LandscapeError
+
+    if text is None:
+        return None
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != 4:
+        raise LandscapeError(f"--range {text!r}: expected A0,A1,B0,B1, e.g. -1,1,-1,1")
+    return values  # type: ignore[return-value]
+
+
+def request_from(args: argparse.Namespace):
+    from landscape_app.core.usermodel import SurfaceRequest
+
+    return SurfaceRequest(
+        model_file=args.model_file, directions=args.directions or "random", seed=args.seed,
+        include_bias=args.include_bias, trajectory=tuple(args.trajectory),
+        resolution=args.grid if args.grid is not None else 51, range=parse_range(args.range),
+        batches=args.batches, device=args.device, chunk=args.chunk,
+    ).validated()
+
+
+def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
+    """The torchrun command that computes the grid in ``args.workers`` local processes."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+               f"--nproc-per-node={args.workers}", "-m", "landscape_app", "surface",
+               "--model-file", args.model_file, "--out", args.out, "--work-dir", work_dir,
+               "--seed", str(args.seed), "--device", args.device]
+    for option, value in (("--directions", args.directions), ("--grid", args.grid),
+                          ("--range", args.range), ("--batches", args.batches),
+                          ("--chunk", args.chunk)):
+        if value is not None:
+            command.append(f"{option}={value}")
+    if args.include_bias:
+        command.append("--include-bias")
+    if args.trajectory:
+        command += ["--trajectory", *args.trajectory]
+    return command
+
+
+def summary_lines(job, values, seconds: float, processes: int) -> list[str]:
+    import numpy as np
+
+    from landscape_app.core.grid import finite_range
+
+    low, high = finite_range(values)
+    user = job.user
+    holes = int(np.count_nonzero(~np.isfinite(values)))
+    lines = [
+        f"model: {user.source.label} ({type(user.model).__name__}, {user.parameter_count} "
+        f"parameters), {user.samples} samples in {len(user.batches)} batches, loss "
+        f"{user.loss_name} = {job.initial_loss:.6g} at its weights",
+        f"plane: {job.plane.describe()}",
+        f"grid: {len(job.alphas)}x{len(job.betas)} ({job.mode}, {job.chunk_points} points per "
+        f"chunk, {processes} process{'es' if processes > 1 else ''}) in {seconds:.3f} s; alpha "
+        f"[{job.alphas[0]:.4g}, {job.alphas[-1]:.4g}], beta [{job.betas[0]:.4g}, "
+        f"{job.betas[-1]:.4g}], loss [{low:.4g}, {high:.4g}]",
+    ]
+    if holes:
+        lines.append(f"warning: model file {user.source.label}: {holes} of {values.size} grid "
+                     "points gave a non-finite loss (kept as NaN, drawn as holes)")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.core.atomic import atomic_write, check_writable
+    from landscape_app.core.errors import LandscapeError
+    from landscape_app.core.usermodel import (
+        RankFailed,
+        default_work_dir,
+        open_job,
+        run_distributed,
+        run_single,
+        surface_arrays,
+        torchrun_rank,
+    )
+
+    if args.out is None:
+        raise LandscapeError("--model-file needs --out FILE.npz (finished points are kept "
+                             "beside it until the surface is complete)")
+    check_writable(args.out, suffixes=(".npz",))
+    if args.workers < 1:
+        raise LandscapeError(f"--workers {args.workers}: must be at least 1")
+    request = request_from(args)
+    work_dir = args.work_dir or str(default_work_dir(args.out))
+    rank = torchrun_rank()
+    if rank is None and args.workers > 1:
+        open_job(request, work_dir, writer=True, restart=args.restart)  # refuse early, once
+        completed = subprocess.run(worker_command(args, work_dir), check=False)
+        if completed.returncode != 0:
+            raise LandscapeError(f"the workers stopped (exit {completed.returncode}); the "
+                                 f"finished points are in {work_dir}: rerun the same command "
+                                 "to compute the rest")
+        return 0
+    bar = ProgressBar()
+
+    def progress(done: int, total: int) -> None:
+        bar("points", done / total if total else 1.0, of=total)
+
+    try:
+        if rank is None:
+            job, values, seconds = run_single(request, work_dir, args.restart, progress)
+            processes = 1
+        else:
+            job, values, seconds = run_distributed(request, work_dir, rank, args.restart,
+                                                   progress if rank.rank == 0 else None)
+            processes = rank.world
+    except RankFailed:
+        return 2  # rank 0 says why
+    finally:
+        bar.close()
+    if values is None:
+        return 0
+    for line in summary_lines(job, values, seconds, processes):
+        print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
+    with atomic_write(args.out, "wb") as handle:
+        np.savez_compressed(handle, **surface_arrays(job, values, seconds, processes))
+    job.work.remove()
+    print(f"wrote {args.out}")
+    return 0

@@ -1,0 +1,163 @@
+"""What an outcome map may span and which optimizers and hyperparameters it can run, without
+torch.
+
+:mod:`landscape_app.core.maps` computes the maps and checks its requests with these rules; the
+``map`` command checks its arguments with them before torch is imported.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from landscape_app.core.catalogue.optimizer_params import SCHEDULE_PARAMS
+from landscape_app.core.catalogue.optimizers import check_combination, param_spec
+from landscape_app.core.errors import HyperparameterError, LandscapeError
+from landscape_app.core.params import validate_params
+
+#: Largest side of a map (16.7 M cells).
+MAX_SIDE = 4096
+#: Largest ``cells × parameters`` (the final positions alone are this many numbers).
+MAX_CELL_PARAMETERS = 50_000_000
+#: Per-layer learning rates of a network sweep: the first and the last layer's weights/bias.
+LAYER_LR_NAMES = ("lr_first", "lr_last")
+
+#: Element-wise methods stepped by torch.optim itself on the stacked starts (and by
+#: :mod:`landscape_app.core.maps.rules` in sweeps), with Lookahead/Ranger and schedules.
+MAPPABLE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam",
+            "heun", "lookahead", "ranger")
+
+REFUSED = {
+    "newton": "damped Newton's per-start line search is not batched yet",
+    "lbfgs": "L-BFGS keeps a history and a line search per run",
+    "slsqp": "SLSQP runs scipy's routine one start at a time",
+    "dual-annealing": "dual annealing runs scipy's routine one start at a time",
+    "pso": "a swarm is random: its map would depend on the seed as much as on the start",
+    "cmaes": "CMA-ES is random: its map would depend on the seed as much as on the start",
+    "sa": "simulated annealing is random: its map would depend on the seed as much as on "
+          "the start",
+}
+
+#: Schedule settings are shared by every cell (the lr itself may be swept).
+NOT_SWEEPABLE = frozenset(p.name for p in SCHEDULE_PARAMS) | {"lookahead_k", "inner"}
+
+
+class AxisLike(Protocol):
+    """One swept hyperparameter: a name and the two ends of its range."""
+
+    name: str
+    low: float
+    high: float
+
+
+def check_side(res: int, dim: int = 2, what: str = "--res") -> int:
+    """Validate a map side for ``dim`` parameters per cell, naming the limit."""
+    if isinstance(res, bool) or not isinstance(res, int) or res < 2:
+        raise LandscapeError(f"{what} {res!r}: must be a whole number ≥ 2")
+    limit = min(MAX_SIDE, math.isqrt(MAX_CELL_PARAMETERS // max(dim, 1)))
+    if res > limit:
+        raise LandscapeError(f"{what} {res} is too large: at most {limit} for {dim} parameters "
+                             f"per cell ({limit}² cells)")
+    return res
+
+
+def parse_sweep_text(text: str) -> tuple[str, float, float, bool]:
+    """``"lr=1e-4:1:log"`` → ``("lr", 1e-4, 1.0, True)`` (``:lin`` is the default).
+
+    Only the syntax is checked here; :func:`check_sweep` checks the name and range against
+    the optimizer.
+    """
+    name, sep, body = text.partition("=")
+    name = name.strip()
+    parts = [part.strip() for part in body.split(":")]
+    if not sep or not name or len(parts) not in (2, 3):
+        raise LandscapeError(f"--sweep {text!r}: expected NAME=LOW:HIGH[:log|lin], "
+                             "e.g. lr=1e-4:1:log")
+    scale = parts[2].lower() if len(parts) == 3 else "lin"
+    if scale not in ("log", "lin"):
+        raise LandscapeError(f"--sweep {text!r}: the scale must be log or lin, not {parts[2]!r}")
+    try:
+        low, high = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise LandscapeError(f"--sweep {text!r}: LOW and HIGH must be numbers") from None
+    if not (math.isfinite(low) and math.isfinite(high)) or low == high:
+        raise LandscapeError(f"--sweep {text!r}: LOW and HIGH must be finite and different")
+    if scale == "log" and (low <= 0 or high <= 0):
+        raise LandscapeError(f"--sweep {text!r}: a log axis cannot reach or cross zero; "
+                             "use positive ends or :lin")
+    return name, low, high, scale == "log"
+
+
+def sweepable_names(optimizer_id: str, params: Mapping[str, Any],
+                    network: bool = False) -> list[str]:
+    """The hyperparameters of ``optimizer_id`` (with ``params`` chosen) a map can sweep."""
+    names = [p.name for p in param_spec(optimizer_id, dict(params))
+             if sweepable(p.name, p.default)]
+    return names + (list(LAYER_LR_NAMES) if network else [])
+
+
+def check_sweep_names(first: str, second: str) -> None:
+    """Refuse two sweeps over the same hyperparameter."""
+    if first == second:
+        raise LandscapeError(f"both sweeps are over {first}; choose two different "
+                             "hyperparameters")
+
+
+def check_mappable(optimizer_id: str) -> None:
+    """Raise :class:`LandscapeError` naming why ``optimizer_id`` cannot be mapped."""
+    if optimizer_id in MAPPABLE:
+        return
+    reason = REFUSED.get(optimizer_id, "it is not an element-wise gradient method")
+    raise LandscapeError(f"{optimizer_id} cannot be mapped: {reason}; mappable optimizers: "
+                         f"{', '.join(MAPPABLE)}")
+
+
+def check_sweep(optimizer_id: str, params: Mapping[str, Any], axes: Sequence[AxisLike],
+                network: bool) -> None:
+    """Check two axes against the optimizer's hyperparameters (name, type, range, combination).
+
+    ``params`` are the optimizer's values as written (the spec's), ``network`` whether the map
+    is of a network (which may also sweep :data:`LAYER_LR_NAMES`).
+    """
+    check_mappable(optimizer_id)
+    check_sweep_names(axes[0].name, axes[1].name)
+    for axis in axes:
+        check_axis(optimizer_id, params, axis, network)
+    if {axis.name for axis in axes} & set(LAYER_LR_NAMES):
+        return
+    for a in (axes[0].low, axes[0].high):  # the corners validate the combination
+        for b in (axes[1].low, axes[1].high):
+            given = {**params, axes[0].name: a, axes[1].name: b}
+            values = validate_params(param_spec(optimizer_id, given), given, optimizer_id)
+            check_combination(optimizer_id, values)
+
+
+def check_axis(optimizer_id: str, params: Mapping[str, Any], axis: AxisLike,
+               network: bool) -> None:
+    """Check one axis: a sweepable hyperparameter of the optimizer, both ends in its range."""
+    by_name = {p.name: p for p in param_spec(optimizer_id, dict(params))}
+    name = axis.name
+    if name in LAYER_LR_NAMES:
+        if not network:
+            raise LandscapeError(f"--sweep {name}: per-layer learning rates apply to networks "
+                                 "(--model) only")
+        param = by_name["lr"]
+    elif name not in by_name:
+        known = [n for n, p in by_name.items() if sweepable(p.name, p.default)]
+        if network:
+            known += list(LAYER_LR_NAMES)
+        raise HyperparameterError(f"--sweep {name}: {optimizer_id} has no hyperparameter "
+                                  f"{name!r}; it can sweep: {', '.join(known)}")
+    else:
+        param = by_name[name]
+        if not sweepable(name, param.default):
+            raise HyperparameterError(f"--sweep {name}: {name} cannot be swept (only "
+                                      "numeric hyperparameters outside the schedule can)")
+    for value in (axis.low, axis.high):
+        param.validate(value)
+
+
+def sweepable(name: str, default: Any) -> bool:
+    """Whether a hyperparameter with this name and default can be put on a map's axis."""
+    return isinstance(default, float) and name not in NOT_SWEEPABLE

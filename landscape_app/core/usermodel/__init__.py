@@ -1,0 +1,41 @@
+"""Loss surfaces of a user's own PyTorch model (``landscape-app surface --model-file``).
+
+Qt-free. The pieces, in the order a run uses them:
+
+- :mod:`~landscape_app.core.usermodel.contract`: import ``model.py[:FUNCTION]``, call it, check
+  the mapping it returns (``model``, ``data``, optional ``loss``);
+- :mod:`~landscape_app.core.usermodel.directions`: the plane (``random``, ``pca`` from
+  checkpoints, ``hessian``), flat in ``parameters_to_vector`` order;
+- :mod:`~landscape_app.core.usermodel.evaluate`: the data-set loss at grid points, batched with
+  ``vmap`` where the model allows, one point at a time where not;
+- :mod:`~landscape_app.core.usermodel.workdir` and :mod:`~landscape_app.core.usermodel.job`:
+  the grid as chunks in a work directory (resume, refuse a changed run, merge);
+- :mod:`~landscape_app.core.usermodel.distributed`: one process, or every process torchrun
+  started.
+"""
+
+from landscape_app.core.usermodel.contract import DEFAULT_FUNCTION, UserModel, load_user_model
+from landscape_app.core.usermodel.distributed import (
+    RankFailed,
+    run_distributed,
+    run_single,
+    torchrun_rank,
+)
+from landscape_app.core.usermodel.job import SurfaceJob, SurfaceRequest, open_job, surface_arrays
+from landscape_app.core.usermodel.workdir import WorkDir, default_work_dir
+
+__all__ = [
+    "DEFAULT_FUNCTION",
+    "RankFailed",
+    "SurfaceJob",
+    "SurfaceRequest",
+    "UserModel",
+    "WorkDir",
+    "default_work_dir",
+    "load_user_model",
+    "open_job",
+    "run_distributed",
+    "run_single",
+    "surface_arrays",
+    "torchrun_rank",
+]

@@ -1,0 +1,318 @@
+"""A user-model surface as a job of chunks: prepare once, compute any subset, merge.
+
+:func:`open_job` loads the model file, checks the work directory against this run's
+fingerprint, and (for the writer — the single process, or rank 0) computes the plane and the
+projected trajectory and writes them with the manifest; other processes read them back.
+The grid's points (``values[j, i]`` at ``(alphas[i], betas[j])``, row-major) are cut into
+chunks of a fixed size recorded in the manifest, so every process, and every rerun, computes
+the same chunk the same way: the merged grid does not depend on how many processes computed it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from landscape_app.core.device import choose_device, describe_device
+from landscape_app.core.errors import LandscapeError
+from landscape_app.core.fallback import DeviceFallback
+from landscape_app.core.grid import check_resolution
+from landscape_app.core.nn.directions import Plane
+from landscape_app.core.nn.surface import plane_ranges
+from landscape_app.core.usermodel.contract import UserModel, load_user_model
+from landscape_app.core.usermodel.directions import checkpoint_vectors, make_user_plane
+from landscape_app.core.usermodel.evaluate import BATCHED, POINTWISE, PlaneLoss
+from landscape_app.core.usermodel.workdir import WorkDir
+
+NAN_PAIR = np.array([np.nan, np.nan])
+
+
+@dataclass(frozen=True)
+class SurfaceRequest:
+    """What ``surface --model-file`` was asked for (the command's options)."""
+
+    model_file: str
+    directions: str = "random"
+    seed: int = 0
+    include_bias: bool = False
+    trajectory: tuple[str, ...] = ()
+    resolution: int = 51
+    range: tuple[float, float, float, float] | None = None
+    batches: int | None = None
+    device: str = "auto"
+    chunk: int | None = None
+
+    def validated(self) -> SurfaceRequest:
+        check_resolution(self.resolution)
+        if self.range is not None:
+            a0, a1, b0, b1 = self.range
+            if not all(np.isfinite(self.range)) or a0 >= a1 or b0 >= b1:
+                raise LandscapeError(f"--range {','.join(map(str, self.range))}: expected "
+                                     "finite A0,A1,B0,B1 with A0 < A1 and B0 < B1")
+        if self.chunk is not None and self.chunk < 1:
+            raise LandscapeError(f"--chunk {self.chunk}: must be at least 1")
+        if self.trajectory and self.directions != "pca":
+            raise LandscapeError("--trajectory gives the paths of --directions pca; add "
+                                 "--directions pca")
+        return self
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class SurfaceJob:
+    """A prepared grid: the model, the plane, the grid's axes, how chunks are computed."""
+
+    request: SurfaceRequest
+    user: UserModel
+    plane: Plane
+    alphas: np.ndarray
+    betas: np.ndarray
+    mode: str
+    chunk_points: int
+    initial_loss: float
+    path: dict[str, np.ndarray]
+    work: WorkDir
+
+    @property
+    def total(self) -> int:
+        return len(self.alphas) * len(self.betas)
+
+    @property
+    def chunk_count(self) -> int:
+        return -(-self.total // self.chunk_points)
+
+    def chunk_points_of(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """(α, β) of the points of chunk ``index`` (row-major over ``values[j, i]``)."""
+        begin = index * self.chunk_points
+        flat = np.arange(begin, min(begin + self.chunk_points, self.total))
+        rows, columns = np.divmod(flat, len(self.alphas))
+        return self.alphas[columns], self.betas[rows]
+
+    def missing(self) -> list[int]:
+        done = self.work.done()
+        return [index for index in range(self.chunk_count) if index not in done]
+
+    def evaluator(self) -> PlaneLoss:
+        return PlaneLoss(self.user, self.plane.origin, self.plane.d1, self.plane.d2)
+
+    def compute(self, indices: Sequence[int], on_chunk: Callable[[int], None] | None = None,
+                ) -> None:
+        """Compute the chunks ``indices`` and write each to the work directory when done."""
+        evaluator = self.evaluator()
+        # A chunk that runs out of GPU memory (CUDA or MPS) is computed in halves.
+        split = DeviceFallback(evaluator, evaluator.device)
+        for index in indices:
+            alphas, betas = self.chunk_points_of(index)
+            count = len(alphas)
+            values = split.chunked(
+                lambda placed, begin, end, a=alphas, b=betas: placed.evaluate(
+                    self.mode, a[begin:end], b[begin:end]),
+                count, lambda placed, n=count: n, "the grid", "grid points")
+            self.work.write_chunk(index, values)
+            if on_chunk is not None:
+                on_chunk(len(alphas))
+
+    def merged(self) -> np.ndarray:
+        """``(R, R)``: every chunk's values in place (:class:`LandscapeError` if any is
+        missing)."""
+        missing = self.missing()
+        if missing:
+            raise LandscapeError(f"work directory {self.work.path}: {len(missing)} chunks are "
+                                 "not computed yet; rerun the same command to finish them")
+        values = np.concatenate([self.work.read_chunk(i) for i in range(self.chunk_count)])
+        if values.size != self.total:
+            raise LandscapeError(f"work directory {self.work.path}: its chunks hold "
+                                 f"{values.size} values for {self.total} grid points; rerun "
+                                 "with --restart")
+        return values.reshape(len(self.betas), len(self.alphas))
+
+
+def _fingerprint(request: SurfaceRequest, user: UserModel, origin: np.ndarray) -> dict:
+    trajectory = []
+    for path in request.trajectory:
+        try:
+            trajectory.append(_sha256(Path(path).read_bytes()))
+        except OSError as error:
+            raise LandscapeError(f"--trajectory {path}: {error.strerror or error}") from None
+    return {
+        "model_file": str(user.source.path),
+        "model_file_sha256": user.source.sha256,
+        "function": user.source.function,
+        "parameter_count": int(origin.size),
+        "weights_sha256": _sha256(np.ascontiguousarray(origin).tobytes()),
+        "data_sha256": user.data_sha256(),
+        "loss": user.loss_name,
+        "batches": request.batches,
+        "grid": request.resolution,
+        "range": list(request.range) if request.range is not None else None,
+        "directions": request.directions,
+        "seed": request.seed if request.directions != "pca" else None,
+        "include_bias": request.include_bias if request.directions == "random" else None,
+        "trajectory_sha256": trajectory,
+    }
+
+
+def _checkpoint_steps(paths: Sequence[str]) -> np.ndarray:
+    """The number in each checkpoint's name (``ckpt_010.pt`` → 10), else 0, 1, 2, …"""
+    import re
+
+    numbers = [re.findall(r"\d+", Path(path).stem) for path in paths]
+    if all(numbers):
+        steps = [int(found[-1]) for found in numbers]
+        if len(set(steps)) == len(steps):
+            return np.array(steps)
+    return np.arange(len(paths))
+
+
+def _prepare_plane(request: SurfaceRequest, user: UserModel, evaluator_for) -> dict:
+    """The plane and the projected trajectory as arrays (what ``plane.npz`` holds)."""
+    trajectory = (checkpoint_vectors(user, request.trajectory) if request.trajectory
+                  else None)
+    plane = make_user_plane(user, request.directions, seed=request.seed,
+                            include_bias=request.include_bias, trajectory=trajectory)
+    arrays = {"origin": plane.origin, "d1": plane.d1, "d2": plane.d2,
+              "method": np.array(plane.method),
+              "explained_variance": (np.array(plane.explained_variance)
+                                     if plane.explained_variance is not None else NAN_PAIR),
+              "eigenvalues": (np.array(plane.eigenvalues) if plane.eigenvalues is not None
+                              else NAN_PAIR)}
+    if trajectory is not None:
+        coords, distances = plane.project(trajectory)
+        evaluator = evaluator_for(plane)
+        on_plane = plane.origin + coords @ plane.basis.T
+        arrays.update(path_steps=_checkpoint_steps(request.trajectory), path_coords=coords,
+                      path_distances=distances, path_losses=evaluator.at(trajectory),
+                      path_plane_losses=evaluator.at(on_plane))
+    if request.range is not None:
+        a0, a1, b0, b1 = request.range
+        alpha_range, beta_range = (a0, a1), (b0, b1)
+    elif trajectory is not None:
+        coords = arrays["path_coords"]
+        alpha_range, beta_range = plane_ranges(coords, 0.25, anchors=coords[[0, -1]])
+    else:
+        alpha_range, beta_range = (-1.0, 1.0), (-1.0, 1.0)
+    arrays["alphas"] = np.linspace(*alpha_range, request.resolution)
+    arrays["betas"] = np.linspace(*beta_range, request.resolution)
+    return arrays
+
+
+def _plane_of(arrays: dict) -> Plane:
+    variance, eigen = arrays["explained_variance"], arrays["eigenvalues"]
+    return Plane(arrays["origin"], arrays["d1"], arrays["d2"], str(arrays["method"]),
+                 explained_variance=None if np.isnan(variance).all() else tuple(variance),
+                 eigenvalues=None if np.isnan(eigen).all() else tuple(eigen))
+
+
+def open_job(request: SurfaceRequest, work_dir: str | Path, writer: bool = True,
+             restart: bool = False, device: str | None = None) -> SurfaceJob:
+    """Load the model file and the work directory; as the ``writer``, start it if need be.
+
+    Parameters
+    ----------
+    request : SurfaceRequest
+    work_dir : path
+    writer : bool
+        The process that may create the work directory (single process, or rank 0). The
+        others call this after it and read the plane it wrote.
+    restart : bool
+        Discard an existing work directory first (writer only).
+    device : str, optional
+        Overrides ``request.device`` (a distributed rank's own GPU).
+
+    Raises
+    ------
+    LandscapeError
+        A bad model file, or a work directory made by a different run.
+    """
+    request = request.validated()
+    user = load_user_model(request.model_file, choose_device(device or request.device),
+                           request.batches)
+    work = WorkDir(work_dir)
+    from landscape_app.core.usermodel.directions import flat_parameters
+
+    origin = flat_parameters(user)
+    fingerprint = _fingerprint(request, user, origin)
+    manifest = None if restart else work.check(fingerprint)
+    probe = PlaneLoss(user, origin, np.zeros_like(origin), np.zeros_like(origin))
+    initial_loss = probe.check_origin()
+    if manifest is None:
+        if not writer:
+            raise LandscapeError(f"work directory {work.path}: no manifest (rank 0 did not "
+                                 "write one)")
+        arrays = _prepare_plane(request, user, lambda plane: PlaneLoss(
+            user, plane.origin, plane.d1, plane.d2))
+        plane = _plane_of(arrays)
+        evaluator = PlaneLoss(user, plane.origin, plane.d1, plane.d2)
+        mode = evaluator.choose_mode()
+        chunk = request.chunk or evaluator.chunk_points(mode)
+        manifest = {"fingerprint": fingerprint, "mode": mode, "chunk_points": int(chunk),
+                    "initial_loss": initial_loss, "device": describe_device(evaluator.device),
+                    "started": time.time()}
+        work.start(manifest, arrays, restart)
+    else:
+        arrays = work.plane()
+    if manifest.get("mode") not in (BATCHED, POINTWISE):
+        raise LandscapeError(f"work directory {work.path}: damaged manifest; rerun with "
+                             "--restart")
+    path = {key: arrays[key] for key in arrays if key.startswith("path_")}
+    return SurfaceJob(request, user, _plane_of(arrays), arrays["alphas"], arrays["betas"],
+                      manifest["mode"], int(manifest["chunk_points"]), initial_loss, path, work)
+
+
+def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
+                   processes: int = 1) -> dict[str, np.ndarray]:
+    """The NPZ of a user-model surface, with the built-in surfaces' keys (see
+    :mod:`landscape_app.core.nn.arrays`); the trajectory (``pca``) is its one lane."""
+    plane, user, path = job.plane, job.user, job.path
+    lanes = ["trajectory"] if path else []
+    count = len(path.get("path_steps", ()))
+    description = f"{user.source.path.name}:{user.source.function} ({type(user.model).__name__})"
+    metadata = {
+        "kind": "usermodel", "description": description,
+        "model_file": str(user.source.path), "function": user.source.function,
+        "model_file_sha256": user.source.sha256, "parameter_count": user.parameter_count,
+        "samples": user.samples, "batches": len(user.batches), "loss": user.loss_name,
+        "plane": plane.describe(), "mode": job.mode, "chunk_points": job.chunk_points,
+        "processes": processes, "seed": job.request.seed,
+        "include_bias": job.request.include_bias, "trajectory": list(job.request.trajectory),
+    }
+    empty = np.zeros(0)
+    return {
+        "values": values,
+        "alphas": job.alphas,
+        "betas": job.betas,
+        "origin": plane.origin,
+        "d1": plane.d1,
+        "d2": plane.d2,
+        "method": np.array(plane.method),
+        "explained_variance": (np.array(plane.explained_variance)
+                               if plane.explained_variance is not None else NAN_PAIR),
+        "eigenvalues": np.array(plane.eigenvalues) if plane.eigenvalues is not None else NAN_PAIR,
+        "device": np.array(describe_device(job.evaluator().device)),
+        "seconds": np.array(seconds),
+        "initial_loss": np.array(job.initial_loss),
+        "origin_label": np.array("the model file's weights"),
+        "lane_labels": np.array(lanes, dtype=str),
+        "lane_specs": np.array(["checkpoints" for _ in lanes], dtype=str),
+        "lane_status": np.array(["finished" for _ in lanes], dtype=str),
+        "lane_messages": np.array(["" for _ in lanes], dtype=str),
+        "lane_offsets": np.array([0, count] if lanes else [0]),
+        "path_steps": path.get("path_steps", empty.astype(int)),
+        "path_evals": path.get("path_steps", empty.astype(int)),
+        "path_coords": path.get("path_coords", np.zeros((0, 2))),
+        "path_losses": path.get("path_losses", empty),
+        "path_plane_losses": path.get("path_plane_losses", empty),
+        "path_distances": path.get("path_distances", empty),
+        "interp_ts": empty,
+        "interp_losses": np.zeros((len(lanes), 0)),
+        "metadata": np.array(json.dumps(metadata)),
+    }

@@ -1,0 +1,109 @@
+"""Outcome-map jobs of the window, Qt-free: what to compute for a session's maps, coarse first.
+
+:class:`MapJob` is one background computation (:func:`~landscape_app.core.maps.compute_map`)
+of one kind of map — ``"starts"`` (every start of the 2D view) or ``"sweep"`` (two
+hyperparameters of the mapped lane). :func:`plan_maps` says which jobs a session needs; a map
+whose inputs change is computed first at :data:`~landscape_app.state.maps.COARSE_RES` cells a
+side and then refined to the session's ``res`` (:func:`refined`), so a zoom shows its new
+region at once and its structure sharpens as the fine pass arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from landscape_app.core.errors import LandscapeError
+from landscape_app.core.maps import StartGrid, Sweep, check_mappable, compute_map
+from landscape_app.state.maps import COARSE_RES, MapSettings
+from landscape_app.state.model import SessionState
+
+KINDS = ("starts", "sweep")
+
+
+@dataclass(frozen=True, eq=False)
+class MapJob:
+    """Compute one map: ``kind`` of ``target`` under ``optimizer`` over ``region``.
+
+    ``key`` names the inputs (a refined job has its coarse job's key); ``final_res`` is the
+    side the map is refined to.
+    """
+
+    kind: str
+    target: Any  # an Objective (2D) or a NetworkConfig
+    optimizer: Any  # OptimizerSpec
+    region: StartGrid | Sweep
+    steps: int
+    tolerance: float
+    final_res: int
+    key: tuple
+
+    @property
+    def res(self) -> int:
+        return self.region.res
+
+    @property
+    def coarse(self) -> bool:
+        return self.region.res < self.final_res
+
+    def run(self, progress=None, cancelled=None):
+        """Compute the map (float32, on the best device); ``progress(stage, fraction)``."""
+        return compute_map(self.target, self.optimizer, self.region, self.steps,
+                           tolerance=self.tolerance, device="auto", dtype="float32",
+                           progress=progress, cancelled=cancelled)
+
+
+def refined(job: MapJob) -> MapJob | None:
+    """The full-resolution job after a coarse one (None when ``job`` was already full)."""
+    if not job.coarse:
+        return None
+    return replace(job, region=replace(job.region, res=job.final_res))
+
+
+def start_extent(settings: MapSettings, landscape) -> tuple[float, float, float, float]:
+    """The start map's region: the session's extent, else the landscape's view box."""
+    if settings.extent is not None:
+        return tuple(settings.extent)
+    (x0, x1), (y0, y1) = landscape.box
+    return (float(x0), float(x1), float(y0), float(y1))
+
+
+def plan_maps(state: SessionState, landscape, start) -> tuple[dict[str, MapJob], str | None]:
+    """The coarse jobs ``state``'s maps need (by kind), and why none can run (or None).
+
+    ``landscape`` is the session's built 2D landscape (None on a network or while it is
+    computed), ``start`` the race's start (sweeps run from it on 2D landscapes).
+    """
+    settings = state.map
+    if settings is None:
+        return {}, None
+    if settings.lane >= len(state.lanes):
+        return {}, f"the map follows optimizer {settings.lane + 1}, which no longer exists"
+    spec = state.lanes[settings.lane].spec
+    try:
+        check_mappable(spec)
+    except LandscapeError as error:
+        return {}, str(error)
+    network = state.landscape.kind == "network"
+    if network:
+        from landscape_app.state.network import parse_network
+
+        target = parse_network(state.landscape.network, lane_count=len(state.lanes)).config
+    elif landscape is None:
+        return {}, None
+    else:
+        target = landscape.objective
+    coarse = min(COARSE_RES, settings.res)
+    common = {"target": target, "optimizer": spec, "steps": settings.steps,
+              "tolerance": settings.tolerance, "final_res": settings.res}
+    base_key = (state.landscape, spec, settings.steps, settings.tolerance, settings.res)
+    jobs: dict[str, MapJob] = {}
+    if settings.starts and not network:
+        extent = start_extent(settings, landscape)
+        jobs["starts"] = MapJob("starts", region=StartGrid(extent[:2], extent[2:], coarse),
+                                key=base_key + (extent,), **common)
+    if settings.sweep is not None:
+        sweep_start = None if network or start is None else tuple(float(v) for v in start)
+        jobs["sweep"] = MapJob("sweep", region=settings.sweep_region(coarse, sweep_start),
+                               key=base_key + (settings.sweep, sweep_start), **common)
+    return jobs, None

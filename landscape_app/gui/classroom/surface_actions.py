@@ -1,0 +1,60 @@
+"""File ▸ Open surface…: show a surface file (NPZ the app wrote, or a loss-landscape ``.h5``)
+read-only in the 2D and 3D views, its paths replayed.
+
+Reading is :func:`landscape_app.core.surface_file.load_surface_file` (data only: no model file
+is ever imported); the window's model takes it with
+:meth:`~landscape_app.engine.session_model.SessionModel.open_surface`. A surface file is not a
+race session: while one is shown, Save is refused with that reason, and the lanes, start and
+steps cannot be edited; opening a session, a scene or choosing a landscape leaves it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMenu, QMessageBox
+
+from landscape_app.core.errors import LandscapeError
+from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, show_problem
+from landscape_app.gui.keyboard import window_action
+
+SURFACE_FILTER = "Surfaces (*.npz *.h5 *.hdf5);;All files (*)"
+
+
+class SurfaceActions(QObject):
+    """The Open surface… entry of a window's File menu; :attr:`problem` is the last message
+    box shown (for tests)."""
+
+    opened = Signal(str)
+
+    def __init__(self, window, menu: QMenu):
+        super().__init__(window)
+        self.window = window
+        self.problem: QMessageBox | None = None
+        self.open_action = window_action(window, "Open s&urface…", "Ctrl+Shift+O",
+                                         self.choose_and_open)
+        self.open_action.setStatusTip("Show a surface NPZ or a loss-landscape .h5 file, "
+                                      "read-only; its paths replay")
+        menu.addAction(self.open_action)
+
+    def choose_and_open(self) -> bool:
+        path = ask_open_path(self.window, "Open a surface", SURFACE_FILTER)
+        return bool(path) and self.open_path(path)
+
+    def open_path(self, path: str | os.PathLike) -> bool:
+        """Show the surface at ``path``; False (and a message, the screen kept) if refused."""
+        from landscape_app.core.surface_file import load_surface_file
+
+        try:
+            landscape = load_surface_file(path)
+        except LandscapeError as error:
+            self.window.statusBar().showMessage(f"The surface was not opened. {error}", 12000)
+            self.problem = show_problem(self.window, "The surface was not opened.", str(error))
+            return False
+        self.window.controller.open_surface(landscape)
+        self.window.setWindowTitle(f"{landscape.path.name} (read-only) — {APP_NAME}")
+        self.window.setWindowModified(False)
+        self.window.statusBar().showMessage(landscape.summary(), 12000)
+        self.opened.emit(str(landscape.path))
+        return True

@@ -1,0 +1,104 @@
+"""What an export asks for, and its checks: Qt-free and torch-free, so the ``export``
+command refuses a bad size, number or path at once, before the heavy imports.
+
+:mod:`landscape_app.gui.export.frames` runs a checked request.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from landscape_app.core.atomic import ExportError, check_writable
+from landscape_app.core.errors import LandscapeError
+from landscape_app.export.animation import check_animation_target
+from landscape_app.gui.export.frame_layout import FrameLayout
+
+MAX_FRAMES = 100_000
+MAX_STEPS = 1_000_000
+STILL_SUFFIXES = (".png", ".svg")
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export and how; paths left ``None`` are not written.
+
+    ``title`` None takes the session's title (or the landscape's name when it has none);
+    ``steps`` None the session's ``max_steps``; ``frames`` None one frame per step, unless
+    ``duration`` (seconds) is given.
+    """
+
+    layout: FrameLayout = field(default_factory=FrameLayout)
+    title: str | None = None
+    fps: float = 30.0
+    steps: int | None = None
+    frames: int | None = None
+    duration: float | None = None
+    animation: str | os.PathLike | None = None
+    still: str | os.PathLike | None = None
+    trajectories: str | os.PathLike | None = None
+    surface: str | os.PathLike | None = None
+    device: str = "auto"
+    crf: int = 20
+    preset: str = "veryfast"
+
+    @property
+    def outputs(self) -> dict[str, Path]:
+        """The outputs asked for, by kind."""
+        named = {"animation": self.animation, "still": self.still,
+                 "trajectories": self.trajectories, "surface": self.surface}
+        return {kind: Path(path).expanduser() for kind, path in named.items() if path is not None}
+
+    @property
+    def needs_frames(self) -> bool:
+        return self.animation is not None or self.still is not None
+
+
+def _positive_number(value, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (
+            math.isfinite(value) and value > 0):
+        raise LandscapeError(f"{what} {value!r}: expected a number above 0")
+
+
+def check_request(request: ExportRequest) -> None:
+    """Validate everything before any work: numbers, output names, writability, clashes.
+
+    Raises
+    ------
+    LandscapeError
+        Naming the option and the problem (an :class:`ExportError` for paths).
+    """
+    outputs = request.outputs
+    if not outputs:
+        raise LandscapeError("nothing to export: give an animation (--out), a still (--still), "
+                             "trajectories (--trajectories) or a surface (--surface)")
+    _positive_number(request.fps, "fps")
+    if request.steps is not None and (isinstance(request.steps, bool)
+                                      or not 1 <= request.steps <= MAX_STEPS):
+        raise LandscapeError(f"steps {request.steps!r}: expected a whole number from 1 to "
+                             f"{MAX_STEPS}")
+    if request.frames is not None and request.duration is not None:
+        raise LandscapeError("give the number of frames or the duration, not both")
+    if request.frames is not None and not 1 <= request.frames <= MAX_FRAMES:
+        raise LandscapeError(f"frames {request.frames!r}: expected 1 to {MAX_FRAMES}")
+    if request.duration is not None:
+        _positive_number(request.duration, "duration")
+        if request.duration * request.fps > MAX_FRAMES:
+            raise LandscapeError(f"a duration of {request.duration:g} s at {request.fps:g} fps "
+                                 f"is more than {MAX_FRAMES} frames")
+    resolved = [path.resolve() for path in outputs.values()]
+    if len(set(resolved)) < len(resolved):
+        raise ExportError("two outputs have the same path; give each its own file name")
+    if request.animation is not None:
+        check_animation_target(request.animation, request.fps)
+    if request.still is not None:
+        check_writable(request.still, suffixes=STILL_SUFFIXES)
+        if outputs["still"].suffix.lower() == ".svg" and request.layout.needs_opengl:
+            raise ExportError("an SVG still can show the 2D view and the curves only; "
+                              "use --view 2d, or a .png still for the 3D view")
+    if request.trajectories is not None:
+        check_writable(request.trajectories, suffixes=(".csv", ".json"))
+    if request.surface is not None:
+        check_writable(request.surface, suffixes=(".npz",))

@@ -1,0 +1,197 @@
+"""Outcome maps in the window: a layer over the 2D view, and the hyperparameter-map view.
+
+Both colour an :class:`~landscape_app.core.maps.OutcomeMap` with the same colours as its PNG
+(:func:`landscape_app.export.map_image.colorize`: basin, final loss, steps to tolerance,
+status). The layer (:class:`MapLayer`) lies over the heatmap and under the lanes' trails; the
+:class:`HyperMapView` draws a hyperparameter map with ``log₁₀`` coordinates on a log axis,
+a crosshair on the mapped lane's values and a dot for every other lane that has both.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+
+from landscape_app.export.map_image import colorize
+
+#: Above the heatmap (−20) and the contour lines (−10), under the trails (10).
+LAYER_Z = -5
+#: How long the view must rest after a zoom or pan before the map is recomputed (ms).
+ZOOM_SETTLE_MS = 350
+
+
+def map_rgba(result, color_by: str, opacity: float) -> np.ndarray:
+    """``(R1, R0, 4)`` uint8 colours of ``result`` (row 0 = first axis-1 value)."""
+    rgb, _legend, _bar = colorize(result, color_by)
+    alpha = np.full(rgb.shape[:2] + (1,), round(255 * float(opacity)))
+    return np.concatenate([rgb, alpha], axis=2).astype(np.uint8)
+
+
+def cell_rect(xs: np.ndarray, ys: np.ndarray) -> QRectF:
+    """The rectangle covering cells centred on ``xs`` × ``ys`` (evenly spaced)."""
+    dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
+    dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+    return QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+
+
+def nearest_cell(xs: np.ndarray, ys: np.ndarray, x: float, y: float):
+    """``(i, j)`` of the cell centre nearest ``(x, y)``, or None outside the cells."""
+    rect = cell_rect(xs, ys)
+    if not (rect.left() <= x <= rect.right() and rect.top() <= y <= rect.bottom()):
+        return None
+    return int(np.abs(xs - x).argmin()), int(np.abs(ys - y).argmin())
+
+
+class MapLayer:
+    """An outcome map drawn into a plot (the 2D view): its cells' colours at their starts."""
+
+    def __init__(self, plot_item: pg.PlotItem, z: float = LAYER_Z):
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(z)
+        plot_item.addItem(self.image)
+        self.result = None
+        self.xs = self.ys = np.zeros(0)
+
+    @property
+    def shown(self) -> bool:
+        return self.result is not None and self.image.isVisible()
+
+    def show(self, result, color_by: str, opacity: float, xs=None, ys=None) -> None:
+        """Draw ``result`` (its cells centred on ``xs`` × ``ys``; default its own axes)."""
+        self.result = result
+        self.xs = np.asarray(result.axis0 if xs is None else xs, dtype=float)
+        self.ys = np.asarray(result.axis1 if ys is None else ys, dtype=float)
+        self.image.setImage(map_rgba(result, color_by, opacity), autoLevels=False,
+                            levels=(0, 255))
+        self.image.setRect(cell_rect(self.xs, self.ys))
+        self.image.setVisible(True)
+
+    def clear(self) -> None:
+        self.result = None
+        self.image.clear()
+        self.image.setVisible(False)
+
+    def cell_at(self, x: float, y: float):
+        """``(i, j)`` of the drawn cell under ``(x, y)`` (view coordinates), or None."""
+        if not self.shown:
+            return None
+        return nearest_cell(self.xs, self.ys, x, y)
+
+
+def _to_view(values, log: bool) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    return np.log10(values) if log else values
+
+
+def _from_view(value: float, log: bool) -> float:
+    return float(10.0**value) if log else float(value)
+
+
+class HyperMapView(pg.PlotWidget):
+    """A hyperparameter map: two hyperparameters of one lane on the axes.
+
+    Signals
+    -------
+    cellClicked(value0, value1)
+        The values of the cell clicked (set them on the mapped lane).
+    zoomed(low0, high0, low1, high1)
+        The user zoomed or panned and the view rested: the axis ranges now shown.
+    """
+
+    cellClicked = Signal(float, float)
+    zoomed = Signal(float, float, float, float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.plot_item = self.getPlotItem()
+        self.plot_item.setMenuEnabled(False)
+        self.plot_item.hideButtons()
+        self.plot_item.vb.setDefaultPadding(0.0)
+        self.layer = MapLayer(self.plot_item, z=0)
+        self.cross_x = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ffffff", width=2))
+        self.cross_y = pg.InfiniteLine(angle=0, pen=pg.mkPen("#ffffff", width=2))
+        self.lane_dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#000000", width=1))
+        for item in (self.cross_x, self.cross_y, self.lane_dots):
+            item.setZValue(10)
+            self.plot_item.addItem(item)
+        self.notice = pg.TextItem(color="#ffffff", fill=pg.mkBrush(0, 0, 0, 170),
+                                  anchor=(0.5, 0.5))
+        self.notice.setZValue(30)
+        self.plot_item.addItem(self.notice)
+        self.logs = (False, False)
+        self.names = ("", "")
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(ZOOM_SETTLE_MS)
+        self._settle.timeout.connect(self._emit_zoom)
+        self.plot_item.vb.sigRangeChangedManually.connect(lambda *_: self._settle.start())
+        self.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.show_notice("Maps ▸ Hyperparameter map: choose two hyperparameters of a lane")
+
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        if text:
+            self.notice.setPos(self.plot_item.vb.viewRect().center())
+
+    def set_axes(self, axes) -> None:
+        """Label and range the view for two :class:`~landscape_app.core.maps.SweepAxis`."""
+        self.logs = (axes[0].log, axes[1].log)
+        self.names = (axes[0].name, axes[1].name)
+        for side, axis in (("bottom", axes[0]), ("left", axes[1])):
+            self.plot_item.setLabel(side, f"log₁₀ {axis.name}" if axis.log else axis.name)
+        x0, x1 = _to_view([axes[0].low, axes[0].high], axes[0].log)
+        y0, y1 = _to_view([axes[1].low, axes[1].high], axes[1].log)
+        self.plot_item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+
+    def show_map(self, result, color_by: str) -> None:
+        self.layer.show(result, color_by, 1.0, _to_view(result.axis0, self.logs[0]),
+                        _to_view(result.axis1, self.logs[1]))
+        self.show_notice("")
+
+    def clear_map(self) -> None:
+        self.layer.clear()
+
+    def set_lanes(self, current, others) -> None:
+        """``current``: the mapped lane's two values (or None); ``others``: ``(v0, v1,
+        colour)`` of every other lane with both hyperparameters."""
+        for line, value, log in ((self.cross_x, None if current is None else current[0],
+                                  self.logs[0]),
+                                 (self.cross_y, None if current is None else current[1],
+                                  self.logs[1])):
+            ok = value is not None and (not log or value > 0)
+            line.setVisible(ok)
+            if ok:
+                line.setValue(float(_to_view(value, log)))
+        spots = [{"pos": (float(_to_view(a, self.logs[0])), float(_to_view(b, self.logs[1]))),
+                  "brush": pg.mkBrush(color)}
+                 for a, b, color in others
+                 if (not self.logs[0] or a > 0) and (not self.logs[1] or b > 0)]
+        self.lane_dots.setData(spots)
+
+    def _scene_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        if not self.plot_item.vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = self.plot_item.vb.mapSceneToView(event.scenePos())
+        self.click_at(point.x(), point.y())
+
+    def click_at(self, x: float, y: float) -> bool:
+        """Click the cell under view coordinates ``(x, y)``; False outside the map."""
+        cell = self.layer.cell_at(x, y)
+        if cell is None:
+            return False
+        result = self.layer.result
+        self.cellClicked.emit(float(result.axis0[cell[0]]), float(result.axis1[cell[1]]))
+        return True
+
+    def _emit_zoom(self) -> None:
+        (x0, x1), (y0, y1) = self.plot_item.vb.viewRange()
+        values = [_from_view(v, log) for v, log in ((x0, self.logs[0]), (x1, self.logs[0]),
+                                                     (y0, self.logs[1]), (y1, self.logs[1]))]
+        if all(math.isfinite(v) for v in values):
+            self.zoomed.emit(*values)

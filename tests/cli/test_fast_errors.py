@@ -1,0 +1,94 @@
+"""A bad argument is refused before torch is imported: one line on stderr, exit status 2.
+
+Each case runs the real command line in a fresh interpreter and reports whether torch (or
+Qt) was imported by the time it returned.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """\
+import json, sys
+from landscape_app.cli import main
+code = main(json.loads(sys.argv[1]))
+heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'PySide6', 'pyqtgraph'})
+print(json.dumps({'code': code, 'heavy': heavy}))
+"""
+
+#: (argv, a fragment of the one-line error). Every subcommand, every kind of check.
+CASES = [
+    (["run", "--optimizer", "adma"], "unknown optimizer 'adma'"),
+    (["run", "--optimizer", "adam:lr=0.01,"], "adam: empty item"),
+    (["run", "--optimizer", "adam:lr=abc"], "adam: lr='abc'"),
+    (["run", "--optimizer", "sgd:momentum=1"], "sgd: momentum=1 is out of range"),
+    (["run", "--optimizer", "adam:beta3=0.5"], "adam has no hyperparameter 'beta3'"),
+    (["run", "--optimizer", "nesterov:momentum=0"], "Nesterov momentum needs momentum > 0"),
+    (["run", "--optimizer", "lookahead:inner=lbfgs"], "cannot be wrapped"),
+    (["run", "--function", "rosenbrok"], "unknown function 'rosenbrok'"),
+    (["run", "--start", "1,x"], "--start '1,x'"),
+    (["run", "--expr", "x**2", "--range", "1,0,0,1"], "expected X0 < X1"),
+    (["run", "--steps", "0"], "--steps 0"),
+    (["run", "--out", "race.txt"], "race.txt"),
+    (["run", "--out", "/no/such/folder/race.csv"], "/no/such/folder"),
+    (["gui", "--optimizer", "adam:lr=-1"], "adam: lr=-1 is out of range"),
+    (["gui", "--scene", "no-such-scene"], "unknown scene 'no-such-scene'"),
+    (["gui", "--session", "/no/such/session.json"], "no such file"),
+    (["gui", "--function", "nope"], "unknown function 'nope'"),
+    (["surface", "--grid", "5000"], "too large"),
+    (["surface", "--model", "mons"], "unknown network model 'mons'"),
+    (["surface", "--hidden", "16,x"], "--hidden '16,x'"),
+    (["surface", "--activation", "relu6"], "unknown activation 'relu6'"),
+    (["surface", "--optimizer", "pso:swarm_size=1"], "pso: swarm_size=1 is out of range"),
+    (["surface", "--plane-lane", "3"], "--plane-lane 3"),
+    (["surface", "--coverage", "2"], "--coverage 2"),
+    (["export", "--scene", "adam-vs-sgdd", "--out", "x.gif"], "unknown scene 'adam-vs-sgdd'"),
+    (["export", "--scene", "adam-vs-sgd", "--out", "x.gif", "--fps", "0"], "--fps '0'"),
+    (["export", "--scene", "adam-vs-sgd", "--out", "x.avi"], "x.avi"),
+    (["seed-experiment", "--grid", "1"], "grid resolution must be"),
+    (["seed-experiment", "--out", "/tmp/seed.txt"], "--out /tmp/seed.txt"),
+    (["map", "--starts", "8", "--optimizer", "adma"], "unknown optimizer 'adma'"),
+    (["map", "--starts", "8", "--optimizer", "adam:lr=0.01,"], "adam: empty item"),
+    (["map", "--starts", "8", "--optimizer", "lbfgs"], "lbfgs cannot be mapped"),
+    (["map", "--starts", "8", "--function", "himmelblu"], "unknown function 'himmelblu'"),
+    (["map", "--starts", "5000"], "--starts 5000 is too large"),
+    (["map", "--starts", "8", "--steps", "0"], "--steps 0"),
+    (["map", "--starts", "8", "--out", "map.txt"], "map.txt"),
+    (["map", "--sweep", "lr=0:1:log", "--sweep", "beta1=0:0.9"], "a log axis cannot reach"),
+    (["map", "--sweep", "lr=1e-4:1:log", "--sweep", "beta3=0:0.9"],
+     "adam has no hyperparameter 'beta3'"),
+    (["map", "--sweep", "lr=1e-4:1:log", "--sweep", "beta1=0:1"], "beta1=1 is out of range"),
+    (["map", "--sweep", "lr=1e-4:1:log", "--sweep", "gamma=0.1:0.9"], "gamma cannot be swept"),
+    (["map", "--optimizer", "nesterov", "--sweep", "lr=1e-4:1", "--sweep", "momentum=0:0.9"],
+     "Nesterov momentum needs momentum > 0"),
+    (["map", "--sweep", "lr=1e-4:1:log", "--sweep", "beta1=0:0.9", "--res", "1"], "--res 1"),
+    (["map", "--model", "mons", "--sweep", "lr=1e-4:1", "--sweep", "lr_last=1e-4:1"],
+     "unknown network model 'mons'"),
+    (["map", "--sweep", "lr_first=1e-4:1", "--sweep", "lr_last=1e-4:1"],
+     "per-layer learning rates apply to networks"),
+]
+
+
+@pytest.mark.parametrize("argv, fragment", CASES, ids=[" ".join(c[0]) for c in CASES])
+def test_a_bad_argument_exits_2_before_torch_is_imported(argv, fragment, tmp_path):
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["code"] == 2, done.stderr
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 1 and fragment in errors[0], done.stderr
+    assert errors[0].startswith(f"landscape-app {argv[0]}: error: ")
+    assert result["heavy"] == []
+
+
+def test_the_probe_sees_torch_when_a_command_does_import_it(tmp_path):
+    """The check above can fail: a valid run does import torch, and the probe reports it."""
+    argv = ["run", "--steps", "2", "--optimizer", "sgd"]
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "heavy": ["torch"]}, done.stderr

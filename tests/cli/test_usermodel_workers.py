@@ -1,0 +1,63 @@
+"""``surface --model-file --workers 2``: the same NPZ as one process; kills resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from landscape_app.cli import main
+from tests.core.usermodel.models import CNN_EXAMPLE, MLP_DROPOUT, plain_loss, write
+
+ARRAYS = ("values", "alphas", "betas", "origin", "d1", "d2", "initial_loss", "path_coords")
+
+
+def test_two_workers_give_the_same_npz_as_one_process(tmp_path):
+    common = ["surface", "--model-file", str(CNN_EXAMPLE), "--grid", "5", "--chunk", "4",
+              "--seed", "3"]
+    assert main([*common, "--out", str(tmp_path / "one.npz")]) == 0
+    assert main([*common, "--workers", "2", "--out", str(tmp_path / "two.npz")]) == 0
+    one, two = np.load(tmp_path / "one.npz"), np.load(tmp_path / "two.npz")
+    assert set(one.files) == set(two.files)
+    for key in ARRAYS:
+        np.testing.assert_array_equal(one[key], two[key])
+
+
+def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys):
+    model_file = write(tmp_path, "mlp.py", MLP_DROPOUT)
+    out = tmp_path / "s.npz"
+    command = [sys.executable, "-m", "landscape_app", "surface", "--model-file",
+               str(model_file), "--grid", "6", "--chunk", "1", "--workers", "2",
+               "--out", str(out)]
+    chunks = tmp_path / "s.work" / "chunks"
+    env = {**os.environ, "SLOW_TEST_MODEL": "1"}
+    process = subprocess.Popen(command, env=env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and len(list(chunks.glob("*.npy"))) < 4:
+            assert process.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.05)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    done = len(list(chunks.glob("*.npy")))
+    assert 4 <= done < 36 and not out.exists()
+
+    assert main(["surface", "--model-file", str(model_file), "--grid", "7", "--chunk", "1",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "the grid (--grid) changed" in err and "--restart" in err
+    assert len(list(chunks.glob("*.npy"))) == done  # nothing touched
+
+    assert main(command[3:]) == 0  # the same command again (no slow model this time)
+    data = np.load(out)
+    assert not chunks.exists()
+    origin, d1, d2 = data["origin"], data["d1"], data["d2"]
+    expected = [[plain_loss(model_file, origin + a * d1 + b * d2) for a in data["alphas"]]
+                for b in data["betas"]]
+    np.testing.assert_allclose(data["values"], expected, rtol=2e-5)

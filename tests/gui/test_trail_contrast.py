@@ -1,0 +1,110 @@
+"""Trails stand out on every colour map: measured on rendered stills, not judged by eye.
+
+The Adam vs SGD scene is recorded once and its last frame rendered at 640×360 (the export's
+smallest common size) on each colour map, once with one lane visible and once with none. The
+pixels that differ are that lane's mark (halo, line and head); each is compared with the
+surface pixel beneath it by WCAG 2.x contrast (relative luminance: what carries a thin line
+across a projector and for colour-blind viewers; criterion 1.4.11 asks 3:1 for graphical
+objects). Across its width a trail offers its best contrast, so the frame is cut into
+:data:`TILE` × :data:`TILE` pixel tiles along the mark and each tile's best contrast must reach
+:data:`REQUIRED` in nearly all tiles (:data:`QUANTILE`; a few tiles where the mark only grazes
+the tile with antialiased fringe may fall short).
+
+Before the halo (issue 12) Adam's green on viridis measured about 1.2 along most of the valley:
+this test failed there.
+"""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from landscape_app.engine.recording import record_session
+from landscape_app.gui.export.frame_layout import FrameLayout
+from landscape_app.gui.export.render import FrameRenderer
+from landscape_app.gui.views.lane_contrast import (
+    COLOR_CONTRAST,
+    contrast_ratio,
+    halo_color,
+    relative_luminance,
+    trail_colors,
+    worst_contrast,
+)
+from landscape_app.state.colormaps import COLORMAPS
+from landscape_app.state.model import PALETTE
+from landscape_app.state.scenes import load_scene
+
+TILE = 8
+REQUIRED = 3.0
+QUANTILE = 0.05
+#: A pixel belongs to the mark when its channels moved by more than this in total.
+CHANGED = 24
+
+
+@pytest.fixture(scope="module")
+def recording(qapp):
+    return record_session(load_scene("adam-vs-sgd").state, device="cpu")
+
+
+def only(recording, lane: int | None):
+    lanes = tuple(replace(each, visible=index == lane)
+                  for index, each in enumerate(recording.lanes))
+    return replace(recording, lanes=lanes)
+
+
+def plot_frame(recording, colormap: str, lane: int | None) -> np.ndarray:
+    """The 2D plot's pixels of the last frame with only ``lane`` visible (None: no lane)."""
+    layout = FrameLayout(width=640, height=360)
+    with FrameRenderer(replace(only(recording, lane), colormap=colormap), layout) as renderer:
+        frame = renderer.render(recording.steps)
+        box = renderer.contour.plot_item.vb.sceneBoundingRect().toAlignedRect()
+        corner = renderer.contour.mapTo(renderer.root, renderer.contour.mapFromScene(
+            box.topLeft()))
+    return frame[corner.y() + 1: corner.y() + box.height() - 1,
+                 corner.x() + 1: corner.x() + box.width() - 1].astype(float)
+
+
+def tile_contrasts(lane_frame: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """The best contrast of the mark in each tile the mark touches."""
+    mark = np.abs(lane_frame - background).sum(axis=-1) > CHANGED
+    ratio = np.where(mark, contrast_ratio(relative_luminance(lane_frame),
+                                          relative_luminance(background)), 0.0)
+    rows, cols = (ratio.shape[0] // TILE) * TILE, (ratio.shape[1] // TILE) * TILE
+    tiles = ratio[:rows, :cols].reshape(rows // TILE, TILE, cols // TILE, TILE)
+    counts = mark[:rows, :cols].reshape(rows // TILE, TILE, cols // TILE, TILE).sum(axis=(1, 3))
+    best = tiles.max(axis=(1, 3))
+    return best[counts >= TILE // 2]
+
+
+@pytest.mark.parametrize("colormap", COLORMAPS)
+def test_every_trail_stands_out_on_the_surface(recording, colormap):
+    background = plot_frame(recording, colormap, None)
+    for lane, each in enumerate(recording.lanes):
+        contrasts = tile_contrasts(plot_frame(recording, colormap, lane), background)
+        assert len(contrasts) > 10, f"{each.label}: no trail drawn on {colormap}"
+        low = float(np.quantile(contrasts, QUANTILE))
+        assert low >= REQUIRED, (f"{each.label} on {colormap}: 5 % of its trail has contrast "
+                                 f"≤ {low:.2f} against the surface (needs {REQUIRED})")
+
+
+def test_lane_colours_change_only_where_they_would_not_stand_out():
+    for colormap in COLORMAPS:
+        halo = halo_color(colormap)
+        shown = trail_colors(("#E69F00", "#56B4E9", "#009E73"), colormap)
+        assert shown[:2] == ("#E69F00", "#56B4E9")  # fine: kept
+        assert shown[2] != "#009E73" and shown[2] in PALETTE and len(set(shown)) == 3
+        assert all(worst_contrast(c, halo, colormap) >= COLOR_CONTRAST for c in shown)
+    custom = trail_colors(("#E69F00", "#123456"), "viridis")  # a dark colour of the user's
+    assert custom[0] == "#E69F00" and custom[1] in PALETTE and custom[1] != custom[0]
+    crowded = PALETTE + ("#123456",)  # more lanes than palette colours: nothing left to swap
+    assert len(trail_colors(crowded, "viridis")) == len(crowded)
+
+
+def test_the_window_draws_the_colours_the_export_draws():
+    from landscape_app.gui.live.painter import Appearance
+
+    lanes = load_scene("adam-vs-sgd").state.lanes
+    appearance = Appearance.of(lanes, "viridis")
+    assert [appearance.colors[lane.label] for lane in lanes] == list(
+        trail_colors(tuple(lane.color for lane in lanes), "viridis"))
+    assert Appearance.of(lanes).colors == {lane.label: lane.color for lane in lanes}
