@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QSplitter, QToolBar
 
+from landscape_app.gui.classroom.presentation import FONT_FACTOR, SIZE_FACTOR, screen_scale
 from landscape_app.state.scenes import SCENE_ORDER, load_scene
 
 pytestmark = pytest.mark.gui
@@ -88,11 +89,18 @@ def test_presentation_mode_enters_is_driven_by_keys_and_leaves_as_it_was(window,
     assert not window.statusBar().isVisible() and not window.note_panel.isVisible()
     assert window.caption.isVisible()
     assert window.caption.text.text() == load_scene("adam-vs-sgd").note.strip()
-    assert window.table.font().pointSizeF() >= 1.9 * before["font"]
+    # Type and lines grow with the screen's height (2× the font at 1080 lines).
+    scale = screen_scale(window.screen().geometry().height())
+    presentation = window.presentation
+    assert presentation.font_factor == pytest.approx(FONT_FACTOR * scale)
+    assert presentation.size_factor == pytest.approx(SIZE_FACTOR * scale)
+    assert window.table.font().pointSizeF() >= 0.95 * presentation.font_factor * before["font"]
     tick_font = window.contour.plot_item.getAxis("left").style["tickFont"]
-    assert tick_font is not None and tick_font.pixelSize() >= 20
-    assert window.curves.line_width > 4 and window.contour.trails._size_factor > 2
-    assert window.table.verticalHeader().defaultSectionSize() > 2 * before["row height"]
+    assert tick_font is not None and tick_font.pixelSize() >= 20 * scale
+    assert window.curves.line_width > 4 * scale
+    assert window.contour.trails._size_factor == pytest.approx(presentation.size_factor)
+    assert (window.table.verticalHeader().defaultSectionSize()
+            > 2 * scale * before["row height"])
     assert window.presentation.loss_ticks.active  # decades only: large labels do not overlap
 
     # The keys work wherever the focus is.
