@@ -102,6 +102,7 @@ class RoomFit(QObject):
         window.centralWidget().installEventFilter(self)  # docks opening or closing
         window.contour.image.sigImageChanged.connect(self.schedule)  # a new box's aspect
         window.contour.plot_item.vb.sigResized.connect(self._view_resized)
+        window.table.table_model.modelReset.connect(self.schedule)  # lanes: the table's width
         # The table's and the caption's natural sizes follow their fonts (presenting).
         for widget in (window.table, window.table.horizontalHeader(), window.caption):
             widget.installEventFilter(self)

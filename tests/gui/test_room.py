@@ -36,7 +36,7 @@ SCREENS = {
 }
 #: The least share of the window's area the 2D landscape's widget gets (the normal window).
 PLOT_SHARE = {(1024, 768, 1): 0.40, (1280, 720, 1): 0.42, (1366, 768, 1): 0.42,
-              (1920, 1080, 1): 0.42, (1280, 800, 1): 0.44, (2560, 1440, 2): 0.42}
+              (1920, 1080, 1): 0.41, (1280, 800, 1): 0.44, (2560, 1440, 2): 0.42}
 #: Presenting: the least share of the screen's width the landscape's widget gets. On a wide
 #: screen the square landscape is as tall as the screen allows, so its width share is lower.
 PRESENT_WIDTH = {(1024, 768, 1): 0.55, (1280, 720, 1): 0.48, (1920, 1080, 1): 0.48,
