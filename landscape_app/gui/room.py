@@ -26,6 +26,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDockWidget
 
 from landscape_app.gui import room_layout
+from landscape_app.gui.views.table import NAME_ROOM
 
 #: Below this window width (logical pixels) the side panels are tabs of one collapsed dock.
 COMPACT_WIDTH = 1400
@@ -36,7 +37,7 @@ FRACTION = 0.9
 #: Screens up to this size (available, logical pixels) get all of it.
 SMALL_SCREEN = QSize(1440, 900)
 #: The largest first window.
-LARGEST = QSize(1920, 1200)
+LARGEST = QSize(2560, 1440)
 #: The most arrangements in one burst (without a pause of QUIET_MS milliseconds).
 MAX_PASSES, QUIET_MS = 8, 300
 #: The dock areas whose docks collapse into the Panels tabs of a compact window.
@@ -299,7 +300,8 @@ class RoomFit(QObject):
             top_h = max(top_h, 0)
             _set_sizes(central, [top_h, height - top_h - handle])
             table_w = min(m.table_w, max(bottom.width() - round(
-                room_layout.COLUMN_WIDTH * m.factor), window.table.minimumWidth()))
+                room_layout.COLUMN_WIDTH * m.factor), m.table_w - round(
+                    0.4 * NAME_ROOM * m.factor)))
             _set_sizes(bottom, [table_w, bottom.width() - table_w - bottom.handleWidth()])
             return
         width = top.width()

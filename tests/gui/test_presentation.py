@@ -33,6 +33,17 @@ def layout_of(window):
     }
 
 
+def same_layout(now, before, slack=16):
+    """The same layout; the splitters (which the arrangement sizes from the window's size,
+    landscape_app.gui.room) to ``slack`` pixels."""
+    plain = [key for key in before if key != "splitters"]
+    if any(now[key] != before[key] for key in plain):
+        return False
+    sizes = sorted(now["splitters"]), sorted(before["splitters"])
+    return all(len(a) == len(b) and all(abs(x - y) <= slack for x, y in zip(a, b, strict=True))
+               for a, b in zip(*sizes, strict=True))
+
+
 def test_a_scene_from_the_menu_shows_its_note_and_a_new_session_hides_it(window, qtbot):
     action = window.scenes.scene_actions["saddle-trap"]
     action.trigger()
@@ -77,8 +88,8 @@ def test_keys_typed_in_a_text_field_stay_there_in_normal_mode(window, qtbot):
 
 def test_presentation_mode_enters_is_driven_by_keys_and_leaves_as_it_was(window, qtbot):
     assert window.scenes.load("adam-vs-sgd")
-    window.resize(780, 700)  # inside the offscreen screen (800 × 800), so it can come back
-    qtbot.waitUntil(lambda: window.size().width() == 780)
+    window.resize(780, 700)  # a small window (its panels collapsed), so it can come back
+    qtbot.waitUntil(lambda: window.size().width() == 780 and window.room.settled)
     before = layout_of(window)
     worker, controller = window.race_thread.worker, window.controller
 
@@ -125,7 +136,8 @@ def test_presentation_mode_enters_is_driven_by_keys_and_leaves_as_it_was(window,
     assert controller.state.lanes[0].visible
     key(qtbot, window.contour, Qt.Key.Key_Escape)
     assert not window.presentation.active
-    qtbot.waitUntil(lambda: layout_of(window) == before, timeout=5_000)
+    qtbot.waitUntil(lambda: window.room.settled and same_layout(layout_of(window), before),
+                    timeout=5_000)
     assert not window.caption.isVisible() and window.note_panel.isVisible()
     assert not window.presentation.loss_ticks.active
     key(qtbot, window.contour, Qt.Key.Key_Escape)  # Esc outside presentation: nothing

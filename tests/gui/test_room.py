@@ -183,7 +183,7 @@ def test_presenting_the_landscape_takes_most_of_the_screen(measured, screen):
 def test_the_first_window_takes_a_fraction_of_the_screen_never_more():
     small = QRect(0, 0, 1024, 740)
     assert first_geometry(small) == small
-    large = QRect(0, 30, 2560, 1410)
+    large = QRect(0, 30, 3840, 2130)
     rect = first_geometry(large)
     assert large.contains(rect) and rect.size() == LARGEST
     assert rect.center() == large.center()
@@ -192,7 +192,7 @@ def test_the_first_window_takes_a_fraction_of_the_screen_never_more():
 def test_the_window_reopens_where_it_was_when_that_still_fits(window, qtbot):
     available = window.screen().availableGeometry()
     settings = QSettings()
-    remembered = QRect(available.x() + 10, available.y() + 20, 700, 500)
+    remembered = QRect(available.x() + 10, available.y() + 20, 1100, 700)
     settings.setValue(GEOMETRY_KEY, remembered)
     settings.setValue(MAXIMIZED_KEY, False)
     window.room.place()

@@ -15,8 +15,7 @@ from landscape_app.gui import style
 COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status")
 #: Smallest width of each column (pixels); wide enough for ``1.234e-05`` and ``converged``.
 COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92)
-#: Width kept for the optimizer's name when the other columns shrink to fit (pixels); the
-#: table is never narrower than the other columns' needs and 60 % of this.
+#: Width kept for the optimizer's name when the other columns shrink to fit (pixels).
 NAME_ROOM = 130
 #: Row height and colour swatch side, in pixels (before :meth:`RaceTable.set_size_factor`).
 ROW_HEIGHT, SWATCH_SIZE = 24, 12
@@ -185,8 +184,6 @@ class RaceTable(QTableView):
         share = min(1.0, max(0.0, room / spare)) if spare > 0 else 0.0
         for column, (need, wanted) in enumerate(zip(needs, preferred, strict=True), start=1):
             self.setColumnWidth(column, need + int((wanted - need) * share))
-        self.setMinimumWidth(sum(needs) + round(0.6 * NAME_ROOM * self.size_factor)
-                             + bar.sizeHint().width() + 2 * self.frameWidth())
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
