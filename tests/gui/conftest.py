@@ -75,8 +75,11 @@ def active_timers(widget):
 @pytest.fixture
 def window(qtbot, warm_engine):
     """A main window, shown, with its engine loaded and its first race published."""
+    from PySide6.QtCore import QSettings
+
     from landscape_app.gui.main_window import MainWindow
 
+    QSettings().remove("window")  # no geometry remembered from an earlier test's window
     main = MainWindow()
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.coreReady, timeout=60_000):
