@@ -27,8 +27,13 @@ backing store, no screen):
    time from the last move to its whole preview, and, as the baseline measured in the same
    run, the time one whole 4 x 300 race takes to step in this process.
 
+4. **Closing.** The app (``run_app``, as ``landscape-app gui`` runs it) in a subprocess with
+   the 8 lanes racing; 2 s after the engine is ready the window is closed. Printed: the time
+   ``close()`` took (the window is gone when it returns), the time until the app's process
+   exited, and the processes of its session still alive then (race processes, fork server).
+
 Targets: ≥ 60 frames/s, worst frame ≤ 33 ms, first window < 2 s; previews ≥ 10/s, p95
-latency < 150 ms, ≥ 30 frames/s while dragging.
+latency < 150 ms, ≥ 30 frames/s while dragging; the window closed in < 0.5 s, nothing left.
 Usage: python bench/ui.py [--seconds S] [--launches N] [--entry cli|app] [--only what]
 """
 
@@ -205,6 +210,56 @@ def launch_benchmark(launches: int, entry: str) -> list[tuple[float, float]]:
     return results
 
 
+CLOSE_CHILD = """
+import sys, time
+from PySide6.QtCore import QTimer
+from landscape_app.gui import app as gui_app
+LANES = {lanes!r}
+opened = gui_app.open_window
+def close_later(window):
+    def close():
+        started = time.perf_counter()
+        window.close()
+        print("closed-in", time.perf_counter() - started, flush=True)
+        print("closed-at", time.time(), flush=True)
+    window.controls.play_action.setChecked(True)
+    QTimer.singleShot(2000, close)
+def open_window(options):
+    window = opened(options)
+    window.coreReady.connect(lambda: close_later(window))
+    return window
+gui_app.open_window = open_window
+if __name__ == "__main__":
+    sys.exit(gui_app.run_app(gui_app.LaunchOptions(function="rosenbrock", optimizers=LANES)))
+"""
+
+
+def close_benchmark() -> dict:
+    """Close the racing window of a real app process; how long it took, what is left."""
+    child = CLOSE_CHILD.format(lanes=LANES)
+    process = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    marks = {}
+    for line in process.stdout:  # until the app's process and everything it started end
+        name, _, value = line.partition(" ")
+        marks[name] = float(value)
+        if name == "closed-at":
+            break
+    process.wait()
+    exited = time.time()
+    left = _session_processes(process.pid)
+    while left and time.time() < exited + 10:
+        time.sleep(0.02)
+        left = _session_processes(process.pid)
+    return {"close_s": marks["closed-in"], "exit_s": exited - marks["closed-at"],
+            "all_gone_s": time.time() - marks["closed-at"], "left": left}
+
+
+def _session_processes(session: int) -> list[str]:
+    return subprocess.run(["ps", "-o", "pid=,args=", "-s", str(session)],
+                          capture_output=True, text=True).stdout.strip().splitlines()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="racing time measured")
@@ -213,11 +268,15 @@ def main() -> None:
     parser.add_argument("--launches", type=int, default=3)
     parser.add_argument("--entry", choices=("cli", "app"), default="cli",
                         help="start through the command line (default) or run_app directly")
-    parser.add_argument("--only", choices=("all", "preview"), default="all",
-                        help='"preview": only the drag-and-see measurement')
+    parser.add_argument("--only", choices=("all", "preview", "close"), default="all",
+                        help='"preview": only the drag-and-see measurement; "close": only '
+                        'closing the window')
     args = parser.parse_args()
     if args.only == "preview":
         print_preview(preview_benchmark(args.seconds))
+        return
+    if args.only == "close":
+        print_close(close_benchmark())
         return
     launches = launch_benchmark(args.launches, args.entry)
     speed = None if args.speed == "max" else float(args.speed)
@@ -235,7 +294,16 @@ def main() -> None:
           f"(target < 2 s); engine ready "
           f"{statistics.median([ready for _, ready in launches]):.2f} s median")
     print_preview(preview_benchmark(args.seconds))
+    print_close(close_benchmark())
     print(f"machine load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+
+
+def print_close(result: dict) -> None:
+    print(f"closing the window with {len(LANES)} lanes racing: window gone in "
+          f"{result['close_s']:.3f} s (target < 0.5 s); the app's process exited "
+          f"{result['exit_s']:.2f} s after, every process it started gone "
+          f"{result['all_gone_s']:.2f} s after; left 10 s later: {len(result['left'])}"
+          + "".join(f"\n    {line}" for line in result["left"]))
 
 
 def print_preview(result: dict) -> None:

@@ -23,6 +23,16 @@ def check_optimizers(texts: Iterable[str]) -> list[tuple[str, dict]]:
     return [parse_spec(text) for text in texts]
 
 
+def check_lane_settings(lanes: Iterable[tuple[str, dict]], kind: str,
+                        samples: int | None = None) -> None:
+    """Refuse ``batch_size``/``grad_noise`` that do not fit the landscape: a batch size on a
+    function or beyond the ``samples`` of a network's data set, gradient noise on a network."""
+    from landscape_app.core.catalogue.stochastic import check_lane_landscape
+
+    for optimizer_id, params in lanes:
+        check_lane_landscape(optimizer_id, params, kind, samples)
+
+
 def check_steps(steps: int | None) -> None:
     """Refuse a step count below 1 (None: the default applies)."""
     if steps is not None and steps < 1:

@@ -24,6 +24,10 @@ examples:
   landscape-app export --session my-race.json --out frames/ --frames 60 --axis evals
   landscape-app export --scene two-moons --still plane.svg --trajectories race.csv \\
       --surface plane.npz
+  landscape-app export --scene himmelblau-map-basins --map-out basins.gif --map-still basins.svg \\
+      --size 960x720 --frames 60 --fps 15
+  landscape-app export --scene two-moons --model --model-lane 3 --out moons.gif \\
+      --size 640x360 --fps 10 --steps 120 --frames 25
   xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
       landscape-app export --scene adam-vs-sgd --view both --out both.mp4
 
@@ -61,10 +65,30 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                          help="every step of every optimizer: race.csv or race.json")
     outputs.add_argument("--surface", metavar="FILE.npz",
                          help="the landscape grid (xs, ys, values, metadata) as NPZ")
+    maps = parser.add_argument_group(
+        "outcome map (a scene or session with a map: Maps menu, or `list scenes`)")
+    maps.add_argument("--map-out", metavar="FILE",
+                      help="the map over the steps: map.gif, map.mp4, or a folder of PNG "
+                      "frames; frame i colours every cell by its loss after step "
+                      "round(i*S/(N-1)) of the map's S steps, on one log scale (the basins "
+                      "fill in)")
+    maps.add_argument("--map-still", metavar="FILE",
+                      help="the finished map, coloured as the session's map: map.png, or "
+                      "map.svg (vector axes, labels and legend)")
+    maps.add_argument("--map-kind", choices=("starts", "sweep"), default=None,
+                      help="which of the session's maps: the start map (default, when it has "
+                      "one) or the hyperparameter map")
     look = parser.add_argument_group("frames")
     look.add_argument("--view", choices=("2d", "3d", "both"), default="2d",
                       help="2d contour map, 3d surface (needs OpenGL), or both side by side "
                       "(default 2d)")
+    look.add_argument("--model", action=argparse.BooleanOptionalAction, default=False,
+                      help="network scenes: the model view beside the landscape (the first "
+                      "visible lane's decision regions, fitted curve or outputs at each "
+                      "frame's step; default: not shown)")
+    look.add_argument("--model-lane", default="1", metavar="N",
+                      help="the lane the model view shows, 1 for the first in the legend "
+                      "(default 1)")
     look.add_argument("--curves", action=argparse.BooleanOptionalAction, default=True,
                       help="show the loss curves panel (default: shown)")
     look.add_argument("--axis", choices=("steps", "evals", "grad_evals"), default=None,
@@ -128,15 +152,23 @@ def build_request(args: argparse.Namespace, session_axis: str = "steps"):
     width, height = parse_size(args.size)
     axis = args.axis or (session_axis if session_axis != "time" else "steps")
     layout = FrameLayout(view=args.view, curves=args.curves, width=width, height=height,
-                         axis=axis)
+                         axis=axis, model=bool(getattr(args, "model", False)),
+                         model_lane=_number(getattr(args, "model_lane", "1"), "--model-lane",
+                                            whole=True) - 1)
     return ExportRequest(
         layout=layout, title=args.title, fps=_number(args.fps, "--fps"),
         steps=_number(args.steps, "--steps", whole=True),
         frames=_number(args.frames, "--frames", whole=True),
         duration=_number(args.duration, "--duration"),
         animation=args.out, still=args.still, trajectories=args.trajectories,
-        surface=args.surface, device=args.device,
+        surface=args.surface, map_still=args.map_still, map_animation=args.map_out,
+        map_kind=args.map_kind, device=args.device,
     )
+
+
+def request_lane(args: argparse.Namespace) -> int:
+    """``--model-lane`` as a whole number (1 for the first lane)."""
+    return int(_number(args.model_lane, "--model-lane", whole=True))
 
 
 def load_state(args: argparse.Namespace):
@@ -175,18 +207,20 @@ class CtrlC:
 def summary_lines(report) -> list[str]:
     """What was written, for stdout."""
     lines = []
-    animation = report.animation
+    animations = {a.path: a for a in (report.animation, report.map_animation) if a is not None}
     for path in report.written:
-        if animation is not None and path == animation.path:
+        animation = animations.get(path)
+        if animation is not None:
             lines.append(f"wrote {path}: {animation.frames} frames, {animation.width}x"
                          f"{animation.height}, {animation.fps:g} fps "
                          f"({animation.frames / animation.fps:.1f} s), "
                          f"{animation.bytes / 1e6:.2f} MB")
         else:
             lines.append(f"wrote {path}")
-    lines.append(f"{report.steps} steps recorded in {report.record_seconds:.1f} s"
-                 + (f", frames rendered and encoded in {report.render_seconds:.1f} s"
-                    if report.frames else ""))
+    if report.steps:
+        lines.append(f"{report.steps} steps recorded in {report.record_seconds:.1f} s"
+                     + (f", frames rendered and encoded in {report.render_seconds:.1f} s"
+                        if report.frames else ""))
     return lines
 
 
@@ -203,6 +237,16 @@ def run(args: argparse.Namespace) -> int:
     from landscape_app.gui.export.frames import run_export
 
     state = load_state(args)
+    if args.model and state.landscape.kind != "network":
+        from landscape_app.core.errors import LandscapeError
+
+        raise LandscapeError("--model shows a network's model; this is a 2D landscape (choose "
+                             "a network scene such as two-moons, or leave out --model)")
+    if args.model and request_lane(args) > len(state.lanes):
+        from landscape_app.core.errors import LandscapeError
+
+        raise LandscapeError(f"--model-lane {request_lane(args)}: the session has "
+                             f"{len(state.lanes)} lanes")
     request = build_request(args, state.view.x_axis)
     if request.needs_frames:
         headless_application()

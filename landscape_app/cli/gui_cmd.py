@@ -66,6 +66,7 @@ def launch_options(args: argparse.Namespace):
     from landscape_app.cli.checks import (
         DEFAULT_BOX,
         check_landscape,
+        check_lane_settings,
         check_optimizers,
         check_source,
         check_steps,
@@ -75,7 +76,9 @@ def launch_options(args: argparse.Namespace):
     # Ids, numbers and paths first: no torch needed, so a typo is answered at once.
     check_steps(args.steps)
     box = check_landscape(args) or DEFAULT_BOX
-    check_optimizers(args.optimizer)
+    lanes = check_optimizers(args.optimizer)
+    if args.scene is None and args.session is None:  # the lanes race on a function
+        check_lane_settings(lanes, "function")
     check_source(args.scene, args.session)
     speed, max_speed = None, False
     if args.speed is not None:

@@ -71,10 +71,17 @@ def optimizer_lines() -> list[str]:
     The learning-rate schedule hyperparameters, shared by every gradient optimizer, are
     listed once at the end.
     """
+    import textwrap
+
+    from landscape_app.core.catalogue.stochastic import (
+        NOISE_MODEL,
+        STOCHASTIC_NAMES,
+        STOCHASTIC_PARAMS,
+    )
     from landscape_app.core.optim import all_optimizers
     from landscape_app.core.optim.schedules import SCHEDULE_PARAMS
 
-    schedule_names = {p.name for p in SCHEDULE_PARAMS}
+    schedule_names = {p.name for p in SCHEDULE_PARAMS} | STOCHASTIC_NAMES
     lines = ["OPTIMIZERS (use as ID[:name=value,...], e.g. adam:lr=0.01)"]
     lines.append(f"      {'hyperparameter':<26} {'default':<12} {'allowed':<26} meaning")
     any_schedule = False
@@ -85,10 +92,12 @@ def optimizer_lines() -> list[str]:
         has_schedule = schedule_names <= names
         any_schedule = any_schedule or has_schedule
         for param in params:
-            if has_schedule and param.name in schedule_names:
+            if param.name in schedule_names:
                 continue
             lines.append(_param_line(param))
         if has_schedule:
+            lines.append("      + learning-rate schedule and stochastic gradients (below)")
+        elif names & schedule_names:
             lines.append("      + learning-rate schedule (below)")
         chooser = next((p for p in params if p.name == "inner"), None)
         if chooser is not None:
@@ -97,6 +106,11 @@ def optimizer_lines() -> list[str]:
     if any_schedule:
         lines.append("  learning-rate schedule, accepted by every optimizer marked above:")
         lines.extend(_param_line(param) for param in SCHEDULE_PARAMS)
+        lines.append("  stochastic gradients, accepted by every optimizer marked above but "
+                     "L-BFGS:")
+        lines.extend(_param_line(param) for param in STOCHASTIC_PARAMS)
+        lines.extend(textwrap.wrap(NOISE_MODEL, 96, initial_indent="      ",
+                                   subsequent_indent="      "))
     return lines
 
 

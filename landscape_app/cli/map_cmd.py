@@ -15,21 +15,28 @@ examples:
       --sweep momentum=0:0.99 --res 128 --steps 200 --out seed-map.npz
   landscape-app map --model moons --hidden 16 --optimizer adam:lr=0.05 \\
       --sweep lr_first=1e-3:1:log --sweep lr_last=1e-3:1:log --res 64 --steps 200 --png mlp.png
+  landscape-app map --model moons --hidden 8 --optimizer sgd --sweep lr=0.01:3:log \\
+      --sweep batch_size=4:256:log --res 12 --steps 100 --out lr-batch.npz
+  landscape-app map --function himmelblau --optimizer sgd:lr=0.01,grad_noise=2 --starts 64 \\
+      --steps 300 --seed 1 --tolerance 0.1 --out noisy-basins.npz
 
 a start map (--starts N) runs the optimizer from every node of an N x N grid of starts over
 --range (default: the function's view box); a sweep map (two --sweep NAME=LOW:HIGH[:log|lin],
 --res R) runs it from one start (--start; networks: their initial weights) with every pair of
-values. Any numeric hyperparameter of the optimizer can be swept except the schedule's; for
+values. Any numeric hyperparameter of the optimizer can be swept except the schedule's
+(batch_size too: its values are rounded to whole numbers, 0 is the full data set); for
 networks also lr_first and lr_last (the learning rate of the first / last layer's weights and
 bias). Mappable: sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, radam, heun, lookahead,
-ranger (with any schedule). Refused: newton (not batched yet), lbfgs, slsqp, dual-annealing
-(one run at a time), pso, cmaes, sa (random methods).
+ranger (with any schedule), newton (per-cell Hessians and line searches, batched). Refused:
+lbfgs, slsqp, dual-annealing (one run at a time), pso, cmaes, sa (random methods).
 
 every cell equals the single run of `landscape-app run` with its settings (exactly, up to
-rounding, in float64). A cell stops as the race does: non-finite (NaN/inf loss or position),
-diverged (outside the objective's divergence radius) or converged (gradient and last step
-<= 1e-10); a cell that runs to the end is converged when its final loss is within --tolerance
-of the best known value (0 for networks), else still running.
+rounding, in float64), --seed included: batch_size draws every cell's minibatches, and
+grad_noise its noise, as a race with that seed does. A cell stops as the race does:
+non-finite (NaN/inf loss or position), diverged (outside the objective's divergence radius)
+or converged (gradient and last step <= 1e-10); a cell that runs to the end is converged
+when its final loss is within --tolerance of the best known value (0 for networks), else
+still running.
 
 The NPZ holds (element [j, i] = axis-1 value j, axis-0 value i, as the surface NPZ):
 kind ("starts" or "sweep"), axis0, axis1 (start x and y, or the two hyperparameters' values),
@@ -92,7 +99,8 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                         help="loss within this of the best known value counts as reached "
                         "(default 1e-3)")
     parser.add_argument("--seed", type=int, default=0,
-                        help="seeds an MLP's data and initial weights (default 0)")
+                        help="seeds an MLP's data and initial weights, and the minibatches "
+                        "(batch_size) or gradient noise (grad_noise) of every cell (default 0)")
     parser.add_argument("--dtype", default="float32", choices=("float32", "float64"),
                         help="floating-point precision (default float32)")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
@@ -110,7 +118,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 def _check_arguments(args):
     """Everything checked without torch (so a typo is answered at once); (axes, start, box)."""
     from landscape_app.cli.arguments import parse_numbers
-    from landscape_app.cli.checks import check_optimizers, check_steps
+    from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
     from landscape_app.cli.surface_cmd import parse_widths
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.functions import check_function_id
@@ -121,6 +129,7 @@ def _check_arguments(args):
         parse_sweep_text,
     )
     from landscape_app.core.catalogue.networks import NetworkConfig
+    from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
     from landscape_app.core.errors import LandscapeError
 
     if args.out is not None:
@@ -132,11 +141,15 @@ def _check_arguments(args):
         check_function_id(args.function)
     if args.expr is not None and not args.expr.strip():
         raise LandscapeError("--expr is empty: give a function of x and y, e.g. \"x**2 + y**2\"")
+    config = None
     if args.model is not None:
-        NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
-                      activation=args.activation, samples=args.samples, seed=args.seed,
-                      dtype=args.dtype).validated()
+        config = NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
+                               activation=args.activation, samples=args.samples,
+                               seed=args.seed, dtype=args.dtype).validated()
     [(optimizer_id, params)] = check_optimizers([args.optimizer])
+    kind = "function" if config is None else "network"
+    samples = None if config is None else config.sample_count
+    check_lane_settings([(optimizer_id, params)], kind, samples)
     check_mappable(optimizer_id)
     if len(args.sweep) > MAX_SWEEPS:
         raise LandscapeError(f"{len(args.sweep)} --sweep options: a map has two axes; give "
@@ -154,6 +167,9 @@ def _check_arguments(args):
     else:
         check_side(args.res, what="--res")
         check_sweep(optimizer_id, params, axes, network=args.model is not None)
+        check_lane_settings([(optimizer_id, {axis.name: end}) for axis in axes
+                             if axis.name in STOCHASTIC_NAMES for end in (axis.low, axis.high)],
+                            kind, samples)
     box = parse_numbers(args.range, 4, "--range") if args.range else None
     if box is not None and (box[0] >= box[1] or box[2] >= box[3]):
         raise LandscapeError(f"--range {args.range}: expected X0 < X1 and Y0 < Y1")
@@ -224,7 +240,8 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar()
     try:
         result = compute_map(target, spec, region, args.steps, tolerance=args.tolerance,
-                             device=args.device, dtype=args.dtype, progress=bar)
+                             device=args.device, dtype=args.dtype, progress=bar,
+                             seed=args.seed)
     finally:
         bar.close()
     counts = ", ".join(f"{name} {count}" for name, count in result.counts().items())

@@ -13,6 +13,10 @@ examples:
       --steps 200 --out race.json
   (SGD's learning rate is too large for the steep y direction and it diverges; Lookahead
   around the same SGD converges)
+  landscape-app run --function saddle --start 1.5,0 --steps 200 --seed 1 \\
+      --optimizer sgd:lr=0.01 --optimizer sgd:lr=0.01,grad_noise=1 --out noise.csv
+  (grad_noise=σ: the optimizer sees ∇f + σξ, ξ ~ N(0, I) seeded by --seed; the CSV and the
+  summary keep the true loss)
 
 optimizer specs are ID[:name=value,...]; `landscape-app list optimizers` shows every id with
 its hyperparameters, defaults and ranges. The CSV has one row per step and optimizer:
@@ -49,12 +53,17 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 
 def check_arguments(args: argparse.Namespace) -> None:
     """Everything :func:`build_race` and :func:`run` check that needs no torch."""
-    from landscape_app.cli.checks import check_landscape, check_optimizers, check_steps
+    from landscape_app.cli.checks import (
+        check_landscape,
+        check_lane_settings,
+        check_optimizers,
+        check_steps,
+    )
     from landscape_app.core.atomic import check_writable
 
     check_steps(args.steps)
     check_landscape(args)
-    check_optimizers(args.optimizer)
+    check_lane_settings(check_optimizers(args.optimizer), "function")
     if args.out is not None:
         check_writable(args.out, suffixes=(".csv", ".json"))
 

@@ -10,9 +10,14 @@ from landscape_app.core.catalogue.networks import ACTIVATION_IDS, NETWORK_MODELS
 DEFAULT_OPTIMIZERS = ["adam:lr=0.05"]
 
 EPILOG = """\
-example:
+examples:
   landscape-app surface --model moons --optimizer adam:lr=0.05 --optimizer sgd:lr=0.1 \\
       --steps 300 --directions pca --grid 101 --device auto --out surface.npz
+  landscape-app surface --model moons --optimizer sgd:lr=0.3,batch_size=16 \\
+      --optimizer sgd:lr=0.3 --steps 200 --grid 41 --out minibatch.npz
+  (batch_size=B: each step one batch of DataLoader(TensorDataset(inputs, targets), B,
+  shuffle=True, generator=torch.Generator().manual_seed(--seed)); paths are the real ones,
+  path_losses the full-data loss)
 
 models: moons, circles, spirals, xor (MLP classifiers, cross-entropy), sine (MLP regression,
 MSE), seed (the seed article's 10-parameter identity net; --hidden, --activation, --samples and
@@ -130,7 +135,7 @@ def write_npz(path: str, arrays: dict) -> None:
 
 def check_arguments(args: argparse.Namespace):
     """Every argument checked without torch: the validated network configuration."""
-    from landscape_app.cli.checks import check_optimizers, check_steps
+    from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.grids import check_resolution
     from landscape_app.core.catalogue.networks import NetworkConfig
@@ -143,7 +148,9 @@ def check_arguments(args: argparse.Namespace):
     config = NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
                            activation=args.activation, samples=args.samples, seed=args.seed,
                            dtype=args.dtype).validated()
-    lanes = len(check_optimizers(args.optimizer or DEFAULT_OPTIMIZERS))
+    parsed = check_optimizers(args.optimizer or DEFAULT_OPTIMIZERS)
+    check_lane_settings(parsed, "network", config.sample_count)
+    lanes = len(parsed)
     if args.plane_lane is not None and not 0 <= args.plane_lane < lanes:
         raise LandscapeError(f"--plane-lane {args.plane_lane}: lanes are numbered 0 to "
                              f"{lanes - 1}")

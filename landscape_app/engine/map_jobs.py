@@ -37,6 +37,7 @@ class MapJob:
     tolerance: float
     final_res: int
     key: tuple
+    seed: int = 0  # the session's: minibatches and gradient noise draw as its race does
 
     @property
     def res(self) -> int:
@@ -50,7 +51,7 @@ class MapJob:
         """Compute the map (float32, on the best device); ``progress(stage, fraction)``."""
         return compute_map(self.target, self.optimizer, self.region, self.steps,
                            tolerance=self.tolerance, device="auto", dtype="float32",
-                           progress=progress, cancelled=cancelled)
+                           progress=progress, cancelled=cancelled, seed=self.seed)
 
 
 def refined(job: MapJob) -> MapJob | None:
@@ -95,8 +96,9 @@ def plan_maps(state: SessionState, landscape, start) -> tuple[dict[str, MapJob],
         target = landscape.objective
     coarse = min(COARSE_RES, settings.res)
     common = {"target": target, "optimizer": spec, "steps": settings.steps,
-              "tolerance": settings.tolerance, "final_res": settings.res}
-    base_key = (state.landscape, spec, settings.steps, settings.tolerance, settings.res)
+              "tolerance": settings.tolerance, "final_res": settings.res, "seed": state.seed}
+    base_key = (state.landscape, spec, settings.steps, settings.tolerance, settings.res,
+                state.seed)
     jobs: dict[str, MapJob] = {}
     if settings.starts and not network:
         extent = start_extent(settings, landscape)

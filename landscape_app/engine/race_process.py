@@ -54,6 +54,35 @@ def prewarm() -> None:
     forkserver.ensure_running()
 
 
+def stop_forkserver() -> None:
+    """End the fork server (at the app's exit, after the race processes were closed).
+
+    Left alone it lingers, with torch loaded, until it notices the app is gone and then
+    finalises slowly (seconds on a busy machine), holding the app's terminal output open all
+    the while; a SIGTERM ends it at once (it forks race processes only, it holds no state).
+    """
+    if start_method() != "forkserver":
+        return
+    import os
+    import signal
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver  # the standard library's one server per process
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+    server._forkserver_pid = None
+    server._forkserver_address = None
+    if getattr(server, "_forkserver_alive_fd", None) is not None:
+        with contextlib.suppress(OSError):
+            os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+
+
 class RaceProcess:
     """One child process answering race requests; started on demand, restarted if it died."""
 

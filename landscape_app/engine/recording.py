@@ -72,7 +72,9 @@ class Recording:
     minimum value subtracted on the loss curves; ``equal_aspect`` is False on network planes,
     whose two axes have unrelated scales. ``result`` is the finished race (every step of every
     lane in full, all coordinates: the trajectory tables); ``lanes`` draw its lanes, in the same
-    order; ``grid_metadata`` describes the grid for NPZ.
+    order; ``grid_metadata`` describes the grid for NPZ; ``network`` is the network's
+    :class:`~landscape_app.core.nn.NetworkConfig` (None on a 2D landscape), from which the
+    model view is drawn at each lane's recorded parameters.
     """
 
     title: str
@@ -89,6 +91,7 @@ class Recording:
     lanes: tuple[LaneDrawing, ...]
     result: RaceResult
     grid_metadata: dict[str, Any]
+    network: Any = None
 
 
 def record_session(state: SessionState, steps: int | None = None, device: str = "auto",
@@ -174,5 +177,5 @@ def _record_network(state: SessionState, device: str, progress: StageProgress | 
         colormap=state.view.colormap, contours=state.view.contours, minima=(),
         loss_offset=land.loss_offset, equal_aspect=land.equal_aspect, start=None,
         steps=state.max_steps, lanes=lanes, result=result,
-        grid_metadata=land.metadata(log_scale),
+        grid_metadata=land.metadata(log_scale), network=land.config,
     )

@@ -30,7 +30,7 @@ def record_rows(records: Sequence[StepRecord]) -> np.ndarray:
     for row, r in zip(rows, records, strict=True):
         x = np.asarray(r.x, dtype=float)
         row[:] = (r.step, r.evals, r.grad_evals, r.time, r.loss, r.best_loss, r.loss,
-                  x[0], x[1])
+                  x[0], x[1], np.nan if r.batch_loss is None else r.batch_loss)
     return rows
 
 
@@ -76,8 +76,10 @@ def path_rows(path: LanePath) -> np.ndarray:
     unknown = np.full(len(losses), np.nan)
     grad_evals = getattr(path, "grad_evals", unknown)
     times = getattr(path, "times", unknown)
+    batch = getattr(path, "batch_losses", None)
     return np.column_stack([path.steps, path.evals, grad_evals, times, losses, best,
-                            path.plane_losses, path.coords[:, 0], path.coords[:, 1]])
+                            path.plane_losses, path.coords[:, 0], path.coords[:, 1],
+                            unknown if batch is None else batch])
 
 
 class ReplayStepper:

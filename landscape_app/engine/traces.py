@@ -7,11 +7,12 @@ ever writes rows past ``n``, or into a new array.
 
 One row per step, columns :data:`COLUMNS`::
 
-    step, evals, grad_evals, time, loss, best_loss, surface_loss, x, y
+    step, evals, grad_evals, time, loss, best_loss, surface_loss, x, y, batch_loss
 
-``loss`` is the objective's value; ``surface_loss`` is the height of the point drawn on the
-surface (the same for 2D functions; the on-plane loss for a projected network path); ``x, y``
-are the point drawn on the plane.
+``loss`` is the objective's (true, full-data) value; ``surface_loss`` is the height of the
+point drawn on the surface (the same for 2D functions; the on-plane loss for a projected
+network path); ``x, y`` are the point drawn on the plane; ``batch_loss`` is the minibatch loss
+a lane with ``batch_size`` stepped on (NaN otherwise).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import numpy as np
 
 from landscape_app.core.result import Status
 
-COLUMNS = ("step", "evals", "grad_evals", "time", "loss", "best_loss", "surface_loss", "x", "y")
+COLUMNS = ("step", "evals", "grad_evals", "time", "loss", "best_loss", "surface_loss", "x", "y",
+           "batch_loss")
 COLUMN = {name: index for index, name in enumerate(COLUMNS)}
 #: x-axis kind of the loss plot → column.
 AXIS_COLUMNS = {"steps": "step", "evals": "evals", "grad_evals": "grad_evals", "time": "time"}

@@ -91,6 +91,26 @@ def _checked_writer(path: str | os.PathLike, fps: float) -> AnimationWriter:
     return writer
 
 
+def frame_steps(frames: int, steps: int) -> list[int]:
+    """The step each of ``frames`` frames shows: ``round(i·steps/(frames − 1))`` (the first
+    frame the start, the last step ``steps``; a single frame shows step ``steps``)."""
+    if frames < 1:
+        raise ExportError(f"an animation needs at least 1 frame, got {frames}")
+    if frames == 1:
+        return [steps]
+    return [round(i * steps / (frames - 1)) for i in range(frames)]
+
+
+def count_frames(frames: int | None, duration: float | None, fps: float, steps: int) -> int:
+    """How many frames are asked for over ``steps`` steps: ``frames``, else
+    ``round(duration·fps)``, else one per step (``steps + 1``)."""
+    if frames is not None:
+        return frames
+    if duration is not None:
+        return max(1, round(duration * fps))
+    return steps + 1
+
+
 def write_animation(
     path: str | os.PathLike,
     frames: Iterable[np.ndarray],

@@ -3,20 +3,22 @@ CSV or JSON, a 2D loss grid to NPZ.
 
 CSV (one row per recorded step of each optimizer, lanes one after another)::
 
-    optimizer,step,evals,grad_evals,time,lr,loss,best_loss,x,y,status
-    adam,0,1,1,0.00012,0.05,412.5,412.5,-1.5,2.0,running
+    optimizer,step,evals,grad_evals,time,lr,loss,best_loss,x,y,status,batch_loss
+    adam,0,1,1,0.00012,0.05,412.5,412.5,-1.5,2.0,running,
 
 ``time`` is the optimizer's cumulative wall time in seconds, ``lr`` is empty for methods
 without a learning rate, ``status`` is ``running`` on every row but a lane's last, which
-carries its final status (converged, diverged, failed, finished). For landscapes of more than
+carries its final status (converged, diverged, failed, finished). ``loss`` is the true
+(full-data, noiseless) loss; ``batch_loss`` the minibatch loss a lane with ``batch_size``
+stepped on (empty otherwise and at step 0). For landscapes of more than
 two dimensions (networks), ``x``/``y`` hold the first two coordinates and the full position
 follows in columns ``x0 … x{n−1}``. Floats are written with full precision; non-finite values
 as ``nan``/``inf``.
 
 JSON (``{"format": "landscape-app-trajectories", "version": 1, ...}``): the landscape name,
 dimension, start, seed and step limit, then per lane its label, optimizer spec, status,
-message and records (``x`` is the full position). JSON has no NaN, so non-finite numbers
-are written as ``null``.
+message and records (``x`` is the full position; ``batch_loss`` null unless minibatched).
+JSON has no NaN, so non-finite numbers are written as ``null``.
 
 NPZ (:func:`write_grid_npz`): arrays ``xs``, ``ys``, ``values`` (``values[j, i] =
 f(xs[i], ys[j])``) and ``metadata``, a JSON string (no pickle needed to load it).
@@ -43,7 +45,7 @@ from landscape_app.core.result import RaceResult, Status
 TRAJECTORY_FORMAT = "landscape-app-trajectories"
 TRAJECTORY_VERSION = 1
 CSV_COLUMNS = ("optimizer", "step", "evals", "grad_evals", "time", "lr", "loss", "best_loss",
-               "x", "y", "status")
+               "x", "y", "status", "batch_loss")
 
 
 def summary_lines(result: RaceResult, objective: Objective | None = None) -> list[str]:
@@ -106,7 +108,8 @@ def write_csv(path: str | os.PathLike, result: RaceResult) -> None:
                        _number(record.time), _number(record.lr), _number(record.loss),
                        _number(record.best_loss), _number(x[0]),
                        _number(x[1]) if x.size > 1 else "",
-                       (lane.status if final else Status.RUNNING).value]
+                       (lane.status if final else Status.RUNNING).value,
+                       "" if record.batch_loss is None else _number(record.batch_loss)]
                 if extra:
                     row.extend(_number(v) for v in x)
                 writer.writerow(row)
@@ -148,6 +151,7 @@ def trajectories_to_dict(result: RaceResult) -> dict[str, Any]:
                         "lr": _json_number(r.lr),
                         "loss": _json_number(r.loss),
                         "best_loss": _json_number(r.best_loss),
+                        "batch_loss": _json_number(r.batch_loss),
                         "x": [_json_number(v) for v in np.asarray(r.x, dtype=float).ravel()],
                     }
                     for r in lane.records

@@ -97,6 +97,10 @@ def open_window(options: LaunchOptions | None = None):
 
 def run_app(options: LaunchOptions | None = None) -> int:
     """Open the window and run the event loop; the exit code."""
+    from landscape_app.engine.race_process import stop_forkserver
+
     app = create_application()
     window = open_window(options)  # noqa: F841 - kept alive while the loop runs
-    return app.exec()
+    code = app.exec()
+    stop_forkserver()  # the window closed its race processes; nothing is left behind
+    return code

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
+from landscape_app.gui.batch_loss_action import add_batch_loss_action
 from landscape_app.gui.classroom.note_panel import NotePanel, NoteScroll
 from landscape_app.gui.classroom.presentation import KEY_HINT, PresentationMode
 from landscape_app.gui.live.loader import CoreLoader
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self.view_menu.insertSeparator(self.presentation.action)
         self.room.place()
         self.painter = FramePainter(self.contour, self.curves, self.table)
+        self.batch_loss_action = add_batch_loss_action(self)
         self.frame_started: float | None = None
         self._awaiting: set[str] = set()
         # The views a frame waits for (the table changes at 10 Hz and is cheap to paint).
@@ -285,6 +287,12 @@ class MainWindow(QMainWindow):
         from landscape_app.gui.map_actions import MapActions
 
         self.maps = MapActions(self, self.maps_menu)
+        from landscape_app.gui.model_dock import ModelDock
+
+        self.model_dock = ModelDock(self)  # View ▸ Model view: the network beside its plane
+        from landscape_app.gui.live.readouts import Readouts
+
+        self.readouts = Readouts(self)  # hover readout, trail tooltips, axis names
         for menu in (self.file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(True)
 

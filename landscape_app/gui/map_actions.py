@@ -68,6 +68,9 @@ class MapActions(QObject):
         menu.addAction(self.cancel_action)
         self.export_action = window_action(window, "&Export map image…", None, self.export)
         menu.addAction(self.export_action)
+        self.animation_action = window_action(window, "Export map &animation…", None,
+                                              self.export_animation)
+        menu.addAction(self.animation_action)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(ZOOM_SETTLE_MS)
@@ -294,13 +297,32 @@ class MapActions(QObject):
                                       f"{value0:.4g}, {names[1]} = {value1:.4g}", 5000)
 
     # -- export -----------------------------------------------------------------------------
+    def _shown_kind(self) -> str:
+        """The map on screen: the hyperparameter map on its tab, else the start map."""
+        return "sweep" if self.window.view_tabs.currentIndex() == self.tab_index else "starts"
+
+    def export_animation(self) -> None:
+        """Export the map shown over its steps (computed again, with every frame's losses)."""
+        from landscape_app.export.writers import file_filter
+        from landscape_app.gui.file_dialogs import ask_save_path
+
+        if self.settings is None:
+            self.window._show_message("No map to export yet: turn one on in the Maps menu")
+            return
+        maps = self.controller.model.maps
+        kind = self._shown_kind() if self._shown_kind() in maps else next(iter(maps), None)
+        path = ask_save_path(self.window, "Export map animation", file_filter(),
+                             f"{kind or 'outcome'}-map.gif")
+        if path:
+            self.window.exports.export_map_animation(path, kind)
+
     def export(self) -> None:
         """Save the map shown (the hyperparameter map on its tab, else the start map)."""
         from landscape_app.export.map_image import write_map_image
         from landscape_app.gui.file_dialogs import ask_save_path, show_problem
 
         maps = self.controller.model.maps
-        kind = "sweep" if self.window.view_tabs.currentIndex() == self.tab_index else "starts"
+        kind = self._shown_kind()
         result = maps.get(kind) or next(iter(maps.values()), None)
         if result is None:
             self.window._show_message("No map to export yet: turn one on in the Maps menu")

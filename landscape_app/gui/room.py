@@ -83,6 +83,7 @@ class RoomFit(QObject):
         self.plan: room_layout.Plan | None = None
         self.compact: bool | None = None
         self.docks = ""
+        self._collapsed: list[QDockWidget] = []  # the docks a compact window collapsed
         self._docks_known = False
         self._home: dict[QDockWidget, Qt.DockWidgetArea] = {}
         self._passes = 0  # arrangements in the present burst
@@ -354,13 +355,19 @@ class RoomFit(QObject):
         self.panels_action.blockSignals(True)
         self.panels_action.setChecked(not self.compact)
         self.panels_action.blockSignals(False)
-        for dock in docks:
-            dock.setVisible(not self.compact)
+        if self.compact:  # the panels, and any other dock that was open, collapse
+            self._collapsed = [dock for dock in docks if dock in docks[:2] or dock.isVisible()]
+            for dock in self._collapsed:
+                dock.setVisible(False)
+        else:  # a dock hidden by its owner (the model view, say) stays hidden
+            for dock in set(docks[:2]) | set(self._collapsed):
+                dock.setVisible(True)
+            self._collapsed = []
         window.landscape_dock.raise_()
 
     def _panels_toggled(self, on: bool) -> None:
         docks = self._side_docks()
-        for dock in docks:
+        for dock in set(docks[:2]) | set(self._collapsed):
             dock.setVisible(on)
         if on:
             self.window.landscape_dock.raise_()

@@ -149,6 +149,8 @@ def default_axis(spec, name: str) -> SweepAxis:
     log-scale values over four decades around the current value, the rest over their range."""
     from landscape_app.core.optim.registry import optimizer_class
 
+    if name == "batch_size":  # small batches to a moderate one (a data set has at least 4)
+        return SweepAxis(name, 4.0, 64.0, log=True)
     params = {p.name: p for p in optimizer_class(spec.id).param_spec(dict(spec.params))}
     param = params["lr" if name in ("lr_first", "lr_last") else name]
     value = float(spec.params.get(param.name, param.default))

@@ -20,6 +20,7 @@ SCENE_ORDER = (
     "adamw-vs-adam",
     "lr-schedules",
     "saddle-trap",
+    "noisy-saddle",
     "himmelblau-basins",
     "himmelblau-map-basins",
     "quadratic-stable-lr",
@@ -27,6 +28,7 @@ SCENE_ORDER = (
     "steps-vs-evaluations",
     "seed-pca",
     "two-moons",
+    "minibatch-moons",
     "seed-fractal-edge",
 )
 

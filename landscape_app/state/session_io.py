@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from landscape_app.core.atomic import atomic_write, check_writable
+from landscape_app.core.catalogue.stochastic import check_lane_landscape, refuse_stochastic
 from landscape_app.core.errors import HyperparameterError, LandscapeError
 from landscape_app.core.grid import MAX_RESOLUTION
 from landscape_app.core.optim.registry import OptimizerSpec, optimizer_class
@@ -213,8 +214,12 @@ def _read_session(data: Any) -> SessionState:
     lanes_data = top.array("lanes")
     if len(lanes_data) > MAX_LANES:
         raise FieldError("lanes", f"{len(lanes_data)} optimizers; at most {MAX_LANES} can race")
-    landscape, dim = _read_landscape(top.object("landscape", _LANDSCAPE_KEYS), len(lanes_data))
+    landscape, dim, samples = _read_landscape(top.object("landscape", _LANDSCAPE_KEYS),
+                                              len(lanes_data))
     lanes = tuple(_read_lane(item, join_path("lanes", i)) for i, item in enumerate(lanes_data))
+    for index, lane in enumerate(lanes):
+        _in_field(join_path(join_path("lanes", index), "spec.params"), check_lane_landscape,
+                  lane.spec.id, lane.spec.params, landscape.kind, samples)
     labels = [lane.label for lane in lanes]
     for index, label in enumerate(labels):
         if label in labels[:index]:
@@ -251,8 +256,9 @@ def _check_version(version: Any) -> None:
         raise FieldError("version", f"unknown version {version}")
 
 
-def _read_landscape(fields: Fields, lane_count: int) -> tuple[LandscapeSpec, int]:
-    """The landscape spec and its dimension (2, or the network's parameter count)."""
+def _read_landscape(fields: Fields, lane_count: int) -> tuple[LandscapeSpec, int, int | None]:
+    """The landscape spec, its dimension (2, or the network's parameter count) and the size
+    of its data set (networks; None for functions)."""
     kind = fields.string("kind", choices=LANDSCAPE_KINDS)
     spec = LandscapeSpec(
         kind=kind,
@@ -266,15 +272,15 @@ def _read_landscape(fields: Fields, lane_count: int) -> tuple[LandscapeSpec, int
         from landscape_app.core.functions import get_function
 
         _in_field(fields.at("function"), get_function, spec.function)
-        return spec, 2
+        return spec, 2, None
     if kind == "expression":
         from landscape_app.core.functions.expression import custom_function
 
         _in_field(fields.at("expression"), custom_function, spec.expression, spec.x_range,
                   spec.y_range)
-        return spec, 2
+        return spec, 2, None
     network = parse_network(spec.network, fields.at("network"), lane_count)
-    return spec, network.parameter_count
+    return spec, network.parameter_count, network.config.sample_count
 
 
 def _in_field(path: str, function, *args) -> Any:
@@ -295,6 +301,7 @@ def _read_lane(data: Any, path: str) -> Lane:
     cls = _in_field(spec_fields.at("id"), optimizer_class, optimizer_id)
     params_fields = spec_fields.object("params", None, {})
     given = params_fields.data
+    _in_field(params_fields.path, refuse_stochastic, cls.id, given)
     allowed = _in_field(params_fields.path, cls.param_spec, given)
     try:
         values = validate_params(allowed, given, cls.id)

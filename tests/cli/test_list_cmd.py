@@ -34,7 +34,13 @@ def test_optimizers_with_hyperparameters_defaults_and_ranges(capsys):
     assert lr_line.split()[1:3] == ["0.01", "(0,"] and "learning rate" in lr_line
     assert "beta2" in adam and "[0, 1)" in adam
     assert out.count("\n      warmup_factor ") == 1  # shared schedule parameters listed once
-    assert "+ learning-rate schedule (below)" in adam and "cosine" in out
+    assert "+ learning-rate schedule and stochastic gradients (below)" in adam
+    assert "cosine" in out
+    lbfgs = out.split("\n  lbfgs ")[1].split("\n  newton ")[0]
+    assert "+ learning-rate schedule (below)" in lbfgs and "batch_size" not in lbfgs
+    assert out.count("\n      batch_size ") == out.count("\n      grad_noise ") == 1
+    assert "DataLoader(TensorDataset(inputs, targets), batch_size=B, shuffle=True," in out
+    assert "ξ ~ N(0, I)" in out
 
 
 def test_scenes(capsys):

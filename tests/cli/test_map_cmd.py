@@ -90,7 +90,7 @@ def test_the_seed_network_map_runs_small(tmp_path):
     ("--starts 9999", "at most 4096"),
     ("--optimizer lbfgs --starts 8", "lbfgs cannot be mapped"),
     ("--optimizer pso --starts 8", "pso cannot be mapped"),
-    ("--optimizer newton --starts 8", "newton cannot be mapped"),
+    ("--optimizer cmaes --starts 8", "cmaes cannot be mapped"),
     ("--optimizer sgd --sweep lr=1e-3:1 --sweep step_size=1:10", "cannot be swept"),
     ("--starts 8 --sweep lr=1e-3:1", "choose one"),
     ("--model seed --starts 8", "no start map"),
@@ -109,15 +109,29 @@ def test_png_has_axes_and_legend_beside_the_map(tmp_path):
     command = (f"map --function himmelblau --optimizer adam:lr=0.05 --starts 24 --steps 50 "
                f"--range -5,5,-5,5 --png {png} --color-by status")
     assert main(command.split()) == 0
-    image = np.asarray(Image.open(png).convert("RGB"))
-    assert image.shape[0] > 512 and image.shape[1] > 512
-    from landscape_app.export.map_image import MAP_PIXELS, MARGIN_LEFT, MARGIN_TOP
+    image = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    from landscape_app.core.functions import get_function
+    from landscape_app.core.maps import StartGrid, compute_map
+    from landscape_app.core.optim import parse_optimizer_spec
+    from landscape_app.export.map_image import STILL_SIZE, colorize, still_drawing
 
-    inside = image[MARGIN_TOP + 5:MARGIN_TOP + MAP_PIXELS - 5,
-                   MARGIN_LEFT + 5:MARGIN_LEFT + MAP_PIXELS - 5]
-    assert len(np.unique(inside.reshape(-1, 3), axis=0)) >= 1
-    legend = image[MARGIN_TOP:MARGIN_TOP + 80, MARGIN_LEFT + MAP_PIXELS + 20:]
-    assert (legend < 128).any()  # legend text and swatch outlines
+    assert image.shape == (STILL_SIZE[1], STILL_SIZE[0], 3)
+    result = compute_map(get_function("himmelblau"), parse_optimizer_spec("adam:lr=0.05"),
+                         StartGrid((-5, 5), (-5, 5), 24), 50, device="cpu")
+    # The square of cells holds exactly the status colours, cell by cell.
+    cells = still_drawing(result, "status").cells
+    rgb, legend, _bar = colorize(result, "status")
+    step = cells.side / 24
+    for j in range(24):
+        for i in range(24):
+            x = int(cells.x + (i + 0.5) * step)
+            y = int(cells.y + cells.side - (j + 0.5) * step)
+            np.testing.assert_array_equal(image[y, x], rgb[j, i])
+    # Right of the cells: the legend's dark text and its swatches in the status colours.
+    right = image[:, int(cells.x + cells.side) + 4:]
+    assert (right.sum(axis=2) < 200).any()
+    for _label, colour in legend:
+        assert (np.abs(right - np.array(colour)).sum(axis=2) == 0).any()
 
 
 def test_help_lists_the_npz_keys(capsys):

@@ -27,6 +27,18 @@ def test_two_workers_give_the_same_npz_as_one_process(tmp_path):
         np.testing.assert_array_equal(one[key], two[key])
 
 
+def _wait_for_group_gone(group: int, seconds: float = 10.0) -> None:
+    """Wait until the killed run's workers are gone too: a worker inside a system call (a
+    chunk's rename) finishes it before the kill takes effect."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+
+
 def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys):
     model_file = write(tmp_path, "mlp.py", MLP_DROPOUT)
     out = tmp_path / "s.npz"
@@ -45,6 +57,7 @@ def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys):
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        _wait_for_group_gone(process.pid)
     done = len(list(chunks.glob("*.npy")))
     assert 4 <= done < 36 and not out.exists()
 

@@ -12,6 +12,7 @@ from landscape_app.cli import main
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.surface_file import load_surface_file
 from landscape_app.engine.steppers import ReplayStepper
+from landscape_app.engine.traces import COLUMN
 
 
 def builtin_npz(tmp_path):
@@ -40,7 +41,8 @@ def test_a_builtin_surface_npz_opens_with_its_paths_replayable(tmp_path):
     chunks = stepper.start() + stepper.advance(1000)
     assert stepper.done
     replayed = np.concatenate([c.rows for c in chunks if c.index == 0])
-    np.testing.assert_array_equal(replayed[:, -2:], land.lanes[0].coords)
+    xy = slice(COLUMN["x"], COLUMN["y"] + 1)
+    np.testing.assert_array_equal(replayed[:, xy], land.lanes[0].coords)
     assert "read-only" in land.summary()
 
 

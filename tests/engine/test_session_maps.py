@@ -76,10 +76,10 @@ def test_a_new_landscape_or_optimizer_clears_the_map_at_once(model):
 
 
 def test_an_optimizer_that_cannot_be_mapped_says_why(model):
-    lanes = (Lane("newton", OptimizerSpec("newton"), "#E69F00"),)
+    lanes = (Lane("lbfgs", OptimizerSpec("lbfgs"), "#E69F00"),)
     model.set_lanes(lanes)
     effects = model.set_map(SETTINGS)
-    assert effects.maps == () and "newton cannot be mapped" in effects.messages[0]
+    assert effects.maps == () and "lbfgs cannot be mapped" in effects.messages[0]
 
 
 def test_a_hyperparameter_map_follows_the_start_and_zooms_inside_the_allowed_range(model):

@@ -83,7 +83,8 @@ def test_json_document(tmp_path, race_result):
     assert lanes[0]["spec"] == {"id": "adam", "params": {"lr": 0.05}}
     assert lanes[1]["status"] == "diverged" and "step" in lanes[1]["message"]
     first = lanes[0]["records"][0]
-    assert set(first) == {"step", "evals", "grad_evals", "time", "lr", "loss", "best_loss", "x"}
+    assert set(first) == {"step", "evals", "grad_evals", "time", "lr", "loss", "best_loss",
+                          "batch_loss", "x"}
     assert first["x"] == [-1.5, 2.0]
     assert lanes[2]["records"][0]["lr"] is None
 

@@ -85,7 +85,7 @@ def window(qtbot, warm_engine):
     with qtbot.waitSignal(main.coreReady, timeout=60_000):
         main.show()
     qtbot.waitUntil(lambda: len(main.buffer.snapshot().lanes) > 0
-                    and main.controller.grid is not None, timeout=30_000)
+                    and main.controller.grid is not None, timeout=60_000)
     yield main
     main.close()
     assert active_timers(main) == [], "a window timer was left running"

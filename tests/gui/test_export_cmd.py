@@ -250,3 +250,31 @@ def test_progress_bar_shows_frames_elapsed_and_eta_on_a_terminal_only():
     quiet("frames", 0.3)
     quiet.close()
     assert pipe.getvalue() == ""
+
+
+def test_the_export_command_writes_a_sessions_outcome_map(tmp_path, capsys):
+    from dataclasses import replace
+
+    from landscape_app.state.scenes import load_scene
+
+    scene = load_scene("himmelblau-map-basins").state
+    state = replace(scene, map=replace(scene.map, res=12, steps=40))
+    from landscape_app.state.session_io import save_session
+
+    session = tmp_path / "s.json"
+    save_session(session, state)
+    gif, svg = tmp_path / "m.gif", tmp_path / "m.svg"
+    assert main(["export", "--session", str(session), "--map-out", str(gif), "--map-still",
+                 str(svg), "--frames", "4", "--size", "320x240", "--device", "cpu"]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {gif}: 4 frames, 320x240" in out and f"wrote {svg}" in out
+    with Image.open(gif) as animation:
+        assert animation.n_frames == 4
+
+    plain = tmp_path / "plain.json"
+    save_session(plain, replace(state, map=None))
+    target = tmp_path / "none.gif"
+    assert main(["export", "--session", str(plain), "--map-out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "no outcome map" in err and err.count("\n") == 1
+    assert not target.exists()

@@ -110,3 +110,18 @@ def test_the_window_keeps_painting_while_a_map_is_computed(window, qtbot):
     assert window.controller.model.map_computing  # the frames were painted while it ran
     window.maps.cancel_action.trigger()
     assert not window.controller.model.map_computing
+
+
+def test_the_maps_menu_exports_the_map_over_its_steps(window, qtbot, tmp_path, monkeypatch):
+    from PIL import Image
+
+    from landscape_app.gui import file_dialogs
+
+    _show(window, qtbot, replace(SESSION, map=MapSettings(lane=0, steps=20, res=16)))
+    target = tmp_path / "basins.gif"
+    monkeypatch.setattr(file_dialogs, "ask_save_path", lambda *args: str(target))
+    with qtbot.waitSignal(window.exports.exported, timeout=120_000) as written:
+        window.maps.animation_action.trigger()
+    assert written.args == [str(target)]
+    with Image.open(target) as gif:
+        assert gif.n_frames == 21 and gif.size == (1280, 720)  # one frame per step

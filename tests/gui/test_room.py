@@ -136,7 +136,7 @@ def test_a_small_screen_collapses_the_panels_into_a_toggle(measured):
     width, height = opened["window"]
     assert set(opened["docks"]) == {"landscape"}  # the Optimizers tab behind it
     check_fits(opened, (1024, 768, 1))
-    assert opened["dock_tabs"] == ["optimizers"]  # tabs of one dock
+    assert "optimizers" in opened["dock_tabs"]  # tabs of one dock (with any other side dock)
     plot = opened["plot"]
     assert plot[2] * plot[3] >= 0.3 * width * height
     assert not measured[(1920, 1080, 1)]["window"]["compact"]  # a large screen: panels open

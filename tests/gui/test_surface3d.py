@@ -212,3 +212,27 @@ def test_non_finite_values_and_every_colormap_render(gl_view):
         assert distinct_colors(frame) > 40, name
     gl_view.set_surface(Grid2D(grid.xs, grid.ys, np.full_like(values, np.nan)), True, "viridis")
     assert gl_view.grab_frame().std() > 5
+
+
+@pytest.mark.gl
+def test_the_path_lies_on_a_halo_in_the_colour_maps_halo_colour(gl_view):
+    from landscape_app.gui.views.lane_contrast import halo_color
+
+    gl_view.set_surface(landscape("rosenbrock"), log_scale=True, colormap="viridis")
+    path = path_on("rosenbrock", (-1.5, 2.0), (0.5, 0.25))
+    halo = halo_color("viridis")
+
+    def halo_beside_the_path(frame):
+        """Halo-coloured pixels within 3 px of the path's pixels."""
+        core = near(frame, PATH_COLOR)
+        around = np.zeros_like(core)
+        for dy in range(-3, 4):
+            for dx in range(-3, 4):
+                around |= np.roll(np.roll(core, dy, axis=0), dx, axis=1)
+        return int((near(frame, halo) & around).sum()), int(core.sum())
+
+    gl_view.set_paths([path], [PATH_COLOR], [True])
+    outlined, core = halo_beside_the_path(gl_view.grab_frame())
+    assert core > 40 and outlined > core / 2  # both sides of the line are outlined
+    gl_view.set_paths([path], [PATH_COLOR], [False])
+    assert halo_beside_the_path(gl_view.grab_frame()) == (0, 0)

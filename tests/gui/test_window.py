@@ -60,6 +60,7 @@ def test_race_of_three_runs_pauses_and_shows_its_steps(window, qtbot):
     assert window.controls.play_action.isChecked()
     press(qtbot, window, Qt.Key.Key_Space)
     assert not worker.playing
+    qtbot.waitUntil(lambda: not worker.busy)  # a batch asked for before the pause lands
     qtbot.waitUntil(lambda: painted_to_the_end(window))
     steps = window.buffer.snapshot().furthest_step
     qtbot.wait(200)  # nothing to wait for: a paused race must not move in that time

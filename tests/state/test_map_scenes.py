@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from landscape_app.core.maps import StartGrid, compute_map
+from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
 from landscape_app.state.model import build_objective
 from landscape_app.state.network import parse_network
 from landscape_app.state.scenes import load_scene
@@ -58,3 +58,25 @@ def test_seed_network_edge_lies_near_5e_6_and_falls_tenfold_with_momentum():
     assert 1e-6 < edge(0) < 1e-5
     assert edge(-1) < edge(0) / 5
     assert not blown[:, 0].any() and blown[:, -1].all()
+
+
+def test_seed_network_edge_stays_ragged_when_zoomed():
+    """The note's "zoom into the edge: it stays ragged at every scale": across the whole map
+    each momentum row crosses the edge once, but in windows 10x and 100x smaller around it
+    rows cross it several times (islands of training inside blown-up cells)."""
+    state = load_scene("seed-fractal-edge").state
+    config = parse_network(state.landscape.network).config
+    spec, steps = state.lanes[0].spec, state.map.steps
+
+    def crossings(sweep):
+        blown = compute_map(config, spec, sweep, steps).status >= 2
+        return np.abs(np.diff(blown.astype(int), axis=1)).sum(axis=1)
+
+    whole = crossings(state.map.sweep_region(12))
+    assert (whole == 1).all()
+    edge, momentum = 5.1e-6, 0.51  # on the edge (the test above finds it near 5e-6)
+    for zoom in (10, 100):
+        width = 3 ** (10 / zoom)
+        window = Sweep(SweepAxis("lr", edge / width, edge * width, log=True),
+                       SweepAxis("momentum", momentum - 0.5 / zoom, momentum + 0.5 / zoom), 16)
+        assert (crossings(window) > 1).sum() >= 2, f"zoom {zoom}x"

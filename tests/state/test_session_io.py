@@ -180,6 +180,20 @@ BROKEN = [
     ("network start length", _edit(lambda d: d.update(
         landscape={"kind": "network", "network": {"model": "seed"}}, start=[0.1, 0.2])),
      "start: expected 10 numbers, got 2"),
+    ("negative noise", _edit(_set(["lanes", 0, "spec", "params", "grad_noise"], -0.5)),
+     "lanes[0].spec.params.grad_noise: grad_noise=-0.5 is out of range"),
+    ("batch on a function", _edit(_set(["lanes", 0, "spec", "params", "batch_size"], 8)),
+     "lanes[0].spec.params: adam: batch_size=8 needs a network landscape"),
+    ("batch on pso", _edit(_set(["lanes", 1, "spec", "params", "batch_size"], 8)),
+     "lanes[1].spec.params: pso: batch_size is for the gradient methods"),
+    ("batch beyond the data", _edit(lambda d: d.update(
+        landscape={"kind": "network", "network": {"model": "seed"}}, start=None,
+        lanes=[{"label": "sgd", "spec": {"id": "sgd", "params": {"batch_size": 40}}}])),
+     "lanes[0].spec.params: sgd: batch_size=40 is larger than the data set (32 samples)"),
+    ("noise on a network", _edit(lambda d: d.update(
+        landscape={"kind": "network", "network": {"model": "seed"}}, start=None,
+        lanes=[{"label": "sgd", "spec": {"id": "sgd", "params": {"grad_noise": 0.1}}}])),
+     "grad_noise=0.1 applies to function landscapes"),
     ("network plane lane", _edit(lambda d: d.update(
         landscape={"kind": "network", "network": {"model": "seed", "plane_lane": 9}},
         start=None)), "landscape.network.plane_lane: 9 is out of range"),
@@ -204,6 +218,24 @@ def test_broken_session_files_are_refused_and_left_untouched(tmp_path, build, fr
     assert "\n" not in message and "Traceback" not in message
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert isinstance(caught.value, LandscapeError)
+
+
+def test_stochastic_settings_round_trip_and_rerun_identically(tmp_path):
+    noisy = SessionState(
+        landscape=LandscapeSpec(kind="function", function="saddle"),
+        lanes=(Lane("noisy", OptimizerSpec("momentum", {"lr": 0.01, "grad_noise": 0.5}),
+                    "#E69F00"),),
+        start=(1.5, 0.0), seed=3, max_steps=30)
+    minibatch = SessionState(
+        landscape=LandscapeSpec(kind="network", network={"model": "seed", "dtype": "float64"}),
+        lanes=(Lane("sgd", OptimizerSpec("sgd", {"lr": 1e-7, "batch_size": 8}), "#E69F00"),),
+        seed=2, max_steps=6)
+    for state in (noisy, minibatch):
+        path = tmp_path / "stochastic.json"
+        save_session(path, state)
+        loaded = load_session(path)
+        assert loaded == state
+        assert_same_runs(run_records(state), run_records(loaded))
 
 
 def test_the_broken_table_is_large():

@@ -19,7 +19,7 @@ from landscape_app.state.session_io import (
 
 LANES = (Lane("gd", OptimizerSpec("sgd", {"lr": 0.01}), "#E69F00"),
          Lane("momentum", OptimizerSpec("momentum", {"lr": 0.01, "momentum": 0.9}), "#56B4E9"),
-         Lane("newton", OptimizerSpec("newton"), "#009E73"))
+         Lane("lbfgs", OptimizerSpec("lbfgs"), "#009E73"))
 MAPPED = SessionState(
     landscape=LandscapeSpec("function", "himmelblau"), lanes=LANES,
     map=MapSettings(lane=1, color_by="steps", opacity=0.4, steps=120, tolerance=1e-4, res=96,
@@ -55,7 +55,7 @@ def _with(path, value):
 
 @pytest.mark.parametrize(("path", "value", "message"), [
     (["map", "lane"], 5, "map.lane: lane 5 does not exist"),
-    (["map", "lane"], 2, "map.lane: newton cannot be mapped"),
+    (["map", "lane"], 2, "map.lane: lbfgs cannot be mapped"),
     (["map", "color_by"], "rainbow", "map.color_by: 'rainbow' is not one of basin"),
     (["map", "opacity"], 1.5, "map.opacity: 1.5 is out of range"),
     (["map", "res"], 5000, "map.res: 5000 is out of range"),

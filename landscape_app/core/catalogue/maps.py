@@ -24,12 +24,12 @@ MAX_CELL_PARAMETERS = 50_000_000
 LAYER_LR_NAMES = ("lr_first", "lr_last")
 
 #: Element-wise methods stepped by torch.optim itself on the stacked starts (and by
-#: :mod:`landscape_app.core.maps.rules` in sweeps), with Lookahead/Ranger and schedules.
+#: :mod:`landscape_app.core.maps.rules` in sweeps), with Lookahead/Ranger and schedules;
+#: damped Newton by its batched line search (:mod:`landscape_app.core.maps.newton_rows`).
 MAPPABLE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam",
-            "heun", "lookahead", "ranger")
+            "heun", "lookahead", "ranger", "newton")
 
 REFUSED = {
-    "newton": "damped Newton's per-start line search is not batched yet",
     "lbfgs": "L-BFGS keeps a history and a line search per run",
     "slsqp": "SLSQP runs scipy's routine one start at a time",
     "dual-annealing": "dual annealing runs scipy's routine one start at a time",
@@ -38,6 +38,10 @@ REFUSED = {
     "sa": "simulated annealing is random: its map would depend on the seed as much as on "
           "the start",
 }
+
+#: Whole-number hyperparameters a map can sweep: each cell's value is rounded to the nearest
+#: whole number (a batch size's cells run in groups, one per batch size).
+INTEGER_AXES = frozenset({"batch_size"})
 
 #: Schedule settings are shared by every cell (the lr itself may be swept).
 NOT_SWEEPABLE = frozenset(p.name for p in SCHEDULE_PARAMS) | {"lookahead_k", "inner"}
@@ -91,9 +95,11 @@ def parse_sweep_text(text: str) -> tuple[str, float, float, bool]:
 
 def sweepable_names(optimizer_id: str, params: Mapping[str, Any],
                     network: bool = False) -> list[str]:
-    """The hyperparameters of ``optimizer_id`` (with ``params`` chosen) a map can sweep."""
+    """The hyperparameters of ``optimizer_id`` (with ``params`` chosen) a map can sweep on a
+    network (``batch_size``, not ``grad_noise``) or a function (the other way round)."""
+    unfit = "grad_noise" if network else "batch_size"
     names = [p.name for p in param_spec(optimizer_id, dict(params))
-             if sweepable(p.name, p.default)]
+             if sweepable(p.name, p.default) and p.name != unfit]
     return names + (list(LAYER_LR_NAMES) if network else [])
 
 
@@ -153,11 +159,13 @@ def check_axis(optimizer_id: str, params: Mapping[str, Any], axis: AxisLike,
         param = by_name[name]
         if not sweepable(name, param.default):
             raise HyperparameterError(f"--sweep {name}: {name} cannot be swept (only "
-                                      "numeric hyperparameters outside the schedule can)")
+                                      "numeric hyperparameters outside the schedule, and "
+                                      "batch_size, can)")
     for value in (axis.low, axis.high):
         param.validate(value)
 
 
 def sweepable(name: str, default: Any) -> bool:
-    """Whether a hyperparameter with this name and default can be put on a map's axis."""
-    return isinstance(default, float) and name not in NOT_SWEEPABLE
+    """Whether a hyperparameter with this name and default can be put on a map's axis (the
+    float ones outside the schedule, and the batch size, rounded to whole numbers)."""
+    return name in INTEGER_AXES or (isinstance(default, float) and name not in NOT_SWEEPABLE)

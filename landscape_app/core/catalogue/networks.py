@@ -96,6 +96,11 @@ class NetworkConfig:
                                  f"got {self.samples!r}")
         return self
 
+    @property
+    def sample_count(self) -> int:
+        """The data set's size: the points minibatches are drawn from."""
+        return SEED_SAMPLES if self.model == "seed" else self.samples
+
     def describe(self) -> str:
         """E.g. ``moons: MLP 2-16-16-2 tanh, 256 points`` or ``seed: 2-2-2 ReLU, 32 points``."""
         if self.model == "seed":

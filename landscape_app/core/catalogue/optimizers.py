@@ -16,6 +16,11 @@ from landscape_app.core.catalogue.optimizer_params import (
     OWN_PARAMS,
     SCHEDULE_PARAMS,
 )
+from landscape_app.core.catalogue.stochastic import (
+    STOCHASTIC_IDS,
+    STOCHASTIC_PARAMS,
+    refuse_stochastic,
+)
 from landscape_app.core.errors import HyperparameterError, UnknownIdError
 from landscape_app.core.params import Param, parse_assignments, settle_spec
 
@@ -59,7 +64,9 @@ INNER = Param("inner", DEFAULT_INNER, "the inner (fast) optimizer", choices=inne
 def param_spec(optimizer_id: str, values: Mapping[str, Any] | None = None) -> tuple[Param, ...]:
     """The hyperparameters of ``optimizer_id`` given the values chosen so far.
 
-    Constant for most optimizers; Lookahead's depends on its ``inner`` choice.
+    Constant for most optimizers; Lookahead's depends on its ``inner`` choice. The gradient
+    methods end with the schedule's and then the stochastic settings
+    (:mod:`landscape_app.core.catalogue.stochastic`).
 
     Raises
     ------
@@ -77,6 +84,8 @@ def param_spec(optimizer_id: str, values: Mapping[str, Any] | None = None) -> tu
             raise HyperparameterError(f"{optimizer_id}: inner={inner!r} cannot be wrapped; "
                                       f"choose one of {', '.join(choices)}")
         return (INNER,) + own + param_spec(inner, values)
+    if optimizer_id in STOCHASTIC_IDS:
+        return own + SCHEDULE_PARAMS + STOCHASTIC_PARAMS
     if optimizer_id in TORCH_OPTIM_IDS:
         return own + SCHEDULE_PARAMS
     return own
@@ -116,6 +125,9 @@ def parse_spec(text: str) -> tuple[str, dict[str, Any]]:
     if colon and not body.strip():
         raise HyperparameterError(f"{optimizer_id}: nothing after ':' in {text!r}; write "
                                   f"{optimizer_id} alone for the defaults")
+    if colon:
+        refuse_stochastic(optimizer_id, (item.partition("=")[0].strip()
+                                         for item in body.split(",")))
     spec = settle_spec(body, lambda values: param_spec(optimizer_id, values), optimizer_id)
     params = parse_assignments(body, spec, optimizer_id) if colon else {}
     defaults = {p.name: p.default for p in spec}

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscape_app.core.catalogue.maps import check_side, check_sweep_names, parse_sweep_text
+from landscape_app.core.catalogue.maps import (
+    INTEGER_AXES,
+    check_side,
+    check_sweep_names,
+    parse_sweep_text,
+)
 from landscape_app.core.errors import LandscapeError
 
 
@@ -56,9 +61,10 @@ class SweepAxis:
     log: bool = False
 
     def values(self, res: int) -> np.ndarray:
-        if self.log:
-            return np.geomspace(self.low, self.high, res)
-        return np.linspace(self.low, self.high, res)
+        """The ``res`` values of the axis (whole numbers for :data:`INTEGER_AXES`)."""
+        values = (np.geomspace(self.low, self.high, res) if self.log
+                  else np.linspace(self.low, self.high, res))
+        return np.rint(values) if self.name in INTEGER_AXES else values
 
     def to_text(self) -> str:
         return f"{self.name}={self.low:g}:{self.high:g}" + (":log" if self.log else "")

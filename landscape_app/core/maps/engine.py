@@ -23,14 +23,17 @@ import numpy as np
 import torch
 
 from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, check_side
+from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
 from landscape_app.core.device import choose_device, describe_device, warm_up
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.fallback import free_bytes, is_out_of_memory, release_cached
 from landscape_app.core.maps.axes import StartGrid, Sweep
 from landscape_app.core.maps.network_rows import row_evaluator
+from landscape_app.core.maps.newton_rows import NewtonStepper
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
-from landscape_app.core.maps.stepping import RuleStepper, TorchStepper
-from landscape_app.core.maps.support import check_mappable, validate_sweep
+from landscape_app.core.maps.stepping import RuleStepper, Stepper, TorchStepper
+from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients
+from landscape_app.core.maps.support import check_mappable, check_stochastic, validate_sweep
 from landscape_app.core.maps.tracker import Tracker
 from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.objective import NetworkObjective, build_network
@@ -60,10 +63,21 @@ class _Job:
     device: torch.device
     dtype: torch.dtype
     snapshot_steps: tuple[int, ...]
+    seed: int = 0
 
     @property
     def rows(self) -> int:
         return len(self.starts) if self.starts is not None else len(self.cells[0])
+
+    def groups(self) -> list[np.ndarray]:
+        """Row indices run together: all rows, or one group per swept batch size (rows of
+        one batch size draw the same batches)."""
+        if self.sweep is not None:
+            for axis, values in zip((self.sweep.axis0, self.sweep.axis1), self.cells,
+                                    strict=True):
+                if axis.name == "batch_size":
+                    return [np.flatnonzero(values == value) for value in np.unique(values)]
+        return [np.arange(self.rows)]
 
 
 def compute_map(
@@ -79,6 +93,7 @@ def compute_map(
     cancelled: Callable[[], bool] | None = None,
     snapshot_steps: Sequence[int] = (),
     chunk_rows: int | None = None,
+    seed: int = 0,
 ) -> OutcomeMap:
     """Run ``optimizer`` from every start of a :class:`StartGrid` or with every cell of a
     :class:`Sweep` for ``steps`` steps and report each cell's outcome.
@@ -105,6 +120,9 @@ def compute_map(
         Record every cell's loss after these steps (``OutcomeMap.snapshots``).
     chunk_rows : int, optional
         Rows per chunk (default: what fits the device's budget).
+    seed : int
+        Seeds the gradient noise (``grad_noise``) and the minibatches (``batch_size``) as a
+        race's seed does: every cell equals a single run with this seed.
 
     Raises
     ------
@@ -114,6 +132,7 @@ def compute_map(
         When ``cancelled()`` turned true.
     """
     job = _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps)
+    job = dataclasses.replace(job, seed=int(seed))
     warm_up(job.device, job.dtype, optim=True)  # one-off set-up costs outside the timing
     started = time.perf_counter()
     arrays = _run_chunks(job, progress, cancelled, chunk_rows)
@@ -148,6 +167,7 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
     if len(snaps) * rows * element > MAX_SNAPSHOT_BYTES:
         raise LandscapeError(f"{len(snaps)} snapshots of {rows} cells exceed "
                              f"{MAX_SNAPSHOT_BYTES >> 20} MiB; record fewer steps")
+    check_stochastic(spec, region, objective, network)
     known = objective.best_known_value
     goal = (0.0 if known is None else known) + tolerance
     common = {"objective": objective, "optimizer_spec": spec, "steps": steps, "target": goal,
@@ -187,48 +207,56 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
         "status": np.empty(n, dtype=np.int8), "stopped_at": np.empty(n, dtype=np.int64),
         "snapshots": np.empty((len(job.snapshot_steps), n)),
     }
-    begin = 0
-    while begin < n:
-        end = min(n, begin + size)
+    pending = [group[i:i + size] for group in job.groups() for i in range(0, len(group), size)]
+    done = 0
+    while pending:
+        rows = pending.pop(0)
         try:
-            tracker = _run_chunk(job, begin, end, progress, cancelled)
+            tracker = _run_chunk(job, rows, done, progress, cancelled)
         except Exception as error:  # CUDA's OutOfMemoryError or MPS's RuntimeError
             if not is_out_of_memory(error):
                 raise
-            if size == 1:
+            if len(rows) == 1:
                 raise LandscapeError("the device ran out of memory even for one cell") from None
             tracker = None
         if tracker is None:  # outside the except clause, so that its tensors are freed
-            size = max(1, size // 2)
+            size = max(1, len(rows) // 2)  # this chunk and every later one, halved
             release_cached(job.device)
+            pending = [part[i:i + size] for part in (rows, *pending)
+                       for i in range(0, len(part), size)]
             continue
-        out["final"][begin:end] = tracker.final_x.cpu().numpy()
-        out["loss"][begin:end] = tracker.final_loss.cpu().numpy()
-        out["best_loss"][begin:end] = tracker.best.cpu().numpy()
-        out["reached"][begin:end] = tracker.reached.cpu().numpy()
-        out["status"][begin:end] = tracker.status.cpu().numpy()
-        out["stopped_at"][begin:end] = tracker.stopped_at.cpu().numpy()
-        out["snapshots"][:, begin:end] = tracker.snapshots.cpu().numpy()
-        begin = end
+        out["final"][rows] = tracker.final_x.cpu().numpy()
+        out["loss"][rows] = tracker.final_loss.cpu().numpy()
+        out["best_loss"][rows] = tracker.best.cpu().numpy()
+        out["reached"][rows] = tracker.reached.cpu().numpy()
+        out["status"][rows] = tracker.status.cpu().numpy()
+        out["stopped_at"][rows] = tracker.stopped_at.cpu().numpy()
+        out["snapshots"][:, rows] = tracker.snapshots.cpu().numpy()
+        done += len(rows)
     return out
 
 
-def _run_chunk(job: _Job, begin: int, end: int, progress, cancelled) -> Tracker:
+def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> Tracker:
+    """Run the cells ``rows`` (indices); ``done`` cells were run before them."""
     if cancelled is not None and cancelled():
         raise CancelledError("map cancelled")
     options = {"dtype": job.dtype, "device": job.device}
     optimizer = job.optimizer_spec.create()
-    evaluate = (row_evaluator(job.objective) if isinstance(job.objective, NetworkObjective)
-                else job.objective.evaluate)
+    network = isinstance(job.objective, NetworkObjective)
+    evaluate = row_evaluator(job.objective) if network else job.objective.evaluate
+    batch_evaluator = ((lambda inputs, targets: row_evaluator(job.objective, inputs, targets))
+                       if network else None)
     if job.starts is not None:
-        param = torch.as_tensor(job.starts[begin:end], **options).clone().requires_grad_(True)
-        stepper = TorchStepper(optimizer, param, evaluate)
+        param = torch.as_tensor(job.starts[rows], **options).clone().requires_grad_(True)
+        gradients = row_gradients(evaluate, optimizer.hyper, job.seed, job.objective,
+                                  batch_evaluator)
+        stepper = make_stepper(optimizer, param, evaluate, gradients)
     else:
-        rows = end - begin
         start = torch.as_tensor(job.start, **options)
-        param = start.expand(rows, -1).clone().requires_grad_(True)
-        hyper = _cell_hyper(job, optimizer, begin, end)
-        stepper = RuleStepper(optimizer, hyper, param, evaluate)
+        param = start.expand(len(rows), -1).clone().requires_grad_(True)
+        hyper = _cell_hyper(job, optimizer, rows)
+        gradients = row_gradients(evaluate, hyper, job.seed, job.objective, batch_evaluator)
+        stepper = make_stepper(optimizer, param, evaluate, gradients, hyper)
     radius = job.objective.divergence_radius
     tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps)
     total = job.rows * job.steps
@@ -241,26 +269,43 @@ def _run_chunk(job: _Job, begin: int, end: int, progress, cancelled) -> Tracker:
             if cancelled is not None and cancelled():
                 raise CancelledError("map cancelled")
             if progress is not None:
-                progress("map", (begin * job.steps + (end - begin) * step) / total)
+                progress("map", (done * job.steps + len(rows) * step) / total)
     tracker.finish(job.steps, param, stepper.loss)
     return tracker
 
 
-def _cell_hyper(job: _Job, optimizer, begin: int, end: int) -> dict:
-    """The optimizer's settings with the swept ones as float64 tensors over the rows."""
+def make_stepper(optimizer, param: torch.Tensor, evaluate,
+                 gradients: RowGradients | None = None, hyper: dict | None = None) -> Stepper:
+    """What steps ``param``'s rows with ``gradients`` (exact, noisy or minibatch; None:
+    exact): ``hyper`` None for one setting on every row (start maps: torch.optim itself),
+    else per-row settings (sweeps: :mod:`.rules`); damped Newton (exact gradients only) has
+    its own batched line search either way."""
+    if optimizer.id == "newton":
+        return NewtonStepper(optimizer.hyper if hyper is None else hyper, param, evaluate)
+    if hyper is None:
+        return TorchStepper(optimizer, param, evaluate, gradients)
+    return RuleStepper(optimizer, hyper, param, evaluate, gradients)
+
+
+def _cell_hyper(job: _Job, optimizer, rows: np.ndarray) -> dict:
+    """The optimizer's settings with the swept ones as float64 tensors over the rows (a swept
+    batch size, one value for all of them, as a whole number)."""
     hyper = dict(optimizer.hyper)
     options = {"dtype": torch.float64, "device": job.device}
     sweep = job.sweep
     objective = job.objective
     for axis, values in zip((sweep.axis0, sweep.axis1), job.cells, strict=True):
-        column = torch.as_tensor(values[begin:end], **options).unsqueeze(1)
+        if axis.name == "batch_size":
+            hyper["batch_size"] = int(values[rows[0]])
+            continue
+        column = torch.as_tensor(values[rows], **options).unsqueeze(1)
         if axis.name not in LAYER_LR_NAMES:
             hyper[axis.name] = column
             continue
         lr = hyper["lr"]
         if not isinstance(lr, torch.Tensor) or lr.shape[1] == 1:
             lr = (lr if isinstance(lr, torch.Tensor) else torch.tensor(lr, **options))
-            lr = lr.expand(end - begin, objective.dim).clone()
+            lr = lr.expand(len(rows), objective.dim).clone()
         layer = 0 if axis.name == "lr_first" else len(objective.layers) - 1
         for block in objective.blocks:
             if block.name.startswith(f"layer{layer}."):
@@ -302,6 +347,9 @@ def _assemble(job: _Job, region, arrays, seconds, tolerance, target) -> OutcomeM
                  for n, lg, a in zip(names, logs, (axis0, axis1), strict=True)],
         "target_loss": job.target,
     }
+    if any(name in job.optimizer_spec.params for name in STOCHASTIC_NAMES) or \
+            set(names) & STOCHASTIC_NAMES:
+        settings["seed"] = job.seed  # the minibatches' or the noise's
     if job.start is not None:
         settings["start"] = [float(v) for v in job.start] if job.objective.dim <= 16 else None
     json.dumps(settings)  # JSON-friendly by construction

@@ -18,11 +18,14 @@ from landscape_app.core.nn.objective import NetworkObjective
 from landscape_app.core.nn.plane_eval import NARROW_INPUTS
 
 
-def row_evaluator(objective: NetworkObjective) -> Callable[[torch.Tensor], torch.Tensor]:
-    """``evaluate(thetas (B, P)) -> losses (B,)``, differentiable."""
+def row_evaluator(objective: NetworkObjective, inputs: torch.Tensor | None = None,
+                  targets: torch.Tensor | None = None) -> Callable[[torch.Tensor], torch.Tensor]:
+    """``evaluate(thetas (B, P)) -> losses (B,)``, differentiable: the mean loss over the data
+    set, or over the samples ``inputs``/``targets`` (a minibatch) when given."""
+    data = objective.inputs if inputs is None else inputs
 
     def evaluate(thetas: torch.Tensor) -> torch.Tensor:
-        hidden = objective.inputs.unsqueeze(0)  # (1, N, in), shared by every row
+        hidden = data.unsqueeze(0)  # (1, N, in), shared by every row
         for index, layer in enumerate(objective.layers):
             weight, bias = objective.weights(thetas, index)  # (B, out, in), (B, out)
             if layer.in_features > NARROW_INPUTS:
@@ -38,6 +41,6 @@ def row_evaluator(objective: NetworkObjective) -> Callable[[torch.Tensor], torch
                 hidden = total if bias is None else total + bias.unsqueeze(1)
             if layer.activation is not None:
                 hidden = ACTIVATIONS[layer.activation][0](hidden)
-        return objective.loss_of_outputs(hidden)
+        return objective.loss_of_outputs(hidden, targets)
 
     return evaluate

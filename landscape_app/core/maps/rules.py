@@ -15,6 +15,7 @@ them with Python floats) and cast to the parameter's dtype where they meet it.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -52,12 +53,38 @@ def _weight_decayed(grad: Tensor, param: Tensor, h: Hyper) -> Tensor:
     return grad if _is_zero(wd) else _axpy(grad, param, wd)
 
 
-class Rule:
+class Rule(ABC):
     """One family's update; ``state`` is a dict of tensors kept by the caller."""
 
+    @abstractmethod
     def step(self, param: Tensor, grad: Tensor, state: dict, h: Hyper, lr, closure: Closure,
              ) -> None:
-        raise NotImplementedError
+        """Update ``param`` in place from ``grad`` with settings ``h`` and rate ``lr``."""
+
+
+def _decayed(grad: Tensor, param: Tensor, h: Hyper, lr, decoupled: bool) -> Tensor:
+    """Weight decay λ as torch's Adam family applies it: decoupled θ ← θ(1 − ηλ) (AdamW),
+    else coupled g ← g + λθ; returns the gradient to use."""
+    wd = h["weight_decay"]
+    if _is_zero(wd):
+        return grad
+    if decoupled:
+        param.mul_(_cast(1 - lr * wd, param))
+        return grad
+    return _axpy(grad, param, wd)
+
+
+def _moments(grad: Tensor, state: dict, param: Tensor, beta1, beta2) -> tuple[Tensor, Tensor]:
+    """Adam's moment estimates, updated in place: m ← m + (1 − β₁)(g − m),
+    v ← β₂ v + (1 − β₂) g²."""
+    exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+    exp_avg.lerp_(grad, _cast(1 - beta1, param))
+    exp_avg_sq.mul_(_cast(beta2, param))
+    if isinstance(beta2, Tensor):
+        exp_avg_sq.addcmul_(grad * _cast(1 - beta2, param), grad)
+    else:
+        exp_avg_sq.addcmul_(grad, grad, value=1 - beta2)
+    return exp_avg, exp_avg_sq
 
 
 class SGDRule(Rule):
@@ -97,20 +124,9 @@ class AdamRule(Rule):
             state["exp_avg_sq"] = torch.zeros_like(param)
             if h["amsgrad"]:
                 state["max_exp_avg_sq"] = torch.zeros_like(param)
-        wd = h["weight_decay"]
-        if not _is_zero(wd):
-            if self.decoupled:
-                param.mul_(_cast(1 - lr * wd, param))
-            else:
-                grad = _axpy(grad, param, wd)
+        grad = _decayed(grad, param, h, lr, self.decoupled)
         beta1, beta2, eps = h["beta1"], h["beta2"], h["eps"]
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, _cast(1 - beta1, param))
-        exp_avg_sq.mul_(_cast(beta2, param))
-        if isinstance(beta2, Tensor):
-            exp_avg_sq.addcmul_(grad * _cast(1 - beta2, param), grad)
-        else:
-            exp_avg_sq.addcmul_(grad, grad, value=1 - beta2)
+        exp_avg, exp_avg_sq = _moments(grad, state, param, beta1, beta2)
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
         step_size = lr / bias_correction1
@@ -186,20 +202,9 @@ class RAdamRule(Rule):
             state["exp_avg"] = torch.zeros_like(param)
             state["exp_avg_sq"] = torch.zeros_like(param)
         step = state["step"] = state.get("step", 0) + 1
-        wd = h["weight_decay"]
-        if not _is_zero(wd):
-            if h["decoupled_weight_decay"]:
-                param.mul_(_cast(1 - lr * wd, param))
-            else:
-                grad = _axpy(grad, param, wd)
+        grad = _decayed(grad, param, h, lr, h["decoupled_weight_decay"])
         beta1, beta2, eps = h["beta1"], h["beta2"], h["eps"]
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, _cast(1 - beta1, param))
-        exp_avg_sq.mul_(_cast(beta2, param))
-        if isinstance(beta2, Tensor):
-            exp_avg_sq.addcmul_(grad * _cast(1 - beta2, param), grad)
-        else:
-            exp_avg_sq.addcmul_(grad, grad, value=1 - beta2)
+        exp_avg, exp_avg_sq = _moments(grad, state, param, beta1, beta2)
         bias_correction1 = 1 - beta1**step
         bias_correction2 = 1 - beta2**step
         corrected = exp_avg / _cast(bias_correction1, param)

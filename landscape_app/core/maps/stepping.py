@@ -8,27 +8,16 @@ rows are evaluated. Rows never mix, so each row is its own run.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 import torch
 
 from landscape_app.core.maps.rules import RULES
+from landscape_app.core.maps.stochastic_rows import RowGradients, evaluate_rows
 from landscape_app.core.optim.base import Optimizer
 from landscape_app.core.optim.lookahead import Lookahead
 from landscape_app.core.optim.schedules import build_scheduler
-
-
-def evaluate_rows(evaluate: Callable[[torch.Tensor], torch.Tensor],
-                  param: torch.Tensor) -> torch.Tensor:
-    """The loss of every row of the leaf ``param`` ``(N, P)``; fills ``param.grad``.
-
-    The rows' losses are independent, so the gradient of their sum is every row's gradient.
-    """
-    param.grad = None
-    with torch.enable_grad():
-        value = evaluate(param)
-        value.sum().backward()
-    return value.detach()
 
 
 class _LookaheadPull:
@@ -50,35 +39,37 @@ class _LookaheadPull:
         param.copy_(self.slow)
 
 
-class Stepper:
+class Stepper(ABC):
     """One step of every row; ``loss`` is the loss at the rows before the step."""
 
-    def __init__(self, param: torch.Tensor, evaluate: Callable[[torch.Tensor], torch.Tensor]):
+    def __init__(self, param: torch.Tensor, evaluate: Callable[[torch.Tensor], torch.Tensor],
+                 gradients: RowGradients | None = None):
         self.param = param
         self.evaluate = evaluate
+        self.gradients = RowGradients(evaluate) if gradients is None else gradients
         self.loss = evaluate_rows(evaluate, param)
 
     def _closure(self) -> torch.Tensor:
         cached, self.loss = self.loss, None
-        if cached is not None:
-            return cached
-        return evaluate_rows(self.evaluate, self.param)
+        return self.gradients.closure(self.param, cached)
 
     def step(self) -> torch.Tensor:
-        """Advance every row once; returns the loss at the new rows (gradient filled)."""
+        """Advance every row once; returns the true loss at the new rows (gradient filled)."""
+        self.gradients.begin_step()
         self._update()
         self.loss = evaluate_rows(self.evaluate, self.param)
         return self.loss
 
+    @abstractmethod
     def _update(self) -> None:
-        raise NotImplementedError
+        """Move ``param``'s rows one step (``param.grad`` holds their gradient)."""
 
 
 class TorchStepper(Stepper):
     """torch.optim itself on the stacked rows, built by the app's optimizer class."""
 
-    def __init__(self, optimizer: Optimizer, param, evaluate):
-        super().__init__(param, evaluate)
+    def __init__(self, optimizer: Optimizer, param, evaluate, gradients=None):
+        super().__init__(param, evaluate, gradients)
         self.torch_optimizer = optimizer.make_torch_optimizer([param])
         self.scheduler = build_scheduler(self.torch_optimizer, optimizer.hyper)
         self.pull = None
@@ -134,8 +125,8 @@ class RuleStepper(Stepper):
     tensors ``(N, 1)`` (or ``(N, P)`` for per-layer learning rates).
     """
 
-    def __init__(self, optimizer: Optimizer, hyper: dict, param, evaluate):
-        super().__init__(param, evaluate)
+    def __init__(self, optimizer: Optimizer, hyper: dict, param, evaluate, gradients=None):
+        super().__init__(param, evaluate, gradients)
         inner = optimizer.inner.id if isinstance(optimizer, Lookahead) else optimizer.id
         self.rule = RULES[inner]()
         self.hyper = hyper
@@ -147,10 +138,10 @@ class RuleStepper(Stepper):
 
     @torch.no_grad()
     def _update(self) -> None:
+        self._closure()  # consumed as torch.optim's closure would (the step's gradient)
         grad = self.param.grad
-        self._closure()  # the cached loss is consumed as torch.optim's closure would
         self.rule.step(self.param, grad, self.state, self.hyper, self.rates.lr,
-                       lambda: evaluate_rows(self.evaluate, self.param))
+                       lambda: self.gradients.closure(self.param, None))
         self.rates.advance()
         if self.pull is not None:
             self.pull.after_step(self.param)

@@ -76,6 +76,18 @@ class Plane:
         residual = offsets - coords @ basis.T
         return coords, np.linalg.norm(residual, axis=1)
 
+    def axis_labels(self) -> tuple[str, str]:
+        """The two directions' names for the plot axes: ``PCA 1 (89.8 %)`` with the
+        explained variance of a PCA plane, ``Hessian 1 (λ = 12.3)`` with the eigenvalue of a
+        Hessian plane, ``random direction 1`` on a random plane."""
+        if self.explained_variance is not None:
+            return tuple(f"PCA {k} ({100 * ratio:.1f} %)"
+                         for k, ratio in enumerate(self.explained_variance, 1))
+        if self.eigenvalues is not None:
+            return tuple(f"Hessian {k} (λ = {value:.4g})"
+                         for k, value in enumerate(self.eigenvalues, 1))
+        return ("random direction 1", "random direction 2")
+
     def describe(self) -> str:
         """One line for a status bar: the method and its numbers."""
         if self.explained_variance is not None:

@@ -68,6 +68,7 @@ class LanePath:
     losses: np.ndarray
     plane_losses: np.ndarray
     interpolation: Interpolation
+    batch_losses: np.ndarray | None = None  # the minibatch loss of each step (NaN: none)
 
 
 @dataclass(frozen=True)
@@ -92,12 +93,16 @@ class NetworkLandscape(Landscape):
     kind = "network"
     live = False
     equal_aspect = False
-    axis_labels = ("alpha", "beta")
     distance_label = "off plane"
 
     @property
     def name(self) -> str:
         return self.description
+
+    @property
+    def axis_labels(self) -> tuple[str, str]:  # type: ignore[override]
+        """The plane's directions, e.g. ``("PCA 1 (89.8 %)", "PCA 2 (7.1 %)")``."""
+        return self.plane.axis_labels()
 
     @property
     def plane(self) -> Plane:
@@ -227,6 +232,8 @@ def _lane_path(run: LaneResult, projected: ProjectedPath,
         trajectory=run.trajectory, coords=projected.coords, distances=projected.distances,
         losses=projected.losses, plane_losses=projected.plane_losses,
         interpolation=interpolation,
+        batch_losses=np.array([np.nan if r.batch_loss is None else r.batch_loss
+                               for r in run.records]),
     )
 
 

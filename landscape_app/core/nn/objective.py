@@ -150,9 +150,11 @@ class NetworkObjective(Objective):
         stop = offset + weight_size + layer.out_features
         return weight, theta[..., offset + weight_size:stop]
 
-    def forward_single(self, theta: torch.Tensor) -> torch.Tensor:
-        """Network outputs ``(N, out)`` for one θ ``(P,)``, as the ``nn.Module`` computes them."""
-        hidden = self.inputs
+    def forward_single(self, theta: torch.Tensor,
+                       inputs: torch.Tensor | None = None) -> torch.Tensor:
+        """Network outputs ``(N, out)`` for one θ ``(P,)``, as the ``nn.Module`` computes them
+        (on ``inputs``, default the whole data set)."""
+        hidden = self.inputs if inputs is None else inputs
         for index, layer in enumerate(self.layers):
             weight, bias = self.weights(theta, index)
             hidden = F.linear(hidden, weight, bias)
@@ -173,13 +175,16 @@ class NetworkObjective(Objective):
                 hidden = ACTIVATIONS[layer.activation][0](hidden)
         return hidden
 
-    def loss_of_outputs(self, outputs: torch.Tensor) -> torch.Tensor:
-        """Mean loss over the samples: outputs ``(..., N, out)`` to ``(...)``."""
+    def loss_of_outputs(self, outputs: torch.Tensor,
+                        targets: torch.Tensor | None = None) -> torch.Tensor:
+        """Mean loss over the samples: outputs ``(..., N, out)`` to ``(...)`` (against
+        ``targets``, default the data set's)."""
+        targets = self.targets if targets is None else targets
         if self.loss_kind == "mse":
-            return (outputs - self.targets).square().mean(dim=(-2, -1))
+            return (outputs - targets).square().mean(dim=(-2, -1))
         if outputs.dim() == 2:
-            return F.cross_entropy(outputs, self.targets)
-        labels = self.targets.expand(*outputs.shape[:-1])
+            return F.cross_entropy(outputs, targets)
+        labels = targets.expand(*outputs.shape[:-1])
         losses = F.cross_entropy(outputs.reshape(-1, outputs.shape[-1]), labels.reshape(-1),
                                  reduction="none")
         return losses.view(labels.shape).mean(dim=-1)
@@ -197,6 +202,23 @@ class NetworkObjective(Objective):
                         + layer.out_features * layer.in_features for layer in self.layers)
         loss = 2 * samples * self.layers[-1].out_features
         return self.inputs.element_size() * (self.dim + per_layer + loss)
+
+    # -- minibatches ----------------------------------------------------------------------
+    @property
+    def training_data(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(inputs, targets)``: the data set minibatches are drawn from."""
+        return self.inputs, self.targets
+
+    def batch_loss(self, theta: torch.Tensor, inputs: torch.Tensor,
+                   targets: torch.Tensor) -> torch.Tensor:
+        """Mean loss of one θ ``(P,)`` on a batch of samples, with torch's loss functions.
+
+        MSE: (1/(B·out)) Σ (ŷ − y)²;  cross-entropy: (1/B) Σ (logsumexp(ŷ) − ŷ_y).
+        """
+        outputs = self.forward_single(theta, inputs)
+        if self.loss_kind == "mse":
+            return F.mse_loss(outputs, targets)
+        return F.cross_entropy(outputs, targets)
 
     # -- helpers --------------------------------------------------------------------------
     def module(self, theta: np.ndarray | torch.Tensor | None = None) -> nn.Sequential:

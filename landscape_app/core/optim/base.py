@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from landscape_app.core.catalogue import optimizers as catalogue
+from landscape_app.core.catalogue.stochastic import refuse_stochastic
 from landscape_app.core.objective import Problem
 from landscape_app.core.params import Param, validate_params
 
@@ -79,6 +80,7 @@ class Position:
     evals: int | None = None
     grad_evals: int | None = None
     time: float | None = None
+    batch_loss: float | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ class StepRecord:
     """One optimizer's state after ``step`` iterations.
 
     ``time`` is the cumulative wall time spent inside this optimizer (seconds); ``evals`` and
-    ``grad_evals`` are cumulative counts of function and gradient evaluations.
+    ``grad_evals`` are cumulative counts of function and gradient evaluations. ``loss`` is the
+    true (full-data, noiseless) loss at ``x``; ``batch_loss`` is the minibatch loss the
+    optimizer stepped on to get here (None on full-batch lanes and at step 0).
     """
 
     step: int
@@ -100,6 +104,7 @@ class StepRecord:
     lr: float | None = None
     converged: bool = False
     internals: Internals = field(default=NO_INTERNALS, repr=False)
+    batch_loss: float | None = None
 
 
 #: Optimizer families, in the order lists show them, with the heading each is listed under.
@@ -126,6 +131,7 @@ class Optimizer(ABC):
     summary: ClassVar[str] = ""
 
     def __init__(self, **hyper: Any):
+        refuse_stochastic(self.id, hyper)
         self.hyper: dict[str, Any] = validate_params(self.param_spec(hyper), hyper, self.id)
         catalogue.check_combination(self.id, self.hyper)
         self.problem: Problem | None = None
@@ -200,4 +206,5 @@ class Optimizer(ABC):
             lr=position.lr,
             converged=position.converged,
             internals=position.internals,
+            batch_loss=position.batch_loss,
         )

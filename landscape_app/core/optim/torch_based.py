@@ -9,7 +9,9 @@ loss on its first call, so the trajectory equals a bare loop::
         opt.zero_grad(); f(θ).backward(); opt.step(); sched.step()
 
 step for step, with one evaluation per step (optimizers such as L-BFGS that call the closure
-again get fresh evaluations, counted).
+again get fresh evaluations, counted). With ``batch_size`` or ``grad_noise`` the closure's
+gradient is a minibatch's or a noisy one (:mod:`landscape_app.core.optim.stochastic`); the
+record keeps the true loss and gradient.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import torch
 from landscape_app.core.device import warm_up
 from landscape_app.core.optim.base import Internals, Optimizer, Position
 from landscape_app.core.optim.schedules import build_scheduler
+from landscape_app.core.optim.stochastic import gradient_source
 
 #: Gradient and last displacement both below this (max norm) mean "converged".
 CONVERGENCE_TOL = 1e-10
@@ -45,29 +48,30 @@ class TorchOptimizer(Optimizer):
         self.param = self.problem.tensor(x0).clone().requires_grad_(True)
         self.torch_optimizer = self.make_torch_optimizer([self.param])
         self.scheduler = build_scheduler(self.torch_optimizer, self.hyper)
-        self._cached_loss = self.problem.backward_at(self.param)
+        self.gradients = gradient_source(self.problem, self.hyper, self.seed, self.id)
+        self._cached_loss = self.gradients.true_loss(self.param)
         self._x = self._numpy_param()
         return self._position(velocity=None, lr=self.current_lr())
 
     def _advance(self) -> Position:
         lr = self.current_lr()
         previous = self._x
+        self.gradients.begin_step()
         self.torch_optimizer.step(self._closure)
         if self.scheduler is not None:
             self.scheduler.step()
         self._after_step()
-        self._cached_loss = self.problem.backward_at(self.param)
+        self._cached_loss = self.gradients.true_loss(self.param)
         self._x = self._numpy_param()
-        return self._position(velocity=self._x - previous, lr=lr)
+        return self._position(velocity=self._x - previous, lr=lr,
+                              batch_loss=self.gradients.batch_loss)
 
     def _after_step(self) -> None:
         """Hook run after each ``torch.optim`` step, before θ is evaluated (Lookahead)."""
 
     def _closure(self) -> torch.Tensor:
         cached, self._cached_loss = self._cached_loss, None
-        if cached is not None:
-            return cached
-        return self.problem.backward_at(self.param)
+        return self.gradients.closure(self.param, cached)
 
     def current_lr(self) -> float:
         return float(self.torch_optimizer.param_groups[0]["lr"])
@@ -75,13 +79,15 @@ class TorchOptimizer(Optimizer):
     def _numpy_param(self) -> np.ndarray:
         return self.param.detach().cpu().numpy().astype(float, copy=True)
 
-    def _position(self, velocity: np.ndarray | None, lr: float) -> Position:
+    def _position(self, velocity: np.ndarray | None, lr: float,
+                  batch_loss: float | None = None) -> Position:
         grad = self.param.grad.detach().cpu().numpy().astype(float, copy=True)
         loss = float(self._cached_loss)
         return Position(
             x=self._x,
             loss=loss,
             lr=lr,
+            batch_loss=batch_loss,
             converged=velocity is not None and self._converged(grad, velocity),
             internals=self._internals(grad, velocity),
         )

@@ -80,7 +80,8 @@ class ExportActions(QObject):
         self.dialog = None
         self.problem: QMessageBox | None = None
         self._closed = False
-        self.tasks = TaskRunner("export-trajectories", self)
+        self.tasks = TaskRunner("export-background", self)
+        self._what = ""
         queued = Qt.ConnectionType.QueuedConnection
         self.tasks.progress.connect(self._task_progress, queued)
         self.tasks.succeeded.connect(self._task_done, queued)
@@ -136,14 +137,49 @@ class ExportActions(QObject):
                                        progress=progress)
             return write_trajectories(target, recording.result)
 
-        self.tasks.submit(job)
-        self.window.statusBar().showMessage(f"Exporting the trajectories to {target}…")
+        self._submit(job, "the trajectories", target)
         return True
+
+    # -- the outcome map over the steps ----------------------------------------------------------
+    def export_map_animation(self, path: str | os.PathLike, kind: str | None = None) -> bool:
+        """Compute the session's ``kind`` map (start or hyperparameter map) with every frame's
+        losses in the background and write its animation to ``path``; False (with a message)
+        when there is no map or the path cannot be written."""
+        from landscape_app.export.animation import check_animation_target
+
+        state = self.window.current_session()
+        if state.map is None:
+            self._refuse("there is no outcome map: turn one on in the Maps menu first")
+            return False
+        try:
+            check_animation_target(path, 30.0)
+        except LandscapeError as error:
+            self._refuse(str(error))
+            return False
+        target = Path(path).expanduser()
+
+        def job(progress, cancelled):
+            from landscape_app.engine.map_export import MapExport, write_map_export
+
+            written, _animation = write_map_export(
+                state, MapExport(animation=target, kind=kind), progress, cancelled)
+            return written[0]
+
+        self._submit(job, "the map animation", target)
+        return True
+
+    # -- background exports ----------------------------------------------------------------------
+    def _submit(self, job, what: str, target: Path) -> None:
+        """Run ``job(progress, cancelled)`` (it returns the path written) in the background;
+        a newer export cancels it."""
+        self._what = what
+        self.tasks.submit(job)
+        self.window.statusBar().showMessage(f"Exporting {what} to {target}…")
 
     def _task_progress(self, token: int, stage: str, fraction: float) -> None:
         if token == self.tasks.token:
             self.window.statusBar().showMessage(
-                f"Exporting the trajectories: {stage} {fraction:.0%}", 2000)
+                f"Exporting {self._what}: {stage} {fraction:.0%}", 2000)
 
     def _task_done(self, token: int, path) -> None:
         if token == self.tasks.token:

@@ -116,6 +116,13 @@ class ExportDialog(QDialog):
             self.view.addItem(text, value)
         self.curves = QCheckBox("show the loss curves")
         self.curves.setChecked(True)
+        self.model_view = QCheckBox("show the model view beside the landscape")
+        self.model_view.setToolTip("network scenes: the decision regions (fitted curve, "
+                                   "outputs) of the chosen lane's network at each frame's step")
+        self.model_lane = QComboBox()
+        self.model_lane.setToolTip("the lane whose network the model view shows")
+        self.model_view.toggled.connect(self.model_lane.setEnabled)
+        self.model_lane.setEnabled(False)
         self.width_box = self._spin(MIN_SIZE[0], MAX_SIZE[0], 1280, " px")
         self.height_box = self._spin(MIN_SIZE[1], MAX_SIZE[1], 720, " px")
         size = QHBoxLayout()
@@ -130,6 +137,7 @@ class ExportDialog(QDialog):
         self.title = QLineEdit()
         self.title.setPlaceholderText("no title in the caption")
         for label, field in (("file", row), ("view", self.view), ("", self.curves),
+                             ("", self.model_view), ("model of", self.model_lane),
                              ("size", size), ("speed", self.fps), ("steps", self.steps),
                              ("frames", self.frames), ("title", self.title)):
             form.addRow(label, field)
@@ -154,6 +162,11 @@ class ExportDialog(QDialog):
         if not self.path.text():
             self.path.setText(suggested_path("animation.gif"))
         self._offer_3d()
+        network = state.landscape.kind == "network"
+        self.model_view.setEnabled(network)
+        self.model_view.setChecked(network and self.model_view.isChecked())
+        self.model_lane.clear()
+        self.model_lane.addItems([lane.label for lane in state.lanes])
         self.message.clear()
         self.progress.setValue(0)
 
@@ -174,7 +187,9 @@ class ExportDialog(QDialog):
         axis = self.state.view.x_axis if self.state is not None else "steps"
         layout = FrameLayout(view=self.view.currentData(), curves=self.curves.isChecked(),
                              width=self.width_box.value(), height=self.height_box.value(),
-                             axis=axis if axis != "time" else "steps")
+                             axis=axis if axis != "time" else "steps",
+                             model=self.model_view.isEnabled() and self.model_view.isChecked(),
+                             model_lane=max(self.model_lane.currentIndex(), 0))
         return ExportRequest(layout=layout, title=self.title.text().strip(),
                              fps=float(self.fps.value()), steps=self.steps.value(),
                              frames=self.frames.value() or None,

@@ -21,7 +21,9 @@ class FrameLayout:
     """What a frame shows and its size.
 
     ``title`` is the caption's text (empty: the caption shows only the legend and the step);
-    ``axis`` is the loss curves' x-axis (one of :data:`CURVE_AXES`).
+    ``axis`` is the loss curves' x-axis (one of :data:`CURVE_AXES`); with ``model`` the model
+    view (a network's decision regions, fitted curve or outputs) sits beside the landscape,
+    showing lane ``model_lane`` (0-based, in the session's order).
     """
 
     view: str = "2d"
@@ -30,8 +32,14 @@ class FrameLayout:
     width: int = 1280
     height: int = 720
     axis: str = "steps"
+    model: bool = False
+    model_lane: int = 0
 
     def __post_init__(self):
+        if isinstance(self.model_lane, bool) or not isinstance(self.model_lane, int) \
+                or self.model_lane < 0:
+            raise LandscapeError(f"the model view's lane {self.model_lane!r} is not a lane "
+                                 "number (1 for the first)")
         if self.view not in VIEWS:
             raise LandscapeError(f"unknown view {self.view!r}; choose one of {', '.join(VIEWS)}")
         if self.axis not in CURVE_AXES:

@@ -32,10 +32,11 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from landscape_app.core.errors import LandscapeError
+from landscape_app.core.errors import CancelledError
 from landscape_app.core.progress import CancelPoll, StageProgress
+from landscape_app.engine.map_export import MapExport, write_map_export
 from landscape_app.engine.recording import Recording, record_session
-from landscape_app.export.animation import AnimationResult
+from landscape_app.export.animation import AnimationResult, count_frames, frame_steps
 from landscape_app.gui.export.render import FrameRenderer
 from landscape_app.gui.export.request import ExportRequest
 from landscape_app.state.model import SessionState
@@ -51,24 +52,12 @@ class ExportReport:
     steps: int
     record_seconds: float
     render_seconds: float
-
-
-def frame_steps(frames: int, steps: int) -> list[int]:
-    """The step each of ``frames`` frames shows: ``round(i·steps/(frames − 1))``."""
-    if frames < 1:
-        raise LandscapeError(f"an animation needs at least 1 frame, got {frames}")
-    if frames == 1:
-        return [steps]
-    return [round(i * steps / (frames - 1)) for i in range(frames)]
+    map_animation: AnimationResult | None = None
 
 
 def frame_count(request: ExportRequest, steps: int) -> int:
     """How many frames ``request`` asks for, over ``steps`` steps."""
-    if request.frames is not None:
-        return request.frames
-    if request.duration is not None:
-        return max(1, round(request.duration * request.fps))
-    return steps + 1
+    return count_frames(request.frames, request.duration, request.fps, steps)
 
 
 def run_export(state: SessionState, request: ExportRequest,
@@ -79,18 +68,39 @@ def run_export(state: SessionState, request: ExportRequest,
 
     Call :func:`~landscape_app.gui.export.request.check_request` first. Needs a
     ``QApplication`` when an animation or a still is asked for, and must then run in its GUI
-    thread.
+    thread. The session's outcome map (``map_still``, ``map_animation``) is computed and
+    written last (:func:`~landscape_app.engine.map_export.write_map_export`); a session with
+    only map outputs is not raced.
     """
     started = time.perf_counter()
-    if recording is None:
-        recording = record_session(state, request.steps, request.device, progress=progress,
-                                   cancelled=cancelled)
-    recorded = time.perf_counter()
     written: list[Path] = []
-    animation, frames = None, 0
-    if request.needs_frames:
-        animation, frames = _write_frames(recording, request, progress, cancelled, written)
-    rendered = time.perf_counter()
+    animation, map_animation, frames, steps = None, None, 0, 0
+    recorded = rendered = started
+    if request.race_outputs:
+        if recording is None:
+            recording = record_session(state, request.steps, request.device,
+                                       progress=progress, cancelled=cancelled)
+        steps = recording.steps
+        recorded = time.perf_counter()
+        if request.needs_frames:
+            animation, frames = _write_frames(recording, request, progress, cancelled, written)
+        rendered = time.perf_counter()
+        _write_tables(recording, request, progress, written)
+    if request.map_outputs:
+        try:
+            maps, map_animation = write_map_export(state, _map_request(request), progress,
+                                                   cancelled)
+        except CancelledError:
+            for path in written:  # nothing is left behind by a cancelled export
+                _remove(path)
+            raise
+        written += maps
+    return ExportReport(tuple(written), animation, frames, steps, recorded - started,
+                        rendered - recorded, map_animation)
+
+
+def _write_tables(recording: Recording, request: ExportRequest,
+                  progress: StageProgress | None, written: list[Path]) -> None:
     if request.trajectories is not None:
         from landscape_app.export.tables import write_trajectories
 
@@ -102,8 +112,24 @@ def run_export(state: SessionState, request: ExportRequest,
         metadata = {**recording.grid_metadata, "title": recording.title}
         written.append(write_grid_npz(request.surface, recording.grid, metadata))
         _report(progress, "surface file")
-    return ExportReport(tuple(written), animation, frames, recording.steps,
-                        recorded - started, rendered - recorded)
+
+
+def _remove(path: Path) -> None:
+    """Delete a written output (a file, or a folder of PNG frames)."""
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _map_request(request: ExportRequest) -> MapExport:
+    layout = request.layout
+    return MapExport(still=request.map_still, animation=request.map_animation,
+                     kind=request.map_kind, size=(layout.width, layout.height), fps=request.fps,
+                     frames=request.frames, duration=request.duration, title=request.title,
+                     device=request.device)
 
 
 def _report(progress: StageProgress | None, stage: str) -> None:

@@ -8,11 +8,13 @@ to the frame's step to the views (``set_paths`` / ``set_data``) and renders the 
 ``QImage`` of the exact size, which becomes an ``(h, w, 3)`` uint8 RGB array.
 
 Layouts (``view``): ``2d`` the contour map, ``3d`` the surface (needs OpenGL: a display, or
-Xvfb), ``both`` the two side by side; with ``curves`` the loss curves sit on the right (2d,
-3d) or along the bottom (both). The loss curves' axes are fixed to the whole race's extent
-before the first frame (:mod:`landscape_app.gui.views.loss_axis`), so the curves grow into a still
-frame instead of rescaling every frame. Nothing drawn depends on wall time, hence frames are
-deterministic.
+Xvfb), ``both`` the two side by side; with ``model`` (network landscapes) the model view of
+lane ``model_lane``'s network at the frame's step sits beside them
+(:mod:`~landscape_app.gui.export.model_panel`); with ``curves`` the loss curves sit on the
+right (2d, 3d) or along the bottom (both, or any layout with the model view). The loss
+curves' axes are fixed to the whole race's extent before the first frame
+(:mod:`landscape_app.gui.views.loss_axis`), so the curves grow into a still frame instead of
+rescaling every frame. Nothing drawn depends on wall time, hence frames are deterministic.
 
 The renderer must be used in the GUI thread of a ``QApplication`` (the exporter creates one;
 on a machine without a display it uses Qt's ``offscreen`` platform).
@@ -97,8 +99,7 @@ class FrameRenderer:
         self.recording, self.layout = recording, layout
         self.colors = list(trail_colors(tuple(lane.color for lane in recording.lanes),
                                         recording.colormap))
-        self.contour = self.surface3d = self.curves = None
-        self._tick_pixels = 10.0  # set from the output height by _scale_fonts
+        self.contour = self.surface3d = self.curves = self.model = None
         self._last: tuple[int, np.ndarray] | None = None
         style.configure_pyqtgraph()
         self.root = QWidget()
@@ -171,30 +172,37 @@ class FrameRenderer:
             self.surface3d = Surface3DView()
         if self.layout.curves:
             self.curves = LossCurves()
+        if self.layout.model:
+            from landscape_app.gui.export.model_panel import ExportModelPanel
+
+            self.model = ExportModelPanel(self.recording, self.layout.model_lane)
         maps = QHBoxLayout()
         maps.setSpacing(GAP)
-        for widget in (self.contour, self.surface3d):
+        for widget in (self.contour, self.surface3d, self.model):
             if widget is not None:
                 maps.addWidget(widget, 1)
-        body = QVBoxLayout() if view == "both" else QHBoxLayout()
+        stacked = view == "both" or self.model is not None  # side-by-side panels: curves below
+        body = QVBoxLayout() if stacked else QHBoxLayout()
         body.setSpacing(GAP)
-        body.addLayout(maps, 2 if view == "both" else 3)
+        body.addLayout(maps, 2 if stacked else 3)
         if self.curves is not None:
-            body.addWidget(self.curves, 1 if view == "both" else 2)
+            body.addWidget(self.curves, 1 if stacked else 2)
         self._scale_fonts()
         return body
 
     def _scale_fonts(self) -> None:
         """Tick and axis-label fonts in proportion to the output height."""
         tick_pixels = min(max(0.017 * self.layout.height, 10.0), 28.0)
-        self._tick_pixels = tick_pixels
         axes = []
-        for plot in (self.contour, self.curves):
+        plots = (self.contour, self.curves, None if self.model is None else self.model.plot)
+        for plot in plots:
             if plot is not None:
                 axes += [plot.plot_item.getAxis(side) for side in ("left", "bottom")]
         if self.contour is not None:
             axes.append(self.contour.colorbar.axis)
-        for plot in (self.contour, self.curves):
+        if self.model is not None:
+            self.model.label.setFont(_pixel_font(1.1 * tick_pixels))
+        for plot in plots:
             if plot is not None:  # room for the half of the top tick label above the plot
                 plot.plot_item.setContentsMargins(0, tick_pixels / 2, tick_pixels / 2, 0)
         for axis in axes:
@@ -223,7 +231,7 @@ class FrameRenderer:
             self.curves.set_offset(rec.loss_offset)
             self.curves.set_axis(self.layout.axis)
             fix_loss_axes(self.curves, [lane.rows for lane in rec.lanes if lane.visible],
-                          COLUMN[AXIS_COLUMNS[self.layout.axis]], self._tick_pixels)
+                          COLUMN[AXIS_COLUMNS[self.layout.axis]])
 
     # -- drawing --------------------------------------------------------------------------
     def _draw(self, step: int) -> None:
@@ -243,6 +251,8 @@ class FrameRenderer:
             column = COLUMN[AXIS_COLUMNS[axis]]
             self.curves.set_data([rows[:, column] for rows in parts],
                                  [rows[:, COLUMN["loss"]] for rows in parts], visible)
+        if self.model is not None:
+            self.model.draw(step)
         self.step_label.setText(f"step {step} / {rec.steps}")
 
     def render(self, step: int) -> np.ndarray:

@@ -27,7 +27,8 @@ class ExportRequest:
 
     ``title`` None takes the session's title (or the landscape's name when it has none);
     ``steps`` None the session's ``max_steps``; ``frames`` None one frame per step, unless
-    ``duration`` (seconds) is given.
+    ``duration`` (seconds) is given. ``map_still``/``map_animation`` are the session's outcome
+    map (:mod:`landscape_app.engine.map_export`; ``map_kind`` starts or sweep).
     """
 
     layout: FrameLayout = field(default_factory=FrameLayout)
@@ -40,6 +41,9 @@ class ExportRequest:
     still: str | os.PathLike | None = None
     trajectories: str | os.PathLike | None = None
     surface: str | os.PathLike | None = None
+    map_still: str | os.PathLike | None = None
+    map_animation: str | os.PathLike | None = None
+    map_kind: str | None = None
     device: str = "auto"
     crf: int = 20
     preset: str = "veryfast"
@@ -48,8 +52,18 @@ class ExportRequest:
     def outputs(self) -> dict[str, Path]:
         """The outputs asked for, by kind."""
         named = {"animation": self.animation, "still": self.still,
-                 "trajectories": self.trajectories, "surface": self.surface}
+                 "trajectories": self.trajectories, "surface": self.surface,
+                 "map_still": self.map_still, "map_animation": self.map_animation}
         return {kind: Path(path).expanduser() for kind, path in named.items() if path is not None}
+
+    @property
+    def race_outputs(self) -> bool:
+        """Whether anything needs the race run (every output but the map's)."""
+        return any(kind not in ("map_still", "map_animation") for kind in self.outputs)
+
+    @property
+    def map_outputs(self) -> bool:
+        return self.map_still is not None or self.map_animation is not None
 
     @property
     def needs_frames(self) -> bool:
@@ -73,7 +87,8 @@ def check_request(request: ExportRequest) -> None:
     outputs = request.outputs
     if not outputs:
         raise LandscapeError("nothing to export: give an animation (--out), a still (--still), "
-                             "trajectories (--trajectories) or a surface (--surface)")
+                             "trajectories (--trajectories), a surface (--surface) or an "
+                             "outcome map (--map-out, --map-still)")
     _positive_number(request.fps, "fps")
     if request.steps is not None and (isinstance(request.steps, bool)
                                       or not 1 <= request.steps <= MAX_STEPS):
@@ -100,5 +115,9 @@ def check_request(request: ExportRequest) -> None:
                               "use --view 2d, or a .png still for the 3D view")
     if request.trajectories is not None:
         check_writable(request.trajectories, suffixes=(".csv", ".json"))
+    if request.map_animation is not None:
+        check_animation_target(request.map_animation, request.fps)
+    if request.map_still is not None:
+        check_writable(request.map_still, suffixes=STILL_SUFFIXES)
     if request.surface is not None:
         check_writable(request.surface, suffixes=(".npz",))

@@ -70,6 +70,7 @@ class FramePainter:
         self.overlay = None
         self.show_internals = False
         self.show_3d = False
+        self.show_batch_loss = False  # the minibatch loss curves (View menu)
         self._key = None
         self._pending: dict[str, _Frame] = {}
         self._due = {"curves": 0.0, "table": 0.0}
@@ -132,8 +133,11 @@ class FramePainter:
         if frame.colors != self.curves.colors:
             self.curves.set_lanes(frame.colors)
         column = AXIS_COLUMNS[frame.axis]
+        batch = ([lane.column("batch_loss") for lane in frame.lanes] if self.show_batch_loss
+                 else None)
         self.curves.set_data([lane.column(column) for lane in frame.lanes],
-                             [lane.column("loss") for lane in frame.lanes], frame.visible)
+                             [lane.column("loss") for lane in frame.lanes], frame.visible,
+                             batch)
 
     def _paint_table(self, frame: _Frame) -> None:
         rows = []

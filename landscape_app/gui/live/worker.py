@@ -98,6 +98,7 @@ class RaceWorker(QObject):
         self._held = False
         self._held_since = 0.0
         self._next_signal = 0.0
+        self._busy = False
         self._process = RaceProcess()
 
     # -- the UI thread's API --------------------------------------------------------------
@@ -161,6 +162,12 @@ class RaceWorker(QObject):
         return self._generation
 
     @property
+    def busy(self) -> bool:
+        """Whether a job (a load, a batch of steps) is running: a batch asked for before a
+        pause is still taken and published; once ``busy`` is False a paused race stays put."""
+        return self._busy
+
+    @property
     def stepping_remotely(self) -> bool:
         """Whether the race loaded last is stepped in the race process."""
         return bool(getattr(self._stepper, "remote", False))
@@ -186,7 +193,9 @@ class RaceWorker(QObject):
             self._start_process()
             while True:
                 with self._cond:
+                    self._busy = False
                     job = self._next_job()
+                    self._busy = job is not None
                 if job is None:
                     return
                 job()

@@ -3,7 +3,8 @@
 Numbers are typed in line edits, not spin boxes, because a spin box silently clamps: here an
 out-of-range or malformed value is refused with the spec's own message under the field, the
 field turns red, and the last valid value stays in force. Booleans are check boxes, choices
-are combo boxes. Learning-rate schedule parameters go in a collapsible section of their own.
+are combo boxes. Learning-rate schedule parameters go in a collapsible section of their own,
+and so do the stochastic-gradient settings (``batch_size``, ``grad_noise``; open when set).
 
 A float parameter with a range a slider can span (a learning rate on a log scale, momentum or
 betas between their bounds) also gets a :class:`ParamSlider` under its field: while it is
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from landscape_app.core.catalogue.stochastic import NOISE_MODEL, STOCHASTIC_NAMES
 from landscape_app.core.errors import HyperparameterError
 from landscape_app.core.optim.schedules import SCHEDULE_PARAMS
 from landscape_app.core.params import Param
@@ -84,7 +86,8 @@ LOG_DECADES = 3.0
 def slider_range(param: Param) -> tuple[float, float, bool] | None:
     """(low, high, log) a slider for ``param`` spans, or None when it gets no slider (not a
     float, a schedule parameter, or an unbounded linear range)."""
-    if param.kind is not float or param.choices is not None or param.name in SCHEDULE_NAMES:
+    if (param.kind is not float or param.choices is not None
+            or param.name in SCHEDULE_NAMES | STOCHASTIC_NAMES):
         return None
     default = float(param.default)
     if param.log_scale:
@@ -167,22 +170,39 @@ class ParamForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         spec = tuple(spec)
-        main = [p for p in spec if p.name not in SCHEDULE_NAMES]
+        main = [p for p in spec if p.name not in SCHEDULE_NAMES | STOCHASTIC_NAMES]
         schedule = [p for p in spec if p.name in SCHEDULE_NAMES]
+        stochastic = [p for p in spec if p.name in STOCHASTIC_NAMES]
         layout.addWidget(self._section(main, values))
         if schedule:
-            self.schedule_toggle = QToolButton(text="Learning-rate schedule")
-            self.schedule_toggle.setCheckable(True)
-            self.schedule_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            self.schedule_toggle.setArrowType(Qt.ArrowType.RightArrow)
-            self.schedule_toggle.setAutoRaise(True)
-            section = self._section(schedule, values)
-            section.setVisible(False)
-            self.schedule_toggle.toggled.connect(section.setVisible)
-            self.schedule_toggle.toggled.connect(lambda on: self.schedule_toggle.setArrowType(
-                Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow))
-            layout.addWidget(self.schedule_toggle)
-            layout.addWidget(section)
+            self.schedule_toggle = self._collapsible(layout, "Learning-rate schedule", schedule,
+                                                     values)
+        if stochastic:
+            self.stochastic_toggle = self._collapsible(
+                layout, "Stochastic gradients", stochastic, values,
+                tooltip=NOISE_MODEL,
+                expanded=any(values.get(p.name, p.default) != p.default for p in stochastic))
+
+    def _collapsible(self, layout: QVBoxLayout, title: str, params: list[Param],
+                     values: Mapping[str, Any], tooltip: str = "",
+                     expanded: bool = False) -> QToolButton:
+        """A section of ``params`` under a toggle button titled ``title``."""
+        toggle = QToolButton(text=title)
+        toggle.setCheckable(True)
+        toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toggle.setArrowType(Qt.ArrowType.RightArrow)
+        toggle.setAutoRaise(True)
+        if tooltip:
+            toggle.setToolTip(tooltip)
+        section = self._section(params, values)
+        section.setVisible(False)
+        toggle.toggled.connect(section.setVisible)
+        toggle.toggled.connect(lambda on: toggle.setArrowType(
+            Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow))
+        layout.addWidget(toggle)
+        layout.addWidget(section)
+        toggle.setChecked(expanded)
+        return toggle
 
     def _section(self, params: list[Param], values: Mapping[str, Any]) -> QWidget:
         section = QWidget()

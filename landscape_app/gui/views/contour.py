@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui import style
 from landscape_app.gui.views.axis_fonts import AxisFonts
+from landscape_app.gui.views.clicks import left_click_point
 from landscape_app.gui.views.lane_contrast import halo_color
 from landscape_app.gui.views.trail_layer import PreparedPaths
 from landscape_app.gui.views.trails import TrailsItem
@@ -296,10 +297,8 @@ class ContourView(pg.PlotWidget):
         self.startMoved.emit(float(pos.x()), float(pos.y()))
 
     def _scene_clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or event.double():
+        point = left_click_point(self.plot_item, event)
+        if point is None:
             return
-        if not self.plot_item.vb.sceneBoundingRect().contains(event.scenePos()):
-            return
-        point = self.plot_item.vb.mapSceneToView(event.scenePos())
         self.set_start(point.x(), point.y())
         self.startMoved.emit(float(point.x()), float(point.y()))

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -95,6 +95,7 @@ class LossCurves(pg.PlotWidget):
             # The axes (and the grid they draw) change only with the range: keep a pixmap.
             axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.curves: list[pg.PlotDataItem] = []
+        self.batch_curves: list[pg.PlotDataItem] = []  # minibatch losses, dotted (toggled)
         self.colors: list[str] = []
         self._shown: dict[int, tuple] = {}  # lane: (key, x, y) last given to its curve
         self.line_width = LINE_WIDTH
@@ -129,6 +130,16 @@ class LossCurves(pg.PlotWidget):
         for curve in self.curves[len(self.colors):]:
             curve.setData([], [])
             curve.setVisible(False)
+        while len(self.batch_curves) < len(self.colors):
+            curve = pg.PlotDataItem(connect="finite", antialias=False)
+            curve.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR
+            curve.setZValue(-1)  # under the true losses
+            curve.setVisible(False)
+            self.plot_item.addItem(curve)
+            self.batch_curves.append(curve)
+        for curve, color in zip(self.batch_curves, self.colors, strict=False):
+            curve.setPen(pg.mkPen(color, width=max(1.0, self.line_width / 2),
+                                  style=Qt.PenStyle.DotLine))
         self._shown.clear()
 
     def set_size_factor(self, factor: float) -> None:
@@ -164,12 +175,16 @@ class LossCurves(pg.PlotWidget):
         if "_ticks" in vars(self):  # not while pyqtgraph's constructor lays the widget out
             self.update_ticks()
 
-    def set_data(self, xs: list[np.ndarray], losses: list[np.ndarray], visible: list[bool]) -> None:
+    def set_data(self, xs: list[np.ndarray], losses: list[np.ndarray], visible: list[bool],
+                 batch_losses: list[np.ndarray] | None = None) -> None:
         """Each lane's x values (per the axis kind) and losses; hidden lanes are not drawn.
 
         A lane whose data is what it was at the previous call (a lane that stopped: same
-        length, same ends) keeps its curve as it is.
+        length, same ends) keeps its curve as it is. ``batch_losses`` (the minibatch loss
+        each step was taken on; NaN where none) are drawn dotted under the true losses, or
+        not at all when None.
         """
+        self._set_batch_data(xs, batch_losses, visible)
         shown_data = []
         for lane, curve in enumerate(self.curves[: len(self.colors)]):
             shown = lane < len(xs) and bool(visible[lane]) and len(xs[lane]) > 0
@@ -186,6 +201,20 @@ class LossCurves(pg.PlotWidget):
             shown_data.append(self._shown[lane][1:])
         if self.follow:
             self._follow(shown_data)
+
+    def _set_batch_data(self, xs: list[np.ndarray], batch_losses: list[np.ndarray] | None,
+                        visible: list[bool]) -> None:
+        for lane, curve in enumerate(self.batch_curves[: len(self.colors)]):
+            values = None if batch_losses is None or lane >= len(batch_losses) else \
+                np.asarray(batch_losses[lane], dtype=float)
+            shown = (values is not None and bool(visible[lane]) and len(values) > 0
+                     and bool(np.isfinite(values).any()))
+            curve.setVisible(shown)
+            if shown:
+                curve.setData(drawable(xs[lane], log_y=False),
+                              drawable(values - self.offset, self.log_y), connect="finite")
+            else:
+                curve.setData([], [])
 
     def follow_data(self) -> None:
         """Let the view follow the data again (after a manual zoom, or for a new race)."""

@@ -27,11 +27,10 @@ __all__ = ["fix_loss_axes", "power_label"]
 LOSS_CAP_FACTOR = 1e3
 
 
-def fix_loss_axes(curves: LossCurves, lanes: Sequence[np.ndarray], column: int,
-                  tick_pixels: float) -> None:
+def fix_loss_axes(curves: LossCurves, lanes: Sequence[np.ndarray], column: int) -> None:
     """Fix ``curves``' range to the whole race: rows ``lanes`` (trace columns), x from
-    ``column``; the y labels are spaced for the axis's height (``tick_pixels``, the tick font
-    size, is set on the axis by the caller)."""
+    ``column``; the y labels are then spaced for the axis's height and tick font
+    (``curves.update_ticks``)."""
     shown = [rows for rows in lanes if len(rows)]
     if not shown:
         return

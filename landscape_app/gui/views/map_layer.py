@@ -13,9 +13,10 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QTimer, Signal
 
 from landscape_app.export.map_image import colorize
+from landscape_app.gui.views.clicks import left_click_point
 
 #: Above the heatmap (−20) and the contour lines (−10), under the trails (10).
 LAYER_Z = -5
@@ -173,12 +174,9 @@ class HyperMapView(pg.PlotWidget):
         self.lane_dots.setData(spots)
 
     def _scene_clicked(self, event) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or event.double():
-            return
-        if not self.plot_item.vb.sceneBoundingRect().contains(event.scenePos()):
-            return
-        point = self.plot_item.vb.mapSceneToView(event.scenePos())
-        self.click_at(point.x(), point.y())
+        point = left_click_point(self.plot_item, event)
+        if point is not None:
+            self.click_at(point.x(), point.y())
 
     def click_at(self, x: float, y: float) -> bool:
         """Click the cell under view coordinates ``(x, y)``; False outside the map."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from landscape_app.core.grid import Grid2D
 from landscape_app.gui.style import PLOT_BACKGROUND, PLOT_FOREGROUND
+from landscape_app.gui.views.lane_contrast import DARK_HALO, halo_color
 
 #: Longest side of the landscape's ``x × y`` box, in scene units.
 SCENE_EXTENT = 10.0
@@ -236,6 +237,7 @@ class Surface3DView(QWidget):
         self._lanes: list[_LaneItems] = []
         self._last_paths: tuple[list[np.ndarray], list[str], list[bool]] | None = None
         self.size_factor = 1.0
+        self.halo = DARK_HALO  # the trails' outline colour, chosen for the colour map
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if self.available:
@@ -271,6 +273,7 @@ class Surface3DView(QWidget):
         height scale. Non-finite values are drawn at the top (NaN, +∞) or bottom (−∞). The
         paths last given to :meth:`set_paths` are redrawn in the new scene."""
         cmap = colormap_by_name(colormap)
+        self.halo = halo_color(colormap)
         self.transform = SceneTransform.for_grid(grid, log_scale)
         rows, cols = mesh_indices(len(grid.ys)), mesh_indices(len(grid.xs))
         xs, ys = self.transform.xy(grid.xs[cols], grid.ys[rows])
@@ -287,6 +290,12 @@ class Surface3DView(QWidget):
     def clear_surface(self) -> None:
         """Show no surface (a landscape is being computed)."""
         self._surface.setVisible(False)
+
+    def set_axis_names(self, x_name: str, y_name: str) -> None:
+        """Label the floor's x and y edges (a network plane's directions, e.g. ``PCA 1``)."""
+        if self.available:
+            for label, text in zip(self._axis_labels, (x_name, y_name), strict=True):
+                label.setData(text=text)
 
     def _place_axes(self, width: float, depth: float) -> None:
         """Fit the floor grid to the box; label its front (x) and right (y) edges."""
@@ -309,8 +318,9 @@ class Surface3DView(QWidget):
         if not self.available:
             return
         self._ensure_lanes(len(paths_xyz))
+        halo = _rgba(self.halo)
         for lane, (path, color, shown) in enumerate(zip(paths_xyz, colors, visible, strict=True)):
-            self._lanes[lane].show(self.scene_path(path), _rgba(color), bool(shown))
+            self._lanes[lane].show(self.scene_path(path), _rgba(color), bool(shown), halo)
         for lane in self._lanes[len(paths_xyz):]:
             lane.hide()
 
@@ -356,51 +366,63 @@ class Surface3DView(QWidget):
 
 
 class _LaneItems:
-    """One lane's GL items: its path (solid where visible, a faint ghost where a hill hides
-    it) and its head (a dot with a dark rim, always on top)."""
+    """One lane's GL items: its path (solid where visible, on a halo — a wider line in the
+    colour map's halo colour, as in the 2D view — and a faint ghost where a hill hides it)
+    and its head (a dot with a dark rim, always on top)."""
 
-    #: Line, ghost line, rim and head sizes in pixels at size factor 1.
-    SIZES = (3.0, 1.5, 16.0, 11.0)
+    #: Line, halo, ghost line, rim and head sizes in pixels at size factor 1.
+    SIZES = (3.0, 6.0, 1.5, 16.0, 11.0)
 
     def __init__(self, view: QWidget):
         import pyqtgraph.opengl as gl
-        from OpenGL.GL import GL_DEPTH_TEST
+        from OpenGL.GL import GL_DEPTH_TEST, GL_LEQUAL
         from pyqtgraph.opengl.GLGraphicsItem import GLOptions
 
         on_top = {**GLOptions["translucent"], GL_DEPTH_TEST: False}
-        line, ghost, rim, head = self.SIZES
-        self.line = gl.GLLinePlotItem(width=line, antialias=True, glOptions="translucent")
+        # The line lies exactly on its halo: it must pass the depth test where they are equal.
+        over_halo = {**GLOptions["translucent"], "glDepthFunc": (GL_LEQUAL,)}
+        line, halo, ghost, rim, head = self.SIZES
+        self.halo = gl.GLLinePlotItem(width=halo, antialias=True, glOptions=over_halo,
+                                      color=_rgba(DARK_HALO))
+        self.line = gl.GLLinePlotItem(width=line, antialias=True, glOptions=over_halo)
         self.ghost = gl.GLLinePlotItem(width=ghost, antialias=True, glOptions=on_top)
         self.rim = gl.GLScatterPlotItem(size=rim, pxMode=True, glOptions=on_top,
                                         color=(0.05, 0.05, 0.05, 1.0))
         self.head = gl.GLScatterPlotItem(size=head, pxMode=True, glOptions=on_top)
-        for depth, item in enumerate((self.line, self.ghost, self.rim, self.head)):
+        for depth, item in enumerate(self._items()):
             item.setDepthValue(10 + depth)
             item.setVisible(False)
             view.addItem(item)
 
+    def _items(self) -> tuple:
+        return self.halo, self.line, self.ghost, self.rim, self.head
+
     def show(self, scene: np.ndarray, rgba: tuple[float, float, float, float],
-             shown: bool) -> None:
-        """Draw the scene-coordinate path ``scene`` (n, 3) in ``rgba``; its last row is the head."""
+             shown: bool, halo: tuple[float, float, float, float]) -> None:
+        """Draw the scene-coordinate path ``scene`` (n, 3) in ``rgba`` on a ``halo``-coloured
+        outline; its last row is the head."""
         has_line, has_head = shown and len(scene) >= 2, shown and len(scene) >= 1
         if has_line:
+            self.halo.setData(pos=scene, color=halo)
             self.line.setData(pos=scene, color=rgba)
             self.ghost.setData(pos=scene, color=(*rgba[:3], 0.35))
         if has_head:
             self.rim.setData(pos=scene[-1:])
             self.head.setData(pos=scene[-1:], color=rgba)
-        for item, visible in ((self.line, has_line), (self.ghost, has_line),
-                              (self.rim, has_head), (self.head, has_head)):
+        for item, visible in ((self.halo, has_line), (self.line, has_line),
+                              (self.ghost, has_line), (self.rim, has_head),
+                              (self.head, has_head)):
             item.setVisible(visible)
 
     def set_size_factor(self, factor: float) -> None:
-        line, ghost, rim, head = (size * factor for size in self.SIZES)
+        line, halo, ghost, rim, head = (size * factor for size in self.SIZES)
         self.line.setData(width=line)
+        self.halo.setData(width=halo)
         self.ghost.setData(width=ghost)
         self.rim.setData(size=rim)
         self.head.setData(size=head)
 
     def hide(self) -> None:
         """Hide every item of this lane."""
-        for item in (self.line, self.ghost, self.rim, self.head):
+        for item in self._items():
             item.setVisible(False)

@@ -8,8 +8,7 @@ import torch
 
 from landscape_app.core.functions import get_function
 from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
-from landscape_app.core.maps.engine import _cell_hyper, _prepare
-from landscape_app.core.maps.stepping import RuleStepper, TorchStepper
+from landscape_app.core.maps.engine import _cell_hyper, _prepare, make_stepper
 from landscape_app.core.nn import NetworkConfig
 from landscape_app.core.objective import Problem
 from landscape_app.core.optim import OptimizerSpec
@@ -38,6 +37,8 @@ TABLE = {
     "lookahead": ({"inner": "momentum", "lr": 5e-4, "lookahead_k": 3, "schedule": "step",
                    "step_size": 7}, ("lr", 1e-4, 1e-3, True), ("lookahead_alpha", 0.2, 0.8, False)),
     "ranger": ({"lr": 1e-3}, ("lr", 1e-4, 1e-3, True), ("beta1", 0.5, 0.95, False)),
+    "newton": ({"lr": 1.0, "damping": 1e-2}, ("lr", 0.3, 1.0, True),
+               ("damping", 1e-3, 10.0, True)),
 }
 
 
@@ -72,7 +73,7 @@ def test_every_start_equals_the_single_run(optimizer_id):
     spec = OptimizerSpec(optimizer_id, settings)
     grid = StartGrid((-1.5, 1.0), (-0.5, 2.0), 3)
     param = torch.as_tensor(grid.starts(), dtype=torch.float64).clone().requires_grad_(True)
-    stepper = TorchStepper(spec.create(), param, objective.evaluate)
+    stepper = make_stepper(spec.create(), param, objective.evaluate)
     rows = _stepped(stepper, param)
     for index, start in enumerate(grid.starts()):
         _assert_close(rows[:, index], _single_run(objective, spec, start),
@@ -94,8 +95,8 @@ def test_every_sweep_cell_equals_the_single_run(optimizer_id):
     job = _prepare(objective, spec, sweep, STEPS, 1e-3, "cpu", "float64", ())
     optimizer = spec.create()
     param = torch.tensor([[-1.5, 2.0]] * 9, dtype=torch.float64, requires_grad=True)
-    stepper = RuleStepper(optimizer, _cell_hyper(job, optimizer, 0, 9), param,
-                          objective.evaluate)
+    stepper = make_stepper(optimizer, param, objective.evaluate,
+                           hyper=_cell_hyper(job, optimizer, np.arange(9)))
     rows = _stepped(stepper, param)
     for index, (a, b) in enumerate(zip(*sweep.cell_values(), strict=True)):
         cell = OptimizerSpec(optimizer_id, {**settings, axis0.name: float(a),

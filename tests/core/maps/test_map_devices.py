@@ -25,11 +25,11 @@ def test_a_chunk_that_runs_out_of_memory_is_retried_in_halves(monkeypatch, oom):
     sizes = []
     original = engine_module._run_chunk
 
-    def run_chunk(job, begin, end, progress, cancelled):
-        sizes.append(end - begin)
-        if end - begin > 10:
+    def run_chunk(job, rows, done, progress, cancelled):
+        sizes.append(len(rows))
+        if len(rows) > 10:
             raise oom()
-        return original(job, begin, end, progress, cancelled)
+        return original(job, rows, done, progress, cancelled)
 
     monkeypatch.setattr(engine_module, "_run_chunk", run_chunk)
     result = compute_map(get_function("himmelblau"), "adam:lr=0.05", GRID, 30, dtype="float64",
@@ -40,7 +40,7 @@ def test_a_chunk_that_runs_out_of_memory_is_retried_in_halves(monkeypatch, oom):
 
 
 def test_other_errors_in_a_chunk_are_not_taken_for_out_of_memory(monkeypatch):
-    def broken(job, begin, end, progress, cancelled):
+    def broken(job, rows, done, progress, cancelled):
         raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")
 
     monkeypatch.setattr(engine_module, "_run_chunk", broken)

@@ -1,0 +1,108 @@
+"""The gradients a map's rows step on: exact, noisy, or one minibatch per step.
+
+A map cell is a single run (:mod:`landscape_app.core.optim.stochastic`) with the map's seed,
+so every row draws what that run draws:
+
+- gradient noise: one ξ ~ N(0, I) of ``torch.Generator().manual_seed(seed)`` per closure call
+  (float64 on the CPU, then cast), shared by every row and scaled by each row's σ (a float,
+  or a float64 column ``(N, 1)`` when σ is swept);
+- minibatches: the next batch of ``DataLoader(TensorDataset(inputs, targets), batch_size=B,
+  shuffle=True, generator=torch.Generator().manual_seed(seed))``, the same batch for every row
+  of one batch size (a swept batch size runs each value's rows as a group of their own).
+
+The loss after each step, which the tracker judges, is the true (full-data) loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+Evaluate = Callable[[torch.Tensor], torch.Tensor]
+
+
+def evaluate_rows(evaluate: Evaluate, param: torch.Tensor) -> torch.Tensor:
+    """The loss of every row of the leaf ``param`` ``(N, P)``; fills ``param.grad``.
+
+    The rows' losses are independent, so the gradient of their sum is every row's gradient.
+    """
+    param.grad = None
+    with torch.enable_grad():
+        value = evaluate(param)
+        value.sum().backward()
+    return value.detach()
+
+
+class RowGradients:
+    """Exact gradients: the closure reuses the true evaluation of the rows."""
+
+    def __init__(self, evaluate: Evaluate):
+        self.evaluate = evaluate
+
+    def begin_step(self) -> None:
+        """Prepare the next step's gradients (nothing for exact ones)."""
+
+    def closure(self, param: torch.Tensor, cached: torch.Tensor | None) -> torch.Tensor:
+        """The rows' loss the update sees, gradients in ``param.grad`` (``cached``: the true
+        loss at the rows while ``param.grad`` still holds its gradient)."""
+        return cached if cached is not None else evaluate_rows(self.evaluate, param)
+
+
+class NoisyRowGradients(RowGradients):
+    """∇f + σξ: one ξ per call from the seeded generator, for every row."""
+
+    def __init__(self, evaluate: Evaluate, sigma, seed: int):
+        super().__init__(evaluate)
+        self.sigma = sigma
+        self.generator = torch.Generator().manual_seed(int(seed))
+
+    def closure(self, param, cached):
+        loss = super().closure(param, cached)
+        xi = torch.randn(param.shape[-1], generator=self.generator, dtype=torch.float64)
+        xi = xi.to(dtype=param.dtype, device=param.device)
+        with torch.no_grad():
+            if isinstance(self.sigma, torch.Tensor):
+                param.grad.add_(self.sigma.to(param.dtype) * xi)
+            else:
+                param.grad.add_(xi, alpha=float(self.sigma))
+        return loss
+
+
+class MinibatchRowGradients(RowGradients):
+    """Each step one batch of the seeded, shuffled ``DataLoader``, for every row."""
+
+    def __init__(self, evaluate: Evaluate, batch_evaluator: Callable[..., Evaluate],
+                 data: tuple[torch.Tensor, torch.Tensor], batch_size: int, seed: int):
+        super().__init__(evaluate)
+        self.batch_evaluator = batch_evaluator
+        self.loader = DataLoader(TensorDataset(*data), batch_size=int(batch_size), shuffle=True,
+                                 drop_last=False,
+                                 generator=torch.Generator().manual_seed(int(seed)))
+        self._batches: Iterator | None = None
+        self._evaluate_batch: Evaluate | None = None
+
+    def begin_step(self) -> None:
+        batch = next(self._batches, None) if self._batches is not None else None
+        if batch is None:
+            self._batches = iter(self.loader)
+            batch = next(self._batches)
+        self._evaluate_batch = self.batch_evaluator(*batch)
+
+    def closure(self, param, cached):
+        return evaluate_rows(self._evaluate_batch, param)
+
+
+def row_gradients(evaluate: Evaluate, hyper: dict, seed: int, objective,
+                  batch_evaluator: Callable[..., Evaluate] | None) -> RowGradients:
+    """The gradients ``hyper`` asks for (its ``grad_noise`` may be a per-row column; its
+    ``batch_size`` is one value for all the rows)."""
+    batch = int(hyper.get("batch_size", 0) or 0)
+    if batch:
+        return MinibatchRowGradients(evaluate, batch_evaluator, objective.training_data, batch,
+                                     seed)
+    sigma = hyper.get("grad_noise", 0.0)
+    if isinstance(sigma, torch.Tensor) or sigma:
+        return NoisyRowGradients(evaluate, sigma, seed)
+    return RowGradients(evaluate)

@@ -1,0 +1,75 @@
+"""The window's "Model" dock: the :class:`~landscape_app.gui.views.model_view.ModelView` of
+the session's network, wired to the controller and the race buffer.
+
+View ▸ Model view shows or hides it. It appears by itself when a network landscape is ready
+(unless the user hid it) and follows the race: the step it shows is the one the selected lane
+has reached in the window's trace buffer. A timeline can take over with
+``window.model_dock.view.show_step(step)`` (and set ``view.step_source`` to its own shown
+step, so the view does not jump back to the race's).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
+
+from landscape_app.gui.views.model_view import ModelView
+
+
+class ModelDock:
+    """Creates the dock, its View-menu entry, and keeps the view's network current."""
+
+    def __init__(self, window):
+        self.window = window
+        self.view = ModelView()
+        self.view.step_source = self.reached_step
+        self.dock = QDockWidget("Model", window)
+        self.dock.setObjectName("model")
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                              | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.dock.setWidget(self.view)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.splitDockWidget(window.optimizer_dock, self.dock, Qt.Orientation.Vertical)
+        self.dock.hide()
+        self.action = self.dock.toggleViewAction()
+        self.action.setText("&Model view")
+        self.action.setToolTip("what the selected lane's network computes at the shown step")
+        self.action.triggered.connect(self._toggled)
+        window.view_menu.addAction(self.action)
+        self.user_hid = False
+        self._landscape = None
+        window.controller.lanesReset.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Take the session's landscape: a network's model and its lanes, or none."""
+        landscape = self.window.controller.landscape
+        if landscape is self._landscape:
+            self.view.shown, self.view.step = None, None  # a restart: follow from step 0
+            self.view.follow()
+            return
+        self._landscape = landscape
+        config = getattr(landscape, "config", None)
+        if landscape is None or landscape.kind != "network" or config is None:
+            self.view.set_source(None)
+            return
+        from landscape_app.core.nn.model_view import LaneTrack, ModelProbe
+
+        self.view.set_source(ModelProbe.from_config(config),
+                             [LaneTrack.of(lane) for lane in landscape.lanes])
+        if not self.user_hid and not self.dock.isVisible():
+            self.dock.show()
+            # as tall as the optimizer cards above it: a picture, not a strip
+            self.window.resizeDocks([self.window.optimizer_dock, self.dock], [1, 1],
+                                    Qt.Orientation.Vertical)
+
+    def reached_step(self, label: str) -> int | None:
+        """The last step of lane ``label`` in the window's trace buffer (None: none yet)."""
+        for lane in self.window.buffer.snapshot().lanes:
+            if lane.label == label and len(lane.rows):
+                return int(lane.rows[-1, 0])
+        return None
+
+    def _toggled(self, checked: bool) -> None:
+        self.user_hid = not checked
