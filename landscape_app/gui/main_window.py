@@ -39,12 +39,13 @@ from PySide6.QtWidgets import (
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
 from landscape_app.gui.batch_loss_action import add_batch_loss_action
-from landscape_app.gui.classroom.note_panel import NotePanel
+from landscape_app.gui.classroom.note_panel import NotePanel, NoteScroll
 from landscape_app.gui.classroom.presentation import KEY_HINT, PresentationMode
 from landscape_app.gui.live.loader import CoreLoader
 from landscape_app.gui.live.painter import Appearance, FramePainter
 from landscape_app.gui.live.timeline import TimelineBar
 from landscape_app.gui.panels.controls import RunControls
+from landscape_app.gui.room import RoomFit
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
 from landscape_app.gui.views.table import RaceTable
@@ -82,7 +83,6 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._start_drag = False  # the start marker is being dragged (previews follow it)
         self.setWindowTitle("Loss Landscape Lab")
-        self.resize(1480, 920)
         self.buffer = TraceBuffer()
         self.controls = RunControls(self)
         self.controls.setEnabled(False)
@@ -91,6 +91,11 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_status_bar()
         self._build_menus()
+        self.room = RoomFit(self)  # the size and place from the screen, the arrangement
+        self.controls.insertAction(self.controls.actions()[0], self.room.panels_action)
+        self.view_menu.insertAction(self.presentation.action, self.room.panels_action)
+        self.view_menu.insertSeparator(self.presentation.action)
+        self.room.place()
         self.painter = FramePainter(self.contour, self.curves, self.table)
         self.batch_loss_action = add_batch_loss_action(self)
         self.frame_started: float | None = None
@@ -124,25 +129,32 @@ class MainWindow(QMainWindow):
         self.curves = LossCurves()
         self.table = RaceTable()
         self.note_panel = NotePanel()
-        right = QWidget()  # a layout, not a splitter: the note's height follows its width
-        right_layout = QVBoxLayout(right)
+        # The note scrolls inside a height it shares with the curves: it never lies over them.
+        self.note_scroll = NoteScroll(self.note_panel, share=0.4)
+        self.right_column = QWidget()
+        right_layout = QVBoxLayout(self.right_column)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(4)
-        right_layout.addWidget(self.note_panel)
+        right_layout.addWidget(self.note_scroll)
         right_layout.addWidget(self.curves, 1)
-        top = QSplitter(Qt.Orientation.Horizontal)
+        self.note_scroll.follow_parent()
+        # The curves' column sits beside the landscape (wide) or beside the table (compact):
+        # see landscape_app.gui.room.
+        self.top_splitter = top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.view_tabs)
-        top.addWidget(right)
+        top.addWidget(self.right_column)
         top.setStretchFactor(0, 3)
         top.setStretchFactor(1, 2)
         top.setSizes([600, 300])
-        central = QSplitter(Qt.Orientation.Vertical)
+        self.bottom_splitter = bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.table)
+        self.central_splitter = central = QSplitter(Qt.Orientation.Vertical)
         central.addWidget(top)
-        central.addWidget(self.table)
+        central.addWidget(bottom)
         central.setStretchFactor(0, 4)
         central.setStretchFactor(1, 1)
         central.setSizes([610, 235])
-        for splitter in (top, central):
+        for splitter in (top, bottom, central):
             splitter.setHandleWidth(2)
             splitter.setChildrenCollapsible(False)
         self.caption = NotePanel(caption=True, hint=KEY_HINT)  # presentation mode only
@@ -580,6 +592,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        self.room.remember()
         self.statusBar().clearMessage()
         for timer in self.findChildren(QTimer):  # ours, the panels' debounce, the status bar's
             timer.stop()

@@ -1,14 +1,31 @@
 """Fixtures of the window tests: the offscreen platform, a ready window, no leftovers.
 
-Every test here runs on Qt's ``offscreen`` platform unless ``QT_QPA_PLATFORM`` says otherwise
+Every test here runs on Qt's ``offscreen`` platform (a 2560×1440 screen: :data:`TEST_SCREEN`)
+unless ``QT_QPA_PLATFORM`` says otherwise
 (the OpenGL tests are run on ``xcb`` under Xvfb, see ``test_surface3d.py``). A test fails if it
 leaves a worker thread, a background task thread or an active window timer behind, and (by
 pytest-qt's ``qt_log_level_fail``) if Qt logs a warning.
 """
 
+import json
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The window remembers its geometry (QSettings): keep the tests' out of the user's settings
+# and from one another's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="landscape-app-tests-")
+#: The offscreen screen the window tests run on (logical pixels): a desktop wide enough for
+#: the window to open with both side panels on their own sides (landscape_app.gui.room; the
+#: smaller screens are tests/gui/test_room.py's).
+TEST_SCREEN = (2560, 1440)
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    _config = os.path.join(os.environ["XDG_CONFIG_HOME"], "offscreen-screen.json")
+    with open(_config, "w", encoding="utf-8") as _file:
+        json.dump({"screens": [{"name": "desk", "x": 0, "y": 0, "width": TEST_SCREEN[0],
+                                "height": TEST_SCREEN[1], "logicalDpi": 96,
+                                "logicalBaseDpi": 96, "dpr": 1}]}, _file)
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_config}"
 
 import pytest  # noqa: E402
 
@@ -58,8 +75,11 @@ def active_timers(widget):
 @pytest.fixture
 def window(qtbot, warm_engine):
     """A main window, shown, with its engine loaded and its first race published."""
+    from PySide6.QtCore import QSettings
+
     from landscape_app.gui.main_window import MainWindow
 
+    QSettings().remove("window")  # no geometry remembered from an earlier test's window
     main = MainWindow()
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.coreReady, timeout=60_000):

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QSplitter, QToolBar
 
+from landscape_app.gui.classroom.presentation import FONT_FACTOR, SIZE_FACTOR, screen_scale
 from landscape_app.state.scenes import SCENE_ORDER, load_scene
 
 pytestmark = pytest.mark.gui
@@ -30,6 +31,17 @@ def layout_of(window):
         "row height": window.table.verticalHeader().defaultSectionSize(),
         "table height": (window.table.minimumHeight(), window.table.maximumHeight()),
     }
+
+
+def same_layout(now, before, slack=16):
+    """The same layout; the splitters (which the arrangement sizes from the window's size,
+    landscape_app.gui.room) to ``slack`` pixels."""
+    plain = [key for key in before if key != "splitters"]
+    if any(now[key] != before[key] for key in plain):
+        return False
+    sizes = sorted(now["splitters"]), sorted(before["splitters"])
+    return all(len(a) == len(b) and all(abs(x - y) <= slack for x, y in zip(a, b, strict=True))
+               for a, b in zip(*sizes, strict=True))
 
 
 def test_a_scene_from_the_menu_shows_its_note_and_a_new_session_hides_it(window, qtbot):
@@ -76,8 +88,8 @@ def test_keys_typed_in_a_text_field_stay_there_in_normal_mode(window, qtbot):
 
 def test_presentation_mode_enters_is_driven_by_keys_and_leaves_as_it_was(window, qtbot):
     assert window.scenes.load("adam-vs-sgd")
-    window.resize(780, 700)  # inside the offscreen screen (800 × 800), so it can come back
-    qtbot.waitUntil(lambda: window.size().width() == 780)
+    window.resize(780, 700)  # a small window (its panels collapsed), so it can come back
+    qtbot.waitUntil(lambda: window.size().width() == 780 and window.room.settled)
     before = layout_of(window)
     worker, controller = window.race_thread.worker, window.controller
 
@@ -88,11 +100,18 @@ def test_presentation_mode_enters_is_driven_by_keys_and_leaves_as_it_was(window,
     assert not window.statusBar().isVisible() and not window.note_panel.isVisible()
     assert window.caption.isVisible()
     assert window.caption.text.text() == load_scene("adam-vs-sgd").note.strip()
-    assert window.table.font().pointSizeF() >= 1.9 * before["font"]
+    # Type and lines grow with the screen's height (2× the font at 1080 lines).
+    scale = screen_scale(window.screen().geometry().height())
+    presentation = window.presentation
+    assert presentation.font_factor == pytest.approx(FONT_FACTOR * scale)
+    assert presentation.size_factor == pytest.approx(SIZE_FACTOR * scale)
+    assert window.table.font().pointSizeF() >= 0.95 * presentation.font_factor * before["font"]
     tick_font = window.contour.plot_item.getAxis("left").style["tickFont"]
-    assert tick_font is not None and tick_font.pixelSize() >= 20
-    assert window.curves.line_width > 4 and window.contour.trails._size_factor > 2
-    assert window.table.verticalHeader().defaultSectionSize() > 2 * before["row height"]
+    assert tick_font is not None and tick_font.pixelSize() >= 20 * scale
+    assert window.curves.line_width > 4 * scale
+    assert window.contour.trails._size_factor == pytest.approx(presentation.size_factor)
+    assert (window.table.verticalHeader().defaultSectionSize()
+            > 2 * scale * before["row height"])
     assert window.presentation.loss_ticks.active  # decades only: large labels do not overlap
 
     # The keys work wherever the focus is.
@@ -117,7 +136,8 @@ def test_presentation_mode_enters_is_driven_by_keys_and_leaves_as_it_was(window,
     assert controller.state.lanes[0].visible
     key(qtbot, window.contour, Qt.Key.Key_Escape)
     assert not window.presentation.active
-    qtbot.waitUntil(lambda: layout_of(window) == before, timeout=5_000)
+    qtbot.waitUntil(lambda: window.room.settled and same_layout(layout_of(window), before),
+                    timeout=5_000)
     assert not window.caption.isVisible() and window.note_panel.isVisible()
     assert not window.presentation.loss_ticks.active
     key(qtbot, window.contour, Qt.Key.Key_Escape)  # Esc outside presentation: nothing

@@ -8,8 +8,8 @@ across the bottom of the screen, with a line of key hints. Fonts come from the s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 
 class NotePanel(QFrame):
@@ -36,6 +36,7 @@ class NotePanel(QFrame):
         layout.addWidget(self.text)
         self.hint = QLabel(hint)
         self.hint.setObjectName("note-hint")
+        self.hint.setWordWrap(True)  # never wider than a 4:3 projector
         self.hint.setVisible(bool(hint))
         layout.addWidget(self.hint)
         if not caption:
@@ -54,3 +55,56 @@ class NotePanel(QFrame):
     def has_note(self) -> bool:
         """Whether there is a note to show (a panel without one stays hidden)."""
         return bool(self.text.text())
+
+
+class NoteScroll(QScrollArea):
+    """The note panel in a frame that scrolls vertically when the note is long.
+
+    Its preferred height is the note's height at the present width, at most :attr:`share`
+    of its parent's height, so the loss curves below it always keep the rest (the note never
+    lies over them); it is shown and hidden with the panel.
+    """
+
+    def __init__(self, panel: NotePanel, share: float = 0.45, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.panel = panel
+        self.share = share
+        self.setWidget(panel)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setVisible(False)
+        panel.setVisible(False)  # setWidget showed it
+        panel.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if watched is self.panel and kind in (QEvent.Type.ShowToParent, QEvent.Type.HideToParent):
+            self.setVisible(kind == QEvent.Type.ShowToParent)
+        elif watched is self.parentWidget() and kind == QEvent.Type.Resize:
+            self.updateGeometry()
+        return False
+
+    def follow_parent(self) -> None:
+        """Keep the height cap in step with the parent's height (call once it has one)."""
+        self.parentWidget().installEventFilter(self)
+
+    def _cap(self) -> int:
+        parent = self.parentWidget()
+        return max(60, round(self.share * parent.height())) if parent is not None else 400
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        width = max(self.viewport().width(), 120)
+        height = self.panel.heightForWidth(width)
+        if height < 0:
+            height = self.panel.sizeHint().height()
+        return QSize(super().sizeHint().width(), min(height, self._cap()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(0, min(self.sizeHint().height(), 60))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self.updateGeometry()

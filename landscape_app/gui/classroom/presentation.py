@@ -4,7 +4,9 @@ Entering hides the menu bar, the toolbar, the docks and the status bar, enlarges
 of the views, the table and the caption (:data:`FONT_FACTOR`, through a stylesheet on the
 central widget: the hidden chrome keeps its sizes) and everything the views
 draw in pixels (:data:`SIZE_FACTOR`: paths, heads, contour lines, curve widths, axis fonts,
-table rows), shows the teaching note as a caption across the bottom, and goes full screen.
+table rows), both in proportion to the screen's height (:func:`screen_scale`), shows the
+teaching note as a caption (across the bottom, or beside the landscape on a wide screen:
+:mod:`landscape_app.gui.room`), and goes full screen.
 The keyboard drives everything (the actions live on the window, so they work wherever the
 focus is); Esc leaves.
 
@@ -19,17 +21,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QWidget
 from shiboken6 import isValid
 
 from landscape_app.gui.style import presentation_stylesheet
 
-#: Window font while presenting, relative to the normal one.
+#: Window font while presenting on a 1080-line screen, relative to the normal one.
 FONT_FACTOR = 2.0
-#: Line widths, head and marker sizes and axis fonts while presenting.
+#: Line widths, head and marker sizes and axis fonts while presenting on a 1080-line screen.
 SIZE_FACTOR = 2.2
+#: The screen height (logical pixels) the factors above are for. A projected picture is as
+#: tall on the wall whatever its resolution, so type must keep its share of the screen's
+#: height: both factors follow ``height / REFERENCE_HEIGHT`` (within :data:`SCALE_LIMITS`).
+REFERENCE_HEIGHT = 1080
+SCALE_LIMITS = (0.6, 2.0)
+
+
+def screen_scale(height: int) -> float:
+    """How much larger than at 1080 lines presentation type is on a screen ``height`` tall."""
+    low, high = SCALE_LIMITS
+    return min(high, max(low, height / REFERENCE_HEIGHT))
 #: The key hints under the caption.
 KEY_HINT = ("space play / pause  ·  → step  ·  R reset  ·  1–9 show / hide an optimizer  ·  "
             "N / P next / previous scene  ·  Esc leave")
@@ -75,6 +88,7 @@ class _SavedLayout:
     window_state: Qt.WindowState
     size: QSize
     geometry: QByteArray
+    normal_geometry: QRect
     dock_state: QByteArray
     stylesheet: str
     menu_visible: bool
@@ -99,6 +113,7 @@ class PresentationMode(QObject):
         self.active = False
         self._saved: _SavedLayout | None = None
         self._awaited_size: QSize | None = None
+        self.font_factor, self.size_factor = FONT_FACTOR, SIZE_FACTOR
         self.action = QAction("Presentation mode", window)
         self.action.setCheckable(True)
         self.action.setShortcuts([QKeySequence(Qt.Key.Key_F11), QKeySequence(Qt.Key.Key_F5)])
@@ -116,6 +131,11 @@ class PresentationMode(QObject):
         self._settle.timeout.connect(self._restore_splitters)
         self.loss_ticks = SparseLossTicks(window.curves)
 
+    @property
+    def saved(self) -> _SavedLayout | None:
+        """The layout from before entering (None before the first time)."""
+        return self._saved
+
     # -- switching ---------------------------------------------------------------------------
     def _toggled(self, on: bool) -> None:
         self.enter() if on else self.leave()
@@ -128,6 +148,9 @@ class PresentationMode(QObject):
         self._awaited_size = None
         window.removeEventFilter(self)
         self._saved = self._save()
+        screen = window.screen() or QApplication.primaryScreen()
+        scale = screen_scale(screen.geometry().height())
+        self.font_factor, self.size_factor = FONT_FACTOR * scale, SIZE_FACTOR * scale
         self._set_active(True)
         for widget in self._chrome():
             widget.hide()
@@ -136,12 +159,13 @@ class PresentationMode(QObject):
         window.note_panel.hide()
         window.caption.show()
         window.centralWidget().setStyleSheet(presentation_stylesheet(
-            QApplication.font().pointSizeF() * FONT_FACTOR))
-        self._scale_views(SIZE_FACTOR)
+            QApplication.font().pointSizeF() * self.font_factor))
+        self._scale_views(self.size_factor)
         self.loss_ticks.start()
         window.table.table_model.modelReset.connect(self._fit_table)
         self._fit_table()
         window.showFullScreen()
+        window.room.schedule()
         window.contour.setFocus(Qt.FocusReason.OtherFocusReason)
         self.toggled.emit(True)
 
@@ -198,6 +222,7 @@ class PresentationMode(QObject):
             window_state=window.windowState(),
             size=window.size(),
             geometry=window.saveGeometry(),
+            normal_geometry=window.normalGeometry(),
             dock_state=window.saveState(),
             stylesheet=window.centralWidget().styleSheet(),
             menu_visible=not window.menuBar().isHidden(),
@@ -215,15 +240,15 @@ class PresentationMode(QObject):
 
     def view_created(self, view) -> None:
         """A view made after entering (the 3D view is built on first use) gets the sizes."""
-        view.set_size_factor(SIZE_FACTOR if self.active else 1.0)
+        view.set_size_factor(self.size_factor if self.active else 1.0)
 
     def _fit_table(self) -> None:
-        """The table exactly as tall as its rows (at the presentation's row height)."""
+        """The table at least as tall as its rows (at the presentation's row height); the
+        arrangement (:mod:`landscape_app.gui.room`) may give it more."""
         table = self.window.table
-        rows = max(1, table.table_model.rowCount())
-        height = (table.horizontalHeader().sizeHint().height()
-                  + rows * table.verticalHeader().defaultSectionSize() + 2 * table.frameWidth())
-        table.setFixedHeight(height)
+        table.setMinimumHeight(table.natural_height(least_rows=1))
+        table.setMaximumHeight(16_777_215)
+        self.window.room.schedule()
 
     def _restore_splitters(self) -> None:
         if self._saved is None or self.active:
@@ -232,6 +257,7 @@ class PresentationMode(QObject):
         for splitter, state in self._saved.splitters:
             if isValid(splitter):
                 splitter.restoreState(state)
+        self.window.room.schedule()  # the arrangement for the normal window's size
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
         """After leaving: once the window is back at its old size, restore the splitters

@@ -15,6 +15,8 @@ from landscape_app.gui import style
 COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status")
 #: Smallest width of each column (pixels); wide enough for ``1.234e-05`` and ``converged``.
 COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92)
+#: Width kept for the optimizer's name when the other columns shrink to fit (pixels).
+NAME_ROOM = 130
 #: Row height and colour swatch side, in pixels (before :meth:`RaceTable.set_size_factor`).
 ROW_HEIGHT, SWATCH_SIZE = 24, 12
 
@@ -130,7 +132,8 @@ class RaceTable(QTableView):
         header.setMinimumSectionSize(48)
         self.table_model.modelReset.connect(self._fit_columns)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        # Vertical scrolling only: the columns shrink to the width (eliding their text).
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def set_rows(self, rows: list[TableRow]) -> None:
         self.table_model.set_rows(rows)
@@ -144,11 +147,48 @@ class RaceTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(round(ROW_HEIGHT * factor))
         self._fit_columns()
 
+    def column_needs(self) -> list[int]:
+        """The narrowest width of each column after the first that shows its title and its
+        values whole (pixels): the header's size hint or the widest value, plus padding."""
+        header = self.horizontalHeader()
+        return [max(header.sectionSizeHint(column), self.sizeHintForColumn(column) + 12)
+                for column in range(1, len(COLUMNS))]
+
+    def natural_width(self) -> int:
+        """The width at which every column shows its title and values and the optimizer's
+        name has :data:`NAME_ROOM` (pixels, scroll bar and frame included)."""
+        return (sum(self.column_needs()) + round(NAME_ROOM * self.size_factor)
+                + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
+
+    def natural_height(self, least_rows: int = 3) -> int:
+        """The height that shows every row (at least ``least_rows``) without scrolling."""
+        rows = max(least_rows, self.table_model.rowCount())
+        return (self.horizontalHeader().sizeHint().height()
+                + rows * self.verticalHeader().defaultSectionSize() + 2 * self.frameWidth())
+
     def _fit_columns(self) -> None:
-        for column, width in enumerate(COLUMN_WIDTHS):
-            if column:
-                self.setColumnWidth(column, max(round(width * self.size_factor),
-                                                self.sizeHintForColumn(column) + 12))
+        """Each column at its preferred width (:data:`COLUMN_WIDTHS`) when there is room
+        after the whole optimizer names; narrower, the columns after the first give up their
+        spare width in proportion but
+        never go below :meth:`column_needs` (titles and values stay whole), and the first,
+        stretched, elides long names (the full name is its tooltip)."""
+        needs = self.column_needs()
+        preferred = [max(need, round(width * self.size_factor))
+                     for need, width in zip(needs, COLUMN_WIDTHS[1:], strict=True)]
+        bar = self.verticalScrollBar()
+        inner = (self.width() - 2 * self.frameWidth()
+                 - (bar.sizeHint().width() if bar.isVisible() else 0))
+        name = max(round(NAME_ROOM * self.size_factor), self.sizeHintForColumn(0) + 12)
+        room = inner - name - sum(needs)  # whole names before roomier numbers
+        spare = sum(preferred) - sum(needs)
+        share = min(1.0, max(0.0, room / spare)) if spare > 0 else 0.0
+        for column, (need, wanted) in enumerate(zip(needs, preferred, strict=True), start=1):
+            self.setColumnWidth(column, need + int((wanted - need) * share))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width():
+            self._fit_columns()
 
     def set_distance_label(self, label: str) -> None:
         """Name the distance column: "to minimum", or "off plane" for a network's paths."""
