@@ -158,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
     from landscape_app.core.usermodel import (
         RankFailed,
         default_work_dir,
+        die_with_parent,
         open_job,
         run_distributed,
         run_single,
@@ -174,6 +175,8 @@ def run(args: argparse.Namespace) -> int:
     request = request_from(args)
     work_dir = args.work_dir or str(default_work_dir(args.out))
     rank = torchrun_rank()
+    if rank is not None:
+        die_with_parent()  # a killed command leaves no worker behind
     if rank is None and args.workers > 1:
         open_job(request, work_dir, writer=True, restart=args.restart)  # refuse early, once
         completed = subprocess.run(worker_command(args, work_dir), check=False)

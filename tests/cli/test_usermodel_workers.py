@@ -28,8 +28,7 @@ def test_two_workers_give_the_same_npz_as_one_process(tmp_path):
 
 
 def _wait_for_group_gone(group: int, seconds: float = 10.0) -> None:
-    """Wait until the killed run's workers are gone too: a worker inside a system call (a
-    chunk's rename) finishes it before the kill takes effect."""
+    """Wait until the killed command's processes are gone (torchrun's agent among them)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -37,6 +36,38 @@ def _wait_for_group_gone(group: int, seconds: float = 10.0) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.05)
+
+
+def _processes_running(argument: str, seconds: float = 5.0) -> list[int]:
+    """Pids of processes whose command line holds ``argument``, once none is left or after
+    ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        pids = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                        if argument.encode() in handle.read():
+                            pids.append(int(entry))
+                except OSError:
+                    continue
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
+
+
+def _settled_count(chunks, seconds: float = 1.0) -> int:
+    """The number of chunk files once it has not changed for ``seconds``: torchrun's workers
+    live in sessions of their own and die with their agent (die_with_parent), a worker
+    inside a system call (a chunk's rename) finishing it first."""
+    count, since = len(list(chunks.glob("*.npy"))), time.monotonic()
+    while time.monotonic() - since < seconds:
+        time.sleep(0.1)
+        now = len(list(chunks.glob("*.npy")))
+        if now != count:
+            count, since = now, time.monotonic()
+    return count
 
 
 def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys):
@@ -58,7 +89,8 @@ def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         _wait_for_group_gone(process.pid)
-    done = len(list(chunks.glob("*.npy")))
+    done = _settled_count(chunks)
+    assert _processes_running(str(model_file)) == []  # the workers died with their agent
     assert 4 <= done < 36 and not out.exists()
 
     assert main(["surface", "--model-file", str(model_file), "--grid", "7", "--chunk", "1",

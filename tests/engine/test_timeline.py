@@ -105,7 +105,7 @@ def test_a_snapshot_cut_at_step_k_has_the_rows_of_steps_0_to_k(race_buffer):
             assert cut.lanes[2] is diverged
         for lane, full in zip(cut.lanes[:2], whole.lanes[:2], strict=True):
             assert len(lane.rows) == k + 1
-            assert np.array_equal(lane.rows, full.rows[:k + 1])
+            assert np.array_equal(lane.rows, full.rows[:k + 1], equal_nan=True)
             assert lane.status is Status.RUNNING and lane.message == ""
             x = lane.rows[-1, COLUMN["x"]:COLUMN["y"] + 1]
             assert lane.distance == pytest.approx(function.distance_to_minimum(x))

@@ -17,6 +17,7 @@ Qt-free. The pieces, in the order a run uses them:
 from landscape_app.core.usermodel.contract import DEFAULT_FUNCTION, UserModel, load_user_model
 from landscape_app.core.usermodel.distributed import (
     RankFailed,
+    die_with_parent,
     run_distributed,
     run_single,
     torchrun_rank,
@@ -32,6 +33,7 @@ __all__ = [
     "UserModel",
     "WorkDir",
     "default_work_dir",
+    "die_with_parent",
     "load_user_model",
     "open_job",
     "run_distributed",

@@ -13,6 +13,7 @@ processes; a rerun after any failure finds the finished chunks on disk.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -46,6 +47,24 @@ def torchrun_rank() -> Rank | None:
         return None
     return Rank(int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"]),
                 int(os.environ.get("LOCAL_RANK", "0")))
+
+
+def die_with_parent() -> None:
+    """Have the kernel kill this torchrun worker when its parent, torchrun's agent, dies.
+
+    torchrun starts its workers in sessions of their own, so killing the command (or the
+    agent crashing) would otherwise leave them computing chunks in the background. Linux only
+    (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); elsewhere a no-op.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, int(signal.SIGKILL))
+    if os.getppid() == 1:  # the agent died before the request took effect
+        os._exit(1)
 
 
 class RankFailed(LandscapeError):
