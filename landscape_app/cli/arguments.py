@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import math
+
+
+def add_function_arguments(parser: argparse.ArgumentParser):
+    """``--function ID`` or ``--expr EXPRESSION`` (one of them); the mutually exclusive group,
+    for a subcommand to add more landscapes to."""
+    landscape = parser.add_mutually_exclusive_group()
+    landscape.add_argument("--function", default=None, metavar="ID",
+                           help="test function id (default rosenbrock; see `list functions`)")
+    landscape.add_argument("--expr", default=None, metavar="EXPRESSION",
+                           help='custom function of x and y, e.g. "x**2 + 3*sin(y)"')
+    return landscape
 
 
 def parse_numbers(text: str, count: int, what: str) -> tuple[float, ...]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import NamedTuple
 
+from landscape_app.cli.arguments import add_function_arguments
+
 EPILOG = """\
 examples:
   landscape-app map --function himmelblau --optimizer adam:lr=0.05 --starts 256 --steps 300 \\
@@ -69,11 +71,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    landscape = parser.add_mutually_exclusive_group()
-    landscape.add_argument("--function", default=None, metavar="ID",
-                           help="test function id (default rosenbrock; see `list functions`)")
-    landscape.add_argument("--expr", default=None, metavar="EXPRESSION",
-                           help='custom function of x and y, e.g. "x**2 + 3*sin(y)"')
+    landscape = add_function_arguments(parser)
     landscape.add_argument("--model", default=None, metavar="ID",
                            help="a network: seed, moons, circles, spirals, xor, sine (sweeps)")
     parser.add_argument("--hidden", default="16", metavar="W1,W2,...",

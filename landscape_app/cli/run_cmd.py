@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from landscape_app.cli.arguments import add_function_arguments
+
 EPILOG = """\
 examples:
   landscape-app run --function rosenbrock --start -1.5,2 --steps 500 \\
@@ -33,11 +35,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    landscape = parser.add_mutually_exclusive_group()
-    landscape.add_argument("--function", default=None, metavar="ID",
-                           help="test function id (default rosenbrock; see `list functions`)")
-    landscape.add_argument("--expr", default=None, metavar="EXPRESSION",
-                           help='custom function of x and y, e.g. "x**2 + 3*sin(y)"')
+    add_function_arguments(parser)
     parser.add_argument("--range", default=None, metavar="X0,X1,Y0,Y1",
                         help="domain of a custom expression (default -5,5,-5,5)")
     parser.add_argument("--start", default=None, metavar="X,Y",
