@@ -23,8 +23,9 @@ steps, seed            the race is rebuilt; on a network, trained again
 view (colours)         the landscape is redrawn from the same grid
 view (resolution)      the grid is evaluated again (2D functions; a plane has its own grid)
 maps (any edit)        a map whose inputs changed is computed again, coarse then fine
-                       (:mod:`~landscape_app.engine.map_jobs`); a new landscape or optimizer
-                       clears the old map at once, a zoom keeps it until the new one arrives
+                       (:mod:`~landscape_app.engine.session_maps`); a new landscape or
+                       optimizer clears the old map at once, a zoom keeps it until the new one
+                       arrives
 a surface file         read-only: its grid is drawn and its paths replay; any background job
                        is cancelled; edits of lanes, start and steps are refused with a reason
                        until a session, a landscape or a network replaces it (Save is refused
@@ -41,8 +42,7 @@ trains again or moves on.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -52,68 +52,11 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.landscape import Landscape
 from landscape_app.core.runner import Racer
-from landscape_app.engine.map_jobs import KINDS, MapJob, plan_maps, refined
+from landscape_app.engine.effects import NOTHING, Effects, GridJob, NetworkJob, Phase
+from landscape_app.engine.map_jobs import MapJob
+from landscape_app.engine.session_maps import MapEdits, _without_extent
 from landscape_app.engine.steppers import RaceStepper, ReplayStepper
-from landscape_app.state.maps import MapSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState, build_landscape
-
-
-class Phase(StrEnum):
-    """Where the session's landscape stands."""
-
-    READY = "ready"  #: built; the race (live or replayed) can run
-    PREPARING = "preparing"  #: being computed (a network is training)
-    UNAVAILABLE = "unavailable"  #: computing failed or was cancelled: nothing to race on
-
-
-@dataclass(frozen=True)
-class GridJob:
-    """Evaluate ``landscape`` on a ``resolution``² grid (2D functions)."""
-
-    landscape: Landscape
-    resolution: int
-
-
-@dataclass(frozen=True, eq=False)
-class NetworkJob:
-    """Train ``racers`` on the network ``spec`` and evaluate its plane (the keyword arguments
-    of :func:`~landscape_app.core.nn.build_network_landscape`)."""
-
-    spec: Any  # a parsed :class:`~landscape_app.state.network.NetworkSpec`
-    racers: tuple[Racer, ...]
-    steps: int
-    seed: int
-
-
-@dataclass(frozen=True)
-class Effects:
-    """What an edit asks the window to do, in this order.
-
-    cancel_grid, cancel_network : stop that background job (its result will be dropped).
-    grid : evaluate this grid in the background, then call :meth:`SessionModel.grid_done`.
-    train : train this network in the background, then call
-        :meth:`SessionModel.network_done` (or ``network_failed``).
-    race : load :meth:`SessionModel.race_factory` into the worker (the race restarts).
-    redraw : draw :attr:`SessionModel.grid` (clear the landscape when it is None).
-    cancel_maps : stop the map jobs of these kinds (``"starts"``, ``"sweep"``).
-    maps : compute these maps in the background, then call :meth:`SessionModel.map_done`.
-    redraw_maps : draw :attr:`SessionModel.maps` again (settings, colours or results changed).
-    messages : things to tell the user.
-    """
-
-    cancel_grid: bool = False
-    cancel_network: bool = False
-    grid: GridJob | None = None
-    train: NetworkJob | None = None
-    race: bool = False
-    redraw: bool = False
-    cancel_maps: tuple[str, ...] = ()
-    maps: tuple[MapJob, ...] = ()
-    redraw_maps: bool = False
-    messages: tuple[str, ...] = field(default=())
-
-
-NOTHING = Effects()
 
 
 def _race_settings(lanes: Sequence[Lane]) -> list[tuple[str, Any]]:
@@ -121,7 +64,7 @@ def _race_settings(lanes: Sequence[Lane]) -> list[tuple[str, Any]]:
     return [(lane.label, lane.spec) for lane in lanes]
 
 
-class SessionModel:
+class SessionModel(MapEdits):
     """The session on screen and what it implies. See the module docstring."""
 
     def __init__(self, state: SessionState):
@@ -132,9 +75,7 @@ class SessionModel:
         self.reason = "no landscape yet"
         self._grid_job: GridJob | None = None
         self._network_job: NetworkJob | None = None
-        self.maps: dict[str, Any] = {}  #: kind → the OutcomeMap on screen (coarse or fine)
-        self._map_jobs: dict[str, MapJob] = {}
-        self._map_keys: dict[str, tuple] = {}
+        self._init_maps()
         #: The surface file on screen (:meth:`open_surface`), or None.
         self.surface_file: Landscape | None = None
         #: The session as last opened, saved or loaded from a scene (:meth:`mark_saved`).
@@ -333,74 +274,6 @@ class SessionModel:
             return self._queue_grid(redraw=False)
         return Effects(redraw=self.grid is not None)
 
-    def set_map(self, settings: MapSettings | None) -> Effects:
-        """The session's maps (None: none); maps whose inputs changed are computed again."""
-        self.state = replace(self.state, map=settings)
-        return replace(self._with_maps(NOTHING), redraw_maps=True)
-
-    def zoom_starts(self, extent: Sequence[float]) -> Effects:
-        """The start map's region ``(x0, x1, y0, y1)`` (the 2D view was zoomed or panned)."""
-        x0, x1, y0, y1 = (float(v) for v in extent)
-        if self.state.map is None or not (x0 < x1 and y0 < y1):
-            return NOTHING
-        return self.set_map(replace(self.state.map, extent=(x0, x1, y0, y1)))
-
-    def zoom_sweep(self, x_range: Sequence[float], y_range: Sequence[float]) -> Effects:
-        """The hyperparameter map's axis ranges (its view was zoomed or panned); each range is
-        kept inside what the hyperparameter allows, and a log axis above zero."""
-        settings = self.state.map
-        if settings is None or settings.sweep is None:
-            return NOTHING
-        from landscape_app.core.maps.support import validate_axis
-
-        axes = []
-        spec = self.state.lanes[settings.lane].spec
-        for axis, (low, high) in zip(settings.sweep, (x_range, y_range), strict=True):
-            zoomed = replace(axis, low=float(low), high=float(high))
-            try:
-                if not zoomed.low < zoomed.high or (zoomed.log and zoomed.low <= 0):
-                    raise LandscapeError("empty range")
-                validate_axis(spec, zoomed, self.state.landscape.kind == "network")
-            except LandscapeError:
-                zoomed = axis
-            axes.append(zoomed)
-        return self.set_map(replace(settings, sweep=tuple(axes)))
-
-    def cancel_maps(self) -> Effects:
-        """The user stopped the maps being computed (what is drawn stays)."""
-        kinds = tuple(self._map_jobs)
-        if not kinds:
-            return NOTHING
-        self._map_jobs.clear()
-        return Effects(cancel_maps=kinds, messages=("map cancelled",))
-
-    def map_done(self, job: MapJob, result) -> Effects:
-        """A map arrived: drawn if it answers the current job; a coarse one is refined."""
-        if job is None or self._map_jobs.get(job.kind) is not job:
-            return NOTHING
-        self.maps[job.kind] = result
-        following = refined(job)
-        if following is None:
-            del self._map_jobs[job.kind]
-            return Effects(redraw_maps=True)
-        self._map_jobs[job.kind] = following
-        return Effects(maps=(following,), redraw_maps=True)
-
-    def map_failed(self, job: MapJob, message: str) -> Effects:
-        if job is None or self._map_jobs.get(job.kind) is not job:
-            return NOTHING
-        del self._map_jobs[job.kind]
-        return Effects(messages=(f"the map could not be computed: {message}",))
-
-    @property
-    def map_computing(self) -> bool:
-        """Whether a map job is waited for."""
-        return bool(self._map_jobs)
-
-    def map_pending(self, kind: str) -> bool:
-        """Whether the map of ``kind`` is being computed."""
-        return kind in self._map_jobs
-
     def restart(self) -> Effects:
         """Reset: the same race from step 0 (refused while there is no landscape)."""
         if self.blocked is not None:
@@ -442,36 +315,6 @@ class SessionModel:
                 or any(job is current for current in self._map_jobs.values()))
 
     # -- helpers --------------------------------------------------------------------------
-    def _with_maps(self, effects: Effects) -> Effects:
-        """``effects`` plus what the session's maps need after the edit."""
-        landscape = self.landscape if self.live else None
-        jobs, reason = plan_maps(self.state, landscape, self.start_point())
-        cancel, new, redraw = [], [], False
-        for kind in KINDS:
-            job = jobs.get(kind)
-            if job is None:
-                if kind in self.maps or kind in self._map_jobs:
-                    redraw = True
-                    self.maps.pop(kind, None)
-                    if self._map_jobs.pop(kind, None) is not None:
-                        cancel.append(kind)
-                self._map_keys.pop(kind, None)
-                continue
-            old = self._map_keys.get(kind)
-            if old == job.key:
-                continue
-            if old is None or old[:-1] != job.key[:-1]:  # not only the region moved
-                redraw = redraw or kind in self.maps
-                self.maps.pop(kind, None)
-            self._map_keys[kind] = job.key
-            self._map_jobs[kind] = job
-            cancel.append(kind)
-            new.append(job)
-        messages = effects.messages + ((reason,) if reason else ())
-        return replace(effects, cancel_maps=effects.cancel_maps + tuple(cancel),
-                       maps=effects.maps + tuple(new),
-                       redraw_maps=effects.redraw_maps or redraw, messages=messages)
-
     def _show_live(self, landscape: Landscape, keep_grid: bool) -> Effects:
         had_network = self._network_job is not None
         self._network_job = None
@@ -518,13 +361,6 @@ class SessionModel:
         return replace(effects, train=self._network_job)
 
 
-def _without_extent(settings: MapSettings | None, network: bool = False):
-    """A map's settings for a new landscape: its own view box; no start map on a network."""
-    if settings is None:
-        return None
-    return replace(settings, extent=None, starts=settings.starts and not network)
-
-
 def launch_session(options) -> SessionState:
     """The first session: the scene or session file the command line named (else the default
     race), with the command line's other choices applied.
@@ -552,3 +388,7 @@ def launch_session(options) -> SessionState:
     if options.max_steps is not None:
         state = replace(state, max_steps=options.max_steps)
     return state
+
+
+__all__ = ["NOTHING", "Effects", "GridJob", "NetworkJob", "Phase", "SessionModel",
+           "launch_session"]
