@@ -108,6 +108,8 @@ class RoomFit(QObject):
         # The table's and the caption's natural sizes follow their fonts (presenting).
         for widget in (window.table, window.table.horizontalHeader(), window.caption):
             widget.installEventFilter(self)
+        # The timeline bar under the views takes height from them when it shows.
+        window.timeline_bar.installEventFilter(self)
 
     # -- where the window opens ----------------------------------------------------------------
     def place(self) -> None:
@@ -158,8 +160,10 @@ class RoomFit(QObject):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
         fonts = (QEvent.Type.FontChange, QEvent.Type.StyleChange)
+        bar = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.Resize)
         if (kind == QEvent.Type.Resize and watched is self.window.centralWidget()
-                or kind in fonts and watched is not self.window):
+                or kind in fonts and watched is not self.window
+                or kind in bar and watched is self.window.timeline_bar):
             self.schedule()
         elif watched is self.window:
             if kind == QEvent.Type.Resize:

@@ -86,6 +86,7 @@ def window(qtbot, warm_engine):
         main.show()
     qtbot.waitUntil(lambda: len(main.buffer.snapshot().lanes) > 0
                     and main.controller.grid is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: main.room.settled, timeout=10_000)  # the layout is at rest
     yield main
     main.close()
     assert active_timers(main) == [], "a window timer was left running"

@@ -33,9 +33,10 @@ def layout_of(window):
     }
 
 
-def same_layout(now, before, slack=16):
+def same_layout(now, before, slack=24):
     """The same layout; the splitters (which the arrangement sizes from the window's size,
-    landscape_app.gui.room) to ``slack`` pixels."""
+    landscape_app.gui.room) to ``slack`` pixels: the timeline bar (about 20 px), hidden while
+    presenting, may come back to the landscape's or the table's side of a splitter."""
     plain = [key for key in before if key != "splitters"]
     if any(now[key] != before[key] for key in plain):
         return False

@@ -119,7 +119,8 @@ def test_the_window_fits_the_screen_and_the_landscape_has_priority(measured, scr
     if result["arrangement"] != "below":  # a column beside: the landscape is hardly boxed in
         assert not_letter_boxed(result, share=0.85)
     # Every control reachable: the menus whole; a tool that does not fit is in the overflow.
-    assert result["menus_shown"] == result["menus"] == ["&File", "&View", "&Scenes", "&Maps"]
+    assert result["menus_shown"] == result["menus"] == ["&File", "&View", "&Scenes", "&Maps",
+                                                                "&Help"]
     assert inside(result["toolbar"], width, height)
     if result["toolbar_hidden"]:
         extension = result["toolbar_extension"]

@@ -1,6 +1,7 @@
 """Presentation mode: the race full screen, in type and lines readable from the back of a room.
 
-Entering hides the menu bar, the toolbar, the docks and the status bar, enlarges every font
+Entering hides the menu bar, the toolbar, the docks, the timeline bar (its keys still scrub)
+and the status bar, enlarges every font
 of the views, the table and the caption (:data:`FONT_FACTOR`, through a stylesheet on the
 central widget: the hidden chrome keeps its sizes) and everything the views
 draw in pixels (:data:`SIZE_FACTOR`: paths, heads, contour lines, curve widths, axis fonts,
@@ -93,6 +94,7 @@ class _SavedLayout:
     stylesheet: str
     menu_visible: bool
     status_visible: bool
+    timeline_visible: bool
     splitters: list[tuple[QSplitter, QByteArray]]
     table_height: tuple[int, int]
     focus: QWidget | None
@@ -157,6 +159,7 @@ class PresentationMode(QObject):
         window.menuBar().hide()
         window.statusBar().hide()
         window.note_panel.hide()
+        window.timeline_bar.hide()
         window.caption.show()
         window.centralWidget().setStyleSheet(presentation_stylesheet(
             QApplication.font().pointSizeF() * self.font_factor))
@@ -184,6 +187,7 @@ class PresentationMode(QObject):
         window.table.setMaximumHeight(saved.table_height[1])
         window.menuBar().setVisible(saved.menu_visible)
         window.statusBar().setVisible(saved.status_visible)
+        window.timeline_bar.setVisible(saved.timeline_visible)
         window.note_panel.setVisible(window.note_panel.has_note)  # the scene may have changed
         self._awaited_size = saved.size
         window.installEventFilter(self)
@@ -227,6 +231,7 @@ class PresentationMode(QObject):
             stylesheet=window.centralWidget().styleSheet(),
             menu_visible=not window.menuBar().isHidden(),
             status_visible=not window.statusBar().isHidden(),
+            timeline_visible=not window.timeline_bar.isHidden(),
             splitters=[(splitter, splitter.saveState()) for splitter in splitters],
             table_height=(window.table.minimumHeight(), window.table.maximumHeight()),
             focus=QApplication.focusWidget(),
