@@ -161,7 +161,10 @@ class ContourView(pg.PlotWidget):
         self.colorbar.setColorMap(cmap)
         self.trails.set_halo(halo_color(colormap))
         self.colorbar.setLevels((low, high if high > low else low + 1))
-        self.colorbar.axis.setLabel("log₁₀(f − f_min + ε)" if log_scale else "f")
+        # Short enough for a 360-pixel frame; the ε is in the tooltip.
+        self.colorbar.axis.setLabel("log₁₀(f − f_min)" if log_scale else "f")
+        self.colorbar.setToolTip("colours: log₁₀(f − f_min + ε), ε = 10⁻⁶ (f_max − f_min)"
+                                 if log_scale else "colours: f")
         lines = contour_segments(xs, ys, field, contour_levels)
         self.contours.setData(lines[:, 0], lines[:, 1], connect="finite")
         points = [tuple(getattr(m, "position", m))[:2] for m in minima]
