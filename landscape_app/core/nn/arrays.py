@@ -31,6 +31,21 @@ from landscape_app.core.nn.landscape import NetworkLandscape
 NAN_PAIR = np.array([np.nan, np.nan])
 
 
+def plane_arrays(plane) -> dict[str, np.ndarray]:
+    """A plane's arrays in a surface NPZ: origin, d1, d2, method, explained variance and
+    eigenvalues (NaN pairs where the method has none)."""
+    return {
+        "origin": plane.origin,
+        "d1": plane.d1,
+        "d2": plane.d2,
+        "method": np.array(plane.method),
+        "explained_variance": (np.array(plane.explained_variance)
+                               if plane.explained_variance is not None else NAN_PAIR),
+        "eigenvalues": (np.array(plane.eigenvalues)
+                        if plane.eigenvalues is not None else NAN_PAIR),
+    }
+
+
 def landscape_arrays(landscape: NetworkLandscape) -> dict[str, np.ndarray]:
     """The arrays described in the module docstring."""
     surface, plane, lanes = landscape.surface, landscape.plane, landscape.lanes
@@ -53,14 +68,7 @@ def landscape_arrays(landscape: NetworkLandscape) -> dict[str, np.ndarray]:
         "values": surface.values,
         "alphas": surface.alphas,
         "betas": surface.betas,
-        "origin": plane.origin,
-        "d1": plane.d1,
-        "d2": plane.d2,
-        "method": np.array(plane.method),
-        "explained_variance": (np.array(plane.explained_variance)
-                               if plane.explained_variance is not None else NAN_PAIR),
-        "eigenvalues": (np.array(plane.eigenvalues)
-                        if plane.eigenvalues is not None else NAN_PAIR),
+        **plane_arrays(plane),
         "device": np.array(surface.device),
         "seconds": np.array(surface.seconds),
         "initial_loss": np.array(landscape.initial_loss),

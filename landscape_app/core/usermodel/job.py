@@ -23,14 +23,13 @@ from landscape_app.core.device import choose_device, describe_device
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.fallback import DeviceFallback
 from landscape_app.core.grid import check_resolution
+from landscape_app.core.nn.arrays import plane_arrays
 from landscape_app.core.nn.directions import Plane
 from landscape_app.core.nn.surface import plane_ranges
 from landscape_app.core.usermodel.contract import UserModel, load_user_model
 from landscape_app.core.usermodel.directions import checkpoint_vectors, make_user_plane
 from landscape_app.core.usermodel.evaluate import BATCHED, POINTWISE, PlaneLoss
 from landscape_app.core.usermodel.workdir import WorkDir
-
-NAN_PAIR = np.array([np.nan, np.nan])
 
 
 @dataclass(frozen=True)
@@ -179,12 +178,7 @@ def _prepare_plane(request: SurfaceRequest, user: UserModel, evaluator_for) -> d
                   else None)
     plane = make_user_plane(user, request.directions, seed=request.seed,
                             include_bias=request.include_bias, trajectory=trajectory)
-    arrays = {"origin": plane.origin, "d1": plane.d1, "d2": plane.d2,
-              "method": np.array(plane.method),
-              "explained_variance": (np.array(plane.explained_variance)
-                                     if plane.explained_variance is not None else NAN_PAIR),
-              "eigenvalues": (np.array(plane.eigenvalues) if plane.eigenvalues is not None
-                              else NAN_PAIR)}
+    arrays = plane_arrays(plane)
     if trajectory is not None:
         coords, distances = plane.project(trajectory)
         evaluator = evaluator_for(plane)
@@ -290,13 +284,7 @@ def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
         "values": values,
         "alphas": job.alphas,
         "betas": job.betas,
-        "origin": plane.origin,
-        "d1": plane.d1,
-        "d2": plane.d2,
-        "method": np.array(plane.method),
-        "explained_variance": (np.array(plane.explained_variance)
-                               if plane.explained_variance is not None else NAN_PAIR),
-        "eigenvalues": np.array(plane.eigenvalues) if plane.eigenvalues is not None else NAN_PAIR,
+        **plane_arrays(plane),
         "device": np.array(describe_device(job.evaluator().device)),
         "seconds": np.array(seconds),
         "initial_loss": np.array(job.initial_loss),
