@@ -1,7 +1,8 @@
 """The main window: docks, views, run controls and the status bar, in two phases.
 
 Phase one (at launch, Qt and pyqtgraph only): the whole layout with empty views and a
-"loading" note where the panels go, so the window is on screen well before torch is imported.
+"loading" note where the panels go (:mod:`~landscape_app.gui.window_layout`), so the window
+is on screen well before torch is imported.
 Phase two (:meth:`MainWindow._core_loaded`, when the background import is done): the panels,
 the controller, the worker thread and the frame timer. :attr:`MainWindow.coreReady` says so.
 
@@ -26,12 +27,8 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDockWidget,
     QGroupBox,
-    QLabel,
     QMainWindow,
-    QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,28 +36,16 @@ from PySide6.QtWidgets import (
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
 from landscape_app.gui.batch_loss_action import add_batch_loss_action
-from landscape_app.gui.classroom.note_panel import NotePanel, NoteScroll
-from landscape_app.gui.classroom.presentation import KEY_HINT, PresentationMode
+from landscape_app.gui.classroom.presentation import PresentationMode
 from landscape_app.gui.live.loader import CoreLoader
 from landscape_app.gui.live.painter import Appearance, FramePainter
-from landscape_app.gui.live.timeline import TimelineBar
 from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.room import RoomFit
-from landscape_app.gui.views.contour import ContourView
-from landscape_app.gui.views.curves import LossCurves
-from landscape_app.gui.views.table import RaceTable
+from landscape_app.gui.window_layout import build_docks, build_status_bar, build_views
 from landscape_app.state.colormaps import COLORMAPS
 
 FRAME_INTERVAL_MS = 16
 STATUS_INTERVAL_MS = 500
-
-
-def _placeholder(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setProperty("role", "muted")
-    return label
 
 
 class MainWindow(QMainWindow):
@@ -87,9 +72,10 @@ class MainWindow(QMainWindow):
         self.controls = RunControls(self)
         self.controls.setEnabled(False)
         self.addToolBar(self.controls)
-        self._build_views()
-        self._build_docks()
-        self._build_status_bar()
+        build_views(self)
+        self.view_tabs.currentChanged.connect(self._view_tab_changed)
+        build_docks(self)
+        build_status_bar(self)
         self._build_menus()
         self.room = RoomFit(self)  # the size and place from the screen, the arrangement
         self.controls.insertAction(self.controls.actions()[0], self.room.panels_action)
@@ -116,81 +102,6 @@ class MainWindow(QMainWindow):
         self.loader.connect_to(self._core_loaded, self._core_failed)
 
     # -- phase one: the layout ---------------------------------------------------------------
-    def _build_views(self) -> None:
-        self.contour = ContourView()
-        self.contour.start_marker.setVisible(False)  # until there is a landscape
-        self.view_tabs = QTabWidget()
-        self.view_tabs.setDocumentMode(True)
-        self.view_tabs.addTab(self.contour, "2D  landscape")
-        self.surface_holder = QWidget()
-        QVBoxLayout(self.surface_holder).setContentsMargins(0, 0, 0, 0)
-        self.view_tabs.addTab(self.surface_holder, "3D  surface")
-        self.view_tabs.currentChanged.connect(self._view_tab_changed)
-        self.curves = LossCurves()
-        self.table = RaceTable()
-        self.note_panel = NotePanel()
-        # The note scrolls inside a height it shares with the curves: it never lies over them.
-        self.note_scroll = NoteScroll(self.note_panel, share=0.4)
-        self.right_column = QWidget()
-        right_layout = QVBoxLayout(self.right_column)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.setSpacing(4)
-        right_layout.addWidget(self.note_scroll)
-        right_layout.addWidget(self.curves, 1)
-        self.note_scroll.follow_parent()
-        # The curves' column sits beside the landscape (wide) or beside the table (compact):
-        # see landscape_app.gui.room.
-        self.top_splitter = top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.view_tabs)
-        top.addWidget(self.right_column)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
-        top.setSizes([600, 300])
-        self.bottom_splitter = bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(self.table)
-        self.central_splitter = central = QSplitter(Qt.Orientation.Vertical)
-        central.addWidget(top)
-        central.addWidget(bottom)
-        central.setStretchFactor(0, 4)
-        central.setStretchFactor(1, 1)
-        central.setSizes([610, 235])
-        for splitter in (top, bottom, central):
-            splitter.setHandleWidth(2)
-            splitter.setChildrenCollapsible(False)
-        self.caption = NotePanel(caption=True, hint=KEY_HINT)  # presentation mode only
-        holder = QWidget()
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        holder_layout.setSpacing(0)
-        holder_layout.addWidget(central, 1)
-        self.timeline_bar = TimelineBar()  # scrub through the race (gui/live/timeline.py)
-        holder_layout.addWidget(self.timeline_bar)
-        holder_layout.addWidget(self.caption)
-        self.setCentralWidget(holder)
-
-    def _build_docks(self) -> None:
-        self.landscape_dock = QDockWidget("Landscape", self)
-        self.optimizer_dock = QDockWidget("Optimizers", self)
-        for dock, area in ((self.landscape_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
-                           (self.optimizer_dock, Qt.DockWidgetArea.RightDockWidgetArea)):
-            dock.setObjectName(dock.windowTitle().lower())
-            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-            dock.setWidget(_placeholder("Loading the compute engine…"))
-            dock.setMinimumWidth(270)
-            self.addDockWidget(area, dock)
-        self.resizeDocks([self.landscape_dock, self.optimizer_dock], [280, 310],
-                         Qt.Orientation.Horizontal)
-
-    def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.device_label = QLabel("device: …")
-        self.rate_label = QLabel("0 steps/s")
-        self.fps_label = QLabel("0 frames/s")
-        for label in (self.device_label, self.rate_label, self.fps_label):
-            bar.addPermanentWidget(label)
-        bar.showMessage("Loading torch and the optimizers…")
-
     def _build_menus(self) -> None:
         """The menu titles now; their session, export and scene entries arrive with the
         engine (:meth:`_core_loaded`). Presentation mode works from the start."""
