@@ -259,12 +259,17 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
         stepper = make_stepper(optimizer, param, evaluate, gradients, hyper)
     radius = job.objective.divergence_radius
     tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps)
+    _drop_stopped(stepper, tracker.update(0, param, stepper.loss, None, None))
     total = job.rows * job.steps
     previous = torch.empty_like(param)
     for step in range(1, job.steps + 1):
+        if not tracker.live:
+            break  # every row has stopped
+        if previous.shape != param.shape:
+            previous = torch.empty_like(param)  # rows have left the batch
         previous.copy_(param.detach())
         loss = stepper.step()
-        tracker.update(step, param, loss, param.grad, previous)
+        _drop_stopped(stepper, tracker.update(step, param, loss, param.grad, previous))
         if step % POLL_EVERY == 0 or step == job.steps:
             if cancelled is not None and cancelled():
                 raise CancelledError("map cancelled")
@@ -272,6 +277,12 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
                 progress("map", (done * job.steps + len(rows) * step) / total)
     tracker.finish(job.steps, param, stepper.loss)
     return tracker
+
+
+def _drop_stopped(stepper: Stepper, keep: torch.Tensor | None) -> None:
+    """The rows that stopped leave the batch (``keep``: the others, None for all)."""
+    if keep is not None:
+        stepper.keep(keep)
 
 
 def make_stepper(optimizer, param: torch.Tensor, evaluate,

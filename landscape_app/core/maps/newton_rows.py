@@ -83,5 +83,8 @@ class NewtonStepper(Stepper):
             step = torch.where(pending, step / 2.0, step)
         self.param.copy_(final)
 
+    def _keep(self, index: torch.Tensor) -> None:
+        self.lr, self.damping = self.lr[index], self.damping[index]
+
 
 __all__ = ["NewtonStepper"]

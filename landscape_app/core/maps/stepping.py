@@ -3,7 +3,8 @@
 Both follow :class:`~landscape_app.core.optim.torch_based.TorchOptimizer` step for step: the
 loss and gradient at the current rows are evaluated (one batched forward/backward), the
 update is applied, the schedule advances, Lookahead pulls back every k-th step, and the new
-rows are evaluated. Rows never mix, so each row is its own run.
+rows are evaluated. Rows never mix, so each row is its own run — and rows whose run has
+stopped can leave the batch (:meth:`Stepper.keep`) with everything kept per row.
 """
 
 from __future__ import annotations
@@ -38,6 +39,18 @@ class _LookaheadPull:
             self.slow.add_(param.detach() - self.slow, alpha=self.alpha)
         param.copy_(self.slow)
 
+    def keep(self, index: torch.Tensor) -> None:
+        self.slow = self.slow[index]
+        if isinstance(self.alpha, torch.Tensor):
+            self.alpha = self.alpha[index]
+
+
+def _keep_state(state: dict, index: torch.Tensor) -> None:
+    """An optimizer's per-parameter state, rows ``index`` only (its step count stays)."""
+    for name, value in state.items():
+        if isinstance(value, torch.Tensor) and value.dim():
+            state[name] = value[index]
+
 
 class Stepper(ABC):
     """One step of every row; ``loss`` is the loss at the rows before the step."""
@@ -60,9 +73,25 @@ class Stepper(ABC):
         self.loss = evaluate_rows(self.evaluate, self.param)
         return self.loss
 
+    @torch.no_grad()
+    def keep(self, index: torch.Tensor) -> None:
+        """Go on with the rows ``index`` alone: ``param`` (the same tensor object, so an
+        optimizer holding it still does), its gradient, the loss and every per-row state."""
+        self.param.data = self.param.data[index]
+        if self.param.grad is not None:
+            self.param.grad = self.param.grad[index]
+        if self.loss is not None:
+            self.loss = self.loss[index]
+        self.gradients.keep(index)
+        self._keep(index)
+
     @abstractmethod
     def _update(self) -> None:
         """Move ``param``'s rows one step (``param.grad`` holds their gradient)."""
+
+    @abstractmethod
+    def _keep(self, index: torch.Tensor) -> None:
+        """Keep the stepper's own per-row state of the rows ``index``."""
 
 
 class TorchStepper(Stepper):
@@ -83,6 +112,11 @@ class TorchStepper(Stepper):
             self.scheduler.step()
         if self.pull is not None:
             self.pull.after_step(self.param)
+
+    def _keep(self, index):
+        _keep_state(self.torch_optimizer.state[self.param], index)
+        if self.pull is not None:
+            self.pull.keep(index)
 
 
 class _LearningRates:
@@ -110,6 +144,13 @@ class _LearningRates:
             self.lr = float(current[0])
         else:
             self.lr = current[self.inverse].reshape(self.shape).to(self.device)
+
+    def keep(self, index: torch.Tensor) -> None:
+        if isinstance(self.lr, torch.Tensor):
+            self.lr = self.lr[index]
+        if self.scheduler is not None and not self.scalar:
+            self.inverse = self.inverse[index.cpu()]  # shaped like the rates
+            self.shape = self.inverse.shape
 
     def advance(self) -> None:
         if self.scheduler is not None:
@@ -145,3 +186,11 @@ class RuleStepper(Stepper):
         self.rates.advance()
         if self.pull is not None:
             self.pull.after_step(self.param)
+
+    def _keep(self, index):
+        self.hyper = {name: value[index] if isinstance(value, torch.Tensor) else value
+                      for name, value in self.hyper.items()}
+        _keep_state(self.state, index)
+        self.rates.keep(index)
+        if self.pull is not None:
+            self.pull.keep(index)

@@ -49,6 +49,9 @@ class RowGradients:
         loss at the rows while ``param.grad`` still holds its gradient)."""
         return cached if cached is not None else evaluate_rows(self.evaluate, param)
 
+    def keep(self, index: torch.Tensor) -> None:
+        """Go on with the rows ``index`` alone (the draws are shared by every row)."""
+
 
 class NoisyRowGradients(RowGradients):
     """∇f + σξ: one ξ per call from the seeded generator, for every row."""
@@ -57,6 +60,10 @@ class NoisyRowGradients(RowGradients):
         super().__init__(evaluate)
         self.sigma = sigma
         self.generator = torch.Generator().manual_seed(int(seed))
+
+    def keep(self, index):
+        if isinstance(self.sigma, torch.Tensor):
+            self.sigma = self.sigma[index]
 
     def closure(self, param, cached):
         loss = super().closure(param, cached)

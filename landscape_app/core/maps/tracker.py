@@ -3,30 +3,63 @@
 After every step each still-running row is checked as :class:`~landscape_app.core.runner.Race`
 checks a lane: a non-finite loss or position stops it as non-finite, a coordinate beyond the
 divergence radius as diverged, the optimizer's own convergence test (gradient and last
-displacement both ≤ ``CONVERGENCE_TOL``) as converged. A stopped row is frozen: its final
-position, loss and step are kept from that step on, whatever its tensor rows do later (the
-rows keep being stepped — element-wise updates never mix rows, so NaNs stay where they are).
+displacement both ≤ ``CONVERGENCE_TOL``) as converged. A stopped row's outcome is frozen and
+the row leaves the batch: :meth:`Tracker.update` returns the rows to keep, and the stepper
+drops the others (rows never mix, so the rest run on unchanged) — a map whose cells diverge
+or converge early gets faster as it goes.
+
+The per-row tests would cost more than the optimizer's own arithmetic if run on every row at
+every step, so each step first asks whole-batch questions, one reduction each: the smallest
+and largest loss, the smallest and largest coordinate, the smallest of the rows' largest
+``|gradient|``. Only when an answer says some row may stop are the rows that may (a handful)
+found and tested one by one, so the stopping steps are exactly the per-row ones. Best loss
+and steps to the target need no per-row test: ``best ← min(best, loss)``, and from the first
+step some row could be within the target, a count of the steps with ``best ≤ target`` —
+best never rises, so a row first got there ``count − 1`` steps ago.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, RUNNING
 from landscape_app.core.optim.torch_based import CONVERGENCE_TOL
 
+#: Up to this many parameters a row's largest element is a loop of column maxima,
+#: several times faster than torch's reduction over a short last axis.
+COLUMN_LOOP_MAX = 4
+
+
+def _row_max(value: torch.Tensor) -> torch.Tensor:
+    """``max_j value[n, j]`` for every row n (NaN where the row has one)."""
+    columns = value.shape[1]
+    if columns > COLUMN_LOOP_MAX:
+        return value.amax(dim=1)
+    if columns == 1:
+        return value[:, 0]
+    largest = torch.maximum(value[:, 0], value[:, 1])
+    for column in range(2, columns):
+        torch.maximum(largest, value[:, column], out=largest)
+    return largest
+
+
+def _first_step(step: int, below: torch.Tensor) -> torch.Tensor:
+    """The step each row first had best ≤ target, from its count of such steps up to
+    ``step`` (−1: none)."""
+    return torch.where(below > 0, step - below.to(torch.int64) + 1, -1)
+
 
 class Tracker:
-    """Outcome tensors of ``n`` rows on ``device``, updated step by step."""
+    """Outcome tensors of ``n`` rows (``final_x``, ``final_loss``, ``best``, ``reached``,
+    ``status``, ``stopped_at``, ``snapshots``), complete after :meth:`finish`."""
 
     def __init__(self, x: torch.Tensor, loss: torch.Tensor, radius: float, target: float,
                  snapshot_steps: tuple[int, ...] = ()):
         n = x.shape[0]
         device = x.device
         self.radius, self.target = radius, target
-        self.sync_free = device.type == "cpu"  # a host check per step costs nothing on a CPU
-        self.alive = torch.ones(n, dtype=torch.bool, device=device)
-        self.all_alive = True  # no row has stopped yet: the masks can be skipped
         self.status = torch.full((n,), RUNNING, dtype=torch.int8, device=device)
         self.stopped_at = torch.full((n,), -1, dtype=torch.int64, device=device)
         self.final_x = x.detach().clone()
@@ -35,57 +68,116 @@ class Tracker:
         self.reached = torch.full((n,), -1, dtype=torch.int64, device=device)
         self.snapshot_steps = {step: index for index, step in enumerate(snapshot_steps)}
         self.snapshots = torch.empty((len(snapshot_steps), n), dtype=loss.dtype, device=device)
-        self.update(0, x, loss, None, None)
+        # The rows still in the batch: their indices above, best loss, and count of steps
+        # with best ≤ target (kept from the first step where some row could have one).
+        self.rows = torch.arange(n, device=device)
+        self.live_best = self.best.clone()
+        self.below = torch.zeros(n, dtype=torch.int32, device=device)
+        self.counting = False
+        self.step = -1
+
+    @property
+    def live(self) -> int:
+        """How many rows are still running."""
+        return self.rows.numel()
 
     @torch.no_grad()
     def update(self, step: int, x: torch.Tensor, loss: torch.Tensor, grad: torch.Tensor | None,
-               previous: torch.Tensor | None) -> None:
-        """Record step ``step``: position ``x``, its loss and gradient, the previous position."""
+               previous: torch.Tensor | None) -> torch.Tensor | None:
+        """Record step ``step`` of the live rows: position ``x``, its loss and gradient, the
+        previous position. Returns the indices of the rows that go on (None: all of them)."""
         x = x.detach()
-        alive = self.alive
-        if self.all_alive:
-            torch.fmin(self.best, loss, out=self.best)
-            hit = (loss <= self.target) & (self.reached < 0)
-        else:
-            torch.where(alive, torch.fmin(self.best, loss), self.best, out=self.best)
-            hit = alive & (loss <= self.target) & (self.reached < 0)
-        self.reached.masked_fill_(hit, step)
-        extent = x.abs().amax(dim=1)
-        finite = torch.isfinite(loss) & torch.isfinite(extent)
+        self.step = step
+        keep = None
+        stopping = self._stopping(x, loss, grad, previous) if self.live else None
+        if stopping is not None:
+            index, codes = stopping
+            self._freeze(step, index, codes, x, loss)
+            going_on = torch.ones(self.live, dtype=torch.bool, device=x.device)
+            going_on[index] = False
+            keep = going_on.nonzero().flatten()
+            self.rows, self.live_best, self.below = (
+                self.rows[keep], self.live_best[keep], self.below[keep])
+            loss = loss[keep]
+        torch.minimum(self.live_best, loss, out=self.live_best)  # live losses are finite
+        if self.live and (self.counting or bool(self.live_best.amin() <= self.target)):
+            self.counting = True
+            self.below += self.live_best <= self.target
+        self._snapshot(step, loss)
+        return keep
+
+    def _stopping(self, x, loss, grad, previous) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """The live rows that stop at this step and their status codes, or None."""
+        scalars = [*torch.aminmax(loss), *torch.aminmax(x)]
+        grad_max = None  # every row's largest |gradient| element, when cheap to have
+        if grad is not None:
+            grad = grad.abs()
+            if grad.shape[1] <= COLUMN_LOOP_MAX:
+                grad_max = _row_max(grad)
+                scalars.append(grad_max.amin())
+            else:
+                scalars.append(grad.amin())  # a lower bound of the rows' largest
+        low, high, x_low, x_high, *small = torch.stack(scalars).tolist()  # one round trip
+        # NaN answers every comparison with False, so a NaN always counts as wild.
+        tame = (-math.inf < low and high < math.inf
+                and -self.radius <= x_low and x_high <= self.radius)
+        suspects = []
+        if not tame:
+            extent = _row_max(x.abs())
+            suspects.append((~(torch.isfinite(loss) & (extent <= self.radius))).nonzero())
+        if small and small[0] <= CONVERGENCE_TOL:
+            grad_max = _row_max(grad) if grad_max is None else grad_max
+            suspects.append((grad_max <= CONVERGENCE_TOL).nonzero())
+        if not suspects:
+            return None
+        index = torch.unique(torch.cat(suspects).flatten())
+        # The race runner's tests, on the suspects alone.
+        x_s, loss_s = x[index], loss[index]
+        extent = _row_max(x_s.abs())
+        finite = torch.isfinite(loss_s) & torch.isfinite(extent)
         stop = ~finite | (extent > self.radius)
         if grad is not None:
-            still = grad.abs().amax(dim=1) <= CONVERGENCE_TOL
-            # The displacement is only looked at when some gradient is negligible (exact:
-            # both conditions must hold).
-            if not self.sync_free or bool(still.any()):
-                still &= (x - previous).abs().amax(dim=1) <= CONVERGENCE_TOL
-                stop |= still
-        if not self.all_alive:
-            stop &= alive
-        if self.sync_free and not bool(stop.any()):
-            self._snapshot(step, loss)
-            return
-        code = torch.where(~finite, NON_FINITE, torch.where(extent > self.radius, DIVERGED,
-                                                            CONVERGED)).to(torch.int8)
-        self.status = torch.where(stop, code, self.status)
-        self.stopped_at.masked_fill_(stop, step)
-        self.final_x = torch.where(stop.unsqueeze(1), x, self.final_x)
-        self.final_loss = torch.where(stop, loss, self.final_loss)
-        self.alive = alive & ~stop
-        self.all_alive = False
-        self._snapshot(step, loss)
+            stop |= ((_row_max(grad[index]) <= CONVERGENCE_TOL)
+                     & (_row_max((x_s - previous[index]).abs()) <= CONVERGENCE_TOL))
+        if not bool(stop.any()):
+            return None
+        code = torch.where(~finite, NON_FINITE,
+                           torch.where(extent > self.radius, DIVERGED, CONVERGED))
+        return index[stop], code[stop].to(torch.int8)
+
+    def _freeze(self, step: int, index: torch.Tensor, codes: torch.Tensor, x, loss) -> None:
+        """Keep the outcome of the live rows ``index``, stopping at ``step`` with ``codes``."""
+        rows, loss_now = self.rows[index], loss[index]
+        self.status[rows] = codes
+        self.stopped_at[rows] = step
+        self.final_x[rows] = x[index]
+        self.final_loss[rows] = loss_now
+        best = torch.fmin(self.live_best[index], loss_now)  # a NaN loss is no new best
+        self.best[rows] = best
+        self.reached[rows] = _first_step(step, self.below[index] + (best <= self.target))
 
     def _snapshot(self, step: int, loss: torch.Tensor) -> None:
         index = self.snapshot_steps.get(step)
-        if index is not None:
-            self.snapshots[index] = torch.where(self.alive, loss, self.final_loss)
+        if index is None:
+            return
+        if self.live == self.final_loss.numel():
+            self.snapshots[index] = loss
+        else:
+            self.snapshots[index] = self.final_loss
+            self.snapshots[index, self.rows] = loss
 
     @torch.no_grad()
     def finish(self, step: int, x: torch.Tensor, loss: torch.Tensor) -> None:
-        """The rows still running after the last step end there."""
-        alive = self.alive
-        self.final_x = torch.where(alive.unsqueeze(1), x.detach(), self.final_x)
-        self.final_loss = torch.where(alive, loss, self.final_loss)
-        self.stopped_at.masked_fill_(alive, step)
-        within = alive & (self.final_loss <= self.target)
-        self.status = torch.where(within, CONVERGED, self.status.to(torch.int64)).to(torch.int8)
+        """The rows still running after the last step (``step``) end there; the snapshots of
+        steps never run (every row had stopped) hold the final losses."""
+        rows = self.rows
+        self.final_x[rows] = x.detach()
+        self.final_loss[rows] = loss
+        self.stopped_at[rows] = step
+        self.best[rows] = self.live_best
+        self.reached[rows] = _first_step(step, self.below)
+        within = loss <= self.target
+        self.status[rows] = torch.where(within, CONVERGED, RUNNING).to(torch.int8)
+        for later, index in self.snapshot_steps.items():
+            if later > self.step:
+                self.snapshots[index] = self.final_loss

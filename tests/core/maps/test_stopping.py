@@ -1,0 +1,128 @@
+"""Stopped rows leave the batch: every cell still ends exactly as its own race, whatever
+stops around it and when (float64) — status, stopping step, final position and loss, best
+loss and steps to the target."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from landscape_app.core.functions import get_function
+from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
+from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, RUNNING
+from landscape_app.core.optim import OptimizerSpec
+from landscape_app.core.runner import Race, Racer, Status
+
+STEPS = 60
+TOLERANCE = 1e-6
+SEED = 3
+
+#: name → (function, optimizer id, fixed settings, region). Each map has rows that stop
+#: at several steps for different reasons while others run on.
+CASES = {
+    # per-cell momentum: cells converge exactly or diverge at a dozen different steps
+    "momentum-sweep": ("sphere", "momentum", {},
+                       Sweep(SweepAxis("lr", 0.05, 3.0, log=True),
+                             SweepAxis("momentum", 0.0, 0.6), 6, start=(0.8, -0.6))),
+    # all four outcomes: exact convergence, divergence, an overflowing loss, still running
+    "overflow": ("sphere", "momentum", {"momentum": 0.3},
+                 Sweep(SweepAxis("lr", 0.05, 3.0, log=True),
+                       SweepAxis("weight_decay", 1e-3, 1e200, log=True), 6, start=(0.8, -0.6))),
+    # per-cell schedules (torch's scheduler per distinct rate) while cells diverge
+    "adamw-cosine": ("rosenbrock", "adamw", {"schedule": "cosine", "t_max": 30, "warmup": 3},
+                     Sweep(SweepAxis("lr", 1e-3, 1e5, log=True),
+                           SweepAxis("beta1", 0.5, 0.95), 5, start=(-1.5, 2.0))),
+    # Lookahead's per-cell α and slow weights, gradient noise drawn for every row
+    "lookahead-noise": ("himmelblau", "lookahead", {"inner": "sgd", "grad_noise": 0.5},
+                        Sweep(SweepAxis("lr", 1e-3, 3.0, log=True),
+                              SweepAxis("lookahead_alpha", 0.2, 0.8), 5, start=(1.0, -1.0))),
+    # a swept noise level σ per cell
+    "sgd-noise-sweep": ("himmelblau", "sgd", {},
+                        Sweep(SweepAxis("grad_noise", 0.0, 2.0),
+                              SweepAxis("lr", 1e-3, 0.5, log=True), 5, start=(-2.0, 3.0))),
+    # damped Newton's per-cell step and damping, cells converging at different steps
+    "newton-sweep": ("rosenbrock", "newton", {},
+                     Sweep(SweepAxis("lr", 0.3, 1.0, log=True),
+                           SweepAxis("damping", 1e-3, 10.0, log=True), 4, start=(-1.5, 2.0))),
+    # torch.optim itself on the stacked starts: far starts blow up, near ones settle
+    "sgd-starts": ("himmelblau", "sgd", {"lr": 0.01}, StartGrid((-9.0, 9.0), (-9.0, 9.0), 5)),
+}
+
+
+def _cells(region, settings: dict):
+    """(j, i, settings of that cell, start) for every cell of the map."""
+    res = region.res
+    for j in range(res):
+        for i in range(res):
+            if isinstance(region, StartGrid):
+                yield j, i, settings, (region.axis0[i], region.axis1[j])
+            else:
+                values = (region.axis0.values(res)[i], region.axis1.values(res)[j])
+                names = (region.axis0.name, region.axis1.name)
+                cell = {**settings, **{n: float(v) for n, v in zip(names, values, strict=True)}}
+                yield j, i, cell, region.start
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_cell_ends_as_its_race(case):
+    function, optimizer_id, settings, region = CASES[case]
+    objective = get_function(function)
+    spec = OptimizerSpec(optimizer_id, settings)
+    result = compute_map(objective, spec, region, STEPS, tolerance=TOLERANCE, dtype="float64",
+                         device="cpu", seed=SEED, snapshot_steps=(0, 7, STEPS))
+    stopped = result.stopped_at < STEPS
+    # the map is one that exercises the batch shrinking: rows stop at several steps
+    assert len(set(result.stopped_at[stopped].tolist())) >= 2, case
+    assert (~stopped).any(), case
+    target = (objective.best_known_value or 0.0) + TOLERANCE
+    for j, i, cell, start in _cells(region, settings):
+        race = Race(objective, [Racer("a", OptimizerSpec(optimizer_id, cell))],
+                    np.asarray(start, dtype=float), max_steps=STEPS, seed=SEED)
+        lane = race.run().lanes[0]
+        last = lane.records[-1]
+        losses = np.array([r.loss for r in lane.records])
+        where = f"{case} cell ({j}, {i}) {cell} from {start}"
+        assert result.stopped_at[j, i] == last.step, where
+        np.testing.assert_allclose(result.final[j, i], last.x, rtol=1e-10, atol=1e-300,
+                                   err_msg=where)
+        np.testing.assert_allclose(result.loss[j, i], last.loss, rtol=1e-10, err_msg=where)
+        np.testing.assert_allclose(result.best_loss[j, i], np.fmin.reduce(losses),
+                                   rtol=1e-10, err_msg=where)
+        within = np.flatnonzero(losses <= target)
+        assert result.steps_to_tolerance[j, i] == (within[0] if len(within) else -1), where
+        for frame, step in enumerate((0, 7, STEPS)):
+            expected = losses[min(step, len(losses) - 1)]
+            np.testing.assert_allclose(result.snapshots[frame, j, i], expected, rtol=1e-10,
+                                       err_msg=f"{where}, snapshot of step {step}")
+        status = result.status[j, i]
+        if lane.status is Status.DIVERGED:
+            finite = math.isfinite(last.loss) and np.all(np.isfinite(last.x))
+            assert status == (DIVERGED if finite else NON_FINITE), where
+        elif lane.status is Status.CONVERGED:
+            assert status == CONVERGED and last.step < STEPS, where
+        else:
+            assert lane.status is Status.FINISHED, where
+            assert status == (CONVERGED if last.loss <= target else RUNNING), where
+
+
+def test_the_overflow_map_shows_every_outcome():
+    """The overflow map above is the one with all four outcomes; keep it so."""
+    function, optimizer_id, settings, region = CASES["overflow"]
+    result = compute_map(get_function(function), OptimizerSpec(optimizer_id, settings), region,
+                         STEPS, tolerance=TOLERANCE, dtype="float64", device="cpu")
+    codes = set(result.status.ravel().tolist())
+    assert codes == {RUNNING, CONVERGED, DIVERGED, NON_FINITE}
+    converged_early = (result.status == CONVERGED) & (result.stopped_at < STEPS)
+    assert converged_early.any()
+
+
+def test_a_map_whose_rows_all_stop_ends_early_with_its_snapshots_filled():
+    sweep = Sweep(SweepAxis("lr", 1e3, 1e200, log=True), SweepAxis("momentum", 0.0, 0.5), 4,
+                  start=(0.8, -0.6))
+    result = compute_map(get_function("sphere"), "momentum", sweep, 500, dtype="float64",
+                         device="cpu", snapshot_steps=(0, 1, 499))
+    assert (result.stopped_at <= 2).all()
+    assert set(result.status.ravel().tolist()) <= {DIVERGED, NON_FINITE}
+    np.testing.assert_array_equal(result.snapshots[2], result.loss)
