@@ -1,7 +1,8 @@
 """Outcome-map speed: a batched start map against the race runner, one start at a time.
 
 Same run, 2 CPU threads: a 512 x 512 start map of Adam (lr 0.01) on Rosenbrock for 300 steps
-in float32, against (a) the same trajectories through the app's race runner
+in float32 (torch.optim.Adam's fused implementation, as the map engine steps start maps),
+against (a) the same trajectories through the app's race runner
 (:class:`~landscape_app.core.runner.Race`, one start at a time: a sample is timed and
 extrapolated) and (b) a plain batched ``torch.optim.Adam`` loop on the stacked starts (the
 bar: the arithmetic alone). Then the seed network's 128 x 128 lr x momentum map (200 steps),
@@ -33,11 +34,12 @@ SPEC = OptimizerSpec("adam", {"lr": 0.01})
 REPEATS = 3
 
 
-def plain_loop(starts: torch.Tensor, steps: int) -> float:
-    """A bare batched torch.optim.Adam loop on Rosenbrock: the bar."""
+def plain_loop(starts: torch.Tensor, steps: int, fused: bool | None = None) -> float:
+    """A bare batched torch.optim.Adam loop on Rosenbrock: the bar (torch's default
+    implementation; ``fused``: its one-kernel one, which the map engine steps with)."""
     objective = get_function("rosenbrock")
     param = starts.clone().requires_grad_(True)
-    opt = torch.optim.Adam([param], lr=0.01)
+    opt = torch.optim.Adam([param], lr=0.01, fused=fused)
     began = time.perf_counter()
     for _ in range(steps):
         opt.zero_grad(set_to_none=True)
@@ -69,9 +71,10 @@ def main() -> None:
     compute_map(get_function("rosenbrock"), SPEC, StartGrid((-2, 2), (-1, 3), 8), 5,
                 device="cpu")  # warm-up
     starts = torch.as_tensor(grid.starts(), dtype=torch.float32)
-    bars, maps = [], []
+    bars, fused, maps = [], [], []
     for _ in range(REPEATS):
         bars.append(plain_loop(starts, steps))
+        fused.append(plain_loop(starts, steps, fused=True))
         maps.append(compute_map(get_function("rosenbrock"), SPEC, grid, steps, device="cpu"))
     bar = min(bars)
     result = min(maps, key=lambda outcome: outcome.seconds)
@@ -81,10 +84,13 @@ def main() -> None:
           f"start-steps/s  (runs: {', '.join(f'{m.seconds:.3f}' for m in maps)})")
     print(f"  plain Adam loop   {bar:8.3f} s  {work / bar:12.4g} start-steps/s  (the bar; "
           f"runs: {', '.join(f'{b:.3f}' for b in bars)})")
+    print(f"  plain fused Adam  {min(fused):8.3f} s  {work / min(fused):12.4g} start-steps/s  "
+          "(torch.optim.Adam(fused=True), as the map steps)")
     print(f"  race runner       {work / single:8.1f} s  {single:12.4g} start-steps/s  "
           "(extrapolated)")
     print(f"  map / race ratio  {work / result.seconds / single:8.0f}x;  "
-          f"map / plain loop {result.seconds / bar:.2f}x the time")
+          f"map / plain loop {result.seconds / bar:.2f}x the time, "
+          f"/ plain fused loop {result.seconds / min(fused):.2f}x")
     print(f"  status {result.counts()}")
     seed_res = 32 if quick else 128
     seed = compute_map(NetworkConfig(model="seed"), "momentum",

@@ -95,11 +95,16 @@ class Stepper(ABC):
 
 
 class TorchStepper(Stepper):
-    """torch.optim itself on the stacked rows, built by the app's optimizer class."""
+    """torch.optim itself on the stacked rows, built by the app's optimizer class — its fused
+    implementation where the device has one (one pass over the rows instead of one per
+    operation; the same arithmetic: the exactness tests hold it to the single run)."""
 
     def __init__(self, optimizer: Optimizer, param, evaluate, gradients=None):
         super().__init__(param, evaluate, gradients)
-        self.torch_optimizer = optimizer.make_torch_optimizer([param])
+        try:
+            self.torch_optimizer = optimizer.make_torch_optimizer([param], fused=True)
+        except RuntimeError:  # no fused kernel for this device or dtype
+            self.torch_optimizer = optimizer.make_torch_optimizer([param])
         self.scheduler = build_scheduler(self.torch_optimizer, optimizer.hyper)
         self.pull = None
         if isinstance(optimizer, Lookahead):

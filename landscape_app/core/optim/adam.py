@@ -21,10 +21,11 @@ class Adam(TorchOptimizer):
     summary = "adaptive first and second moments with bias correction"
     torch_class = torch.optim.Adam
 
-    def make_torch_optimizer(self, params):
+    def make_torch_optimizer(self, params, fused=False):
         h = self.hyper
         return self.torch_class(params, lr=h["lr"], betas=(h["beta1"], h["beta2"]), eps=h["eps"],
-                                weight_decay=h["weight_decay"], amsgrad=h["amsgrad"])
+                                weight_decay=h["weight_decay"], amsgrad=h["amsgrad"],
+                                fused=fused or None)
 
 
 class AdamW(Adam):

@@ -20,11 +20,12 @@ class Adagrad(TorchOptimizer):
     title = "Adagrad"
     summary = "step size per coordinate, shrinking with the sum of squared gradients"
 
-    def make_torch_optimizer(self, params):
+    def make_torch_optimizer(self, params, fused=False):
         h = self.hyper
         return torch.optim.Adagrad(
             params, lr=h["lr"], lr_decay=h["lr_decay"], weight_decay=h["weight_decay"],
             initial_accumulator_value=h["initial_accumulator_value"], eps=h["eps"],
+            fused=fused or None,
         )
 
 
@@ -41,7 +42,7 @@ class RMSprop(TorchOptimizer):
     title = "RMSprop"
     summary = "step divided by a running RMS of recent gradients"
 
-    def make_torch_optimizer(self, params):
+    def make_torch_optimizer(self, params, fused=False):  # torch has no fused RMSprop
         h = self.hyper
         return torch.optim.RMSprop(
             params, lr=h["lr"], alpha=h["alpha"], eps=h["eps"], weight_decay=h["weight_decay"],

@@ -58,5 +58,5 @@ class Heun(TorchOptimizer):
     title = "Heun"
     summary = "predictor step, then a corrector averaging the two gradients"
 
-    def make_torch_optimizer(self, params):
+    def make_torch_optimizer(self, params, fused=False):  # one step of its own
         return HeunStep(params, lr=self.hyper["lr"])

@@ -31,7 +31,7 @@ class LBFGS(TorchOptimizer):
     title = "L-BFGS"
     summary = "quasi-Newton: curvature from recent steps, with a line search"
 
-    def make_torch_optimizer(self, params):
+    def make_torch_optimizer(self, params, fused=False):  # never batched
         h = self.hyper
         return torch.optim.LBFGS(
             params, lr=h["lr"], max_iter=h["max_iter"], max_eval=h["max_eval"],

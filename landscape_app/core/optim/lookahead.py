@@ -51,8 +51,8 @@ class Lookahead(TorchOptimizer):
         names = [p.name for p in inner_cls.param_spec(self.hyper)]
         self.inner = inner_cls(**{name: self.hyper[name] for name in names})
 
-    def make_torch_optimizer(self, params):
-        return self.inner.make_torch_optimizer(params)
+    def make_torch_optimizer(self, params, fused=False):
+        return self.inner.make_torch_optimizer(params, fused)
 
     def _start(self, x0: np.ndarray) -> Position:
         self.slow = self.problem.tensor(x0).clone()

@@ -25,7 +25,7 @@ class RAdam(TorchOptimizer):
     title = "RAdam"
     summary = "Adam with the variance of its adaptive step rectified (no warm-up needed)"
 
-    def make_torch_optimizer(self, params):
+    def make_torch_optimizer(self, params, fused=False):  # torch has no fused RAdam
         h = self.hyper
         return torch.optim.RAdam(
             params, lr=h["lr"], betas=(h["beta1"], h["beta2"]), eps=h["eps"],

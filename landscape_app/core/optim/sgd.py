@@ -20,11 +20,11 @@ class SGD(TorchOptimizer):
     summary = "plain gradient descent θ ← θ − η∇f"
     nesterov = False
 
-    def make_torch_optimizer(self, params):
+    def make_torch_optimizer(self, params, fused=False):
         h = self.hyper
         return torch.optim.SGD(params, lr=h["lr"], momentum=h["momentum"],
                                dampening=h["dampening"], weight_decay=h["weight_decay"],
-                               nesterov=self.nesterov)
+                               nesterov=self.nesterov, fused=fused or None)
 
 
 class Momentum(SGD):
