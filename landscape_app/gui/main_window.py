@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
         self.race_thread = RaceThread(self.buffer, self)
         self.controller = RaceController(self.race_thread, self)
         self._create_internals_overlay()
+        self.view_menu.addAction(self.controls.internals_action)
         from landscape_app.gui.live.timeline import TimelineControl
 
         self.timeline = TimelineControl(self, self.timeline_bar)
@@ -228,6 +229,7 @@ class MainWindow(QMainWindow):
             from landscape_app.gui.views.internals import InternalsOverlay
         except ImportError as error:
             self.controls.internals.setEnabled(False)
+            self.controls.internals_action.setEnabled(False)
             self.controls.internals.setToolTip(f"internals overlay unavailable: {error}")
             return
         self.painter.overlay = InternalsOverlay(self.contour.plot_item)

@@ -40,7 +40,7 @@ QDockWidget {{ color: {TEXT}; font-weight: 600; }}
 QDockWidget::title {{ background: {PANEL}; padding: 6px 8px; border-bottom: 1px solid {BORDER}; }}
 QToolBar {{ background: {PANEL}; border: none; border-bottom: 1px solid {BORDER};
            spacing: 6px; padding: 4px 8px; }}
-QToolBar QToolButton {{ padding: 4px 10px; border-radius: 4px; }}
+QToolBar QToolButton {{ padding: 4px 8px; border-radius: 4px; }}
 QToolButton:hover, QPushButton:hover {{ background: {RAISED}; }}
 QToolButton:checked {{ background: {ACCENT}; color: white; }}
 QToolButton#add-optimizer {{ background: {RAISED}; border: 1px solid {BORDER};

@@ -180,3 +180,30 @@ def test_trace_buffer_grows_and_drops_stale_generations():
     assert not after.lanes[0].rows.flags.writeable
     assert after.lanes[0].status is Status.CONVERGED and after.lanes[0].distance == 0.5
     assert after.furthest_step == rows[-1, 0] and not after.done
+
+
+def _tick_label_rects(view, axis_name):
+    """The widget rectangles of an axis's tick labels, as pyqtgraph draws them."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = view.plot_item.getAxis(axis_name)
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(view.mapFromScene(axis.mapRectToScene(rect)).boundingRect(), text)
+            for rect, _, text in texts]
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.8])
+def test_the_top_tick_label_is_not_cut_by_the_widget_edge(contour, qtbot, factor):
+    contour.resize(700, 400)  # the box (-2..2 × -1..3) touches the top and bottom
+    contour.set_landscape(bowl(), False, "viridis", [], 6)
+    contour.set_size_factor(factor)
+    qtbot.wait(50)
+    labels = _tick_label_rects(contour, "left")
+    assert "3" in [text for _, text in labels]  # a tick at the very top of the range
+    for rect, text in labels:
+        assert rect.top() >= 0, f"tick label {text!r} cut at the top ({rect.top()} px)"

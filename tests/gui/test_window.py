@@ -227,3 +227,14 @@ def test_the_3d_tab_shows_the_race_on_the_surface(window, qtbot):
     assert frame.shape[0] > 200 and frame.std() > 10
     orange = np.abs(frame - np.array([0xE6, 0x9F, 0x00])).max(axis=2) < 40
     assert orange.sum() > 20  # the first lane's path and head are drawn on the surface
+
+
+def test_optimizer_internals_switch_from_the_view_menu_and_the_toolbar(window, qtbot):
+    controls = window.controls
+    (action,) = [a for a in window.view_menu.actions()
+                 if a.text().replace("&", "") == "Optimizer internals"]
+    assert action is controls.internals_action and action.isCheckable()
+    action.trigger()  # the View menu
+    assert controls.internals.isChecked() and window.painter.show_internals
+    qtbot.mouseClick(controls.internals, Qt.MouseButton.LeftButton)  # the toolbar's box
+    assert not action.isChecked() and not window.painter.show_internals

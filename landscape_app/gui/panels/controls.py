@@ -25,6 +25,7 @@ AXES = (("steps", "steps"), ("function evaluations", "evals"),
         ("gradient evaluations", "grad_evals"), ("wall time", "time"))
 
 
+INTERNALS_TIP = "draw gradients, velocities, particles, populations…"
 #: The transport actions' tooltips.
 TIPS = {"play": "play / pause (space)", "step": "one step of every lane (→)",
         "reset": "back to the start point (R)"}
@@ -90,11 +91,22 @@ class RunControls(QToolBar):
         for text, kind in AXES:
             self.axis.addItem(text, kind)
         self.axis.setToolTip("x-axis of the loss curves")
+        # As wide as "wall time", not "gradient evaluations": the toolbar then fits a
+        # 1024-pixel window; the list itself shows the whole names.
+        self.axis.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.axis.setMinimumContentsLength(len("wall time"))
         self.axis.currentIndexChanged.connect(
             lambda index: self.axisChanged.emit(self.axis.itemData(index)))
         self.internals = QCheckBox("internals")
-        self.internals.setToolTip("draw gradients, velocities, particles, populations…")
+        self.internals.setToolTip(INTERNALS_TIP)
         self.internals.toggled.connect(self.internalsToggled)
+        # The same switch for the View menu (the toolbar may be cut on a narrow window).
+        self.internals_action = QAction("Optimizer &internals", self)
+        self.internals_action.setCheckable(True)
+        self.internals_action.setStatusTip(INTERNALS_TIP)
+        self.internals.toggled.connect(self.internals_action.setChecked)
+        self.internals_action.toggled.connect(self.internals.setChecked)
         for label, widget in (("speed", self.speed), ("steps", self.max_steps),
                               ("loss vs", self.axis)):
             caption = QLabel(label)

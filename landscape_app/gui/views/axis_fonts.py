@@ -7,6 +7,7 @@ an explicit pixel font on both; factor 1 puts back exactly what the axis had bef
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from PySide6.QtGui import QFont, QFontInfo
@@ -16,6 +17,14 @@ from PySide6.QtWidgets import QApplication
 def base_pixel_size() -> int:
     """The application font's size in pixels (what axes use by default)."""
     return QFontInfo(QApplication.font()).pixelSize()
+
+
+def leave_room_for_top_tick(plot_item, factor: float = 1.0) -> None:
+    """A top margin on ``plot_item`` of half a tick label: the label of a tick at the top of
+    the y range is drawn centred on it, and would be cut in half by the widget's edge."""
+    left, _top, right, bottom = plot_item.layout.getContentsMargins()
+    half_label = math.ceil(base_pixel_size() * factor / 2) + 2
+    plot_item.layout.setContentsMargins(left, half_label, right, bottom)
 
 
 class AxisFonts:

@@ -22,7 +22,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui import style
-from landscape_app.gui.views.axis_fonts import AxisFonts
+from landscape_app.gui.views.axis_fonts import AxisFonts, leave_room_for_top_tick
 from landscape_app.gui.views.clicks import left_click_point
 from landscape_app.gui.views.lane_contrast import halo_color
 from landscape_app.gui.views.trail_layer import PreparedPaths
@@ -134,6 +134,7 @@ class ContourView(pg.PlotWidget):
         self.bounds = QRectF(-1.0, -1.0, 2.0, 2.0)
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom"), self.colorbar.axis])
+        leave_room_for_top_tick(self.plot_item)
         self.start_marker.sigPositionChangeFinished.connect(self._marker_dropped)
         self.start_marker.sigPositionChanged.connect(self._marker_dragged)
         self.scene().sigMouseClicked.connect(self._scene_clicked)
@@ -229,6 +230,7 @@ class ContourView(pg.PlotWidget):
         self.start_marker.viewTransformChanged()
         self.colorbar.axis.setWidth(round(COLORBAR_TICKS_WIDTH * factor))
         self.axis_fonts.set_factor(factor)
+        leave_room_for_top_tick(self.plot_item, factor)
 
     def set_start(self, x: float, y: float) -> None:
         """Move the start marker without emitting :attr:`startMoved`."""

@@ -27,7 +27,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
-from landscape_app.gui.views.axis_fonts import AxisFonts
+from landscape_app.gui.views.axis_fonts import AxisFonts, leave_room_for_top_tick
 from landscape_app.gui.views.grid_axis import GridAxisItem
 from landscape_app.gui.views.log_ticks import spaced_log_ticks
 
@@ -101,6 +101,7 @@ class LossCurves(pg.PlotWidget):
         self.line_width = LINE_WIDTH
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom")])
+        leave_room_for_top_tick(self.plot_item)
         self.offset = 0.0
         self.log_y = True
         self.axis = "steps"
@@ -154,6 +155,7 @@ class LossCurves(pg.PlotWidget):
         self.line_width = LINE_WIDTH * factor
         self.set_lanes(self.colors)
         self.axis_fonts.set_factor(factor)
+        leave_room_for_top_tick(self.plot_item, factor)
         self.update_ticks()
 
     def update_ticks(self, *_) -> None:

@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer, Signal
 
 from landscape_app.export.map_image import colorize
+from landscape_app.gui.views.axis_fonts import leave_room_for_top_tick
 from landscape_app.gui.views.clicks import left_click_point
 
 #: Above the heatmap (−20) and the contour lines (−10), under the trails (10).
@@ -111,6 +112,7 @@ class HyperMapView(pg.PlotWidget):
         self.plot_item.setMenuEnabled(False)
         self.plot_item.hideButtons()
         self.plot_item.vb.setDefaultPadding(0.0)
+        leave_room_for_top_tick(self.plot_item)
         self.layer = MapLayer(self.plot_item, z=0)
         self.cross_x = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ffffff", width=2))
         self.cross_y = pg.InfiniteLine(angle=0, pen=pg.mkPen("#ffffff", width=2))

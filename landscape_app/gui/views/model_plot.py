@@ -22,7 +22,7 @@ from landscape_app.core.nn.model_view import (
     OutputsVsTargets,
 )
 from landscape_app.gui import style
-from landscape_app.gui.views.axis_fonts import AxisFonts
+from landscape_app.gui.views.axis_fonts import AxisFonts, leave_room_for_top_tick
 
 #: Class 0 and class 1 (and the two output columns of an outputs plot).
 CLASS_COLORS = ((79, 157, 222), (245, 158, 11))
@@ -80,6 +80,7 @@ class ModelPlot(pg.PlotWidget):
             self.plot_item.addItem(item)
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom")])
+        leave_room_for_top_tick(self.plot_item)
         self.picture: ModelPicture | None = None
         self._kind: str | None = None
         self._colors = [pg.mkBrush(*c) for c in CLASS_COLORS]
