@@ -277,6 +277,8 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
                 raise CancelledError("map cancelled")
             if progress is not None:
                 progress("map", (done * job.steps + len(rows) * step) / total)
+    if progress is not None and tracker.step < job.steps:  # every cell stopped early
+        progress("map", (done + len(rows)) * job.steps / total)
     tracker.finish(job.steps, param, stepper.loss)
     return tracker
 

@@ -121,8 +121,11 @@ def test_the_overflow_map_shows_every_outcome():
 def test_a_map_whose_rows_all_stop_ends_early_with_its_snapshots_filled():
     sweep = Sweep(SweepAxis("lr", 1e3, 1e200, log=True), SweepAxis("momentum", 0.0, 0.5), 4,
                   start=(0.8, -0.6))
+    seen = []
     result = compute_map(get_function("sphere"), "momentum", sweep, 500, dtype="float64",
-                         device="cpu", snapshot_steps=(0, 1, 499))
+                         device="cpu", snapshot_steps=(0, 1, 499), chunk_rows=5,
+                         progress=lambda stage, fraction: seen.append(fraction))
+    assert seen[-1] == pytest.approx(1.0) and seen == sorted(seen)
     assert (result.stopped_at <= 2).all()
     assert set(result.status.ravel().tolist()) <= {DIVERGED, NON_FINITE}
     np.testing.assert_array_equal(result.snapshots[2], result.loss)
