@@ -243,10 +243,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     counts = ", ".join(f"{name} {count}" for name, count in result.counts().items())
-    cells = result.loss.size
+    stepped = int(result.stopped_at.clip(min=0).sum())  # stopped cells left the batch
     print(f"map: {result.kind}, {result.shape[1]}x{result.shape[0]} cells x {result.steps} "
           f"steps on {result.device} in {result.seconds:.3f} s "
-          f"({cells * result.steps / max(result.seconds, 1e-9):.3g} cell-steps/s)")
+          f"({stepped:.3g} cell-steps run, {stepped / max(result.seconds, 1e-9):.3g}/s)")
     print(f"status: {counts}")
     if result.kind == "starts" and len(result.minima):
         shares = ", ".join(f"{k}: {int((result.basin == k).sum())}"
