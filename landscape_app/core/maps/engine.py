@@ -8,7 +8,7 @@
     result.basin            # (256, 256): index of the minimum each start reached, −1 none
 
 A :class:`StartGrid` runs torch.optim itself on the stacked starts (its fused implementation
-where the device has one); a :class:`Sweep` steps the cells with per-cell hyperparameters
+on the CPU and CUDA); a :class:`Sweep` steps the cells with per-cell hyperparameters
 (:mod:`.rules`). A cell that stops (:mod:`.tracker`) leaves the batch, and a chunk ends when
 all its cells have stopped. Rows are cut into chunks so memory stays bounded; on a CUDA
 out-of-memory error the chunk is retried at half the size.

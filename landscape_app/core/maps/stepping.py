@@ -94,17 +94,20 @@ class Stepper(ABC):
         """Keep the stepper's own per-row state of the rows ``index``."""
 
 
+#: Where torch.optim's fused kernels exist for SGD, Adam, AdamW and Adagrad alike (torch
+#: checks the device only at the first step, and MPS lacks some of them).
+FUSED_DEVICES = ("cpu", "cuda")
+
+
 class TorchStepper(Stepper):
     """torch.optim itself on the stacked rows, built by the app's optimizer class — its fused
-    implementation where the device has one (one pass over the rows instead of one per
+    implementation on :data:`FUSED_DEVICES` (one pass over the rows instead of one per
     operation; the same arithmetic: the exactness tests hold it to the single run)."""
 
     def __init__(self, optimizer: Optimizer, param, evaluate, gradients=None):
         super().__init__(param, evaluate, gradients)
-        try:
-            self.torch_optimizer = optimizer.make_torch_optimizer([param], fused=True)
-        except RuntimeError:  # no fused kernel for this device or dtype
-            self.torch_optimizer = optimizer.make_torch_optimizer([param])
+        fused = param.device.type in FUSED_DEVICES
+        self.torch_optimizer = optimizer.make_torch_optimizer([param], fused=fused)
         self.scheduler = build_scheduler(self.torch_optimizer, optimizer.hyper)
         self.pull = None
         if isinstance(optimizer, Lookahead):
