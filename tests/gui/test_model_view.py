@@ -212,3 +212,22 @@ def test_model_view_keeps_the_chosen_lane_across_a_new_network(qtbot):
     assert not view.set_lane(3)
     view.set_source(None)
     assert view.plot.picture is None and view.notice.isVisibleTo(view)
+
+
+def test_a_tall_model_view_shows_the_data_box_not_stretched_axes(window, qtbot):
+    build_small_network(window, qtbot)
+    dock, view = window.model_dock.dock, window.model_dock.view
+    qtbot.waitUntil(lambda: view.plot.picture is not None, timeout=5_000)
+    dock.setFloating(True)
+    dock.resize(300, 900)
+    qtbot.waitUntil(lambda: view.height() > 700, timeout=5_000)
+    qtbot.wait(100)
+    (x0, x1), (y0, y1) = view.plot.picture.box
+    (_, _), (shown0, shown1) = view.plot.plot_item.viewRange()
+    assert shown1 - shown0 <= 1.1 * (y1 - y0)  # the y axis spans the data, not the dock
+    assert view.plot.height() < 0.7 * view.height()  # the room left is below the picture
+    dock.resize(900, 300)  # wide: the height limits the picture again, the axes are whole
+    qtbot.waitUntil(lambda: view.width() > 700, timeout=5_000)
+    qtbot.wait(100)
+    (shown_x0, shown_x1), _ = view.plot.plot_item.viewRange()
+    assert shown_x1 - shown_x0 >= x1 - x0 - 1e-9

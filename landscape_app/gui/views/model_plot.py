@@ -83,6 +83,8 @@ class ModelPlot(pg.PlotWidget):
         leave_room_for_top_tick(self.plot_item)
         self.picture: ModelPicture | None = None
         self._kind: str | None = None
+        #: Height ÷ width of the data box when the axes keep equal scales (None: they don't).
+        self.aspect: float | None = None
         self._colors = [pg.mkBrush(*c) for c in CLASS_COLORS]
 
     def clear_picture(self) -> None:
@@ -124,6 +126,7 @@ class ModelPlot(pg.PlotWidget):
             self.plot_item.setLabel("left", "x₂")
             self.plot_item.setAspectLocked(True, ratio=1.0)
             self.plot_item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+            self.aspect = (y1 - y0) / (x1 - x0)
 
     def _curve(self, curve: FittedCurve, first: bool) -> None:
         self.curve.setData(curve.xs, curve.fitted)
@@ -132,6 +135,7 @@ class ModelPlot(pg.PlotWidget):
             self.plot_item.setLabel("bottom", "x")
             self.plot_item.setLabel("left", "y")
             self.plot_item.setAspectLocked(False)
+            self.aspect = None
             low = min(float(np.min(curve.targets)), -1.0)
             high = max(float(np.max(curve.targets)), 1.0)
             pad = 0.25 * (high - low)
@@ -152,3 +156,4 @@ class ModelPlot(pg.PlotWidget):
             self.plot_item.setLabel("left", "output ÷ target RMS")
             self.plot_item.setAspectLocked(True, ratio=1.0)
             self.plot_item.setRange(xRange=(low, high), yRange=(low, high), padding=0.0)
+            self.aspect = 1.0

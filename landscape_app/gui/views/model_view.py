@@ -27,6 +27,10 @@ from landscape_app.gui.views.model_plot import ModelPlot
 #: How often (ms) the view asks how far the race is while following it (at most 10 pictures
 #: a second).
 FOLLOW_INTERVAL_MS = 100
+#: The least height of a picture kept to its data's shape (pixels).
+MIN_PLOT_HEIGHT = 120
+#: Qt's "no maximum" size (QWIDGETSIZE_MAX, which PySide6 does not export).
+NO_MAXIMUM = 16_777_215
 
 #: ``step_source(label)``: the step the lane named ``label`` has reached (None: unknown).
 StepSource = Callable[[str], "int | None"]
@@ -68,6 +72,7 @@ class ModelView(QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.notice, 1)
+        layout.addStretch(0)  # below a picture kept to its data's shape (:meth:`_fit_plot`)
         self.timer = QTimer(self)
         self.timer.setInterval(FOLLOW_INTERVAL_MS)
         self.timer.timeout.connect(self.follow)
@@ -124,6 +129,7 @@ class ModelView(QWidget):
 
         picture = self.probe.picture(theta)
         self.plot.show_picture(picture)
+        self._fit_plot()
         self.shown = (self.lane, shown)
         self.caption.setText(f"step {shown} · {picture_caption(picture)}")
         self.pictured.emit(shown)
@@ -138,6 +144,10 @@ class ModelView(QWidget):
             self.show_step(step)
 
     # -- Qt -------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_plot()
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.timer.start()
@@ -152,6 +162,20 @@ class ModelView(QWidget):
         self.shown = None
         self.show_step(self.step or 0)
         self.follow()
+
+    def _fit_plot(self) -> None:
+        """A picture with equal axis scales (decision regions, outputs against targets) is
+        no taller than its data box at the dock's width, so a tall dock shows the data, not
+        axes stretched to fill it; the room left goes below."""
+        aspect = self.plot.aspect
+        if aspect is None:
+            self.plot.setMaximumHeight(NO_MAXIMUM)
+            return
+        box = self.plot.plot_item.vb.geometry()
+        if box.width() <= 0:
+            return  # not laid out yet: the resize that follows fits it
+        chrome = self.plot.height() - box.height()  # axes, title and margins
+        self.plot.setMaximumHeight(max(MIN_PLOT_HEIGHT, round(box.width() * aspect + chrome)))
 
     def _show_empty(self) -> None:
         self.plot.clear_picture()
