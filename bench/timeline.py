@@ -4,7 +4,7 @@ The full window (Qt's ``offscreen`` platform, engine loaded) races 8 optimizers 
 Rosenbrock's 400×400 heatmap for ``--steps`` steps (as fast as possible), then the timeline
 is moved to ``--moves`` random steps, one after the other, as a drag of its slider does. Each
 move is measured from the slider's value change to the frame that drew that step (the 2D
-view and the changed views repainted: the window's own frame timer and ``frame_times``).
+view and the changed views repainted: the window's own frame clock and its ``times``).
 Printed: moves shown per second, p50 / p95 / worst move-to-painted latency, and the load
 average (on a shared machine it moves every figure).
 
@@ -44,10 +44,10 @@ def scrub_benchmark(steps: int, moves: int) -> dict:
     started = time.perf_counter()
     for _ in range(moves):
         target = rng.randrange(0, steps)
-        window.frame_times.clear()
+        window.clock.times.clear()
         moved = time.perf_counter()
         window.timeline_bar.slider.setValue(target)
-        while not window.frame_times or window.timeline.step != target:
+        while not window.clock.times or window.timeline.step != target:
             run_event_loop(0.001)
         latencies.append(time.perf_counter() - moved)
     elapsed = time.perf_counter() - started

@@ -7,7 +7,7 @@ backing store, no screen):
    Rosenbrock's 400×400 heatmap, the race stepping all along (in the race process, see
    ``landscape_app/engine/race_process.py``; the output says where), the real event loop and its
    60 Hz frame timer running for a few seconds. A frame is measured from the timer's slot
-   (``MainWindow.paint_frame``: the latest snapshot pushed into the views) until the changed
+   (``FrameClock.paint``: the latest snapshot pushed into the views) until the changed
    views have repainted (their ``painted`` signal); frames/s counts the frames drawn per
    second, a frame being drawn only when the race published new rows since the last one (the
    timer caps them near 60), and the worst frame time is the longest (curve and table
@@ -79,10 +79,10 @@ def frame_benchmark(seconds: float, speed: float | None) -> dict:
     window.race_thread.worker.set_speed(speed)
     window.controls.play_action.setChecked(True)
     run_event_loop(1.0)
-    window.frame_times.clear()
+    window.clock.times.clear()
     steps_before = window.buffer.snapshot().furthest_step
     run_event_loop(seconds)
-    times = list(window.frame_times)
+    times = list(window.clock.times)
     steps = window.buffer.snapshot().furthest_step - steps_before
     remote = window.race_thread.worker.stepping_remotely
     window.close()
@@ -138,7 +138,7 @@ def preview_benchmark(seconds: float) -> dict:
 
     preview.shown.connect(on_shown)
     window.contour.painted.connect(on_painted)
-    window.frame_timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    window.clock.timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     start = model.start_point()
     moves = [0]
 

@@ -6,8 +6,9 @@ is on screen well before torch is imported.
 Phase two (:meth:`MainWindow._core_loaded`, when the background import is done): the panels,
 the controller, the worker thread and the frame timer. :attr:`MainWindow.coreReady` says so.
 
-The frame timer (60 Hz) pushes the latest race snapshot into the views through a
-:class:`~landscape_app.gui.live.painter.FramePainter`; the status bar shows the device, the
+The frame clock (:mod:`~landscape_app.gui.live.frame_clock`, 60 Hz) pushes the latest race
+snapshot into the views through a :class:`~landscape_app.gui.live.painter.FramePainter`; the
+status bar shows the device, the
 worker's steps per second and the frames painted per second.
 
 The classroom features live in their own modules and are only wired here: the teaching note
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import gc
 import time
-from collections import deque
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -37,14 +37,14 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
 from landscape_app.gui.batch_loss_action import add_batch_loss_action
 from landscape_app.gui.classroom.presentation import PresentationMode
+from landscape_app.gui.live.frame_clock import FrameClock
 from landscape_app.gui.live.loader import CoreLoader
-from landscape_app.gui.live.painter import Appearance, FramePainter
+from landscape_app.gui.live.painter import FramePainter
 from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.room import RoomFit
 from landscape_app.gui.window_layout import build_docks, build_status_bar, build_views
 from landscape_app.state.colormaps import COLORMAPS
 
-FRAME_INTERVAL_MS = 16
 STATUS_INTERVAL_MS = 500
 
 
@@ -84,17 +84,8 @@ class MainWindow(QMainWindow):
         self.room.place()
         self.painter = FramePainter(self.contour, self.curves, self.table)
         self.batch_loss_action = add_batch_loss_action(self)
-        self.frame_started: float | None = None
-        self._awaiting: set[str] = set()
         # The views a frame waits for (the table changes at 10 Hz and is cheap to paint).
-        self._painted_views = {"plane": self.contour, "curves": self.curves}
-        for name, view in self._painted_views.items():
-            view.painted.connect(lambda name=name: self._view_painted(name))
-        self.frame_times: deque[float] = deque(maxlen=600)
-        self.frame_timer = QTimer(self)
-        self.frame_timer.setInterval(FRAME_INTERVAL_MS)
-        self.frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.frame_timer.timeout.connect(self.paint_frame)
+        self.clock = FrameClock(self, {"plane": self.contour, "curves": self.curves})
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(STATUS_INTERVAL_MS)
         self.status_timer.timeout.connect(self._update_status)
@@ -175,7 +166,7 @@ class MainWindow(QMainWindow):
         if self.options is not None:
             self._apply_run_options(self.options)
         self.controls.setEnabled(True)
-        self.frame_timer.start()
+        self.clock.timer.start()
         self.status_timer.start()
         if notice:
             self.statusBar().showMessage(f"Ready: press space to play. {notice}", 20_000)
@@ -445,46 +436,6 @@ class MainWindow(QMainWindow):
             if self.controller.grid is not None:
                 self._show_grid(self.controller.grid)
         self.painter.invalidate()
-
-    # -- the clock ---------------------------------------------------------------------------
-    def paint_frame(self) -> set[str]:
-        """Push the latest snapshot into the views (the frame timer's slot); the names of the
-        views drawn.
-
-        The worker is held from here until those views have repainted (their ``painted``
-        signal; see :meth:`RaceWorker.hold` for why).
-        """
-        if self.controller is None:
-            return set()
-        state = self.controller.state
-        started = time.perf_counter()
-        self.race_thread.worker.hold()
-        appearance = Appearance.of(state.lanes, state.view.colormap)
-        swatches = (appearance, tuple(map(id, self.optimizer_panel.cards)))
-        if swatches != getattr(self, "_swatches", None):  # the cards show the drawn colours
-            self._swatches = swatches
-            self.optimizer_panel.show_drawn_colors(appearance.colors)
-        snapshot = self.buffer.snapshot()
-        drawn = self.painter.paint(snapshot, appearance, state.view.x_axis,
-                                   self.timeline.frame(snapshot))
-        self._awaiting = {name for name in drawn
-                          if name in self._painted_views and self._painted_views[name].isVisible()}
-        if self._awaiting:
-            self.frame_started = started
-        else:
-            self.race_thread.worker.release()
-        return drawn
-
-    def _view_painted(self, name: str) -> None:
-        """A view finished painting; when the frame's last one has, let the worker go.
-
-        :attr:`frame_times` keeps how long each drawn frame took, timer slot to painted."""
-        self._awaiting.discard(name)
-        if self._awaiting or self.frame_started is None:
-            return
-        self.frame_times.append(time.perf_counter() - self.frame_started)
-        self.frame_started = None
-        self.race_thread.worker.release()
 
     def _update_status(self) -> None:
         snapshot = self.buffer.snapshot()

@@ -128,7 +128,7 @@ def test_curves_hover_shows_a_points_step_and_loss(window, qtbot):
     view_point = QPointF(row[0], np.log10(row[4] - curves.offset))
 
     def curves_show_the_point():  # the curves repaint at their own rate: wait for their turn
-        window.paint_frame()
+        window.clock.paint()
         return curves.plot_item.vb.viewRect().contains(view_point)
 
     qtbot.waitUntil(curves_show_the_point, timeout=5_000)

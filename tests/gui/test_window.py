@@ -182,7 +182,7 @@ def test_closing_mid_run_stops_everything(window, qtbot):
     window.close()
     assert live_threads() == [] and live_task_threads() == []
     assert not window.race_thread.thread.isRunning()
-    assert not window.frame_timer.isActive()
+    assert not window.clock.timer.isActive()
 
 
 def test_screenshot(window, qtbot, tmp_path):
