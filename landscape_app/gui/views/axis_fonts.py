@@ -1,4 +1,5 @@
-"""Bigger (or normal) tick and label fonts on pyqtgraph axes, restorable exactly.
+"""Bigger (or normal) tick and label fonts on pyqtgraph axes, restorable exactly; plot items
+set up alike.
 
 pyqtgraph draws tick labels with the axis's ``tickFont`` (None: the widget's font) and the
 axis title as HTML whose ``<span>`` style comes from the axis's ``labelStyle``. Scaling sets
@@ -25,6 +26,16 @@ def leave_room_for_top_tick(plot_item, factor: float = 1.0) -> None:
     left, _top, right, bottom = plot_item.layout.getContentsMargins()
     half_label = math.ceil(base_pixel_size() * factor / 2) + 2
     plot_item.layout.setContentsMargins(left, half_label, right, bottom)
+
+
+def quiet_plot_item(widget):
+    """``widget``'s (a ``pg.PlotWidget``) plot item without pyqtgraph's context menu and
+    auto-range button, with room above for its top tick label."""
+    plot_item = widget.getPlotItem()
+    plot_item.setMenuEnabled(False)
+    plot_item.hideButtons()
+    leave_room_for_top_tick(plot_item)
+    return plot_item
 
 
 class AxisFonts:

@@ -22,7 +22,11 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from landscape_app.gui import style
-from landscape_app.gui.views.axis_fonts import AxisFonts, leave_room_for_top_tick
+from landscape_app.gui.views.axis_fonts import (
+    AxisFonts,
+    leave_room_for_top_tick,
+    quiet_plot_item,
+)
 from landscape_app.gui.views.clicks import left_click_point
 from landscape_app.gui.views.lane_contrast import halo_color
 from landscape_app.gui.views.trail_layer import PreparedPaths
@@ -92,9 +96,7 @@ class ContourView(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot_item = self.getPlotItem()
-        self.plot_item.setMenuEnabled(False)
-        self.plot_item.hideButtons()
+        self.plot_item = quiet_plot_item(self)
         self.plot_item.setLabel("bottom", "x")
         self.plot_item.setLabel("left", "y")
         self.plot_item.vb.setDefaultPadding(0.0)
@@ -134,7 +136,6 @@ class ContourView(pg.PlotWidget):
         self.bounds = QRectF(-1.0, -1.0, 2.0, 2.0)
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom"), self.colorbar.axis])
-        leave_room_for_top_tick(self.plot_item)
         self.start_marker.sigPositionChangeFinished.connect(self._marker_dropped)
         self.start_marker.sigPositionChanged.connect(self._marker_dragged)
         self.scene().sigMouseClicked.connect(self._scene_clicked)

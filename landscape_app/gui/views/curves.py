@@ -27,7 +27,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
-from landscape_app.gui.views.axis_fonts import AxisFonts, leave_room_for_top_tick
+from landscape_app.gui.views.axis_fonts import (
+    AxisFonts,
+    leave_room_for_top_tick,
+    quiet_plot_item,
+)
 from landscape_app.gui.views.grid_axis import GridAxisItem
 from landscape_app.gui.views.log_ticks import spaced_log_ticks
 
@@ -83,9 +87,7 @@ class LossCurves(pg.PlotWidget):
     def __init__(self, parent=None):
         super().__init__(parent, axisItems={side: GridAxisItem(side)
                                             for side in ("left", "bottom")})
-        self.plot_item = self.getPlotItem()
-        self.plot_item.setMenuEnabled(False)
-        self.plot_item.hideButtons()
+        self.plot_item = quiet_plot_item(self)
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
         self.plot_item.setClipToView(True)
         self.plot_item.setDownsampling(auto=True, mode="peak")
@@ -101,7 +103,6 @@ class LossCurves(pg.PlotWidget):
         self.line_width = LINE_WIDTH
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom")])
-        leave_room_for_top_tick(self.plot_item)
         self.offset = 0.0
         self.log_y = True
         self.axis = "steps"

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer, Signal
 
 from landscape_app.export.map_image import colorize
-from landscape_app.gui.views.axis_fonts import leave_room_for_top_tick
+from landscape_app.gui.views.axis_fonts import quiet_plot_item
 from landscape_app.gui.views.clicks import left_click_point
 
 #: Above the heatmap (−20) and the contour lines (−10), under the trails (10).
@@ -108,11 +108,8 @@ class HyperMapView(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot_item = self.getPlotItem()
-        self.plot_item.setMenuEnabled(False)
-        self.plot_item.hideButtons()
+        self.plot_item = quiet_plot_item(self)
         self.plot_item.vb.setDefaultPadding(0.0)
-        leave_room_for_top_tick(self.plot_item)
         self.layer = MapLayer(self.plot_item, z=0)
         self.cross_x = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ffffff", width=2))
         self.cross_y = pg.InfiniteLine(angle=0, pen=pg.mkPen("#ffffff", width=2))

@@ -22,7 +22,7 @@ from landscape_app.core.nn.model_view import (
     OutputsVsTargets,
 )
 from landscape_app.gui import style
-from landscape_app.gui.views.axis_fonts import AxisFonts, leave_room_for_top_tick
+from landscape_app.gui.views.axis_fonts import AxisFonts, quiet_plot_item
 
 #: Class 0 and class 1 (and the two output columns of an outputs plot).
 CLASS_COLORS = ((79, 157, 222), (245, 158, 11))
@@ -61,9 +61,7 @@ class ModelPlot(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot_item = self.getPlotItem()
-        self.plot_item.setMenuEnabled(False)
-        self.plot_item.hideButtons()
+        self.plot_item = quiet_plot_item(self)
         self.plot_item.vb.setDefaultPadding(0.02)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-20)
@@ -80,7 +78,6 @@ class ModelPlot(pg.PlotWidget):
             self.plot_item.addItem(item)
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom")])
-        leave_room_for_top_tick(self.plot_item)
         self.picture: ModelPicture | None = None
         self._kind: str | None = None
         #: Height ÷ width of the data box when the axes keep equal scales (None: they don't).
