@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDockWidget
 
-from landscape_app.gui import room_layout
+from landscape_app.gui import room_layout, style
 from landscape_app.gui.views.table import NAME_ROOM
 
 #: Below this window width (logical pixels) the side panels are tabs of one collapsed dock.
@@ -41,8 +41,6 @@ LARGEST = QSize(2560, 1440)
 #: The most arrangements in one burst (without a pause of QUIET_MS milliseconds).
 MAX_PASSES, QUIET_MS = 8, 300
 #: The dock areas whose docks collapse into the Panels tabs of a compact window.
-#: Qt's largest widget size (no maximum).
-QWIDGETSIZE_MAX = 16_777_215
 SIDE_AREAS = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
 #: The settings keys of the remembered geometry.
 GEOMETRY_KEY, MAXIMIZED_KEY = "window/geometry", "window/maximized"
@@ -274,7 +272,7 @@ class RoomFit(QObject):
             if bottom.indexOf(table) != 0:
                 bottom.insertWidget(0, table)
             if not self.presenting:
-                table.setMaximumHeight(QWIDGETSIZE_MAX)
+                table.setMaximumHeight(style.QWIDGETSIZE_MAX)
         if "caption" in arrangement.side:
             if column_layout.indexOf(caption) < 0:
                 column_layout.addWidget(caption)

@@ -22,6 +22,8 @@ MUTED = "#9aa1ae"
 ACCENT = "#4f9dde"
 ERROR = "#ff6b6b"
 OK = "#5fd38d"
+#: Qt's largest widget size, i.e. no maximum (QWIDGETSIZE_MAX, which PySide6 does not export).
+QWIDGETSIZE_MAX = 16_777_215
 PLOT_BACKGROUND = "#15171c"
 PLOT_FOREGROUND = "#b8bec9"
 

@@ -27,7 +27,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QWidget
 from shiboken6 import isValid
 
-from landscape_app.gui.style import presentation_stylesheet
+from landscape_app.gui.style import QWIDGETSIZE_MAX, presentation_stylesheet
 
 #: Window font while presenting on a 1080-line screen, relative to the normal one.
 FONT_FACTOR = 2.0
@@ -252,7 +252,7 @@ class PresentationMode(QObject):
         arrangement (:mod:`landscape_app.gui.room`) may give it more."""
         table = self.window.table
         table.setMinimumHeight(table.natural_height(least_rows=1))
-        table.setMaximumHeight(16_777_215)
+        table.setMaximumHeight(QWIDGETSIZE_MAX)
         self.window.room.schedule()
 
     def _restore_splitters(self) -> None:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from landscape_app.gui import style
 from landscape_app.gui.views.model_plot import ModelPlot
 
 #: How often (ms) the view asks how far the race is while following it (at most 10 pictures
@@ -29,8 +30,6 @@ from landscape_app.gui.views.model_plot import ModelPlot
 FOLLOW_INTERVAL_MS = 100
 #: The least height of a picture kept to its data's shape (pixels).
 MIN_PLOT_HEIGHT = 120
-#: Qt's "no maximum" size (QWIDGETSIZE_MAX, which PySide6 does not export).
-NO_MAXIMUM = 16_777_215
 
 #: ``step_source(label)``: the step the lane named ``label`` has reached (None: unknown).
 StepSource = Callable[[str], "int | None"]
@@ -169,7 +168,7 @@ class ModelView(QWidget):
         axes stretched to fill it; the room left goes below."""
         aspect = self.plot.aspect
         if aspect is None:
-            self.plot.setMaximumHeight(NO_MAXIMUM)
+            self.plot.setMaximumHeight(style.QWIDGETSIZE_MAX)
             return
         box = self.plot.plot_item.vb.geometry()
         if box.width() <= 0:
