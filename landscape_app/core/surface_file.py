@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,9 +265,9 @@ def _axes_and_values(path: Path, raw: RawSurface) -> tuple[np.ndarray, ...]:
 
 def _load_npz(path: Path) -> SurfaceFileLandscape:
     try:
-        with np.load(path, allow_pickle=False) as data:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}
-    except (OSError, ValueError, EOFError, TypeError) as error:
+    except (OSError, ValueError, EOFError, TypeError, zipfile.BadZipFile) as error:
         raise LandscapeError(f"{path}: not a readable NPZ file ({error})") from None
     if "values" in arrays and "xs" in arrays and "ys" in arrays and "alphas" not in arrays:
         return _build(path, _grid_export(path, arrays))
