@@ -1,7 +1,8 @@
 """``landscape-app export --surface-file FILE --still view.png|svg``: a surface file drawn
 headless, as the window draws it (the job of Li et al.'s ``plot_2D.py`` for their ``.h5``).
 
-Options are checked before the file is read; a bad file, a missing OpenGL for ``--view 3d``
+Options and the still's path are checked before torch is imported and the file is read; a
+bad file, a missing OpenGL for ``--view 3d``
 or an option that does not apply gives one line and exit status 2.
 """
 
@@ -32,8 +33,7 @@ def _check_options(args: argparse.Namespace) -> None:
 def run_surface_file(args: argparse.Namespace) -> int:
     """Draw ``args.surface_file`` into ``args.still``; the exit code."""
     from landscape_app.cli.export_cmd import parse_size
-    from landscape_app.gui.export.frame_layout import FrameLayout
-    from landscape_app.gui.export.surface_still import check_still
+    from landscape_app.gui.export.frame_layout import FrameLayout, check_still
 
     _check_options(args)
     width, height = parse_size(args.size)

@@ -9,24 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from landscape_app.core.atomic import check_writable
-from landscape_app.core.errors import LandscapeError
 from landscape_app.core.surface_file import SurfaceFileLandscape
 from landscape_app.engine.surface_recording import surface_recording
-from landscape_app.gui.export.frame_layout import FrameLayout, require_opengl
+from landscape_app.gui.export.frame_layout import FrameLayout, check_still, require_opengl
 from landscape_app.gui.export.frames import _write_still
 from landscape_app.gui.export.render import FrameRenderer
-
-STILL_SUFFIXES = (".png", ".svg")
-
-
-def check_still(path: str, layout: FrameLayout) -> Path:
-    """The still's path, checked (writable, ``.png`` or ``.svg``; SVG only without 3D)."""
-    target = check_writable(path, suffixes=STILL_SUFFIXES)
-    if target.suffix.lower() == ".svg" and layout.needs_opengl:
-        raise LandscapeError(f"{target}: an SVG still shows the 2D view only (OpenGL output "
-                             "is pixels); use --view 2d, or a .png still for the 3D view")
-    return target
 
 
 def surface_title(land: SurfaceFileLandscape) -> str:
