@@ -39,6 +39,8 @@ def run_surface_file(args: argparse.Namespace) -> int:
     width, height = parse_size(args.size)
     check_still(args.still, FrameLayout(view=args.view, width=width, height=height))
     from landscape_app.core.surface_file import load_surface_file
+
+    land = load_surface_file(args.surface_file)  # a bad file is refused before Qt starts
     from landscape_app.gui.app import headless_application
     from landscape_app.gui.export.frame_layout import require_opengl
     from landscape_app.gui.export.surface_still import export_surface_still, surface_title
@@ -46,7 +48,6 @@ def run_surface_file(args: argparse.Namespace) -> int:
     headless_application()
     if args.view != "2d":
         require_opengl()
-    land = load_surface_file(args.surface_file)
     if land.missing:
         print(f"{land.path}: {land.missing_text()} (drawn as holes)")
     layout = FrameLayout(view=args.view, curves=args.curves and bool(land.lanes),
