@@ -18,7 +18,7 @@ examples:
   landscape-app gui --scene adam-vs-sgd --presentation
   landscape-app gui --session my-race.json
   landscape-app gui surface.npz
-  landscape-app gui model.h5_[-1.0,1.0,51]x[-1.0,1.0,51].h5
+  landscape-app gui 'model.h5_[-1.0,1.0,51]x[-1.0,1.0,51].h5'
 
 FILE is a session (.json), a surface NPZ (written by surface, seed-experiment, your model, or
 an exported grid) or a tomgoldstein/loss-landscape .h5, told apart by its content; a surface
