@@ -31,6 +31,9 @@ examples:
       --size 640x360 --fps 10 --steps 120 --frames 25
   xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
       landscape-app export --scene adam-vs-sgd --view both --out both.mp4
+  landscape-app export --surface-file surface.npz --still surface.svg --size 800x600
+  xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
+      landscape-app export --surface-file model.h5 --still model_3d.png --view 3d
 
 output formats follow the names:
 {formats_help()}
@@ -40,6 +43,9 @@ with --steps S). The race always runs from step 0; --steps A:B shows steps A to 
 (the range a teacher marks on the window's timeline with I and O). Without a display the
 2D view is drawn with Qt's offscreen platform; the 3D view needs OpenGL, i.e. a desktop
 session or a virtual display (xvfb-run, as above). `landscape-app list scenes` lists scenes.
+--surface-file draws a surface file (an NPZ of surface, seed-experiment or a grid export,
+or a tomgoldstein/loss-landscape .h5, told apart by content) as a still; points it lacks
+are left as holes and counted ("181 of 341 points missing").
 """
 
 SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
@@ -58,6 +64,10 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--scene", metavar="ID", help="a scene of the library, e.g. adam-vs-sgd")
     source.add_argument("--session", metavar="FILE.json", help="a saved session file")
+    source.add_argument("--surface-file", metavar="FILE",
+                        help="a surface file (an NPZ the app wrote, or a loss-landscape .h5), "
+                        "drawn as --still with --view and --size; its paths, if any, to their "
+                        "end; missing points as holes")
     outputs = parser.add_argument_group("outputs (at least one)")
     outputs.add_argument("--out", metavar="FILE",
                          help=f"the animation: {output_names()} (no extension) for PNG "
@@ -250,6 +260,10 @@ def summary_lines(report) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.surface_file is not None:
+        from landscape_app.cli.surface_export import run_surface_file
+
+        return run_surface_file(args)
     from landscape_app.cli.checks import check_source
     from landscape_app.gui.export.request import check_request
 

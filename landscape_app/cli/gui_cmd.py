@@ -17,6 +17,13 @@ examples:
   landscape-app gui --expr "x**2 + 3*sin(y)" --range=-3,3,-3,3 --start=-2,1 --speed max
   landscape-app gui --scene adam-vs-sgd --presentation
   landscape-app gui --session my-race.json
+  landscape-app gui surface.npz
+  landscape-app gui 'model.h5_[-1.0,1.0,51]x[-1.0,1.0,51].h5'
+
+FILE is a session (.json), a surface NPZ (written by surface, seed-experiment, your model, or
+an exported grid) or a tomgoldstein/loss-landscape .h5, told apart by its content; a surface
+is shown read-only, its paths replayed, the points it lacks as holes ("181 of 341 points
+missing"). A file that cannot be shown is refused before the window opens (exit status 2).
 
 write --range=… and --start=… with "=" when the first number is negative. With --scene or
 --session, the other options change what the scene or session shows.
@@ -35,6 +42,8 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("file", nargs="?", default=None, metavar="FILE",
+                        help="a session .json, a surface .npz or a loss-landscape .h5 to open")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--scene", default=None, metavar="ID",
                         help="open a scene of the library (see `landscape-app list scenes`)")
@@ -73,6 +82,7 @@ def launch_options(args: argparse.Namespace):
     )
     from landscape_app.core.errors import LandscapeError
 
+    surface = open_file(args)
     # Ids, numbers and paths first: no torch needed, so a typo is answered at once.
     check_steps(args.steps)
     box = check_landscape(args) or DEFAULT_BOX
@@ -99,10 +109,53 @@ def launch_options(args: argparse.Namespace):
         max_steps=args.steps, speed=speed, max_speed=max_speed, play=args.play,
         report_startup=args.report_startup, session=_load_source(args),
         scene_id=args.scene, session_path=args.session, presentation=args.presentation,
+        surface=surface,
     )
     if options.function or options.expression or options.optimizers:
         _check_engine_options(options)
     return options
+
+
+#: Options that describe a race, which a surface file (read-only) does not take.
+RACE_OPTIONS = ("function", "expr", "range", "start", "steps")
+
+
+def open_file(args: argparse.Namespace):
+    """The FILE argument, told apart by content: a session sets ``args.session``; a surface
+    file is read and returned (a
+    :class:`~landscape_app.core.surface_file.SurfaceFileLandscape`); None without FILE.
+
+    Raises
+    ------
+    LandscapeError
+        FILE with --scene or --session, with race options for a surface, a missing or
+        malformed file, or one that is neither a session nor a surface.
+    """
+    from pathlib import Path
+
+    from landscape_app.core.errors import LandscapeError
+
+    if args.file is None:
+        return None
+    if args.scene is not None or args.session is not None:
+        raise LandscapeError(f"{args.file}: give a FILE or --scene/--session, not both")
+    from landscape_app.core.surface_file import H5_SUFFIXES, file_kind
+
+    path = Path(args.file).expanduser()
+    kind = file_kind(path)
+    if kind == "json":
+        args.session = str(path)
+        return None
+    if kind is None and path.suffix.lower() not in H5_SUFFIXES:
+        raise LandscapeError(f"{path}: neither a session (JSON) nor a surface file (NPZ, "
+                             "HDF5), by its content")
+    extra = [f"--{name}" for name in RACE_OPTIONS if getattr(args, name) is not None]
+    if extra or args.optimizer:
+        raise LandscapeError(f"{', '.join(extra + ['--optimizer'] * bool(args.optimizer))}: "
+                             f"not for a surface file, which is shown read-only")
+    from landscape_app.core.surface_file import load_surface_file
+
+    return load_surface_file(path)
 
 
 def _load_source(args: argparse.Namespace):
@@ -156,6 +209,8 @@ def run(args: argparse.Namespace) -> int:
     from landscape_app.cli.qt_libraries import check_qt_libraries
 
     options = launch_options(args)
+    if options.surface is not None and options.surface.missing:
+        print(f"{options.surface.path}: {options.surface.missing_text()} (shown as holes)")
     check_display()
     check_qt_libraries()  # else Qt aborts with a core dump where an X11 library is missing
     from landscape_app.gui.app import run_app

@@ -1,20 +1,25 @@
 """A surface file opened for viewing: an NPZ the app wrote, or a tomgoldstein/loss-landscape
 ``.h5`` file, as a recorded :class:`~landscape_app.core.landscape.Landscape`.
 
-NPZ files (``landscape-app surface``, with or without ``--model-file``, and
-``seed-experiment``) share the keys of :mod:`landscape_app.core.nn.arrays`: the grid
-(``values[j, i]`` at ``alphas[i]``, ``betas[j]``) and the lanes' projected paths, which the
-window replays. HDF5 files of Li et al.'s reference code hold ``xcoordinates``,
-``ycoordinates`` and one grid per quantity (``train_loss``, ``train_acc``, ``test_loss``, …;
-the first present of those, in that order, is shown); points their crunch had not computed yet
-(−1) are holes. Reading ``.h5`` needs h5py (``pip install 'landscape-app[h5]'``).
+Files are told apart by content (an HDF5 signature, a zip archive), not by name. NPZ files of
+``landscape-app surface`` (with or without ``--model-file``) and ``seed-experiment`` share the
+keys of :mod:`landscape_app.core.nn.arrays`: the grid (``values[j, i]`` at ``alphas[i]``,
+``betas[j]``) and the lanes' projected paths, which the window replays. A grid exported by the
+window or by ``export --surface`` (:func:`landscape_app.export.tables.write_grid_npz`) holds
+``xs``, ``ys``, ``values`` and its landscape's metadata (name, axes, minima, scale). NPZ files
+are read by :mod:`landscape_app.core.surface_npz`, HDF5 files of Li et al.'s reference code
+by :mod:`landscape_app.core.surface_h5`.
 
-Nothing here imports torch, and no model file is ever imported: a surface file is data.
+Points a surface lacks (NaN, ±inf; −1 in an ``.h5``: not computed yet) are *holes*, kept as
+NaN and counted (:attr:`SurfaceFileLandscape.missing`); the views leave them undrawn.
+Descending coordinates are flipped, with their values. A malformed file, or one whose every
+point is missing, is refused with a :class:`LandscapeError` of one line.
+
+Nothing here imports a model file: a surface file is data.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +30,16 @@ import numpy as np
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.landscape import Landscape
+from landscape_app.core.objective import Minimum
 from landscape_app.core.progress import StageProgress
 from landscape_app.core.result import Status
 
-#: The HDF5 grids shown, in order of preference.
-H5_SURFACES = ("train_loss", "test_loss", "train_acc", "test_acc")
 H5_SUFFIXES = (".h5", ".hdf5")
+#: The first bytes of an HDF5 file's superblock, and of a zip archive (an NPZ).
+HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+#: Bytes read to tell a file's kind (HDF5's superblock may start at 2048).
+HEAD_BYTES = 2056
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,12 @@ class RecordedPath:
 
 @dataclass(frozen=True, eq=False)
 class SurfaceFileLandscape(Landscape):
-    """A surface read from a file: its grid, its paths (replayed), where it came from."""
+    """A surface read from a file: its grid, its paths (replayed), where it came from.
+
+    ``axes`` name its axes (``alpha``, ``beta`` on a plane; a grid export keeps its
+    landscape's); ``marked`` are minima to mark; ``scale`` is the colour scale the file asks
+    for (None: log for all-positive losses); ``square`` keeps one unit as long on both axes.
+    """
 
     path: Path
     name: str
@@ -63,12 +77,26 @@ class SurfaceFileLandscape(Landscape):
     details: str = ""
     quantity: str = "loss"
     info: dict[str, Any] = field(default_factory=dict)
+    axes: tuple[str, str] = ("alpha", "beta")
+    marked: tuple[Minimum, ...] = ()
+    scale_hint: bool | None = None
+    square: bool = False
 
     kind = "surface"
     live = False
-    equal_aspect = False
-    axis_labels = ("alpha", "beta")
     distance_label = "off plane"
+
+    @property
+    def axis_labels(self) -> tuple[str, str]:  # type: ignore[override]
+        return self.axes
+
+    @property
+    def equal_aspect(self) -> bool:  # type: ignore[override]
+        return self.square
+
+    @property
+    def minima(self) -> tuple[Minimum, ...]:
+        return self.marked
 
     @property
     def box(self) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -77,9 +105,21 @@ class SurfaceFileLandscape(Landscape):
 
     @property
     def log_scale(self) -> bool:
-        """Log colours for losses that are all positive (not for accuracies)."""
+        """The file's scale, else log colours for losses that are all positive (not for
+        accuracies)."""
+        if self.scale_hint is not None:
+            return self.scale_hint
         finite = self.values[np.isfinite(self.values)]
         return "acc" not in self.quantity and finite.size > 0 and bool(np.all(finite > 0))
+
+    @property
+    def missing(self) -> int:
+        """How many grid points the file lacks (holes: NaN, ±inf, −1 in an ``.h5``)."""
+        return int(np.count_nonzero(~np.isfinite(self.values)))
+
+    def missing_text(self) -> str:
+        """``"181 of 341 points missing"``, or "" when none is."""
+        return f"{self.missing} of {self.values.size} points missing" if self.missing else ""
 
     def grid(self, resolution: int | None = None, progress: StageProgress | None = None,
              cancelled: Callable[[], bool] | None = None) -> Grid2D:
@@ -94,6 +134,8 @@ class SurfaceFileLandscape(Landscape):
         """One line for the status bar."""
         rows, columns = self.values.shape
         parts = [f"{self.path.name}: {self.name}", f"{columns}×{rows} grid of {self.quantity}"]
+        if self.missing:
+            parts.append(f"{self.missing_text()} (holes)")
         if self.details:
             parts.append(self.details)
         if self.lanes:
@@ -102,134 +144,120 @@ class SurfaceFileLandscape(Landscape):
 
 
 def load_surface_file(path: str | Path) -> SurfaceFileLandscape:
-    """Read a surface NPZ or HDF5 file.
+    """Read a surface NPZ or HDF5 file, told apart by content (its first bytes), not name.
 
     Raises
     ------
     LandscapeError
-        A missing or unreadable file, one that holds no surface, or h5py missing for ``.h5``.
+        A missing, unreadable or malformed file, one that holds no surface or whose every
+        point is missing, or h5py missing for ``.h5``.
     """
     path = Path(path).expanduser()
+    kind = file_kind(path)
+    if kind == "h5" or (kind is None and path.suffix.lower() in H5_SUFFIXES):
+        from landscape_app.core.surface_h5 import read_h5
+
+        return _build(path, read_h5(path))
+    if kind == "json":
+        raise LandscapeError(f"{path}: a JSON file, not a surface; open it as a session "
+                             "(File ▸ Open session…, or landscape-app gui FILE)")
+    from landscape_app.core.surface_npz import read_npz
+
+    return _build(path, read_npz(path))
+
+
+def file_kind(path: Path) -> str | None:
+    """``"h5"`` (an HDF5 signature), ``"npz"`` (a zip archive), ``"json"`` (text starting
+    with ``{``) or None, from the first bytes of ``path``.
+
+    Raises
+    ------
+    LandscapeError
+        No such file, or one that cannot be read.
+    """
     if not path.is_file():
         raise LandscapeError(f"{path}: no such file")
-    if path.suffix.lower() in H5_SUFFIXES:
-        return _load_h5(path)
-    return _load_npz(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as error:
+        raise LandscapeError(f"{path}: cannot be read ({error.strerror or error})") from None
+    # HDF5's superblock sits at 0, 512, 1024, 2048… (a user block may come first).
+    if any(head[offset:offset + 8] == HDF5_SIGNATURE for offset in (0, 512, 1024, 2048)):
+        return "h5"
+    if head[:4] in ZIP_SIGNATURES:
+        return "npz"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        return "json"
+    return None
 
 
-def _axes_and_values(path: Path, alphas, betas, values) -> tuple[np.ndarray, ...]:
-    alphas = np.asarray(alphas, dtype=float).ravel()
-    betas = np.asarray(betas, dtype=float).ravel()
-    values = np.asarray(values, dtype=float)
-    if alphas.size < 2 or betas.size < 2:
-        raise LandscapeError(f"{path}: a surface needs at least 2 × 2 grid points")
+@dataclass(frozen=True)
+class RawSurface:
+    """A surface as read, before its axes are checked: the coordinates, the values (any
+    shape holding ``len(alphas) · len(betas)`` numbers, ``values[j, i]`` at ``alphas[i]``,
+    ``betas[j]`` once reshaped), how the file names things and what else it holds."""
+
+    alphas: Any
+    betas: Any
+    values: Any
+    names: tuple[str, str, str]
+    name: str = ""
+    details: str = ""
+    quantity: str = "loss"
+    info: dict[str, Any] = field(default_factory=dict)
+    lanes: tuple[RecordedPath, ...] = ()
+    axes: tuple[str, str] = ("alpha", "beta")
+    minima: tuple[Minimum, ...] = ()
+    log_scale: bool | None = None
+    equal_aspect: bool = False
+
+
+def _build(path: Path, raw: RawSurface) -> SurfaceFileLandscape:
+    alphas, betas, values = _axes_and_values(path, raw)
+    return SurfaceFileLandscape(path, raw.name or path.stem, alphas, betas, values, raw.lanes,
+                                raw.details, raw.quantity, raw.info, raw.axes, raw.minima,
+                                raw.log_scale, raw.equal_aspect)
+
+
+def numeric(path: Path, name: str, array: Any) -> np.ndarray:
+    """``array`` as floats, or a :class:`LandscapeError` naming ``name`` when it is not a
+    plain array of numbers (text, a compound record, objects)."""
+    array = np.asarray(array)
+    if array.dtype.kind not in "biuf" or array.dtype.names is not None:
+        raise LandscapeError(f"{path}: {name} holds {array.dtype} values, not numbers")
+    return array.astype(float)
+
+
+def _axis(path: Path, name: str, values: Any) -> np.ndarray:
+    axis = numeric(path, name, values).ravel()
+    if axis.size < 2:
+        raise LandscapeError(f"{path}: a surface needs at least 2 × 2 grid points ({name} "
+                             f"has {axis.size})")
+    if not np.all(np.isfinite(axis)):
+        raise LandscapeError(f"{path}: {name} holds non-finite coordinates")
+    steps = np.diff(axis)
+    if not (np.all(steps > 0) or np.all(steps < 0)):
+        raise LandscapeError(f"{path}: {name} must increase or decrease throughout")
+    return axis
+
+
+def _axes_and_values(path: Path, raw: RawSurface) -> tuple[np.ndarray, ...]:
+    """Checked coordinates (increasing: descending ones are flipped with their values) and
+    values with every missing point (NaN, ±inf) as NaN."""
+    x_name, y_name, value_name = raw.names
+    alphas, betas = _axis(path, x_name, raw.alphas), _axis(path, y_name, raw.betas)
+    values = numeric(path, value_name, raw.values)
     if values.size != alphas.size * betas.size:
-        raise LandscapeError(f"{path}: {values.size} values for a {alphas.size} × "
-                             f"{betas.size} grid")
-    if not (np.all(np.diff(alphas) > 0) and np.all(np.diff(betas) > 0)):
-        raise LandscapeError(f"{path}: the grid's coordinates must increase")
+        raise LandscapeError(f"{path}: {value_name} holds {values.size} values for a "
+                             f"{alphas.size} × {betas.size} grid")
     values = values.reshape(betas.size, alphas.size).copy()
+    if alphas[0] > alphas[-1]:
+        alphas, values = alphas[::-1].copy(), values[:, ::-1].copy()
+    if betas[0] > betas[-1]:
+        betas, values = betas[::-1].copy(), values[::-1].copy()
     values[~np.isfinite(values)] = np.nan
+    if np.isnan(values).all():
+        raise LandscapeError(f"{path}: every one of its {values.size} points is missing "
+                             "(NaN, inf or not computed): there is no surface to draw")
     return alphas, betas, values
-
-
-def _load_npz(path: Path) -> SurfaceFileLandscape:
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-    except (OSError, ValueError, EOFError) as error:
-        raise LandscapeError(f"{path}: not a readable NPZ file ({error})") from None
-    missing = [key for key in ("values", "alphas", "betas") if key not in arrays]
-    if missing:
-        raise LandscapeError(f"{path}: not a surface file (no {', '.join(missing)}); open "
-                             "an NPZ written by landscape-app surface or seed-experiment")
-    alphas, betas, values = _axes_and_values(path, arrays["alphas"], arrays["betas"],
-                                             arrays["values"])
-    info: dict[str, Any] = {}
-    if "metadata" in arrays:
-        try:
-            info = json.loads(str(arrays["metadata"]))
-        except ValueError:
-            info = {}
-    name = str(info.get("description") or path.stem)
-    details = str(info.get("plane", ""))
-    if "device" in arrays and "seconds" in arrays:
-        details += f"{' · ' if details else ''}computed on {arrays['device']} in " \
-                   f"{float(arrays['seconds']):.2f} s"
-    return SurfaceFileLandscape(path, name, alphas, betas, values, _npz_lanes(path, arrays),
-                                details, "loss",
-                                {"source": "npz", "plane": info.get("plane")})
-
-
-def _npz_lanes(path: Path, arrays: dict) -> tuple[RecordedPath, ...]:
-    labels = arrays.get("lane_labels")
-    offsets = arrays.get("lane_offsets")
-    if labels is None or offsets is None or "path_coords" not in arrays:
-        return ()
-    coords = np.asarray(arrays["path_coords"], dtype=float).reshape(-1, 2)
-    count = len(coords)
-
-    def column(key: str, fallback: np.ndarray) -> np.ndarray:
-        values = arrays.get(key)
-        return np.asarray(values, dtype=float) if values is not None and len(values) == count \
-            else fallback
-
-    nan = np.full(count, np.nan)
-    steps = column("path_steps", np.arange(count, dtype=float))
-    evals = column("path_evals", steps)
-    losses = column("path_losses", nan)
-    plane_losses = column("path_plane_losses", losses)
-    distances = column("path_distances", nan)
-    texts = {key: [str(v) for v in arrays.get(key, [""] * len(labels))]
-             for key in ("lane_specs", "lane_status", "lane_messages")}
-    lanes = []
-    for index, label in enumerate(labels):
-        begin, end = int(offsets[index]), int(offsets[index + 1])
-        if not 0 <= begin < end <= count:
-            continue
-        part = slice(begin, end)
-        try:
-            status = Status(texts["lane_status"][index] or "finished")
-        except ValueError:  # a status this app does not know: the path still replays
-            status = Status.FINISHED
-        lanes.append(RecordedPath(str(label), texts["lane_specs"][index], status,
-                                  texts["lane_messages"][index], steps[part], evals[part],
-                                  coords[part], distances[part], losses[part],
-                                  plane_losses[part]))
-    return tuple(lanes)
-
-
-def _load_h5(path: Path) -> SurfaceFileLandscape:
-    try:
-        import h5py
-    except ImportError:
-        raise LandscapeError(f"{path}: opening .h5 surfaces needs h5py, which is not "
-                             "installed (pip install 'landscape-app[h5]')") from None
-    try:
-        with h5py.File(path, "r") as handle:
-            keys = set(handle.keys())
-            if "xcoordinates" not in keys:
-                raise LandscapeError(f"{path}: not a loss-landscape surface file (no "
-                                     "xcoordinates)")
-            if "ycoordinates" not in keys:
-                raise LandscapeError(f"{path}: a 1D surface (no ycoordinates); the app shows "
-                                     "2D surfaces")
-            quantity = next((key for key in H5_SURFACES if key in keys), None)
-            if quantity is None:
-                raise LandscapeError(f"{path}: no surface in it (none of "
-                                     f"{', '.join(H5_SURFACES)})")
-            x = handle["xcoordinates"][()]
-            y = handle["ycoordinates"][()]
-            raw = np.asarray(handle[quantity][()], dtype=float)
-            others = sorted(keys & set(H5_SURFACES) - {quantity})
-    except LandscapeError:
-        raise
-    except (OSError, KeyError, ValueError) as error:
-        raise LandscapeError(f"{path}: not a readable HDF5 file ({error})") from None
-    raw = np.where(raw == -1.0, np.nan, raw)  # their crunch fills points not computed with -1
-    alphas, betas, values = _axes_and_values(path, x, y, raw.ravel())
-    details = "tomgoldstein/loss-landscape file"
-    if others:
-        details += f" (also holds {', '.join(others)})"
-    return SurfaceFileLandscape(path, path.stem, alphas, betas, values, (), details,
-                                quantity.replace("_", " "), {"source": "h5"})

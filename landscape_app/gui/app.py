@@ -21,7 +21,8 @@ class LaunchOptions:
 
     ``session`` is a validated :class:`~landscape_app.state.model.SessionState` (a scene's, or
     a session file's) that the other options modify; ``scene_id`` or ``session_path`` say
-    where it came from; ``presentation`` opens the window in presentation mode.
+    where it came from; ``presentation`` opens the window in presentation mode; ``surface``
+    is a surface file read by the command line, shown read-only once the window is ready.
     """
 
     function: str | None = None
@@ -39,6 +40,7 @@ class LaunchOptions:
     scene_id: str | None = None
     session_path: str | None = None
     presentation: bool = False
+    surface: Any = None
 
 
 def create_application(argv: list[str] | None = None):

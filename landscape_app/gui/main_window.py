@@ -163,6 +163,8 @@ class MainWindow(QMainWindow):
         self.sessions.present(launch_session(options),
                               path=options.session_path if options is not None else None,
                               scene_id=options.scene_id if options is not None else None)
+        if options is not None and options.surface is not None:
+            self.surfaces.show(options.surface)
         if self.options is not None:
             self._apply_run_options(self.options)
         self.controls.setEnabled(True)
@@ -172,6 +174,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Ready: press space to play. {notice}", 20_000)
         else:
             self.statusBar().showMessage("Ready: press space to play", 5000)
+        if options is not None and options.surface is not None:  # gui FILE: what it shows
+            self.statusBar().showMessage(options.surface.summary(), 20_000)
         self._view_tab_changed(self.view_tabs.currentIndex())
         self.coreReady.emit()
 

@@ -45,3 +45,54 @@ def test_a_bad_surface_file_is_refused_and_the_screen_kept(window, tmp_path):
         window.surfaces.problem.text()
     window.surfaces.problem.close()
     assert window.controller.landscape is before
+
+
+def test_a_surface_with_holes_says_how_many_points_are_missing(window, tmp_path):
+    from tests.core.test_surface_file import banded_h5
+
+    assert window.surfaces.open_path(banded_h5(tmp_path / "run.h5"))
+    assert "181 of 341 points missing" in window.statusBar().currentMessage()
+    assert np.isnan(window.contour.image.image).sum() == 181  # drawn as holes
+    assert window.contour.holes.isVisible()
+
+
+def test_the_windows_own_grid_export_opens_as_a_surface(window, tmp_path):
+    out = tmp_path / "grid.npz"
+    assert window.exports.export_surface(out)
+    shown = window.shown_grid.values.copy()
+    assert window.surfaces.open_path(out)  # before: "not a surface file (no alphas, betas)"
+    np.testing.assert_array_equal(window.shown_grid.values, shown)
+    assert window.surfaces.problem is None
+
+
+def test_a_malformed_h5_is_a_message_in_the_window(window, tmp_path):
+    h5py = pytest.importorskip("h5py")
+    bad = tmp_path / "bad.h5"
+    with h5py.File(bad, "w") as handle:
+        handle["xcoordinates"] = np.linspace(-1, 1, 4)
+        handle["ycoordinates"] = np.linspace(-1, 1, 3)
+        handle.create_group("train_loss")
+    before = window.controller.landscape
+    assert not window.surfaces.open_path(bad)
+    text = window.surfaces.problem.text() + window.surfaces.problem.informativeText()
+    assert "train_loss is a group, not a dataset of numbers" in text
+    window.surfaces.problem.close()
+    assert window.controller.landscape is before
+
+
+def test_gui_file_opens_the_surface_in_a_new_window(qtbot, warm_engine, tmp_path):
+    from landscape_app.cli import build_parser
+    from landscape_app.cli.gui_cmd import launch_options
+    from landscape_app.gui.main_window import MainWindow
+    from tests.core.test_surface_file import banded_h5
+
+    options = launch_options(build_parser().parse_args(["gui", str(banded_h5(
+        tmp_path / "run.h5"))]))
+    main = MainWindow(options)
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.coreReady, timeout=60_000):
+        main.show()
+    assert main.controller.model.surface_file is options.surface
+    assert "run.h5" in main.windowTitle()
+    assert "181 of 341 points missing" in main.statusBar().currentMessage()
+    main.close()

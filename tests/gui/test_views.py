@@ -48,12 +48,13 @@ def contour(qtbot):
     return view
 
 
-def test_color_field_is_finite_on_any_grid():
+def test_color_field_keeps_holes_as_holes():
     values = np.array([[0.0, 1.0], [np.nan, np.inf]])
-    assert np.all(np.isfinite(color_field(values, log_scale=False)))
+    linear = color_field(values, log_scale=False)
+    np.testing.assert_array_equal(np.isnan(linear), [[False, False], [True, True]])
     log = color_field(values, log_scale=True)
-    assert np.all(np.isfinite(log)) and log[0, 0] < log[0, 1]
-    assert np.all(color_field(np.full((3, 3), np.nan), log_scale=True) == 0)
+    assert np.all(np.isfinite(log[0])) and log[0, 0] < log[0, 1] and np.isnan(log[1]).all()
+    assert np.isnan(color_field(np.full((3, 3), np.nan), log_scale=True)).all()
 
 
 def test_contour_segments_are_nan_separated_lines():
@@ -75,9 +76,56 @@ def test_landscape_sets_the_view_range_and_minima(contour):
     grid.values[1, 1] = np.nan
     contour.set_landscape(grid, True, "inferno", [(1.0, 1.0), (50.0, 50.0)], 8)
     assert shows_exactly_the_box(contour)
-    assert np.all(np.isfinite(contour.image.image))
+    assert np.isnan(contour.image.image).sum() == 2 and contour.holes.isVisible()
     assert len(contour.minima.data) == 1  # the one outside the box is not drawn
     assert contour.contours.xData.size > 0
+
+
+def holed_bowl():
+    """A bowl with a square hole (NaN) in the middle of one slope: grid points 20–39."""
+    grid = bowl()
+    grid.values[20:40, 20:40] = np.nan
+    return grid
+
+
+def test_no_contour_line_runs_along_a_holes_edge():
+    grid = holed_bowl()
+    lines = contour_segments(grid.xs, grid.ys, grid.values, 12)
+    start, end = lines[:-1], lines[1:]
+    whole = np.isfinite(start).all(axis=1) & np.isfinite(end).all(axis=1)
+    middle = (start[whole] + end[whole]) / 2
+    # The hole's quads span grid points 19..40: a line meeting it ends on that box's edge, so
+    # the middle of a segment lies in the closed box only if the segment runs along the edge
+    # (or inside). Before, the hole was the top value and every level ran around it.
+    x0, x1, y0, y1 = grid.xs[19], grid.xs[40], grid.ys[19], grid.ys[40]
+    inside = ((middle[:, 0] >= x0) & (middle[:, 0] <= x1)
+              & (middle[:, 1] >= y0) & (middle[:, 1] <= y1))
+    assert whole.sum() > 100 and not inside.any()
+
+
+def pixel(view, x, y, around=0):
+    """The colours of the view's pixels within ``around`` pixels of the data point."""
+    image = view.grab().toImage()
+    point = view.data_to_viewport(x, y)
+    colours = set()
+    for dx in range(-around, around + 1):
+        for dy in range(-around, around + 1):
+            color = image.pixelColor(point.x() + dx, point.y() + dy)
+            colours.add((color.red(), color.green(), color.blue()))
+    return colours
+
+
+def test_holes_are_left_uncoloured_showing_a_neutral_hatch(contour, qtbot):
+    grid = holed_bowl()
+    contour.set_landscape(grid, False, "viridis", [], 0)
+    qtbot.wait(10)
+    colours = pixel(contour, grid.xs[30], grid.ys[30], around=12)  # well inside the hole
+    assert all(max(c) - min(c) <= 2 for c in colours), colours  # greys: no colour map's
+    assert len(colours) >= 2  # the hatch's lines and its ground, not one flat fill
+    (outside,) = pixel(contour, grid.xs[5], grid.ys[5])
+    assert max(outside) - min(outside) > 30  # a coloured cell is still coloured
+    contour.set_landscape(bowl(), False, "viridis", [], 0)
+    assert not contour.holes.isVisible()
 
 
 def test_paths_with_divergence_keep_the_view(contour):

@@ -52,9 +52,14 @@ class SurfaceActions(QObject):
             self.window.statusBar().showMessage(f"The surface was not opened. {error}", 12000)
             self.problem = show_problem(self.window, "The surface was not opened.", str(error))
             return False
+        self.show(landscape)
+        return True
+
+    def show(self, landscape) -> None:
+        """Show a surface file already read (the command line's ``gui FILE``): its grid, its
+        paths to replay, and in the status bar what it is and how many points it lacks."""
         self.window.controller.open_surface(landscape)
         self.window.setWindowTitle(f"{landscape.path.name} (read-only) — {APP_NAME}")
         self.window.setWindowModified(False)
         self.window.statusBar().showMessage(landscape.summary(), 12000)
         self.opened.emit(str(landscape.path))
-        return True

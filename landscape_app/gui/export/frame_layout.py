@@ -7,7 +7,9 @@ their options); :func:`require_opengl` says what to do where the 3D view cannot 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from landscape_app.core.atomic import check_writable
 from landscape_app.core.errors import LandscapeError
 
 VIEWS = ("2d", "3d", "both")
@@ -15,6 +17,8 @@ VIEWS = ("2d", "3d", "both")
 CURVE_AXES = ("steps", "evals", "grad_evals")
 #: Smallest and largest output sides, in pixels.
 MIN_SIZE, MAX_SIZE = (160, 120), (7680, 4320)
+#: What a still image may be written as.
+STILL_SUFFIXES = (".png", ".svg")
 
 @dataclass(frozen=True)
 class FrameLayout:
@@ -68,3 +72,13 @@ def require_opengl() -> None:
             "xvfb-run -a -s \"-screen 0 1920x1080x24 +extension GLX\" landscape-app export "
             "... (or choose --view 2d)"
         )
+
+
+def check_still(path: str, layout: FrameLayout) -> Path:
+    """A still's path, checked before anything is drawn: writable, ``.png`` or ``.svg``, and
+    SVG only without the 3D view (OpenGL output is pixels)."""
+    target = check_writable(path, suffixes=STILL_SUFFIXES)
+    if target.suffix.lower() == ".svg" and layout.needs_opengl:
+        raise LandscapeError(f"{target}: an SVG still shows the 2D view only (OpenGL output "
+                             "is pixels); use --view 2d, or a .png still for the 3D view")
+    return target

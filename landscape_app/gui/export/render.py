@@ -253,7 +253,8 @@ class FrameRenderer:
                                  [rows[:, COLUMN["loss"]] for rows in parts], visible)
         if self.model is not None:
             self.model.draw(step)
-        self.step_label.setText(f"step {step} / {rec.steps}")
+        # A landscape without paths (a surface file's) has no steps to count.
+        self.step_label.setText(f"step {step} / {rec.steps}" if rec.lanes else "")
 
     def render(self, step: int) -> np.ndarray:
         """The frame at ``step`` (0 … ``recording.steps``) as a read-only ``(h, w, 3)`` uint8

@@ -6,8 +6,10 @@ levels in one curve with NaN breaks. The colour field is ``f`` or, on the log sc
 ``log10(f − f_min + ε)`` with ``ε = 10⁻⁶ (f_max − f_min)``; contour levels are evenly spaced in
 that field, so on the log scale they are geometrically spaced in ``f``.
 
-Drawing never trusts the data: non-finite values are painted at the top of the colour range,
-path points are clipped to a box around the landscape (Qt misdraws huge coordinates), and the
+Drawing never trusts the data: points a landscape lacks (NaN, ±inf: a surface file's holes)
+are left uncoloured, showing a neutral hatch (:class:`HoleHatch`) under the heatmap, and no
+contour line runs along their edges (the levels are traced on a masked field); path points
+are clipped to a box around the landscape (Qt misdraws huge coordinates), and the
 view range is set from the landscape only, so a diverging lane cannot break it.
 """
 
@@ -18,8 +20,9 @@ from typing import TYPE_CHECKING
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from landscape_app.gui import style
 from landscape_app.gui.views.axis_fonts import (
@@ -45,33 +48,52 @@ CONTOUR_WIDTH, STAR_SIZE, MARKER_SIZE, MARKER_WIDTH = 1.0, 16.0, 16.0, 2.0
 #: Width kept for the colour bar's tick labels (pyqtgraph's ColorBarItem default).
 COLORBAR_TICKS_WIDTH = 45
 CONTOUR_COLOR = (255, 255, 255, 70)
+#: The hatch seen through a landscape's holes: neutral grey lines on a darker grey, in no
+#: colour map's range.
+HOLE_FILL, HOLE_LINES = "#303030", "#8c8c8c"
 
 
 def color_field(values: np.ndarray, log_scale: bool) -> np.ndarray:
     """The scalar field painted by the heatmap: ``f`` or ``log10(f − f_min + ε)``.
 
-    Non-finite values become the field's maximum (drawn as the highest colour).
+    Points the landscape lacks (non-finite values) stay NaN: holes, drawn uncoloured.
     """
     values = np.asarray(values, dtype=float)
     finite = np.isfinite(values)
     if not finite.any():
-        return np.zeros_like(values)
+        return np.full_like(values, np.nan)
     low, high = float(values[finite].min()), float(values[finite].max())
-    field = np.where(finite, values, high)
+    field = np.where(finite, values, np.nan)
     if log_scale:
         epsilon = max(LOG_EPSILON_FRACTION * (high - low), 1e-300)
         field = np.log10(field - low + epsilon)
     return field
 
 
+def field_levels(field: np.ndarray) -> tuple[float, float]:
+    """The colour range of ``field``: its finite minimum and maximum (a unit range when it is
+    flat, ``(0, 1)`` when nothing is finite)."""
+    finite = field[np.isfinite(field)]
+    if not finite.size:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    return low, high if high > low else low + 1.0
+
+
 def contour_segments(xs: np.ndarray, ys: np.ndarray, field: np.ndarray,
                      levels: int) -> np.ndarray:
     """``levels`` iso-lines of ``field`` (``field[j, i]`` at ``(xs[i], ys[j])``) as one
-    ``(n, 2)`` array of points with NaN rows between lines."""
-    low, high = float(field.min()), float(field.max())
+    ``(n, 2)`` array of points with NaN rows between lines.
+
+    Holes (NaN) are masked: a line ends where it meets one and none runs along its edge.
+    """
+    masked = np.ma.masked_invalid(np.asarray(field, dtype=float))
+    if masked.count() == 0:
+        return np.empty((0, 2))
+    low, high = float(masked.min()), float(masked.max())
     if levels <= 0 or not high > low:
         return np.empty((0, 2))
-    generator = contourpy.contour_generator(xs, ys, field, line_type="ChunkCombinedNan")
+    generator = contourpy.contour_generator(xs, ys, masked, line_type="ChunkCombinedNan")
     pieces = []
     for level in np.linspace(low, high, levels + 2)[1:-1]:
         for chunk in generator.lines(level)[0]:
@@ -79,6 +101,22 @@ def contour_segments(xs: np.ndarray, ys: np.ndarray, field: np.ndarray,
                 pieces.append(chunk)
                 pieces.append(np.full((1, 2), np.nan))
     return np.concatenate(pieces) if pieces else np.empty((0, 2))
+
+
+class HoleHatch(QGraphicsRectItem):
+    """A neutral hatch under the heatmap, over the grid's box: it shows through the holes
+    (uncoloured cells) and nowhere else. Its lines are drawn in device pixels, so they keep
+    their spacing at any zoom."""
+
+    def __init__(self):
+        super().__init__()
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setBrush(QBrush(QColor(HOLE_FILL)))
+        self.lines = QBrush(QColor(HOLE_LINES), Qt.BrushStyle.BDiagPattern)
+
+    def paint(self, painter, option, widget=None) -> None:
+        super().paint(painter, option, widget)
+        painter.fillRect(self.rect(), self.lines)
 
 
 class ContourView(pg.PlotWidget):
@@ -103,6 +141,9 @@ class ContourView(pg.PlotWidget):
         self.plot_item.disableAutoRange()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-20)
+        self.holes = HoleHatch()
+        self.holes.setZValue(-30)
+        self.holes.setVisible(False)
         self.contours = pg.PlotCurveItem(pen=pg.mkPen(CONTOUR_COLOR, width=CONTOUR_WIDTH),
                                          connect="finite", antialias=True)
         self.contours.setZValue(-10)
@@ -123,8 +164,8 @@ class ContourView(pg.PlotWidget):
                                   anchor=(0.5, 0.5))
         self.notice.setZValue(30)
         self.notice.setVisible(False)
-        for item in (self.image, self.contours, self.minima, self.trails, self.start_marker,
-                     self.notice):
+        for item in (self.holes, self.image, self.contours, self.minima, self.trails,
+                     self.start_marker, self.notice):
             self.plot_item.addItem(item)
         # What does not move is drawn from a pixmap, re-rendered only when the view changes.
         for item in (self.image, self.contours, self.plot_item.getAxis("left"),
@@ -155,14 +196,16 @@ class ContourView(pg.PlotWidget):
         dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
         dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
         self.bounds = QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
-        low, high = float(field.min()), float(field.max())
+        levels = field_levels(field)
         cmap = pg.colormap.get(colormap)
-        self.image.setImage(field, autoLevels=False, levels=(low, high if high > low else low + 1))
-        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx,
-                                  ys[-1] - ys[0] + dy))
+        self.image.setImage(field, autoLevels=False, levels=levels)
+        cells = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+        self.image.setRect(cells)
+        self.holes.setRect(cells)
+        self.holes.setVisible(bool(np.isnan(field).any()))
         self.colorbar.setColorMap(cmap)
         self.trails.set_halo(halo_color(colormap))
-        self.colorbar.setLevels((low, high if high > low else low + 1))
+        self.colorbar.setLevels(levels)
         # Short enough for a 360-pixel frame; the ε is in the tooltip.
         self.colorbar.axis.setLabel("log₁₀(f − f_min)" if log_scale else "f")
         self.colorbar.setToolTip("colours: log₁₀(f − f_min + ε), ε = 10⁻⁶ (f_max − f_min)"
@@ -178,6 +221,7 @@ class ContourView(pg.PlotWidget):
     def clear_landscape(self) -> None:
         """Show no landscape: no heatmap, contours or minima (one is being computed)."""
         self.image.clear()
+        self.holes.setVisible(False)
         self.contours.setData([], [])
         self.minima.setData(pos=np.empty((0, 2)))
 

@@ -168,6 +168,30 @@ def mesh_indices(length: int, most: int = MESH_MAX_SIDE) -> np.ndarray:
     return np.unique(np.linspace(0, length - 1, most).round().astype(int))
 
 
+def surface_mesh(xs: np.ndarray, ys: np.ndarray,
+                 heights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The triangles of a height field with holes: ``heights[i, j]`` at ``(xs[i], ys[j])``,
+    NaN where the landscape lacks the point.
+
+    Returns ``(vertexes, faces)``: float32 ``(len(xs)·len(ys), 3)`` vertices (vertex
+    ``i·len(ys) + j``; a hole's at height 0, used by no face) and uint32 ``(m, 3)`` faces, two
+    per grid cell, keeping only triangles whose three corners are present — so a hole is a
+    hole, never a peak, and the faces around it stop at its edge.
+    """
+    nx, ny = heights.shape
+    present = np.isfinite(heights).ravel()
+    gx, gy = np.meshgrid(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float),
+                         indexing="ij")
+    vertexes = np.column_stack([gx.ravel(), gy.ravel(),
+                                np.where(present, heights.ravel(), 0.0)]).astype(np.float32)
+    corner = (np.arange(nx - 1)[:, None] * ny + np.arange(ny - 1)[None, :]).ravel()
+    faces = np.concatenate([
+        np.column_stack([corner, corner + 1, corner + ny]),
+        np.column_stack([corner + ny, corner + 1, corner + ny + 1]),
+    ]).astype(np.uint32)
+    return vertexes, faces[present[faces].all(axis=1)]
+
+
 def colormap_by_name(name: str) -> pg.ColorMap:
     """A pyqtgraph colour map by name (``viridis``, ``inferno``, ``plasma``, ``magma``,
     ``cividis``, ``turbo``, the ``CET-…`` maps), or a ``ValueError`` naming the choices."""
@@ -259,8 +283,8 @@ class Surface3DView(QWidget):
         self._axis_labels = [gl.GLTextItem(text=text, color=label_color)
                              for text in ("x", "y")]
         self._place_axes(SCENE_EXTENT, SCENE_EXTENT)
-        self._surface = gl.GLSurfacePlotItem(shader=_surface_shader(), computeNormals=True,
-                                             smooth=True, glOptions="opaque")
+        self._surface = gl.GLMeshItem(shader=_surface_shader(), computeNormals=True,
+                                      smooth=True, glOptions="opaque")
         self._surface.setVisible(False)
         for item in (self._floor, self._surface, *self._axis_labels):
             self.gl_widget.addItem(item)
@@ -270,19 +294,21 @@ class Surface3DView(QWidget):
     # -- the API the window drives ------------------------------------------------------------
     def set_surface(self, grid: Grid2D, log_scale: bool, colormap: str) -> None:
         """Show ``grid`` (values[j, i] = f(xs[i], ys[j])) with ``colormap`` on a linear or log
-        height scale. Non-finite values are drawn at the top (NaN, +∞) or bottom (−∞). The
-        paths last given to :meth:`set_paths` are redrawn in the new scene."""
+        height scale. Points the grid lacks (non-finite values) are holes: no face touches
+        them (:func:`surface_mesh`). The paths last given to :meth:`set_paths` are redrawn in
+        the new scene."""
         cmap = colormap_by_name(colormap)
         self.halo = halo_color(colormap)
         self.transform = SceneTransform.for_grid(grid, log_scale)
         rows, cols = mesh_indices(len(grid.ys)), mesh_indices(len(grid.xs))
         xs, ys = self.transform.xy(grid.xs[cols], grid.ys[rows])
-        unit = self.transform.unit_height(grid.values[np.ix_(rows, cols)].T)
-        colors = cmap.map(unit.ravel(), mode="float")
+        values = grid.values[np.ix_(rows, cols)].T
+        unit = np.where(np.isfinite(values), self.transform.unit_height(values), np.nan)
+        colors = cmap.map(np.nan_to_num(unit).ravel(), mode="float")
         if self.available:
-            self._surface.setData(x=xs.astype(np.float32), y=ys.astype(np.float32),
-                                  z=(SCENE_HEIGHT * unit).astype(np.float32), colors=colors)
-            self._surface.setVisible(True)
+            vertexes, faces = surface_mesh(xs, ys, SCENE_HEIGHT * unit)
+            self._surface.setMeshData(vertexes=vertexes, faces=faces, vertexColors=colors)
+            self._surface.setVisible(len(faces) > 0)
             self._place_axes(float(np.ptp(xs)), float(np.ptp(ys)))
         if self._last_paths is not None:
             self.set_paths(*self._last_paths)
