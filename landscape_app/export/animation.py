@@ -49,6 +49,7 @@ from landscape_app.core.errors import CancelledError
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.export.writers import AnimationWriter, is_frame_file, writer_for
 
+
 @dataclass(frozen=True)
 class AnimationResult:
     """What was written: path, format, frame count and size, fps, bytes, seconds taken."""
