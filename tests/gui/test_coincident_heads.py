@@ -56,8 +56,7 @@ def test_heads_on_the_same_point_all_show(qtbot):
     # trail to tell them apart, only the heads
     view.set_paths([np.array([[1.0, 1.0]]), np.array([[1.0, 1.0]]),
                     np.array([[1.0 + 1e-3, 1.0]])], [True] * 3)
-    qtbot.wait(30)
-    image = grab(view)
+    image = grab(view)  # grab() paints the view now: nothing to wait for
     point = view.data_to_viewport(1.0, 1.0)
     ratio = view.devicePixelRatioF()
     centre = (point.x() * ratio, point.y() * ratio)

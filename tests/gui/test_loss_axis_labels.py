@@ -41,8 +41,7 @@ def assert_apart(drawn):
 def show(view, qtbot, losses):
     losses = np.asarray(losses, dtype=float)
     steps = np.arange(len(losses), dtype=float)
-    view.set_data([steps, steps], [losses, losses * 0.9], [True, True])
-    qtbot.wait(20)
+    view.set_data([steps, steps], [losses, losses * 0.9], [True, True])  # ranges set at once
 
 
 def test_step_zero_shows_a_clean_range(curves, qtbot):
