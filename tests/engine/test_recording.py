@@ -1,6 +1,7 @@
 """A session recorded for export: every step of every lane, deterministic, the rows the window
 shows for the same session, and the trajectory tables written from it read back to the rows
-it draws."""
+it draws. The session (adam-vs-sgd with a hidden lane) and its recording are fixtures of
+tests/conftest.py: tests/gui/test_render.py draws its frames from the same."""
 
 from __future__ import annotations
 
@@ -15,33 +16,14 @@ from landscape_app.engine.recording import record_session
 from landscape_app.engine.session_model import SessionModel
 from landscape_app.engine.traces import COLUMN
 from landscape_app.export.tables import write_trajectories
-from landscape_app.state.scenes import load_scene
+from tests.conftest import RECORDED_STEPS as STEPS
 
-STEPS = 24
-HIDDEN_COLOR = "#ff2d95"  # a pink far from viridis and from every lane colour of the scene
 #: Every column but the wall time, which differs from run to run.
 SAME = [index for name, index in COLUMN.items() if name != "time"]
 
 
-def session_with_a_hidden_lane():
-    """adam-vs-sgd with a fourth, hidden lane in pink (the frame tests of tests/gui/test_render.py
-    draw its recording too)."""
-    scene = load_scene("adam-vs-sgd").state
-    hidden = replace(scene.lanes[2], label="hidden Adam", color=HIDDEN_COLOR, visible=False)
-    return replace(scene, lanes=(*scene.lanes, hidden))
-
-
-@pytest.fixture(scope="module")
-def state():
-    return session_with_a_hidden_lane()
-
-
-@pytest.fixture(scope="module")
-def recording(state):
-    return record_session(state, steps=STEPS, device="cpu")
-
-
-def test_recording_holds_every_step_of_every_lane(recording, state):
+def test_recording_holds_every_step_of_every_lane(hidden_lane_recording, hidden_lane_session):
+    recording, state = hidden_lane_recording, hidden_lane_session
     assert recording.steps == STEPS and len(recording.lanes) == len(state.lanes)
     for lane in recording.lanes:
         assert lane.rows[0, COLUMN["step"]] == 0 and lane.rows[-1, COLUMN["step"]] == STEPS
@@ -52,20 +34,22 @@ def test_recording_holds_every_step_of_every_lane(recording, state):
         (lane.color, lane.visible) for lane in state.lanes]
 
 
-def test_recording_twice_gives_the_same_rows(recording, state):
+def test_recording_twice_gives_the_same_rows(hidden_lane_recording, hidden_lane_session):
+    recording, state = hidden_lane_recording, hidden_lane_session
     again = record_session(state, steps=STEPS, device="cpu")
     for first, second in zip(recording.lanes, again.lanes, strict=True):
         assert np.array_equal(first.rows[:, SAME], second.rows[:, SAME], equal_nan=True)
     assert np.array_equal(recording.grid.values, again.grid.values)
 
 
-def test_a_session_without_optimizers_is_refused(state):
+def test_a_session_without_optimizers_is_refused(hidden_lane_session):
     with pytest.raises(LandscapeError, match="no optimizer"):
-        record_session(replace(state, lanes=()), steps=5)
+        record_session(replace(hidden_lane_session, lanes=()), steps=5)
 
 
-def test_the_export_draws_the_rows_the_window_shows(recording, state):
+def test_the_export_draws_the_rows_the_window_shows(hidden_lane_recording, hidden_lane_session):
     """The window's model steps the same session (its worker's stepper) to the same rows."""
+    recording, state = hidden_lane_recording, hidden_lane_session
     session = replace(state, max_steps=STEPS)
     model = SessionModel(session)
     model.apply_session(session)
@@ -78,7 +62,9 @@ def test_the_export_draws_the_rows_the_window_shows(recording, state):
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
-def test_the_trajectory_tables_read_back_to_the_rows_drawn(recording, tmp_path, suffix):
+def test_the_trajectory_tables_read_back_to_the_rows_drawn(hidden_lane_recording, tmp_path,
+                                                           suffix):
+    recording = hidden_lane_recording
     path = write_trajectories(tmp_path / f"race{suffix}", recording.result)
     if suffix == ".csv":
         with path.open(newline="") as handle:

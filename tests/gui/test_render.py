@@ -19,17 +19,17 @@ from landscape_app.gui.export.render import FrameRenderer, image_to_array
 from landscape_app.gui.export.request import ExportRequest, check_request
 from landscape_app.gui.views.log_ticks import power_label, spaced_log_ticks
 from landscape_app.gui.views.surface3d import NO_GL_PLATFORMS
-from tests.engine.test_recording import STEPS, session_with_a_hidden_lane
+from tests.conftest import RECORDED_STEPS as STEPS
 
 
-@pytest.fixture(scope="module")
-def state():
-    return session_with_a_hidden_lane()
+@pytest.fixture
+def state(hidden_lane_session):  # (tests/conftest.py; its recording's own tests: tests/engine)
+    return hidden_lane_session
 
 
-@pytest.fixture(scope="module")
-def recording(state):
-    return record_session(state, steps=STEPS, device="cpu")
+@pytest.fixture
+def recording(hidden_lane_recording):
+    return hidden_lane_recording
 
 
 def near(frame: np.ndarray, color: str, tolerance: int = 30) -> np.ndarray:
