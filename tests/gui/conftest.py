@@ -59,6 +59,15 @@ def opengl(qapp):
         pytest.fail(f"OpenGL should work on the Qt platform '{platform}' but: {reason}")
 
 
+def shown(qtbot, widget, width: int, height: int):
+    """``widget`` at ``width`` × ``height``, on screen (exposed), closed after the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 def drag(qtbot, widget, points, pace_ms: int = 0, release: bool = True) -> None:
     """A left-button drag with real mouse events through ``points`` (``QPoint``s in
     ``widget``'s pixels): a press on the first, a move to each of the others, a release on

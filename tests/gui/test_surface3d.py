@@ -33,6 +33,7 @@ from landscape_app.gui.views.surface3d import (
     share_gl_contexts,
 )
 from landscape_app.state.colormaps import COLORMAPS
+from tests.gui.conftest import shown
 
 share_gl_contexts()  # before pytest-qt creates the QApplication: several GL views in one run
 
@@ -67,12 +68,7 @@ def distinct_colors(frame: np.ndarray) -> int:
 
 @pytest.fixture
 def gl_view(qtbot, opengl):
-    view = Surface3DView()
-    qtbot.addWidget(view)
-    view.resize(480, 360)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return shown(qtbot, Surface3DView(), 480, 360)
 
 
 # -- the scene transform (no GL needed) -----------------------------------------------------

@@ -10,6 +10,7 @@ from landscape_app.core.result import Status
 from landscape_app.gui.views.contour import ContourView, color_field, contour_segments
 from landscape_app.gui.views.curves import LossCurves, drawable
 from landscape_app.gui.views.table import RaceTableModel, TableRow, format_number
+from tests.gui.conftest import shown
 
 pytestmark = pytest.mark.gui
 
@@ -40,11 +41,7 @@ def shows_exactly_the_box(view, box=(-2, 2, -1, 3)):
 
 @pytest.fixture
 def contour(qtbot):
-    view = ContourView()
-    qtbot.addWidget(view)
-    view.resize(500, 400)
-    view.show()
-    return view
+    return shown(qtbot, ContourView(), 500, 400)
 
 
 def test_color_field_is_finite_on_any_grid():
