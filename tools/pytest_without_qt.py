@@ -27,4 +27,5 @@ import pytest  # noqa: E402
 # pytest-qt and pytest-xvfb are off here, so their ini options are unknown to pytest.
 IGNORE_THEIR_OPTIONS = "ignore:Unknown config option:pytest.PytestConfigWarning"
 ARGS = ["-p", "no:pytest-qt", "-p", "no:xvfb", "-W", IGNORE_THEIR_OPTIONS]
-sys.exit(pytest.main([*ARGS, *sys.argv[1:]]))
+if __name__ == "__main__":  # the race process's fork server imports this file again
+    sys.exit(pytest.main([*ARGS, *sys.argv[1:]]))

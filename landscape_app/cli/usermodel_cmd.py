@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from functools import partial
 
 EPILOG = """\
 your own model (--model-file): RUNNING YOUR CODE IS WHAT THIS DOES. The file is imported and
@@ -186,9 +187,7 @@ def run(args: argparse.Namespace) -> int:
                                  "to compute the rest")
         return 0
     bar = ProgressBar()
-
-    def progress(done: int, total: int) -> None:
-        bar("points", done / total if total else 1.0, of=total)
+    progress = partial(bar, of=request.resolution ** 2)  # the bar counts the points too
 
     try:
         if rank is None:

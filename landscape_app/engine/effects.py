@@ -34,7 +34,7 @@ class NetworkJob:
     """Train ``racers`` on the network ``spec`` and evaluate its plane (the keyword arguments
     of :func:`~landscape_app.core.nn.build_network_landscape`)."""
 
-    spec: Any  # a parsed :class:`~landscape_app.state.network.NetworkSpec`
+    spec: Any  # a parsed :class:`~landscape_app.state.network.NetworkSurfaceSpec`
     racers: tuple[Racer, ...]
     steps: int
     seed: int

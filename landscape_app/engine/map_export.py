@@ -80,9 +80,7 @@ def write_map_export(state: SessionState, request: MapExport,
     steps = frame_steps(count, job.steps) if request.animation is not None else []
     result = compute_map(job.target, job.optimizer, job.region, job.steps,
                          tolerance=job.tolerance, device=request.device, dtype="float32",
-                         snapshot_steps=steps, cancelled=cancelled,
-                         progress=None if progress is None else
-                         (lambda _stage, fraction: progress("map", fraction)))
+                         snapshot_steps=steps, cancelled=cancelled, progress=progress)
     written: list[Path] = []
     animation = None
     if request.animation is not None:
@@ -92,8 +90,7 @@ def write_map_export(state: SessionState, request: MapExport,
                   for step in steps)
         animation = write_animation(
             request.animation, frames, request.fps, total=count, cancelled=cancelled,
-            progress=None if progress is None else
-            (lambda done, total: progress("map frames", done / total)))
+            progress=progress, stage="map frames")
         written.append(animation.path)
     if request.still is not None:
         color_by = state.map.color_by

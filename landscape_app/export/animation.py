@@ -14,6 +14,7 @@ Frames are ``(height, width, 3)`` (or ``4``, alpha dropped) ``uint8`` RGB arrays
 size, given as any iterable, so a renderer can produce them one at a time while the encoder
 consumes them (memory stays flat for MP4 and PNG; the GIF writer keeps the paletted frames,
 one byte per pixel). ``cancelled`` is polled before each frame is pulled and ``progress``
+(the app's one signature, ``progress(stage, fraction)``: :mod:`landscape_app.core.progress`)
 called after each is written; cancelling raises
 :class:`~landscape_app.core.errors.CancelledError`. Output is atomic: a failed or cancelled
 export leaves nothing behind and an existing file untouched.
@@ -37,7 +38,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +46,8 @@ import numpy as np
 
 from landscape_app.core.atomic import ExportError, check_folder_target, check_writable
 from landscape_app.core.errors import CancelledError
+from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.export.writers import AnimationWriter, is_frame_file, writer_for
-
-#: ``progress(frames_written, total_or_None)``.
-ProgressCallback = Callable[[int, int | None], None]
 
 
 @dataclass(frozen=True)
@@ -118,10 +117,11 @@ def write_animation(
     fps: float = 30.0,
     *,
     total: int | None = None,
-    progress: ProgressCallback | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: StageProgress | None = None,
+    cancelled: CancelPoll | None = None,
     crf: int = 20,
     preset: str = "veryfast",
+    stage: str = "frames",
 ) -> AnimationResult:
     """Encode ``frames`` to ``path`` in the format its name asks for.
 
@@ -136,12 +136,15 @@ def write_animation(
     total : int, optional
         The number of frames, when known: passed to ``progress`` and used to size PNG names.
     progress : callable, optional
-        ``progress(done, total)`` after each frame.
+        ``progress(stage, written / total)`` after each frame; without ``total`` the
+        fraction is unknown, so it is told only once, with 1.0, after the last frame.
     cancelled : callable, optional
         Polled before each frame; when it returns True the export stops, the partial output
         is deleted and :class:`CancelledError` is raised.
     crf, preset :
         MP4 quality (0–51, lower is better) and libx264 speed preset.
+    stage : str
+        The stage ``progress`` is told (``frames``; a map's export says ``map frames``).
 
     Raises
     ------
@@ -153,9 +156,11 @@ def write_animation(
     writer = _checked_writer(path, fps)
     writer.check_options(crf, preset)
     started = time.perf_counter()
-    stream = _FrameStream(frames, total, progress, cancelled)
+    stream = _FrameStream(frames, total, progress, cancelled, stage)
     target = Path(path).expanduser()
     size = writer.write(target, stream, fps, total, crf, preset)
+    if progress is not None and total is None:
+        progress(stage, 1.0)
     return AnimationResult(target, writer.name, stream.count, stream.width, stream.height,
                            float(fps), size, time.perf_counter() - started)
 
@@ -164,10 +169,12 @@ class _FrameStream:
     """Validates frames one by one, polls cancellation, reports progress, counts."""
 
     def __init__(self, frames: Iterable[np.ndarray], total: int | None,
-                 progress: ProgressCallback | None, cancelled: Callable[[], bool] | None):
+                 progress: StageProgress | None, cancelled: CancelPoll | None, stage: str):
         self._frames = iter(frames)
         self.total = total
-        self._progress = progress
+        self._progress = progress if total else None  # a fraction needs the total
+        self._stage = stage
+        self._fraction_of = total or 1
         self._cancelled = cancelled
         self.count = 0
         self.width = 0
@@ -183,7 +190,7 @@ class _FrameStream:
             yield self._checked(frame)
             self.count += 1
             if self._progress is not None:
-                self._progress(self.count, self.total)
+                self._progress(self._stage, min(1.0, self.count / self._fraction_of))
         if self.count == 0:
             raise ExportError("nothing to export: no frames were produced")
 

@@ -12,11 +12,12 @@ status bar shows the device, the
 worker's steps per second and the frames painted per second.
 
 The classroom features live in their own modules and are only wired here: the teaching note
-(:mod:`~landscape_app.gui.classroom.note_panel`), presentation mode (:mod:`~landscape_app.gui.
-presentation`, available from the first paint), and, once the engine is loaded, the File
-menu's sessions and exports (:mod:`~landscape_app.gui.classroom.session_actions`,
-:mod:`~landscape_app.gui.export.actions`), the Scenes menu (:mod:`~landscape_app.gui.
-scene_browser`) and the lane keys (:mod:`~landscape_app.gui.keyboard`).
+(:mod:`~landscape_app.gui.classroom.note_panel`), presentation mode
+(:mod:`~landscape_app.gui.classroom.presentation`, available from the first paint), and, once
+the engine is loaded, the File menu's sessions and exports
+(:mod:`~landscape_app.gui.classroom.session_actions`, :mod:`~landscape_app.gui.export.actions`),
+the Scenes menu (:mod:`~landscape_app.gui.classroom.scene_browser`) and the lane keys
+(:mod:`~landscape_app.gui.keyboard`).
 """
 
 from __future__ import annotations

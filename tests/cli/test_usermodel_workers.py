@@ -35,7 +35,7 @@ def _wait_for_group_gone(group: int, seconds: float = 10.0) -> None:
             os.killpg(group, 0)
         except ProcessLookupError:
             return
-        time.sleep(0.05)
+        time.sleep(0.05)  # polling for the condition (no Qt here to wait on)
 
 
 def _processes_running(argument: str, seconds: float = 5.0) -> list[int]:
@@ -54,7 +54,7 @@ def _processes_running(argument: str, seconds: float = 5.0) -> list[int]:
                     continue
         if not pids or time.monotonic() > deadline:
             return pids
-        time.sleep(0.1)
+        time.sleep(0.1)  # polling for the condition
 
 
 def _settled_count(chunks, seconds: float = 1.0) -> int:
@@ -63,7 +63,7 @@ def _settled_count(chunks, seconds: float = 1.0) -> int:
     inside a system call (a chunk's rename) finishing it first."""
     count, since = len(list(chunks.glob("*.npy"))), time.monotonic()
     while time.monotonic() - since < seconds:
-        time.sleep(0.1)
+        time.sleep(0.1)  # the condition is a quiet second: no new chunk file
         now = len(list(chunks.glob("*.npy")))
         if now != count:
             count, since = now, time.monotonic()
@@ -84,7 +84,7 @@ def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys):
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline and len(list(chunks.glob("*.npy"))) < 4:
             assert process.poll() is None, "the run ended before it could be killed"
-            time.sleep(0.05)
+            time.sleep(0.05)  # polling for the condition: four chunks on disk
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()

@@ -62,21 +62,13 @@ def test_auto_says_which_device_it_chose_and_why(machine):
     assert pick_device("auto", torch.float32).device == torch.device("mps")
 
 
-def test_a_broken_gpu_is_detected_by_its_first_allocation(monkeypatch):
+def test_a_broken_gpu_is_detected_by_its_first_allocation(broken_gpu):
     """On this CPU build the first CUDA allocation really fails: ``auto`` takes the CPU."""
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(device_module, "mps_available", lambda: False)
-    device_module.device_failure.cache_clear()
-    try:
-        if device_module.device_failure("cuda") is None:
-            pytest.skip("CUDA works on this machine")
-        choice = pick_device("auto", torch.float32)
-        assert choice.device == torch.device("cpu")
-        assert choice.note.startswith("CUDA could not start: ")
-        with pytest.raises(LandscapeError, match="CUDA was asked for but could not start"):
-            pick_device("cuda")
-    finally:
-        device_module.device_failure.cache_clear()
+    choice = pick_device("auto", torch.float32)
+    assert choice.device == torch.device("cpu")
+    assert choice.note.startswith("CUDA could not start: ")
+    with pytest.raises(LandscapeError, match="CUDA was asked for but could not start"):
+        pick_device("cuda")
 
 
 @pytest.mark.parametrize("cuda, mps, name, dtype, message", [

@@ -57,9 +57,16 @@ def cell_colours(frame: np.ndarray, cells) -> np.ndarray:
 
 def test_every_frame_shows_the_maps_loss_after_its_step(state, expected, tmp_path):
     out = tmp_path / "basins"  # PNG frames: lossless, so colours compare exactly
+    told = []
     written, animation = write_map_export(
-        state, MapExport(animation=out, size=SIZE, frames=FRAMES, device="cpu"))
+        state, MapExport(animation=out, size=SIZE, frames=FRAMES, device="cpu"),
+        progress=lambda stage, fraction: told.append((stage, fraction)))
     assert written == [out] and animation.frames == FRAMES
+    # core.progress's one signature: the map's fraction, then one per frame encoded
+    assert [stage for stage, _ in told] == sorted(stage for stage, _ in told)
+    assert told[-FRAMES:] == [("map frames", (k + 1) / FRAMES) for k in range(FRAMES)]
+    assert {stage for stage, _ in told} == {"map", "map frames"}
+    assert max(f for stage, f in told if stage == "map") == 1.0
     frames = sorted(out.glob("*.png"))
     assert len(frames) == FRAMES
     scale = log_loss_range(expected.snapshots)

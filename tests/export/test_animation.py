@@ -68,14 +68,14 @@ def test_gif_decodes_with_count_size_timing_and_motion(tmp_path):
     path = tmp_path / "demo.gif"
     reported = []
     result = write_animation(path, moving_frames(), fps=30, total=COUNT,
-                             progress=lambda done, total: reported.append((done, total)))
+                             progress=lambda stage, fraction: reported.append((stage, fraction)))
     frames, durations, size = decode_gif(path)
     assert (result.format, result.frames, result.width, result.height) == ("gif", COUNT, 64, 48)
     assert len(frames) == COUNT and size == (WIDTH, HEIGHT)
     assert sum(durations) == pytest.approx(1000 * COUNT / 30, abs=10)
     assert all(d in (30, 40) for d in durations)
     assert_moving(frames)
-    assert reported == [(i, COUNT) for i in range(1, COUNT + 1)]
+    assert reported == [("frames", i / COUNT) for i in range(1, COUNT + 1)]  # core.progress
     with Image.open(path) as image:
         assert image.info.get("loop") == 0  # loops forever
     first = next(moving_frames())
@@ -93,6 +93,13 @@ def test_mp4_decodes_with_count_size_and_motion(tmp_path):
     assert_moving(frames)
     reference = next(moving_frames())
     assert np.abs(frames[0].astype(int) - reference.astype(int)).mean() < 6
+
+
+def test_without_a_total_progress_is_told_once_at_the_end_under_the_stage_asked(tmp_path):
+    reported = []
+    write_animation(tmp_path / "a.gif", moving_frames(), fps=10, stage="map frames",
+                    progress=lambda stage, fraction: reported.append((stage, fraction)))
+    assert reported == [("map frames", 1.0)]
 
 
 def test_mp4_pads_odd_sizes_to_even(tmp_path):
@@ -117,8 +124,8 @@ def test_png_frames_folder(tmp_path):
 def test_cancel_after_three_frames_leaves_nothing(tmp_path, name):
     written = []
     with pytest.raises(CancelledError):
-        write_animation(tmp_path / name, moving_frames(), fps=10,
-                        progress=lambda done, total: written.append(done),
+        write_animation(tmp_path / name, moving_frames(), fps=10, total=COUNT,
+                        progress=lambda _stage, fraction: written.append(round(fraction * COUNT)),
                         cancelled=lambda: len(written) >= 3)
     assert written == [1, 2, 3]
     assert list(tmp_path.iterdir()) == []

@@ -42,6 +42,49 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, OFFSCREEN_POPUP_NOISE))
 
 
+@pytest.fixture
+def opengl(qapp):
+    """OpenGL for a test that draws the 3D view: skipped, with the command that runs it, on a
+    platform without OpenGL (offscreen); failed where the platform should have it but no
+    context can be made."""
+    from PySide6.QtGui import QGuiApplication
+
+    from landscape_app.gui.views.surface3d import NO_GL_PLATFORMS, opengl_available
+
+    available, reason = opengl_available()
+    if not available:
+        platform = QGuiApplication.platformName()
+        if platform in NO_GL_PLATFORMS:
+            pytest.skip(f"{reason} — run: QT_QPA_PLATFORM=xcb pytest -m gl tests/gui")
+        pytest.fail(f"OpenGL should work on the Qt platform '{platform}' but: {reason}")
+
+
+def shown(qtbot, widget, width: int, height: int):
+    """``widget`` at ``width`` × ``height``, on screen (exposed), closed after the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def drag(qtbot, widget, points, pace_ms: int = 0, release: bool = True) -> None:
+    """A left-button drag with real mouse events through ``points`` (``QPoint``s in
+    ``widget``'s pixels): a press on the first, a move to each of the others, a release on
+    the last (unless ``release`` is false: the caller releases, e.g. inside ``waitSignal``).
+    ``pace_ms`` between moves is a hand's pace, for what the window does while a drag goes
+    on (previews); 0 moves as fast as events can go."""
+    from PySide6.QtCore import Qt
+
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=points[0])
+    for point in points[1:]:
+        qtbot.mouseMove(widget, pos=point)
+        if pace_ms:
+            qtbot.wait(pace_ms)  # the pace is the behaviour: the window works between moves
+    if release:
+        qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=points[-1])
+
+
 @pytest.fixture(scope="session")
 def warm_engine():
     """Import torch, the optimizers and torch.optim's lazy ``torch._dynamo`` once per session

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.trails import HEAD_RADIUS, draw_order, stacked_heads
+from tests.gui.conftest import shown
 
 pytestmark = pytest.mark.gui
 
@@ -45,19 +46,14 @@ def test_stacked_heads_get_distinct_radii():
 
 
 def test_heads_on_the_same_point_all_show(qtbot):
-    view = ContourView()
-    qtbot.addWidget(view)
-    view.resize(500, 500)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, ContourView(), 500, 500)
     view.set_landscape(Grid(), False, "viridis", [], 6)
     view.set_lanes(COLORS)
     # one point per lane (every race at step 0, or lanes parked on the same minimum): no
     # trail to tell them apart, only the heads
     view.set_paths([np.array([[1.0, 1.0]]), np.array([[1.0, 1.0]]),
                     np.array([[1.0 + 1e-3, 1.0]])], [True] * 3)
-    qtbot.wait(30)
-    image = grab(view)
+    image = grab(view)  # grab() paints the view now: nothing to wait for
     point = view.data_to_viewport(1.0, 1.0)
     ratio = view.devicePixelRatioF()
     centre = (point.x() * ratio, point.y() * ratio)

@@ -236,7 +236,7 @@ def test_ctrl_c_cancels_cleanly_and_leaves_nothing(tmp_path, capsys):
             if any(p.name.startswith(".long.gif.") for p in tmp_path.iterdir()):
                 os.kill(os.getpid(), signal.SIGINT)
                 return
-            time.sleep(0.02)
+            time.sleep(0.02)  # polling for the condition: the encoder's temporary file
 
     sender = threading.Thread(target=interrupt_once_encoding_started)
     sender.start()

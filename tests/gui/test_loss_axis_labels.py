@@ -8,15 +8,12 @@ from PySide6.QtGui import QImage, QPainter
 
 from landscape_app.gui.views.curves import LossCurves
 from landscape_app.gui.views.log_ticks import spaced_log_ticks
+from tests.gui.conftest import shown
 
 
 @pytest.fixture
 def curves(qtbot):
-    view = LossCurves()
-    qtbot.addWidget(view)
-    view.resize(420, 240)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown(qtbot, LossCurves(), 420, 240)
     view.set_lanes(["#E69F00", "#56B4E9"])
     return view
 
@@ -41,8 +38,7 @@ def assert_apart(drawn):
 def show(view, qtbot, losses):
     losses = np.asarray(losses, dtype=float)
     steps = np.arange(len(losses), dtype=float)
-    view.set_data([steps, steps], [losses, losses * 0.9], [True, True])
-    qtbot.wait(20)
+    view.set_data([steps, steps], [losses, losses * 0.9], [True, True])  # ranges set at once
 
 
 def test_step_zero_shows_a_clean_range(curves, qtbot):

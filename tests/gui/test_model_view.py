@@ -4,11 +4,12 @@ panning the 2D view by dragging its background."""
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF
+from PySide6.QtWidgets import QApplication
 
 from landscape_app.core.nn import build_network
 from landscape_app.engine.traces import COLUMN
+from tests.gui.conftest import drag
 
 pytestmark = pytest.mark.gui
 
@@ -151,18 +152,22 @@ def test_2d_hover_reads_x_y_and_the_loss_on_a_function(window, qtbot):
 
 
 def _drag(widget, start: QPoint, end: QPoint, qtbot) -> None:
-    """A left-button drag in steps (pyqtgraph starts a drag after a few pixels' move)."""
-    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=start)
-    for k in range(1, 11):
-        point = start + (end - start) * (k / 10)
-        event = QMouseEvent(QMouseEvent.Type.MouseMove, QPointF(point),
-                            widget.mapToGlobal(QPointF(point)), Qt.MouseButton.NoButton,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-        from PySide6.QtWidgets import QApplication
+    """A left-button drag in ten moves (pyqtgraph starts a drag after a few pixels' move)."""
+    drag(qtbot, widget, [start + (end - start) * (k / 10) for k in range(11)])
 
-        QApplication.sendEvent(widget, event)
-        qtbot.wait(5)
-    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=end)
+
+class MouseClock(QObject):
+    """The timestamps (ms) of the mouse presses and releases ``widget`` receives."""
+
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.events: list[tuple[QEvent.Type, int]] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            self.events.append((event.type(), event.timestamp()))
+        return False
 
 
 def test_background_drag_pans_and_a_marker_drag_moves_the_start(window, qtbot):
@@ -174,6 +179,7 @@ def test_background_drag_pans_and_a_marker_drag_moves_the_start(window, qtbot):
     far = (x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0))
     assert abs(far[0] - start[0]) > 0.2 * (x1 - x0) or abs(far[1] - start[1]) > 0.2 * (y1 - y0)
     begin = contour.data_to_viewport(*far)
+    clock = MouseClock(contour.viewport())
     _drag(contour.viewport(), begin, begin + QPoint(60, 0), qtbot)  # the view moves left
     (nx0, nx1), (ny0, ny1) = vb.viewRange()
     pixel = vb.viewPixelSize()[0]
@@ -182,9 +188,13 @@ def test_background_drag_pans_and_a_marker_drag_moves_the_start(window, qtbot):
     assert window.controller.start_point()[:2] == pytest.approx(start[:2])  # start unmoved
     # a drag that starts on the marker moves the start
     marker = contour.data_to_viewport(*start[:2])
-    qtbot.wait(600)  # not a double click
     with qtbot.waitSignal(contour.startMoved, timeout=5_000) as moved:
         _drag(contour.viewport(), marker, marker + QPoint(40, 30), qtbot)
+    # Not a double click, with no wait: the events' clock (QTest's) moves on by more than the
+    # double-click interval after a release.
+    (_, released), (pressed_type, pressed) = clock.events[1:3]
+    assert pressed_type == QEvent.Type.MouseButtonPress
+    assert pressed - released > QApplication.doubleClickInterval()
     vb_after = contour.plot_item.vb.viewRange()
     assert vb_after[0] == pytest.approx([nx0, nx1])  # the marker drag did not pan
     assert moved.args[0] == pytest.approx(start[0] + 40 * pixel, rel=0.1)
@@ -220,14 +230,19 @@ def test_a_tall_model_view_shows_the_data_box_not_stretched_axes(window, qtbot):
     qtbot.waitUntil(lambda: view.plot.picture is not None, timeout=5_000)
     dock.setFloating(True)
     dock.resize(300, 900)
-    qtbot.waitUntil(lambda: view.height() > 700, timeout=5_000)
-    qtbot.wait(100)
     (x0, x1), (y0, y1) = view.plot.picture.box
-    (_, _), (shown0, shown1) = view.plot.plot_item.viewRange()
-    assert shown1 - shown0 <= 1.1 * (y1 - y0)  # the y axis spans the data, not the dock
-    assert view.plot.height() < 0.7 * view.height()  # the room left is below the picture
+
+    def tall():  # once the dock's new size has reached the plot (layout requests are posted)
+        assert view.height() > 700
+        (_, _), (shown0, shown1) = view.plot.plot_item.viewRange()
+        assert shown1 - shown0 <= 1.1 * (y1 - y0)  # the y axis spans the data, not the dock
+        assert view.plot.height() < 0.7 * view.height()  # the room left is below the picture
+
+    def wide():
+        assert view.width() > 700
+        (shown_x0, shown_x1), _ = view.plot.plot_item.viewRange()
+        assert shown_x1 - shown_x0 >= x1 - x0 - 1e-9
+
+    qtbot.waitUntil(tall, timeout=5_000)
     dock.resize(900, 300)  # wide: the height limits the picture again, the axes are whole
-    qtbot.waitUntil(lambda: view.width() > 700, timeout=5_000)
-    qtbot.wait(100)
-    (shown_x0, shown_x1), _ = view.plot.plot_item.viewRange()
-    assert shown_x1 - shown_x0 >= x1 - x0 - 1e-9
+    qtbot.waitUntil(wide, timeout=5_000)

@@ -121,7 +121,7 @@ def test_presentation_mode_enters_is_driven_by_keys_and_leaves_as_it_was(window,
     qtbot.waitUntil(lambda: worker.playing)
     key(qtbot, window.table, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not worker.playing)
-    qtbot.wait(200)  # a batch begun before the pause is still published
+    qtbot.waitUntil(lambda: not worker.busy)  # a batch begun before the pause is published
     steps = window.buffer.snapshot().furthest_step
     key(qtbot, window.curves, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step == steps + 1)

@@ -13,30 +13,23 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.engine.recording import record_session
-from landscape_app.engine.traces import COLUMN
 from landscape_app.gui.export.frame_layout import FrameLayout
 from landscape_app.gui.export.frames import frame_count, frame_steps, run_export
 from landscape_app.gui.export.render import FrameRenderer, image_to_array
 from landscape_app.gui.export.request import ExportRequest, check_request
 from landscape_app.gui.views.log_ticks import power_label, spaced_log_ticks
-from landscape_app.gui.views.surface3d import NO_GL_PLATFORMS, opengl_available
-from landscape_app.state.scenes import load_scene
-
-STEPS = 24
-HIDDEN_COLOR = "#ff2d95"  # a pink far from viridis and from every lane colour of the scene
+from landscape_app.gui.views.surface3d import NO_GL_PLATFORMS
+from tests.conftest import RECORDED_STEPS as STEPS
 
 
-@pytest.fixture(scope="module")
-def state():
-    """adam-vs-sgd with a fourth, hidden lane in pink."""
-    scene = load_scene("adam-vs-sgd").state
-    hidden = replace(scene.lanes[2], label="hidden Adam", color=HIDDEN_COLOR, visible=False)
-    return replace(scene, lanes=(*scene.lanes, hidden))
+@pytest.fixture
+def state(hidden_lane_session):  # (tests/conftest.py; its recording's own tests: tests/engine)
+    return hidden_lane_session
 
 
-@pytest.fixture(scope="module")
-def recording(state):
-    return record_session(state, steps=STEPS, device="cpu")
+@pytest.fixture
+def recording(hidden_lane_recording):
+    return hidden_lane_recording
 
 
 def near(frame: np.ndarray, color: str, tolerance: int = 30) -> np.ndarray:
@@ -107,30 +100,7 @@ def test_spaced_log_ticks_label_what_fits():
     assert power_label(5e7) == "5·10⁷" and power_label(0.002) == "0.002"
 
 
-# -- recording ------------------------------------------------------------------------------
-def test_recording_holds_every_step_of_every_lane(recording, state):
-    assert recording.steps == STEPS and len(recording.lanes) == len(state.lanes)
-    for lane in recording.lanes:
-        assert lane.rows[0, COLUMN["step"]] == 0 and lane.rows[-1, COLUMN["step"]] == STEPS
-        assert len(lane.upto(5)) == 6 and len(lane.upto(STEPS)) == len(lane.rows)
-    assert recording.start == (-1.5, 2.0) and recording.minima == ((1.0, 1.0),)
-    assert [len(lane.records) for lane in recording.result.lanes] == [STEPS + 1] * 4
-
-
-def test_recording_twice_gives_the_same_rows(recording, state):
-    again = record_session(state, steps=STEPS, device="cpu")
-    drawn = [c for c in range(len(COLUMN)) if c != COLUMN["time"]]
-    for first, second in zip(recording.lanes, again.lanes, strict=True):
-        assert np.array_equal(first.rows[:, drawn], second.rows[:, drawn], equal_nan=True)
-    assert np.array_equal(recording.grid.values, again.grid.values)
-
-
-def test_a_session_without_optimizers_is_refused(state):
-    with pytest.raises(LandscapeError, match="no optimizer"):
-        record_session(replace(state, lanes=()), steps=5)
-
-
-# -- frames ----------------------------------------------------------------------------------
+# -- frames (the recording they draw: tests/engine/test_recording.py) --------------------------
 @pytest.mark.parametrize("layout", [
     FrameLayout(width=320, height=240, title="A title"),
     FrameLayout(width=321, height=239, curves=False),
@@ -216,13 +186,7 @@ def test_cancelling_mid_export_leaves_no_file(qapp, recording, state, tmp_path, 
 
 # -- OpenGL ----------------------------------------------------------------------------------
 @pytest.mark.gl
-def test_both_views_side_by_side_with_the_surface(qapp, recording):
-    available, reason = opengl_available()
-    if not available:
-        platform = QGuiApplication.platformName()
-        if platform in NO_GL_PLATFORMS:
-            pytest.skip(f"{reason} — run: QT_QPA_PLATFORM=xcb pytest -m gl tests/gui")
-        pytest.fail(f"OpenGL should work on the Qt platform '{platform}' but: {reason}")
+def test_both_views_side_by_side_with_the_surface(opengl, recording):
     layout = FrameLayout(view="both", width=640, height=480, title="Both")
     with FrameRenderer(recording, layout) as renderer:
         first, last = renderer.render(0), renderer.render(STEPS)

@@ -11,6 +11,7 @@ import random
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from landscape_app.gui.live.tasks import live_task_threads
 from landscape_app.state.scenes import SCENE_ORDER
@@ -27,7 +28,7 @@ def key(qtbot, window, code):
 
 def settle(window, qtbot):
     """Let the event loop deliver the action, and the worker load the race it asked for."""
-    qtbot.wait(1)
+    QApplication.processEvents()  # the queued signals the action emitted
     worker = window.race_thread.worker
     qtbot.waitUntil(lambda: window.buffer.snapshot().generation == worker.generation,
                     timeout=30_000)
@@ -125,7 +126,7 @@ def test_a_random_walk_of_user_actions_always_shows_one_session(window, qtbot, s
     for _ in range(200):
         name = rng.choice(names)
         ACTIONS[name](window, qtbot, rng)
-        qtbot.wait(rng.choice((0, 0, 5, 20)))
+        qtbot.wait(rng.choice((0, 0, 5, 20)))  # the behaviour: actions at random paces
         settle(window, qtbot)
         assert_consistent(window)
     assert failures == []
@@ -150,11 +151,11 @@ def test_the_reported_sequence_ends_in_one_session(window, qtbot):
     window.controls.play_action.setChecked(True)
     for _ in range(40):
         key(qtbot, window, Qt.Key.Key_N)
-        qtbot.wait(15)
+        qtbot.wait(15)  # the behaviour: keys at the reported pace, ten times faster
     for _ in range(20):
         for code in (Qt.Key.Key_P, Qt.Key.Key_Space, Qt.Key.Key_R, Qt.Key.Key_Right):
             key(qtbot, window, code)
-            qtbot.wait(10)
+            qtbot.wait(10)  # (likewise)
     settle(window, qtbot)
     assert_consistent(window)
     qtbot.waitUntil(lambda: window.controller.model.phase.value != "preparing",

@@ -122,8 +122,8 @@ def test_new_session_and_an_unwritable_save(window, qtbot, tmp_path):
     assert state.title == "" and state.landscape.function == "rosenbrock"
     assert "untitled" in window.windowTitle() and not window.isWindowModified()
     qtbot.waitUntil(lambda: live_task_threads() == [], timeout=30_000)
-    qtbot.wait(50)
-    assert controller.landscape.live and controller.model.blocked is None
+    # the task's end reaches the window as a queued signal
+    qtbot.waitUntil(lambda: controller.landscape.live and controller.model.blocked is None)
     assert controller.current_session().landscape.kind == "function"
     assert not sessions.save_to(tmp_path / "missing" / "race.json")
     assert "does not exist" in sessions.problem.informativeText()

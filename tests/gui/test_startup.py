@@ -12,32 +12,20 @@ def test_the_window_module_imports_without_torch():
     assert result.stdout.strip() == "NO-TORCH"
 
 
-def test_a_gpu_that_cannot_start_leaves_the_window_working_on_the_cpu(monkeypatch, qtbot,
+def test_a_gpu_that_cannot_start_leaves_the_window_working_on_the_cpu(broken_gpu, qtbot,
                                                                       warm_engine):
     """CUDA reported present, but its first allocation fails (as on this CPU build of torch):
     the window loads fully, computes on the CPU and says why."""
-    import pytest
-    import torch
-
-    from landscape_app.core import device as device_module
     from landscape_app.gui.main_window import MainWindow
 
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(device_module, "mps_available", lambda: False)
-    device_module.device_failure.cache_clear()
-    try:
-        if device_module.device_failure("cuda") is None:
-            pytest.skip("CUDA starts on this machine")
-        main = MainWindow()
-        qtbot.addWidget(main)
-        with qtbot.waitSignal(main.coreReady, timeout=60_000):
-            main.show()
-        assert main.device_label.text() == "device: CPU (GPU unavailable)"
-        assert main.device_label.toolTip().startswith("Computing on the CPU: CUDA could not "
-                                                      "start: ")
-        message = main.statusBar().currentMessage()
-        assert "Computing on the CPU: CUDA could not start" in message
-        qtbot.waitUntil(lambda: main.controller.grid is not None, timeout=30_000)
-        main.close()
-    finally:
-        device_module.device_failure.cache_clear()
+    main = MainWindow()
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.coreReady, timeout=60_000):
+        main.show()
+    assert main.device_label.text() == "device: CPU (GPU unavailable)"
+    assert main.device_label.toolTip().startswith("Computing on the CPU: CUDA could not "
+                                                  "start: ")
+    message = main.statusBar().currentMessage()
+    assert "Computing on the CPU: CUDA could not start" in message
+    qtbot.waitUntil(lambda: main.controller.grid is not None, timeout=30_000)
+    main.close()

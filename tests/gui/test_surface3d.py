@@ -16,14 +16,12 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from PySide6.QtGui import QGuiApplication
 
 from landscape_app.core.functions.catalog import get_function
 from landscape_app.core.grid import Grid2D, evaluate_grid
 from landscape_app.gui.views.surface3d import (
     LOG_EPSILON_FRACTION,
     MESH_MAX_SIDE,
-    NO_GL_PLATFORMS,
     PATH_LIFT,
     SCENE_EXTENT,
     SCENE_HEIGHT,
@@ -35,6 +33,7 @@ from landscape_app.gui.views.surface3d import (
     share_gl_contexts,
 )
 from landscape_app.state.colormaps import COLORMAPS
+from tests.gui.conftest import shown
 
 share_gl_contexts()  # before pytest-qt creates the QApplication: several GL views in one run
 
@@ -68,19 +67,8 @@ def distinct_colors(frame: np.ndarray) -> int:
 
 
 @pytest.fixture
-def gl_view(qtbot):
-    available, reason = opengl_available()
-    if not available:
-        platform = QGuiApplication.platformName()
-        if platform in NO_GL_PLATFORMS:
-            pytest.skip(f"{reason} — run: QT_QPA_PLATFORM=xcb pytest -m gl tests/gui")
-        pytest.fail(f"OpenGL should work on the Qt platform '{platform}' but: {reason}")
-    view = Surface3DView()
-    qtbot.addWidget(view)
-    view.resize(480, 360)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+def gl_view(qtbot, opengl):
+    return shown(qtbot, Surface3DView(), 480, 360)
 
 
 # -- the scene transform (no GL needed) -----------------------------------------------------

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from landscape_app.core.result import Status
 from landscape_app.engine.traces import COLUMN
+from tests.gui.conftest import drag
 
 pytestmark = pytest.mark.gui
 
@@ -103,7 +104,7 @@ def test_play_from_a_scrubbed_step_replays_the_computed_steps_then_plays_on(wind
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step >= 40, timeout=60_000)
     window.controls.play_action.setChecked(False)
     qtbot.waitUntil(lambda: not window.race_thread.worker.playing)
-    qtbot.wait(300)  # a batch in flight when pause was pressed is published
+    qtbot.waitUntil(lambda: not window.race_thread.worker.busy)  # a batch in flight lands
     before = window.buffer.snapshot()
     furthest, rows = before.furthest_step, [lane.rows.copy() for lane in before.lanes]
     window.timeline.scrub(10)
@@ -140,13 +141,7 @@ def test_step_after_a_drag_preview_takes_the_first_step_of_the_race(window, qtbo
     view, preview = window.contour, window.controller.preview
     start = window.controller.start_point()
     path = [(start[0] + 0.05 * i, start[1] - 0.04 * i) for i in range(6)]
-    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.data_to_viewport(*path[0]))
-    for point in path[1:]:
-        qtbot.mouseMove(view.viewport(), pos=view.data_to_viewport(*point))
-        qtbot.wait(15)
-    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton,
-                       pos=view.data_to_viewport(*path[-1]))
+    drag(qtbot, view.viewport(), [view.data_to_viewport(*point) for point in path], pace_ms=15)
     qtbot.waitUntil(lambda: preview.on_screen and window.buffer.snapshot().done
                     and preview.shown_result.key == window.controller.model.race_key(),
                     timeout=120_000)

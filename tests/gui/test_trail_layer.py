@@ -101,7 +101,7 @@ def test_curves_and_table_never_paint_in_the_same_frame(qtbot):
         row = np.full((1, len(COLUMNS)), 1.0 + step)
         buffer.publish(1, [LaneChunk(0, row, Status.RUNNING), LaneChunk(1, row, Status.RUNNING)])
         drawn.append(painter.paint(buffer.snapshot(), Appearance.of(lanes), "steps"))
-        qtbot.wait(8)
+        qtbot.wait(8)  # the behaviour: frames 8 ms apart, curves and table on their own clocks
     assert all("plane" in names for names in drawn)
     assert not any({"curves", "table"} <= names for names in drawn)
     assert sum("curves" in names for names in drawn) >= 5

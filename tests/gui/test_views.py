@@ -7,10 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from landscape_app.core.result import Status
-from landscape_app.engine.traces import COLUMNS, LaneChunk, TraceBuffer
 from landscape_app.gui.views.contour import ContourView, color_field, contour_segments
 from landscape_app.gui.views.curves import LossCurves, drawable
 from landscape_app.gui.views.table import RaceTableModel, TableRow, format_number
+from tests.gui.conftest import shown
 
 pytestmark = pytest.mark.gui
 
@@ -41,11 +41,7 @@ def shows_exactly_the_box(view, box=(-2, 2, -1, 3)):
 
 @pytest.fixture
 def contour(qtbot):
-    view = ContourView()
-    qtbot.addWidget(view)
-    view.resize(500, 400)
-    view.show()
-    return view
+    return shown(qtbot, ContourView(), 500, 400)
 
 
 def test_color_field_keeps_holes_as_holes():
@@ -214,22 +210,6 @@ def test_table_model_texts_and_updates():
     assert format_number(float("inf")) == "inf" and format_number(12.3456) == "12.3456"
 
 
-def test_trace_buffer_grows_and_drops_stale_generations():
-    buffer = TraceBuffer()
-    buffer.reset(3, ["a", "b"])
-    rows = np.arange(200 * len(COLUMNS), dtype=float).reshape(200, len(COLUMNS))
-    assert buffer.publish(3, [LaneChunk(0, rows[:100], Status.RUNNING)])
-    before = buffer.snapshot()
-    assert buffer.publish(3, [LaneChunk(0, rows[100:], Status.CONVERGED, distance=0.5)])
-    assert not buffer.publish(2, [LaneChunk(1, rows, Status.RUNNING)])
-    after = buffer.snapshot()
-    assert len(before.lanes[0].rows) == 100 and len(after.lanes[0].rows) == 200
-    assert np.array_equal(after.lanes[0].rows, rows) and len(after.lanes[1].rows) == 0
-    assert not after.lanes[0].rows.flags.writeable
-    assert after.lanes[0].status is Status.CONVERGED and after.lanes[0].distance == 0.5
-    assert after.furthest_step == rows[-1, 0] and not after.done
-
-
 def _tick_label_rects(view, axis_name):
     """The widget rectangles of an axis's tick labels, as pyqtgraph draws them."""
     from PySide6.QtGui import QImage, QPainter
@@ -250,8 +230,11 @@ def test_the_top_tick_label_is_not_cut_by_the_widget_edge(contour, qtbot, factor
     contour.resize(700, 400)  # the box (-2..2 × -1..3) touches the top and bottom
     contour.set_landscape(bowl(), False, "viridis", [], 6)
     contour.set_size_factor(factor)
-    qtbot.wait(50)
-    labels = _tick_label_rects(contour, "left")
-    assert "3" in [text for _, text in labels]  # a tick at the very top of the range
-    for rect, text in labels:
-        assert rect.top() >= 0, f"tick label {text!r} cut at the top ({rect.top()} px)"
+
+    def top_label_whole():  # once the plot's layout has taken the new size (posted events)
+        labels = _tick_label_rects(contour, "left")
+        assert "3" in [text for _, text in labels]  # a tick at the very top of the range
+        for rect, text in labels:
+            assert rect.top() >= 0, f"tick label {text!r} cut at the top ({rect.top()} px)"
+
+    qtbot.waitUntil(top_label_whole, timeout=2_000)

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from landscape_app.core.runner import Race, Racer
+from tests.gui.conftest import drag
 
 pytestmark = pytest.mark.gui
 
@@ -36,11 +37,8 @@ def test_dragging_the_start_previews_the_race_from_the_last_position(window, qtb
     preview.shown.connect(shown.append)
     start = window.controller.start_point()
     path = [(start[0] + 0.05 * i, start[1] - 0.04 * i) for i in range(12)]
-    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.data_to_viewport(*path[0]))
-    for point in path[1:]:
-        qtbot.mouseMove(view.viewport(), pos=view.data_to_viewport(*point))
-        qtbot.wait(15)
+    drag(qtbot, view.viewport(), [view.data_to_viewport(*point) for point in path],
+         pace_ms=15, release=False)
     with qtbot.waitSignal(view.startMoved, timeout=5_000) as moved:
         qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton,
                            pos=view.data_to_viewport(*path[-1]))

@@ -1,4 +1,5 @@
-"""The race worker in its thread: play, pause, single steps, pacing, reloads, failures."""
+"""The race worker in its thread: play, pause, single steps, pacing, reloads, failures, and
+stepping in the thread a race that cannot be sent to the race process."""
 
 import time
 from functools import partial
@@ -55,8 +56,9 @@ def test_single_steps_and_pacing(race, qtbot):
     thread.worker.pause()
     # Never faster than 20 steps/s: the first step at once, at most 0.1 s of catching up.
     assert moved <= 1 + 20 * (elapsed + 0.1)
+    qtbot.waitUntil(lambda: not thread.worker.busy)  # a batch asked for before the pause lands
     moved = buffer.snapshot().furthest_step
-    qtbot.wait(200)  # nothing to wait for: a paused race must not move in that time
+    qtbot.wait(200)  # the behaviour itself: a paused race stays put (4 steps' time at 20/s)
     assert buffer.snapshot().furthest_step == moved
 
 
@@ -101,3 +103,33 @@ def test_a_race_that_cannot_be_built_is_reported(race, qtbot):
 def test_speed_must_be_positive(race):
     with pytest.raises(ValueError, match="positive"):
         race[0].worker.set_speed(0)
+
+
+def test_an_unsendable_race_is_stepped_in_the_worker_thread(qtbot, warm_engine):
+    from landscape_app.core.functions.base import Box, Function2D
+    from landscape_app.core.objective import Minimum
+    from landscape_app.core.optim.registry import OptimizerSpec
+    from landscape_app.core.runner import Racer
+    from landscape_app.engine.race_pickle import dumps_factory
+    from landscape_app.engine.steppers import RaceStepper
+
+    bowl = Function2D("bowl", "Bowl", lambda x, y: x**2 + y**2, Box(-2, 2, -2, 2),
+                      Box(-2, 2, -2, 2), (Minimum((0.0, 0.0), 0.0),), (1.0, 1.0), "a bowl")
+    racers = [Racer("adam", OptimizerSpec("adam", {"lr": 0.1})),
+              Racer("pso", OptimizerSpec("pso", {}))]
+    factory = partial(RaceStepper, bowl, racers, (1.0, 1.0), 3, 30)
+    assert dumps_factory(factory) is None
+    buffer = TraceBuffer()
+    thread = RaceThread(buffer)
+    thread.start()
+    try:
+        generation = thread.worker.load(factory)
+        thread.worker.set_speed(None)
+        with qtbot.waitSignal(thread.raceFinished, timeout=20_000):
+            thread.worker.play()
+        snapshot = buffer.snapshot()
+        assert snapshot.generation == generation and snapshot.done
+        assert all(lane.rows[-1, 0] <= 30 for lane in snapshot.lanes)
+    finally:
+        assert thread.close()
+    assert live_threads() == []

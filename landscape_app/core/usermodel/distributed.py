@@ -16,7 +16,6 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,10 +23,9 @@ import numpy as np
 import torch
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.progress import StageProgress
 from landscape_app.core.usermodel.job import SurfaceJob, SurfaceRequest, open_job
 
-#: ``progress(done_points, total_points)``.
-PointProgress = Callable[[int, int], None]
 #: How long ranks wait for each other (rank 0 may spend long on a Hessian plane).
 GROUP_TIMEOUT = timedelta(hours=24)
 
@@ -72,7 +70,7 @@ class RankFailed(LandscapeError):
 
 
 def run_single(request: SurfaceRequest, work_dir, restart: bool = False,
-               progress: PointProgress | None = None) -> tuple[SurfaceJob, np.ndarray, float]:
+               progress: StageProgress | None = None) -> tuple[SurfaceJob, np.ndarray, float]:
     """Compute the missing chunks in this process; returns the job, the grid and the seconds
     spent computing it in this run."""
     job = open_job(request, work_dir, writer=True, restart=restart)
@@ -80,20 +78,20 @@ def run_single(request: SurfaceRequest, work_dir, restart: bool = False,
     missing = job.missing()
     done = job.total - sum(len(job.chunk_points_of(i)[0]) for i in missing)
     if progress is not None:
-        progress(done, job.total)
+        progress("points", done / job.total)
 
     def finished(count: int) -> None:
         nonlocal done
         done += count
         if progress is not None:
-            progress(done, job.total)
+            progress("points", done / job.total)
 
     job.compute(missing, finished)
     return job, job.merged(), time.perf_counter() - started
 
 
 def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool = False,
-                    progress: PointProgress | None = None,
+                    progress: StageProgress | None = None,
                     ) -> tuple[SurfaceJob, np.ndarray | None, float]:
     """This rank's share of the grid; rank 0 returns the merged grid, the others None."""
     import torch.distributed as dist
@@ -141,11 +139,11 @@ def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool
         dist.destroy_process_group()
 
 
-def _watch(job: SurfaceJob, stop: threading.Event, progress: PointProgress) -> None:
+def _watch(job: SurfaceJob, stop: threading.Event, progress: StageProgress) -> None:
     """Rank 0's bar: the points of the chunks on disk, twice a second."""
     while True:
         done = min(job.total, len(job.work.done()) * job.chunk_points)
-        progress(done, job.total)
+        progress("points", done / job.total)
         if stop.wait(0.5):
-            progress(job.total, job.total)
+            progress("points", 1.0)
             return

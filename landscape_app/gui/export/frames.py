@@ -159,9 +159,7 @@ def _write_frames(recording: Recording, request: ExportRequest,
                 request.animation,
                 renderer.frames(frame_steps(count, recording.steps, request.first_step)),
                 request.fps, total=count, cancelled=cancelled, crf=request.crf,
-                preset=request.preset,
-                progress=None if progress is None else (
-                    lambda done, _total: progress("frames", done / count)))
+                preset=request.preset, progress=progress)
             written.append(animation.path)
         if request.still is not None:
             written.append(_write_still(renderer, Path(request.still).expanduser(),

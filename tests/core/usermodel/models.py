@@ -25,7 +25,7 @@ class Net(nn.Module):
 
     def forward(self, x):
         if os.environ.get("SLOW_TEST_MODEL"):
-            time.sleep(0.05)
+            time.sleep(0.05)  # the behaviour: a slow model, so a run can be killed midway
         return self.body(x)
 
 def landscape_model():

@@ -1,5 +1,5 @@
 """The race process: factories sent as recipes, the same rows as in-thread stepping, failures,
-cancellation, clean shutdown, and the worker's in-thread fallback."""
+cancellation, clean shutdown (the worker's in-thread fallback: tests/gui/test_worker.py)."""
 
 from functools import partial
 
@@ -9,10 +9,7 @@ import pytest
 from landscape_app.core.errors import CancelledError
 from landscape_app.engine.race_pickle import dumps_factory
 from landscape_app.engine.race_process import RaceProcess, RaceProcessError, RemoteStepper
-from landscape_app.engine.traces import COLUMN, TraceBuffer
-from landscape_app.gui.live.worker import RaceThread, live_threads
-
-pytestmark = pytest.mark.gui
+from landscape_app.engine.traces import COLUMN
 
 #: Every column but the wall time, which differs from run to run.
 SAME_COLUMNS = [index for name, index in COLUMN.items() if name != "time"]
@@ -37,14 +34,14 @@ def rows_of(chunks_list):
 
 
 @pytest.fixture
-def process(warm_engine):
+def process():
     race = RaceProcess()
     yield race
     race.close()
     assert not race.alive
 
 
-def test_catalog_functions_and_expressions_travel_as_recipes(warm_engine):
+def test_catalog_functions_and_expressions_travel_as_recipes():
     import pickle
 
     from landscape_app.core.functions import get_function
@@ -59,7 +56,7 @@ def test_catalog_functions_and_expressions_travel_as_recipes(warm_engine):
     assert vars(rebuilt).keys() == vars(original).keys() and rebuilt.start == original.start
 
 
-def test_what_cannot_travel_is_refused(warm_engine):
+def test_what_cannot_travel_is_refused():
     from landscape_app.core.functions import get_function
     from landscape_app.core.functions.expression import custom_function
 
@@ -119,30 +116,6 @@ def test_cancelling_a_wait_closes_the_process(process):
     with pytest.raises(CancelledError):
         stepper.advance(10**6)  # minutes of work, abandoned at once
     assert not process.alive
-
-
-def test_an_unsendable_race_is_stepped_in_the_worker_thread(qtbot, warm_engine):
-    from landscape_app.core.functions.base import Box, Function2D
-    from landscape_app.core.objective import Minimum
-
-    bowl = Function2D("bowl", "Bowl", lambda x, y: x**2 + y**2, Box(-2, 2, -2, 2),
-                      Box(-2, 2, -2, 2), (Minimum((0.0, 0.0), 0.0),), (1.0, 1.0), "a bowl")
-    factory = race_factory(bowl, start=(1.0, 1.0), steps=30)
-    assert dumps_factory(factory) is None
-    buffer = TraceBuffer()
-    thread = RaceThread(buffer)
-    thread.start()
-    try:
-        generation = thread.worker.load(factory)
-        thread.worker.set_speed(None)
-        with qtbot.waitSignal(thread.raceFinished, timeout=20_000):
-            thread.worker.play()
-        snapshot = buffer.snapshot()
-        assert snapshot.generation == generation and snapshot.done
-        assert all(lane.rows[-1, 0] <= 30 for lane in snapshot.lanes)
-    finally:
-        assert thread.close()
-    assert live_threads() == []
 
 
 def test_the_app_ends_its_fork_server_when_it_exits():
