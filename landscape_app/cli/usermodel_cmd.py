@@ -7,6 +7,7 @@ hands a run with ``--model-file`` to :func:`run`. Heavy imports happen inside :f
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
@@ -149,6 +150,36 @@ def summary_lines(job, values, seconds: float, processes: int) -> list[str]:
     return lines
 
 
+def print_notes(job) -> None:
+    """The job's notes (a resumed run keeps its weights, ...) on stderr."""
+    for note in job.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def launch_workers(args: argparse.Namespace, request, work_dir: str) -> int:
+    """``--workers K``: this process decides the run (weights, buffers, plane, data digest)
+    and writes it to the work directory; torchrun's K workers take it over. A refusal, this
+    process's or a worker's, is raised here as one line."""
+    from landscape_app.core.errors import LandscapeError
+    from landscape_app.core.usermodel import open_job
+    from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
+    from landscape_app.core.usermodel.workdir import WorkDir
+
+    print_notes(open_job(request, work_dir, restart=args.restart))
+    work = WorkDir(work_dir)
+    work.refusal()  # an old one, left by a killed command
+    completed = subprocess.run(worker_command(args, work_dir), check=False,
+                               env={**os.environ, LAUNCHED_ENV: work_dir})
+    refusal = work.refusal()
+    if refusal is not None:
+        raise LandscapeError(refusal)
+    if completed.returncode != 0:
+        raise LandscapeError(f"the workers stopped (exit {completed.returncode}); the "
+                             f"finished points are in {work_dir}: rerun the same command "
+                             "to compute the rest")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -159,12 +190,13 @@ def run(args: argparse.Namespace) -> int:
         RankFailed,
         default_work_dir,
         die_with_parent,
-        open_job,
         run_distributed,
         run_single,
         surface_arrays,
         torchrun_rank,
     )
+    from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
+    from landscape_app.core.usermodel.workdir import WorkDir
 
     if args.out is None:
         raise LandscapeError("--model-file needs --out FILE.npz (finished points are kept "
@@ -178,13 +210,7 @@ def run(args: argparse.Namespace) -> int:
     if rank is not None:
         die_with_parent()  # a killed command leaves no worker behind
     if rank is None and args.workers > 1:
-        open_job(request, work_dir, writer=True, restart=args.restart)  # refuse early, once
-        completed = subprocess.run(worker_command(args, work_dir), check=False)
-        if completed.returncode != 0:
-            raise LandscapeError(f"the workers stopped (exit {completed.returncode}); the "
-                                 f"finished points are in {work_dir}: rerun the same command "
-                                 "to compute the rest")
-        return 0
+        return launch_workers(args, request, work_dir)
     bar = ProgressBar()
 
     def progress(done: int, total: int) -> None:
@@ -200,10 +226,16 @@ def run(args: argparse.Namespace) -> int:
             processes = rank.world
     except RankFailed:
         return 2  # rank 0 says why
+    except LandscapeError as error:
+        if rank is None or rank.rank != 0 or os.environ.get(LAUNCHED_ENV) != work_dir:
+            raise
+        WorkDir(work_dir).refuse(str(error))  # the launching process says why
+        return 2
     finally:
         bar.close()
     if values is None:
         return 0
+    print_notes(job)
     for line in summary_lines(job, values, seconds, processes):
         print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
     with atomic_write(args.out, "wb") as handle:
