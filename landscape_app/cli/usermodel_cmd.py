@@ -44,11 +44,17 @@ where it does not (the same values). Non-finite losses are kept as NaN (holes in
 
 Many processes: --workers K runs the grid in K local processes (torchrun's launcher, one CPU
 thread each unless OMP_NUM_THREADS says otherwise); the same command under torchrun spreads
-it over GPUs and machines (torch.distributed: gloo on CPUs, NCCL on GPUs). Every finished chunk
-of points is written to the work directory (--work-dir, default OUT.work beside --out) at
-once; rerunning the same command after a crash or a kill computes only the missing points, and
-the merged NPZ is the same, value for value, however many processes computed it. A changed
-model file, data, weights, grid or direction seed is refused (--restart discards the old
+it over GPUs and machines (torch.distributed: gloo on CPUs, NCCL on GPUs). One process (the
+one you started, or rank 0 under torchrun) decides the origin's weights and buffers, the
+plane and the data's digest; the others load them into their model (your file gives them the
+architecture and the data only), so a file that trains its model when it runs works whatever
+the thread count. Data that differ between processes are refused, naming what differs. Every
+finished chunk of points is written to the work directory (--work-dir, default OUT.work beside
+--out) at once (ranks on other machines send theirs to rank 0); rerunning the same command
+after a crash or a kill computes only the missing points, and the merged NPZ is the same,
+value for value, however many processes computed it. The work directory's weights (origin.pt)
+are the run's: a rerun whose file now gives other weights goes on with them and says so. A
+changed model file, data, grid or direction seed is refused (--restart discards the old
 points). The work directory is removed once the NPZ is written.
 """
 

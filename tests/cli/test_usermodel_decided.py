@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from tests.core.usermodel.models import (
+    MLP_DROPOUT,
     RANK_DATA,
     REPO,
     SELF_TRAINING,
@@ -78,6 +79,7 @@ def test_a_model_file_that_trains_itself_runs_on_two_workers(tmp_path, threads):
     out = tmp_path / "s.npz"
     done = _surface(model_file, out, "--workers", "2", threads=threads)
     assert done.returncode == 0, done.stderr
+    assert "note:" not in done.stderr  # rank 0 took the decision over; it did not re-decide
     data = np.load(out)
     assert metadata(data)["processes"] == 2
     _check_values(model_file, data, threads)
@@ -127,3 +129,34 @@ def test_under_torchrun_rank_0_decides_and_names_a_rank_whose_data_differ(tmp_pa
     assert "rank 1's data differ from rank 0's: batch 1's inputs hash" in done.stderr
     assert "250 vs 256 samples" in done.stderr
     assert not out.exists()
+
+
+#: One torchrun rank on each of two "machines": every rank's work directory is its own.
+SEPARATE_DIRS = '''
+import sys
+import numpy as np
+from landscape_app.core.usermodel import SurfaceRequest, run_distributed, torchrun_rank
+
+base, model_file = sys.argv[1], sys.argv[2]
+rank = torchrun_rank()
+request = SurfaceRequest(model_file, resolution=3, chunk=1)
+job, values, _ = run_distributed(request, f"{base}/machine{rank.rank}", rank)
+if values is not None:
+    np.savez(f"{base}/merged.npz", values=values, origin=job.plane.origin, d1=job.plane.d1,
+             d2=job.plane.d2, alphas=job.alphas, betas=job.betas)
+'''
+
+
+def test_under_torchrun_no_shared_work_dir_is_needed(tmp_path):
+    """Rank 1's work directory is not rank 0's: it gets the decision by broadcast and its
+    chunks reach rank 0 through the group."""
+    model_file = write(tmp_path, "mlp.py", MLP_DROPOUT)
+    script = write(tmp_path, "separate.py", SEPARATE_DIRS)
+    done = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone",
+                           "--nproc-per-node=2", str(script), str(tmp_path), str(model_file)],
+                          env=_env(None), capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "machine1").exists()  # rank 1 wrote nothing of its own
+    assert len(list((tmp_path / "machine0" / "chunks").glob("*.npy"))) == 9
+    _check_values(model_file, np.load(tmp_path / "merged.npz"), "1")

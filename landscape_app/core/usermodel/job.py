@@ -346,8 +346,8 @@ def follow_job(request: SurfaceRequest, decision: Decision, work_dir: str | Path
             "batches": request.batches}
     differ = [FINGERPRINT_NAMES[key] for key in FOLLOWER_KEYS if mine[key] != decided.get(key)]
     if differ:
-        raise LandscapeError(f"model file {user.source.label}: {who}'s {', '.join(differ)} "
-                             f"differ from {decider}'s")
+        raise LandscapeError(f"model file {user.source.label}: {who} and {decider} differ in "
+                             f"{', '.join(differ)}")
     take_over(user, decision, who, decider)
     work = WorkDir(work_dir)
     return _job_from(request, user, decision, work,
