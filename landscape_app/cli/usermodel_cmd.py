@@ -7,6 +7,7 @@ hands a run with ``--model-file`` to :func:`run`. Heavy imports happen inside :f
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 from functools import partial
@@ -44,11 +45,17 @@ where it does not (the same values). Non-finite losses are kept as NaN (holes in
 
 Many processes: --workers K runs the grid in K local processes (torchrun's launcher, one CPU
 thread each unless OMP_NUM_THREADS says otherwise); the same command under torchrun spreads
-it over GPUs and machines (torch.distributed: gloo on CPUs, NCCL on GPUs). Every finished chunk
-of points is written to the work directory (--work-dir, default OUT.work beside --out) at
-once; rerunning the same command after a crash or a kill computes only the missing points, and
-the merged NPZ is the same, value for value, however many processes computed it. A changed
-model file, data, weights, grid or direction seed is refused (--restart discards the old
+it over GPUs and machines (torch.distributed: gloo on CPUs, NCCL on GPUs). One process (the
+one you started, or rank 0 under torchrun) decides the origin's weights and buffers, the
+plane and the data's digest; the others load them into their model (your file gives them the
+architecture and the data only), so a file that trains its model when it runs works whatever
+the thread count. Data that differ between processes are refused, naming what differs. Every
+finished chunk of points is written to the work directory (--work-dir, default OUT.work beside
+--out) at once (ranks on other machines send theirs to rank 0); rerunning the same command
+after a crash or a kill computes only the missing points, and the merged NPZ is the same,
+value for value, however many processes computed it. The work directory's weights (origin.pt)
+are the run's: a rerun whose file now gives other weights goes on with them and says so. A
+changed model file, data, grid or direction seed is refused (--restart discards the old
 points). The work directory is removed once the NPZ is written.
 """
 
@@ -150,6 +157,36 @@ def summary_lines(job, values, seconds: float, processes: int) -> list[str]:
     return lines
 
 
+def print_notes(job) -> None:
+    """The job's notes (a resumed run keeps its weights, ...) on stderr."""
+    for note in job.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def launch_workers(args: argparse.Namespace, request, work_dir: str) -> int:
+    """``--workers K``: this process decides the run (weights, buffers, plane, data digest)
+    and writes it to the work directory; torchrun's K workers take it over. A refusal, this
+    process's or a worker's, is raised here as one line."""
+    from landscape_app.core.errors import LandscapeError
+    from landscape_app.core.usermodel import open_job
+    from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
+    from landscape_app.core.usermodel.workdir import WorkDir
+
+    print_notes(open_job(request, work_dir, restart=args.restart))
+    work = WorkDir(work_dir)
+    work.refusal()  # an old one, left by a killed command
+    completed = subprocess.run(worker_command(args, work_dir), check=False,
+                               env={**os.environ, LAUNCHED_ENV: work_dir})
+    refusal = work.refusal()
+    if refusal is not None:
+        raise LandscapeError(refusal)
+    if completed.returncode != 0:
+        raise LandscapeError(f"the workers stopped (exit {completed.returncode}); the "
+                             f"finished points are in {work_dir}: rerun the same command "
+                             "to compute the rest")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -160,12 +197,13 @@ def run(args: argparse.Namespace) -> int:
         RankFailed,
         default_work_dir,
         die_with_parent,
-        open_job,
         run_distributed,
         run_single,
         surface_arrays,
         torchrun_rank,
     )
+    from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
+    from landscape_app.core.usermodel.workdir import WorkDir
 
     if args.out is None:
         raise LandscapeError("--model-file needs --out FILE.npz (finished points are kept "
@@ -179,13 +217,7 @@ def run(args: argparse.Namespace) -> int:
     if rank is not None:
         die_with_parent()  # a killed command leaves no worker behind
     if rank is None and args.workers > 1:
-        open_job(request, work_dir, writer=True, restart=args.restart)  # refuse early, once
-        completed = subprocess.run(worker_command(args, work_dir), check=False)
-        if completed.returncode != 0:
-            raise LandscapeError(f"the workers stopped (exit {completed.returncode}); the "
-                                 f"finished points are in {work_dir}: rerun the same command "
-                                 "to compute the rest")
-        return 0
+        return launch_workers(args, request, work_dir)
     bar = ProgressBar()
     progress = partial(bar, of=request.resolution ** 2)  # the bar counts the points too
 
@@ -199,10 +231,16 @@ def run(args: argparse.Namespace) -> int:
             processes = rank.world
     except RankFailed:
         return 2  # rank 0 says why
+    except LandscapeError as error:
+        if rank is None or rank.rank != 0 or os.environ.get(LAUNCHED_ENV) != work_dir:
+            raise
+        WorkDir(work_dir).refuse(str(error))  # the launching process says why
+        return 2
     finally:
         bar.close()
     if values is None:
         return 0
+    print_notes(job)
     for line in summary_lines(job, values, seconds, processes):
         print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
     with atomic_write(args.out, "wb") as handle:

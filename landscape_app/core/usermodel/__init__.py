@@ -10,6 +10,8 @@ Qt-free. The pieces, in the order a run uses them:
   ``vmap`` where the model allows, one point at a time where not;
 - :mod:`~landscape_app.core.usermodel.workdir` and :mod:`~landscape_app.core.usermodel.job`:
   the grid as chunks in a work directory (resume, refuse a changed run, merge);
+- :mod:`~landscape_app.core.usermodel.decision`: what one process decides for the run (the
+  origin's weights and buffers, the plane, the data's digest) and the others take over;
 - :mod:`~landscape_app.core.usermodel.distributed`: one process, or every process torchrun
   started.
 """
@@ -22,7 +24,13 @@ from landscape_app.core.usermodel.distributed import (
     run_single,
     torchrun_rank,
 )
-from landscape_app.core.usermodel.job import SurfaceJob, SurfaceRequest, open_job, surface_arrays
+from landscape_app.core.usermodel.job import (
+    SurfaceJob,
+    SurfaceRequest,
+    follow_job,
+    open_job,
+    surface_arrays,
+)
 from landscape_app.core.usermodel.workdir import WorkDir, default_work_dir
 
 __all__ = [
@@ -34,6 +42,7 @@ __all__ = [
     "WorkDir",
     "default_work_dir",
     "die_with_parent",
+    "follow_job",
     "load_user_model",
     "open_job",
     "run_distributed",

@@ -62,15 +62,6 @@ class UserModel:
     def parameter_count(self) -> int:
         return sum(p.numel() for p in self.model.parameters())
 
-    def data_sha256(self) -> str:
-        """A digest of every batch (to tell when the data differ between runs or processes)."""
-        digest = hashlib.sha256()
-        for inputs, targets in self.batches:
-            for tensor in (inputs, targets):
-                digest.update(str((tuple(tensor.shape), tensor.dtype)).encode())
-                digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-        return digest.hexdigest()
-
 
 def batch_size(targets) -> int:
     """How many samples a batch's targets hold (its first dimension)."""

@@ -2,12 +2,17 @@
 
 Under ``torchrun`` (``RANK``/``WORLD_SIZE`` in the environment) the processes form a
 ``torch.distributed`` group (gloo on CPUs; NCCL for tensors on GPUs with a gloo group for the
-small control messages). Rank 0 opens the work directory (computing the plane if it is new)
-and sends everyone the list of chunks still missing; rank ``r`` of ``W`` computes every
-``W``-th of them from the ``r``-th, writing each to the work directory when done; rank 0 draws
-one progress bar for the whole grid (by counting chunk files) and, once every rank is through,
-merges the chunks. There is no scheduler here: torchrun launches, restarts and tears down the
-processes; a rerun after any failure finds the finished chunks on disk.
+small control messages). Rank 0 decides the run (:func:`~landscape_app.core.usermodel.job.
+open_job`; started by ``--workers``, it takes over what the launching process decided) and
+sends everyone the decision (weights and buffers, plane, data digest) and the chunks still
+missing; every other rank takes the decision over (:func:`~landscape_app.core.usermodel.job.
+follow_job`), and a rank whose model or data differ stops the whole group, rank 0 naming what
+differs. Rank ``r`` of ``W`` computes every ``W``-th chunk from the ``r``-th, writing each to
+the work directory when done (when it shares rank 0's; on another machine they are kept in
+memory); rank 0 draws one progress bar for the whole grid (by counting chunk files), gathers
+every rank's chunks once all are through, and merges them. No shared file system is assumed.
+There is no scheduler here: torchrun launches, restarts and tears down the processes; a rerun
+after any failure finds the finished chunks on disk.
 """
 
 from __future__ import annotations
@@ -24,10 +29,14 @@ import torch
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.progress import StageProgress
-from landscape_app.core.usermodel.job import SurfaceJob, SurfaceRequest, open_job
+from landscape_app.core.usermodel.job import SurfaceJob, SurfaceRequest, follow_job, open_job
+from landscape_app.core.usermodel.workdir import WorkDir
 
 #: How long ranks wait for each other (rank 0 may spend long on a Hessian plane).
 GROUP_TIMEOUT = timedelta(hours=24)
+#: Set by ``--workers`` for its torchrun workers to the work directory whose decision the
+#: launching process wrote: rank 0 takes it over instead of deciding.
+LAUNCHED_ENV = "LANDSCAPE_APP_DECIDED_IN"
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ def run_single(request: SurfaceRequest, work_dir, restart: bool = False,
                progress: StageProgress | None = None) -> tuple[SurfaceJob, np.ndarray, float]:
     """Compute the missing chunks in this process; returns the job, the grid and the seconds
     spent computing it in this run."""
-    job = open_job(request, work_dir, writer=True, restart=restart)
+    job = open_job(request, work_dir, restart=restart)
     started = time.perf_counter()
     missing = job.missing()
     done = job.total - sum(len(job.chunk_points_of(i)[0]) for i in missing)
@@ -106,22 +115,7 @@ def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool
     dist.init_process_group("cpu:gloo,cuda:nccl" if cuda else "gloo", timeout=GROUP_TIMEOUT)
     try:
         control = dist.new_group(backend="gloo") if cuda else None
-        message: list = [None, None]
-        job = None
-        if rank.rank == 0:
-            try:
-                job = open_job(request, work_dir, writer=True, restart=restart, device=device)
-                message = [None, job.missing()]
-            except LandscapeError as error:
-                message = [str(error), None]
-        dist.broadcast_object_list(message, src=0, group=control)
-        if message[0] is not None:
-            if rank.rank == 0:
-                raise LandscapeError(message[0])
-            raise RankFailed(message[0])
-        if job is None:
-            job = open_job(request, work_dir, writer=False, device=device)
-        missing: list[int] = message[1]
+        job, missing = _agree(request, work_dir, rank, restart, device, control)
         started = time.perf_counter()
         stop = threading.Event()
         watcher = None
@@ -129,14 +123,66 @@ def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool
             watcher = threading.Thread(target=_watch, args=(job, stop, progress), daemon=True)
             watcher.start()
         job.compute(missing[rank.rank::rank.world])
-        dist.barrier(group=control)
+        parts = [None] * rank.world if rank.rank == 0 else None
+        dist.gather_object(job.computed if rank.rank else {}, parts, dst=0, group=control)
         if watcher is not None:
             stop.set()
             watcher.join()
         seconds = time.perf_counter() - started
-        return job, (job.merged() if rank.rank == 0 else None), seconds
+        if rank.rank != 0:
+            return job, None, seconds
+        _keep(job, parts)
+        return job, job.merged(), seconds
     finally:
         dist.destroy_process_group()
+
+
+def _agree(request: SurfaceRequest, work_dir, rank: Rank, restart: bool, device: str | None,
+           control) -> tuple[SurfaceJob, list[int]]:
+    """Rank 0 decides (or takes over the launching process's decision) and broadcasts it with
+    the chunks still missing; the others take it over. Any rank's refusal stops every rank:
+    rank 0 raises :class:`LandscapeError` naming it, the others :class:`RankFailed`."""
+    import torch.distributed as dist
+
+    launched = os.environ.get(LAUNCHED_ENV) == str(work_dir)
+    decider = "the launching process" if launched else "rank 0"
+    message: list = [None, None, None]
+    job = None
+    if rank.rank == 0:
+        try:
+            job = (follow_job(request, WorkDir(work_dir).decision(), work_dir, device,
+                              "rank 0", decider) if launched
+                   else open_job(request, work_dir, restart=restart, device=device))
+            message = [None, job.decision, job.missing()]
+        except LandscapeError as error:
+            message = [str(error), None, None]
+    dist.broadcast_object_list(message, src=0, group=control)
+    error, decision, missing = message
+    if error is not None:
+        raise LandscapeError(error) if rank.rank == 0 else RankFailed(error)
+    refusal = None
+    if job is None:
+        try:
+            job = follow_job(request, decision, work_dir, device, f"rank {rank.rank}", decider)
+        except LandscapeError as refused:
+            refusal = str(refused)
+    refusals: list = [None] * rank.world
+    dist.all_gather_object(refusals, refusal, group=control)
+    refused = [text for text in refusals if text is not None]
+    if refused:
+        more = f" (and {len(refused) - 1} more ranks)" if len(refused) > 1 else ""
+        raise (LandscapeError if rank.rank == 0 else RankFailed)(refused[0] + more)
+    return job, missing
+
+
+def _keep(job: SurfaceJob, parts: list) -> None:
+    """Rank 0 writes the chunks other ranks computed that its work directory lacks (theirs
+    was not this one: another machine)."""
+    done = job.work.done()
+    for part in parts[1:]:
+        for index, values in (part or {}).items():
+            if index not in done:
+                job.work.write_chunk(index, values)
 
 
 def _watch(job: SurfaceJob, stop: threading.Event, progress: StageProgress) -> None:

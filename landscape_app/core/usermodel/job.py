@@ -1,8 +1,12 @@
-"""A user-model surface as a job of chunks: prepare once, compute any subset, merge.
+"""A user-model surface as a job of chunks: decide once, compute any subset, merge.
 
-:func:`open_job` loads the model file, checks the work directory against this run's
-fingerprint, and (for the writer — the single process, or rank 0) computes the plane and the
-projected trajectory and writes them with the manifest; other processes read them back.
+:func:`open_job` is the deciding process's (the single process, the one ``--workers`` was
+given to, or rank 0 under torchrun): it loads the model file, checks the work directory against
+this run's fingerprint and either takes over the decision stored there (a resumed run) or
+decides — the origin weights and buffers, the plane and the projected trajectory, the data's
+digest, how chunks are computed — and writes it. :func:`follow_job` is every other process's:
+it loads the model file for the architecture and the data and takes over a given
+:class:`~landscape_app.core.usermodel.decision.Decision`.
 The grid's points (``values[j, i]`` at ``(alphas[i], betas[j])``, row-major) are cut into
 chunks of a fixed size recorded in the manifest, so every process, and every rerun, computes
 the same chunk the same way: the merged grid does not depend on how many processes computed it.
@@ -14,7 +18,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +31,18 @@ from landscape_app.core.nn.arrays import plane_arrays
 from landscape_app.core.nn.directions import Plane
 from landscape_app.core.nn.surface import plane_ranges
 from landscape_app.core.usermodel.contract import UserModel, load_user_model
+from landscape_app.core.usermodel.decision import (
+    Decision,
+    architecture_difference,
+    data_digest,
+    load_state,
+    model_state,
+    take_over,
+    weights_difference,
+)
 from landscape_app.core.usermodel.directions import checkpoint_vectors, make_user_plane
 from landscape_app.core.usermodel.evaluate import BATCHED, POINTWISE, PlaneLoss
-from landscape_app.core.usermodel.workdir import WorkDir
+from landscape_app.core.usermodel.workdir import FINGERPRINT_NAMES, ORIGIN, WorkDir
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,11 @@ def _sha256(data: bytes) -> str:
 
 @dataclass
 class SurfaceJob:
-    """A prepared grid: the model, the plane, the grid's axes, how chunks are computed."""
+    """A prepared grid: the model, the plane, the grid's axes, how chunks are computed.
+
+    ``on_disk``: chunks are written to ``work`` (False for a rank whose work directory is not
+    the deciding process's, on another machine); every chunk computed is also kept in
+    ``computed`` (for rank 0 to gather). ``notes``: what the user should know (printed)."""
 
     request: SurfaceRequest
     user: UserModel
@@ -80,6 +97,10 @@ class SurfaceJob:
     initial_loss: float
     path: dict[str, np.ndarray]
     work: WorkDir
+    decision: Decision
+    on_disk: bool = True
+    computed: dict[int, np.ndarray] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -116,7 +137,9 @@ class SurfaceJob:
                 lambda placed, begin, end, a=alphas, b=betas: placed.evaluate(
                     self.mode, a[begin:end], b[begin:end]),
                 count, lambda placed, n=count: n, "the grid", "grid points")
-            self.work.write_chunk(index, values)
+            self.computed[index] = values
+            if self.on_disk:
+                self.work.write_chunk(index, values)
             if on_chunk is not None:
                 on_chunk(len(alphas))
 
@@ -135,7 +158,7 @@ class SurfaceJob:
         return values.reshape(len(self.betas), len(self.alphas))
 
 
-def _fingerprint(request: SurfaceRequest, user: UserModel, origin: np.ndarray) -> dict:
+def _fingerprint(request: SurfaceRequest, user: UserModel, data_sha256: str) -> dict:
     trajectory = []
     for path in request.trajectory:
         try:
@@ -146,9 +169,8 @@ def _fingerprint(request: SurfaceRequest, user: UserModel, origin: np.ndarray) -
         "model_file": str(user.source.path),
         "model_file_sha256": user.source.sha256,
         "function": user.source.function,
-        "parameter_count": int(origin.size),
-        "weights_sha256": _sha256(np.ascontiguousarray(origin).tobytes()),
-        "data_sha256": user.data_sha256(),
+        "parameter_count": user.parameter_count,
+        "data_sha256": data_sha256,
         "loss": user.loss_name,
         "batches": request.batches,
         "grid": request.resolution,
@@ -206,19 +228,82 @@ def _plane_of(arrays: dict) -> Plane:
                  eigenvalues=None if np.isnan(eigen).all() else tuple(eigen))
 
 
-def open_job(request: SurfaceRequest, work_dir: str | Path, writer: bool = True,
-             restart: bool = False, device: str | None = None) -> SurfaceJob:
-    """Load the model file and the work directory; as the ``writer``, start it if need be.
+#: Fingerprint keys a process that follows the decision must share with it (paths and
+#: trajectory files may differ between machines; the followers do not read checkpoints).
+FOLLOWER_KEYS = ("model_file_sha256", "function", "parameter_count", "loss", "batches")
+
+
+def _job_from(request: SurfaceRequest, user: UserModel, decision: Decision, work: WorkDir,
+              on_disk: bool = True, notes: list[str] | None = None) -> SurfaceJob:
+    """The job of ``decision``, whose weights ``user``'s model now holds."""
+    manifest, arrays = decision.manifest, decision.plane
+    if manifest.get("mode") not in (BATCHED, POINTWISE) or "data" not in manifest:
+        raise LandscapeError(f"work directory {work.path}: damaged manifest; rerun with "
+                             "--restart")
+    origin = np.asarray(arrays["origin"])
+    PlaneLoss(user, origin, np.zeros_like(origin), np.zeros_like(origin)).check_origin()
+    path = {key: arrays[key] for key in arrays if key.startswith("path_")}
+    return SurfaceJob(request, user, _plane_of(arrays), arrays["alphas"], arrays["betas"],
+                      manifest["mode"], int(manifest["chunk_points"]),
+                      float(manifest["initial_loss"]), path, work, decision, on_disk,
+                      notes=notes or [])
+
+
+def _resume(user: UserModel, work: WorkDir) -> tuple[Decision, list[str]]:
+    """The work directory's decision, loaded into ``user``'s model: its weights are the run's
+    truth (a note says so when the model file now gives other ones)."""
+    decision = work.decision()
+    different = architecture_difference(user, decision.state)
+    if different is not None:
+        raise LandscapeError(f"work directory {work.path} holds points of a different run: "
+                             f"the model's parameters changed ({different}); rerun with "
+                             "--restart to discard them, or choose another --work-dir")
+    gap = weights_difference(user, decision.state)
+    notes = []
+    if gap:
+        notes.append(f"work directory {work.path}: the model file now gives weights that differ "
+                     f"from this run's by up to {gap:.3g}; the run goes on with the weights it "
+                     f"started with ({ORIGIN}), so every point is of one model (--restart "
+                     "starts over with the new ones)")
+    load_state(user, decision.state)
+    return decision, notes
+
+
+def _decide(request: SurfaceRequest, user: UserModel, fingerprint: dict,
+            digest: dict) -> Decision:
+    """This process's model, as it is, decides the run: origin, plane, mode and chunk size."""
+    origin = np.asarray(_flat(user))
+    initial_loss = PlaneLoss(user, origin, np.zeros_like(origin),
+                             np.zeros_like(origin)).check_origin()
+    arrays = _prepare_plane(request, user, lambda plane: PlaneLoss(
+        user, plane.origin, plane.d1, plane.d2))
+    plane = _plane_of(arrays)
+    evaluator = PlaneLoss(user, plane.origin, plane.d1, plane.d2)
+    mode = evaluator.choose_mode()
+    chunk = request.chunk or evaluator.chunk_points(mode)
+    manifest = {"fingerprint": fingerprint, "data": digest, "mode": mode,
+                "chunk_points": int(chunk), "initial_loss": initial_loss,
+                "device": describe_device(evaluator.device), "started": time.time()}
+    return Decision(manifest, arrays, model_state(user))
+
+
+def _flat(user: UserModel) -> np.ndarray:
+    from landscape_app.core.usermodel.directions import flat_parameters
+
+    return flat_parameters(user)
+
+
+def open_job(request: SurfaceRequest, work_dir: str | Path, restart: bool = False,
+             device: str | None = None) -> SurfaceJob:
+    """The deciding process's job: load the model file and the work directory; take over the
+    decision stored there, or decide and write it.
 
     Parameters
     ----------
     request : SurfaceRequest
     work_dir : path
-    writer : bool
-        The process that may create the work directory (single process, or rank 0). The
-        others call this after it and read the plane it wrote.
     restart : bool
-        Discard an existing work directory first (writer only).
+        Discard an existing work directory first.
     device : str, optional
         Overrides ``request.device`` (a distributed rank's own GPU).
 
@@ -231,36 +316,42 @@ def open_job(request: SurfaceRequest, work_dir: str | Path, writer: bool = True,
     user = load_user_model(request.model_file, choose_device(device or request.device),
                            request.batches)
     work = WorkDir(work_dir)
-    from landscape_app.core.usermodel.directions import flat_parameters
+    digest = data_digest(user)
+    fingerprint = _fingerprint(request, user, digest["sha256"])
+    if not restart and work.check(fingerprint) is not None:
+        decision, notes = _resume(user, work)
+        return _job_from(request, user, decision, work, notes=notes)
+    decision = _decide(request, user, fingerprint, digest)
+    work.start(decision, restart)
+    return _job_from(request, user, decision, work)
 
-    origin = flat_parameters(user)
-    fingerprint = _fingerprint(request, user, origin)
-    manifest = None if restart else work.check(fingerprint)
-    probe = PlaneLoss(user, origin, np.zeros_like(origin), np.zeros_like(origin))
-    initial_loss = probe.check_origin()
-    if manifest is None:
-        if not writer:
-            raise LandscapeError(f"work directory {work.path}: no manifest (rank 0 did not "
-                                 "write one)")
-        arrays = _prepare_plane(request, user, lambda plane: PlaneLoss(
-            user, plane.origin, plane.d1, plane.d2))
-        plane = _plane_of(arrays)
-        evaluator = PlaneLoss(user, plane.origin, plane.d1, plane.d2)
-        mode = evaluator.choose_mode()
-        chunk = request.chunk or evaluator.chunk_points(mode)
-        manifest = {"fingerprint": fingerprint, "mode": mode, "chunk_points": int(chunk),
-                    "initial_loss": initial_loss, "device": describe_device(evaluator.device),
-                    "started": time.time()}
-        work.start(manifest, arrays, restart)
-    else:
-        arrays = work.plane()
-    if manifest.get("mode") not in (BATCHED, POINTWISE):
-        raise LandscapeError(f"work directory {work.path}: damaged manifest; rerun with "
-                             "--restart")
-    path = {key: arrays[key] for key in arrays if key.startswith("path_")}
-    return SurfaceJob(request, user, _plane_of(arrays), arrays["alphas"], arrays["betas"],
-                      manifest["mode"], int(manifest["chunk_points"]), initial_loss, path, work)
 
+def follow_job(request: SurfaceRequest, decision: Decision, work_dir: str | Path,
+               device: str | None = None, who: str = "rank 1",
+               decider: str = "rank 0") -> SurfaceJob:
+    """Every other process's job: the model file gives the architecture and the data, the
+    ``decision`` (``decider``'s) the weights, buffers, plane and chunks.
+
+    Raises
+    ------
+    LandscapeError
+        ``who``'s model file, model or data differ from ``decider``'s (naming what differs).
+    """
+    request = request.validated()
+    user = load_user_model(request.model_file, choose_device(device or request.device),
+                           request.batches)
+    decided = decision.manifest.get("fingerprint", {})
+    mine = {"model_file_sha256": user.source.sha256, "function": user.source.function,
+            "parameter_count": user.parameter_count, "loss": user.loss_name,
+            "batches": request.batches}
+    differ = [FINGERPRINT_NAMES[key] for key in FOLLOWER_KEYS if mine[key] != decided.get(key)]
+    if differ:
+        raise LandscapeError(f"model file {user.source.label}: {who} and {decider} differ in "
+                             f"{', '.join(differ)}")
+    take_over(user, decision, who, decider)
+    work = WorkDir(work_dir)
+    return _job_from(request, user, decision, work,
+                     on_disk=work.holds(decision.manifest.get("run", "")))
 
 def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
                    processes: int = 1) -> dict[str, np.ndarray]:

@@ -2,28 +2,36 @@
 
 Layout (``--work-dir``, by default ``OUT.work`` beside ``--out``)::
 
-    manifest.json     the run's fingerprint (model file, data, weights, grid, directions)
-                      and how it is computed (batched or pointwise, points per chunk)
-    plane.npz         origin, d1, d2 and the projected trajectory, computed once
+    manifest.json     the run's fingerprint (model file, data, grid, directions), the data's
+                      digest and how it is computed (batched or pointwise, points per chunk);
+                      written last
+    plane.npz         origin, d1, d2, the grid's axes and the projected trajectory
+    origin.pt         the decided parameters and buffers of the model, by name
+                      (``torch.load(..., weights_only=True)``)
     chunks/NNNNNN.npy the values of chunk NNNNNN, written atomically when it is done
 
-A rerun of the same command reads the manifest and computes only the chunks that have no file;
-a rerun with a different model file, data, weights, grid or direction seed is refused (or,
-with ``restart``, the directory is emptied first).
+A rerun of the same command reads the manifest and computes only the chunks that have no file,
+at the weights of ``origin.pt`` (the run's truth, whatever the model file gives now: see
+:mod:`~landscape_app.core.usermodel.decision`); a rerun with a different model file, data, grid
+or direction seed is refused (or, with ``restart``, the directory is emptied first).
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import numpy as np
 
 from landscape_app.core.atomic import atomic_write
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.usermodel.decision import Decision
 
-MANIFEST, PLANE, CHUNKS = "manifest.json", "plane.npz", "chunks"
+MANIFEST, PLANE, ORIGIN, CHUNKS = "manifest.json", "plane.npz", "origin.pt", "chunks"
+#: Why the workers ``--workers`` started refused the run, for the launching process to say.
+REFUSED = "refused.txt"
 FORMAT = "landscape-app-usermodel-work"
 #: Fingerprint keys and how a refusal names them.
 FINGERPRINT_NAMES = {
@@ -31,7 +39,6 @@ FINGERPRINT_NAMES = {
     "model_file_sha256": "the model file's contents",
     "function": "the model function",
     "parameter_count": "the model's parameter count",
-    "weights_sha256": "the model's weights",
     "data_sha256": "the data",
     "loss": "the loss",
     "batches": "--batches",
@@ -99,8 +106,11 @@ class WorkDir:
                 "another --work-dir")
         return manifest
 
-    def start(self, manifest: dict, plane: dict[str, np.ndarray], restart: bool) -> None:
-        """Create the directory (emptied first with ``restart``) and write manifest and plane."""
+    def start(self, decision: Decision, restart: bool) -> None:
+        """Create the directory (emptied first with ``restart``) and write the decision: plane,
+        origin, then the manifest (with a new run id, also set in ``decision.manifest``)."""
+        import torch
+
         if restart and self.path.exists():
             if self.path.is_dir() and (self.path / MANIFEST).exists() or (
                     self.path.is_dir() and not any(self.path.iterdir())):
@@ -115,14 +125,60 @@ class WorkDir:
         except OSError as error:
             raise LandscapeError(f"cannot create the work directory {self.path}: "
                                  f"{error.strerror or error}") from None
+        decision.manifest["run"] = uuid.uuid4().hex
         with atomic_write(self.path / PLANE, "wb") as handle:
-            np.savez(handle, **plane)
+            np.savez(handle, **decision.plane)
+        with atomic_write(self.path / ORIGIN, "wb") as handle:
+            torch.save(decision.state, handle)
         with atomic_write(self.path / MANIFEST) as handle:
-            json.dump({"format": FORMAT, **manifest}, handle, indent=1)
+            json.dump({"format": FORMAT, **decision.manifest}, handle, indent=1)
 
-    def plane(self) -> dict[str, np.ndarray]:
-        with np.load(self.path / PLANE, allow_pickle=False) as data:
-            return {key: data[key] for key in data.files}
+    def decision(self) -> Decision:
+        """The decision the directory holds (:class:`LandscapeError` when it holds none, or
+        a damaged one)."""
+        import torch
+
+        manifest = self.manifest()
+        if manifest is None:
+            raise LandscapeError(f"work directory {self.path}: no {MANIFEST} (the process that "
+                                 "decides the run did not write one)")
+        try:
+            with np.load(self.path / PLANE, allow_pickle=False) as data:
+                plane = {key: data[key] for key in data.files}
+            state = torch.load(self.path / ORIGIN, map_location="cpu", weights_only=True)
+        except Exception as error:  # noqa: BLE001 - a missing, truncated or foreign file
+            raise LandscapeError(f"work directory {self.path}: its {PLANE} or {ORIGIN} cannot be "
+                                 f"read ({type(error).__name__}: {error}); rerun with "
+                                 "--restart") from None
+        if not isinstance(state, dict) or not all(
+                isinstance(value, torch.Tensor) for value in state.values()):
+            raise LandscapeError(f"work directory {self.path}: {ORIGIN} holds no weights; "
+                                 "rerun with --restart")
+        return Decision({k: v for k, v in manifest.items() if k != "format"}, plane, state)
+
+    def holds(self, run: str) -> bool:
+        """Whether this directory is the one of run ``run`` (the same folder as the deciding
+        process's, or one shared with it), rather than an empty or other one."""
+        try:
+            manifest = self.manifest()
+        except LandscapeError:
+            return False
+        return manifest is not None and manifest.get("run") == run
+
+    def refuse(self, reason: str) -> None:
+        """Leave ``reason`` (a worker's refusal) for the launching process."""
+        with atomic_write(self.path / REFUSED) as handle:
+            handle.write(reason)
+
+    def refusal(self) -> str | None:
+        """The reason a worker left (removed once read), or None."""
+        path = self.path / REFUSED
+        try:
+            reason = path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+        path.unlink(missing_ok=True)
+        return reason
 
     def done(self) -> set[int]:
         """Indices of the chunks with a file."""

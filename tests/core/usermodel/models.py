@@ -114,3 +114,48 @@ def initial_vector(model_file: Path) -> np.ndarray:
 
 def metadata(data) -> dict:
     return json.loads(str(data["metadata"]))
+
+#: A notebook turned script, as an outsider writes it: the weights come from a few Adam steps
+#: when the file runs, with however many threads the process has. Parallel reductions (the
+#: BatchNorm statistics and means over 2048 × 64 activations) split by thread count, so the
+#: weights and running statistics differ in their last bits between thread counts.
+SELF_TRAINING = '''
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+X = torch.randn(2048, 16)
+Y = (X[:, :4].sum(1) > 0).long() + (X[:, 4] > 1).long()
+model = nn.Sequential(nn.Linear(16, 64), nn.BatchNorm1d(64), nn.Tanh(), nn.Linear(64, 3))
+optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+for _ in range(5):
+    optimizer.zero_grad()
+    nn.functional.cross_entropy(model(X), Y).backward()
+    optimizer.step()
+
+
+def landscape_model():
+    return {"model": model, "data": [(X[i:i + 512], Y[i:i + 512]) for i in range(0, 2048, 512)]}
+'''
+
+#: The same, but its initial weights are not seeded (the process id stands in for the clock):
+#: every process that calls it gets other weights, on any CPU.
+UNSEEDED = SELF_TRAINING.replace("torch.manual_seed(0)\nX = torch.randn(2048, 16)",
+                                 "import os\nX = torch.randn(2048, 16, generator=torch."
+                                 "Generator().manual_seed(0))\ntorch.manual_seed(os.getpid())")
+
+#: Data that depend on the process: seeded by the torchrun rank, and six samples fewer off
+#: rank 0.
+RANK_DATA = '''
+import os
+import torch
+from torch import nn
+
+RANK = int(os.environ.get("RANK", "0"))
+
+
+def landscape_model():
+    torch.manual_seed(0)
+    x = torch.randn(256 if RANK == 0 else 250, 4, generator=torch.Generator().manual_seed(RANK))
+    return {"model": nn.Linear(4, 2), "data": (x, (x[:, 0] > 0).long())}
+'''
