@@ -10,8 +10,9 @@ and returns a mapping with
 
 The surface is the loss averaged over every sample of ``data`` with the model in eval mode
 (BatchNorm's running statistics, dropout off). Every process that computes part of the grid
-imports this file and calls the function, so the data and weights must come out the same each
-time: seed what is random. Nothing is downloaded: the data are 8 × 8 images of four kinds of
+imports this file and calls the function; the weights and buffers of the process that decides
+(the one you started, or torchrun's rank 0) are handed to the others, so only the data must come
+out the same in every process (a worker whose data differ is refused): seed what is random. Nothing is downloaded: the data are 8 × 8 images of four kinds of
 stripes and blobs, generated from a fixed seed.
 
 Train it (a few seconds on a CPU) to have trained weights and a trajectory of checkpoints::
