@@ -1,0 +1,37 @@
+"""Tolerances derived from arithmetic, for tests that compare two computations of one result.
+
+Where the two computations run the same code on the same numbers (a map's row and the single
+run sharing one function, rows that never mix) they are held to equality: a tolerance there
+would only hide a second implementation. Where they legitimately round differently — another
+kernel (torch's fused optimizers contract ``a·b + c`` into one fused multiply-add), another
+summation order (a batched matrix product against one forward pass, a thread count) — the
+difference is bounded, never tuned:
+
+    |a − b| ≤ operations × eps × growth   (relative to the result's scale)
+
+*operations*: how many roundings may differ between the two — each contributes at most one
+unit roundoff ``eps`` of its result (and a sum of ``n`` terms in another order at most
+``n·eps`` of the sum of their magnitudes, the classical bound for recursive summation);
+*growth*: how much a difference made early can grow until the end, stated beside each test
+with the reason it holds there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EPS64 = float(np.finfo(np.float64).eps)  # 2.22e-16
+EPS32 = float(np.finfo(np.float32).eps)  # 1.19e-7
+
+
+def derived_bound(operations: float, growth: float = 1.0, eps: float = EPS64) -> float:
+    """``operations × eps × growth``: the relative deviation two roundings of one result may
+    show (see the module's docstring)."""
+    return operations * eps * growth
+
+
+def relative_deviation(values, reference, floor: float = 1e-12) -> float:
+    """max |values − reference| / max(|reference|, floor), elementwise."""
+    values, reference = np.asarray(values, dtype=float), np.asarray(reference, dtype=float)
+    scale = np.maximum(np.abs(reference), floor)
+    return float(np.max(np.abs(values - reference) / scale)) if reference.size else 0.0
