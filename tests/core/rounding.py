@@ -35,3 +35,25 @@ def relative_deviation(values, reference, floor: float = 1e-12) -> float:
     values, reference = np.asarray(values, dtype=float), np.asarray(reference, dtype=float)
     scale = np.maximum(np.abs(reference), floor)
     return float(np.max(np.abs(values - reference) / scale)) if reference.size else 0.0
+
+
+def forward_bound(samples: int, fan_ins, eps: float = EPS64, growth: float = 10.0) -> float:
+    """The relative deviation of a network's mean loss computed twice in another order (a
+    batched forward pass against one forward pass per point, a chunk of another size, another
+    thread count): ``(samples + Σ_layers (fan_in + 2) + 3) × eps × growth``.
+
+    Each layer's outputs are sums of ``fan_in`` products (≤ fan_in·eps in another order), plus
+    its bias and activation (a vectorised and a scalar transcendental kernel each round within
+    one ulp: ≤ 2); the mean over ``samples`` per-sample losses, all ≥ 0 (no cancellation), adds
+    ≤ samples·eps; the point θ = origin + α·d1 + β·d2 itself may round differently (3). A
+    difference in a layer's outputs reaches the loss scaled by the loss's sensitivity to them;
+    ``growth`` = 10 states it for these small nets (1-Lipschitz activations, O(1) weights).
+    """
+    return derived_bound(samples + sum(fan + 2 for fan in fan_ins) + 3, growth, eps)
+
+
+def linear_fan_ins(module) -> tuple[int, ...]:
+    """The fan-in of every ``nn.Linear`` of ``module``, in order."""
+    import torch
+
+    return tuple(m.in_features for m in module.modules() if isinstance(m, torch.nn.Linear))
