@@ -194,3 +194,18 @@ def test_per_layer_learning_rates_equal_param_groups():
             theta = torch.nn.utils.parameters_to_vector(module.parameters()).detach().numpy()
             _assert_close(result.final[j, i], theta, f"lr_first={first:g} lr_last={last:g}",
                           NETWORK_RTOL)
+
+
+def test_newton_rows_in_ten_dimensions_equal_the_single_run():
+    """The shared saddle-free direction keeps rows apart whatever P (no batched matrix
+    product, whose kernel torch picks by size): a 10-D Newton map equals its single runs."""
+    from tests.core.test_optim_gradient import Rosenbrock10
+
+    objective = Rosenbrock10()
+    starts = 1 + 0.1 * np.random.default_rng(1).standard_normal((6, 10))
+    spec = OptimizerSpec("newton", {"lr": 1.0, "damping": 1e-2})
+    param = torch.as_tensor(starts).clone().requires_grad_(True)
+    rows = _stepped(make_stepper(spec.create(), param, objective.evaluate), param)
+    for index, start in enumerate(starts):
+        _assert_close(rows[:, index], _single_run(objective, spec, start),
+                      f"10-D newton from row {index}", 0.0)
