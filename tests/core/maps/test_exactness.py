@@ -209,3 +209,17 @@ def test_newton_rows_in_ten_dimensions_equal_the_single_run():
     for index, start in enumerate(starts):
         _assert_close(rows[:, index], _single_run(objective, spec, start),
                       f"10-D newton from row {index}", 0.0)
+
+
+@pytest.mark.parametrize("function_id", ["rastrigin", "ackley", "levi13", "beale"])
+def test_newton_start_maps_equal_single_runs_on_non_polynomial_landscapes(function_id):
+    """cos, exp, sqrt and rational terms in the Hessian too: still the single run's bits."""
+    objective = get_function(function_id)
+    low, high = objective.lower / 2, objective.upper / 2
+    grid = StartGrid((low[0], high[0]), (low[1], high[1]), 4)  # 4: not the origin (ackley)
+    spec = OptimizerSpec("newton", {})
+    param = torch.as_tensor(grid.starts(), dtype=torch.float64).clone().requires_grad_(True)
+    rows = _stepped(make_stepper(spec.create(), param, objective.evaluate), param)
+    for index, start in enumerate(grid.starts()):
+        _assert_close(rows[:, index], _single_run(objective, spec, start),
+                      f"newton on {function_id} from {start}", 0.0)
