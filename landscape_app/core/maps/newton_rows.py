@@ -8,11 +8,12 @@ For every row n (its own run):
     θ_n ← θ_n − s_n p_n,  s_n = η_n / 2^j with the smallest j ≥ 0 such that
           f(θ_n − s_n p_n) ≤ f(θ_n) − c s_n ∇f(θ_n)ᵀ p_n          (c = 1e-4, j < 40)
 
-The Hessians come from ``P`` backward passes through the rows' gradient (rows are
-independent, so ∂(Σ_n ∂f/∂θ_{n,k})/∂θ_m is row m's k-th Hessian row); the line search
-evaluates every row at each trial and freezes a row once its trial is accepted. A row whose
-40 trials all fail ends on the last trial, as the single run does. ``η`` and ``δ`` may be
-per-row ``(N, 1)`` tensors (hyperparameter maps).
+The direction is :func:`~landscape_app.core.optim.newton.saddle_free_directions`, the very
+function the single run calls with a batch of one. The Hessians come from ``P`` backward
+passes through the rows' gradient (rows are independent, so ∂(Σ_n ∂f/∂θ_{n,k})/∂θ_m is row
+m's k-th Hessian row); the line search evaluates every row at each trial and freezes a row
+once its trial is accepted. A row whose 40 trials all fail ends on the last trial, as the
+single run does. ``η`` and ``δ`` may be per-row ``(N, 1)`` tensors (hyperparameter maps).
 """
 
 from __future__ import annotations
@@ -23,7 +24,12 @@ import torch
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps.stepping import Stepper
-from landscape_app.core.optim.newton import ARMIJO_C, MAX_DIM, MAX_HALVINGS
+from landscape_app.core.optim.newton import (
+    ARMIJO_C,
+    MAX_DIM,
+    MAX_HALVINGS,
+    saddle_free_directions,
+)
 
 
 def _column(value, rows: int, like: torch.Tensor) -> torch.Tensor:
@@ -48,25 +54,21 @@ class NewtonStepper(Stepper):
         self.damping = _column(hyper["damping"], rows, param)
 
     def _hessians(self) -> torch.Tensor:
-        """``(N, P, P)`` exact Hessians of every row, symmetrised."""
+        """``(N, P, P)`` exact Hessians of every row."""
         with torch.enable_grad():
             point = self.param.detach().requires_grad_(True)
             (grad,) = torch.autograd.grad(self.evaluate(point).sum(), point, create_graph=True)
             size = point.shape[1]
             rows = [torch.autograd.grad(grad[:, k].sum(), point, retain_graph=k < size - 1)[0]
                     for k in range(size)]
-        hessian = torch.stack(rows, dim=1)
-        return (hessian + hessian.transpose(1, 2)) / 2.0
+        return torch.stack(rows, dim=1)
 
     @torch.no_grad()
     def _update(self) -> None:
         grad = self.param.grad.detach().clone()
         loss = self._closure()
-        eigenvalues, vectors = torch.linalg.eigh(self._hessians())
-        curvature = torch.maximum(eigenvalues.abs(), self.damping[:, None])
-        along = (vectors.transpose(1, 2) @ grad[:, :, None])[:, :, 0] / curvature
-        direction = (vectors @ along[:, :, None])[:, :, 0]
-        slope = (grad * direction).sum(dim=1)
+        direction, slope = saddle_free_directions(self._hessians(), grad,
+                                                  self.damping[:, None])
         start = self.param.detach().clone()
         step = self.lr.clone()
         pending = torch.ones_like(step, dtype=torch.bool)

@@ -2,7 +2,8 @@
 
 Both follow :class:`~landscape_app.core.optim.torch_based.TorchOptimizer` step for step: the
 loss and gradient at the current rows are evaluated (one batched forward/backward), the
-update is applied, the schedule advances, Lookahead pulls back every k-th step, and the new
+update is applied, the schedule advances, Lookahead pulls back every k-th step (its
+:class:`~landscape_app.core.optim.lookahead.SlowWeights`, the single run's own), and the new
 rows are evaluated. Rows never mix, so each row is its own run — and rows whose run has
 stopped can leave the batch (:meth:`Stepper.keep`) with everything kept per row.
 """
@@ -17,32 +18,8 @@ import torch
 from landscape_app.core.maps.rules import RULES
 from landscape_app.core.maps.stochastic_rows import RowGradients, evaluate_rows
 from landscape_app.core.optim.base import Optimizer
-from landscape_app.core.optim.lookahead import Lookahead
+from landscape_app.core.optim.lookahead import Lookahead, SlowWeights
 from landscape_app.core.optim.schedules import build_scheduler
-
-
-class _LookaheadPull:
-    """Lookahead's slow weights over the rows: every k fast steps φ ← φ + α(θ − φ), θ ← φ."""
-
-    def __init__(self, param: torch.Tensor, k: int, alpha):
-        self.slow = param.detach().clone()
-        self.k, self.alpha, self.fast_steps = k, alpha, 0
-
-    @torch.no_grad()
-    def after_step(self, param: torch.Tensor) -> None:
-        self.fast_steps += 1
-        if self.fast_steps % self.k:
-            return
-        if isinstance(self.alpha, torch.Tensor):
-            self.slow.addcmul_(param.detach() - self.slow, self.alpha.to(param.dtype))
-        else:
-            self.slow.add_(param.detach() - self.slow, alpha=self.alpha)
-        param.copy_(self.slow)
-
-    def keep(self, index: torch.Tensor) -> None:
-        self.slow = self.slow[index]
-        if isinstance(self.alpha, torch.Tensor):
-            self.alpha = self.alpha[index]
 
 
 def _keep_state(state: dict, index: torch.Tensor) -> None:
@@ -112,7 +89,7 @@ class TorchStepper(Stepper):
         self.pull = None
         if isinstance(optimizer, Lookahead):
             h = optimizer.hyper
-            self.pull = _LookaheadPull(param, h["lookahead_k"], h["lookahead_alpha"])
+            self.pull = SlowWeights(param, h["lookahead_k"], h["lookahead_alpha"])
 
     def _update(self) -> None:
         self.torch_optimizer.step(self._closure)
@@ -183,7 +160,7 @@ class RuleStepper(Stepper):
         self.rates = _LearningRates(hyper["lr"], hyper)
         self.pull = None
         if isinstance(optimizer, Lookahead):
-            self.pull = _LookaheadPull(param, hyper["lookahead_k"], hyper["lookahead_alpha"])
+            self.pull = SlowWeights(param, hyper["lookahead_k"], hyper["lookahead_alpha"])
 
     @torch.no_grad()
     def _update(self) -> None:

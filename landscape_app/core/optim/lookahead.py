@@ -26,6 +26,36 @@ WRAPPABLE: dict[str, type[TorchOptimizer]] = {
 }
 
 
+class SlowWeights:
+    """Lookahead's slow weights φ, written once for the single run and a map's rows.
+
+    ``after_step(θ)`` after every fast step; every k-th one pulls φ ← φ + α(θ − φ) and resets
+    θ ← φ in place. θ is one run's ``(P,)`` or a map's ``(N, P)`` rows (each its own run);
+    α is a number or an ``(N, 1)`` tensor (one per row, hyperparameter maps).
+    """
+
+    def __init__(self, param: torch.Tensor, k: int, alpha: float | torch.Tensor):
+        self.slow = param.detach().clone()
+        self.k, self.alpha, self.fast_steps = k, alpha, 0
+
+    @torch.no_grad()
+    def after_step(self, param: torch.Tensor) -> None:
+        self.fast_steps += 1
+        if self.fast_steps % self.k:
+            return
+        if isinstance(self.alpha, torch.Tensor):
+            self.slow.addcmul_(param.detach() - self.slow, self.alpha.to(param.dtype))
+        else:
+            self.slow.add_(param.detach() - self.slow, alpha=self.alpha)
+        param.copy_(self.slow)
+
+    def keep(self, index: torch.Tensor) -> None:
+        """Go on with the rows ``index`` alone (a map whose finished rows leave)."""
+        self.slow = self.slow[index]
+        if isinstance(self.alpha, torch.Tensor):
+            self.alpha = self.alpha[index]
+
+
 class Lookahead(TorchOptimizer):
     """Lookahead (Zhang, Lucas, Hinton & Ba 2019): k steps forward, one step back.
 
@@ -55,19 +85,15 @@ class Lookahead(TorchOptimizer):
         return self.inner.make_torch_optimizer(params, fused)
 
     def _start(self, x0: np.ndarray) -> Position:
-        self.slow = self.problem.tensor(x0).clone()
-        self.fast_steps = 0
+        self.pull = SlowWeights(self.problem.tensor(x0), self.hyper["lookahead_k"],
+                                self.hyper["lookahead_alpha"])
         return super()._start(x0)
 
     def _after_step(self) -> None:
-        self.fast_steps += 1
-        if self.fast_steps % self.hyper["lookahead_k"] == 0:
-            with torch.no_grad():
-                self.slow.add_(self.param.detach() - self.slow, alpha=self.hyper["lookahead_alpha"])
-                self.param.copy_(self.slow)
+        self.pull.after_step(self.param)
 
     def _internals(self, grad: np.ndarray, velocity: np.ndarray | None) -> Internals:
-        anchor = self.slow.detach().cpu().numpy().astype(float, copy=True)
+        anchor = self.pull.slow.detach().cpu().numpy().astype(float, copy=True)
         return Internals(gradient=grad, velocity=velocity, anchor=anchor)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.base import Internals, Optimizer, Position
@@ -17,18 +18,30 @@ ARMIJO_C = 1e-4
 MAX_HALVINGS = 40
 
 
-def saddle_free_direction(hessian: np.ndarray, grad: np.ndarray,
-                          damping: float) -> np.ndarray:
-    """p = |H|_δ⁻¹ ∇f, where |H|_δ = V diag(max(|w|, δ)) Vᵀ for H = V diag(w) Vᵀ.
+def saddle_free_directions(hessians: torch.Tensor, grads: torch.Tensor,
+                           damping: float | torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Every row's saddle-free Newton direction and slope: ``(N, P)`` and ``(N,)``.
 
-    Where H is positive definite (and w ≥ δ) this is Newton's direction H⁻¹∇f. A negative
-    eigenvalue has its sign flipped, so the step goes down along it instead of up to the
-    saddle; eigenvalues below δ in magnitude are raised to δ, so flat directions cannot
-    produce an infinite step. |H|_δ is positive definite, so −p is always a descent direction.
+    p_n = |H_n|_δ⁻¹ ∇f_n, where |H|_δ = V diag(max(|w|, δ)) Vᵀ for H = V diag(w) Vᵀ (H is
+    symmetrised first), and the slope ∇f_nᵀ p_n. Where H is positive definite (and w ≥ δ)
+    p is Newton's direction H⁻¹∇f. A negative eigenvalue has its sign flipped, so the step
+    goes down along it instead of up to the saddle; eigenvalues below δ in magnitude are
+    raised to δ, so flat directions cannot produce an infinite step. |H|_δ is positive
+    definite, so −p is always a descent direction. ``damping`` is a number or an ``(N, 1)``
+    tensor (one δ per row).
+
+    The single run (:class:`Newton`) calls this with a batch of one and a map's Newton rows
+    (:mod:`landscape_app.core.maps.newton_rows`) with all rows, so the two are one piece of
+    arithmetic: rows never mix — ``eigh`` decomposes each matrix on its own, and the
+    products are elementwise products summed along one axis of each row, not batched
+    matrix products (whose kernel torch picks by the batch's size).
     """
-    eigenvalues, eigenvectors = np.linalg.eigh((hessian + hessian.T) / 2.0)
-    curvature = np.maximum(np.abs(eigenvalues), damping)
-    return eigenvectors @ ((eigenvectors.T @ grad) / curvature)
+    eigenvalues, vectors = torch.linalg.eigh((hessians + hessians.transpose(1, 2)) / 2.0)
+    floor = torch.as_tensor(damping, dtype=eigenvalues.dtype, device=eigenvalues.device)
+    curvature = torch.maximum(eigenvalues.abs(), floor)
+    along = (vectors * grads[:, :, None]).sum(dim=1) / curvature  # Vᵀ∇f / max(|w|, δ)
+    directions = (vectors * along[:, None, :]).sum(dim=2)  # V (Vᵀ∇f / max(|w|, δ))
+    return directions, (grads * directions).sum(dim=1)
 
 
 class Newton(Optimizer):
@@ -67,8 +80,10 @@ class Newton(Optimizer):
         hessian = self.problem.hessian(self.x)
         if not np.all(np.isfinite(hessian)):
             raise LandscapeError(f"newton: the Hessian is not finite at {self.x.tolist()}")
-        direction = saddle_free_direction(hessian, self.grad, self.hyper["damping"])
-        slope = float(self.grad @ direction)
+        directions, slopes = saddle_free_directions(
+            torch.from_numpy(hessian)[None], torch.from_numpy(self.grad)[None],
+            self.hyper["damping"])
+        direction, slope = directions[0].numpy(), float(slopes[0])
         previous = self.x
         step = self.hyper["lr"]
         for _ in range(MAX_HALVINGS):

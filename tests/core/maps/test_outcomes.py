@@ -24,7 +24,7 @@ def test_diverging_cells_do_not_poison_the_others():
     optimizer.reset(Problem(get_function("rosenbrock")), np.array([-1.5, 2.0]))
     for _ in range(60):
         record = optimizer.step()
-    np.testing.assert_allclose(result.final[-1, 0], record.x, rtol=1e-10)
+    np.testing.assert_array_equal(result.final[-1, 0], record.x)  # the single run's arithmetic
     # a diverged cell stopped before the end and kept its stopping position
     assert (result.stopped_at[stopped] < 60).all()
 
@@ -36,9 +36,10 @@ def test_snapshots_hold_each_cells_loss_after_the_chosen_steps():
     assert result.snapshots.shape == (3, 5, 5)
     start_losses = get_function("himmelblau").evaluate(
         __import__("torch").as_tensor(grid.starts())).numpy().reshape(5, 5)
-    np.testing.assert_allclose(result.snapshots[0], start_losses)
-    np.testing.assert_allclose(result.snapshots[2], result.loss)
-    assert (result.best_loss <= result.snapshots.min(axis=0) + 1e-15).all()
+    # the same evaluations, stored: equal to the bit
+    np.testing.assert_array_equal(result.snapshots[0], start_losses)
+    np.testing.assert_array_equal(result.snapshots[2], result.loss)
+    assert (result.best_loss <= result.snapshots.min(axis=0)).all()
 
 
 def test_cancel_raises_and_progress_reaches_one():

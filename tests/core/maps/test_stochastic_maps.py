@@ -12,6 +12,7 @@ from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
 from landscape_app.core.nn import NetworkConfig, build_network
 from landscape_app.core.optim import parse_optimizer_spec
 from landscape_app.core.runner import Race, Racer
+from tests.core.rounding import forward_bound
 
 STEPS = 25
 SEED = 5
@@ -26,11 +27,19 @@ def single_final(objective, text, start, seed=SEED):
     return lane.records[-1].x, lane.records[-1].loss
 
 
-def assert_cell(result, j, i, objective, text, start):
+#: A network map evaluates every cell in one batched forward/backward pass, the single run one
+#: nn.Module: the sums may be added in another order, within the forward bound of the net
+#: (≤ 60 samples a batch, fan-ins 2 and 5) once per step; a difference is carried by stable
+#: steps and summed geometrically by momentum μ ≤ 0.9 or Adam's β₁ = 0.9: ≤ 10.
+NETWORK_RTOL = STEPS * forward_bound(60, (2, 5)) / (1 - 0.9)  # 4.1e-11
+
+
+def assert_cell(result, j, i, objective, text, start, rtol=0.0):
+    """The map's cell equals the single run (``rtol`` 0) or deviates by at most ``rtol``."""
     x, loss = single_final(objective, text, start)
     final = result.final[j, i]
-    assert np.linalg.norm(final - x) <= 1e-10 * np.linalg.norm(x), (j, i, text)
-    assert result.loss[j, i] == pytest.approx(loss, rel=1e-10)
+    assert np.linalg.norm(final - x) <= rtol * np.linalg.norm(x), (j, i, text)
+    assert abs(result.loss[j, i] - loss) <= rtol * abs(loss), (j, i, text)
 
 
 def test_network_sweep_with_a_fixed_batch_size_equals_single_runs():
@@ -43,7 +52,7 @@ def test_network_sweep_with_a_fixed_batch_size_equals_single_runs():
         lr, momentum = result.axis0[i], result.axis1[j]
         assert_cell(result, j, i, objective,
                     f"momentum:lr={float(lr)!r},momentum={float(momentum)!r},batch_size=16",
-                    objective.initial_parameters())
+                    objective.initial_parameters(), NETWORK_RTOL)
 
 
 def test_learning_rate_by_batch_size_map_equals_single_runs():
@@ -55,7 +64,8 @@ def test_learning_rate_by_batch_size_map_equals_single_runs():
     for j in range(4):
         for i in (0, 3):
             text = f"adam:lr={float(result.axis0[i])!r},batch_size={int(result.axis1[j])}"
-            assert_cell(result, j, i, objective, text, objective.initial_parameters())
+            assert_cell(result, j, i, objective, text, objective.initial_parameters(),
+                        NETWORK_RTOL)
 
 
 def test_noisy_start_map_and_noise_sweep_equal_single_runs():

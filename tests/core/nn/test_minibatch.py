@@ -18,14 +18,20 @@ from landscape_app.core.nn import NetworkConfig, build_network
 from landscape_app.core.objective import Problem
 from landscape_app.core.optim import parse_optimizer_spec
 from landscape_app.core.runner import Race, Racer, Status
+from tests.core.rounding import forward_bound
 
 SEED = 7
 STEPS = 23  # 100 samples in batches of 16: 7 batches an epoch, the last of 4; 3+ epochs
 BATCH = 16
-RTOL = 1e-10
 
 CLASSIFIER = NetworkConfig(model="moons", hidden=(6,), samples=100, seed=3, dtype="float64")
 REGRESSION = NetworkConfig(model="sine", hidden=(5, 4), samples=40, seed=1, dtype="float64")
+
+#: The app's run evaluates θ with its own functional forward pass, the bare loop an nn.Module:
+#: the sums of one evaluation may run in another order, within the forward bound of the larger
+#: net (CLASSIFIER: 100 samples, fan-ins 2 and 6; REGRESSION's 40, 1, 5, 4 is smaller); once a
+#: step, carried by stable steps and summed geometrically by momentum or Adam's β₁ = 0.9 (≤ 10).
+RTOL = STEPS * forward_bound(CLASSIFIER.samples, (2, *CLASSIFIER.hidden)) / (1 - 0.9)
 
 
 def lane_records(objective, text, steps=STEPS, seed=SEED):
@@ -124,10 +130,13 @@ def test_a_batch_of_the_whole_data_set_is_full_batch_descent_up_to_rounding():
     objective = build_network(CLASSIFIER, "cpu")
     full = lane_records(objective, "sgd:lr=0.3", steps=10)
     whole = lane_records(objective, "sgd:lr=0.3,batch_size=100", steps=10)
+    # a batch of all 100 samples sums them in the sampler's order: the forward bound once per
+    # step for 10 steps, carried by SGD's stable steps (no momentum: no growth)
+    bound = 10 * forward_bound(CLASSIFIER.samples, (2, *CLASSIFIER.hidden))
     for a, b in zip(full, whole, strict=True):
-        assert np.linalg.norm(a.x - b.x) <= 1e-12 * np.linalg.norm(a.x)
-        assert a.loss == pytest.approx(b.loss, rel=1e-12)
-    assert all(r.batch_loss == pytest.approx(r0.loss, rel=1e-12)
+        assert np.linalg.norm(a.x - b.x) <= bound * np.linalg.norm(a.x)
+        assert a.loss == pytest.approx(b.loss, rel=bound, abs=0)
+    assert all(r.batch_loss == pytest.approx(r0.loss, rel=bound, abs=0)
                for r, r0 in zip(whole[1:], full, strict=False))
 
 
@@ -137,7 +146,8 @@ def test_minibatch_counts_batch_gradients_and_keeps_the_true_gradient():
     assert [r.grad_evals for r in records] == [0, 2, 4, 6, 8]
     theta = objective.as_tensor(records[-1].x).requires_grad_(True)
     objective.evaluate(theta).backward()
-    np.testing.assert_allclose(records[-1].internals.gradient, theta.grad.numpy(), rtol=1e-12)
+    # the true gradient at the same θ by the same code: equal to the bit
+    np.testing.assert_array_equal(records[-1].internals.gradient, theta.grad.numpy())
 
 
 @pytest.mark.parametrize("text, fragment", [

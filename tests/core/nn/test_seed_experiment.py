@@ -13,6 +13,7 @@ from landscape_app.core.nn.seed_experiment import (
 )
 from landscape_app.core.objective import Problem
 from landscape_app.core.result import Status
+from tests.core.rounding import forward_bound
 
 METHODS = {method.name: method for method in SEED_METHODS}
 
@@ -26,7 +27,11 @@ def test_initial_loss_and_adam_reproduce_the_article():
     experiment, row = run("Adam")
     assert experiment.initial_loss == pytest.approx(307090.4835, abs=1e-3)
     assert round(row.loss, 3) == 91.856
-    assert row.loss == pytest.approx(91.85612831226527, rel=1e-12)
+    # the value this code gives; another CPU or thread count may sum the 32 samples and the
+    # 2-2-2 net's products in another order: the forward bound once per step for 100 steps,
+    # summed geometrically by Adam's β₁ = 0.9 (≤ 10)
+    bound = 100 * forward_bound(32, (2, 2)) / (1 - 0.9)
+    assert row.loss == pytest.approx(91.85612831226527, rel=bound, abs=0)
     assert row.evals == 100
     assert "Adam" in "\n".join(experiment.table_lines())
 
@@ -54,7 +59,10 @@ def test_cmaes_equals_the_articles_ask_tell_loop_under_todays_cma():
         solutions = es.ask()
         es.tell(solutions, [problem.loss(x) for x in solutions])
     _, row = run("CMA-ES")
-    assert row.loss == pytest.approx(es.result[1], rel=1e-12)
+    # the app evaluates a generation as one batch, the loop one point at a time: each loss may
+    # round differently (the forward bound), but cma uses only their ranks, so the runs are the
+    # same and the best losses differ by one evaluation's rounding
+    assert row.loss == pytest.approx(es.result[1], rel=forward_bound(32, (2, 2)), abs=0)
 
 
 def test_pso_runs_the_articles_swarm_in_the_box():
