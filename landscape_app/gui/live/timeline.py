@@ -11,7 +11,8 @@ menu (View ▸ Timeline) and keys, and its wiring to the window:
   race plays on live; step from a scrubbed step shows the next one; step after a drag
   preview rebuilds the real race and takes its first step.
 
-Keys (also in View ▸ Timeline): Shift+← / Shift+→ one step back / forward, Shift+PgUp /
+Keys (also in View ▸ Timeline): ← or Shift+← one step back, Shift+→ one forward (→ is
+the Step button's), Shift+PgUp /
 Shift+PgDn :data:`~landscape_app.engine.timeline.BIG_STEP` steps, Home / End the first /
 last step (End: live again), Ctrl+G go to a step, I / O mark the export range's first / last
 step.
@@ -129,6 +130,8 @@ class TimelineControl(QObject):
             action = window_action(window, text, QKeySequence(keys) if keys else None, slot)
             self.menu.addAction(action)
             self.actions[name] = action
+        # ← and → as well: → is the Step button's (the next step, also when scrubbed).
+        self.actions["back"].setShortcuts([QKeySequence("Left"), QKeySequence("Shift+Left")])
         self.menu.addSeparator()
         self.show_action = QAction("Show the &timeline", window)
         self.show_action.setCheckable(True)
