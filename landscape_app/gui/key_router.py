@@ -135,12 +135,12 @@ class KeyRouter(QObject):
             if event.key() in POPUP_KEYS:
                 return False
         else:
-            focus = QApplication.focusWidget()
-            editor = editor_of(focus)
+            editor = editor_of(widget)
             if editor is not None:
-                if widget is not focus and editor_of(widget) is not editor:
-                    return False  # passed on by the field: judged there already
                 return self._field_key(editor, event)
+            focus = QApplication.focusWidget()
+            if widget is not focus and editor_of(focus) is not None:
+                return False  # passed on by the field: judged there already
         action = self.action_for(event)
         if action is None:
             return False

@@ -6,7 +6,8 @@ menu (View ▸ Timeline) and keys, and its wiring to the window:
 
 * every frame, :meth:`TimelineControl.frame` tells the timeline how far the race has got and
   returns the step the painter cuts the snapshot at (None: live);
-* dragging the slider, or the keys, show a step (and pause the race);
+* dragging the slider, clicking its track (the step under the cursor), or the keys, show a
+  step (and pause the race);
 * play from a scrubbed step replays the steps already computed at the chosen speed, then the
   race plays on live; step from a scrubbed step shows the next one; step after a drag
   preview rebuilds the real race and takes its first step.
@@ -26,7 +27,16 @@ import time
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMenu, QSlider, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QWidget,
+)
 
 from landscape_app.engine.timeline import BIG_STEP, Plan, Timeline
 from landscape_app.engine.traces import RaceSnapshot
@@ -34,6 +44,34 @@ from landscape_app.gui.keyboard import window_action
 
 #: Most updates a second of the bar while it follows a live race.
 LIVE_BAR_HZ = 10.0
+
+
+class TrackSlider(QSlider):
+    """A horizontal slider whose track, clicked, jumps to the step under the cursor (a
+    plain QSlider moves a page toward it), the handle then following the drag."""
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            control = QStyle.ComplexControl.CC_Slider
+            point = event.position().toPoint()
+            if self.style().hitTestComplexControl(control, option, point, self) \
+                    != QStyle.SubControl.SC_SliderHandle:
+                self.setValue(self.value_at(point.x()))
+        super().mousePressEvent(event)
+
+    def value_at(self, x: int) -> int:
+        """The value whose handle is centred on ``x`` (pixels from the slider's left)."""
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        style, control = self.style(), QStyle.ComplexControl.CC_Slider
+        groove = style.subControlRect(control, option, QStyle.SubControl.SC_SliderGroove, self)
+        handle = style.subControlRect(control, option, QStyle.SubControl.SC_SliderHandle, self)
+        span = max(1, groove.width() - handle.width())
+        return QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
+                                              x - groove.x() - handle.width() // 2, span,
+                                              option.upsideDown)
 
 
 class TimelineBar(QWidget):
@@ -49,17 +87,19 @@ class TimelineBar(QWidget):
         self.setObjectName("timeline")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider = TrackSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys stay the keys
-        self.slider.setToolTip("drag to show any step of the race (Shift+←/→, Home, End)")
+        self.slider.setToolTip("drag or click to show any step of the race "
+                               "(←, Shift+←/→, Home, End)")
         self.slider.setMinimumWidth(60)
         self.slider.valueChanged.connect(self._moved)
         self.readout = QLabel()
         self.range_label = QLabel()
         self.range_label.setProperty("role", "muted")
         self.range_label.setToolTip("the export range: I marks its first step, O its last")
-        # Small explicit minimums: the bar never widens the window (small screens).
+        # Small explicit minimums: the bar never widens the window (small screens); the
+        # readout's grows with the race's digits only (see _reserve).
         self.readout.setMinimumWidth(60)
         self.range_label.setMinimumWidth(1)
         layout.addWidget(self.slider, 1)
@@ -80,8 +120,18 @@ class TimelineBar(QWidget):
         self.slider.setValue(step)
         self._syncing = False
         self.readout.setText(f"step {step} / {furthest}" + (" (live)" if live else ""))
+        self._reserve(furthest)
         self.range_label.setText("" if selection is None
                                  else f"range {selection[0]}–{selection[1]}")
+
+    def _reserve(self, furthest: int) -> None:
+        """The readout as wide as its widest text for this race ("(live)" included), so the
+        slider keeps its length (and the handle its place under the cursor) as it changes."""
+        digits = "8" * len(str(furthest))
+        widest = self.readout.fontMetrics().horizontalAdvance(
+            f"step {digits} / {digits} (live)") + 2
+        if widest != self.readout.minimumWidth():
+            self.readout.setMinimumWidth(widest)
 
     def _moved(self, value: int) -> None:
         if not self._syncing:
