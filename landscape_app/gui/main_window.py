@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         from landscape_app.gui.live.timeline import TimelineControl
 
         self.timeline = TimelineControl(self, self.timeline_bar)
+        self.timeline_bar.stepShown.connect(self._step_shown)
         self.view_menu.addMenu(self.timeline.menu)
         self._connect()
         self.race_thread.start()
@@ -447,6 +448,11 @@ class MainWindow(QMainWindow):
         view = self.surface3d if self.view_tabs.currentIndex() == 1 else None
         (view or self.contour).setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _step_shown(self, step: int) -> None:
+        """The timeline reads another step: so does the status bar (when paused)."""
+        if not self.race_thread.worker.playing:
+            self.fps_label.setText(f"step {step}")
+
     def _update_status(self) -> None:
         snapshot = self.buffer.snapshot()
         playing = self.race_thread is not None and self.race_thread.worker.playing
@@ -455,7 +461,7 @@ class MainWindow(QMainWindow):
             self.fps_label.setText(f"{self.painter.frames_per_second():.0f} frames/s")
         else:
             self.rate_label.setText("paused")
-            self.fps_label.setText(f"step {snapshot.furthest_step}")
+            self.fps_label.setText(f"step {self.timeline_bar.shown_step}")  # the bar's step
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API

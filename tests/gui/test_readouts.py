@@ -105,3 +105,53 @@ def test_a_curve_points_tooltip_is_not_replaced_by_the_plots_own(window, qtbot):
     qtbot.waitUntil(lambda: QToolTip.isVisible() and "step" in QToolTip.text())
     rests_with_the_tooltip(qtbot, curves.viewport())
     assert "drag to pan" not in QToolTip.text()
+
+
+def numbers_on_screen(window):
+    """The step numbers on screen: the table's furthest row, the timeline's readout, the
+    status bar's, and (when the curves show the table's frame) the curves' last step."""
+    rows = window.table.table_model.rows
+    numbers = {"table": max((row.step for row in rows), default=0),
+               "timeline": int(window.timeline_bar.readout.text().split()[1])}
+    status = window.fps_label.text()
+    if status.startswith("step "):
+        numbers["status bar"] = int(status.split()[1])
+    if getattr(window.painter, "in_step", True):
+        ends = [curve.getData()[0] for curve in window.curves.curves if curve.isVisible()]
+        numbers["curves"] = int(max((x[-1] for x in ends if x is not None and len(x)),
+                                    default=0))
+    return numbers
+
+
+def test_one_step_number_on_screen_while_the_start_is_dragged(window, qtbot):
+    """Sampled every few milliseconds through a drag whose previews fill in chunk by chunk,
+    every step number on screen is the same one."""
+    from PySide6.QtCore import QTimer
+
+    window.controls.max_steps.setValue(300)
+    window.controls.max_steps.editingFinished.emit()
+    view, preview = window.contour, window.controller.preview
+    shown = []
+    preview.shown.connect(shown.append)
+    samples = []
+    sampler = QTimer()
+    sampler.timeout.connect(lambda: samples.append(numbers_on_screen(window)))
+    sampler.start(5)
+    start = window.controller.start_point()
+    path = [(start[0] + 0.08 * i, start[1] - 0.06 * i) for i in range(6)]
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.data_to_viewport(*path[0]))
+    for point in path[1:]:
+        count = len(shown)
+        qtbot.mouseMove(view.viewport(), pos=view.data_to_viewport(*point))
+        qtbot.waitUntil(lambda count=count: len(shown) > count, timeout=60_000)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton,
+                       pos=view.data_to_viewport(*path[-1]))
+    qtbot.waitUntil(lambda: preview.on_screen and window.buffer.snapshot().done
+                    and numbers_on_screen(window)["table"]
+                    == window.buffer.snapshot().furthest_step, timeout=120_000)
+    sampler.stop()
+    samples.append(numbers_on_screen(window))
+    assert len({sample["table"] for sample in samples}) > 2  # the previews did grow
+    disagreeing = [sample for sample in samples if len(set(sample.values())) > 1]
+    assert not disagreeing, f"{len(disagreeing)} of {len(samples)}: {disagreeing[:3]}"

@@ -42,9 +42,6 @@ from landscape_app.engine.timeline import BIG_STEP, Plan, Timeline
 from landscape_app.engine.traces import RaceSnapshot
 from landscape_app.gui.keyboard import window_action
 
-#: Most updates a second of the bar while it follows a live race.
-LIVE_BAR_HZ = 10.0
-
 
 class TrackSlider(QSlider):
     """A horizontal slider whose track, clicked, jumps to the step under the cursor (a
@@ -78,9 +75,10 @@ class TimelineBar(QWidget):
     """A slider over the race's steps, with the shown step and the marked range.
 
     ``scrubbed(step)`` is emitted when the user moves the slider (not when :meth:`display`
-    does)."""
+    does); ``stepShown(step)`` when the step it reads changes (the status bar follows)."""
 
     scrubbed = Signal(int)
+    stepShown = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -107,6 +105,7 @@ class TimelineBar(QWidget):
         layout.addWidget(self.range_label)
         self._syncing = False
         self._displayed: tuple | None = None
+        self.shown_step = 0  # the step the readout reads
 
     def display(self, step: int, furthest: int, live: bool,
                 selection: tuple[int, int] | None) -> None:
@@ -123,6 +122,14 @@ class TimelineBar(QWidget):
         self._reserve(furthest)
         self.range_label.setText("" if selection is None
                                  else f"range {selection[0]}–{selection[1]}")
+        if step != self.shown_step:
+            self.shown_step = step
+            self.stepShown.emit(step)
+
+    def reselect(self, selection: tuple[int, int] | None) -> None:
+        """Show another export range, the step as it is."""
+        if self._displayed is not None:
+            self.display(*self._displayed[:3], selection)
 
     def _reserve(self, furthest: int) -> None:
         """The readout as wide as its widest text for this race ("(live)" included), so the
@@ -156,8 +163,9 @@ class TimelineControl(QObject):
         self.timeline = Timeline()
         self._last_frame = time.perf_counter()
         self._shown = -1
-        self._bar_due = 0.0
         bar.scrubbed.connect(self.scrub)
+        # Following a live race, the bar reads the step the table shows (the painter's).
+        window.painter.on_numbers = self._numbers_drawn
         self.menu = QMenu("&Timeline", window)
         self.actions: dict[str, QAction] = {}
         for name, text, keys, slot in (
@@ -310,16 +318,20 @@ class TimelineControl(QObject):
         controller = self.window.controller
         return controller is not None and controller.preview.on_screen
 
+    def _numbers_drawn(self, step: int, furthest: int, live: bool) -> None:
+        """The table drew a frame: a live bar reads its step (one step number on screen)."""
+        if live and self.timeline.live:
+            self.bar.display(step, furthest, True, self.timeline.selection())
+
     def _refresh(self, force: bool = False) -> None:
-        """The bar follows a live race at most :data:`LIVE_BAR_HZ` times a second (the frame
-        timer calls this 60 times a second; the next call shows the last step), anything
-        else at once; :attr:`shownStepChanged` is emitted for every change."""
+        """A chosen step is shown on the bar at once; a live race's step when the table
+        draws it (:meth:`_numbers_drawn`, at the table's rate); :attr:`shownStepChanged` is
+        emitted for every change."""
         timeline = self.timeline
-        now = time.perf_counter()
-        if force or not timeline.live or now >= self._bar_due:
-            self._bar_due = now + 1.0 / LIVE_BAR_HZ
-            self.bar.display(timeline.step, timeline.furthest, timeline.live,
-                             timeline.selection())
+        if not timeline.live:
+            self.bar.display(timeline.step, timeline.furthest, False, timeline.selection())
+        elif force:
+            self.bar.reselect(timeline.selection())
         if timeline.step != self._shown:
             self._shown = timeline.step
             self.shownStepChanged.emit(timeline.step)
