@@ -41,7 +41,7 @@ def press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier, before=No
 
 
 def click(qtbot, widget, pos=None):
-    widget.window().activateWindow()
+    activate(qtbot, widget.window())
     qtbot.mouseClick(widget, LEFT, pos=pos if pos is not None else widget.rect().center())
 
 
