@@ -63,7 +63,7 @@ class MainWindow(QMainWindow):
         self.race_thread = None
         self.surface3d = None
         self.shown_grid = None  # the grid the views draw (None: none yet, or being computed)
-        self.sessions = self.scenes = self.exports = self.lane_keys = None
+        self.sessions = self.scenes = self.exports = self.lane_keys = self.keys = None
         self.timeline = None  # the TimelineControl (with the engine)
         self.first_paint_time: float | None = None
         self._closing = False
@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         from landscape_app.gui.live.timeline import TimelineControl
 
         self.timeline = TimelineControl(self, self.timeline_bar)
+        self.timeline_bar.stepShown.connect(self._step_shown)
         self.view_menu.addMenu(self.timeline.menu)
         self._connect()
         self.race_thread.start()
@@ -208,6 +209,9 @@ class MainWindow(QMainWindow):
 
         add_help_topics(self, self.help_menu)
         self.lane_keys = LaneKeys(self, self.optimizer_panel)
+        from landscape_app.gui.key_router import KeyRouter
+
+        self.keys = KeyRouter(self, self.focus_view)  # the keys act whatever has the focus
         from landscape_app.gui.map_actions import MapActions
 
         self.maps = MapActions(self, self.maps_menu)
@@ -442,6 +446,18 @@ class MainWindow(QMainWindow):
                 self._show_grid(self.controller.grid)
         self.painter.invalidate()
 
+    def focus_view(self) -> None:
+        """Give the keyboard focus to the view on screen (the 2D view, or the 3D one)."""
+        if self._closing:
+            return
+        view = self.surface3d if self.view_tabs.currentIndex() == 1 else None
+        (view or self.contour).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _step_shown(self, step: int) -> None:
+        """The timeline reads another step: so does the status bar (when paused)."""
+        if not self.race_thread.worker.playing:
+            self.fps_label.setText(f"step {step}")
+
     def _update_status(self) -> None:
         snapshot = self.buffer.snapshot()
         playing = self.race_thread is not None and self.race_thread.worker.playing
@@ -450,7 +466,7 @@ class MainWindow(QMainWindow):
             self.fps_label.setText(f"{self.painter.frames_per_second():.0f} frames/s")
         else:
             self.rate_label.setText("paused")
-            self.fps_label.setText(f"step {snapshot.furthest_step}")
+            self.fps_label.setText(f"step {self.timeline_bar.shown_step}")  # the bar's step
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -461,6 +477,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        if self.keys is not None:
+            self.keys.remove()
         self.room.remember()
         self.statusBar().clearMessage()
         for timer in self.findChildren(QTimer):  # ours, the panels' debounce, the status bar's

@@ -6,7 +6,10 @@ view (and the 3D view and internals) every frame, the loss curves at :data:`CURV
 table at :data:`TABLE_HZ`: curves and table change slowly to the eye, and skipping their
 repaint on most frames keeps every frame short. At most one of the two is drawn in a frame
 (the one whose turn came first), so that their costs never add up. A view that was skipped
-is drawn as soon as its turn comes, so the last state of a race is always shown.
+is drawn as soon as its turn comes, so the last state of a race is always shown. The curves
+and the table draw the same snapshots (each waits for the other), and the step numbers of the
+timeline and the status bar follow the table's (:attr:`FramePainter.on_numbers`): one step
+number on screen at any moment, also while a drag preview grows by the chunk.
 
 A step chosen on the timeline (:mod:`landscape_app.engine.timeline`) is drawn by cutting the
 snapshot at that step (:meth:`~landscape_app.engine.traces.RaceSnapshot.at`): trails, heads,
@@ -62,6 +65,7 @@ class _Frame:
     generation: int
     whole: tuple[LaneView, ...] = ()  # every row (the curves draw them all)
     step: int | None = None  # the step shown (None: the latest)
+    furthest: int = 0  # the race's furthest step in this snapshot
 
 
 def cursor_position(lanes: Sequence[LaneView], visible: Sequence[bool], column: str,
@@ -95,12 +99,18 @@ class FramePainter:
         self.show_batch_loss = False  # the minibatch loss curves (View menu)
         self._key = None
         self._pending: dict[str, _Frame] = {}
+        self._next: _Frame | None = None  # newer than what the curves and table still draw
+        self._step: int | None = None
         self._due = {"curves": 0.0, "table": 0.0}
+        #: Called with ``(step, furthest, live)`` when the table shows a frame (the same one
+        #: the curves show): the step numbers elsewhere (timeline, status bar) follow it.
+        self.on_numbers = None
         self.frame_marks: deque[float] = deque(maxlen=240)
 
     def invalidate(self) -> None:
         """Repaint every view at the next frame even if nothing changed."""
         self._key = None
+        self._pending, self._next = {}, None  # the next frame goes to both, at once
         self._due = dict.fromkeys(self._due, 0.0)
 
     def paint(self, snapshot: RaceSnapshot, appearance: Appearance, axis: str,
@@ -119,13 +129,30 @@ class FramePainter:
             frame = _Frame(lanes, [appearance.colors.get(lane.label, UNKNOWN_COLOR)
                                    for lane in lanes],
                            [appearance.visible.get(lane.label, True) for lane in lanes], axis,
-                           snapshot.generation, whole, step)
+                           snapshot.generation, whole, step, snapshot.furthest_step)
             self._paint_plane(frame)
-            self._pending = {"curves": frame, "table": frame}
+            self._queue(frame)
         drawn = self._paint_due(started) | ({"plane"} if plane_drawn else set())
         if drawn:
             self.frame_marks.append(time.perf_counter())
         return drawn
+
+    @property
+    def in_step(self) -> bool:
+        """Whether the curves and the table show the same frame (neither has one waiting)."""
+        return not self._pending
+
+    def _queue(self, frame: _Frame) -> None:
+        """The curves and the table draw the same frames: a frame waits until both have
+        drawn the one before it (only the latest waits). A step chosen on the timeline is
+        drawn at once."""
+        if frame.step != self._step:
+            self._step = frame.step
+            self._due = dict.fromkeys(self._due, 0.0)
+        if self._pending:
+            self._next = frame
+        else:
+            self._pending = {"curves": frame, "table": frame}
 
     def _paint_due(self, now: float) -> set[str]:
         """Draw the curves or the table: of those with something new whose turn came, the
@@ -139,6 +166,9 @@ class FramePainter:
                       "table": (TABLE_HZ, self._paint_table)}[view]
         draw(self._pending.pop(view))
         self._due[view] = now + 1.0 / rate
+        if not self._pending and self._next is not None:
+            self._pending = {"curves": self._next, "table": self._next}
+            self._next = None
         return {view}
 
     def _paint_plane(self, frame: _Frame) -> None:
@@ -176,6 +206,9 @@ class FramePainter:
             rows.append(TableRow(lane.label, color, int(last[0]), int(last[1]), float(last[4]),
                                  float(last[5]), lane.distance, lane.status, lane.message))
         self.table.set_rows(rows)
+        if self.on_numbers is not None:
+            live = frame.step is None
+            self.on_numbers(frame.furthest if live else frame.step, frame.furthest, live)
 
     def _paint_internals(self, lanes: Sequence[LaneView], colors: list[str],
                          visible: list[bool]) -> None:

@@ -20,6 +20,8 @@ class Readouts:
                                 self.lanes)
         self.curves = CurveHover(window.curves, self.lanes, lambda: self.names()[2])
         window.controller.gridReady.connect(self.name_axes)
+        # A new landscape (a scene change): the readout read the old one.
+        window.controller.gridReady.connect(lambda *_: self.plane.clear())
         window.view_tabs.currentChanged.connect(lambda _index: self.name_axes())
         self.name_axes()
 

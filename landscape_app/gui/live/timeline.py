@@ -6,12 +6,14 @@ menu (View ▸ Timeline) and keys, and its wiring to the window:
 
 * every frame, :meth:`TimelineControl.frame` tells the timeline how far the race has got and
   returns the step the painter cuts the snapshot at (None: live);
-* dragging the slider, or the keys, show a step (and pause the race);
+* dragging the slider, clicking its track (the step under the cursor), or the keys, show a
+  step (and pause the race);
 * play from a scrubbed step replays the steps already computed at the chosen speed, then the
   race plays on live; step from a scrubbed step shows the next one; step after a drag
   preview rebuilds the real race and takes its first step.
 
-Keys (also in View ▸ Timeline): Shift+← / Shift+→ one step back / forward, Shift+PgUp /
+Keys (also in View ▸ Timeline): ← or Shift+← one step back, Shift+→ one forward (→ is
+the Step button's), Shift+PgUp /
 Shift+PgDn :data:`~landscape_app.engine.timeline.BIG_STEP` steps, Home / End the first /
 last step (End: live again), Ctrl+G go to a step, I / O mark the export range's first / last
 step.
@@ -25,40 +27,77 @@ import time
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QMenu, QSlider, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QSlider,
+    QStyle,
+    QStyleOptionSlider,
+    QWidget,
+)
 
 from landscape_app.engine.timeline import BIG_STEP, Plan, Timeline
 from landscape_app.engine.traces import RaceSnapshot
 from landscape_app.gui.keyboard import window_action
 
-#: Most updates a second of the bar while it follows a live race.
-LIVE_BAR_HZ = 10.0
+
+class TrackSlider(QSlider):
+    """A horizontal slider whose track, clicked, jumps to the step under the cursor (a
+    plain QSlider moves a page toward it), the handle then following the drag."""
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            control = QStyle.ComplexControl.CC_Slider
+            point = event.position().toPoint()
+            if self.style().hitTestComplexControl(control, option, point, self) \
+                    != QStyle.SubControl.SC_SliderHandle:
+                self.setValue(self.value_at(point.x()))
+        super().mousePressEvent(event)
+
+    def value_at(self, x: int) -> int:
+        """The value whose handle is centred on ``x`` (pixels from the slider's left)."""
+        option = QStyleOptionSlider()
+        self.initStyleOption(option)
+        style, control = self.style(), QStyle.ComplexControl.CC_Slider
+        groove = style.subControlRect(control, option, QStyle.SubControl.SC_SliderGroove, self)
+        handle = style.subControlRect(control, option, QStyle.SubControl.SC_SliderHandle, self)
+        span = max(1, groove.width() - handle.width())
+        return QStyle.sliderValueFromPosition(self.minimum(), self.maximum(),
+                                              x - groove.x() - handle.width() // 2, span,
+                                              option.upsideDown)
 
 
 class TimelineBar(QWidget):
     """A slider over the race's steps, with the shown step and the marked range.
 
     ``scrubbed(step)`` is emitted when the user moves the slider (not when :meth:`display`
-    does)."""
+    does); ``stepShown(step)`` when the step it reads changes (the status bar follows)."""
 
     scrubbed = Signal(int)
+    stepShown = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("timeline")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
-        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider = TrackSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the window's keys stay the keys
-        self.slider.setToolTip("drag to show any step of the race (Shift+←/→, Home, End)")
+        self.slider.setToolTip("drag or click to show any step of the race "
+                               "(←, Shift+←/→, Home, End)")
         self.slider.setMinimumWidth(60)
         self.slider.valueChanged.connect(self._moved)
         self.readout = QLabel()
         self.range_label = QLabel()
         self.range_label.setProperty("role", "muted")
         self.range_label.setToolTip("the export range: I marks its first step, O its last")
-        # Small explicit minimums: the bar never widens the window (small screens).
+        # Small explicit minimums: the bar never widens the window (small screens); the
+        # readout's grows with the race's digits only (see _reserve).
         self.readout.setMinimumWidth(60)
         self.range_label.setMinimumWidth(1)
         layout.addWidget(self.slider, 1)
@@ -66,6 +105,7 @@ class TimelineBar(QWidget):
         layout.addWidget(self.range_label)
         self._syncing = False
         self._displayed: tuple | None = None
+        self.shown_step = 0  # the step the readout reads
 
     def display(self, step: int, furthest: int, live: bool,
                 selection: tuple[int, int] | None) -> None:
@@ -79,8 +119,26 @@ class TimelineBar(QWidget):
         self.slider.setValue(step)
         self._syncing = False
         self.readout.setText(f"step {step} / {furthest}" + (" (live)" if live else ""))
+        self._reserve(furthest)
         self.range_label.setText("" if selection is None
                                  else f"range {selection[0]}–{selection[1]}")
+        if step != self.shown_step:
+            self.shown_step = step
+            self.stepShown.emit(step)
+
+    def reselect(self, selection: tuple[int, int] | None) -> None:
+        """Show another export range, the step as it is."""
+        if self._displayed is not None:
+            self.display(*self._displayed[:3], selection)
+
+    def _reserve(self, furthest: int) -> None:
+        """The readout as wide as its widest text for this race ("(live)" included), so the
+        slider keeps its length (and the handle its place under the cursor) as it changes."""
+        digits = "8" * len(str(furthest))
+        widest = self.readout.fontMetrics().horizontalAdvance(
+            f"step {digits} / {digits} (live)") + 2
+        if widest != self.readout.minimumWidth():
+            self.readout.setMinimumWidth(widest)
 
     def _moved(self, value: int) -> None:
         if not self._syncing:
@@ -105,8 +163,9 @@ class TimelineControl(QObject):
         self.timeline = Timeline()
         self._last_frame = time.perf_counter()
         self._shown = -1
-        self._bar_due = 0.0
         bar.scrubbed.connect(self.scrub)
+        # Following a live race, the bar reads the step the table shows (the painter's).
+        window.painter.on_numbers = self._numbers_drawn
         self.menu = QMenu("&Timeline", window)
         self.actions: dict[str, QAction] = {}
         for name, text, keys, slot in (
@@ -129,6 +188,8 @@ class TimelineControl(QObject):
             action = window_action(window, text, QKeySequence(keys) if keys else None, slot)
             self.menu.addAction(action)
             self.actions[name] = action
+        # ← and → as well: → is the Step button's (the next step, also when scrubbed).
+        self.actions["back"].setShortcuts([QKeySequence("Left"), QKeySequence("Shift+Left")])
         self.menu.addSeparator()
         self.show_action = QAction("Show the &timeline", window)
         self.show_action.setCheckable(True)
@@ -257,16 +318,20 @@ class TimelineControl(QObject):
         controller = self.window.controller
         return controller is not None and controller.preview.on_screen
 
+    def _numbers_drawn(self, step: int, furthest: int, live: bool) -> None:
+        """The table drew a frame: a live bar reads its step (one step number on screen)."""
+        if live and self.timeline.live:
+            self.bar.display(step, furthest, True, self.timeline.selection())
+
     def _refresh(self, force: bool = False) -> None:
-        """The bar follows a live race at most :data:`LIVE_BAR_HZ` times a second (the frame
-        timer calls this 60 times a second; the next call shows the last step), anything
-        else at once; :attr:`shownStepChanged` is emitted for every change."""
+        """A chosen step is shown on the bar at once; a live race's step when the table
+        draws it (:meth:`_numbers_drawn`, at the table's rate); :attr:`shownStepChanged` is
+        emitted for every change."""
         timeline = self.timeline
-        now = time.perf_counter()
-        if force or not timeline.live or now >= self._bar_due:
-            self._bar_due = now + 1.0 / LIVE_BAR_HZ
-            self.bar.display(timeline.step, timeline.furthest, timeline.live,
-                             timeline.selection())
+        if not timeline.live:
+            self.bar.display(timeline.step, timeline.furthest, False, timeline.selection())
+        elif force:
+            self.bar.reselect(timeline.selection())
         if timeline.step != self._shown:
             self._shown = timeline.step
             self.shownStepChanged.emit(timeline.step)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from landscape_app.gui.key_router import keep_off_focus
+
 #: Speeds offered, in steps per second per lane; None is "as fast as possible".
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 20, 30, 60, 100, 200, 500, 1000, None)
 DEFAULT_SPEED = 30
@@ -115,6 +117,8 @@ class RunControls(QToolBar):
             self.addWidget(widget)
         self.addSeparator()
         self.addWidget(self.internals)
+        # A click works them but leaves the keys to the window (Space never opens the list).
+        keep_off_focus(self.speed, self.axis, self.internals, click=(self.max_steps,))
 
     def _play_toggled(self, playing: bool) -> None:
         self._show_play_state(playing)

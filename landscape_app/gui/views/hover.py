@@ -8,8 +8,10 @@ on the 2D view and the loss curves.
   f(θ_t) against the plane's loss at its projection f(θ₀ + α d₁ + β d₂).
 - :class:`CurveHover` (loss curves): the same tooltip for the nearest curve point.
 
-Both ask a ``lanes()`` callable for the drawn lanes ``(label, rows, visible)`` (rows in the
-columns of :mod:`landscape_app.engine.traces`) each time the mouse moves: nothing is kept.
+Both hide what they show when the mouse leaves the plot, and keep a trail point's tooltip up
+for as long as the mouse rests on it (:class:`TipKeeper`). Both ask a ``lanes()`` callable
+for the drawn lanes ``(label, rows, visible)`` (rows in the columns of
+:mod:`landscape_app.engine.traces`) each time the mouse moves: nothing is kept.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
 from PySide6.QtWidgets import QLabel, QToolTip
 
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
@@ -71,6 +73,33 @@ def point_text(label: str, row: np.ndarray, recorded: bool) -> str:
     return "\n".join(lines)
 
 
+class TipKeeper(QObject):
+    """Keeps a widget's trail-point tooltip on screen while the mouse rests on the point, and
+    says when the mouse leaves the widget.
+
+    Qt asks the widget under a resting mouse for its tooltip (a ``ToolTip`` event, ~0.7 s
+    after it stops): the plot's scene has none and hides ours, and then the widget's own
+    ("drag to pan, wheel to zoom") replaces it. While ``text()`` gives a tooltip, this
+    filter answers that event with it; ``left()`` is called when the mouse leaves.
+    """
+
+    def __init__(self, widget, text: Callable[[], str], left: Callable[[], None]):
+        super().__init__(widget)
+        self.widget, self.text, self.left = widget, text, left
+        widget.viewport().installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if kind == QEvent.Type.ToolTip:
+            text = self.text()
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.widget)
+                return True
+        elif kind == QEvent.Type.Leave:
+            self.left()
+        return False
+
+
 class PlaneHover:
     """The readout and trail tooltips of a :class:`~landscape_app.gui.views.contour.
     ContourView`.
@@ -91,6 +120,14 @@ class PlaneHover:
         self.label.hide()
         self.tooltip_text = ""
         view.scene().sigMouseMoved.connect(self.moved)
+        self.keeper = TipKeeper(view, lambda: self.tooltip_text, self.clear)
+
+    def clear(self) -> None:
+        """No readout and no tooltip (the mouse left, or the landscape changed)."""
+        self.label.hide()
+        if self.tooltip_text:
+            self.tooltip_text = ""
+            QToolTip.hideText()
 
     def moved(self, scene_pos: QPointF) -> None:
         """Update the readout and the tooltip for the cursor at ``scene_pos``."""
@@ -141,6 +178,13 @@ class CurveHover:
         self.curves, self.lanes, self.recorded = curves, lanes, recorded
         self.tooltip_text = ""
         curves.scene().sigMouseMoved.connect(self.moved)
+        self.keeper = TipKeeper(curves, lambda: self.tooltip_text, self.clear)
+
+    def clear(self) -> None:
+        """No tooltip (the mouse left the curves)."""
+        if self.tooltip_text:
+            self.tooltip_text = ""
+            QToolTip.hideText()
 
     def moved(self, scene_pos: QPointF) -> None:
         vb = self.curves.plot_item.vb

@@ -1,0 +1,84 @@
+"""The timeline's slider and keys (issue 22.6): a click on the track shows the step under the
+cursor, ← steps back as → steps forward, and the slider keeps its length when "(live)" comes
+and goes in its readout. Real mouse clicks and key presses."""
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
+
+pytestmark = pytest.mark.gui
+
+STEPS = 80
+
+
+def key(qtbot, window, code, modifier=Qt.KeyboardModifier.NoModifier):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(QApplication.focusWidget() or window, code, modifier)
+
+
+def run_to_end(window, qtbot):
+    window.controls.max_steps.setValue(STEPS)
+    window.controls.max_steps.editingFinished.emit()
+    window.controls.speed.setCurrentIndex(window.controls.speed.findData(None))
+    key(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.buffer.snapshot().done, timeout=60_000)
+    qtbot.waitUntil(lambda: window.timeline.step == STEPS)
+
+
+def track_point(slider, fraction):
+    """The point of the track where the handle's centre stands at ``fraction`` of the
+    range (from the style's groove and handle rectangles)."""
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    control = QStyle.ComplexControl.CC_Slider
+    groove = slider.style().subControlRect(control, option, QStyle.SubControl.SC_SliderGroove,
+                                           slider)
+    handle = slider.style().subControlRect(control, option, QStyle.SubControl.SC_SliderHandle,
+                                           slider)
+    span = groove.width() - handle.width()
+    x = round(groove.x() + handle.width() / 2 + fraction * span)
+    return QPoint(x, groove.center().y()), span
+
+
+def test_a_click_on_the_track_shows_the_step_under_the_cursor(window, qtbot):
+    run_to_end(window, qtbot)
+    key(qtbot, window, Qt.Key.Key_Home)
+    slider = window.timeline_bar.slider
+    assert window.timeline.step == 0 and slider.value() == 0
+    point, span = track_point(slider, 0.75)
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=point)
+    # One pixel of track is STEPS / span steps; the point is rounded to the nearest pixel.
+    tolerance = STEPS / span
+    assert abs(window.timeline.step - 0.75 * STEPS) <= tolerance
+    assert slider.value() == window.timeline.step
+    qtbot.waitUntil(lambda: window.table.table_model.rows[0].step == window.timeline.step)
+    point, _ = track_point(slider, 0.25)  # and back, past the handle
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=point)
+    assert abs(window.timeline.step - 0.25 * STEPS) <= tolerance
+
+
+def test_left_steps_back_and_right_forward(window, qtbot):
+    run_to_end(window, qtbot)
+    key(qtbot, window, Qt.Key.Key_Left)
+    assert window.timeline.step == STEPS - 1 and window.timeline.shown_step == STEPS - 1
+    key(qtbot, window, Qt.Key.Key_Left)
+    assert window.timeline.step == STEPS - 2
+    key(qtbot, window, Qt.Key.Key_Right)
+    assert window.timeline.step == STEPS - 1
+    key(qtbot, window, Qt.Key.Key_Home)
+    key(qtbot, window, Qt.Key.Key_Left)  # nothing before the first step
+    assert window.timeline.step == 0
+
+
+def test_the_slider_keeps_its_length_when_live_comes_and_goes(window, qtbot):
+    run_to_end(window, qtbot)
+    bar = window.timeline_bar
+    key(qtbot, window, Qt.Key.Key_Home)
+    assert "(live)" not in bar.readout.text()
+    bar.layout().activate()
+    width = bar.slider.width()
+    key(qtbot, window, Qt.Key.Key_End)  # the last step: live again
+    qtbot.waitUntil(lambda: bar.readout.text().endswith("(live)"))
+    bar.layout().activate()
+    assert bar.slider.width() == width
