@@ -96,3 +96,19 @@ def test_gui_file_opens_the_surface_in_a_new_window(qtbot, warm_engine, tmp_path
     assert "run.h5" in main.windowTitle()
     assert "181 of 341 points missing" in main.statusBar().currentMessage()
     main.close()
+
+
+def test_the_hover_readout_over_a_hole_says_it_is_missing(window, qtbot, tmp_path):
+    """A real mouse over a hole of an interrupted .h5 run reads "missing", never "nan"."""
+    from PySide6.QtCore import QPointF
+
+    from tests.core.test_surface_file import banded_h5
+
+    assert window.surfaces.open_path(banded_h5(tmp_path / "run.h5"))
+    grid = window.shown_grid
+    row, column = np.argwhere(np.isnan(grid.values))[len(grid.ys) // 2]
+    contour, label = window.contour, window.readouts.plane.label
+    scene = contour.plot_item.vb.mapViewToScene(QPointF(grid.xs[column], grid.ys[row]))
+    qtbot.mouseMove(contour.viewport(), contour.mapFromScene(scene))
+    qtbot.waitUntil(label.isVisible)
+    assert "missing" in label.text() and "nan" not in label.text()

@@ -143,7 +143,8 @@ class PlaneHover:
         text = f"{first} = {x:.4g}   {second} = {y:.4g}"
         node = nearest_node(grid, x, y)
         if node is not None:
-            text += f"   loss = {float(grid.values[node[1], node[0]]):.4g}"
+            loss = float(grid.values[node[1], node[0]])
+            text += f"   loss = {loss:.4g}" if np.isfinite(loss) else "   loss missing (a hole)"
         self.label.setText(text)
         self.label.adjustSize()
         corner = self.view.mapFromScene(vb.sceneBoundingRect().topLeft())
