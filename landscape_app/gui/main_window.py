@@ -37,6 +37,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
 from landscape_app.gui.batch_loss_action import add_batch_loss_action
 from landscape_app.gui.classroom.presentation import PresentationMode
+from landscape_app.gui.live.first_paint import EarlyPlay, draw_first_frame
 from landscape_app.gui.live.frame_clock import FrameClock
 from landscape_app.gui.live.loader import CoreLoader
 from landscape_app.gui.live.painter import FramePainter
@@ -44,6 +45,7 @@ from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.room import RoomFit
 from landscape_app.gui.window_layout import build_docks, build_status_bar, build_views
 from landscape_app.state.colormaps import COLORMAPS
+from landscape_app.state.first_frame import first_frame
 
 STATUS_INTERVAL_MS = 500
 
@@ -70,7 +72,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Loss Landscape Lab")
         self.buffer = TraceBuffer()
         self.controls = RunControls(self)
-        self.controls.setEnabled(False)
+        self.early_play = EarlyPlay(self)  # Play/Space held until the engine is in
         self.addToolBar(self.controls)
         build_views(self)
         self.view_tabs.currentChanged.connect(self._view_tab_changed)
@@ -91,6 +93,9 @@ class MainWindow(QMainWindow):
         self.status_timer.timeout.connect(self._update_status)
         self.loader = CoreLoader(self)
         self.loader.connect_to(self._core_loaded, self._core_failed)
+        frame = first_frame(options)  # a 2D function scene is drawn before torch loads
+        if frame is not None:
+            draw_first_frame(self, frame)
 
     # -- phase one: the layout ---------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -165,7 +170,9 @@ class MainWindow(QMainWindow):
                               scene_id=options.scene_id if options is not None else None)
         if self.options is not None:
             self._apply_run_options(self.options)
-        self.controls.setEnabled(True)
+        if self.early_play.release():  # Play pressed while loading: race once it can
+            self.early_play.start_when_ready(lambda: self._play_toggled(True),
+                                             lambda: self.controller.model.blocked is None)
         self.clock.timer.start()
         self.status_timer.start()
         if notice:
