@@ -295,6 +295,9 @@ class MainWindow(QMainWindow):
             self._show_message(f"The session could not be shown: {error}", 10000)
             if state is not self.controller.state:
                 self.apply_session(self.controller.state)
+            return
+        if self.maps is not None:  # a scene built on a map shows its map
+            self.maps.show_tab_of(state)
 
     def _apply_run_options(self, options) -> None:
         if options.speed is not None or options.max_speed:

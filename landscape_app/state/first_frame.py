@@ -94,7 +94,8 @@ def _source(options) -> dict[str, Any]:
     scene_id = getattr(options, "scene_id", None)
     if scene_id is not None:
         return _scene_source(scene_id)
-    return {"title": "", "note": "", "start": None, "lanes": list(zip(DEFAULT_LABELS, PALETTE, strict=False)),
+    return {"title": "", "note": "", "start": None,
+            "lanes": list(zip(DEFAULT_LABELS, PALETTE, strict=False)),
             "landscape": {"kind": "function", "function": "rosenbrock"}, "view": {}}
 
 

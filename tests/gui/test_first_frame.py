@@ -92,7 +92,7 @@ def test_the_default_race_is_named_as_the_engine_names_it(warm_engine):
     from landscape_app.state.lanes import default_session
 
     lanes = default_session().lanes
-    assert DEFAULT_LABELS == tuple(lane.label for lane in lanes)
+    assert tuple(lane.label for lane in lanes) == DEFAULT_LABELS
     assert first_frame(None).lanes == tuple((lane.label, lane.color) for lane in lanes)
 
 
@@ -125,8 +125,8 @@ def _options(function, resolution=None):
 
     if resolution is None:
         return LaunchOptions(function=function)
-    from landscape_app.state.model import SessionState, ViewSettings
     from landscape_app.state.model import LandscapeSpec as Spec
+    from landscape_app.state.model import SessionState, ViewSettings
 
     return LaunchOptions(function=function, session=SessionState(
         landscape=Spec("function", function), lanes=(),

@@ -49,14 +49,17 @@ def abs(value: Array) -> Array:  # noqa: A001 - the formula's name for it
     return np.abs(value) if _numpy(value) else value.abs()
 
 
+#: √(x² + y²) of two tensors, set by :mod:`landscape_app.core.functions.catalog` (which may
+#: import torch; this module may not): a vector norm, whose gradient stays finite (0) at the
+#: origin where that of the square root is not.
+TENSOR_NORM: list[Callable[[Array, Array], Array]] = []
+
+
 def norm(x: Array, y: Array) -> Array:
-    """√(x² + y²), elementwise; on tensors as a vector norm, whose gradient stays finite (0)
-    at the origin where that of the square root is not."""
+    """√(x² + y²), elementwise (tensors through :data:`TENSOR_NORM`)."""
     if _numpy(x) and _numpy(y):
         return np.hypot(x, y)
-    import torch  # already imported: x or y is a tensor
-
-    return torch.linalg.vector_norm(torch.stack((x, y), dim=-1), dim=-1)
+    return TENSOR_NORM[0](x, y)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,19 @@ shape, computes in the input's dtype (float64 for the catalog) and is differenti
 
 from __future__ import annotations
 
-from landscape_app.core.catalogue.function_forms import FORMS, FunctionForm
+import torch
+
+from landscape_app.core.catalogue.function_forms import FORMS, TENSOR_NORM, FunctionForm
 from landscape_app.core.catalogue.functions import check_function_id
 from landscape_app.core.functions.base import Function2D
 from landscape_app.core.objective import Minimum
+
+
+def _tensor_norm(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return torch.linalg.vector_norm(torch.stack((x, y), dim=-1), dim=-1)
+
+
+TENSOR_NORM[:] = [_tensor_norm]
 
 
 def _function(form: FunctionForm) -> Function2D:
