@@ -1,8 +1,9 @@
 """The main window: docks, views, run controls and the status bar, in two phases.
 
-Phase one (at launch, Qt and pyqtgraph only): the whole layout with empty views and a
-"loading" note where the panels go (:mod:`~landscape_app.gui.window_layout`), so the window
-is on screen well before torch is imported.
+Phase one (at launch, Qt and pyqtgraph only): the whole layout with a "loading" note where
+the panels go (:mod:`~landscape_app.gui.window_layout`) and, for a 2D function, the session's
+landscape, lanes, start and note (:mod:`~landscape_app.gui.live.first_paint`), so the window
+is on screen well before torch is imported; Play pressed meanwhile is held.
 Phase two (:meth:`MainWindow._core_loaded`, when the background import is done): the panels,
 the controller, the worker thread and the frame timer. :attr:`MainWindow.coreReady` says so.
 
@@ -168,9 +169,10 @@ class MainWindow(QMainWindow):
         self.sessions.present(launch_session(options),
                               path=options.session_path if options is not None else None,
                               scene_id=options.scene_id if options is not None else None)
+        held = self.early_play.release()  # Play pressed while loading: race once it can
         if self.options is not None:
             self._apply_run_options(self.options)
-        if self.early_play.release():  # Play pressed while loading: race once it can
+        if held:
             self.early_play.start_when_ready(lambda: self._play_toggled(True),
                                              lambda: self.controller.model.blocked is None)
         self.clock.timer.start()

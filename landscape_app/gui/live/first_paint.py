@@ -68,6 +68,8 @@ class EarlyPlay(QObject):
     def start_when_ready(self, play, ready, attempts: int = 600) -> None:
         """Call ``play()`` once ``ready()`` is true (the landscape computed, the lanes built),
         polling every 50 ms for at most ``attempts`` tries."""
+        if not self.window.controls.play_action.isChecked():
+            return  # pressed again meanwhile: paused
         if ready():
             play()
         elif attempts > 0 and not self.window._closing:
