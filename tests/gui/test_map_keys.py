@@ -25,6 +25,8 @@ SWEEPS = replace(STARTS, map=MapSettings(lane=1, steps=30, res=16, starts=False,
 def _show(window, qtbot, state):
     window.apply_session(state)
     qtbot.waitUntil(lambda: not window.controller.model.map_computing, timeout=60_000)
+    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)  # no layout change to come
+    qtbot.wait(50)  # ...and the views placed where the last layout put them
 
 
 def _to_viewport(view, x, y):
@@ -67,6 +69,8 @@ def test_the_hyperparameter_map_has_a_key_a_readout_and_plain_ticks(window, qtbo
     qtbot.waitUntil(lambda: view.key.isVisible(), timeout=5_000)
     result = window.controller.model.maps["sweep"]
     assert [label for label, _ in view.key.entries] == list(result.status_names)
+    colors = [_lab([int(c[i:i + 2], 16) for i in (1, 3, 5)]) for _, c in view.key.entries]
+    assert min(np.linalg.norm(a - b) for k, a in enumerate(colors) for b in colors[k + 1:]) >= 25
     # hover: a real mouse move over cell (12, 3)
     i, j = 12, 3
     qtbot.mouseMove(view.viewport(), _to_viewport(view, np.log10(result.axis0[i]),
