@@ -159,11 +159,10 @@ def open_file(args: argparse.Namespace):
 
 
 def _load_source(args: argparse.Namespace):
-    """The validated session of ``--scene`` or ``--session`` (imports torch), or None."""
-    if args.scene is not None:
-        from landscape_app.state.scenes import load_scene
+    """The validated session of ``--session`` (imports torch), or None.
 
-        return load_scene(args.scene).state
+    A scene (its id checked by :func:`~landscape_app.cli.checks.check_source`) is part of
+    the app and is loaded by the window, after its first frame (drawn without torch)."""
     if args.session is not None:
         from landscape_app.state.session_io import load_session
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from landscape_app.core.catalogue.grids import (  # noqa: F401  (re-exported)
     MAX_RESOLUTION,
     check_resolution,
 )
 from landscape_app.core.errors import CancelledError, LandscapeError
-from landscape_app.core.objective import Objective
 from landscape_app.core.progress import StageProgress
+
+if TYPE_CHECKING:  # torch-free at import: Grid2D is drawn before torch loads
+    from landscape_app.core.objective import Objective
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ def evaluate_grid(
     Points are evaluated in chunks of ``chunk_points``; ``progress("grid", fraction)``
     follows each chunk and ``cancelled`` is polled between chunks.
     """
+    import torch  # here, not at the top: the window's first frame draws a Grid2D without it
+
     if objective.dim != 2:
         raise LandscapeError(f"a 2D grid needs a 2D objective; this one has {objective.dim}")
     check_resolution(resolution)

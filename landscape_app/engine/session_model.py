@@ -373,7 +373,13 @@ def launch_session(options) -> SessionState:
 
     if options is None:
         return default_session()
-    state = options.session if options.session is not None else default_session()
+    state = options.session
+    if state is None and options.scene_id is not None:  # the command line checked the id
+        from landscape_app.state.scenes import load_scene
+
+        state = load_scene(options.scene_id).state
+    if state is None:
+        state = default_session()
     if options.expression:
         state = replace(state, landscape=LandscapeSpec(
             "expression", expression=options.expression, x_range=options.x_range,

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from landscape_app.core.nice_numbers import linear_ticks, log_ticks, tick_label
 
 COLOR_BY = ("basin", "loss", "steps", "status")
 #: Size of a still map picture (``map --png``, the window's map export) in pixels.
@@ -25,9 +28,13 @@ STILL_SIZE = (900, 660)
 _VIRIDIS = np.array([
     (68, 1, 84), (71, 44, 122), (59, 81, 139), (44, 113, 142), (33, 144, 141),
     (39, 173, 129), (92, 200, 99), (170, 220, 50), (253, 231, 37)], dtype=float)
+#: Basin colours: blue, orange, bluish green, reddish purple, yellow, sky blue, vermillion,
+#: brown, grey-blue (Okabe–Ito first): the first four, the usual count, are far apart in hue
+#: and lightness for every kind of colour vision (a test measures it), unlike Tableau's orange
+#: and red, which looked alike over the heatmap.
 _CATEGORIES = np.array([
-    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-    (140, 86, 75), (227, 119, 194), (188, 189, 34), (23, 190, 207)], dtype=float)
+    (0, 114, 178), (230, 159, 0), (0, 158, 115), (204, 121, 167), (240, 228, 66),
+    (86, 180, 233), (213, 94, 0), (140, 86, 75), (120, 140, 170)], dtype=float)
 _STATUS_COLORS = np.array([(230, 171, 2), (27, 158, 119), (217, 95, 2), (90, 90, 90)],
                           dtype=float)
 _NONE = np.array((200, 200, 200), dtype=float)
@@ -156,14 +163,17 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def _ticks(values: np.ndarray, log: bool, count: int = 5) -> list[tuple[float, str]]:
-    """(fraction along the axis, label) pairs."""
+    """(fraction along the axis, label) pairs at nice values (0.2, 0.4…; 10⁻⁶, 10⁻⁵…),
+    labelled plainly (:mod:`landscape_app.core.nice_numbers`)."""
     low, high = float(values[0]), float(values[-1])
-    out = []
-    for k in range(count):
-        f = k / (count - 1)
-        v = low * (high / low) ** f if log else low + (high - low) * f
-        out.append((f, f"{v:.3g}"))
-    return out
+    if high == low:
+        return [(0.5, tick_label(low))]
+    if log:
+        return [(math.log(v / low) / math.log(high / low), tick_label(v))
+                for v in log_ticks(low, high, count)]
+    picks = linear_ticks(low, high, count)
+    step = picks[1] - picks[0] if len(picks) > 1 else None
+    return [((v - low) / (high - low), tick_label(v, step)) for v in picks]
 
 
 def map_drawing(result, rgb: np.ndarray, legend, bar, heading: str,

@@ -88,13 +88,26 @@ def open_window(options: LaunchOptions | None = None):
 
     window = MainWindow(options)
     if options is not None and options.report_startup:
-        window.firstPainted.connect(lambda _: print("first-paint", flush=True))
-        window.coreReady.connect(lambda: print("core-ready", flush=True))
+        report_startup(window)
     if options is not None and options.presentation:
         window.presentation.enter()
     else:
         window.show()
     return window
+
+
+def report_startup(window) -> None:
+    """Print the start-up marks on stdout, for ``bench/ui.py``: ``first-paint`` (the window),
+    ``landscape-painted torch=…`` (the 2D view's first paint with a landscape, and whether
+    torch was imported by then) and ``core-ready`` (the engine loaded)."""
+    def landscape_painted() -> None:
+        if window.contour.image.image is not None:
+            window.contour.painted.disconnect(landscape_painted)
+            print(f"landscape-painted torch={'torch' in sys.modules}", flush=True)
+
+    window.firstPainted.connect(lambda _: print("first-paint", flush=True))
+    window.contour.painted.connect(landscape_painted)
+    window.coreReady.connect(lambda: print("core-ready", flush=True))
 
 
 def run_app(options: LaunchOptions | None = None) -> int:

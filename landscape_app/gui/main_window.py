@@ -1,8 +1,9 @@
 """The main window: docks, views, run controls and the status bar, in two phases.
 
-Phase one (at launch, Qt and pyqtgraph only): the whole layout with empty views and a
-"loading" note where the panels go (:mod:`~landscape_app.gui.window_layout`), so the window
-is on screen well before torch is imported.
+Phase one (at launch, Qt and pyqtgraph only): the whole layout with a "loading" note where
+the panels go (:mod:`~landscape_app.gui.window_layout`) and, for a 2D function, the session's
+landscape, lanes, start and note (:mod:`~landscape_app.gui.live.first_paint`), so the window
+is on screen well before torch is imported; Play pressed meanwhile is held.
 Phase two (:meth:`MainWindow._core_loaded`, when the background import is done): the panels,
 the controller, the worker thread and the frame timer. :attr:`MainWindow.coreReady` says so.
 
@@ -38,6 +39,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
 from landscape_app.gui.batch_loss_action import add_batch_loss_action
 from landscape_app.gui.classroom.presentation import PresentationMode
+from landscape_app.gui.live.first_paint import EarlyPlay, draw_first_frame
 from landscape_app.gui.live.frame_clock import FrameClock
 from landscape_app.gui.live.loader import CoreLoader
 from landscape_app.gui.live.painter import FramePainter
@@ -45,6 +47,7 @@ from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.room import RoomFit
 from landscape_app.gui.window_layout import build_docks, build_status_bar, build_views
 from landscape_app.state.colormaps import COLORMAPS
+from landscape_app.state.first_frame import first_frame
 
 STATUS_INTERVAL_MS = 500
 
@@ -71,7 +74,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Loss Landscape Lab")
         self.buffer = TraceBuffer()
         self.controls = RunControls(self)
-        self.controls.setEnabled(False)
+        self.early_play = EarlyPlay(self)  # Play/Space held until the engine is in
         self.addToolBar(self.controls)
         build_views(self)
         self.view_tabs.currentChanged.connect(self._view_tab_changed)
@@ -92,6 +95,9 @@ class MainWindow(QMainWindow):
         self.status_timer.timeout.connect(self._update_status)
         self.loader = CoreLoader(self)
         self.loader.connect_to(self._core_loaded, self._core_failed)
+        frame = first_frame(options)  # a 2D function scene is drawn before torch loads
+        if frame is not None:
+            draw_first_frame(self, frame)
 
     # -- phase one: the layout ---------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -167,9 +173,12 @@ class MainWindow(QMainWindow):
                               scene_id=options.scene_id if options is not None else None)
         if options is not None and options.surface is not None:
             self.surfaces.show(options.surface)
+        held = self.early_play.release()  # Play pressed while loading: race once it can
         if self.options is not None:
             self._apply_run_options(self.options)
-        self.controls.setEnabled(True)
+        if held:
+            self.early_play.start_when_ready(lambda: self._play_toggled(True),
+                                             lambda: self.controller.model.blocked is None)
         self.clock.timer.start()
         self.status_timer.start()
         if notice:
@@ -297,6 +306,9 @@ class MainWindow(QMainWindow):
             self._show_message(f"The session could not be shown: {error}", 10000)
             if state is not self.controller.state:
                 self.apply_session(self.controller.state)
+            return
+        if self.maps is not None:  # a scene built on a map shows its map
+            self.maps.show_tab_of(state)
 
     def _apply_run_options(self, options) -> None:
         if options.speed is not None or options.max_speed:

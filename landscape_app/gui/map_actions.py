@@ -28,6 +28,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu
 
 from landscape_app.gui.keyboard import window_action
+from landscape_app.gui.views.map_key import MapKey, plot_inset
 from landscape_app.gui.views.map_layer import ZOOM_SETTLE_MS, HyperMapView, MapLayer
 from landscape_app.state.maps import COLOR_BY, MapSettings, default_axis, sweepable_names
 
@@ -46,6 +47,8 @@ class MapActions(QObject):
         self.window = window
         self.controller = window.controller
         self.layer = MapLayer(window.contour.plot_item)
+        # The start map's key, in the corner the hover readout and the colour bar leave free.
+        self.key = MapKey(window.contour, "bottom-left", lambda: plot_inset(window.contour))
         self.view = HyperMapView()
         self.tab_index = window.view_tabs.addTab(self.view, "Hyperparameter map")
         self._syncing = False
@@ -240,8 +243,11 @@ class MapActions(QObject):
         starts = maps.get("starts")
         if settings is not None and settings.starts and starts is not None:
             self.layer.show(starts, settings.color_by, settings.opacity)
+            self.key.show_key(starts, settings.color_by,
+                              f"Start map: {COLOR_TITLES[settings.color_by].lower()}")
         else:
             self.layer.clear()
+            self.key.clear()
         sweep = maps.get("sweep")
         if settings is not None and settings.sweep is not None:
             self.view.set_axes(settings.sweep if sweep is None else _axes_of(sweep))
@@ -294,7 +300,16 @@ class MapActions(QObject):
             return
         if cards[settings.lane].set_values(dict(zip(names, (value0, value1), strict=True))):
             self.window._show_message(f"{cards[settings.lane].lane.label}: {names[0]} = "
-                                      f"{value0:.4g}, {names[1]} = {value1:.4g}", 5000)
+                                      f"{value0:g}, {names[1]} = {value1:g}", 5000)
+
+    def show_tab_of(self, state) -> None:
+        """A session built on a hyperparameter map opens on the map's tab; one without it
+        leaves that tab for the 2D view (where a start map is drawn)."""
+        tabs = self.window.view_tabs
+        if state.map is not None and state.map.sweep is not None:
+            tabs.setCurrentIndex(self.tab_index)
+        elif tabs.currentIndex() == self.tab_index:
+            tabs.setCurrentIndex(0)
 
     # -- export -----------------------------------------------------------------------------
     def _shown_kind(self) -> str:

@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from landscape_app.core.maps import SweepAxis
+from landscape_app.core.nice_numbers import cell_value
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.state.maps import MapSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState
@@ -67,10 +68,11 @@ def test_a_hyperparameter_cell_sets_the_lanes_values(window, qtbot):
     i, j = 12, 3
     assert maps.view.click_at(np.log10(result.axis0[i]), result.axis1[j])
     lane = window.controller.state.lanes[1]
-    assert lane.spec.params["lr"] == float(result.axis0[i])
-    assert lane.spec.params["momentum"] == float(result.axis1[j])
-    assert window.optimizer_panel.cards[1].values["momentum"] == float(result.axis1[j])
-    qtbot.waitUntil(lambda: np.isclose(maps.view.cross_x.value(), np.log10(result.axis0[i])),
+    # the cell's values, rounded to the fewest digits that stay in the cell
+    lr, momentum = cell_value(result.axis0, i, True), cell_value(result.axis1, j, False)
+    assert lane.spec.params["lr"] == lr and lane.spec.params["momentum"] == momentum
+    assert window.optimizer_panel.cards[1].values["momentum"] == momentum
+    qtbot.waitUntil(lambda: np.isclose(maps.view.cross_x.value(), np.log10(lr)),
                     timeout=5_000)
 
 

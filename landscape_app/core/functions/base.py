@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from landscape_app.core.catalogue.function_forms import Box as Box  # re-exported
 from landscape_app.core.objective import Minimum, Objective
 
 Formula = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
-
-
-@dataclass(frozen=True)
-class Box:
-    """An axis-aligned rectangle ``[x0, x1] × [y0, y1]``."""
-
-    x0: float
-    x1: float
-    y0: float
-    y1: float
-
-    @property
-    def lower(self) -> np.ndarray:
-        return np.array([self.x0, self.y0], dtype=float)
-
-    @property
-    def upper(self) -> np.ndarray:
-        return np.array([self.x1, self.y1], dtype=float)
 
 
 class Function2D(Objective):

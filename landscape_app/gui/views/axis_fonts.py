@@ -30,8 +30,12 @@ def leave_room_for_top_tick(plot_item, factor: float = 1.0) -> None:
 
 def quiet_plot_item(widget):
     """``widget``'s (a ``pg.PlotWidget``) plot item without pyqtgraph's context menu and
-    auto-range button, with room above for its top tick label."""
+    auto-range button, with room above for its top tick label, and plain tick labels (no SI
+    prefix: :mod:`~landscape_app.gui.views.plain_axis`)."""
+    from landscape_app.gui.views.plain_axis import plain_plot_ticks
+
     plot_item = widget.getPlotItem()
+    plain_plot_ticks(plot_item)
     plot_item.setMenuEnabled(False)
     plot_item.hideButtons()
     leave_room_for_top_tick(plot_item)

@@ -148,6 +148,7 @@ class ContourView(pg.PlotWidget):
                                          connect="finite", antialias=True)
         self.contours.setZValue(-10)
         self.colorbar = pg.ColorBarItem(interactive=False, width=14, colorMap="viridis")
+        self.colorbar.axis.enableAutoSIPrefix(False)  # 0.002, not 2 "(x0.001)"
         self.colorbar.setImageItem(self.image, insert_in=self.plot_item)
         self.minima = pg.ScatterPlotItem(symbol="star", size=STAR_SIZE,
                                          pen=pg.mkPen("#000000", width=1),

@@ -15,14 +15,20 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer, Signal
 
+from landscape_app.core.nice_numbers import cell_value
 from landscape_app.export.map_image import colorize
 from landscape_app.gui.views.axis_fonts import quiet_plot_item
 from landscape_app.gui.views.clicks import left_click_point
+from landscape_app.gui.views.map_key import CornerLabel, MapKey, cell_text, plot_inset
+from landscape_app.gui.views.plain_axis import PlainAxis
 
 #: Above the heatmap (−20) and the contour lines (−10), under the trails (10).
 LAYER_Z = -5
 #: How long the view must rest after a zoom or pan before the map is recomputed (ms).
 ZOOM_SETTLE_MS = 350
+#: The key's title for each colouring.
+KEY_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
+              "status": "Status"}
 
 
 def map_rgba(result, color_by: str, opacity: float) -> np.ndarray:
@@ -98,7 +104,8 @@ class HyperMapView(pg.PlotWidget):
     Signals
     -------
     cellClicked(value0, value1)
-        The values of the cell clicked (set them on the mapped lane).
+        The values of the cell clicked, rounded to the fewest digits that stay in the cell
+        (:func:`~landscape_app.core.nice_numbers.cell_value`): set them on the mapped lane.
     zoomed(low0, high0, low1, high1)
         The user zoomed or panned and the view rested: the axis ranges now shown.
     """
@@ -107,7 +114,8 @@ class HyperMapView(pg.PlotWidget):
     zoomed = Signal(float, float, float, float)
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, axisItems={side: PlainAxis(side) for side in ("left",
+                                                                              "bottom")})
         self.plot_item = quiet_plot_item(self)
         self.plot_item.vb.setDefaultPadding(0.0)
         self.layer = MapLayer(self.plot_item, z=0)
@@ -129,6 +137,9 @@ class HyperMapView(pg.PlotWidget):
         self._settle.timeout.connect(self._emit_zoom)
         self.plot_item.vb.sigRangeChangedManually.connect(lambda *_: self._settle.start())
         self.scene().sigMouseClicked.connect(self._scene_clicked)
+        self.key = MapKey(self, "top-right", lambda: plot_inset(self))
+        self.readout = CornerLabel(self, "map-readout", "top-left", lambda: plot_inset(self))
+        self.scene().sigMouseMoved.connect(self._hovered)
         self.show_notice("Maps ▸ Hyperparameter map: choose two hyperparameters of a lane")
 
     def show_notice(self, text: str) -> None:
@@ -142,7 +153,8 @@ class HyperMapView(pg.PlotWidget):
         self.logs = (axes[0].log, axes[1].log)
         self.names = (axes[0].name, axes[1].name)
         for side, axis in (("bottom", axes[0]), ("left", axes[1])):
-            self.plot_item.setLabel(side, f"log₁₀ {axis.name}" if axis.log else axis.name)
+            self.plot_item.getAxis(side).set_log10(axis.log)
+            self.plot_item.setLabel(side, f"{axis.name} (log scale)" if axis.log else axis.name)
         x0, x1 = _to_view([axes[0].low, axes[0].high], axes[0].log)
         y0, y1 = _to_view([axes[1].low, axes[1].high], axes[1].log)
         self.plot_item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
@@ -150,10 +162,29 @@ class HyperMapView(pg.PlotWidget):
     def show_map(self, result, color_by: str) -> None:
         self.layer.show(result, color_by, 1.0, _to_view(result.axis0, self.logs[0]),
                         _to_view(result.axis1, self.logs[1]))
+        self.key.show_key(result, color_by, KEY_TITLES.get(color_by, ""))
         self.show_notice("")
 
     def clear_map(self) -> None:
         self.layer.clear()
+        self.key.clear()
+        self.readout.hide()
+
+    def _hovered(self, scene_pos) -> None:
+        """The readout of the cell under the mouse (hidden off the map)."""
+        vb = self.plot_item.vb
+        cell = None
+        if vb.sceneBoundingRect().contains(scene_pos):
+            point = vb.mapSceneToView(scene_pos)
+            cell = self.layer.cell_at(point.x(), point.y())
+        if cell is None:
+            self.readout.hide()
+        else:
+            self.readout.show_text(cell_text(self.layer.result, *cell))
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.readout.hide()
+        super().leaveEvent(event)
 
     def set_lanes(self, current, others) -> None:
         """``current``: the mapped lane's two values (or None); ``others``: ``(v0, v1,
@@ -183,7 +214,8 @@ class HyperMapView(pg.PlotWidget):
         if cell is None:
             return False
         result = self.layer.result
-        self.cellClicked.emit(float(result.axis0[cell[0]]), float(result.axis1[cell[1]]))
+        self.cellClicked.emit(cell_value(result.axis0, cell[0], result.axis_log[0]),
+                              cell_value(result.axis1, cell[1], result.axis_log[1]))
         return True
 
     def _emit_zoom(self) -> None:
