@@ -2,13 +2,15 @@
 mappable lanes from a grid of starts, and its outcome map if it has one. Qt-free.
 
 :func:`page_document` is what ``landscape-app export --out lesson.html``, the window's File ▸
-Export ▸ Interactive page… and `landscape_app.page` call; the HTML itself is written by
-:mod:`landscape_app.export.page`.
+Export ▸ Interactive page… and `landscape_app.page` (:func:`page`) call; the HTML itself is
+written by :mod:`landscape_app.export.page`.
 """
 
 from __future__ import annotations
 
+import html
 import io
+from pathlib import Path
 
 import numpy as np
 
@@ -124,3 +126,45 @@ def session_maps(state: SessionState, device: str = "auto",
         paint_png(still_drawing(result, state.map.color_by)).save(buffer, format="PNG")
         pictures.append(PageMap(title, buffer.getvalue()))
     return tuple(pictures)
+
+
+class Page:
+    """An interactive page, for a notebook: shown inline (``_repr_html_``: the page in an
+    iframe, so its ids and keys stay its own) and saved with :meth:`save`."""
+
+    #: Height of the inline frame in a notebook (CSS pixels).
+    FRAME_HEIGHT = 900
+
+    def __init__(self, document: dict):
+        from landscape_app.export.page import page_html
+
+        self.document = document
+        self.html = page_html(document)
+
+    def save(self, path) -> Path:
+        """Write the page to ``path`` (``.html``), atomically; returns the path."""
+        from landscape_app.export.page import write_page
+
+        return write_page(path, self.document)
+
+    def _repr_html_(self) -> str:
+        source = html.escape(self.html, quote=True)
+        return (f'<iframe srcdoc="{source}" style="width:100%;height:{self.FRAME_HEIGHT}px;'
+                'border:0" sandbox="allow-scripts" title="Loss Landscape Lab page"></iframe>')
+
+
+def page(source, steps: int | None = None, device: str = "auto") -> Page:
+    """The interactive page of ``source``: a :class:`~landscape_app.state.model.SessionState`,
+    a saved session file's path, or a scene id (``"adam-vs-sgd"``); ``steps`` replaces the
+    session's length."""
+    if isinstance(source, SessionState):
+        state = source
+    elif Path(str(source)).expanduser().is_file():
+        from landscape_app.state.session_io import load_session
+
+        state = load_session(source)
+    else:
+        from landscape_app.state.scenes import load_scene
+
+        state = load_scene(str(source)).state
+    return Page(page_document(state, steps, device=device))
