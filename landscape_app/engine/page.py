@@ -22,7 +22,7 @@ from landscape_app.export.page import FieldPaths, PageExtras, PageMap, pack_page
 from landscape_app.state.model import SessionState, build_landscape
 
 #: Starts per side of the page's field grid, and the most points kept of each field path.
-FIELD_SIDE, FIELD_POINTS = 16, 24
+FIELD_SIDE, FIELD_POINTS = 16, 64
 
 
 def field_steps(steps: int, points: int = FIELD_POINTS) -> np.ndarray:

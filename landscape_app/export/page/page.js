@@ -337,7 +337,8 @@
     if (!S.fieldStart) return `Click or drag on the landscape to start ${names} there (R: back to the saved start).`;
     const [i, j] = S.fieldStart;
     return `Start snapped to the nearest of ${field.xs.length}×${field.ys.length} field starts: ` +
-      `(${fmt(field.xs[i])}, ${fmt(field.ys[j])}) for ${names}; the other lanes keep the saved start.`;
+      `(${fmt(field.xs[i])}, ${fmt(field.ys[j])}) for ${names}; the other lanes, the table and ` +
+      "the loss curves keep the saved start.";
   }
   function startAt(px, py) {
     if (!field || !inPlot(px, py)) return;
