@@ -110,7 +110,7 @@ def session_maps(state: SessionState, device: str = "auto",
         return ()
     from landscape_app.core.maps import compute_map
     from landscape_app.engine.map_export import session_map_job
-    from landscape_app.export.map_image import paint_png, still_drawing
+    from landscape_app.export.map_image import colorize, paint_png, still_drawing
 
     pictures = []
     for kind in ("starts", "sweep"):
@@ -124,7 +124,13 @@ def session_maps(state: SessionState, device: str = "auto",
         title = "start map" if kind == "starts" else "hyperparameter map"
         buffer = io.BytesIO()
         paint_png(still_drawing(result, state.map.color_by)).save(buffer, format="PNG")
-        pictures.append(PageMap(title, buffer.getvalue()))
+        layer = {}
+        if kind == "starts":
+            extent = (result.axis0[0], result.axis0[-1], result.axis1[0], result.axis1[-1])
+            layer = {"cells": colorize(result, state.map.color_by)[0],
+                     "extent": tuple(float(v) for v in extent),
+                     "opacity": float(state.map.opacity)}
+        pictures.append(PageMap(title, buffer.getvalue(), **layer))
     return tuple(pictures)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -64,4 +65,25 @@ def test_a_network_page_shows_the_plane_and_its_paths(network_page, open_page):
     opened.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     assert opened.state()["fieldStart"] is None  # a network plane has no start to move
     assert "loss =" in opened.page.text_content("#readout")
+    assert opened.errors == []
+
+
+def test_the_start_map_lies_on_the_landscape_and_a_click_shows_a_path(map_page, open_page):
+    path, document = map_page
+    layer = document["maps"][0]["layer"]
+    assert (layer["nx"], layer["ny"], layer["opacity"]) == (16, 16, 0.6)
+    opened = open_page(path)
+    assert opened.state()["mapLayer"]
+    x, y = -3.0, 3.0  # in the basin of (-2.81, 3.13)
+    px, py = opened.page.evaluate(f"window.__page.toPixels({x}, {y})")
+    box = opened.page.locator("#landscape").bounding_box()
+    opened.page.mouse.click(box["x"] + px, box["y"] + py)
+    opened.page.locator("#slider").fill("30")
+    state = opened.state()
+    start = state["fieldStart"]
+    assert abs(start[0] - x) < 10 / 15 and abs(start[1] - y) < 10 / 15  # the nearest start
+    head = state["heads"][0]
+    assert head["field"] and np.hypot(head["x"] + 2.805, head["y"] - 3.131) < 0.1
+    opened.page.locator("#map-layer").click()
+    assert not opened.state()["mapLayer"]
     assert opened.errors == []

@@ -15,9 +15,11 @@ The document the page reads (``window.PAGE_DATA``)::
                 "loss", "best_loss" (float32), "x", "y" (float64: exact positions)}],
      "field": null | {"xs", "ys", "steps" (int32, N), "lanes": [lane index...],
                       "paths": [float32 (ny * nx * N * 2) per field lane]},
-     "maps": [{"title", "png" (base64 PNG with its legend drawn in)}]}
+     "maps": [{"title", "png" (base64 PNG with its legend drawn in),
+               "layer" (start maps): {"rgb" (uint8, ny * nx * 3), "nx", "ny", "opacity",
+                                      "extent": [x0, x1, y0, y1] (cell centres)}}]}
 
-A typed array is ``{"t": "f4" | "f8" | "i4", "b": base64}`` (little-endian).
+A typed array is ``{"t": "f4" | "f8" | "i4" | "u1", "b": base64}`` (little-endian).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import numpy as np
 AXIS_NAMES = {"alpha": "α (direction 1)", "beta": "β (direction 2)"}
 #: ε of the log colour scale as a fraction of the value range (as the window's 2D view).
 LOG_EPSILON_FRACTION = 1e-6
-_DTYPES = {"f4": "<f4", "f8": "<f8", "i4": "<i4"}
+_DTYPES = {"f4": "<f4", "f8": "<f8", "i4": "<i4", "u1": "u1"}
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,15 @@ class FieldPaths:
 
 @dataclass(frozen=True)
 class PageMap:
-    """An outcome map as a picture (PNG bytes, its legend drawn in) and its title."""
+    """An outcome map as a picture (PNG bytes, its legend drawn in) and its title; a start
+    map also as a layer over the landscape: ``cells`` ``(R1, R0, 3)`` RGB over ``extent``
+    ``(x0, x1, y0, y1)`` (cell centres), drawn at ``opacity``."""
 
     title: str
     png: bytes
+    cells: np.ndarray | None = None
+    extent: tuple[float, float, float, float] | None = None
+    opacity: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,16 @@ def _field(paths: FieldPaths | None) -> dict[str, Any] | None:
             "paths": [typed(p, "f4") for p in paths.paths]}
 
 
+def _map(picture: PageMap) -> dict[str, Any]:
+    packed = {"title": picture.title, "png": base64.b64encode(picture.png).decode("ascii")}
+    if picture.cells is not None:
+        cells = np.clip(np.round(picture.cells), 0, 255)
+        packed["layer"] = {"rgb": typed(cells, "u1"), "nx": int(cells.shape[1]),
+                           "ny": int(cells.shape[0]), "opacity": float(picture.opacity),
+                           "extent": [float(v) for v in picture.extent]}
+    return packed
+
+
 def pack_page(recording, columns: dict[str, int], extras: PageExtras) -> dict[str, Any]:
     """The page document (module docstring) of ``recording``; ``columns`` names the columns
     of its lanes' rows (:data:`landscape_app.engine.traces.COLUMN`)."""
@@ -160,6 +177,5 @@ def pack_page(recording, columns: dict[str, int], extras: PageExtras) -> dict[st
         "contours": typed(contours, "f4"),
         "lanes": [_lane(drawing, columns) for drawing in recording.lanes],
         "field": _field(extras.field),
-        "maps": [{"title": m.title, "png": base64.b64encode(m.png).decode("ascii")}
-                 for m in extras.maps],
+        "maps": [_map(m) for m in extras.maps],
     }

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const D = JSON.parse(document.getElementById("page-data").textContent);
-  const TYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array };
+  const TYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array, u1: Uint8Array };
   function arr(e) {
     const bin = atob(e.b), bytes = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
@@ -95,6 +95,19 @@
     return c;
   }
   const heat = heatmap();
+  const layerMap = D.maps.find((m) => m.layer);
+  const layer = layerMap ? mapLayer(layerMap.layer) : null;
+  function mapLayer(L) {  // the start map's cells as an image, drawn over the heatmap
+    const rgb = arr(L.rgb), img = new ImageData(L.nx, L.ny);
+    for (let j = 0; j < L.ny; j++) for (let i = 0; i < L.nx; i++) {
+      const s = (j * L.nx + i) * 3, o = ((L.ny - 1 - j) * L.nx + i) * 4;
+      img.data[o] = rgb[s]; img.data[o + 1] = rgb[s + 1]; img.data[o + 2] = rgb[s + 2]; img.data[o + 3] = 255;
+    }
+    const c = document.createElement("canvas"); c.width = L.nx; c.height = L.ny;
+    c.getContext("2d").putImageData(img, 0, 0);
+    const [x0, x1, y0, y1] = L.extent, hx = (x1 - x0) / Math.max(1, L.nx - 1) / 2, hy = (y1 - y0) / Math.max(1, L.ny - 1) / 2;
+    return { canvas: c, x0: x0 - hx, x1: x1 + hx, y0: y0 - hy, y1: y1 + hy, opacity: L.opacity, shown: true };
+  }
   function ticks(lo, hi, n) {
     const span = hi - lo, raw = span / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
     const stepv = [1, 2, 5, 10].map((m) => m * mag).find((s) => span / s <= n) || 10 * mag;
@@ -112,6 +125,11 @@
     g.imageSmoothingEnabled = false;
     g.drawImage(heat, R.l, R.t, R.r - R.l, R.b - R.t);
     g.save(); g.beginPath(); g.rect(R.l, R.t, R.r - R.l, R.b - R.t); g.clip();
+    if (layer && layer.shown) {
+      g.globalAlpha = layer.opacity;
+      g.drawImage(layer.canvas, R.px(layer.x0), R.py(layer.y1), R.px(layer.x1) - R.px(layer.x0), R.py(layer.y0) - R.py(layer.y1));
+      g.globalAlpha = 1;
+    }
     g.strokeStyle = "rgba(255,255,255,0.28)"; g.lineWidth = 1; g.beginPath();
     let pen = false;
     for (let k = 0; k < contours.length; k += 2) {
@@ -381,6 +399,13 @@
       label.appendChild(document.createTextNode(`${lane + 1} ${L.label}`));
       $("lanes").appendChild(label);
     });
+    if (layer) {
+      const label = document.createElement("label"), box = document.createElement("input");
+      box.type = "checkbox"; box.checked = true; box.id = "map-layer";
+      box.addEventListener("change", () => { layer.shown = box.checked; R.background = background(); request(); });
+      label.appendChild(box); label.appendChild(document.createTextNode("start map on the landscape (click a cell: its path)"));
+      $("lanes").appendChild(label);
+    }
     for (const m of D.maps) {
       const fig = document.createElement("figure"), img = document.createElement("img"), cap = document.createElement("figcaption");
       img.src = `data:image/png;base64,${m.png}`; img.alt = m.title; cap.textContent = m.title;
@@ -408,6 +433,7 @@
     state: () => ({ step: S.step, playing: S.playing, slider: +$("slider").value,
       heads: S.heads.map((h) => Object.assign({}, h)),
       fieldStart: S.fieldStart && [field.xs[S.fieldStart[0]], field.ys[S.fieldStart[1]]],
+      mapLayer: Boolean(layer && layer.shown),
       drawn: S.drawn, drawnStep: S.drawnStep, pending }),
     toPixels: (x, y) => [R.px(x), R.py(y)],
     fieldStarts: () => field && { xs: Array.from(field.xs), ys: Array.from(field.ys), steps: Array.from(field.steps), lanes: field.lanes.slice() },
