@@ -150,3 +150,28 @@ def test_embedded_field_starts_are_the_view_grid(exported):
     assert xs[0] == grid_xs[0] and xs[-1] == grid_xs[-1]
     assert untyped(document["field"]["steps"])[-1] == PAGE_STEPS
     assert np.all(np.diff(untyped(document["field"]["steps"])) > 0)
+
+
+def test_the_notebook_frame_runs_the_page(browser, tmp_path):
+    """``_repr_html_`` (what Jupyter puts in the notebook) draws the page inside its frame."""
+    import landscape_app
+
+    lesson = landscape_app.page("quadratic-stable-lr", steps=10)
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(f"<!DOCTYPE html><html><body>{lesson._repr_html_()}</body></html>",
+                        "utf-8")
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(notebook.as_uri())
+        frame = page.frame_locator("iframe")
+        frame.locator("#play").wait_for()
+        inner = page.frames[1]
+        inner.wait_for_function("window.__page && window.__page.state().drawn > 0")
+        assert inner.evaluate("window.__page.state().heads.length") == len(
+            lesson.document["lanes"])
+        assert errors == []
+    finally:
+        context.close()
