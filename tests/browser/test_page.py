@@ -175,3 +175,29 @@ def test_the_notebook_frame_runs_the_page(browser, tmp_path):
         assert errors == []
     finally:
         context.close()
+
+
+def test_a_touch_drag_moves_the_field_start(exported, open_page):
+    """A finger dragged across the landscape on a phone (touch events through the browser's
+    input pipeline, as a touch screen sends them)."""
+    _, _, document = exported
+    xs, ys = untyped(document["field"]["xs"]), untyped(document["field"]["ys"])
+    opened = open_page(exported[0], width=375, height=812, touch=True)
+    opened.page.locator("#landscape").scroll_into_view_if_needed()
+    box = opened.page.locator("#landscape").bounding_box()
+    a = opened.page.evaluate(f"window.__page.toPixels({float(xs[4])!r}, {float(ys[4])!r})")
+    b = opened.page.evaluate(f"window.__page.toPixels({float(xs[11])!r}, {float(ys[13])!r})")
+    cdp = opened.context.new_cdp_session(opened.page)
+
+    def touch(kind: str, point) -> None:
+        points = [] if point is None else [{"x": box["x"] + point[0], "y": box["y"] + point[1]}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", a)
+    assert opened.state()["fieldStart"] == [xs[4], ys[4]]
+    for f in (0.25, 0.5, 0.75, 1.0):
+        touch("touchMove", (a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])))
+    touch("touchEnd", None)
+    assert opened.state()["fieldStart"] == [xs[11], ys[13]]
+    assert opened.page.evaluate("window.scrollX") == 0
+    assert opened.errors == []
