@@ -32,6 +32,7 @@ examples:
   xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
       landscape-app export --scene adam-vs-sgd --view both --out both.mp4
   landscape-app export --surface-file surface.npz --still surface.svg --size 800x600
+  landscape-app export --scene adam-vs-sgd --out lesson.html
   xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
       landscape-app export --surface-file model.h5 --still model_3d.png --view 3d
 
@@ -46,6 +47,9 @@ session or a virtual display (xvfb-run, as above). `landscape-app list scenes` l
 --surface-file draws a surface file (an NPZ of surface, seed-experiment or a grid export,
 or a tomgoldstein/loss-landscape .h5, told apart by content) as a still; points it lacks
 are left as holes and counted ("181 of 341 points missing").
+--out NAME.html writes an interactive page instead: one self-contained file that opens
+from disk in any browser, offline (play, scrub, toggle lanes, hover for the loss, click
+the landscape to start there); it takes --steps S and --device only.
 """
 
 SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
@@ -71,7 +75,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     outputs = parser.add_argument_group("outputs (at least one)")
     outputs.add_argument("--out", metavar="FILE",
                          help=f"the animation: {output_names()} (no extension) for PNG "
-                         "frames")
+                         "frames; or lesson.html: an interactive page (see below)")
     outputs.add_argument("--still", metavar="FILE",
                          help="the last frame as an image: view.png, or view.svg (2D view only)")
     outputs.add_argument("--trajectories", metavar="FILE",
@@ -260,6 +264,10 @@ def summary_lines(report) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from landscape_app.cli.page_export import run_page, wants_page
+
+    if wants_page(args) and args.surface_file is None:
+        return run_page(args, CtrlC)
     if args.surface_file is not None:
         from landscape_app.cli.surface_export import run_surface_file
 

@@ -94,6 +94,9 @@ class ExportActions(QObject):
         for text, slot in (("&Trajectories (CSV, JSON)…", self.choose_trajectories),
                            ("&Surface grid (NPZ)…", self.choose_surface)):
             self.menu.addAction(text).triggered.connect(lambda _=False, s=slot: s())
+        from landscape_app.gui.export.page_action import PageAction
+
+        self.page = PageAction(self)
         self.menu.addSeparator()
         for view, name in VIEWS.items():
             kinds = ", ".join(s[1:].upper() for s in IMAGE_SUFFIXES[view])
