@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
+
+#: ``--size WIDTHxHEIGHT`` in pixels (``x``, ``X`` or ``×``; spaces allowed).
+SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
 
 
 def add_function_arguments(parser: argparse.ArgumentParser):
@@ -34,3 +38,13 @@ def parse_numbers(text: str, count: int, what: str) -> tuple[float, ...]:
     if len(values) != count or not all(math.isfinite(v) for v in values):
         raise LandscapeError(f"{what} {text!r}: expected {count} finite comma-separated numbers")
     return values
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"1280x720"`` → ``(1280, 720)``, or a :class:`LandscapeError` naming the problem."""
+    from landscape_app.core.errors import LandscapeError
+
+    match = SIZE.fullmatch(text)
+    if match is None:
+        raise LandscapeError(f"--size {text!r}: expected WIDTHxHEIGHT in pixels, e.g. 1280x720")
+    return int(match.group(1)), int(match.group(2))

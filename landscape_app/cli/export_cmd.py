@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import math
-import re
 import signal
 import sys
 import threading
 
+from landscape_app.cli.arguments import parse_size
 from landscape_app.export.writers import WRITERS, formats_help, output_names
 
 EPILOG = f"""\
@@ -52,7 +52,6 @@ from disk in any browser, offline (play, scrub, toggle lanes, hover for the loss
 the landscape to start there); it takes --steps S and --device only.
 """
 
-SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
 
 
 def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
@@ -131,16 +130,6 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
                         help="where a network landscape is trained and evaluated (default auto)")
     return parser
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``"1280x720"`` → ``(1280, 720)``, or a :class:`LandscapeError` naming the problem."""
-    from landscape_app.core.errors import LandscapeError
-
-    match = SIZE.fullmatch(text)
-    if match is None:
-        raise LandscapeError(f"--size {text!r}: expected WIDTHxHEIGHT in pixels, e.g. 1280x720")
-    return int(match.group(1)), int(match.group(2))
 
 
 def _number(text: str | None, option: str, whole: bool = False) -> float | int | None:

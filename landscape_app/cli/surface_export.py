@@ -32,7 +32,7 @@ def _check_options(args: argparse.Namespace) -> None:
 
 def run_surface_file(args: argparse.Namespace) -> int:
     """Draw ``args.surface_file`` into ``args.still``; the exit code."""
-    from landscape_app.cli.export_cmd import parse_size
+    from landscape_app.cli.arguments import parse_size
     from landscape_app.gui.export.frame_layout import FrameLayout, check_still
 
     _check_options(args)

@@ -32,7 +32,7 @@ from landscape_app.core.grid import Grid2D
 from landscape_app.core.landscape import Landscape
 from landscape_app.core.objective import Minimum
 from landscape_app.core.progress import StageProgress
-from landscape_app.core.result import Status
+from landscape_app.core.surface_raw import RawSurface, RecordedPath, numeric
 
 H5_SUFFIXES = (".h5", ".hdf5")
 #: The first bytes of an HDF5 file's superblock, and of a zip archive (an NPZ).
@@ -40,23 +40,6 @@ HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 #: Bytes read to tell a file's kind (HDF5's superblock may start at 2048).
 HEAD_BYTES = 2056
-
-
-@dataclass(frozen=True)
-class RecordedPath:
-    """One lane of a surface file, in the shape the replay reads
-    (:func:`landscape_app.engine.steppers.path_rows`)."""
-
-    label: str
-    spec: str
-    status: Status
-    message: str
-    steps: np.ndarray
-    evals: np.ndarray
-    coords: np.ndarray
-    distances: np.ndarray
-    losses: np.ndarray
-    plane_losses: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,41 +175,11 @@ def file_kind(path: Path) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class RawSurface:
-    """A surface as read, before its axes are checked: the coordinates, the values (any
-    shape holding ``len(alphas) · len(betas)`` numbers, ``values[j, i]`` at ``alphas[i]``,
-    ``betas[j]`` once reshaped), how the file names things and what else it holds."""
-
-    alphas: Any
-    betas: Any
-    values: Any
-    names: tuple[str, str, str]
-    name: str = ""
-    details: str = ""
-    quantity: str = "loss"
-    info: dict[str, Any] = field(default_factory=dict)
-    lanes: tuple[RecordedPath, ...] = ()
-    axes: tuple[str, str] = ("alpha", "beta")
-    minima: tuple[Minimum, ...] = ()
-    log_scale: bool | None = None
-    equal_aspect: bool = False
-
-
 def _build(path: Path, raw: RawSurface) -> SurfaceFileLandscape:
     alphas, betas, values = _axes_and_values(path, raw)
     return SurfaceFileLandscape(path, raw.name or path.stem, alphas, betas, values, raw.lanes,
                                 raw.details, raw.quantity, raw.info, raw.axes, raw.minima,
                                 raw.log_scale, raw.equal_aspect)
-
-
-def numeric(path: Path, name: str, array: Any) -> np.ndarray:
-    """``array`` as floats, or a :class:`LandscapeError` naming ``name`` when it is not a
-    plain array of numbers (text, a compound record, objects)."""
-    array = np.asarray(array)
-    if array.dtype.kind not in "biuf" or array.dtype.names is not None:
-        raise LandscapeError(f"{path}: {name} holds {array.dtype} values, not numbers")
-    return array.astype(float)
 
 
 def _axis(path: Path, name: str, values: Any) -> np.ndarray:

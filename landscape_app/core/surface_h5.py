@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.surface_file import RawSurface, numeric
+from landscape_app.core.surface_raw import RawSurface, numeric
 
 #: The HDF5 grids shown, in order of preference.
 H5_SURFACES = ("train_loss", "test_loss", "train_acc", "test_acc")

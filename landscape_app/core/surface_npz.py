@@ -22,7 +22,7 @@ import numpy as np
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.objective import Minimum
 from landscape_app.core.result import Status
-from landscape_app.core.surface_file import RawSurface, RecordedPath, numeric
+from landscape_app.core.surface_raw import RawSurface, RecordedPath, numeric
 
 
 def read_npz(path: Path) -> RawSurface:

@@ -13,7 +13,7 @@ from landscape_app.core.nn.landscape import LanePath
 from landscape_app.core.optim import OptimizerSpec
 from landscape_app.core.result import Status
 from landscape_app.core.runner import Racer
-from landscape_app.core.surface_file import RecordedPath
+from landscape_app.core.surface_raw import RecordedPath
 from landscape_app.engine.steppers import RaceStepper, ReplayStepper, path_rows
 from landscape_app.engine.traces import COLUMN, COLUMNS
 

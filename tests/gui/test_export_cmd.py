@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 
 from landscape_app.cli import main
-from landscape_app.cli.export_cmd import parse_size
+from landscape_app.cli.arguments import parse_size
 from landscape_app.cli.progress import ProgressBar
 from landscape_app.core.errors import LandscapeError
 
