@@ -106,3 +106,42 @@ def test_curves_and_table_never_paint_in_the_same_frame(qtbot):
     assert not any({"curves", "table"} <= names for names in drawn)
     assert sum("curves" in names for names in drawn) >= 5
     assert sum("table" in names for names in drawn) >= 2
+
+
+def test_an_invalidated_painter_never_leaves_curves_and_table_on_different_steps(qtbot):
+    """A repaint asked for (``invalidate``) after the curves drew a frame and before the table
+    did: the table still gets that frame, so whenever the painter says both show one frame,
+    they show the same step."""
+    from landscape_app.core.optim.registry import OptimizerSpec
+    from landscape_app.gui.live.painter import Appearance, FramePainter
+    from landscape_app.gui.views.contour import ContourView
+    from landscape_app.gui.views.curves import LossCurves
+    from landscape_app.gui.views.table import RaceTable
+    from landscape_app.state.model import Lane
+
+    contour, curves, table = views = ContourView(), LossCurves(), RaceTable()
+    for view in views:
+        qtbot.addWidget(view)
+    painter = FramePainter(*views)
+    buffer = TraceBuffer()
+    buffer.reset(1, ["a"])
+    appearance = Appearance.of([Lane("a", OptimizerSpec("sgd", {}), "#E69F00")])
+
+    def steps_shown():
+        ends = curves.curves[0].getData()[0]
+        return (int(ends[-1]) if ends is not None and len(ends) else 0,
+                max((row.step for row in table.table_model.rows), default=0))
+
+    halves = 0
+    for step in range(1, 60):
+        row = np.full((1, len(COLUMNS)), float(step))
+        buffer.publish(1, [LaneChunk(0, row, Status.RUNNING)])
+        drawn = painter.paint(buffer.snapshot(), appearance, "steps")
+        if drawn & {"curves", "table"} and not painter.in_step:
+            halves += 1
+            painter.invalidate()  # e.g. a lane toggled while the table has a frame to draw
+        if painter.in_step:
+            curve_step, table_step = steps_shown()
+            assert curve_step == table_step, f"curves at {curve_step}, table at {table_step}"
+        qtbot.wait(8)  # the behaviour: frames 8 ms apart, curves and table on their own clocks
+    assert halves >= 3  # the case was met

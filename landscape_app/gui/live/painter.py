@@ -108,9 +108,13 @@ class FramePainter:
         self.frame_marks: deque[float] = deque(maxlen=240)
 
     def invalidate(self) -> None:
-        """Repaint every view at the next frame even if nothing changed."""
+        """Repaint every view at the next frame even if nothing changed. A frame one of the
+        curves and the table has drawn and the other not yet is kept for the other (dropping
+        it would leave them showing different steps); the next frame follows at once."""
         self._key = None
-        self._pending, self._next = {}, None  # the next frame goes to both, at once
+        if len(self._pending) == 2:
+            self._pending = {}  # neither drew it: the next frame goes to both, at once
+        self._next = None
         self._due = dict.fromkeys(self._due, 0.0)
 
     def paint(self, snapshot: RaceSnapshot, appearance: Appearance, axis: str,
