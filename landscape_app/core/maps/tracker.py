@@ -25,6 +25,7 @@ import math
 import torch
 
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, RUNNING
+from landscape_app.core.maps.paths import PathRecorder
 from landscape_app.core.optim.torch_based import CONVERGENCE_TOL
 
 #: Up to this many parameters a row's largest element is a loop of column maxima,
@@ -53,10 +54,11 @@ def _first_step(step: int, below: torch.Tensor) -> torch.Tensor:
 
 class Tracker:
     """Outcome tensors of ``n`` rows (``final_x``, ``final_loss``, ``best``, ``reached``,
-    ``status``, ``stopped_at``, ``snapshots``), complete after :meth:`finish`."""
+    ``status``, ``stopped_at``, ``snapshots``; ``path_x``, ``path_loss``: every row's points
+    at ``path_steps``, when asked for), complete after :meth:`finish`."""
 
     def __init__(self, x: torch.Tensor, loss: torch.Tensor, radius: float, target: float,
-                 snapshot_steps: tuple[int, ...] = ()):
+                 snapshot_steps: tuple[int, ...] = (), path_steps: tuple[int, ...] = ()):
         n = x.shape[0]
         device = x.device
         self.radius, self.target = radius, target
@@ -75,6 +77,8 @@ class Tracker:
         self.below = torch.zeros(n, dtype=torch.int32, device=device)
         self.counting = False
         self.step = -1
+        self.paths = PathRecorder(path_steps, x, loss) if path_steps else None
+        self.path_x = self.path_loss = None
 
     @property
     def live(self) -> int:
@@ -104,6 +108,8 @@ class Tracker:
             self.counting = True
             self.below += self.live_best <= self.target
         self._snapshot(step, loss)
+        if self.paths is not None:
+            self.paths.record(step, self.rows, x if keep is None else x[keep], loss)
         return keep
 
     def _stopping(self, x, loss, grad, previous) -> tuple[torch.Tensor, torch.Tensor] | None:
@@ -181,3 +187,6 @@ class Tracker:
         for later, index in self.snapshot_steps.items():
             if later > self.step:
                 self.snapshots[index] = self.final_loss
+        if self.paths is not None:
+            self.path_x, self.path_loss = self.paths.finish(self.stopped_at, self.final_x,
+                                                            self.final_loss)
