@@ -28,15 +28,20 @@ def thinned_steps(steps: int, points: int | None) -> tuple[int, ...]:
 
 
 class PathRecorder:
-    """The positions and losses of ``rows`` rows at ``steps`` (sorted step numbers)."""
+    """The positions and losses of ``rows`` rows at ``steps`` (sorted step numbers).
+
+    Held step-major, ``(K, rows, P)``: a step's points are one contiguous write (row-major
+    ``(rows, K, P)`` would scatter them ``K·P`` elements apart, costing as much as the step's
+    backward pass on a 64² field); :meth:`finish` turns them row-major once.
+    """
 
     def __init__(self, steps: Sequence[int], param: torch.Tensor, loss: torch.Tensor):
         rows, dim = param.shape
         self.index = {step: k for k, step in enumerate(steps)}
         self.steps = torch.as_tensor(list(steps), dtype=torch.int64, device=param.device)
-        self.positions = torch.empty((rows, len(steps), dim), dtype=param.dtype,
+        self.positions = torch.empty((len(steps), rows, dim), dtype=param.dtype,
                                      device=param.device)
-        self.losses = torch.empty((rows, len(steps)), dtype=loss.dtype, device=param.device)
+        self.losses = torch.empty((len(steps), rows), dtype=loss.dtype, device=param.device)
 
     @torch.no_grad()
     def record(self, step: int, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor) -> None:
@@ -44,19 +49,19 @@ class PathRecorder:
         k = self.index.get(step)
         if k is None:
             return
-        if rows.numel() == self.positions.shape[0]:  # every row is live: no gather
-            self.positions[:, k] = x.detach()
-            self.losses[:, k] = loss
+        if rows.numel() == self.positions.shape[1]:  # every row is live: no scatter
+            self.positions[k] = x.detach()
+            self.losses[k] = loss
         else:
-            self.positions[rows, k] = x.detach()
-            self.losses[rows, k] = loss
+            self.positions[k, rows] = x.detach()
+            self.losses[k, rows] = loss
 
     @torch.no_grad()
     def finish(self, stopped_at: torch.Tensor, final_x: torch.Tensor,
                final_loss: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Positions ``(rows, K, P)`` and losses ``(rows, K)``: a row's points from the step
         it stopped at on are its final point."""
-        after = self.steps.unsqueeze(0) >= stopped_at.unsqueeze(1)  # (rows, K)
-        positions = torch.where(after.unsqueeze(2), final_x.unsqueeze(1), self.positions)
-        losses = torch.where(after, final_loss.unsqueeze(1), self.losses)
-        return positions, losses
+        after = self.steps.unsqueeze(1) >= stopped_at.unsqueeze(0)  # (K, rows)
+        positions = torch.where(after.unsqueeze(2), final_x.unsqueeze(0), self.positions)
+        losses = torch.where(after, final_loss.unsqueeze(0), self.losses)
+        return positions.transpose(0, 1), losses.transpose(0, 1)
