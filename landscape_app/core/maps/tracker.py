@@ -10,12 +10,13 @@ or converge early gets faster as it goes.
 
 The per-row tests would cost more than the optimizer's own arithmetic if run on every row at
 every step, so each step first asks whole-batch questions, one reduction each: the smallest
-and largest loss, the smallest and largest coordinate, the smallest of the rows' largest
-``|gradient|``. Only when an answer says some row may stop are the rows that may (a handful)
-found and tested one by one, so the stopping steps are exactly the per-row ones. Best loss
-and steps to the target need no per-row test: ``best ← min(best, loss)``, and from the first
-step some row could be within the target, a count of the steps with ``best ≤ target`` —
-best never rises, so a row first got there ``count − 1`` steps ago.
+and largest loss, the smallest and largest coordinate, the smallest ``|gradient|`` element (a
+lower bound of every row's largest, so the rows' largest are only taken when it is small).
+Only when an answer says some row may stop are the rows that may (a handful) found and tested
+one by one, so the stopping steps are exactly the per-row ones. Best loss and steps to the
+target need no per-row test: ``best ← min(best, loss)``, and from the first step some row
+could be within the target, a count of the steps with ``best ≤ target`` — best never
+rises, so a row first got there ``count − 1`` steps ago.
 """
 
 from __future__ import annotations
@@ -115,14 +116,11 @@ class Tracker:
     def _stopping(self, x, loss, grad, previous) -> tuple[torch.Tensor, torch.Tensor] | None:
         """The live rows that stop at this step and their status codes, or None."""
         scalars = [*torch.aminmax(loss), *torch.aminmax(x)]
-        grad_max = None  # every row's largest |gradient| element, when cheap to have
         if grad is not None:
             grad = grad.abs()
-            if grad.shape[1] <= COLUMN_LOOP_MAX:
-                grad_max = _row_max(grad)
-                scalars.append(grad_max.amin())
-            else:
-                scalars.append(grad.amin())  # a lower bound of the rows' largest
+            # the smallest |gradient| element: ≤ every row's largest, so above the tolerance
+            # no row can converge — one reduction, the rows' largest only when it is not
+            scalars.append(grad.amin())
         low, high, x_low, x_high, *small = torch.stack(scalars).tolist()  # one round trip
         # NaN answers every comparison with False, so a NaN always counts as wild.
         tame = (-math.inf < low and high < math.inf
@@ -132,8 +130,7 @@ class Tracker:
             extent = _row_max(x.abs())
             suspects.append((~(torch.isfinite(loss) & (extent <= self.radius))).nonzero())
         if small and small[0] <= CONVERGENCE_TOL:
-            grad_max = _row_max(grad) if grad_max is None else grad_max
-            suspects.append((grad_max <= CONVERGENCE_TOL).nonzero())
+            suspects.append((_row_max(grad) <= CONVERGENCE_TOL).nonzero())
         if not suspects:
             return None
         index = torch.unique(torch.cat(suspects).flatten())
