@@ -68,3 +68,19 @@ def test_a_lane_the_engine_cannot_batch_has_no_field(window, qtbot):
     window.controller.set_lanes(lanes)
     keys = window.fields.lane_keys()
     assert 0 not in keys and sorted(keys) == [1, 2, 3]
+
+
+def test_fields_follow_the_settings_and_are_cached_per_landscape_and_lane(window, qtbot):
+    fields = window.fields
+    for steps in (30, 20):
+        window.controls.max_steps.setValue(steps)
+        window.controls.max_steps.editingFinished.emit()
+        assert window.controller.state.max_steps == steps
+        assert not fields.complete()  # new settings: their fields are computed afresh
+        qtbot.waitUntil(fields.complete, timeout=120_000)
+        assert {field.steps for key, field in fields.cache.items()
+                if key in fields.lane_keys().values()} == {steps}
+    submitted = fields.tasks.token
+    window.controls.max_steps.setValue(30)
+    window.controls.max_steps.editingFinished.emit()
+    assert fields.complete() and fields.tasks.token == submitted  # back: from the cache
