@@ -28,7 +28,11 @@ backing store, no screen):
    drew that move's preview (p50/p95),
    the frame timer's ticks served per second meanwhile (the window's responsiveness), the
    time from the last move to its whole preview, and, as the baseline measured in the same
-   run, the time one whole 4 x 300 race takes to step in this process.
+   run, the time one whole 4 x 300 race takes to step in this process. Then the trajectory
+   fields (``landscape_app/gui/live/fields.py``): the time the window took to compute them in
+   the background, the whole paths (one per field lane) drawn per second while dragging, and
+   the latency from a move to the frame that painted its whole field paths (p50/p95; targets
+   >= 30 whole paths/s, p95 < 20 ms).
 
 4. **Closing.** The app (``run_app``, as ``landscape-app gui`` runs it) in a subprocess with
    the 8 lanes racing; 2 s after the engine is ready the window is closed. Printed: the time
@@ -119,6 +123,13 @@ def preview_benchmark(seconds: float) -> dict:
     while window.controller is None or window.controller.grid is None:
         run_event_loop(0.05)
     model, preview = window.controller.model, window.controller.preview
+    fields_started = time.perf_counter()
+    while not window.fields.complete() and time.perf_counter() - fields_started < 300:
+        run_event_loop(0.05)
+    fields_s = time.perf_counter() - fields_started
+    field_latencies, field_pending = [], [None]
+    window.fields.drawn.connect(lambda: field_pending.__setitem__(0, moved_at[0]))
+    moved_at = [0.0]
     baseline_started = time.perf_counter()
     stepper = model.race_factory()()
     stepper.start()
@@ -136,6 +147,9 @@ def preview_benchmark(seconds: float) -> dict:
             complete_at[result.serial] = time.perf_counter()
 
     def on_painted():
+        if field_pending[0] is not None:  # the frame that shows a move's whole field paths
+            field_latencies.append(time.perf_counter() - field_pending[0])
+            field_pending[0] = None
         key = window.painter._key
         generation = key[0] if key else None
         serial = shown[generation][0] if generation in shown else None
@@ -151,6 +165,7 @@ def preview_benchmark(seconds: float) -> dict:
 
     def move():
         moves[0] += 1
+        moved_at[0] = time.perf_counter()
         angle = 0.15 * moves[0]
         window.contour.startDragged.emit(float(start[0] + 0.4 * np.sin(angle)),
                                          float(start[1] + 0.3 * np.cos(angle)))
@@ -177,7 +192,18 @@ def preview_benchmark(seconds: float) -> dict:
             "whole": sum(1 for _, whole in shown.values() if whole),
             "p50_ms": 1e3 * latencies[count // 2] if count else float("nan"),
             "p95_ms": 1e3 * latencies[max(0, int(0.95 * count) - 1)] if count else float("nan"),
-            "ticks_per_s": len(during) / seconds, "settle_s": settle, "baseline_s": baseline}
+            "ticks_per_s": len(during) / seconds, "settle_s": settle, "baseline_s": baseline,
+            "fields_s": fields_s, "field_lanes": len(window.fields.lane_keys()),
+            "field_frames": len(field_latencies), **_percentiles(field_latencies, "field")}
+
+
+def _percentiles(latencies: list[float], name: str) -> dict:
+    """``{name}_p50_ms``, ``{name}_p95_ms`` of ``latencies`` (seconds)."""
+    ordered, count = sorted(latencies), len(latencies)
+    if not count:
+        return {f"{name}_p50_ms": float("nan"), f"{name}_p95_ms": float("nan")}
+    return {f"{name}_p50_ms": 1e3 * ordered[count // 2],
+            f"{name}_p95_ms": 1e3 * ordered[max(0, int(0.95 * count) - 1)]}
 
 
 def run_event_loop(seconds: float) -> None:
@@ -357,6 +383,13 @@ def print_preview(result: dict) -> None:
     print(f"  frame timer served {result['ticks_per_s']:.1f} ticks/s meanwhile (target >= 30)")
     print(f"  last move -> its whole preview: {result['settle_s']:.2f} s; baseline: one whole "
           f"race stepped in this process {result['baseline_s']:.2f} s")
+    lanes, frames = result["field_lanes"], result["field_frames"]
+    print(f"  trajectory fields ({lanes} lanes, 64x64 starts) computed in the background in "
+          f"{result['fields_s']:.2f} s; {lanes * frames / result['seconds']:.1f} whole paths "
+          f"drawn/s ({frames / result['seconds']:.1f} frames/s with every field lane's whole "
+          f"path; target >= 30 paths/s)")
+    print(f"  move -> whole field paths painted: p50 {result['field_p50_ms']:.1f} ms, p95 "
+          f"{result['field_p95_ms']:.1f} ms (target < 20 ms)")
     print(f"  machine load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 

@@ -21,6 +21,8 @@ examples:
       --sweep batch_size=4:256:log --res 12 --steps 100 --out lr-batch.npz
   landscape-app map --function himmelblau --optimizer sgd:lr=0.01,grad_noise=2 --starts 64 \\
       --steps 300 --seed 1 --tolerance 0.1 --out noisy-basins.npz
+  landscape-app map --function rosenbrock --optimizer adam:lr=0.05 --starts 64 --steps 300 \\
+      --paths --thin 100 --dtype float64 --out field.npz
 
 a start map (--starts N) runs the optimizer from every node of an N x N grid of starts over
 --range (default: the function's view box); a sweep map (two --sweep NAME=LOW:HIGH[:log|lin],
@@ -47,6 +49,13 @@ tolerance, -1 for never), status (integer codes) and status_names (running, conv
 diverged, non-finite), basin (start maps: index into minima of the minimum reached, -1 for
 none), minima (K x 2 known minima), seconds (compute time), device, and metadata (a JSON
 string: the command's settings). No pickles: numpy.load(path) reads it.
+
+--paths (start maps) also keeps every start's whole path, a trajectory field: paths
+(N x K x 2, cell n = j*R0 + i is the start (axis0[i], axis1[j])), path_loss (N x K),
+path_steps (K: the step of each kept point; every step 0..steps, or --thin N of them evenly
+spread, the first and last always kept), path_status (N status codes) and path_stopped_at
+(N: the step each path ended at). A path that stopped early repeats the point it stopped at
+from then on. Every path equals the single run from its start, step by step.
 """
 
 MAX_SWEEPS = 2
@@ -105,6 +114,12 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                         help="auto takes CUDA, then MPS, then the CPU (default auto)")
     parser.add_argument("--out", default=None, metavar="FILE.npz",
                         help="write the map to FILE.npz (atomically)")
+    parser.add_argument("--paths", action="store_true",
+                        help="start maps: also keep every start's whole path in the NPZ "
+                        "(keys paths, path_loss, path_steps, path_status, path_stopped_at)")
+    parser.add_argument("--thin", type=int, default=None, metavar="N",
+                        help="with --paths: keep at most N points per path (>= 2; the first "
+                        "and the last always)")
     parser.add_argument("--png", default=None, metavar="FILE.png",
                         help="draw the map with axes and a legend to FILE.png")
     parser.add_argument("--color-by", default=None, choices=("basin", "loss", "steps", "status"),
@@ -168,6 +183,7 @@ def _check_arguments(args):
         check_lane_settings([(optimizer_id, {axis.name: end}) for axis in axes
                              if axis.name in STOCHASTIC_NAMES for end in (axis.low, axis.high)],
                             kind, samples)
+    _check_paths(args)
     box = parse_numbers(args.range, 4, "--range") if args.range else None
     if box is not None and (box[0] >= box[1] or box[2] >= box[3]):
         raise LandscapeError(f"--range {args.range}: expected X0 < X1 and Y0 < Y1")
@@ -179,6 +195,20 @@ def _check_arguments(args):
     if not (args.tolerance >= 0):
         raise LandscapeError(f"--tolerance {args.tolerance}: must be ≥ 0")
     return axes, start, box
+
+
+def _check_paths(args) -> None:
+    from landscape_app.core.errors import LandscapeError
+
+    if args.paths and args.starts is None:
+        raise LandscapeError("--paths keeps the path from every start: give --starts N")
+    if args.thin is not None and not args.paths:
+        raise LandscapeError("--thin N thins the paths of --paths; give --paths too")
+    if args.thin is not None and args.thin < 2:
+        raise LandscapeError(f"--thin {args.thin}: a path keeps at least 2 points (its start "
+                             "and its end)")
+    if args.paths and args.out is None:
+        raise LandscapeError("--paths writes the paths to the NPZ: give --out FILE.npz")
 
 
 def _target(args, box):
@@ -219,11 +249,30 @@ def map_arrays(result) -> dict:
     return arrays
 
 
+def field_arrays(field) -> dict:
+    """The NPZ arrays of a :class:`~landscape_app.core.maps.TrajectoryField`."""
+    return {"paths": field.paths, "path_loss": field.path_loss,
+            "path_steps": field.path_steps, "path_status": field.status,
+            "path_stopped_at": field.stopped_at}
+
+
+def _compute(args, target, spec, region, bar):
+    """The map, and the field when ``--paths`` asks for it (else None)."""
+    from landscape_app.core.maps import compute_field, compute_map
+
+    options = {"tolerance": args.tolerance, "device": args.device, "dtype": args.dtype,
+               "progress": bar, "seed": args.seed}
+    if not args.paths:
+        return compute_map(target, spec, region, args.steps, **options), None
+    field = compute_field(target, spec, region, args.steps, thin=args.thin, **options)
+    return field.outcome, field
+
+
 def run(args: argparse.Namespace) -> int:
     axes, start, box = _check_arguments(args)  # before torch is imported
     from landscape_app.cli.progress import ProgressBar
     from landscape_app.cli.surface_cmd import write_npz
-    from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
+    from landscape_app.core.maps import StartGrid, Sweep, SweepAxis
     from landscape_app.core.optim import parse_optimizer_spec
 
     spec = parse_optimizer_spec(args.optimizer)
@@ -237,9 +286,7 @@ def run(args: argparse.Namespace) -> int:
         region = Sweep(SweepAxis(*axes[0]), SweepAxis(*axes[1]), args.res, start=start)
     bar = ProgressBar()
     try:
-        result = compute_map(target, spec, region, args.steps, tolerance=args.tolerance,
-                             device=args.device, dtype=args.dtype, progress=bar,
-                             seed=args.seed)
+        result, field = _compute(args, target, spec, region, bar)
     finally:
         bar.close()
     counts = ", ".join(f"{name} {count}" for name, count in result.counts().items())
@@ -253,7 +300,11 @@ def run(args: argparse.Namespace) -> int:
                            for k in range(len(result.minima)))
         print(f"basins: {shares}, none: {int((result.basin < 0).sum())}")
     if args.out is not None:
-        write_npz(args.out, map_arrays(result))
+        arrays = map_arrays(result)
+        if field is not None:
+            arrays.update(field_arrays(field))
+            print(f"paths: {field.paths.shape[0]} starts x {field.paths.shape[1]} points")
+        write_npz(args.out, arrays)
         print(f"wrote {args.out}")
     if args.png is not None:
         from landscape_app.export.map_image import render_map_png

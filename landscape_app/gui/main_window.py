@@ -157,6 +157,9 @@ class MainWindow(QMainWindow):
         self.optimizer_dock.setWidget(self.optimizer_panel)
         self.race_thread = RaceThread(self.buffer, self)
         self.controller = RaceController(self.race_thread, self)
+        from landscape_app.gui.live.fields import FieldLanes
+
+        self.fields = FieldLanes(self.controller, self.contour, self)  # whole paths on drag
         self._create_internals_overlay()
         self.view_menu.addAction(self.controls.internals_action)
         from landscape_app.gui.live.timeline import TimelineControl
@@ -273,6 +276,9 @@ class MainWindow(QMainWindow):
         controller.gridReady.connect(self._show_grid)
         controller.gridProgress.connect(self._grid_progress)
         controller.lanesReset.connect(self._lanes_reset)
+        controller.lanesReset.connect(self.fields.refresh)
+        controller.preview.shown.connect(self.fields.hide)
+        self.fields.progress.connect(lambda text: self._show_message(text, 4000))
         controller.transportChanged.connect(self._transport_changed)
         controller.message.connect(self._show_message)
         network = self.landscape_panel.network
@@ -339,13 +345,16 @@ class MainWindow(QMainWindow):
         self.painter.invalidate()
 
     def _start_dragged(self, x: float, y: float) -> None:
-        """The start marker follows the mouse: preview the race from there."""
+        """The start marker follows the mouse: the field lanes' whole paths from the nearest
+        field start at once (provisional), and the exact race from there when it arrives."""
+        self.fields.show(x, y)
         self._start_drag = self.controller.preview.preview(start=(x, y))
 
     def _start_moved(self, x: float, y: float) -> None:
         """A click or a dropped marker. A click on a start-map cell races from that cell's
         start; otherwise this is the session's new start (a drag keeps its preview)."""
         dragged, self._start_drag = self._start_drag, False
+        self.fields.hide()
         if not dragged and self.maps is not None and self.maps.start_chosen(x, y):
             return
         self.controller.set_start(x, y)
@@ -502,5 +511,6 @@ class MainWindow(QMainWindow):
         if self.exports is not None:
             self.exports.shutdown()
         if self.controller is not None:
+            self.fields.close()
             self.controller.shutdown()
         super().closeEvent(event)

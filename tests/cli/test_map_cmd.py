@@ -140,3 +140,57 @@ def test_help_lists_the_npz_keys(capsys):
     text = capsys.readouterr().out
     for key in KEYS:
         assert key in text
+
+
+FIELD_KEYS = {"paths", "path_loss", "path_steps", "path_status", "path_stopped_at"}
+
+
+def test_paths_write_the_trajectory_field_and_read_back(tmp_path, capsys):
+    out = tmp_path / "field.npz"
+    command = ("map --function himmelblau --optimizer sgd:lr=0.01 --starts 5 --range -9,9,-9,9 "
+               f"--steps 60 --paths --thin 13 --dtype float64 --device cpu --out {out}")
+    assert main(command.split()) == 0
+    data = _load(out)
+    assert set(data) == KEYS | FIELD_KEYS
+    steps = data["path_steps"]
+    assert steps[0] == 0 and steps[-1] == 60 and len(steps) <= 13
+    assert data["paths"].shape == (25, len(steps), 2)
+    assert data["path_loss"].shape == (25, len(steps))
+    np.testing.assert_array_equal(data["path_status"], data["status"].ravel())
+    early = data["path_stopped_at"] < 60
+    assert early.any() and (data["path_status"][early] != 0).all()  # stopped: never running
+    # each start's kept points are its race's positions at those steps (plain SGD: the single
+    # run's own multiply-add, equal to the bit); a stopped path repeats its last point
+    objective = get_function("himmelblau")
+    for n, (x, y) in enumerate(np.stack(np.meshgrid(data["axis0"], data["axis1"]), -1)
+                               .reshape(-1, 2)):
+        lane = Race(objective, [Racer("a", OptimizerSpec("sgd", {"lr": 0.01}))],
+                    np.array([x, y]), max_steps=60).run().lanes[0]
+        records = lane.records
+        expected = np.array([records[min(s, len(records) - 1)].x for s in steps])
+        np.testing.assert_array_equal(data["paths"][n], expected, err_msg=f"start {n}")
+        assert data["path_stopped_at"][n] == records[-1].step
+    assert "paths: 25 starts x" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("arguments, fragment", [
+    ("--sweep lr=1e-3:1:log --sweep beta1=0:0.9 --paths", "give --starts N"),
+    ("--starts 8 --thin 10", "give --paths too"),
+    ("--starts 8 --paths --thin 1", "at least 2 points"),
+    ("--starts 4096 --paths", "fewer points per path"),
+])
+def test_bad_paths_input_is_one_line_and_exit_2(tmp_path, capsys, arguments, fragment):
+    out = tmp_path / "map.npz"
+    assert main(["map", *arguments.split(), "--steps", "300", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert fragment in error and error.count("\n") == 1
+    assert not out.exists()
+
+
+def test_help_lists_the_field_keys(capsys):
+    with pytest.raises(SystemExit):
+        main(["map", "--help"])
+    text = capsys.readouterr().out
+    assert "--paths" in text and "--thin N" in text
+    for key in FIELD_KEYS:
+        assert key in text

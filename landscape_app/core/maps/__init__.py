@@ -10,6 +10,8 @@ Qt-free. Public API (what the ``map`` command and the window use)::
     sweep = compute_map(objective, "momentum", Sweep(SweepAxis("lr", 1e-4, 1, log=True),
                         SweepAxis("momentum", 0, 0.999), res=256, start=(-1.5, 2)), steps=500)
     starts.basin, starts.status, starts.steps_to_tolerance, starts.final   # [j, i] arrays
+    field = compute_field(objective, "adam:lr=0.05", steps=300)   # every start's whole path
+    field.paths, field.path_loss, field.path_steps, field.status    # (64², 301, 2), ...
 
 See :class:`OutcomeMap` for every field and
 :mod:`landscape_app.core.catalogue.maps` for the optimizers and hyperparameters that map.
@@ -18,6 +20,7 @@ See :class:`OutcomeMap` for every field and
 from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, MAX_SIDE, check_side
 from landscape_app.core.maps.axes import StartGrid, Sweep, SweepAxis, parse_sweep_axis
 from landscape_app.core.maps.engine import compute_map
+from landscape_app.core.maps.field import TrajectoryField, compute_field
 from landscape_app.core.maps.outcome import STATUS_NAMES, OutcomeMap
 from landscape_app.core.maps.support import MAPPABLE, check_mappable, validate_sweep
 
@@ -28,10 +31,12 @@ __all__ = [
     "STATUS_NAMES",
     "OutcomeMap",
     "StartGrid",
+    "TrajectoryField",
     "Sweep",
     "SweepAxis",
     "check_mappable",
     "check_side",
+    "compute_field",
     "compute_map",
     "parse_sweep_axis",
     "validate_sweep",

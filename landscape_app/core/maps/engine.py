@@ -47,6 +47,8 @@ Progress = Callable[[str, float], None]
 CPU_CHUNK_BYTES = 256 << 20
 #: Largest size of the recorded snapshots (bytes).
 MAX_SNAPSHOT_BYTES = 1 << 30
+#: Largest size of the recorded paths, positions and losses in float64 (bytes).
+MAX_PATH_BYTES = 1 << 30
 #: How often (steps) ``cancelled`` is polled and ``progress`` told inside a chunk.
 POLL_EVERY = 16
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
@@ -66,6 +68,7 @@ class _Job:
     dtype: torch.dtype
     snapshot_steps: tuple[int, ...]
     seed: int = 0
+    path_steps: tuple[int, ...] = ()
 
     @property
     def rows(self) -> int:
@@ -96,6 +99,7 @@ def compute_map(
     snapshot_steps: Sequence[int] = (),
     chunk_rows: int | None = None,
     seed: int = 0,
+    path_steps: Sequence[int] = (),
 ) -> OutcomeMap:
     """Run ``optimizer`` from every start of a :class:`StartGrid` or with every cell of a
     :class:`Sweep` for ``steps`` steps and report each cell's outcome.
@@ -125,6 +129,9 @@ def compute_map(
     seed : int
         Seeds the gradient noise (``grad_noise``) and the minibatches (``batch_size``) as a
         race's seed does: every cell equals a single run with this seed.
+    path_steps : sequence of int
+        Record every cell's position and loss after these steps (``OutcomeMap.paths``,
+        ``path_loss``; :func:`~landscape_app.core.maps.field.compute_field` asks for them).
 
     Raises
     ------
@@ -134,7 +141,7 @@ def compute_map(
         When ``cancelled()`` turned true.
     """
     job = _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps)
-    job = dataclasses.replace(job, seed=int(seed))
+    job = dataclasses.replace(job, seed=int(seed), path_steps=_check_paths(job, path_steps))
     warm_up(job.device, job.dtype, optim=True)  # one-off set-up costs outside the timing
     started = time.perf_counter()
     arrays = _run_chunks(job, progress, cancelled, chunk_rows)
@@ -188,10 +195,24 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
     return _Job(starts=None, start=start, cells=region.cell_values(), sweep=region, **common)
 
 
+def _check_paths(job: _Job, path_steps: Sequence[int]) -> tuple[int, ...]:
+    """``path_steps`` sorted, checked against the steps and :data:`MAX_PATH_BYTES`."""
+    steps = tuple(sorted(set(int(s) for s in path_steps)))
+    if steps and not (steps[0] >= 0 and steps[-1] <= job.steps):
+        raise LandscapeError(f"path steps must lie in 0..{job.steps}")
+    size = job.rows * len(steps) * (job.objective.dim + 1) * 8
+    if size > MAX_PATH_BYTES:
+        raise LandscapeError(f"paths of {len(steps)} points from {job.rows} cells would take "
+                             f"{size >> 20} MiB (at most {MAX_PATH_BYTES >> 20} MiB); keep "
+                             "fewer points per path (--thin) or take fewer starts")
+    return steps
+
+
 def _budget_rows(job: _Job) -> int:
     objective = job.objective
     element = torch.finfo(job.dtype).bits // 8
     per_row = objective.dim * element * 16
+    per_row += len(job.path_steps) * (objective.dim + 1) * element * 2  # recorded, filled
     if isinstance(objective, NetworkObjective):
         widest = max(layer.out_features for layer in objective.layers)
         per_row += (objective.inputs.shape[0] * widest * element * 4 * len(objective.layers))
@@ -209,6 +230,9 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
         "status": np.empty(n, dtype=np.int8), "stopped_at": np.empty(n, dtype=np.int64),
         "snapshots": np.empty((len(job.snapshot_steps), n)),
     }
+    if job.path_steps:
+        out["paths"] = np.empty((n, len(job.path_steps), job.objective.dim))
+        out["path_loss"] = np.empty((n, len(job.path_steps)))
     pending = [group[i:i + size] for group in job.groups() for i in range(0, len(group), size)]
     done = 0
     while pending:
@@ -234,6 +258,9 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
         out["status"][rows] = tracker.status.cpu().numpy()
         out["stopped_at"][rows] = tracker.stopped_at.cpu().numpy()
         out["snapshots"][:, rows] = tracker.snapshots.cpu().numpy()
+        if job.path_steps:
+            out["paths"][rows] = tracker.path_x.cpu().numpy()
+            out["path_loss"][rows] = tracker.path_loss.cpu().numpy()
         done += len(rows)
     return out
 
@@ -260,7 +287,8 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
         gradients = row_gradients(evaluate, hyper, job.seed, job.objective, batch_evaluator)
         stepper = make_stepper(optimizer, param, evaluate, gradients, hyper)
     radius = job.objective.divergence_radius
-    tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps)
+    tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps,
+                      job.path_steps)
     _drop_stopped(stepper, tracker.update(0, param, stepper.loss, None, None))
     total = job.rows * job.steps
     previous = torch.empty_like(param)
@@ -378,6 +406,8 @@ def _assemble(job: _Job, region, arrays, seconds, tolerance, target) -> OutcomeM
         minima=minima, seconds=seconds, device=describe_device(job.device), steps=job.steps,
         tolerance=tolerance, snapshot_steps=np.asarray(job.snapshot_steps, dtype=np.int64),
         snapshots=snaps if job.snapshot_steps else None, settings=settings,
+        path_steps=np.asarray(job.path_steps, dtype=np.int64),
+        paths=arrays.get("paths"), path_loss=arrays.get("path_loss"),
     )
 
 

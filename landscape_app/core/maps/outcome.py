@@ -32,6 +32,9 @@ class OutcomeMap:
     minima : ``(K, 2)`` known minima (start maps; empty otherwise).
     snapshot_steps, snapshots : the loss of every cell after each of ``snapshot_steps``
         (``(S, R1, R0)``; a stopped cell keeps its final loss), when asked for.
+    path_steps, paths, path_loss : every cell's position ``(R1·R0, K, P)`` and loss
+        ``(R1·R0, K)`` after each of the ``K`` ``path_steps``, when asked for (cell
+        ``j·R0 + i``; from the step a cell stopped at on, its last point repeats).
     seconds, device : compute time and the device's name.
     settings : JSON-friendly description of what was run (the NPZ's metadata).
     """
@@ -56,6 +59,9 @@ class OutcomeMap:
     snapshot_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     snapshots: np.ndarray | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    path_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    paths: np.ndarray | None = None
+    path_loss: np.ndarray | None = None
 
     @property
     def status_names(self) -> tuple[str, ...]:

@@ -10,12 +10,13 @@ or converge early gets faster as it goes.
 
 The per-row tests would cost more than the optimizer's own arithmetic if run on every row at
 every step, so each step first asks whole-batch questions, one reduction each: the smallest
-and largest loss, the smallest and largest coordinate, the smallest of the rows' largest
-``|gradient|``. Only when an answer says some row may stop are the rows that may (a handful)
-found and tested one by one, so the stopping steps are exactly the per-row ones. Best loss
-and steps to the target need no per-row test: ``best ← min(best, loss)``, and from the first
-step some row could be within the target, a count of the steps with ``best ≤ target`` —
-best never rises, so a row first got there ``count − 1`` steps ago.
+and largest loss, the smallest and largest coordinate, the smallest ``|gradient|`` element (a
+lower bound of every row's largest, so the rows' largest are only taken when it is small).
+Only when an answer says some row may stop are the rows that may (a handful) found and tested
+one by one, so the stopping steps are exactly the per-row ones. Best loss and steps to the
+target need no per-row test: ``best ← min(best, loss)``, and from the first step some row
+could be within the target, a count of the steps with ``best ≤ target`` — best never
+rises, so a row first got there ``count − 1`` steps ago.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import math
 import torch
 
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, RUNNING
+from landscape_app.core.maps.paths import PathRecorder
 from landscape_app.core.optim.torch_based import CONVERGENCE_TOL
 
 #: Up to this many parameters a row's largest element is a loop of column maxima,
@@ -53,10 +55,11 @@ def _first_step(step: int, below: torch.Tensor) -> torch.Tensor:
 
 class Tracker:
     """Outcome tensors of ``n`` rows (``final_x``, ``final_loss``, ``best``, ``reached``,
-    ``status``, ``stopped_at``, ``snapshots``), complete after :meth:`finish`."""
+    ``status``, ``stopped_at``, ``snapshots``; ``path_x``, ``path_loss``: every row's points
+    at ``path_steps``, when asked for), complete after :meth:`finish`."""
 
     def __init__(self, x: torch.Tensor, loss: torch.Tensor, radius: float, target: float,
-                 snapshot_steps: tuple[int, ...] = ()):
+                 snapshot_steps: tuple[int, ...] = (), path_steps: tuple[int, ...] = ()):
         n = x.shape[0]
         device = x.device
         self.radius, self.target = radius, target
@@ -75,6 +78,8 @@ class Tracker:
         self.below = torch.zeros(n, dtype=torch.int32, device=device)
         self.counting = False
         self.step = -1
+        self.paths = PathRecorder(path_steps, x, loss) if path_steps else None
+        self.path_x = self.path_loss = None
 
     @property
     def live(self) -> int:
@@ -104,19 +109,18 @@ class Tracker:
             self.counting = True
             self.below += self.live_best <= self.target
         self._snapshot(step, loss)
+        if self.paths is not None:
+            self.paths.record(step, self.rows, x if keep is None else x[keep], loss)
         return keep
 
     def _stopping(self, x, loss, grad, previous) -> tuple[torch.Tensor, torch.Tensor] | None:
         """The live rows that stop at this step and their status codes, or None."""
         scalars = [*torch.aminmax(loss), *torch.aminmax(x)]
-        grad_max = None  # every row's largest |gradient| element, when cheap to have
         if grad is not None:
             grad = grad.abs()
-            if grad.shape[1] <= COLUMN_LOOP_MAX:
-                grad_max = _row_max(grad)
-                scalars.append(grad_max.amin())
-            else:
-                scalars.append(grad.amin())  # a lower bound of the rows' largest
+            # the smallest |gradient| element: ≤ every row's largest, so above the tolerance
+            # no row can converge — one reduction, the rows' largest only when it is not
+            scalars.append(grad.amin())
         low, high, x_low, x_high, *small = torch.stack(scalars).tolist()  # one round trip
         # NaN answers every comparison with False, so a NaN always counts as wild.
         tame = (-math.inf < low and high < math.inf
@@ -126,8 +130,7 @@ class Tracker:
             extent = _row_max(x.abs())
             suspects.append((~(torch.isfinite(loss) & (extent <= self.radius))).nonzero())
         if small and small[0] <= CONVERGENCE_TOL:
-            grad_max = _row_max(grad) if grad_max is None else grad_max
-            suspects.append((grad_max <= CONVERGENCE_TOL).nonzero())
+            suspects.append((_row_max(grad) <= CONVERGENCE_TOL).nonzero())
         if not suspects:
             return None
         index = torch.unique(torch.cat(suspects).flatten())
@@ -181,3 +184,6 @@ class Tracker:
         for later, index in self.snapshot_steps.items():
             if later > self.step:
                 self.snapshots[index] = self.final_loss
+        if self.paths is not None:
+            self.path_x, self.path_loss = self.paths.finish(self.stopped_at, self.final_x,
+                                                            self.final_loss)

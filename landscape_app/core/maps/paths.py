@@ -1,0 +1,67 @@
+"""Every row's path through a map run: its position and loss at chosen steps, on the device.
+
+:class:`PathRecorder` keeps a ``(rows, K, P)`` tensor of positions and a ``(rows, K)`` one of
+losses for the ``K`` recorded steps. After each step the engine hands it the rows still in the
+batch; a row that stopped is never seen again, and :meth:`PathRecorder.finish` fills its
+later points with the point it stopped at (its last point repeats: a stopped path stays where
+it ended, so drawing every point draws the path and nothing more; ``stopped_at`` says where it
+ended). Positions are the very tensors the run steps, copied: each recorded point is the
+run's own number, with no arithmetic of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+
+def thinned_steps(steps: int, points: int | None) -> tuple[int, ...]:
+    """The steps a path keeps: every step 0..``steps``, or at most ``points`` (≥ 2) of them,
+    evenly spread, the first (the start) and the last always among them."""
+    if points is None or points >= steps + 1:
+        return tuple(range(steps + 1))
+    if points < 2:
+        raise ValueError("a thinned path keeps at least 2 points (its start and its end)")
+    return tuple(int(s) for s in np.unique(np.round(np.linspace(0, steps, points))))
+
+
+class PathRecorder:
+    """The positions and losses of ``rows`` rows at ``steps`` (sorted step numbers).
+
+    Held step-major, ``(K, rows, P)``: a step's points are one contiguous write (row-major
+    ``(rows, K, P)`` would scatter them ``K·P`` elements apart, costing as much as the step's
+    backward pass on a 64² field); :meth:`finish` turns them row-major once.
+    """
+
+    def __init__(self, steps: Sequence[int], param: torch.Tensor, loss: torch.Tensor):
+        rows, dim = param.shape
+        self.index = {step: k for k, step in enumerate(steps)}
+        self.steps = torch.as_tensor(list(steps), dtype=torch.int64, device=param.device)
+        self.positions = torch.empty((len(steps), rows, dim), dtype=param.dtype,
+                                     device=param.device)
+        self.losses = torch.empty((len(steps), rows), dtype=loss.dtype, device=param.device)
+
+    @torch.no_grad()
+    def record(self, step: int, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor) -> None:
+        """After step ``step``: the live rows ``rows`` (indices) are at ``x`` with ``loss``."""
+        k = self.index.get(step)
+        if k is None:
+            return
+        if rows.numel() == self.positions.shape[1]:  # every row is live: no scatter
+            self.positions[k] = x.detach()
+            self.losses[k] = loss
+        else:
+            self.positions[k, rows] = x.detach()
+            self.losses[k, rows] = loss
+
+    @torch.no_grad()
+    def finish(self, stopped_at: torch.Tensor, final_x: torch.Tensor,
+               final_loss: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Positions ``(rows, K, P)`` and losses ``(rows, K)``: a row's points from the step
+        it stopped at on are its final point."""
+        after = self.steps.unsqueeze(1) >= stopped_at.unsqueeze(0)  # (K, rows)
+        positions = torch.where(after.unsqueeze(2), final_x.unsqueeze(0), self.positions)
+        losses = torch.where(after, final_loss.unsqueeze(0), self.losses)
+        return positions.transpose(0, 1), losses.transpose(0, 1)
