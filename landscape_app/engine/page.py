@@ -37,12 +37,11 @@ def field_paths_for_page(state: SessionState, recording: Recording, side: int = 
     """Whole thinned paths from a ``side × side`` grid of starts over the view, for every lane
     the batched map engine steps (None for a network plane or when no lane maps).
 
-    One pass of the map engine's batched stepper per lane (float64 on the CPU, the session's
-    seed), its positions kept at :func:`field_steps`. Unlike a race, a cell is not stopped when
-    it converges or diverges: it keeps stepping (a converged cell barely moves; a diverged one
-    runs off the view, where the page clips it).
+    Each lane's :func:`~landscape_app.core.maps.compute_field` (float64 on the CPU, the
+    session's seed), kept at :func:`field_steps`: every path is the race from its start, and a
+    path that stopped (converged, diverged) repeats the point where it stopped.
     """
-    from landscape_app.core.maps import StartGrid, check_mappable
+    from landscape_app.core.maps import StartGrid, check_mappable, compute_field
 
     if state.landscape.kind == "network":
         return None
@@ -60,35 +59,11 @@ def field_paths_for_page(state: SessionState, recording: Recording, side: int = 
                        (float(grid.ys[0]), float(grid.ys[-1])), side)
     objective = build_landscape(state.landscape).objective
     kept = field_steps(recording.steps, points)
-    paths = tuple(_lane_field(objective, state.lanes[index].spec, region.starts(), kept,
-                              state.seed, cancelled).reshape(side, side, len(kept), 2)
+    paths = tuple(compute_field(objective, state.lanes[index].spec, region, recording.steps,
+                                thin=points, device="cpu", seed=state.seed,
+                                cancelled=cancelled).paths.reshape(side, side, len(kept), 2)
                   for index in mappable)
     return FieldPaths(region.axis0, region.axis1, kept, tuple(mappable), paths)
-
-
-def _lane_field(objective, spec, starts: np.ndarray, kept: np.ndarray, seed: int,
-                cancelled: CancelPoll | None) -> np.ndarray:
-    """``(len(starts), len(kept), 2)``: every start's position at each kept step."""
-    import torch
-
-    from landscape_app.core.errors import CancelledError
-    from landscape_app.core.maps.engine import make_stepper
-    from landscape_app.core.maps.stochastic_rows import row_gradients
-
-    optimizer = spec.create()
-    param = torch.as_tensor(starts, dtype=torch.float64).clone().requires_grad_(True)
-    gradients = row_gradients(objective.evaluate, optimizer.hyper, seed, objective, None)
-    stepper = make_stepper(optimizer, param, objective.evaluate, gradients)
-    out = np.empty((len(starts), len(kept), 2))
-    out[:, 0] = starts
-    for step in range(1, int(kept[-1]) + 1):
-        stepper.step()
-        where = np.flatnonzero(kept == step)
-        if where.size:
-            out[:, where[0]] = param.detach().numpy()
-        if step % 100 == 0 and cancelled is not None and cancelled():
-            raise CancelledError("page export cancelled")
-    return out
 
 
 def page_document(state: SessionState, steps: int | None = None, device: str = "auto",
