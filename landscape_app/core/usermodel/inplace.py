@@ -7,7 +7,8 @@ under ``torch.inference_mode``. When the model's outputs for all the data in one
 bitwise those of one forward per batch (true of models that treat samples independently in
 eval mode: the kernels are chosen by shape, not by value), the batches are *fused*: one
 forward over every sample, the loss taken on each batch's rows. The arithmetic of every loss
-is then that of the plain loop — ``vector_to_parameters`` and a forward per batch — and
+is then that of the plain loop — ``vector_to_parameters`` and a forward per batch (the
+parameters are views of one flat tensor, so θ is loaded by one copy) — and
 :meth:`InPlaceModel.build` keeps the copy only when its loss at θ₀ equals the reference's
 exactly.
 """
@@ -29,7 +30,7 @@ class InPlaceModel:
     def __init__(self, user: UserModel, module: torch.nn.Module, fused: bool):
         self.user = user
         self.module = module
-        self.parameters = list(module.parameters())
+        self.flat = _flat_parameters(module)
         self.sizes = [batch_size(targets) for _, targets in user.batches]
         self.targets = [targets for _, targets in user.batches]
         self.fused = fused
@@ -54,7 +55,7 @@ class InPlaceModel:
     @torch.inference_mode()
     def loss(self, theta: torch.Tensor) -> torch.Tensor:
         """``(1,)`` float64: Σ batch mean × batch size / samples, summed in batch order."""
-        vector_to_parameters(theta, self.parameters)
+        self.flat.copy_(theta)
         if self.fused:
             outputs, begin, losses = self.module(self.inputs), 0, []
             for size, targets in zip(self.sizes, self.targets, strict=True):
@@ -68,6 +69,19 @@ class InPlaceModel:
             term = loss.detach().to(torch.float64).reshape(1) * size
             total = term if total is None else total + term
         return total / sum(self.sizes)
+
+
+def _flat_parameters(module: torch.nn.Module) -> torch.Tensor:
+    """One flat tensor that every parameter of ``module`` is a view of (in ``parameters()``
+    order), so that a point's θ is loaded by one copy."""
+    parameters = list(module.parameters())
+    flat = torch.cat([p.detach().reshape(-1) for p in parameters])
+    offset = 0
+    for parameter in parameters:
+        count = parameter.numel()
+        parameter.data = flat[offset:offset + count].view_as(parameter)
+        offset += count
+    return flat
 
 
 def _fusable(user: UserModel, module: torch.nn.Module, theta: torch.Tensor) -> bool:
