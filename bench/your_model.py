@@ -46,12 +46,15 @@ RESNET = ROOT / "bench" / "resnet20_model.py"
 GRID, GPU_GRID, THREADS = 31, 51, 1
 
 
-def best_time(run, repeats: int) -> float:
-    best = float("inf")
+def best_times(runs: dict, repeats: int) -> dict[str, float]:
+    """Each run's fastest of ``repeats`` timings, the runs interleaved (A, B, C, A, B, C, …)
+    so that a shared machine's load falls on every side alike."""
+    best = dict.fromkeys(runs, float("inf"))
     for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - started)
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - started)
     return best
 
 
@@ -105,17 +108,19 @@ def app_vs_peer(example: Path, repeats: int) -> tuple[float, float, float, objec
     with tempfile.TemporaryDirectory() as folder:
         job = open_job(SurfaceRequest(str(example), resolution=GRID, device="cpu"),
                        Path(folder) / "work")
+        inputs = torch.cat([x for x, _ in job.user.batches])
+        targets = torch.cat([y for _, y in job.user.batches])
+        model = job.user.model.eval()
+        metric = Loss(F.cross_entropy, inputs, targets)
         everything = range(job.chunk_count)
-        app = best_time(lambda: job.compute(everything), repeats)
-        plain = best_time(lambda: plain_loop(job), repeats)
-    inputs = torch.cat([x for x, _ in job.user.batches])
-    targets = torch.cat([y for _, y in job.user.batches])
-    model = job.user.model.eval()
-    metric = Loss(F.cross_entropy, inputs, targets)
-    with torch.no_grad():
-        peer = best_time(lambda: random_plane(model, metric, distance=1, steps=GRID,
-                                              normalization="filter"), repeats)
-    return peer, plain, app, job
+
+        def peer():
+            with torch.no_grad():
+                random_plane(model, metric, distance=1, steps=GRID, normalization="filter")
+
+        best = best_times({"app": lambda: job.compute(everything),
+                           "plain": lambda: plain_loop(job), "peer": peer}, repeats)
+    return best["peer"], best["plain"], best["app"], job
 
 
 def cli_run(workers: int, out: Path, model: Path, device: str = "cpu",
@@ -133,7 +138,7 @@ def cli_run(workers: int, out: Path, model: Path, device: str = "cpu",
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=2, help="timings per side (default 2)")
+    parser.add_argument("--repeats", type=int, default=3, help="timings per side (default 3)")
     args = parser.parse_args()
     import torch
 
@@ -150,10 +155,10 @@ def main() -> None:
           f"{'ok' if plain >= 1.5 * app else 'MISSED'}), {peer / app:5.2f}x loss-landscapes "
           f"(target > 1x: {'ok' if peer > app else 'MISSED'})")
     with tempfile.TemporaryDirectory() as folder:
-        one = min((cli_run(1, Path(folder) / "one.npz", example) for _ in range(args.repeats)),
-                  key=lambda pair: pair[0])
-        two = min((cli_run(2, Path(folder) / "two.npz", example) for _ in range(args.repeats)),
-                  key=lambda pair: pair[0])
+        runs = [(cli_run(1, Path(folder) / "one.npz", example),
+                 cli_run(2, Path(folder) / "two.npz", example)) for _ in range(args.repeats)]
+        one = min((pair[0] for pair in runs), key=lambda timing: timing[0])  # interleaved
+        two = min((pair[1] for pair in runs), key=lambda timing: timing[0])
         same = np.array_equal(np.load(Path(folder) / "one.npz")["values"],
                               np.load(Path(folder) / "two.npz")["values"])
     ratio = one[0] / two[0]
