@@ -40,9 +40,14 @@ from landscape_app.core.usermodel.inplace import InPlaceModel
 BATCHED, POINTWISE = "batched", "pointwise"
 #: Growth factor of the batched/pointwise agreement (see :meth:`PlaneLoss.tolerance`).
 GROWTH = 4
-#: Grid points per chunk in the pointwise way (a chunk is the unit of work and of the files
-#: the work directory keeps; one point per chunk would write a file per point).
+#: Grid points per chunk in the pointwise way when it is not timed (a chunk is the unit of
+#: work and of the files the work directory keeps: one point per chunk would write, and
+#: fsync, a file per point).
 POINTWISE_CHUNK = 32
+#: A timed pointwise chunk takes about this long (its file's write and fsync, ~10 ms on a
+#: busy disk, stay a few per cent), within :data:`POINTWISE_LIMITS` points.
+CHUNK_SECONDS = 0.25
+POINTWISE_LIMITS = (8, 1024)
 #: vmap chunk sizes the timing tries, in order, and the seconds it may spend in all.
 TRIAL_SIZES = (4, 16, 64, 256)
 TRIAL_SECONDS = 0.6
@@ -121,8 +126,10 @@ class PlaneLoss:
     def _one_by_one(self, thetas: torch.Tensor) -> np.ndarray:
         if not hasattr(self, "_inplace"):  # built on first use; None: functional_call
             self._inplace = InPlaceModel.build(self.user, thetas[0], self._functional)
-        single = self._functional if self._inplace is None else self._inplace.loss
-        values = torch.cat([single(theta) for theta in thetas]).cpu().numpy()
+        if self._inplace is None:
+            values = torch.cat([self._functional(theta) for theta in thetas]).cpu().numpy()
+        else:
+            values = np.array([self._inplace.loss(theta) for theta in thetas], dtype=float)
         values[~np.isfinite(values)] = np.nan
         return values
 
@@ -177,7 +184,9 @@ class PlaneLoss:
         """
         alphas, betas = np.array([0.25, -0.5]), np.array([-0.5, 0.25])
         single = self.pointwise(alphas, betas)
-        self._tuned = {POINTWISE: POINTWISE_CHUNK}
+        pointwise = self._time_per_point(self.pointwise, 8)
+        low, high = POINTWISE_LIMITS
+        self._tuned = {POINTWISE: int(min(high, max(low, CHUNK_SECONDS // max(pointwise, 1e-9))))}
         try:
             batched = self.batched(alphas, betas)
         except Exception:  # noqa: BLE001 - anything vmap cannot do means: one at a time
@@ -185,7 +194,7 @@ class PlaneLoss:
         tolerance = self.tolerance()
         if not np.allclose(batched, single, rtol=tolerance, atol=tolerance, equal_nan=True):
             return POINTWISE
-        size = self._time_batched(self._time_per_point(self.pointwise, 8))
+        size = self._time_batched(pointwise)
         if size is None:
             return POINTWISE
         self._tuned[BATCHED] = size
@@ -231,8 +240,9 @@ class PlaneLoss:
         return int(max(1, min(256, budget // self.bytes_per_point())))
 
     def chunk_points(self, mode: str) -> int:
-        """Grid points per chunk: as :meth:`choose_mode` timed it; else pointwise
-        :data:`POINTWISE_CHUNK`, batched as many as fit the memory budget."""
+        """Grid points per chunk: as :meth:`choose_mode` timed it (pointwise: about
+        :data:`CHUNK_SECONDS` of work); else pointwise :data:`POINTWISE_CHUNK`, batched as
+        many as fit the memory budget."""
         tuned = getattr(self, "_tuned", {})
         if mode in tuned:
             return tuned[mode]
