@@ -44,9 +44,10 @@ GROWTH = 4
 #: work and of the files the work directory keeps: one point per chunk would write, and
 #: fsync, a file per point).
 POINTWISE_CHUNK = 32
-#: A timed pointwise chunk takes about this long (its file's write and fsync, ~10 ms on a
-#: busy disk, stay a few per cent), within :data:`POINTWISE_LIMITS` points.
-CHUNK_SECONDS = 0.25
+#: A timed pointwise chunk takes about this long: its file's write and fsync (~10 ms on a
+#: busy disk) stay near a tenth of it, and a small grid still has chunks enough for every
+#: worker (they take every k-th chunk). Within :data:`POINTWISE_LIMITS` points.
+CHUNK_SECONDS = 0.1
 POINTWISE_LIMITS = (8, 1024)
 #: vmap chunk sizes the timing tries, in order, and the seconds it may spend in all.
 TRIAL_SIZES = (4, 16, 64, 256)
