@@ -58,6 +58,9 @@ import tempfile
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the user's settings: the windows this bench opens (here and in the app processes it
+# starts, which inherit this) remember their geometry in a folder of its own.
+os.environ["LANDSCAPE_APP_SETTINGS"] = tempfile.mkdtemp(prefix="landscape-app-bench-")
 
 LANES = ("sgd:lr=0.001", "momentum:lr=0.0003", "nesterov:lr=0.0003", "adam:lr=0.05",
          "rmsprop:lr=0.01", "adagrad:lr=0.5", "radam:lr=0.05", "pso")

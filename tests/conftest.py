@@ -1,11 +1,18 @@
-"""Test-suite wide set-up: every test under tests/gui is marked ``gui``; a test marked ``cuda``
-is skipped, with the reason, where CUDA is not available; ``broken_gpu``, a GPU that is
-reported present but cannot start (for the core's device choice and the window alike); a
+"""Test-suite wide set-up: the window's settings in a temporary folder
+(``LANDSCAPE_APP_SETTINGS``); every test under tests/gui is marked ``gui``; a test marked
+``cuda`` is skipped, with the reason, where CUDA is not available; ``broken_gpu``, a GPU that
+is reported present but cannot start (for the core's device choice and the window alike); a
 session with a hidden lane and its recording (for the recording's tests and the frames')."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Never the user's settings: every window a test opens, in this process or a child, keeps its
+# settings (the remembered geometry) in a folder of the test run's own.
+os.environ["LANDSCAPE_APP_SETTINGS"] = tempfile.mkdtemp(prefix="landscape-app-test-settings-")
 
 GUI_DIR = Path(__file__).parent / "gui"
 

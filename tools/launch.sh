@@ -19,9 +19,28 @@ run() {
     if [ -n "${LAUNCH_DRY_RUN:-}" ]; then echo "+ $*"; else "$@"; fi
 }
 
-if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-    echo "launch.sh: Python >= 3.11 is needed; '$PY' is $("$PY" -V 2>&1 || echo 'not found')." \
-        "Name a newer one: PYTHON=python3.12 bash tools/launch.sh" >&2
+new_enough() {  # new_enough PYTHON: is it an interpreter of Python >= 3.11?
+    "$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1
+}
+
+if ! new_enough "$PY"; then
+    if version=$("$PY" -V 2>&1); then
+        what="'$PY' is $version"
+    elif command -v "$PY" >/dev/null 2>&1; then
+        what="'$PY' is on the PATH but does not run (a pyenv shim of a version not selected?)"
+    else
+        what="there is no '$PY' on the PATH"
+    fi
+    found=""
+    for candidate in python3.14 python3.13 python3.12 python3.11 python3 python; do
+        if [ "$candidate" != "$PY" ] && new_enough "$candidate"; then found=$candidate; break; fi
+    done
+    if [ -n "$found" ]; then
+        hint="this one is: PYTHON=$found bash tools/launch.sh"
+    else
+        hint="none was found on the PATH: install Python 3.11 or newer, then name it with PYTHON=..."
+    fi
+    echo "launch.sh: Python >= 3.11 is needed; $what; $hint" >&2
     exit 2
 fi
 

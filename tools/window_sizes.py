@@ -45,6 +45,7 @@ def screen_environment(width: int, height: int, scale: float, config_dir: str) -
     env["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     env["QT_SCALE_FACTOR"] = f"{scale:g}"
     env["XDG_CONFIG_HOME"] = config_dir  # no remembered geometry: the first window
+    env["LANDSCAPE_APP_SETTINGS"] = config_dir  # (on every system; see gui/app_environment)
     env.setdefault("PYTHONPATH", str(Path(__file__).resolve().parents[1]))
     return env
 

@@ -13,7 +13,7 @@ examples:
       --out basins.npz
   landscape-app map --function rosenbrock --start -1.5,2 --optimizer momentum \\
       --sweep lr=1e-4:1:log --sweep momentum=0:0.999 --res 256 --steps 500 --out lr-momentum.npz
-  landscape-app map --model seed --optimizer momentum --sweep lr=1e-4:1:log \\
+  landscape-app map --model seed --optimizer momentum --sweep lr=1e-8:1e-4:log \\
       --sweep momentum=0:0.99 --res 128 --steps 200 --out seed-map.npz
   landscape-app map --model moons --hidden 16 --optimizer adam:lr=0.05 \\
       --sweep lr_first=1e-3:1:log --sweep lr_last=1e-3:1:log --res 64 --steps 200 --png mlp.png

@@ -6,6 +6,16 @@ import argparse
 from pathlib import Path
 
 EPILOG = """\
+examples:
+  landscape-app seed-experiment                  print the article's table beside the app's
+  landscape-app seed-experiment --out results/   also write results/seed_experiment.npz and
+                                                 results/seed_experiment.json (an existing folder)
+  landscape-app seed-experiment --grid 101 --out seed.npz
+                                                 a finer surface on the PCA plane, seed.npz and
+                                                 seed.json
+  landscape-app seed-experiment --directions random --out seed-random.npz
+  landscape-app gui --scene seed-pca             the same experiment as a scene in the window
+
 The set-up is the seed article's, exactly: torch.manual_seed(42), np.random.seed(42); the model
 Sequential(Linear(2,2,bias=False), ReLU(), Linear(2,2)) in float64; 32 inputs with column 1
 scaled by 1e3; target = input; MSE; x0 = 0.1*randn(10). Each method runs through the app's own

@@ -40,8 +40,10 @@ path), hessian (the two top Hessian eigenvectors, Lanczos on Hessian-vector prod
 grid spans --range (default -1,1,-1,1; around the projected path for pca). origin, d1, d2 in
 the NPZ are flat in parameters_to_vector(model.parameters()) order: the value at
 (alphas[i], betas[j]) is values[j, i], the loss at origin + alphas[i]*d1 + betas[j]*d2. Grid
-points are batched with torch.func.vmap where the model allows and computed one at a time
-where it does not (the same values). Non-finite losses are kept as NaN (holes in the picture).
+points are computed one at a time (a copy of the model with each point's weights copied in:
+the plain loop's arithmetic, exactly) or batched with torch.func.vmap, whichever the first
+points time faster (vmap only where the model allows it and agrees with one at a time).
+Non-finite losses are kept as NaN (holes in the picture).
 
 Many processes: --workers K runs the grid in K local processes (torchrun's launcher, one CPU
 thread each unless OMP_NUM_THREADS says otherwise); the same command under torchrun spreads
@@ -86,8 +88,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="discard the points of an earlier, different run in the work "
                        "directory")
     group.add_argument("--chunk", type=int, default=None, metavar="N",
-                       help="grid points per chunk (default: by memory; 1 when the model "
-                       "cannot be batched)")
+                       help="grid points per chunk (default: as the timing of the first "
+                       "points chose; 32 one at a time)")
 
 
 def parse_range(text: str | None) -> tuple[float, float, float, float] | None:
@@ -133,6 +135,14 @@ def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
     return command
 
 
+def worker_environment() -> dict[str, str]:
+    """The workers' environment: one CPU thread each unless OMP_NUM_THREADS says otherwise,
+    set here so that torchrun does not print its banner about setting it."""
+    import os
+
+    return {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS") or "1"}
+
+
 def summary_lines(job, values, seconds: float, processes: int) -> list[str]:
     import numpy as np
 
@@ -176,7 +186,7 @@ def launch_workers(args: argparse.Namespace, request, work_dir: str) -> int:
     work = WorkDir(work_dir)
     work.refusal()  # an old one, left by a killed command
     completed = subprocess.run(worker_command(args, work_dir), check=False,
-                               env={**os.environ, LAUNCHED_ENV: work_dir})
+                               env={**worker_environment(), LAUNCHED_ENV: work_dir})
     refusal = work.refusal()
     if refusal is not None:
         raise LandscapeError(refusal)
@@ -187,11 +197,37 @@ def launch_workers(args: argparse.Namespace, request, work_dir: str) -> int:
     return 0
 
 
+def check_paths(args: argparse.Namespace) -> None:
+    """``--out``, ``--workers``, the model file and the ``--trajectory`` files, checked before
+    torch is imported (a typo is answered at once, not after torch's seconds of loading)."""
+    from pathlib import Path
+
+    from landscape_app.core.atomic import check_writable
+    from landscape_app.core.errors import LandscapeError
+
+    if args.out is None:
+        raise LandscapeError("--model-file needs --out FILE.npz (finished points are kept "
+                             "beside it until the surface is complete)")
+    check_writable(args.out, suffixes=(".npz",))
+    if args.workers < 1:
+        raise LandscapeError(f"--workers {args.workers}: must be at least 1")
+    head, sep, tail = args.model_file.rpartition(":")  # PATH.py[:FUNCTION], as the loader reads it
+    path = Path(head if sep and tail.isidentifier() and head else args.model_file).expanduser()
+    if not path.is_file():
+        raise LandscapeError(f"model file {path}: "
+                             f"{'no such file' if not path.exists() else 'not a file'}")
+    for checkpoint in args.trajectory:
+        if not Path(checkpoint).is_file():
+            hint = " (a pattern no file matched?)" if any(c in checkpoint for c in "*?[") else ""
+            raise LandscapeError(f"--trajectory {checkpoint}: no such file{hint}")
+
+
 def run(args: argparse.Namespace) -> int:
+    check_paths(args)
     import numpy as np
 
     from landscape_app.cli.progress import ProgressBar
-    from landscape_app.core.atomic import atomic_write, check_writable
+    from landscape_app.core.atomic import atomic_write
     from landscape_app.core.errors import LandscapeError
     from landscape_app.core.usermodel import (
         RankFailed,
@@ -205,12 +241,6 @@ def run(args: argparse.Namespace) -> int:
     from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
     from landscape_app.core.usermodel.workdir import WorkDir
 
-    if args.out is None:
-        raise LandscapeError("--model-file needs --out FILE.npz (finished points are kept "
-                             "beside it until the surface is complete)")
-    check_writable(args.out, suffixes=(".npz",))
-    if args.workers < 1:
-        raise LandscapeError(f"--workers {args.workers}: must be at least 1")
     request = request_from(args)
     work_dir = args.work_dir or str(default_work_dir(args.out))
     rank = torchrun_rank()

@@ -13,7 +13,7 @@ creates the cuBLAS handle and workspace; the first ``torch.optim`` step imports
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -26,16 +26,20 @@ UNSUPPORTED_DTYPES = {"mps": (torch.float64,)}
 
 @dataclass(frozen=True)
 class DeviceChoice:
-    """The device chosen for a request and, when ``auto`` passed over a GPU, why (``note``)."""
+    """The device chosen for a request and, when ``auto`` passed over a GPU, why (``note``);
+    ``reason``: why ``auto`` took the CPU when there was no GPU at all (not a notice)."""
 
     device: torch.device
     note: str = ""
+    reason: str = field(default="", compare=False)
 
     @property
     def description(self) -> str:
-        """``CUDA (NVIDIA H100)``, or ``CPU (MPS has no float64)`` when a GPU was passed over."""
+        """``CUDA (NVIDIA H100)``, ``CPU (MPS has no float64)`` when a GPU was passed over,
+        ``CPU (no CUDA or MPS available)`` when ``auto`` found none."""
         name = describe_device(self.device)
-        return f"{name} ({self.note})" if self.note else name
+        why = self.note or self.reason
+        return f"{name} ({why})" if why else name
 
 
 def mps_available() -> bool:
@@ -108,7 +112,8 @@ def pick_device(name: str = "auto", dtype: torch.dtype | None = None) -> DeviceC
             notes.append(f"{kind.upper()} could not start: {failure}")
             continue
         return DeviceChoice(torch.device(kind), "; ".join(notes))
-    return DeviceChoice(torch.device("cpu"), "; ".join(notes))
+    none = "" if any(present.values()) else "no CUDA or MPS available"
+    return DeviceChoice(torch.device("cpu"), "; ".join(notes), reason=none)
 
 
 def choose_device(name: str = "auto", dtype: torch.dtype | None = None) -> torch.device:

@@ -48,8 +48,11 @@ def create_application(argv: list[str] | None = None):
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
+    from landscape_app.gui.app_environment import quiet_qt_messages, use_settings_folder
     from landscape_app.gui.style import apply_theme
 
+    use_settings_folder()
+    quiet_qt_messages()
     app = QApplication.instance()
     if app is None:
         # One OpenGL resource space for the 3D tab and a 3D export's offscreen view (see

@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
             self.contour.set_landscape(grid, controller.log_scale, view.colormap,
                                        landscape.minima, view.contours,
                                        equal_aspect=landscape.equal_aspect)
-            self.curves.set_offset(landscape.loss_offset)
+            self.curves.set_offset(landscape.loss_offset, grid.finite_range[0])
             if self.surface3d is not None:
                 self.surface3d.set_surface(grid, controller.log_scale, view.colormap)
         self.painter.invalidate()

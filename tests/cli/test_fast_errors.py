@@ -9,8 +9,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+#: An existing model file (the worked example), for the checks after the model file's.
+MODEL = str(Path(__file__).resolve().parents[2] / "examples" / "cnn_model.py")
 
 PROBE = """\
 import json, sys
@@ -58,6 +62,11 @@ CASES = [
     (["surface", "--optimizer", "pso:swarm_size=1"], "pso: swarm_size=1 is out of range"),
     (["surface", "--plane-lane", "3"], "--plane-lane 3"),
     (["surface", "--coverage", "2"], "--coverage 2"),
+    (["surface", "--model-file", "nope.py", "--out", "o.npz"], "model file nope.py: no such file"),
+    (["surface", "--model-file", "nope.py:build", "--out", "o.npz"], "nope.py: no such file"),
+    (["surface", "--model-file", MODEL, "--directions", "pca", "--trajectory", "ckpt_*.pt",
+      "--out", "o.npz"], "--trajectory ckpt_*.pt: no such file (a pattern no file matched?)"),
+    (["surface", "--model-file", MODEL, "--workers", "0", "--out", "o.npz"], "--workers 0"),
     (["export", "--scene", "adam-vs-sgdd", "--out", "x.gif"], "unknown scene 'adam-vs-sgdd'"),
     (["export", "--scene", "adam-vs-sgd", "--out", "x.gif", "--fps", "0"], "--fps '0'"),
     (["export", "--scene", "adam-vs-sgd", "--out", "x.avi"], "x.avi"),

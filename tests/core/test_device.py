@@ -51,6 +51,10 @@ def test_auto_chooses_a_device_that_computes_in_the_dtype(machine, cuda, mps, dt
 
 
 def test_auto_says_which_device_it_chose_and_why(machine):
+    machine()
+    assert pick_device("auto").description == "CPU (no CUDA or MPS available)"
+    assert pick_device("auto").note == ""  # no notice: nothing was passed over
+    assert pick_device("cpu").description == "CPU"  # asked for by name: no reason needed
     machine(mps=True)
     assert pick_device("auto", torch.float64).description == "CPU (MPS has no float64)"
     assert pick_device("auto", torch.float32).description == "MPS"

@@ -176,7 +176,10 @@ def test_log_curves_ignore_what_they_cannot_draw(qtbot):
         curves.set_data(xs, losses, [True, True])
         curves.plot_item.vb.autoRange()
     y = curves.curves[0].getOriginalDataset()[1]
-    assert np.array_equal(np.isnan(y), [False, False, True, True, True, True, False])
+    # NaN and ±inf are gaps; 0 and −1 are shown as f − f_min (f_min = −1.001, no f* known)
+    assert np.array_equal(np.isnan(y), [False, False, False, False, True, True, False])
+    assert curves.offset == pytest.approx(-1.001)
+    assert "f_min" in curves.plot_item.getAxis("left").labelText
     (ymin, ymax) = curves.plot_item.vb.viewRange()[1]
     assert np.isfinite(ymin) and np.isfinite(ymax)
     curves.set_lanes(["#E69F00"])

@@ -76,7 +76,28 @@ def test_with_a_driver_pip_takes_its_default_cuda_build(tmp_path):
     assert '+ .venv/bin/pip install -q torch>=2.4' in done.stdout
 
 
-def test_an_old_or_missing_interpreter_is_refused_naming_python(tmp_path):
-    done = launch(tmp_path, "list", PYTHON="no-such-python3")
+def test_a_missing_interpreter_is_refused_naming_one_that_works(tmp_path):
+    done = launch(tmp_path, "list", PYTHON="python3.99")
     assert done.returncode == 2
-    assert "PYTHON=python3.12 bash tools/launch.sh" in done.stderr
+    assert "'python3.99'" in done.stderr
+    suggested = done.stderr.split("PYTHON=")[-1].split()[0]
+    assert suggested != "python3.99"  # not the command that just failed
+    version = subprocess.run([suggested, "-c", "import sys; print(sys.version_info >= (3, 11))"],
+                             capture_output=True, text=True, timeout=30)
+    assert version.stdout.strip() == "True"
+    assert f"PYTHON={suggested} bash tools/launch.sh" in done.stderr
+
+
+def test_an_old_interpreter_with_no_newer_one_says_to_install_one(tmp_path):
+    """A PATH whose only Python is 3.9 (a stand-in script) and the tools the script needs."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    old = bin_dir / "python3"
+    old.write_text("#!/bin/sh\ncase \"$1\" in -V) echo 'Python 3.9.2';; *) exit 1;; esac\n")
+    old.chmod(0o755)
+    for tool in ("bash", "dirname"):
+        (bin_dir / tool).symlink_to(shutil.which(tool))
+    done = launch(tmp_path, "list", PYTHON="python3", PATH=str(bin_dir))
+    assert done.returncode == 2
+    assert "'python3' is Python 3.9.2" in done.stderr
+    assert "install Python 3.11 or newer" in done.stderr and "PYTHON=python3 " not in done.stderr

@@ -228,7 +228,7 @@ class FrameRenderer:
             self.surface3d.set_surface(rec.grid, rec.log_scale, rec.colormap)
         if self.curves is not None:
             self.curves.set_lanes(colors)
-            self.curves.set_offset(rec.loss_offset)
+            self.curves.set_offset(rec.loss_offset, rec.grid.finite_range[0])
             self.curves.set_axis(self.layout.axis)
             fix_loss_axes(self.curves, [lane.rows for lane in rec.lanes if lane.visible],
                           COLUMN[AXIS_COLUMNS[self.layout.axis]])

@@ -6,7 +6,8 @@ can be switched: steps, function evaluations, gradient evaluations or wall time.
 On the log axis, values that cannot be drawn (≤ 0, NaN, ±∞) become gaps: pyqtgraph's log
 mapping never sees them, so the range stays sane whatever a lane does. With an offset ``f*``
 (the known minimum value) the curve shows ``f − f*``, which is positive for landscapes whose
-minimum is negative.
+minimum is negative; a landscape without one whose losses go below zero shows ``f − f_min``
+(:mod:`~landscape_app.gui.views.loss_floor`), so that no lane leaves the axis.
 
 The view follows the data in coarse steps (x grows by half at a time; on the log axis y
 spans quarter decades, and a falling minimum extends it by a few decades at once) rather than
@@ -34,6 +35,7 @@ from landscape_app.gui.views.axis_fonts import (
 )
 from landscape_app.gui.views.grid_axis import GridAxisItem
 from landscape_app.gui.views.log_ticks import spaced_log_ticks
+from landscape_app.gui.views.loss_floor import floor_label, floor_offset, lowest
 
 #: x-axis kinds and their labels.
 AXIS_LABELS = {
@@ -104,6 +106,9 @@ class LossCurves(pg.PlotWidget):
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom")])
         self.offset = 0.0
+        self.known_offset: float | None = None  # f*, when the landscape knows it
+        self.floor: float | None = None  # the landscape's grid minimum
+        self.floor_offset: float | None = None  # f_min in use (see loss_floor)
         self.log_y = True
         self.axis = "steps"
         self.plot_item.setLogMode(x=False, y=True)
@@ -194,6 +199,8 @@ class LossCurves(pg.PlotWidget):
         each step was taken on; NaN where none) are drawn dotted under the true losses, or
         not at all when None.
         """
+        self.fit_offset([losses[lane] for lane in range(min(len(losses), len(visible)))
+                         if visible[lane]])
         self._set_batch_data(xs, batch_losses, visible)
         shown_data = []
         for lane, curve in enumerate(self.curves[: len(self.colors)]):
@@ -306,17 +313,40 @@ class LossCurves(pg.PlotWidget):
         self.plot_item.setLabel("bottom", AXIS_LABELS[kind])
         self.follow_data()
 
-    def set_offset(self, value: float | None) -> None:
-        """Subtract ``value`` (the known minimum f*) from every loss; None for no offset."""
-        self.offset = 0.0 if value is None or not np.isfinite(value) else float(value)
-        self._update_y_label()
+    def set_offset(self, value: float | None, floor: float | None = None) -> None:
+        """Subtract ``value`` (the known minimum f*) from every loss; None for no offset.
+
+        ``floor`` (the landscape's grid minimum) below f* (or below 0 without one) means
+        losses can go where a log axis cannot show them: f − f_min is drawn instead
+        (:meth:`fit_offset`).
+        """
+        self.known_offset = None if value is None or not np.isfinite(value) else float(value)
+        self.floor = None if floor is None or not np.isfinite(floor) else float(floor)
+        self.floor_offset = None
+        self.fit_offset([])
+
+    def fit_offset(self, losses: list[np.ndarray]) -> None:
+        """On the log axis, subtract f_min when some loss (or the grid's floor) is at or
+        below f* (or 0); the label says which. Lanes redraw when the offset changes."""
+        self.floor_offset = (floor_offset(self.known_offset, self.floor, lowest(losses),
+                                          self.floor_offset) if self.log_y else None)
+        chosen = self.floor_offset if self.floor_offset is not None else self.known_offset
+        offset = 0.0 if chosen is None else chosen
+        if offset != self.offset or "_offset_label" not in vars(self):
+            self.offset = offset
+            self._update_y_label()
 
     def set_log_y(self, log_y: bool) -> None:
         """Log or linear loss axis."""
         self.log_y = bool(log_y)
         self.plot_item.setLogMode(x=False, y=self.log_y)
+        self.fit_offset([])
         self.update_ticks()
         self.follow_data()
 
     def _update_y_label(self) -> None:
-        self.plot_item.setLabel("left", "f − f*" if self.offset else "loss")
+        if self.floor_offset is not None:
+            self._offset_label = floor_label(self.floor_offset)
+        else:
+            self._offset_label = "f − f*" if self.offset else "loss"
+        self.plot_item.setLabel("left", self._offset_label)

@@ -35,6 +35,7 @@ def fix_loss_axes(curves: LossCurves, lanes: Sequence[np.ndarray], column: int) 
     if not shown:
         return
     x_max = max(float(np.nanmax(rows[:, column])) for rows in shown)
+    curves.fit_offset([rows[:, COLUMN["loss"]] for rows in shown])  # f − f_min if any < 0
     losses = [drawable(rows[:, COLUMN["loss"]] - curves.offset, True) for rows in shown]
     finite = np.concatenate([values[np.isfinite(values)] for values in losses])
     firsts = np.array([values[0] for values in losses if np.isfinite(values[0])])

@@ -57,7 +57,8 @@ def test_grid_values_equal_plain_per_point_evaluation(tmp_path, capsys, which):
     assert data["values"].shape == (4, 4)
     assert np.allclose(data["alphas"], np.linspace(-0.8, 1, 4))
     np.testing.assert_array_equal(data["origin"], initial_vector(model_file))
-    assert metadata(data)["mode"] == "batched" and str(data["method"]) == "random"
+    assert metadata(data)["mode"] in ("batched", "pointwise")  # the faster, timed
+    assert str(data["method"]) == "random"
     check_every_point(model_file, data, which)
     assert not (tmp_path / "surface.work").exists()  # removed once the NPZ is written
     printed = capsys.readouterr().out
@@ -207,6 +208,8 @@ def test_a_chunk_that_runs_out_of_gpu_memory_is_computed_in_halves(tmp_path, mon
         return batched(self, alphas, betas)
 
     monkeypatch.setattr(PlaneLoss, "batched", small_only)
+    # the timing takes vmap as the faster way (on a GPU it is); the chunk is --chunk 8
+    monkeypatch.setattr(PlaneLoss, "_time_batched", lambda self, pointwise: 4)
     job = open_job(request, tmp_path / "halved")
     assert job.mode == "batched" and job.chunk_points == 8
     sizes.clear()  # choosing the mode tried a small batch
