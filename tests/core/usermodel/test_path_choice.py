@@ -20,6 +20,8 @@ from landscape_app.core.usermodel.evaluate import (
     TRIAL_SIZES,
     fastest_chunk,
 )
+from landscape_app.core.usermodel.job import follow_job
+from landscape_app.core.usermodel.workdir import WorkDir
 from tests.core.usermodel.models import CNN_EXAMPLE, MLP_DROPOUT, plain_loss, write
 
 
@@ -69,7 +71,8 @@ def test_the_choice_is_recorded_and_every_process_reads_it(tmp_path):
     low, high = POINTWISE_LIMITS  # pointwise: a chunk of about CHUNK_SECONDS, timed
     assert (job.mode == POINTWISE and low <= job.chunk_points <= high) or (
         job.mode == BATCHED and job.chunk_points in TRIAL_SIZES)
-    other = open_job(job.request, tmp_path / "work", writer=False)
+    work = tmp_path / "work"
+    other = follow_job(job.request, WorkDir(work).decision(), work)  # another process's job
     assert (other.mode, other.chunk_points) == (job.mode, job.chunk_points)
 
 
