@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         self.display_panel.show_values(view.colormap, view.log_scale, view.contours,
                                        view.resolution)
         self.optimizer_panel.colormap = view.colormap  # new lanes' colours stand out on it
+        self.room.refit()  # the arrangement for what this session shows, from scratch
         self.optimizer_panel.set_lanes(state.lanes)
         state = replace(state, lanes=self.optimizer_panel.lanes())
         self.controls.max_steps.setValue(state.max_steps)

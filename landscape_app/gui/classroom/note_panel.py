@@ -69,6 +69,9 @@ class NoteScroll(QScrollArea):
         super().__init__(parent)
         self.panel = panel
         self.share = share
+        #: The most height it takes (pixels; None: :attr:`share` of its parent's). The room
+        #: sets it to what the column leaves above the loss curves' least height.
+        self._limit: int | None = None
         self.setWidget(panel)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -90,7 +93,19 @@ class NoteScroll(QScrollArea):
         """Keep the height cap in step with the parent's height (call once it has one)."""
         self.parentWidget().installEventFilter(self)
 
+    @property
+    def limit(self) -> int | None:
+        return self._limit
+
+    @limit.setter
+    def limit(self, value: int | None) -> None:
+        if value != self._limit:
+            self._limit = value
+            self.updateGeometry()
+
     def _cap(self) -> int:
+        if self._limit is not None:
+            return self._limit
         parent = self.parentWidget()
         return max(60, round(self.share * parent.height())) if parent is not None else 400
 
