@@ -32,6 +32,11 @@ class NotePanel(QFrame):
             label.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        #: The caption's step indicator ("step 52 of 300") while a scrubbed step is shown.
+        self.step = QLabel()
+        self.step.setObjectName("note-step")
+        self.step.setVisible(False)
+        layout.addWidget(self.step)
         layout.addWidget(self.title)
         layout.addWidget(self.text)
         self.hint = QLabel(hint)
@@ -50,6 +55,11 @@ class NotePanel(QFrame):
         self.title.setVisible(bool(title.strip()))
         self.text.setText(note.strip())
         self.text.setVisible(bool(note.strip()))
+
+    def show_step(self, text: str) -> None:
+        """Show ``text`` as the step indicator above the title (empty: hide it)."""
+        self.step.setText(text)
+        self.step.setVisible(bool(text))
 
     @property
     def has_note(self) -> bool:
