@@ -26,7 +26,6 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDockWidget
 
 from landscape_app.gui import room_layout, style
-from landscape_app.gui.views.table import NAME_ROOM
 
 #: Below this window width (logical pixels) the side panels are tabs of one collapsed dock.
 COMPACT_WIDTH = 1400
@@ -42,9 +41,13 @@ LARGEST = QSize(2560, 1440)
 MAX_PASSES, QUIET_MS = 8, 300
 #: The dock areas whose docks collapse into the Panels tabs of a compact window.
 SIDE_AREAS = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
-#: A side dock's width: this share of the window's width, within DOCK_LEAST … DOCK_MOST (the
-#: model view in a dock needs DOCK_MOST to read its decision regions).
-DOCK_SHARE, DOCK_LEAST, DOCK_MOST = 0.24, 280, 360
+#: A side dock's width (logical pixels): DOCK_WIDTH, or, while the model view is shown,
+#: DOCK_SHARE of the window's width within DOCK_WIDTH … DOCK_MOST (room to read its
+#: decision regions).
+DOCK_WIDTH, DOCK_SHARE, DOCK_MOST = 300, 0.24, 360
+#: Below this window width the toolbar's Play, Step and Reset show their icons only, so that
+#: every tool fits (none behind the overflow button, whose arrow the dark theme hides).
+NARROW_TOOLS = 1000
 #: The settings keys of the remembered geometry.
 GEOMETRY_KEY, MAXIMIZED_KEY = "window/geometry", "window/maximized"
 
@@ -211,6 +214,9 @@ class RoomFit(QObject):
             if self._refit:
                 self._refit = False
                 self._size_docks()
+            window.controls.setToolButtonStyle(
+                Qt.ToolButtonStyle.ToolButtonIconOnly if width < NARROW_TOOLS
+                else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         layout = window.layout()
         if layout is not None:
             layout.activate()
@@ -259,6 +265,7 @@ class RoomFit(QObject):
             width=holder.width(), height=holder.height(), aspect=self._aspect(),
             chrome_w=chrome_w, chrome_h=chrome_h, table_w=table.natural_width(),
             table_h=table.natural_height(), caption_h=caption_h, factor=factor,
+            table_least=min(table.least_width(), table.natural_width()),
             caption_height=caption.heightForWidth if self.presenting else None,
             note_min=0 if self.presenting else self._note_min())
 
@@ -356,9 +363,12 @@ class RoomFit(QObject):
             top_h = max(top_h, 0)
             _set_sizes(central, [top_h, height - top_h - handle])
             self._limit_note(plan, m, height - top_h - handle)
-            table_w = min(m.table_w, max(bottom.width() - round(
-                room_layout.COLUMN_WIDTH * m.factor), m.table_w - round(
-                    0.4 * NAME_ROOM * m.factor)))
+            # the table its whole names, unless the curves' column would be narrower than
+            # its least width: then the names give way (down to the table's least width)
+            column_least = round(room_layout.COLUMN_WIDTH * min(m.factor,
+                                                                room_layout.COLUMN_FACTOR))
+            table_w = max(min(m.table_w, bottom.width() - column_least - bottom.handleWidth()),
+                          min(window.table.least_width(), m.table_w))
             _set_sizes(bottom, [table_w, bottom.width() - table_w - bottom.handleWidth()])
             return
         width = top.width()
@@ -434,9 +444,12 @@ class RoomFit(QObject):
         window.landscape_dock.raise_()
 
     def _size_docks(self) -> None:
-        """Each side dock :data:`DOCK_SHARE` of the window's width (within bounds)."""
+        """Each side dock :data:`DOCK_WIDTH` wide, wider while the model view shows."""
         window = self.window
-        side = max(DOCK_LEAST, min(DOCK_MOST, round(DOCK_SHARE * window.width())))
+        side = DOCK_WIDTH
+        model = getattr(window, "model_dock", None)
+        if model is not None and model.dock.isVisible():
+            side = max(DOCK_WIDTH, min(DOCK_MOST, round(DOCK_SHARE * window.width())))
         docks = [dock for dock in self._side_docks() if dock.isVisible()
                  and not dock.isFloating()]
         if docks:

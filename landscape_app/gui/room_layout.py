@@ -84,7 +84,9 @@ class Measures:
     height; ``caption_h``: the caption's height across the whole width; ``factor``: the
     size factor (presenting enlarges); ``caption_height(w)``: the caption's height at
     width ``w`` (for a caption in the column); ``note_min``: the note's least legible height
-    (its title and :data:`NOTE_LINES` lines, or all of a shorter note; 0: no note).
+    (its title and :data:`NOTE_LINES` lines, or all of a shorter note; 0: no note);
+    ``table_least``: the table's least width, long names shortened (None: ``table_w``), what
+    a column beside the landscape needs for it.
     """
 
     width: int
@@ -98,6 +100,7 @@ class Measures:
     factor: float = 1.0
     caption_height: Callable[[int], int] | None = None
     note_min: int = 0
+    table_least: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,8 @@ def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | 
     column = 0
     if arrangement.side:  # large type needs a wider column, but the landscape comes first
         column = round(COLUMN_WIDTH * min(m.factor, COLUMN_FACTOR))
-        if "table" in arrangement.side:
-            column = max(column, m.table_w)
+        if "table" in arrangement.side:  # long names shortened rather than the landscape
+            column = max(column, m.table_w if m.table_least is None else m.table_least)
         if "caption" in arrangement.side:  # wide enough for the caption above the curves
             column = _caption_column(column, m, m.table_h if "table" in arrangement.below
                                      else 0)
@@ -142,6 +145,10 @@ def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | 
                 return None
         column += round(GAP * m.factor)
     band = m.table_h if "table" in arrangement.below else 0
+    table_least = m.table_w if m.table_least is None else m.table_least
+    if ({"table", "curves"} <= set(arrangement.below) and m.width - table_least
+            < round(COLUMN_WIDTH * min(m.factor, COLUMN_FACTOR))):
+        return None  # the curves beside the table in the band would be too narrow
     if "curves" in arrangement.below:
         band = max(band, need, round(BAND_HEIGHT * m.factor))
     below = band + (m.caption_h if "caption" in arrangement.below else 0)
@@ -164,12 +171,12 @@ def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | 
 
 
 def _caption_column(least: int, m: Measures, below: int) -> int | None:
-    """The narrowest column from ``least`` (in steps of 25 pixels, at most half the width)
+    """The narrowest column from ``least`` (in steps of 5 pixels, at most half the width)
     where the caption leaves the curves :data:`BAND_HEIGHT` (None: nowhere)."""
     if m.caption_height is None:
         return least
     curves = round(BAND_HEIGHT * min(m.factor, COLUMN_FACTOR))
-    for width in range(least, m.width // 2 + 1, 25):
+    for width in range(least, m.width // 2 + 1, 5):
         if m.caption_height(width) + curves <= m.height - below:
             return width
     return None

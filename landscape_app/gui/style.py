@@ -99,7 +99,7 @@ def presentation_stylesheet(point_size: float) -> str:
             f"QFrame#note-caption QLabel#note-title {{ font-size: {1.2 * point_size:.1f}pt; }}\n"
             f"QFrame#note-caption QLabel#note-step {{ font-size: {1.2 * point_size:.1f}pt; "
             f"font-weight: 600; color: {ACCENT}; }}\n"
-            f"QFrame#note-caption QLabel#note-hint {{ font-size: {0.9 * point_size:.1f}pt; }}\n")
+            f"QFrame#note-caption QLabel#note-hint {{ font-size: {0.85 * point_size:.1f}pt; }}\n")
 
 
 def dark_palette() -> QPalette:

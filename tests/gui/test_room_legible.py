@@ -18,6 +18,9 @@ SIZE = (1440, 900)
 #: The least legible heights: loss curves (three decades of labels apart and the step axis),
 #: the note (its title and four lines), the landscape's views (a map, not a strip).
 CURVES_LEAST, NOTE_LINES, VIEWS_LEAST = 150, 4, 240
+#: The least width of the optimizer names in a small window ("SGD + momentum (lr…", not
+#: "SGD + …").
+NAME_LEAST = 130
 
 
 def note_least(panel) -> int:
@@ -56,14 +59,16 @@ def sizes(window) -> dict:
             "arrangement": window.room.arrangement, "tabbed": tabbed(window)}
 
 
-def check_legible(window) -> None:
+def check_legible(window, whole_names: bool = True) -> None:
     """Curves at least CURVES_LEAST tall, the note its title and NOTE_LINES lines (or the
-    two as tabs), whole lane names, the last x tick label inside the curves' widget."""
+    two as tabs), whole lane names (or at least NAME_LEAST pixels of them), the last x tick
+    label inside the curves' widget."""
     assert window.curves.height() >= CURVES_LEAST
     if not tabbed(window) and window.note_panel.has_note:
         assert window.note_scroll.height() >= note_least(window.note_panel) - 1
     table = window.table
-    assert table.columnWidth(0) >= table.sizeHintForColumn(0)  # names whole, not "SGD + …"
+    name = table.sizeHintForColumn(0)
+    assert table.columnWidth(0) >= (name if whole_names else min(name, NAME_LEAST))
     plot = window.curves.plot_item
     right = plot.vb.sceneBoundingRect().right()
     label = QFontMetricsF(plot.getAxis("bottom").font()).horizontalAdvance("1000")
@@ -93,6 +98,15 @@ def test_a_scene_looks_the_same_however_it_was_reached(window, qtbot):
     window.scenes.scene_actions["quadratic-stable-lr"].trigger()
     settle(window, qtbot, quadratic)
     assert sizes(window) == by_n
+    leave_without_maps(window, qtbot)
+
+
+def leave_without_maps(window, qtbot) -> None:
+    """Open a scene without a map, and wait for the last scene's map task to stop."""
+    from landscape_app.gui.live.tasks import live_task_threads
+
+    window.scenes.scene_actions["adam-vs-sgd"].trigger()
+    qtbot.waitUntil(lambda: live_task_threads() == [], timeout=60_000)
 
 
 def test_the_model_view_is_legible_and_leaves_with_its_network(window, qtbot):
@@ -114,3 +128,20 @@ def test_the_model_view_is_legible_and_leaves_with_its_network(window, qtbot):
                     and window.controller.grid is not None, timeout=30_000)
     qtbot.waitUntil(lambda: not dock.isVisible(), timeout=10_000)
     assert not window.landscape_dock.visibleRegion().isEmpty()  # its tab shows something
+
+
+def test_a_small_window_keeps_every_part_legible_and_every_tool_in_sight(window, qtbot):
+    """900 × 650: before, the note showed only its title, the curves' tick labels overlapped
+    and the internals box hid behind a blank overflow button."""
+    window.sessions.ask_unsaved = False
+    window.resize(900, 650)
+    qtbot.waitUntil(lambda: window.size().toTuple() == (900, 650) and window.room.settled)
+    for scene, title in (("adam-vs-sgd", "Adam vs SGD on Rosenbrock"),
+                         ("quadratic-stable-lr", "The largest stable learning rate: 2/λ_max")):
+        window.scenes.scene_actions[scene].trigger()
+        settle(window, qtbot, title)
+        check_legible(window, whole_names=False)
+        toolbar = window.controls
+        assert toolbar.internals.isVisible()  # on the toolbar, not behind its overflow
+        assert toolbar.rect().contains(toolbar.internals.geometry())
+    leave_without_maps(window, qtbot)

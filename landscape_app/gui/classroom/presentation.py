@@ -45,8 +45,7 @@ def screen_scale(height: int) -> float:
     low, high = SCALE_LIMITS
     return min(high, max(low, height / REFERENCE_HEIGHT))
 #: The key hints under the caption.
-KEY_HINT = ("space play / pause  ·  → step  ·  R reset  ·  1–9 show / hide an optimizer  ·  "
-            "N / P next / previous scene  ·  Esc leave")
+KEY_HINT = "space play · → step · R reset · 1–9 lanes · N/P scenes · Esc leave"
 
 
 class SparseLossTicks:

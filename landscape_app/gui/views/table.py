@@ -166,6 +166,12 @@ class RaceTable(QTableView):
         return (sum(self.column_needs()) + name
                 + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
 
+    def least_width(self) -> int:
+        """The narrowest width keeping every column's title and values whole, the names
+        given :data:`NAME_ROOM` (longer ones elided)."""
+        return (sum(self.column_needs()) + round(NAME_ROOM * self.size_factor)
+                + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
+
     def natural_height(self, least_rows: int = 3) -> int:
         """The height that shows every row (at least ``least_rows``) without scrolling."""
         rows = max(least_rows, self.table_model.rowCount())
