@@ -145,10 +145,6 @@ def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | 
                 return None
         column += round(GAP * m.factor)
     band = m.table_h if "table" in arrangement.below else 0
-    table_least = m.table_w if m.table_least is None else m.table_least
-    if ({"table", "curves"} <= set(arrangement.below) and m.width - table_least
-            < round(COLUMN_WIDTH * min(m.factor, COLUMN_FACTOR))):
-        return None  # the curves beside the table in the band would be too narrow
     if "curves" in arrangement.below:
         band = max(band, need, round(BAND_HEIGHT * m.factor))
     below = band + (m.caption_h if "caption" in arrangement.below else 0)
