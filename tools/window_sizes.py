@@ -9,6 +9,11 @@ screen's available geometry, the window's frame, every visible dock, the table, 
 plot, its data box, the loss curves, the titles of the colour bar and the loss axis, the
 toolbar and menus; ``--shots DIR`` also saves ``window-WxH[-phase].png`` there.
 
+Scene phases (issue 22) show what a teacher reaches by keys and menus: ``quadratic``
+(quadratic-stable-lr reached with N from himmelblau-map-basins), ``fractal``
+(seed-fractal-edge from the Scenes menu after that) and ``moons`` (two-moons, its network
+trained, with the model view).
+
 Usage:
     python tools/window_sizes.py [--sizes 1024x768,1280x720,1366x768,1920x1080] [--scale 1]
                                  [--shots assets] [--phases window,panels,presentation]
@@ -25,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 SIZES = ("1024x768", "1280x720", "1366x768", "1920x1080")
+PHASES = ("window", "panels", "presentation", "quadratic", "fractal", "moons")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -166,12 +172,15 @@ def child(phases: list[str], shots: str | None, name: str) -> int:
         run(0.05)
     window.controls.play_action.setChecked(False)
     results = {}
+    window.sessions.ask_unsaved = False  # scene phases discard the raced session
     for phase in phases:
         if phase == "panels":
             window.room.panels_action.setChecked(True)
         elif phase == "presentation":
             window.room.panels_action.setChecked(False)
             window.presentation.enter()
+        elif phase in SCENE_PHASES:
+            SCENE_PHASES[phase](window, run)
         run(0.4)
         while not window.room.settled:  # the arrangement at rest (a loaded machine is slow)
             run(0.1)
@@ -183,6 +192,41 @@ def child(phases: list[str], shots: str | None, name: str) -> int:
     window.close()
     app.processEvents()
     return 0
+
+
+def _open(window, run, scene_id: str, how) -> None:
+    """Open ``scene_id`` by ``how`` (a key press or a menu action) and wait for its grid."""
+    how()
+    title = _scene(scene_id).title
+    while window.controller.state.title != title or window.controller.grid is None:
+        run(0.05)
+
+
+def _quadratic(window, run) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    _open(window, run, "himmelblau-map-basins",
+          window.scenes.scene_actions["himmelblau-map-basins"].trigger)
+    run(1.0)
+    window.activateWindow()
+    _open(window, run, "quadratic-stable-lr", lambda: QTest.keyClick(window, Qt.Key.Key_N))
+
+
+def _fractal(window, run) -> None:
+    _open(window, run, "seed-fractal-edge",
+          window.scenes.scene_actions["seed-fractal-edge"].trigger)
+
+
+def _moons(window, run) -> None:
+    _open(window, run, "two-moons", window.scenes.scene_actions["two-moons"].trigger)
+    while (window.controller.landscape is None
+           or window.controller.landscape.kind != "network"):
+        run(0.1)
+
+
+#: The scene phases: how each reaches its scene.
+SCENE_PHASES = {"quadratic": _quadratic, "fractal": _fractal, "moons": _moons}
 
 
 def _scene(scene_id: str):
@@ -200,13 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shots", metavar="DIR", help="save window-WxH[-PHASE].png in DIR")
     parser.add_argument("--phases", default="window",
                         help="what to measure, in order: window, panels (a compact window's "
-                             "side panels opened), presentation (default: %(default)s)")
+                             "side panels opened), presentation, quadratic, fractal, moons "
+                             "(scenes reached by keys and menus) (default: %(default)s)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--name", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     phases = [phase for phase in args.phases.split(",") if phase]
-    if not phases or set(phases) - {"window", "panels", "presentation"}:
-        print(f"window_sizes: unknown phases {args.phases!r} (window, panels, presentation)",
+    if not phases or set(phases) - set(PHASES):
+        print(f"window_sizes: unknown phases {args.phases!r} ({', '.join(PHASES)})",
               file=sys.stderr)
         return 2
     if args.child:

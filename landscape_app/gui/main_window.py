@@ -265,8 +265,7 @@ class MainWindow(QMainWindow):
         self.landscape_panel.landscapeChosen.connect(controller.set_landscape)
         self.landscape_panel.networkRequested.connect(controller.build_network)
         self.landscape_panel.networkCancelled.connect(controller.cancel_network)
-        self.display_panel.changed.connect(
-            lambda: controller.set_view(**self.display_panel.values()))
+        self.display_panel.changed.connect(self._view_edited)
         self.optimizer_panel.lanesChanged.connect(self._lanes_edited)
         self.optimizer_panel.appearanceChanged.connect(self._lanes_edited)
         self.contour.startMoved.connect(self._start_moved)
@@ -301,6 +300,8 @@ class MainWindow(QMainWindow):
         self.landscape_panel.show_spec(state.landscape)
         self.display_panel.show_values(view.colormap, view.log_scale, view.contours,
                                        view.resolution)
+        self.optimizer_panel.colormap = view.colormap  # new lanes' colours stand out on it
+        self.room.refit()  # the arrangement for what this session shows, from scratch
         self.optimizer_panel.set_lanes(state.lanes)
         state = replace(state, lanes=self.optimizer_panel.lanes())
         self.controls.max_steps.setValue(state.max_steps)
@@ -337,6 +338,11 @@ class MainWindow(QMainWindow):
         if playing and (self.buffer.snapshot().done or self.controller.preview.on_screen):
             self.controller.restart()  # a race run to its end, or a preview: from step 0
         worker.play() if playing else worker.pause()
+
+    def _view_edited(self) -> None:
+        values = self.display_panel.values()
+        self.optimizer_panel.colormap = values["colormap"]  # for lanes added from now on
+        self.controller.set_view(**values)
 
     def _lanes_edited(self) -> None:
         self.controller.set_lanes(self.optimizer_panel.lanes())

@@ -1,10 +1,11 @@
 """The window's "Model" dock: the :class:`~landscape_app.gui.views.model_view.ModelView` of
 the session's network, wired to the controller and the race buffer.
 
-View ▸ Model view shows or hides it. It appears by itself when a network landscape is ready
-(unless the user hid it) and follows the race: the step it shows is the one the selected lane
-has reached in the window's trace buffer, or the step scrubbed to on the timeline (it redraws
-at once when the timeline moves).
+View ▸ Model view shows or hides it. It appears by itself, as the side panels' shown tab,
+when a network landscape is ready (unless the user hid it), and goes again when a landscape
+without a network replaces it (unless the user showed it). It follows the race: the step it
+shows is the one the selected lane has reached in the window's trace buffer, or the step
+scrubbed to on the timeline (it redraws at once when the timeline moves).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class ModelDock:
         self.action.triggered.connect(self._toggled)
         window.view_menu.addAction(self.action)
         self.user_hid = False
+        self._shown_by_us = False  # shown by itself for a network (hidden again after it)
         self._landscape = None
         window.controller.lanesReset.connect(self.refresh)
         if window.timeline is not None:
@@ -54,13 +56,17 @@ class ModelDock:
         config = getattr(landscape, "config", None)
         if landscape is None or landscape.kind != "network" or config is None:
             self.view.set_source(None)
+            if self._shown_by_us:  # nothing to show: give its place (a tab) back
+                self._shown_by_us = False
+                self.window.room.hide_side(self.dock)
             return
         from landscape_app.core.nn.model_view import LaneTrack, ModelProbe
 
         self.view.set_source(ModelProbe.from_config(config),
                              [LaneTrack.of(lane) for lane in landscape.lanes])
         if not self.user_hid and not self.dock.isVisible():
-            self.dock.show()
+            self._shown_by_us = True
+            self.window.room.show_side(self.dock)  # the side panels' shown tab
             # as tall as the optimizer cards above it: a picture, not a strip
             self.window.resizeDocks([self.window.optimizer_dock, self.dock], [1, 1],
                                     Qt.Orientation.Vertical)
@@ -78,3 +84,4 @@ class ModelDock:
 
     def _toggled(self, checked: bool) -> None:
         self.user_hid = not checked
+        self._shown_by_us = False

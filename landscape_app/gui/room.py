@@ -26,7 +26,6 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDockWidget
 
 from landscape_app.gui import room_layout, style
-from landscape_app.gui.views.table import NAME_ROOM
 
 #: Below this window width (logical pixels) the side panels are tabs of one collapsed dock.
 COMPACT_WIDTH = 1400
@@ -42,6 +41,13 @@ LARGEST = QSize(2560, 1440)
 MAX_PASSES, QUIET_MS = 8, 300
 #: The dock areas whose docks collapse into the Panels tabs of a compact window.
 SIDE_AREAS = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+#: A side dock's width (logical pixels): DOCK_WIDTH, or, while the model view is shown,
+#: DOCK_SHARE of the window's width within DOCK_WIDTH … DOCK_MOST (room to read its
+#: decision regions).
+DOCK_WIDTH, DOCK_SHARE, DOCK_MOST = 300, 0.24, 360
+#: Below this window width the toolbar's Play, Step and Reset show their icons only, so that
+#: every tool fits (none behind the overflow button, whose arrow the dark theme hides).
+NARROW_TOOLS = 1000
 #: The settings keys of the remembered geometry.
 GEOMETRY_KEY, MAXIMIZED_KEY = "window/geometry", "window/maximized"
 
@@ -98,6 +104,7 @@ class RoomFit(QObject):
         self.panels_action.setToolTip("show or hide the Landscape and Optimizers panels")
         self.panels_action.toggled.connect(self._panels_toggled)
         self._corrected = False
+        self._refit = True  # size the docks for the window at the next arrangement
         window.installEventFilter(self)
         window.centralWidget().installEventFilter(self)  # docks opening or closing
         window.contour.image.sigImageChanged.connect(self.schedule)  # a new box's aspect
@@ -165,9 +172,9 @@ class RoomFit(QObject):
             self.schedule()
         elif watched is self.window:
             if kind == QEvent.Type.Resize:
-                self.schedule()
+                self.refit()
             elif kind == QEvent.Type.Show:
-                self.schedule()
+                self.refit()
                 if not self._corrected:
                     self._corrected = True
                     QTimer.singleShot(0, self._keep_frame_inside)
@@ -188,6 +195,12 @@ class RoomFit(QObject):
         """Arrange once the events in flight are handled (resizes come in bursts)."""
         self._timer.start()
 
+    def refit(self) -> None:
+        """Arrange from scratch: the docks' widths too, from the window's width alone (a new
+        window size or scene; a dock the user drags keeps its width until then)."""
+        self._refit = True
+        self.schedule()
+
     # -- the arrangement -----------------------------------------------------------------------
     def arrange(self) -> None:
         """The docks for the window's width, then the central parts for the room left."""
@@ -198,6 +211,12 @@ class RoomFit(QObject):
             width = window.width()
             self._arrange_docks("compact" if width < COMPACT_WIDTH
                                 else "tabbed" if width < TABBED_WIDTH else "wide")
+            if self._refit:
+                self._refit = False
+                self._size_docks()
+            window.controls.setToolButtonStyle(
+                Qt.ToolButtonStyle.ToolButtonIconOnly if width < NARROW_TOOLS
+                else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         layout = window.layout()
         if layout is not None:
             layout.activate()
@@ -206,6 +225,7 @@ class RoomFit(QObject):
         choices = room_layout.PRESENTING if self.presenting else room_layout.WINDOW
         self.plan = room_layout.choose(choices, measures)
         self._place(self.plan.arrangement)
+        self._tab_column(self.plan.tabbed)
         self._size(self.plan, measures)
         changed = previous is None or previous.landscape != self.plan.landscape
         self.arrangement = self.plan.arrangement.name
@@ -245,7 +265,24 @@ class RoomFit(QObject):
             width=holder.width(), height=holder.height(), aspect=self._aspect(),
             chrome_w=chrome_w, chrome_h=chrome_h, table_w=table.natural_width(),
             table_h=table.natural_height(), caption_h=caption_h, factor=factor,
-            caption_height=caption.heightForWidth if self.presenting else None)
+            table_least=min(table.least_width(), table.natural_width()),
+            caption_height=caption.heightForWidth if self.presenting else None,
+            note_min=0 if self.presenting else self._note_min())
+
+    def _note_min(self) -> int:
+        """The note's least legible height at the column's narrowest width: its title and
+        :data:`~landscape_app.gui.room_layout.NOTE_LINES` lines, or all of a shorter note
+        (0 when no note is shown)."""
+        panel = self.window.note_panel
+        if not panel.has_note or panel.isHidden():
+            return 0
+        width = room_layout.COLUMN_WIDTH
+        whole = panel.heightForWidth(width)
+        margins = panel.layout().contentsMargins()
+        lines = (margins.top() + margins.bottom() + panel.title.heightForWidth(width)
+                 + panel.layout().spacing()
+                 + room_layout.NOTE_LINES * panel.text.fontMetrics().lineSpacing())
+        return max(0, min(whole if whole > 0 else lines, lines))
 
     def _aspect(self) -> float:
         """The data box's width over its height (1 before there is a landscape)."""
@@ -291,6 +328,28 @@ class RoomFit(QObject):
                                           if self.presenting else 1.0))
         column_layout.setContentsMargins(margin if arrangement.side else 0, 0, 0, 0)
 
+    def _tab_column(self, tabbed: bool) -> None:
+        """The note and the curves one above the other in the column, or as two tabs of it
+        (each with the column's whole height) when the plan says there is no room for both."""
+        window = self.window
+        layout, tabs = window.right_column.layout(), window.column_tabs
+        note, curves = window.note_scroll, window.curves
+        if tabbed == (tabs.count() > 0):
+            return
+        if tabbed:
+            tabs.addTab(curves, "Loss curves")
+            tabs.addTab(note, "Note")
+            layout.insertWidget(0, tabs, 1)
+            note.setVisible(True)
+            tabs.setVisible(True)
+        else:
+            tabs.clear()
+            layout.insertWidget(0, note)
+            layout.insertWidget(1, curves, 1)
+            tabs.setVisible(False)
+            curves.setVisible(True)
+            note.setVisible(not window.note_panel.isHidden())
+
     def _size(self, plan: room_layout.Plan, m: room_layout.Measures) -> None:
         """Splitter sizes: the landscape's widget exactly as large as its data box needs."""
         window = self.window
@@ -299,18 +358,23 @@ class RoomFit(QObject):
         height = central.height()
         arrangement = plan.arrangement
         if not arrangement.side:  # the landscape across, the band below takes the rest
-            top_h = min(plan.landscape[1], height - round(room_layout.BAND_HEIGHT * m.factor))
+            top_h = min(plan.landscape[1], height - max(plan.band, round(
+                room_layout.BAND_HEIGHT * m.factor)) - handle)
             top_h = max(top_h, 0)
             _set_sizes(central, [top_h, height - top_h - handle])
-            table_w = min(m.table_w, max(bottom.width() - round(
-                room_layout.COLUMN_WIDTH * m.factor), m.table_w - round(
-                    0.4 * NAME_ROOM * m.factor)))
+            self._limit_note(plan, m, height - top_h - handle)
+            # the table its whole names, unless the curves' column would be narrower than
+            # its least width: then the names give way (down to the table's least width)
+            column_least = round(room_layout.COLUMN_WIDTH * min(m.factor,
+                                                                room_layout.COLUMN_FACTOR))
+            table_w = max(min(m.table_w, bottom.width() - column_least - bottom.handleWidth()),
+                          min(window.table.least_width(), m.table_w))
             _set_sizes(bottom, [table_w, bottom.width() - table_w - bottom.handleWidth()])
             return
         width = top.width()
         landscape_w = min(plan.landscape[0], width - plan.column)
         if bottom.isVisible():  # the landscape its need of the height, the table the rest
-            top_h = plan.landscape[1]
+            top_h = max(plan.landscape[1], plan.top)  # ... the column at least its need
             if "caption" in arrangement.side and m.caption_height is not None:
                 # ... but the column as tall as its caption and curves need
                 top_h = max(top_h, m.caption_height(width - landscape_w - room_layout.GAP)
@@ -318,7 +382,19 @@ class RoomFit(QObject):
                                     * min(m.factor, room_layout.COLUMN_FACTOR)))
             top_h = min(top_h, height - m.table_h - handle)
             _set_sizes(central, [top_h, height - top_h - handle])
+            self._limit_note(plan, m, top_h)
+        else:
+            self._limit_note(plan, m, height - (m.table_h + room_layout.SPACING
+                                                if "table" in arrangement.side else 0))
         _set_sizes(top, [landscape_w, width - landscape_w - top.handleWidth()])
+
+    def _limit_note(self, plan: room_layout.Plan, m: room_layout.Measures, column_h: int
+                    ) -> None:
+        """The note scrolls within what the column of height ``column_h`` leaves above the
+        curves' least height (all of it when the two are tabs)."""
+        curves = round(room_layout.CURVES_HEIGHT * min(m.factor, room_layout.COLUMN_FACTOR))
+        self.window.note_scroll.limit = (None if plan.tabbed else
+                                         max(0, column_h - curves - room_layout.SPACING))
 
     # -- the docks -----------------------------------------------------------------------------
     def _side_docks(self) -> list[QDockWidget]:
@@ -367,13 +443,47 @@ class RoomFit(QObject):
             self._collapsed = []
         window.landscape_dock.raise_()
 
+    def _size_docks(self) -> None:
+        """Each side dock :data:`DOCK_WIDTH` wide, wider while the model view shows."""
+        window = self.window
+        side = DOCK_WIDTH
+        model = getattr(window, "model_dock", None)
+        if model is not None and model.dock.isVisible():
+            side = max(DOCK_WIDTH, min(DOCK_MOST, round(DOCK_SHARE * window.width())))
+        docks = [dock for dock in self._side_docks() if dock.isVisible()
+                 and not dock.isFloating()]
+        if docks:
+            window.resizeDocks(docks, [side] * len(docks), Qt.Orientation.Horizontal)
+
+    def show_side(self, dock: QDockWidget) -> None:
+        """Show a side dock that has something to show (the model view): the shown tab of
+        the side panels, or, in a compact window, one of the collapsed panels' tabs (the
+        Panels toggle opens it) rather than a panel taking the landscape's room by itself."""
+        if self.compact:
+            if dock not in self._collapsed:
+                self._collapsed.append(dock)
+            return
+        dock.show()
+        dock.raise_()
+        self.refit()
+
+    def hide_side(self, dock: QDockWidget) -> None:
+        """Hide a side dock with nothing to show; the Landscape panel is the shown tab."""
+        if dock in self._collapsed:
+            self._collapsed.remove(dock)
+        if dock.isVisible():
+            dock.hide()
+            self.window.landscape_dock.raise_()
+            self.refit()
+
     def _panels_toggled(self, on: bool) -> None:
         docks = self._side_docks()
         for dock in set(docks[:2]) | set(self._collapsed):
             dock.setVisible(on)
-        if on:
-            self.window.landscape_dock.raise_()
-        self.schedule()
+        if on:  # the model view when it was collapsed with them, else the Landscape panel
+            shown = [dock for dock in self._collapsed if dock not in docks[:2]]
+            (shown[-1] if shown else self.window.landscape_dock).raise_()
+        self.refit()
 
 
 def _set_sizes(splitter, sizes: list[int]) -> None:

@@ -18,6 +18,13 @@ and the arrangement with the largest ``s`` wins (the first listed on a tie). A c
 at least :data:`COLUMN_WIDTH` wide (the table's own width when the table is in it; with the
 caption in it, wide enough that the caption leaves the curves :data:`BAND_HEIGHT`), and a band
 holding the curves at least :data:`BAND_HEIGHT` tall.
+
+Every part stays legible or gives way as a whole: the curves get at least
+:data:`CURVES_HEIGHT`, the note its title and :data:`NOTE_LINES` lines (``note_min``), beside
+or below the landscape. When no arrangement leaves the landscape's data box
+:data:`LANDSCAPE_LEAST` that way, the note and the curves become two tabs of the column
+(:attr:`Plan.tabbed`: each gets the column's whole height). The plan depends only on the
+measures (the window's size and what it shows), never on an earlier plan.
 """
 
 from __future__ import annotations
@@ -33,6 +40,15 @@ COLUMN_FACTOR = 1.25
 BAND_HEIGHT = 200
 #: Room kept between the colour bar's title and whatever lies to its right (pixels × factor).
 GAP = 12
+#: The least height of the loss curves (logical pixels, × size factor): three decades of
+#: log-axis labels apart, and the step axis with its title.
+CURVES_HEIGHT = 150
+#: Lines of the note (besides its title) always on screen when the note is beside the curves.
+NOTE_LINES = 4
+#: The least height of the landscape's data box before the note and curves go to tabs.
+LANDSCAPE_LEAST = 240
+#: The height of a tab bar (the column as tabs) and the spacing in the column (pixels).
+TAB_BAR, SPACING = 30, 4
 
 
 @dataclass(frozen=True)
@@ -67,7 +83,10 @@ class Measures:
     spends outside its data box; ``table_w``/``table_h``: the table's natural width and
     height; ``caption_h``: the caption's height across the whole width; ``factor``: the
     size factor (presenting enlarges); ``caption_height(w)``: the caption's height at
-    width ``w`` (for a caption in the column).
+    width ``w`` (for a caption in the column); ``note_min``: the note's least legible height
+    (its title and :data:`NOTE_LINES` lines, or all of a shorter note; 0: no note);
+    ``table_least``: the table's least width, long names shortened (None: ``table_w``), what
+    a column beside the landscape needs for it.
     """
 
     width: int
@@ -80,37 +99,55 @@ class Measures:
     caption_h: int
     factor: float = 1.0
     caption_height: Callable[[int], int] | None = None
+    note_min: int = 0
+    table_least: int | None = None
 
 
 @dataclass(frozen=True)
 class Plan:
     """An arrangement with its sizes: the landscape's widget ``landscape`` (w, h), the
-    data box's height ``box`` and the narrowest width of the column beside (gap included)."""
+    data box's height ``box``, the narrowest width of the column beside (gap included), the
+    height of the row beside the landscape (``top``: at least what the column needs) or of
+    the band below it (``band``), and whether the note and the curves are tabs (``tabbed``)."""
 
     arrangement: Arrangement
     landscape: tuple[int, int]
     box: float
     column: int = 0
+    top: int = 0
+    band: int = 0
+    tabbed: bool = False
 
 
-def plan(arrangement: Arrangement, m: Measures) -> Plan | None:
-    """The sizes of ``arrangement`` in ``m`` (None when it does not fit)."""
+def column_need(m: Measures, tabbed: bool = False) -> int:
+    """The least height of the note and the curves together (or as tabs)."""
+    curves = round(CURVES_HEIGHT * min(m.factor, COLUMN_FACTOR))
+    if tabbed:
+        return curves + TAB_BAR
+    return curves + (m.note_min + SPACING if m.note_min else 0)
+
+
+def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | None:
+    """The sizes of ``arrangement`` in ``m`` (None when it does not fit, or when ``tabbed``
+    and there is no note to tab)."""
+    if tabbed and not m.note_min:
+        return None
+    need = column_need(m, tabbed)
     column = 0
     if arrangement.side:  # large type needs a wider column, but the landscape comes first
         column = round(COLUMN_WIDTH * min(m.factor, COLUMN_FACTOR))
-        if "table" in arrangement.side:
-            column = max(column, m.table_w)
+        if "table" in arrangement.side:  # long names shortened rather than the landscape
+            column = max(column, m.table_w if m.table_least is None else m.table_least)
         if "caption" in arrangement.side:  # wide enough for the caption above the curves
             column = _caption_column(column, m, m.table_h if "table" in arrangement.below
                                      else 0)
             if column is None:
                 return None
         column += round(GAP * m.factor)
-    below = m.table_h if "table" in arrangement.below else 0
-    if "caption" in arrangement.below:
-        below += m.caption_h
+    band = m.table_h if "table" in arrangement.below else 0
     if "curves" in arrangement.below:
-        below = max(below, round(BAND_HEIGHT * m.factor))
+        band = max(band, need, round(BAND_HEIGHT * m.factor))
+    below = band + (m.caption_h if "caption" in arrangement.below else 0)
     box_h = m.height - below - m.chrome_h
     box_w = m.width - column - m.chrome_w
     box = min(box_h, box_w / m.aspect)
@@ -120,25 +157,43 @@ def plan(arrangement: Arrangement, m: Measures) -> Plan | None:
     # below gets any height left); with nothing beside, the whole width.
     size = ((round(box * m.aspect) + m.chrome_w, round(box) + m.chrome_h) if arrangement.side
             else (m.width, round(box) + m.chrome_h))
-    return Plan(arrangement, size, box, column)
+    top = 0
+    if arrangement.side:  # the row beside the landscape holds the column: tall enough for it
+        column_need_h = need + (m.table_h + SPACING if "table" in arrangement.side else 0)
+        top = min(max(size[1], column_need_h), m.height - below)
+        if top < column_need_h:
+            return None
+    return Plan(arrangement, size, box, column, top, band, tabbed)
 
 
 def _caption_column(least: int, m: Measures, below: int) -> int | None:
-    """The narrowest column from ``least`` (in steps of 25 pixels, at most half the width)
+    """The narrowest column from ``least`` (in steps of 5 pixels, at most half the width)
     where the caption leaves the curves :data:`BAND_HEIGHT` (None: nowhere)."""
     if m.caption_height is None:
         return least
     curves = round(BAND_HEIGHT * min(m.factor, COLUMN_FACTOR))
-    for width in range(least, m.width // 2 + 1, 25):
+    for width in range(least, m.width // 2 + 1, 5):
         if m.caption_height(width) + curves <= m.height - below:
             return width
     return None
 
 
 def choose(arrangements: tuple[Arrangement, ...], m: Measures) -> Plan:
-    """The arrangement whose landscape data box is the largest (the first on a tie)."""
-    plans = [p for p in (plan(a, m) for a in arrangements) if p is not None]
-    if not plans:
-        return Plan(arrangements[-1], (m.width, m.height // 2), 0.0)
-    best = max(p.box for p in plans)
-    return next(p for p in plans if p.box >= best - 0.5)
+    """The arrangement whose landscape data box is the largest (the first on a tie), with
+    the note and curves apart when the box can be :data:`LANDSCAPE_LEAST` that way, else as
+    tabs."""
+    least = LANDSCAPE_LEAST * min(m.factor, COLUMN_FACTOR)
+    fallback = None
+    for tabbed in (False, True):
+        plans = [p for p in (plan(a, m, tabbed) for a in arrangements) if p is not None]
+        if not plans:
+            continue
+        best = max(p.box for p in plans)
+        chosen = next(p for p in plans if p.box >= best - 0.5)
+        if chosen.box >= least or not m.note_min:
+            return chosen
+        fallback = fallback if fallback is not None and fallback.box >= chosen.box else chosen
+    if fallback is not None:
+        return fallback
+    return Plan(arrangements[-1], (m.width, m.height // 2), 0.0,
+                band=m.height - m.height // 2)

@@ -92,11 +92,14 @@ QLabel#note-hint {{ color: {MUTED}; }}
 
 def presentation_stylesheet(point_size: float) -> str:
     """The window's extra stylesheet in presentation mode: every text at ``point_size``, the
-    caption's title larger and its key hints smaller. (A stylesheet, not ``setFont``: under an
+    caption's title and step indicator larger and its key hints a little smaller (still read
+    from the back row). (A stylesheet, not ``setFont``: under an
     application stylesheet Qt does not pass a parent's font on to its children.)"""
     return (f"* {{ font-size: {point_size:.1f}pt; }}\n"
             f"QFrame#note-caption QLabel#note-title {{ font-size: {1.2 * point_size:.1f}pt; }}\n"
-            f"QFrame#note-caption QLabel#note-hint {{ font-size: {0.7 * point_size:.1f}pt; }}\n")
+            f"QFrame#note-caption QLabel#note-step {{ font-size: {1.2 * point_size:.1f}pt; "
+            f"font-weight: 600; color: {ACCENT}; }}\n"
+            f"QFrame#note-caption QLabel#note-hint {{ font-size: {0.85 * point_size:.1f}pt; }}\n")
 
 
 def dark_palette() -> QPalette:

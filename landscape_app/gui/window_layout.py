@@ -47,6 +47,10 @@ def build_views(window) -> None:
     right_layout.addWidget(window.note_scroll)
     right_layout.addWidget(window.curves, 1)
     window.note_scroll.follow_parent()
+    # When the column has no room for both, the curves and the note are its two tabs.
+    window.column_tabs = QTabWidget()
+    window.column_tabs.setDocumentMode(True)
+    window.column_tabs.setVisible(False)
     # The curves' column sits beside the landscape (wide) or beside the table (compact):
     # see landscape_app.gui.room.
     window.top_splitter = top = QSplitter(Qt.Orientation.Horizontal)

@@ -85,7 +85,10 @@ def test_lanes_get_unique_labels_colours_and_visibility(panels, qtbot):
     panel.add_lane(OptimizerSpec("adam", {"lr": 0.1}))
     lanes = panel.lanes()
     assert [lane.label for lane in lanes] == ["Adam", "Adam #2", "Adam (lr=0.1)"]
-    assert [lane.color for lane in lanes] == list(PALETTE[:3])
+    # the first palette colours that stand out on the panel's colour map (viridis: not the
+    # bluish green, PALETTE[2])
+    assert panel.colormap == "viridis"
+    assert [lane.color for lane in lanes] == [PALETTE[0], PALETTE[1], PALETTE[3]]
     with qtbot.waitSignal(panel.appearanceChanged):
         panel.cards[1].visible_box.setChecked(False)
     with qtbot.waitSignal(panel.appearanceChanged):

@@ -100,11 +100,17 @@ def test_lane_colours_change_only_where_they_would_not_stand_out():
     assert len(trail_colors(crowded, "viridis")) == len(crowded)
 
 
-def test_the_window_draws_the_colours_the_export_draws():
+def test_the_window_draws_the_lanes_own_colours_picked_once_where_they_stand_out():
     from landscape_app.gui.live.painter import Appearance
+    from landscape_app.gui.panels.optimizers import OptimizerPanel
 
     lanes = load_scene("adam-vs-sgd").state.lanes
-    appearance = Appearance.of(lanes, "viridis")
-    assert [appearance.colors[lane.label] for lane in lanes] == list(
+    panel = OptimizerPanel()
+    panel.colormap = "viridis"
+    panel.set_lanes(lanes)  # a scene opened: the colours that would not stand out replaced
+    assert [lane.color for lane in panel.lanes()] == list(
         trail_colors(tuple(lane.color for lane in lanes), "viridis"))
-    assert Appearance.of(lanes).colors == {lane.label: lane.color for lane in lanes}
+    # ... and drawn as they are (the export picks the same for the same lanes)
+    assert Appearance.of(panel.lanes()).colors == {lane.label: lane.color
+                                                   for lane in panel.lanes()}
+    panel.deleteLater()

@@ -32,6 +32,11 @@ class NotePanel(QFrame):
             label.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        #: The caption's step indicator ("step 52 of 300") while a scrubbed step is shown.
+        self.step = QLabel()
+        self.step.setObjectName("note-step")
+        self.step.setVisible(False)
+        layout.addWidget(self.step)
         layout.addWidget(self.title)
         layout.addWidget(self.text)
         self.hint = QLabel(hint)
@@ -51,6 +56,11 @@ class NotePanel(QFrame):
         self.text.setText(note.strip())
         self.text.setVisible(bool(note.strip()))
 
+    def show_step(self, text: str) -> None:
+        """Show ``text`` as the step indicator above the title (empty: hide it)."""
+        self.step.setText(text)
+        self.step.setVisible(bool(text))
+
     @property
     def has_note(self) -> bool:
         """Whether there is a note to show (a panel without one stays hidden)."""
@@ -69,6 +79,9 @@ class NoteScroll(QScrollArea):
         super().__init__(parent)
         self.panel = panel
         self.share = share
+        #: The most height it takes (pixels; None: :attr:`share` of its parent's). The room
+        #: sets it to what the column leaves above the loss curves' least height.
+        self._limit: int | None = None
         self.setWidget(panel)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -90,7 +103,19 @@ class NoteScroll(QScrollArea):
         """Keep the height cap in step with the parent's height (call once it has one)."""
         self.parentWidget().installEventFilter(self)
 
+    @property
+    def limit(self) -> int | None:
+        return self._limit
+
+    @limit.setter
+    def limit(self, value: int | None) -> None:
+        if value != self._limit:
+            self._limit = value
+            self.updateGeometry()
+
     def _cap(self) -> int:
+        if self._limit is not None:
+            return self._limit
         parent = self.parentWidget()
         return max(60, round(self.share * parent.height())) if parent is not None else 400
 

@@ -45,8 +45,7 @@ def screen_scale(height: int) -> float:
     low, high = SCALE_LIMITS
     return min(high, max(low, height / REFERENCE_HEIGHT))
 #: The key hints under the caption.
-KEY_HINT = ("space play / pause  ·  → step  ·  R reset  ·  1–9 show / hide an optimizer  ·  "
-            "N / P next / previous scene  ·  Esc leave")
+KEY_HINT = "space play · → step · R reset · 1–9 lanes · N/P scenes · Esc leave"
 
 
 class SparseLossTicks:
@@ -167,6 +166,9 @@ class PresentationMode(QObject):
         self.loss_ticks.start()
         window.table.table_model.modelReset.connect(self._fit_table)
         self._fit_table()
+        if window.timeline is not None:  # the timeline bar is hidden: the caption says it
+            window.timeline.shownStepChanged.connect(self._show_step)
+            self._show_step()
         window.showFullScreen()
         window.room.schedule()
         window.contour.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -179,6 +181,9 @@ class PresentationMode(QObject):
         window, saved = self.window, self._saved
         self._set_active(False)
         window.table.table_model.modelReset.disconnect(self._fit_table)
+        if window.timeline is not None:
+            window.timeline.shownStepChanged.disconnect(self._show_step)
+        window.caption.show_step("")
         window.caption.hide()
         window.centralWidget().setStyleSheet(saved.stylesheet)
         self._scale_views(1.0)
@@ -246,6 +251,13 @@ class PresentationMode(QObject):
     def view_created(self, view) -> None:
         """A view made after entering (the 3D view is built on first use) gets the sizes."""
         view.set_size_factor(self.size_factor if self.active else 1.0)
+
+    def _show_step(self, *_) -> None:
+        """The caption names the step shown while one is scrubbed to (live: nothing)."""
+        timeline = self.window.timeline
+        step = None if timeline is None else timeline.shown_step
+        self.window.caption.show_step(
+            "" if step is None else f"step {step} of {timeline.timeline.furthest}")
 
     def _fit_table(self) -> None:
         """The table at least as tall as its rows (at the presentation's row height); the

@@ -44,7 +44,7 @@ class FrameClock:
         state = window.controller.state
         started = time.perf_counter()
         window.race_thread.worker.hold()
-        appearance = Appearance.of(state.lanes, state.view.colormap)
+        appearance = Appearance.of(state.lanes)
         swatches = (appearance, tuple(map(id, window.optimizer_panel.cards)))
         if swatches != self._swatches:  # the cards show the drawn colours
             self._swatches = swatches

@@ -28,7 +28,6 @@ import numpy as np
 
 from landscape_app.core.result import Status
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN, LaneView, RaceSnapshot
-from landscape_app.gui.views.lane_contrast import trail_colors
 from landscape_app.gui.views.table import TableRow
 
 CURVES_HZ = 20.0
@@ -44,13 +43,10 @@ class Appearance:
     visible: dict[str, bool]
 
     @classmethod
-    def of(cls, lanes: Sequence, colormap: str | None = None) -> Appearance:
-        """The lanes' colours (on ``colormap``: as :func:`trail_colors` shows them there, so
-        that trails stand out on it) and visibility."""
-        colors = tuple(lane.color for lane in lanes)
-        if colormap is not None:
-            colors = trail_colors(colors, colormap)
-        return cls({lane.label: color for lane, color in zip(lanes, colors, strict=True)},
+    def of(cls, lanes: Sequence) -> Appearance:
+        """The lanes' own colours (chosen to stand out when each lane was created: see
+        :mod:`landscape_app.gui.views.lane_contrast`) and visibility."""
+        return cls({lane.label: lane.color for lane in lanes},
                    {lane.label: lane.visible for lane in lanes})
 
 

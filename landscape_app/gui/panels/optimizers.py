@@ -38,6 +38,7 @@ from landscape_app.core.labels import unique_labels
 from landscape_app.core.optim.base import FAMILIES
 from landscape_app.core.optim.registry import OptimizerSpec, all_optimizers, optimizer_class
 from landscape_app.gui.panels.param_form import ParamForm
+from landscape_app.gui.views.lane_contrast import new_lane_color, trail_colors
 from landscape_app.state.lanes import lane_title
 from landscape_app.state.model import PALETTE, Lane
 
@@ -257,6 +258,9 @@ class OptimizerPanel(QWidget):
         super().__init__(parent)
         self.cards: list[LaneCard] = []
         self.slid = False  # whether the lanesChanged being emitted comes from a slider
+        #: The colour map the lanes are drawn on (the window keeps it current): a lane's
+        #: colour is chosen to stand out on it when the lane is created.
+        self.colormap = "viridis"
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
@@ -304,19 +308,22 @@ class OptimizerPanel(QWidget):
         return tuple(card.lane for card in self.cards)
 
     def set_lanes(self, lanes: Sequence[Lane]) -> None:
-        """Replace every card (a scene or a session was loaded); no signal."""
+        """Replace every card (a scene or a session was loaded); no signal. A colour that
+        would not stand out on :attr:`colormap` is replaced now, once (see
+        :func:`~landscape_app.gui.views.lane_contrast.trail_colors`)."""
         for card in self.cards:
             card.deleteLater()
         self.cards = []
-        for lane in lanes:
-            self._insert(lane)
+        colors = trail_colors(tuple(lane.color for lane in lanes), self.colormap)
+        for lane, color in zip(lanes, colors, strict=True):
+            self._insert(lane if lane.color == color else replace(lane, color=color))
         self._relabel()
 
     def add_lane(self, spec: OptimizerSpec, color: str | None = None) -> LaneCard:
-        """Append a lane running ``spec``; the colour is the first unused of the palette."""
-        used = {card.lane.color for card in self.cards}
-        color = color or next((c for c in PALETTE if c not in used),
-                              PALETTE[len(self.cards) % len(PALETTE)])
+        """Append a lane running ``spec``; the colour is the first unused palette colour that
+        stands out on :attr:`colormap` (the lane keeps it)."""
+        used = tuple(card.lane.color for card in self.cards)
+        color = color or new_lane_color(used, self.colormap)
         card = self._insert(Lane(spec.id, spec, color))
         self._relabel()
         self.lanesChanged.emit()

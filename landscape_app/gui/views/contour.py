@@ -47,6 +47,8 @@ PATH_CLIP_MARGIN = 2.0
 CONTOUR_WIDTH, STAR_SIZE, MARKER_SIZE, MARKER_WIDTH = 1.0, 16.0, 16.0, 2.0
 #: Width kept for the colour bar's tick labels (pyqtgraph's ColorBarItem default).
 COLORBAR_TICKS_WIDTH = 45
+#: Room right of the colour bar's title (pixels, × size factor).
+TITLE_ROOM = 6
 CONTOUR_COLOR = (255, 255, 255, 70)
 #: The hatch seen through a landscape's holes: neutral grey lines on a darker grey, in no
 #: colour map's range.
@@ -277,6 +279,10 @@ class ContourView(pg.PlotWidget):
         self.colorbar.axis.setWidth(round(COLORBAR_TICKS_WIDTH * factor))
         self.axis_fonts.set_factor(factor)
         leave_room_for_top_tick(self.plot_item, factor)
+        # The colour bar's rotated title hangs a few pixels (pyqtgraph's nudge and the text's
+        # descent, growing with the font) past its axis: keep them inside the widget.
+        left, top, _right, bottom = self.plot_item.layout.getContentsMargins()
+        self.plot_item.layout.setContentsMargins(left, top, round(TITLE_ROOM * factor), bottom)
 
     def set_start(self, x: float, y: float) -> None:
         """Move the start marker without emitting :attr:`startMoved`."""

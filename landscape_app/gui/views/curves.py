@@ -63,6 +63,32 @@ MIN_X_SPAN = {"steps": 10.0, "evals": 10.0, "grad_evals": 10.0, "time": 1.0}
 LOG_Y_QUANTUM, MIN_LOG_SPAN = 0.25, 1.0
 
 
+#: The widest x tick label the right margin leaves room for (half of it hangs past the plot).
+WIDEST_X_LABEL = "00000"
+
+
+class StepAxis(GridAxisItem):
+    """The x axis, whose last tick label may hang past the plot's right edge into the margin
+    the plot keeps there (pyqtgraph draws only labels inside the axis's bounding rectangle)."""
+
+    room = 0.0  # pixels past each end a label may take
+
+    def boundingRect(self):  # noqa: N802 - Qt API
+        return super().boundingRect().adjusted(-self.room, 0, self.room, 0)
+
+
+def leave_room_for_last_tick(plot_item, factor: float = 1.0) -> None:
+    """A right margin on ``plot_item`` of half the widest x tick label (and the x axis may
+    draw there), so the last tick label and the curves' ends are inside the widget."""
+    axis = plot_item.getAxis("bottom")
+    font = axis.style["tickFont"] or axis.font()
+    half = math.ceil(QFontMetricsF(font).horizontalAdvance(WIDEST_X_LABEL) / 2) + 2
+    left, top, _right, bottom = plot_item.layout.getContentsMargins()
+    plot_item.layout.setContentsMargins(left, top, half, bottom)
+    axis.room = half
+    axis.prepareGeometryChange()
+
+
 def finite_bounds(values: np.ndarray) -> tuple[float, ...]:
     """``(min, max)`` of the finite ``values``, or ``()`` when there are none."""
     finite = values[np.isfinite(values)]
@@ -87,9 +113,10 @@ class LossCurves(pg.PlotWidget):
     painted = Signal()
 
     def __init__(self, parent=None):
-        super().__init__(parent, axisItems={side: GridAxisItem(side)
-                                            for side in ("left", "bottom")})
+        super().__init__(parent, axisItems={"left": GridAxisItem("left"),
+                                            "bottom": StepAxis("bottom")})
         self.plot_item = quiet_plot_item(self)
+        leave_room_for_last_tick(self.plot_item)
         self.plot_item.showGrid(x=True, y=True, alpha=0.15)
         self.plot_item.setClipToView(True)
         self.plot_item.setDownsampling(auto=True, mode="peak")
@@ -162,6 +189,7 @@ class LossCurves(pg.PlotWidget):
         self.set_lanes(self.colors)
         self.axis_fonts.set_factor(factor)
         leave_room_for_top_tick(self.plot_item, factor)
+        leave_room_for_last_tick(self.plot_item, factor)
         self.update_ticks()
 
     def update_ticks(self, *_) -> None:

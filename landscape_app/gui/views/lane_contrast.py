@@ -15,7 +15,11 @@ colour but the brightest reaches 3:1 over *every* colour of a map that runs from
 passes and no other lane uses. The rendered trails are then measured against the surface
 actually beneath them (``tests/gui/test_trail_contrast.py``), where 3:1 is required.
 :func:`halo_color` picks, per colour map, the dark or light halo under which more of the
-palette passes. Pure numpy on pyqtgraph's colour tables; cached (the window asks every frame).
+palette passes. Pure numpy on pyqtgraph's colour tables; cached.
+
+The window applies this once, when a lane is created (:func:`new_lane_color` for a lane added,
+:func:`trail_colors` for the lanes of a scene or session opened): the lane keeps the colour it
+got, whatever lanes are added later, and that colour is the one saved.
 """
 
 from __future__ import annotations
@@ -107,6 +111,20 @@ def trail_colors(colors: tuple[str, ...], colormap: str) -> tuple[str, ...]:
         shown[index] = pick
         used.add(pick)
     return tuple(shown)
+
+
+def new_lane_color(used: tuple[str, ...], colormap: str) -> str:
+    """The colour of a lane added beside lanes coloured ``used`` on ``colormap``: the first
+    palette colour no lane uses that stands out on the map (else the unused one that stands
+    out best; with every colour used, the palette again in order). Picked once, when the lane
+    is created: the lane keeps it."""
+    taken = {c.upper() for c in used}
+    spare = [c for c in PALETTE if c not in taken]
+    if not spare:
+        return PALETTE[len(used) % len(PALETTE)]
+    halo = halo_color(colormap)
+    good = [c for c in spare if worst_contrast(c, halo, colormap) >= COLOR_CONTRAST]
+    return good[0] if good else max(spare, key=lambda c: worst_contrast(c, halo, colormap))
 
 
 def _valid(color: str) -> bool:

@@ -17,6 +17,8 @@ COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "sta
 COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92)
 #: Width kept for the optimizer's name when the other columns shrink to fit (pixels).
 NAME_ROOM = 130
+#: The most a long optimizer name adds to the table's natural width (pixels).
+NAME_MOST = 320
 #: Row height and colour swatch side, in pixels (before :meth:`RaceTable.set_size_factor`).
 ROW_HEIGHT, SWATCH_SIZE = 24, 12
 
@@ -155,8 +157,18 @@ class RaceTable(QTableView):
                 for column in range(1, len(COLUMNS))]
 
     def natural_width(self) -> int:
-        """The width at which every column shows its title and values and the optimizer's
-        name has :data:`NAME_ROOM` (pixels, scroll bar and frame included)."""
+        """The width at which every column shows its title and values and the optimizers'
+        names show whole (at least :data:`NAME_ROOM`, at most :data:`NAME_MOST` pixels;
+        scroll bar and frame included)."""
+        factor = self.size_factor
+        name = min(max(round(NAME_ROOM * factor), self.sizeHintForColumn(0) + 12),
+                   round(NAME_MOST * factor))
+        return (sum(self.column_needs()) + name
+                + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
+
+    def least_width(self) -> int:
+        """The narrowest width keeping every column's title and values whole, the names
+        given :data:`NAME_ROOM` (longer ones elided)."""
         return (sum(self.column_needs()) + round(NAME_ROOM * self.size_factor)
                 + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
 

@@ -127,6 +127,7 @@ class TrailsItem(pg.GraphicsObject):
                  and all((a is None) == (b is None) for a, b in zip(old, paths, strict=True))
                  and all(count >= committed for count, committed
                          in zip(stable, self._layer.committed, strict=False)))
+        gone = [head for head in self._heads if head not in heads]  # heads that moved away
         self._paths, self._heads, self._crosses = list(paths), heads, crosses
         if bounds != self._bounds:
             self.prepareGeometryChange()
@@ -135,7 +136,7 @@ class TrailsItem(pg.GraphicsObject):
             self._layer.reset()
             self.update()
             return
-        rings = 1.0 + RING_STEP * max(len(self._heads) - 1, 0)
+        rings = 1.0 + RING_STEP * max(len(self._heads) - 1, len(gone) - 1, 0)
         pad = (max(HEAD_RADIUS * rings + HALO_WIDTH, CROSS_SIZE + 2.0 + HALO_WIDTH,
                    PATH_WIDTH + 2 * HALO_WIDTH) * self._size_factor + 2.0)
         for path, committed in zip(paths, self._layer.committed, strict=False):
@@ -143,6 +144,9 @@ class TrailsItem(pg.GraphicsObject):
             if rect is not None:
                 self.update(rect.adjusted(-pad * self._pixel[0], -pad * self._pixel[1],
                                           pad * self._pixel[0], pad * self._pixel[1]))
+        for _lane, x, y in gone:  # where a head was drawn (a new race's first step elsewhere)
+            self.update(QRectF(x - pad * self._pixel[0], y - pad * self._pixel[1],
+                               2 * pad * self._pixel[0], 2 * pad * self._pixel[1]))
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
         return self._bounds
