@@ -18,7 +18,7 @@ import numpy as np
 
 from landscape_app.core.atomic import ExportError, check_writable
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.npz import Key, Loaded, check_version, load, metadata_of, save
+from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
 from landscape_app.core.grid import Grid2D
 
 FORMAT = "landscape-app-grid"
@@ -70,14 +70,11 @@ def holds_grid(loaded: Loaded) -> bool:
 
 def grid_file(loaded: Loaded) -> GridFile:
     """The grid of a loaded NPZ (:func:`holds_grid`), or a :class:`LandscapeError`."""
-    if loaded.format not in (None, FORMAT):
-        raise LandscapeError(f"{loaded.path}: a {loaded.format} file, not a grid")
-    check_version(loaded, FORMAT, VERSION)
-    missing = [key for key in ("xs", "ys", "values") if key not in loaded.arrays]
+    arrays = accept(loaded, FORMAT, VERSION, "a grid", KEYS)
+    missing = [key for key in ("xs", "ys", "values") if key not in arrays]
     if missing or not holds_grid(loaded):
         why = f"no {', '.join(missing)}" if missing else "a surface's alphas"
         raise LandscapeError(f"{loaded.path}: not a grid file ({why})")
-    arrays = loaded.arrays
     return GridFile(Grid2D(arrays["xs"], arrays["ys"], arrays["values"]), metadata_of(arrays),
                     loaded.version)
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.npz import Key, Loaded, check_version, load, metadata_of, save
+from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
 
 if TYPE_CHECKING:
     from landscape_app.core.maps import OutcomeMap, TrajectoryField
@@ -98,13 +98,10 @@ def write_map_npz(path: str | os.PathLike, result: OutcomeMap,
 
 def map_file(loaded: Loaded) -> MapFile:
     """The map of a loaded NPZ, or a :class:`LandscapeError` naming what it lacks."""
-    if loaded.format not in (None, FORMAT):
-        raise LandscapeError(f"{loaded.path}: a {loaded.format} file, not an outcome map")
-    check_version(loaded, FORMAT, VERSION)
-    missing = [key for key in MAP_KEYS if key not in loaded.arrays]
+    arrays = accept(loaded, FORMAT, VERSION, "an outcome map", KEYS)
+    missing = [key for key in MAP_KEYS if key not in arrays]
     if missing:
         raise LandscapeError(f"{loaded.path}: not an outcome map (no {', '.join(missing)})")
-    arrays = {key: value for key, value in loaded.arrays.items() if key in KEYS}
     has_paths = all(key in arrays for key in FIELD_KEYS)
     return MapFile(arrays, metadata_of(arrays), str(arrays["kind"]), has_paths, loaded.version)
 

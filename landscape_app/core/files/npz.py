@@ -97,12 +97,18 @@ def load(path: str | os.PathLike) -> Loaded:
     return Loaded(path, None if fmt is None else str(fmt), number, arrays)
 
 
-def check_version(loaded: Loaded, fmt: str, version: int) -> None:
-    """Refuse a file of kind ``fmt`` newer than ``version`` (the newest this app reads)."""
+def accept(loaded: Loaded, fmt: str, version: int, noun: str,
+           keys: Mapping[str, Key]) -> dict[str, np.ndarray]:
+    """The arrays of ``keys`` in a file of kind ``fmt`` (or of none: written before kinds
+    were named); another kind's file, or one newer than ``version`` (the newest this app
+    reads), is refused with a :class:`LandscapeError` of one line."""
+    if loaded.format not in (None, fmt):
+        raise LandscapeError(f"{loaded.path}: a {loaded.format} file, not {noun}")
     if loaded.version > version or loaded.version < UNVERSIONED:
         raise LandscapeError(f"{loaded.path}: a {fmt} file of version {loaded.version}; this "
                              f"app reads versions {UNVERSIONED} to {version} (update "
                              "landscape-app to open it)")
+    return {key: value for key, value in loaded.arrays.items() if key in keys}
 
 
 def metadata_of(arrays: Mapping[str, np.ndarray]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.npz import Key, Loaded, check_version, load, metadata_of, save
+from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
 
 FORMAT = "landscape-app-surface"
 VERSION = 1
@@ -77,15 +77,12 @@ def write_surface_npz(path: str | os.PathLike, arrays: Mapping[str, np.ndarray])
 
 def surface_file(loaded: Loaded) -> SurfaceFile:
     """The surface of a loaded NPZ, or a :class:`LandscapeError` naming what it lacks."""
-    if loaded.format not in (None, FORMAT):
-        raise LandscapeError(f"{loaded.path}: a {loaded.format} file, not a surface")
-    check_version(loaded, FORMAT, VERSION)
-    missing = [key for key in GRID_KEYS if key not in loaded.arrays]
+    arrays = accept(loaded, FORMAT, VERSION, "a surface", KEYS)
+    missing = [key for key in GRID_KEYS if key not in arrays]
     if missing:
         raise LandscapeError(f"{loaded.path}: not a surface file (no {', '.join(missing)}); "
                              "open an NPZ written by landscape-app (surface, seed-experiment, "
                              "export --surface, File ▸ Export ▸ surface grid)")
-    arrays = {key: value for key, value in loaded.arrays.items() if key in KEYS}
     return SurfaceFile(arrays, metadata_of(arrays), loaded.version)
 
 
