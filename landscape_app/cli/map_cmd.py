@@ -47,8 +47,9 @@ kind ("starts" or "sweep"), axis0, axis1 (start x and y, or the two hyperparamet
 final (R1 x R0 x P final positions), loss, best_loss, steps_to_tolerance (first step within
 tolerance, -1 for never), status (integer codes) and status_names (running, converged,
 diverged, non-finite), basin (start maps: index into minima of the minimum reached, -1 for
-none), minima (K x 2 known minima), seconds (compute time), device, and metadata (a JSON
-string: the command's settings). No pickles: numpy.load(path) reads it.
+none), minima (K x 2 known minima), seconds (compute time), device, metadata (a JSON
+string: the command's settings), format ("landscape-app-map") and version (1). No pickles:
+numpy.load(path) reads it.
 
 --paths (start maps) also keeps every start's whole path, a trajectory field: paths
 (N x K x 2, cell n = j*R0 + i is the start (axis0[i], axis1[j])), path_loss (N x K),
@@ -230,32 +231,6 @@ def _target(args, box):
     return build_objective(spec)
 
 
-def map_arrays(result) -> dict:
-    """The NPZ arrays of an :class:`~landscape_app.core.maps.OutcomeMap` (no objects)."""
-    import json
-
-    import numpy as np
-
-    arrays = {
-        "kind": np.array(result.kind), "axis0": result.axis0, "axis1": result.axis1,
-        "final": result.final, "loss": result.loss, "best_loss": result.best_loss,
-        "steps_to_tolerance": result.steps_to_tolerance, "status": result.status,
-        "status_names": np.array(result.status_names), "basin": result.basin,
-        "minima": result.minima, "seconds": np.array(result.seconds),
-        "device": np.array(result.device),
-        "metadata": np.array(json.dumps({**result.settings, "axis_names": result.axis_names,
-                                         "counts": result.counts()})),
-    }
-    return arrays
-
-
-def field_arrays(field) -> dict:
-    """The NPZ arrays of a :class:`~landscape_app.core.maps.TrajectoryField`."""
-    return {"paths": field.paths, "path_loss": field.path_loss,
-            "path_steps": field.path_steps, "path_status": field.status,
-            "path_stopped_at": field.stopped_at}
-
-
 def _compute(args, target, spec, region, bar):
     """The map, and the field when ``--paths`` asks for it (else None)."""
     from landscape_app.core.maps import compute_field, compute_map
@@ -271,7 +246,7 @@ def _compute(args, target, spec, region, bar):
 def run(args: argparse.Namespace) -> int:
     axes, start, box = _check_arguments(args)  # before torch is imported
     from landscape_app.cli.progress import ProgressBar
-    from landscape_app.cli.surface_cmd import write_npz
+    from landscape_app.core.files.map_npz import write_map_npz
     from landscape_app.core.maps import StartGrid, Sweep, SweepAxis
     from landscape_app.core.optim import parse_optimizer_spec
 
@@ -300,11 +275,9 @@ def run(args: argparse.Namespace) -> int:
                            for k in range(len(result.minima)))
         print(f"basins: {shares}, none: {int((result.basin < 0).sum())}")
     if args.out is not None:
-        arrays = map_arrays(result)
         if field is not None:
-            arrays.update(field_arrays(field))
             print(f"paths: {field.paths.shape[0]} starts x {field.paths.shape[1]} points")
-        write_npz(args.out, arrays)
+        write_map_npz(args.out, result, field)
         print(f"wrote {args.out}")
     if args.png is not None:
         from landscape_app.export.map_image import render_map_png

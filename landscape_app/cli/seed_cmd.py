@@ -109,8 +109,9 @@ def run(args: argparse.Namespace) -> int:
     paths = output_paths(args.out) if args.out is not None else None
     check_resolution(args.grid)
     from landscape_app.cli.progress import ProgressBar
-    from landscape_app.cli.surface_cmd import summary_lines, write_npz
+    from landscape_app.cli.surface_cmd import summary_lines
     from landscape_app.core.atomic import atomic_write
+    from landscape_app.core.files.surface_npz import write_surface_npz
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.nn.seed_experiment import run_seed_experiment
 
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     if paths is not None:
         for line in summary_lines(experiment.landscape)[1:3]:
             print(line)
-        write_npz(str(paths[0]), landscape_arrays(experiment.landscape))
+        write_surface_npz(paths[0], landscape_arrays(experiment.landscape))
         with atomic_write(paths[1]) as handle:
             json.dump(experiment_json(experiment), handle, indent=1)
         print(f"wrote {paths[0]} and {paths[1]}")

@@ -34,7 +34,8 @@ explained_variance, eigenvalues, device, seconds, initial_loss, origin_label, la
 lane_specs, lane_status, lane_messages, lane_offsets, path_steps, path_evals, path_coords,
 path_losses (true loss along each path), path_plane_losses (loss at the projected points),
 path_distances (distance of each point from the plane), interp_ts, interp_losses (start-to-end
-interpolation per lane) and metadata (JSON). Load it with numpy.load(path).
+interpolation per lane), metadata (JSON), format ("landscape-app-surface") and version (1).
+Load it with numpy.load(path).
 """
 
 
@@ -123,16 +124,6 @@ def summary_lines(landscape) -> list[str]:
     return lines
 
 
-def write_npz(path: str, arrays: dict) -> None:
-    """Save ``arrays`` compressed to ``path`` atomically (temporary file, then rename)."""
-    import numpy as np
-
-    from landscape_app.core.atomic import atomic_write
-
-    with atomic_write(path, "wb") as handle:
-        np.savez_compressed(handle, **arrays)
-
-
 def check_arguments(args: argparse.Namespace):
     """Every argument checked without torch: the validated network configuration."""
     from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
@@ -169,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
     if args.grid is None:
         args.grid = 101
     config = check_arguments(args)  # before torch is imported: a typo is answered at once
+    from landscape_app.core.files.surface_npz import write_surface_npz
     from landscape_app.core.nn import build_network_landscape
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.optim import parse_optimizer_spec
@@ -187,6 +179,6 @@ def run(args: argparse.Namespace) -> int:
     for line in summary_lines(landscape):
         print(line)
     if args.out is not None:
-        write_npz(args.out, landscape_arrays(landscape))
+        write_surface_npz(args.out, landscape_arrays(landscape))
         print(f"wrote {args.out}")
     return 0

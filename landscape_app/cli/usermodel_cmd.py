@@ -224,11 +224,10 @@ def check_paths(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_paths(args)
-    import numpy as np
 
     from landscape_app.cli.progress import ProgressBar
-    from landscape_app.core.atomic import atomic_write
     from landscape_app.core.errors import LandscapeError
+    from landscape_app.core.files.surface_npz import write_surface_npz
     from landscape_app.core.usermodel import (
         RankFailed,
         default_work_dir,
@@ -273,8 +272,7 @@ def run(args: argparse.Namespace) -> int:
     print_notes(job)
     for line in summary_lines(job, values, seconds, processes):
         print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
-    with atomic_write(args.out, "wb") as handle:
-        np.savez_compressed(handle, **surface_arrays(job, values, seconds, processes))
+    write_surface_npz(args.out, surface_arrays(job, values, seconds, processes))
     job.work.remove()
     print(f"wrote {args.out}")
     return 0

@@ -1,13 +1,12 @@
 """A surface file opened for viewing: an NPZ the app wrote, or a tomgoldstein/loss-landscape
 ``.h5`` file, as a recorded :class:`~landscape_app.core.landscape.Landscape`.
 
-Files are told apart by content (an HDF5 signature, a zip archive), not by name. NPZ files of
-``landscape-app surface`` (with or without ``--model-file``) and ``seed-experiment`` share the
-keys of :mod:`landscape_app.core.nn.arrays`: the grid (``values[j, i]`` at ``alphas[i]``,
-``betas[j]``) and the lanes' projected paths, which the window replays. A grid exported by the
-window or by ``export --surface`` (:func:`landscape_app.export.tables.write_grid_npz`) holds
-``xs``, ``ys``, ``values`` and its landscape's metadata (name, axes, minima, scale). NPZ files
-are read by :mod:`landscape_app.core.surface_npz`, HDF5 files of Li et al.'s reference code
+Files are told apart by content (an HDF5 signature, a zip archive), not by name. NPZ files
+are the app's surfaces (``landscape-app surface``, with or without ``--model-file``, and
+``seed-experiment``: :mod:`landscape_app.core.files.surface_npz`, whose paths the window
+replays) and grids (the window's File ▸ Export and ``export --surface``:
+:mod:`landscape_app.core.files.grid_npz`), made a surface by
+:mod:`landscape_app.core.surface_from_npz`; HDF5 files of Li et al.'s reference code are read
 by :mod:`landscape_app.core.surface_h5`.
 
 Points a surface lacks (NaN, ±inf; −1 in an ``.h5``: not computed yet) are *holes*, kept as
@@ -144,7 +143,7 @@ def load_surface_file(path: str | Path) -> SurfaceFileLandscape:
     if kind == "json":
         raise LandscapeError(f"{path}: a JSON file, not a surface; open it as a session "
                              "(File ▸ Open session…, or landscape-app gui FILE)")
-    from landscape_app.core.surface_npz import read_npz
+    from landscape_app.core.surface_from_npz import read_npz
 
     return _build(path, read_npz(path))
 

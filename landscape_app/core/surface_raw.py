@@ -1,4 +1,4 @@
-"""What a surface-file reader returns (:mod:`landscape_app.core.surface_npz`,
+"""What a surface-file reader returns (:mod:`landscape_app.core.surface_from_npz`,
 :mod:`landscape_app.core.surface_h5`) for :func:`landscape_app.core.surface_file.load_surface_file`
 to check: the raw surface, its recorded paths, and the one check that an array holds numbers."""
 

@@ -1,5 +1,5 @@
 """Finished races (:class:`~landscape_app.core.result.RaceResult`) as tables: trajectories to
-CSV or JSON, a 2D loss grid to NPZ.
+CSV or JSON (a 2D loss grid's NPZ is :mod:`landscape_app.core.files.grid_npz`'s).
 
 CSV (one row per recorded step of each optimizer, lanes one after another)::
 
@@ -19,9 +19,6 @@ JSON (``{"format": "landscape-app-trajectories", "version": 1, ...}``): the land
 dimension, start, seed and step limit, then per lane its label, optimizer spec, status,
 message and records (``x`` is the full position; ``batch_loss`` null unless minibatched).
 JSON has no NaN, so non-finite numbers are written as ``null``.
-
-NPZ (:func:`write_grid_npz`): arrays ``xs``, ``ys``, ``values`` (``values[j, i] =
-f(xs[i], ys[j])``) and ``metadata``, a JSON string (no pickle needed to load it).
 """
 
 from __future__ import annotations
@@ -30,14 +27,12 @@ import csv
 import json
 import math
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from landscape_app.core.atomic import ExportError, atomic_write, check_writable
-from landscape_app.core.grid import Grid2D
+from landscape_app.core.atomic import atomic_write, check_writable
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.result import RaceResult, Status
@@ -169,30 +164,3 @@ def write_json(path: str | os.PathLike, result: RaceResult) -> None:
         handle.write(text)
         handle.write("\n")
 
-
-def write_grid_npz(path: str | os.PathLike, grid: Grid2D,
-                   metadata: Mapping[str, Any] | None = None) -> Path:
-    """Write a 2D loss grid to a compressed NPZ: ``xs``, ``ys``, ``values``, ``metadata``.
-
-    ``metadata`` (JSON-serialisable: landscape id, name, minima, log scale...) is stored as a
-    JSON string, so ``np.load(path)`` needs no ``allow_pickle``.
-    """
-    target = check_writable(path, suffixes=(".npz",))
-    try:
-        meta_text = json.dumps(dict(metadata or {}), allow_nan=False)
-    except (TypeError, ValueError) as error:
-        raise ExportError(f"cannot write {target}: metadata is not plain JSON ({error})") from None
-    with atomic_write(target, "wb") as handle:
-        np.savez_compressed(handle, xs=np.asarray(grid.xs, dtype=float),
-                            ys=np.asarray(grid.ys, dtype=float),
-                            values=np.asarray(grid.values, dtype=float),
-                            metadata=np.array(meta_text))
-    return target
-
-
-def read_grid_npz(path: str | os.PathLike) -> tuple[Grid2D, dict[str, Any]]:
-    """Read back what :func:`write_grid_npz` wrote: the grid and its metadata."""
-    with np.load(Path(path).expanduser(), allow_pickle=False) as data:
-        grid = Grid2D(data["xs"], data["ys"], data["values"])
-        metadata = json.loads(str(data["metadata"]))
-    return grid, metadata

@@ -12,7 +12,8 @@ from landscape_app.core.optim import OptimizerSpec
 from landscape_app.core.runner import Race, Racer
 
 KEYS = {"kind", "axis0", "axis1", "final", "loss", "best_loss", "steps_to_tolerance", "status",
-        "status_names", "basin", "minima", "seconds", "device", "metadata"}
+        "status_names", "basin", "minima", "seconds", "device", "metadata", "format",
+        "version"}
 
 
 def _load(path):

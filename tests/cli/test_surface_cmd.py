@@ -16,7 +16,7 @@ NPZ_KEYS = {
     "eigenvalues", "device", "seconds", "initial_loss", "origin_label", "lane_labels",
     "lane_specs", "lane_status", "lane_messages", "lane_offsets", "path_steps", "path_evals",
     "path_coords", "path_losses", "path_plane_losses", "path_distances", "interp_ts",
-    "interp_losses", "metadata",
+    "interp_losses", "metadata", "format", "version",
 }
 
 

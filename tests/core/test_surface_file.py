@@ -263,8 +263,8 @@ def test_files_are_told_apart_by_content_not_name(tmp_path):
 
 
 def test_the_windows_grid_export_opens_as_a_surface(tmp_path):
+    from landscape_app.core.files.grid_npz import write_grid_npz
     from landscape_app.core.grid import Grid2D
-    from landscape_app.export.tables import write_grid_npz
 
     xs, ys = np.linspace(-2, 2, 9), np.linspace(-1, 3, 7)
     values = np.add.outer(ys, xs) ** 2

@@ -1,23 +1,20 @@
-"""Trajectory tables (CSV, JSON) and the grid NPZ, written from a real race and read back."""
+"""Trajectory tables (CSV, JSON), written from a real race and read back (the grid NPZ:
+tests/core/files/test_grid_npz.py)."""
 
 import csv
 import json
 import math
 
-import numpy as np
 import pytest
 
 from landscape_app.core.atomic import ExportError
 from landscape_app.core.functions import get_function
-from landscape_app.core.grid import evaluate_grid
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.runner import Race, Racer, Status
 from landscape_app.export.tables import (
     CSV_COLUMNS,
-    read_grid_npz,
     summary_lines,
     trajectories_to_dict,
-    write_grid_npz,
     write_trajectories,
 )
 
@@ -126,22 +123,6 @@ def test_wrong_suffix_and_missing_folder(tmp_path, race_result):
     with pytest.raises(ExportError, match="does not exist"):
         write_trajectories(tmp_path / "no" / "race.csv", result)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_grid_npz_round_trip(tmp_path):
-    objective = get_function("rosenbrock")
-    grid = evaluate_grid(objective, (-2, 2), (-1, 3), 21)
-    metadata = {"function": "rosenbrock", "log_scale": True, "minima": [[1.0, 1.0]]}
-    path = write_grid_npz(tmp_path / "surface.npz", grid, metadata)
-    with np.load(path, allow_pickle=False) as data:
-        assert set(data.files) == {"xs", "ys", "values", "metadata"}
-        assert data["values"].shape == (21, 21)
-    loaded, meta = read_grid_npz(path)
-    assert np.array_equal(loaded.values, grid.values) and np.array_equal(loaded.xs, grid.xs)
-    assert meta == metadata
-    with pytest.raises(ExportError, match="plain JSON"):
-        write_grid_npz(tmp_path / "bad.npz", grid, {"when": object()})
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["surface.npz"]
 
 
 def test_summary_leaves_out_the_distance_without_known_minima():

@@ -23,6 +23,7 @@ from landscape_app.cli import main
 from landscape_app.cli.arguments import parse_size
 from landscape_app.cli.progress import ProgressBar
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.files.grid_npz import read_grid_npz
 
 SMALL = ["--size", "240x180", "--fps", "10", "--steps", "12"]
 
@@ -144,9 +145,9 @@ def test_extra_outputs_exist_and_decode(tmp_path):
     assert lines[0].startswith("optimizer,step,evals") and len(lines) == 1 + 3 * 13
     document = json.loads(paths["race.json"].read_text())
     assert [lane["label"] for lane in document["lanes"]] == ["SGD", "momentum", "Adam"]
-    with np.load(paths["grid.npz"]) as grid:
-        assert grid["values"].shape == (len(grid["ys"]), len(grid["xs"]))
-        assert json.loads(str(grid["metadata"]))["title"] == "Adam vs SGD on Rosenbrock"
+    grid = read_grid_npz(paths["grid.npz"])  # the grid kind's one reader
+    assert grid.grid.values.shape == (len(grid.grid.ys), len(grid.grid.xs))
+    assert grid.metadata["title"] == "Adam vs SGD on Rosenbrock" and grid.version == 1
     with Image.open(paths["view.png"]) as still:
         assert still.size == (240, 180)
     root = ElementTree.parse(paths["view.svg"]).getroot()

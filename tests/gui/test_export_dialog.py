@@ -8,7 +8,7 @@ import pytest
 from PIL import Image, ImageSequence
 from PySide6.QtCore import Qt
 
-from landscape_app.export.tables import read_grid_npz
+from landscape_app.core.files.grid_npz import read_grid_npz
 
 pytestmark = pytest.mark.gui
 
@@ -93,7 +93,8 @@ def test_tables_surface_and_stills_from_the_window(window, qtbot, tmp_path):
     assert json.loads((tmp_path / "race.json").read_text())["max_steps"] == 30
 
     assert exports.export_surface(tmp_path / "surface.npz")
-    grid, metadata = read_grid_npz(tmp_path / "surface.npz")
+    read = read_grid_npz(tmp_path / "surface.npz")
+    grid, metadata = read.grid, read.metadata
     assert np.array_equal(grid.values, controller.grid.values)
     assert metadata["title"] == window.current_session().title and metadata["axes"] == ["x", "y"]
 

@@ -203,7 +203,7 @@ class ExportActions(QObject):
 
     def export_surface(self, path: str | os.PathLike) -> bool:
         """Write the grid on screen to ``path`` (NPZ)."""
-        from landscape_app.export.tables import write_grid_npz
+        from landscape_app.core.files.grid_npz import write_grid_npz
 
         controller = self.window.controller
         grid, landscape = controller.grid, controller.landscape

@@ -113,7 +113,7 @@ def _write_tables(recording: Recording, request: ExportRequest,
         written.append(write_trajectories(request.trajectories, recording.result))
         _report(progress, "trajectories")
     if request.surface is not None:
-        from landscape_app.export.tables import write_grid_npz
+        from landscape_app.core.files.grid_npz import write_grid_npz
 
         metadata = {**recording.grid_metadata, "title": recording.title}
         written.append(write_grid_npz(request.surface, recording.grid, metadata))

@@ -1,25 +1,26 @@
-"""Surface NPZ files the app writes, read as a :class:`~landscape_app.core.surface_file.
+"""The app's NPZ files that show a surface, as a :class:`~landscape_app.core.surface_raw.
 RawSurface` for :func:`~landscape_app.core.surface_file.load_surface_file` to check.
 
-Two kinds: the surfaces of ``landscape-app surface`` (with or without ``--model-file``) and
-``seed-experiment`` (``alphas``, ``betas``, ``values`` and the lanes' projected paths, keys of
-:mod:`landscape_app.core.nn.arrays`), and the grid the window's File ▸ Export or
-``export --surface`` writes (:func:`landscape_app.export.tables.write_grid_npz`: ``xs``,
-``ys``, ``values`` and its landscape's metadata: name, axes, minima, colour scale). Nothing is
-unpickled; arrays that are not numbers are refused, naming the array.
+Two kinds, each read by its module of :mod:`landscape_app.core.files`: the surfaces of
+``landscape-app surface`` (with or without ``--model-file``) and ``seed-experiment``
+(:mod:`~landscape_app.core.files.surface_npz`: ``alphas``, ``betas``, ``values`` and the
+lanes' projected paths), and the grid the window's File ▸ Export or ``export --surface``
+writes (:mod:`~landscape_app.core.files.grid_npz`: ``xs``, ``ys``, ``values`` and its
+landscape's metadata: name, axes, minima, colour scale). Nothing is unpickled; arrays that
+are not numbers are refused, naming the array.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import zipfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.files.grid_npz import GridFile, grid_file, holds_grid
+from landscape_app.core.files.npz import load
+from landscape_app.core.files.surface_npz import surface_file
 from landscape_app.core.objective import Minimum
 from landscape_app.core.result import Status
 from landscape_app.core.surface_raw import RawSurface, RecordedPath, numeric
@@ -31,21 +32,14 @@ def read_npz(path: Path) -> RawSurface:
     Raises
     ------
     LandscapeError
-        A file that is not a readable NPZ, holds no surface or has malformed paths.
+        A file that is not a readable NPZ, holds no surface or has malformed paths, or one
+        of a newer version than this app reads.
     """
-    try:
-        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
-    except (OSError, ValueError, EOFError, TypeError, zipfile.BadZipFile) as error:
-        raise LandscapeError(f"{path}: not a readable NPZ file ({error})") from None
-    if "values" in arrays and "xs" in arrays and "ys" in arrays and "alphas" not in arrays:
-        return _grid_export(path, arrays)
-    missing = [key for key in ("values", "alphas", "betas") if key not in arrays]
-    if missing:
-        raise LandscapeError(f"{path}: not a surface file (no {', '.join(missing)}); open "
-                             "an NPZ written by landscape-app (surface, seed-experiment, "
-                             "export --surface, File ▸ Export ▸ surface grid)")
-    info = _metadata(arrays)
+    loaded = load(path)
+    if holds_grid(loaded):
+        return _grid_export(path, grid_file(loaded))
+    surface = surface_file(loaded)
+    arrays, info = surface.arrays, surface.metadata
     details = str(info.get("plane", ""))
     if "device" in arrays and "seconds" in arrays:
         details += f"{' · ' if details else ''}computed on {arrays['device']} in " \
@@ -56,19 +50,10 @@ def read_npz(path: Path) -> RawSurface:
         {"source": "npz", "plane": info.get("plane")}, _npz_lanes(path, arrays))
 
 
-def _metadata(arrays: dict) -> dict[str, Any]:
-    """The NPZ's ``metadata`` JSON object ({} when absent or not a JSON object)."""
-    try:
-        info = json.loads(str(arrays["metadata"])) if "metadata" in arrays else {}
-    except ValueError:
-        return {}
-    return info if isinstance(info, dict) else {}
-
-
-def _grid_export(path: Path, arrays: dict) -> RawSurface:
-    """A grid the window or ``export --surface`` wrote (:func:`landscape_app.export.tables.
-    write_grid_npz`): ``xs``, ``ys``, ``values`` and its landscape's metadata."""
-    info = _metadata(arrays)
+def _grid_export(path: Path, grid: GridFile) -> RawSurface:
+    """A grid the window or ``export --surface`` wrote: its landscape's name, axes, minima
+    and colour scale from the metadata."""
+    info = grid.metadata
     axes = info.get("axes")
     axes = tuple(str(a) for a in axes) if isinstance(axes, list) and len(axes) == 2 else \
         ("x", "y")
@@ -81,7 +66,7 @@ def _grid_export(path: Path, arrays: dict) -> RawSurface:
     log_scale = info.get("log_scale")
     landscape = str(info.get("landscape") or "")
     return RawSurface(
-        arrays["xs"], arrays["ys"], arrays["values"], ("xs", "ys", "values"),
+        grid.grid.xs, grid.grid.ys, grid.grid.values, ("xs", "ys", "values"),
         str(info.get("title") or landscape or path.stem),
         f"grid of {landscape}" if landscape else "exported grid", "loss",
         {"source": "grid"}, (), axes, tuple(minima),
