@@ -18,7 +18,7 @@ from landscape_app.core.stability import stability
 
 #: On networks the default measures every this many steps: the race then costs at most about
 #: 1.5× the race without sharpness (bench/sharpness.py measures it); every step on 2D.
-DEFAULT_NETWORK_EVERY = 10
+DEFAULT_NETWORK_EVERY = 50
 
 
 def default_every(dim: int) -> int:
@@ -47,14 +47,21 @@ class SharpnessReading:
 
 
 class SharpnessProbe:
-    """Measures one lane; keeps the last top eigenvectors to warm-start the next Lanczos."""
+    """Measures one lane; keeps the last top eigenvectors to warm-start the next Lanczos.
 
-    def __init__(self, objective, every: int = 1, k: int = TOP_K):
+    ``k``: how many of the top eigenvalues each reading holds; by default all (up to
+    :data:`TOP_K`) in 2D, where the dense Hessian gives them at no cost, and λ_max alone on
+    networks: warm-started, it takes about 5 Hessian-vector products where the top 5 take
+    about 60 (call :func:`~landscape_app.core.sharpness.hessian_spectrum` with ``k=5`` at one
+    point for those).
+    """
+
+    def __init__(self, objective, every: int = 1, k: int | None = None):
         if every < 1:
             raise ValueError(f"sharpness every {every} steps: expected a whole number ≥ 1")
         self.objective = objective
         self.every = int(every)
-        self.k = k
+        self.k = (TOP_K if objective.dim <= 2 else 1) if k is None else k
         self._vector: np.ndarray | None = None
         self._preconditioned_vector: np.ndarray | None = None
 
