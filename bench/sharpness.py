@@ -46,16 +46,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print(f"{'network':<22} {'sharpness':<16} {'race s':>8} {'× off':>7}")
+    print(f"{'network':<22} {'sharpness':<18} {'race s':>8} {'× off':>7}")
     for name, hidden in NETWORKS:
         objective = build_network(NetworkConfig(model="moons", hidden=hidden, samples=256), "cpu")
         race_seconds(objective, 5, 1, 1)  # warm-up (torch's first calls), not timed
         off = race_seconds(objective, args.steps, args.repeats, None)
-        print(f"{name:<22} {'off':<16} {off:>8.3f} {1.0:>7.2f}")
+        print(f"{name:<22} {'off':<18} {off:>8.3f} {1.0:>7.2f}")
         for label, every in (("every step", 1), (f"every {DEFAULT_NETWORK_EVERY} (default)",
                                                  DEFAULT_NETWORK_EVERY)):
             seconds = race_seconds(objective, args.steps, args.repeats, every)
-            print(f"{name:<22} {label:<16} {seconds:>8.3f} {seconds / off:>7.2f}")
+            print(f"{name:<22} {label:<18} {seconds:>8.3f} {seconds / off:>7.2f}")
 
 
 if __name__ == "__main__":
