@@ -155,7 +155,7 @@ def test_schedule_threshold_follows_the_learning_rate():
     np.testing.assert_allclose(thresholds, [2 / (0.01 * 0.5**t) for t in range(5)], rtol=8 * EPS)
 
 
-@pytest.mark.parametrize("optimizer", ["lbfgs", "newton", "pso", "sa", "cmaes"])
+@pytest.mark.parametrize("optimizer", ["lbfgs", "newton", "pso", "sa", "cmaes", "lookahead"])
 def test_methods_without_a_step_size_get_sharpness_only(optimizer):
     objective = function("quadratic")
     _, lane = run_race(objective, OptimizerSpec(optimizer, {}), steps=2)
@@ -166,7 +166,7 @@ def test_methods_without_a_step_size_get_sharpness_only(optimizer):
 
 @pytest.mark.parametrize(("optimizer", "params"), [
     ("sgd", {}), ("momentum", {"momentum": 0.9}), ("nesterov", {"momentum": 0.9}),
-    ("momentum", {"momentum": 0.5, "dampening": 0.3})])
+    ("momentum", {"momentum": 0.5, "dampening": 0.3}), ("heun", {})])
 def test_threshold_is_the_stability_boundary_on_a_quadratic(optimizer, params):
     """Just below the threshold (λ = 25 = 0.97 · threshold) gradient descent contracts;
     just above (1.03 ·) it grows: the threshold is the boundary, not a rule of thumb."""
