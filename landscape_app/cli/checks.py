@@ -33,6 +33,16 @@ def check_lane_settings(lanes: Iterable[tuple[str, dict]], kind: str,
         check_lane_landscape(optimizer_id, params, kind, samples)
 
 
+def check_sharpness(on: bool, every: int | None) -> None:
+    """Refuse ``--sharpness-every`` below 1, or given without ``--sharpness``."""
+    if every is None:
+        return
+    if not on:
+        raise LandscapeError("--sharpness-every needs --sharpness")
+    if every < 1:
+        raise LandscapeError(f"--sharpness-every {every}: must be at least 1")
+
+
 def check_steps(steps: int | None) -> None:
     """Refuse a step count below 1 (None: the default applies)."""
     if steps is not None and steps < 1:

@@ -10,6 +10,12 @@ No threads and no Qt: the GUI worker, the command line and the tests all drive t
 or, to the end in one call, ``result = race.run(progress=..., cancelled=...)``: a
 :class:`~landscape_app.core.result.RaceResult`.
 
+With ``sharpness_every=K`` every K-th record of each lane carries a
+:class:`~landscape_app.core.sharpness_probe.SharpnessReading` (its ``sharpness`` field): λ_max
+of the full-data loss Hessian there, the top-k eigenvalues, the optimizer's stability threshold
+and, for adaptive methods, the preconditioned sharpness. The measurement is not part of the
+lane's time or evaluation counts.
+
 A lane whose loss or position becomes non-finite, or leaves the objective's divergence radius,
 is marked ``diverged`` and stopped; an optimizer that raises is marked ``failed`` with the
 error's message; the other lanes go on.
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,6 +36,7 @@ from landscape_app.core.optim.base import Optimizer, StepRecord
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.core.result import LaneResult, RaceResult, Status
+from landscape_app.core.sharpness_probe import SharpnessProbe
 
 __all__ = ["LaneUpdate", "Race", "RaceBatch", "Racer", "Status"]
 
@@ -91,10 +98,13 @@ class Race:
         numbers (a fair comparison).
     max_steps : int
         Lanes stop with status ``finished`` after this many steps.
+    sharpness_every : int, optional
+        Measure the Hessian's sharpness at every this many steps of each lane (step 0 included);
+        None (the default) measures nothing.
     """
 
     def __init__(self, objective: Objective, racers: Sequence[Racer], start, seed: int = 0,
-                 max_steps: int = 1000):
+                 max_steps: int = 1000, sharpness_every: int | None = None):
         self.objective = objective
         self.start_point = np.asarray(start, dtype=float).reshape(-1)
         if self.start_point.shape != (objective.dim,):
@@ -105,6 +115,8 @@ class Race:
         self.seed = int(seed)
         self.max_steps = int(max_steps)
         self.lanes = [_Lane(i, r, r.spec.create()) for i, r in enumerate(racers)]
+        self._probes = (None if sharpness_every is None else
+                        [SharpnessProbe(objective, sharpness_every) for _ in self.lanes])
         self._radius = objective.divergence_radius
         self._started = False
         self._cancelled: CancelPoll | None = None
@@ -122,8 +134,8 @@ class Race:
         for lane in self.lanes:
             lane.status, lane.message = Status.RUNNING, ""
             try:
-                record = lane.optimizer.reset(Problem(self.objective, self._cancelled),
-                                              self.start_point, self.seed)
+                record = self._measured(lane, lane.optimizer.reset(
+                    Problem(self.objective, self._cancelled), self.start_point, self.seed))
             except CancelledError:
                 raise
             except Exception as error:  # noqa: BLE001 - any optimizer failure stops its lane only
@@ -145,7 +157,7 @@ class Race:
             records: list[StepRecord] = []
             try:
                 for _ in range(steps):
-                    record = lane.optimizer.step()
+                    record = self._measured(lane, lane.optimizer.step())
                     records.append(record)
                     if self._stops(lane, record):
                         break
@@ -211,6 +223,25 @@ class Race:
         return RaceResult(self.objective.name, self.objective.dim,
                           tuple(float(v) for v in self.start_point), self.seed, self.max_steps,
                           lanes)
+
+    def _measured(self, lane: _Lane, record: StepRecord) -> StepRecord:
+        """``record`` with the lane's sharpness reading when sharpness is on and it is due.
+
+        Not measured at a non-finite point; a measurement that fails (a non-differentiable
+        custom expression) leaves the record unmeasured rather than stopping the lane.
+        """
+        if self._probes is None:
+            return record
+        probe = self._probes[lane.index]
+        if not probe.due(record.step) or not math.isfinite(record.loss):
+            return record
+        if not np.all(np.isfinite(record.x)):
+            return record
+        try:
+            reading = probe.measure(lane.optimizer, record.x)
+        except (RuntimeError, ValueError, np.linalg.LinAlgError):
+            return record
+        return replace(record, sharpness=reading)
 
     # -- status rules ---------------------------------------------------------------------
     def _stops(self, lane: _Lane, record: StepRecord) -> bool:

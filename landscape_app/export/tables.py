@@ -10,14 +10,20 @@ CSV (one row per recorded step of each optimizer, lanes one after another)::
 without a learning rate, ``status`` is ``running`` on every row but a lane's last, which
 carries its final status (converged, diverged, failed, finished). ``loss`` is the true
 (full-data, noiseless) loss; ``batch_loss`` the minibatch loss a lane with ``batch_size``
-stepped on (empty otherwise and at step 0). For landscapes of more than
+stepped on (empty otherwise and at step 0). A race run with sharpness on
+(``run --sharpness``) adds ``sharpness`` (λ_max of the full-data loss Hessian),
+``sharpness_threshold`` (the optimizer's stability threshold, e.g. 2/η) and
+``preconditioned_sharpness`` (λ_max(P⁻¹H) of adaptive methods), empty where not measured or
+not defined. For landscapes of more than
 two dimensions (networks), ``x``/``y`` hold the first two coordinates and the full position
 follows in columns ``x0 … x{n−1}``. Floats are written with full precision; non-finite values
 as ``nan``/``inf``.
 
 JSON (``{"format": "landscape-app-trajectories", "version": 1, ...}``): the landscape name,
 dimension, start, seed and step limit, then per lane its label, optimizer spec, status,
-message and records (``x`` is the full position; ``batch_loss`` null unless minibatched).
+message and records (``x`` is the full position; ``batch_loss`` null unless minibatched; with
+sharpness on, the three sharpness values and ``hessian_eigenvalues``, the top k, null where not
+measured).
 JSON has no NaN, so non-finite numbers are written as ``null``.
 """
 
@@ -41,6 +47,21 @@ TRAJECTORY_FORMAT = "landscape-app-trajectories"
 TRAJECTORY_VERSION = 1
 CSV_COLUMNS = ("optimizer", "step", "evals", "grad_evals", "time", "lr", "loss", "best_loss",
                "x", "y", "status", "batch_loss")
+#: The columns a race measured with sharpness adds (after ``batch_loss``).
+SHARPNESS_COLUMNS = ("sharpness", "sharpness_threshold", "preconditioned_sharpness")
+
+
+def has_sharpness(result: RaceResult) -> bool:
+    """Whether any record of ``result`` carries a sharpness reading."""
+    return any(r.sharpness is not None for lane in result.lanes for r in lane.records)
+
+
+def sharpness_values(record) -> tuple[float | None, float | None, float | None]:
+    """A record's (sharpness, threshold, preconditioned sharpness); None where absent."""
+    reading = record.sharpness
+    if reading is None:
+        return None, None, None
+    return reading.sharpness, reading.threshold, reading.preconditioned
 
 
 def summary_lines(result: RaceResult, objective: Objective | None = None) -> list[str]:
@@ -92,9 +113,10 @@ def _number(value: float | None) -> str:
 def write_csv(path: str | os.PathLike, result: RaceResult) -> None:
     """Write one row per step and optimizer (columns in the module docstring)."""
     extra = [f"x{i}" for i in range(result.dim)] if result.dim > 2 else []
+    sharp = SHARPNESS_COLUMNS if has_sharpness(result) else ()
     with atomic_write(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*CSV_COLUMNS, *extra])
+        writer.writerow([*CSV_COLUMNS, *sharp, *extra])
         for lane in result.lanes:
             for index, record in enumerate(lane.records):
                 final = index == len(lane.records) - 1
@@ -105,6 +127,8 @@ def write_csv(path: str | os.PathLike, result: RaceResult) -> None:
                        _number(x[1]) if x.size > 1 else "",
                        (lane.status if final else Status.RUNNING).value,
                        "" if record.batch_loss is None else _number(record.batch_loss)]
+                if sharp:
+                    row.extend(_number(v) for v in sharpness_values(record))
                 if extra:
                     row.extend(_number(v) for v in x)
                 writer.writerow(row)
@@ -121,8 +145,28 @@ def _spec_dict(spec: OptimizerSpec) -> dict[str, Any]:
     return {"id": spec.id, "params": dict(spec.params)}
 
 
+def _record_dict(r, sharp: bool) -> dict[str, Any]:
+    row = {
+        "step": r.step,
+        "evals": r.evals,
+        "grad_evals": r.grad_evals,
+        "time": _json_number(r.time),
+        "lr": _json_number(r.lr),
+        "loss": _json_number(r.loss),
+        "best_loss": _json_number(r.best_loss),
+        "batch_loss": _json_number(r.batch_loss),
+        "x": [_json_number(v) for v in np.asarray(r.x, dtype=float).ravel()],
+    }
+    if sharp:
+        row.update(zip(SHARPNESS_COLUMNS, map(_json_number, sharpness_values(r)), strict=True))
+        row["hessian_eigenvalues"] = (None if r.sharpness is None else
+                                      [_json_number(v) for v in r.sharpness.eigenvalues])
+    return row
+
+
 def trajectories_to_dict(result: RaceResult) -> dict[str, Any]:
     """The JSON document :func:`write_json` writes, as plain Python values."""
+    sharp = has_sharpness(result)
     return {
         "format": TRAJECTORY_FORMAT,
         "version": TRAJECTORY_VERSION,
@@ -137,20 +181,7 @@ def trajectories_to_dict(result: RaceResult) -> dict[str, Any]:
                 "spec": _spec_dict(lane.spec),
                 "status": lane.status.value,
                 "message": lane.message,
-                "records": [
-                    {
-                        "step": r.step,
-                        "evals": r.evals,
-                        "grad_evals": r.grad_evals,
-                        "time": _json_number(r.time),
-                        "lr": _json_number(r.lr),
-                        "loss": _json_number(r.loss),
-                        "best_loss": _json_number(r.best_loss),
-                        "batch_loss": _json_number(r.batch_loss),
-                        "x": [_json_number(v) for v in np.asarray(r.x, dtype=float).ravel()],
-                    }
-                    for r in lane.records
-                ],
+                "records": [_record_dict(r, sharp) for r in lane.records],
             }
             for lane in result.lanes
         ],

@@ -18,7 +18,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from landscape_app.core.catalogue import optimizers as catalogue
 from landscape_app.core.catalogue.stochastic import refuse_stochastic
 from landscape_app.core.objective import Problem
 from landscape_app.core.params import Param, validate_params
+
+if TYPE_CHECKING:
+    from landscape_app.core.sharpness_probe import SharpnessReading
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,9 @@ class StepRecord:
     ``time`` is the cumulative wall time spent inside this optimizer (seconds); ``evals`` and
     ``grad_evals`` are cumulative counts of function and gradient evaluations. ``loss`` is the
     true (full-data, noiseless) loss at ``x``; ``batch_loss`` is the minibatch loss the
-    optimizer stepped on to get here (None on full-batch lanes and at step 0).
+    optimizer stepped on to get here (None on full-batch lanes and at step 0). ``sharpness`` is
+    the race's measurement of the Hessian at ``x`` when sharpness is on and this step was
+    measured (:mod:`landscape_app.core.sharpness_probe`), else None.
     """
 
     step: int
@@ -105,6 +110,7 @@ class StepRecord:
     converged: bool = False
     internals: Internals = field(default=NO_INTERNALS, repr=False)
     batch_loss: float | None = None
+    sharpness: SharpnessReading | None = field(default=None, repr=False)
 
 
 #: Optimizer families, in the order lists show them, with the heading each is listed under.
