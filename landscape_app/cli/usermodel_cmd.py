@@ -76,6 +76,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--trajectory", nargs="+", default=[], metavar="CKPT.pt",
                        help="state dicts saved during training, in order (for --directions "
                        "pca; the path drawn on the plane)")
+    group.add_argument("--checkpoints", nargs="+", default=[], metavar="CKPT.pt",
+                       help="three state dicts A B C for --directions checkpoints: the plane "
+                       "through them, A at (0,0), B at (1,0), C at (0,1)")
+    group.add_argument("--bn-recompute", action="store_true",
+                       help="re-estimate BatchNorm statistics at every point (one pass over "
+                       "the data in train mode) instead of blending them like the weights")
+    group.add_argument("--interpolate", nargs=2, default=None, metavar=("A.pt", "B.pt"),
+                       help="instead of a grid: the loss along (1-t)A + tB (buffers "
+                       "likewise), saved as interp_t, interp_loss")
+    group.add_argument("--points", type=int, default=51, metavar="N",
+                       help="values of t for --interpolate (default 51)")
+    group.add_argument("--t-range", default="-0.5,1.5", metavar="T0,T1",
+                       help="the range of t for --interpolate (default -0.5,1.5)")
     group.add_argument("--include-bias", action="store_true",
                        help="random directions also move biases and BatchNorm parameters")
     group.add_argument("--range", default=None, metavar="A0,A1,B0,B1",
@@ -114,6 +127,7 @@ def request_from(args: argparse.Namespace):
         include_bias=args.include_bias, trajectory=tuple(args.trajectory),
         resolution=args.grid if args.grid is not None else 51, range=parse_range(args.range),
         batches=args.batches, device=args.device, chunk=args.chunk,
+        checkpoints=tuple(args.checkpoints), bn_recompute=args.bn_recompute,
     ).validated()
 
 
@@ -130,6 +144,10 @@ def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
             command.append(f"{option}={value}")
     if args.include_bias:
         command.append("--include-bias")
+    if args.bn_recompute:
+        command.append("--bn-recompute")
+    if args.checkpoints:
+        command += ["--checkpoints", *args.checkpoints]
     if args.trajectory:
         command += ["--trajectory", *args.trajectory]
     return command
@@ -216,14 +234,22 @@ def check_paths(args: argparse.Namespace) -> None:
     if not path.is_file():
         raise LandscapeError(f"model file {path}: "
                              f"{'no such file' if not path.exists() else 'not a file'}")
-    for checkpoint in args.trajectory:
-        if not Path(checkpoint).is_file():
-            hint = " (a pattern no file matched?)" if any(c in checkpoint for c in "*?[") else ""
-            raise LandscapeError(f"--trajectory {checkpoint}: no such file{hint}")
+    for option, paths in (("--trajectory", args.trajectory),
+                          ("--checkpoints", args.checkpoints),
+                          ("--interpolate", args.interpolate or [])):
+        for checkpoint in paths:
+            if not Path(checkpoint).is_file():
+                hint = (" (a pattern no file matched?)" if any(c in checkpoint for c in "*?[")
+                        else "")
+                raise LandscapeError(f"{option} {checkpoint}: no such file{hint}")
 
 
 def run(args: argparse.Namespace) -> int:
     check_paths(args)
+    if args.interpolate is not None:
+        from landscape_app.cli.interpolate_cmd import run_interpolation
+
+        return run_interpolation(args)
     import numpy as np
 
     from landscape_app.cli.progress import ProgressBar
