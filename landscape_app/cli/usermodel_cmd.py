@@ -31,13 +31,24 @@ and kept in memory. A worked example: examples/cnn_model.py.
   landscape-app surface --model-file examples/cnn_model.py --workers 2 --out cnn.npz
   torchrun --nnodes 1 --nproc-per-node 2 -m landscape_app surface \\
       --model-file examples/cnn_model.py --grid 51 --out cnn.npz
+  landscape-app surface --model-file examples/cnn_model.py --directions checkpoints \\
+      --checkpoints A.pt B.pt C.pt --grid 31 --out cnn_abc.npz
+  landscape-app surface --model-file examples/cnn_model.py --interpolate A.pt B.pt \\
+      --points 51 --t-range -0.5,1.5 --out cnn_line.npz
 
 Directions: random (default; filter-normalized as Li et al. 2018: every filter of a weight
 tensor scaled to the norm of the model's filter, biases and BatchNorm parameters 0 unless
 --include-bias, seeded by --seed), pca (the plane through the model's weights spanned by the
 top-2 principal directions of the --trajectory checkpoints, which are projected onto it as a
-path), hessian (the two top Hessian eigenvectors, Lanczos on Hessian-vector products). The
-grid spans --range (default -1,1,-1,1; around the projected path for pca). origin, d1, d2 in
+path), hessian (the two top Hessian eigenvectors, Lanczos on Hessian-vector products),
+checkpoints (origin A, d1 = B - A, d2 = C - A of --checkpoints A B C, which sit at (0,0),
+(1,0), (0,1); buffers such as BatchNorm statistics follow the same combination, or with
+--bn-recompute are re-estimated at every point by one pass over the data in train mode; the
+NPZ adds points, point_labels). --interpolate A B computes the loss along (1-t)A + tB
+instead (buffers likewise; NPZ interp_t, interp_loss). Checkpoints are state dicts (or hold
+one under state_dict or model), read with torch.load(weights_only=True). The
+grid spans --range (default -1,1,-1,1; -0.5,1.5 twice for checkpoints; around the projected
+path for pca). origin, d1, d2 in
 the NPZ are flat in parameters_to_vector(model.parameters()) order: the value at
 (alphas[i], betas[j]) is values[j, i], the loss at origin + alphas[i]*d1 + betas[j]*d2. Grid
 points are computed one at a time (a copy of the model with each point's weights copied in:

@@ -109,3 +109,29 @@ def test_checkpoint_options_are_checked(tmp_path, capsys):
         assert words in capsys.readouterr().err
     assert main(["surface", "--directions", "checkpoints", "--out", out]) == 2
     assert "needs --model-file" in capsys.readouterr().err
+
+
+def test_checkpoint_plane_on_two_workers_equals_one_process(tmp_path, capsys):
+    """The launching process loads the checkpoints and decides (origin θ_A with A's buffers,
+    the parameter and buffer directions); the torchrun workers take the decision over."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.core.usermodel.models import REPO
+
+    model_file = write(tmp_path, "bn_model.py", BN_MODEL)
+    paths = list(map(str, _checkpoints(tmp_path, model_file)))
+    common = ["surface", "--model-file", str(model_file), "--directions", "checkpoints",
+              "--checkpoints", *paths, "--grid", "3", "--range", "-1,1,-1,1", "--chunk", "2"]
+    assert main([*common, "--out", str(tmp_path / "one.npz")]) == 0
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "landscape_app", *common, "--workers", "2",
+                           "--out", str(tmp_path / "two.npz")], env=env, capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    with np.load(tmp_path / "one.npz") as one, np.load(tmp_path / "two.npz") as two:
+        assert np.array_equal(one["values"], two["values"], equal_nan=True)
+        assert metadata(two)["processes"] == 2
+        assert np.array_equal(two["points"], [[0, 0], [1, 0], [0, 1]])
+        assert two["values"][1, 2] == independent_loss(model_file, _state(Path(paths[1])))
