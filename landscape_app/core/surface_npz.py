@@ -47,13 +47,16 @@ def read_npz(path: Path) -> RawSurface:
                              "export --surface, File ▸ Export ▸ surface grid)")
     info = _metadata(arrays)
     details = str(info.get("plane", ""))
+    if info.get("buffers"):
+        details += f" · {info['buffers']}"
     if "device" in arrays and "seconds" in arrays:
         details += f"{' · ' if details else ''}computed on {arrays['device']} in " \
                    f"{float(numeric(path, 'seconds', arrays['seconds']).ravel()[0]):.2f} s"
     return RawSurface(
         arrays["alphas"], arrays["betas"], arrays["values"], ("alphas", "betas", "values"),
         str(info.get("description") or path.stem), details, "loss",
-        {"source": "npz", "plane": info.get("plane")}, _npz_lanes(path, arrays))
+        {"source": "npz", "plane": info.get("plane")},
+        _npz_lanes(path, arrays) + _point_lanes(path, arrays))
 
 
 def _metadata(arrays: dict) -> dict[str, Any]:
@@ -133,3 +136,26 @@ def _read_lanes(path: Path, arrays: dict) -> tuple[RecordedPath, ...]:
                                   coords[part], distances[part], losses[part],
                                   plane_losses[part]))
     return tuple(lanes)
+
+
+def _point_lanes(path: Path, arrays: dict) -> tuple[RecordedPath, ...]:
+    """A checkpoint plane's named points (``points``, ``point_labels``, ``point_losses``), one
+    single-point lane each, so that the window marks and names them: ``A: ckpt_000.pt``."""
+    if "points" not in arrays:
+        return ()
+    try:
+        points = numeric(path, "points", arrays["points"]).reshape(-1, 2)
+        labels = [str(label) for label in np.atleast_1d(arrays.get("point_labels", []))]
+        losses = numeric(path, "point_losses", arrays.get("point_losses",
+                                                          np.full(len(points), np.nan)))
+        lanes = []
+        for index, point in enumerate(points):
+            name = labels[index] if index < len(labels) else ""
+            letter = chr(ord("A") + index) if index < 26 else str(index)
+            loss = np.array([float(losses[index])])
+            lanes.append(RecordedPath(f"{letter}: {name}" if name else letter, "checkpoint",
+                                      Status.FINISHED, "", np.zeros(1), np.zeros(1),
+                                      point[None, :], np.zeros(1), loss, loss))
+        return tuple(lanes)
+    except (TypeError, ValueError, IndexError) as error:
+        raise LandscapeError(f"{path}: its points are malformed ({error})") from None

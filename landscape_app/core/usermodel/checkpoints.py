@@ -304,16 +304,20 @@ def checkpoint_fingerprint(checkpoints, bn_recompute: bool) -> dict:
     return {"checkpoints_sha256": digests, "bn_recompute": bool(bn_recompute)}
 
 
-def checkpoint_surface_arrays(plane: Mapping[str, np.ndarray], metadata: dict) -> dict:
+def checkpoint_surface_arrays(plane: Mapping[str, np.ndarray], metadata: dict,
+                              evaluator: PlaneLoss) -> dict:
     """What a checkpoint plane adds to the surface NPZ: ``points`` (k × 2), ``point_labels``,
-    :data:`BUFFER_KEYS`, ``bn_recompute``, and ``metadata`` with ``buffers`` (how they were
-    set) — nothing for other planes."""
+    ``point_losses`` (the loss at each, by ``evaluator``), :data:`BUFFER_KEYS`,
+    ``bn_recompute``, and ``metadata`` with ``buffers`` (how they were set) — nothing for
+    other planes."""
     import json
 
     if not all(key in plane for key in BUFFER_KEYS):
         return {}
     recompute = bool(plane["bn_recompute"])
     keys = ("points", "point_labels", *BUFFER_KEYS, "bn_recompute")
+    points = np.asarray(plane["points"], dtype=float)
     return {**{key: plane[key] for key in keys},
+            "point_losses": evaluator.pointwise(points[:, 0], points[:, 1]),
             "metadata": np.array(json.dumps({**metadata, "bn_recompute": recompute,
                                              "buffers": buffers_note(recompute)}))}

@@ -416,5 +416,5 @@ def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
         "interp_ts": empty,
         "interp_losses": np.zeros((len(lanes), 0)),
         "metadata": np.array(json.dumps(metadata)),
-        **checkpoint_surface_arrays(job.decision.plane, metadata),
+        **checkpoint_surface_arrays(job.decision.plane, metadata, job.evaluator()),
     }

@@ -108,9 +108,9 @@ def _check_plane(tmp_path: Path, recompute: bool) -> None:
     model_file, paths, arrays = _plane(tmp_path, recompute)
     values = arrays["values"]  # values[j, i] at (alphas[i], betas[j]); alphas = betas = -1, 0, 1
     states = [_state(path) for path in paths]
-    assert values[1, 1] == independent_loss(model_file, states[0], recompute)
-    assert values[1, 2] == independent_loss(model_file, states[1], recompute)
-    assert values[2, 1] == independent_loss(model_file, states[2], recompute)
+    losses = [independent_loss(model_file, state, recompute) for state in states]
+    assert [values[1, 1], values[1, 2], values[2, 1]] == losses
+    assert list(arrays["point_losses"]) == losses
     assert np.array_equal(arrays["points"], [[0, 0], [1, 0], [0, 1]])
     assert list(arrays["point_labels"]) == ["ckpt_a.pt", "ckpt_b.pt", "ckpt_c.pt"]
     meta = metadata(arrays)
@@ -136,3 +136,19 @@ def test_a_blended_plane_point_moves_the_buffers_too(tmp_path):
     assert arrays["values"][2, 2] == independent_loss(model_file, state)
     kept = {**state, **{n: a[n] for n in a if "running" in n}}
     assert arrays["values"][2, 2] != independent_loss(model_file, kept)
+
+
+def test_the_surface_file_marks_and_names_the_checkpoints(tmp_path):
+    """What the window reads (File ▸ Open surface…): one marked, named point per checkpoint,
+    with its loss, and the plane's details say how the buffers were set."""
+    from landscape_app.core.surface_npz import read_npz
+
+    _, _, arrays = _plane(tmp_path, recompute=True)
+    out = tmp_path / "abc.npz"
+    np.savez(out, **arrays)
+    raw = read_npz(out)
+    points = [lane for lane in raw.lanes if lane.spec == "checkpoint"]
+    assert [lane.label for lane in points] == ["A: ckpt_a.pt", "B: ckpt_b.pt", "C: ckpt_c.pt"]
+    assert [tuple(lane.coords[0]) for lane in points] == [(0, 0), (1, 0), (0, 1)]
+    assert [lane.losses[0] for lane in points] == list(arrays["point_losses"])
+    assert "re-estimated" in raw.details
