@@ -41,6 +41,9 @@ def read_npz(path: Path) -> RawSurface:
     if "values" in arrays and "xs" in arrays and "ys" in arrays and "alphas" not in arrays:
         return _grid_export(path, arrays)
     missing = [key for key in ("values", "alphas", "betas") if key not in arrays]
+    if missing and "interp_t" in arrays and "interp_loss" in arrays:
+        raise LandscapeError(f"{path}: a line, not a surface (interp_t, interp_loss from "
+                             "surface --interpolate); read it with numpy.load(path)")
     if missing:
         raise LandscapeError(f"{path}: not a surface file (no {', '.join(missing)}); open "
                              "an NPZ written by landscape-app (surface, seed-experiment, "

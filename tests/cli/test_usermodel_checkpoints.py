@@ -46,6 +46,9 @@ def test_interpolation_equals_independently_blended_weights(tmp_path, capsys):
     assert line["interp_loss"][1] == independent_loss(model_file, a)
     assert line["interp_loss"][3] == independent_loss(model_file, b)
     assert metadata(line)["bn_recompute"] is False
+    assert main(["export", "--surface-file", str(tmp_path / "line.npz"), "--still",
+                 str(tmp_path / "line.png")]) == 2
+    assert "a line, not a surface" in capsys.readouterr().err
 
 
 def test_interpolation_with_bn_recompute(tmp_path, capsys):

@@ -189,7 +189,7 @@ def _fingerprint(request: SurfaceRequest, user: UserModel, data_sha256: str) -> 
         "grid": request.resolution,
         "range": list(request.range) if request.range is not None else None,
         "directions": request.directions,
-        "seed": request.seed if request.directions != "pca" else None,
+        "seed": request.seed if request.directions not in ("pca", "checkpoints") else None,
         "include_bias": request.include_bias if request.directions == "random" else None,
         "trajectory_sha256": trajectory,
         **checkpoint_fingerprint(request.checkpoints, request.bn_recompute),

@@ -152,3 +152,24 @@ def test_the_surface_file_marks_and_names_the_checkpoints(tmp_path):
     assert [tuple(lane.coords[0]) for lane in points] == [(0, 0), (1, 0), (0, 1)]
     assert [lane.losses[0] for lane in points] == list(arrays["point_losses"])
     assert "re-estimated" in raw.details
+
+
+def test_a_resumed_checkpoint_plane_keeps_its_values_and_a_changed_checkpoint_is_refused(
+        tmp_path):
+    """The work directory's origin is A's state: a rerun takes it over (no note about other
+    weights), gives the same values, and refuses checkpoints whose contents changed."""
+    import pytest
+
+    from landscape_app.core.errors import LandscapeError
+
+    model_file, paths, arrays = _plane(tmp_path, recompute=False)
+    request = SurfaceRequest(str(model_file), directions="checkpoints",
+                             checkpoints=tuple(map(str, paths)), resolution=3,
+                             range=(-1.0, 1.0, -1.0, 1.0))
+    job, values, _ = run_single(request, tmp_path / "work")
+    assert job.notes == [] and np.array_equal(values, arrays["values"], equal_nan=True)
+    state = _state(paths[2])
+    torch.save({name: tensor * 2 if torch.is_floating_point(tensor) else tensor
+                for name, tensor in state.items()}, paths[2])
+    with pytest.raises(LandscapeError, match="the --checkpoints files changed"):
+        run_single(request, tmp_path / "work")
