@@ -162,3 +162,28 @@ def _point_lanes(path: Path, arrays: dict) -> tuple[RecordedPath, ...]:
         return tuple(lanes)
     except (TypeError, ValueError, IndexError) as error:
         raise LandscapeError(f"{path}: its points are malformed ({error})") from None
+
+
+def read_interpolation(path: str | Path) -> dict[str, Any] | None:
+    """The line of an NPZ ``surface --interpolate`` wrote (``t``, ``loss``, ``labels`` of A and
+    B, ``buffers``: how the buffers were set), or None when ``path`` is not one (a surface,
+    or not an NPZ at all: :func:`read_npz` then says what it is)."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+            if "interp_t" not in data.files or "interp_loss" not in data.files:
+                return None
+            arrays = {key: data[key] for key in data.files}
+    except (OSError, ValueError, EOFError, TypeError, zipfile.BadZipFile):
+        return None
+    t = numeric(path, "interp_t", arrays["interp_t"]).ravel().astype(float)
+    loss = numeric(path, "interp_loss", arrays["interp_loss"]).ravel().astype(float)
+    if len(t) != len(loss) or len(t) < 2:
+        raise LandscapeError(f"{path}: interp_t and interp_loss differ in length or hold "
+                             "fewer than two points")
+    info = _metadata(arrays)
+    names = [Path(str(name)).name for name in info.get("checkpoints", ["A", "B"])][:2]
+    return {"t": t, "loss": loss, "labels": (names + ["A", "B"])[:2] if len(names) < 2
+            else names, "buffers": str(info.get("buffers", "")),
+            "title": f"{Path(str(info.get('model_file', path.stem))).name} · loss along "
+                     "(1 − t) A + t B"}
