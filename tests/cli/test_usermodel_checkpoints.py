@@ -30,7 +30,8 @@ def _interpolate(tmp_path, capsys, *extra) -> tuple[Path, list[Path], dict]:
     paths = _checkpoints(tmp_path, model_file)
     out = tmp_path / "line.npz"
     code = main(["surface", "--model-file", str(model_file), "--interpolate", str(paths[0]),
-                 str(paths[1]), "--points", "5", "--t-range", "-0.5,1.5", "--out", str(out),
+                 str(paths[1]), "--points", "5", "--t-range", "-0.5,1.5", "--device", "cpu",
+                 "--out", str(out),
                  *extra])
     assert code == 0, capsys.readouterr().err
     with np.load(out) as data:
@@ -126,7 +127,8 @@ def test_checkpoint_plane_on_two_workers_equals_one_process(tmp_path, capsys):
     model_file = write(tmp_path, "bn_model.py", BN_MODEL)
     paths = list(map(str, _checkpoints(tmp_path, model_file)))
     common = ["surface", "--model-file", str(model_file), "--directions", "checkpoints",
-              "--checkpoints", *paths, "--grid", "3", "--range", "-1,1,-1,1", "--chunk", "2"]
+              "--checkpoints", *paths, "--grid", "3", "--range", "-1,1,-1,1", "--chunk", "2",
+              "--device", "cpu"]
     assert main([*common, "--out", str(tmp_path / "one.npz")]) == 0
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-m", "landscape_app", *common, "--workers", "2",

@@ -99,7 +99,7 @@ def _plane(tmp_path: Path, recompute: bool):
     paths = _checkpoints(tmp_path, model_file)
     request = SurfaceRequest(str(model_file), directions="checkpoints",
                              checkpoints=tuple(map(str, paths)), bn_recompute=recompute,
-                             resolution=3, range=(-1.0, 1.0, -1.0, 1.0))
+                             resolution=3, range=(-1.0, 1.0, -1.0, 1.0), device="cpu")
     job, values, seconds = run_single(request, tmp_path / "work")
     return model_file, paths, surface_arrays(job, values, seconds)
 
@@ -164,7 +164,7 @@ def test_a_resumed_checkpoint_plane_keeps_its_values_and_a_changed_checkpoint_is
 
     model_file, paths, arrays = _plane(tmp_path, recompute=False)
     request = SurfaceRequest(str(model_file), directions="checkpoints",
-                             checkpoints=tuple(map(str, paths)), resolution=3,
+                             checkpoints=tuple(map(str, paths)), resolution=3, device="cpu",
                              range=(-1.0, 1.0, -1.0, 1.0))
     job, values, _ = run_single(request, tmp_path / "work")
     assert job.notes == [] and np.array_equal(values, arrays["values"], equal_nan=True)
