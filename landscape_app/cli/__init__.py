@@ -30,7 +30,7 @@ EXIT_USAGE = 2
 
 #: Options whose value may begin with a minus sign (``--start -1.5,2``): argparse would take
 #: such a value for an option, so it is glued on as ``--start=-1.5,2`` first.
-NEGATIVE_VALUE_OPTIONS = frozenset({"--start", "--range"})
+NEGATIVE_VALUE_OPTIONS = frozenset({"--start", "--range", "--t-range"})
 
 
 def _glue_negative_values(argv: list[str]) -> list[str]:

@@ -69,7 +69,8 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                       "`landscape-app list optimizers` shows them all")
     race.add_argument("--steps", type=int, default=300, help="steps per optimizer (default 300)")
     surface = parser.add_argument_group("surface")
-    surface.add_argument("--directions", default=None, choices=("pca", "random", "hessian"),
+    surface.add_argument("--directions", default=None, choices=("pca", "random", "hessian",
+                                                                "checkpoints"),
                          help="how the plane is chosen (default pca; random with "
                          "--model-file; see below)")
     surface.add_argument("--plane-lane", type=int, default=None, metavar="K",
@@ -155,6 +156,15 @@ def check_arguments(args: argparse.Namespace):
 def run(args: argparse.Namespace) -> int:
     if args.model_file is not None:
         return usermodel_cmd.run(args)
+    usermodel_only = [option for option, given in (
+        ("--directions checkpoints", args.directions == "checkpoints"),
+        ("--checkpoints", bool(args.checkpoints)), ("--interpolate", args.interpolate),
+        ("--bn-recompute", args.bn_recompute)) if given]
+    if usermodel_only:
+        from landscape_app.core.errors import LandscapeError
+
+        raise LandscapeError(f"{usermodel_only[0]} needs --model-file (checkpoints of your own "
+                             "model)")
     if args.directions is None:
         args.directions = "pca"
     if args.grid is None:

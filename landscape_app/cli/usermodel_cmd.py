@@ -31,13 +31,24 @@ and kept in memory. A worked example: examples/cnn_model.py.
   landscape-app surface --model-file examples/cnn_model.py --workers 2 --out cnn.npz
   torchrun --nnodes 1 --nproc-per-node 2 -m landscape_app surface \\
       --model-file examples/cnn_model.py --grid 51 --out cnn.npz
+  landscape-app surface --model-file examples/cnn_model.py --directions checkpoints \\
+      --checkpoints A.pt B.pt C.pt --grid 31 --out cnn_abc.npz
+  landscape-app surface --model-file examples/cnn_model.py --interpolate A.pt B.pt \\
+      --points 51 --t-range -0.5,1.5 --out cnn_line.npz
 
 Directions: random (default; filter-normalized as Li et al. 2018: every filter of a weight
 tensor scaled to the norm of the model's filter, biases and BatchNorm parameters 0 unless
 --include-bias, seeded by --seed), pca (the plane through the model's weights spanned by the
 top-2 principal directions of the --trajectory checkpoints, which are projected onto it as a
-path), hessian (the two top Hessian eigenvectors, Lanczos on Hessian-vector products). The
-grid spans --range (default -1,1,-1,1; around the projected path for pca). origin, d1, d2 in
+path), hessian (the two top Hessian eigenvectors, Lanczos on Hessian-vector products),
+checkpoints (origin A, d1 = B - A, d2 = C - A of --checkpoints A B C, which sit at (0,0),
+(1,0), (0,1); buffers such as BatchNorm statistics follow the same combination, or with
+--bn-recompute are re-estimated at every point by one pass over the data in train mode; the
+NPZ adds points, point_labels). --interpolate A B computes the loss along (1-t)A + tB
+instead (buffers likewise; NPZ interp_t, interp_loss). Checkpoints are state dicts (or hold
+one under state_dict or model), read with torch.load(weights_only=True). The
+grid spans --range (default -1,1,-1,1; -0.5,1.5 twice for checkpoints; around the projected
+path for pca). origin, d1, d2 in
 the NPZ are flat in parameters_to_vector(model.parameters()) order: the value at
 (alphas[i], betas[j]) is values[j, i], the loss at origin + alphas[i]*d1 + betas[j]*d2. Grid
 points are computed one at a time (a copy of the model with each point's weights copied in:
@@ -76,6 +87,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--trajectory", nargs="+", default=[], metavar="CKPT.pt",
                        help="state dicts saved during training, in order (for --directions "
                        "pca; the path drawn on the plane)")
+    group.add_argument("--checkpoints", nargs="+", default=[], metavar="CKPT.pt",
+                       help="three state dicts A B C for --directions checkpoints: the plane "
+                       "through them, A at (0,0), B at (1,0), C at (0,1)")
+    group.add_argument("--bn-recompute", action="store_true",
+                       help="re-estimate BatchNorm statistics at every point (one pass over "
+                       "the data in train mode) instead of blending them like the weights")
+    group.add_argument("--interpolate", nargs=2, default=None, metavar=("A.pt", "B.pt"),
+                       help="instead of a grid: the loss along (1-t)A + tB (buffers "
+                       "likewise), saved as interp_t, interp_loss")
+    group.add_argument("--points", type=int, default=51, metavar="N",
+                       help="values of t for --interpolate (default 51)")
+    group.add_argument("--t-range", default="-0.5,1.5", metavar="T0,T1",
+                       help="the range of t for --interpolate (default -0.5,1.5)")
     group.add_argument("--include-bias", action="store_true",
                        help="random directions also move biases and BatchNorm parameters")
     group.add_argument("--range", default=None, metavar="A0,A1,B0,B1",
@@ -114,6 +138,7 @@ def request_from(args: argparse.Namespace):
         include_bias=args.include_bias, trajectory=tuple(args.trajectory),
         resolution=args.grid if args.grid is not None else 51, range=parse_range(args.range),
         batches=args.batches, device=args.device, chunk=args.chunk,
+        checkpoints=tuple(args.checkpoints), bn_recompute=args.bn_recompute,
     ).validated()
 
 
@@ -130,6 +155,10 @@ def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
             command.append(f"{option}={value}")
     if args.include_bias:
         command.append("--include-bias")
+    if args.bn_recompute:
+        command.append("--bn-recompute")
+    if args.checkpoints:
+        command += ["--checkpoints", *args.checkpoints]
     if args.trajectory:
         command += ["--trajectory", *args.trajectory]
     return command
@@ -216,14 +245,22 @@ def check_paths(args: argparse.Namespace) -> None:
     if not path.is_file():
         raise LandscapeError(f"model file {path}: "
                              f"{'no such file' if not path.exists() else 'not a file'}")
-    for checkpoint in args.trajectory:
-        if not Path(checkpoint).is_file():
-            hint = " (a pattern no file matched?)" if any(c in checkpoint for c in "*?[") else ""
-            raise LandscapeError(f"--trajectory {checkpoint}: no such file{hint}")
+    for option, paths in (("--trajectory", args.trajectory),
+                          ("--checkpoints", args.checkpoints),
+                          ("--interpolate", args.interpolate or [])):
+        for checkpoint in paths:
+            if not Path(checkpoint).is_file():
+                hint = (" (a pattern no file matched?)" if any(c in checkpoint for c in "*?[")
+                        else "")
+                raise LandscapeError(f"{option} {checkpoint}: no such file{hint}")
 
 
 def run(args: argparse.Namespace) -> int:
     check_paths(args)
+    if args.interpolate is not None:
+        from landscape_app.cli.interpolate_cmd import run_interpolation
+
+        return run_interpolation(args)
 
     from landscape_app.cli.progress import ProgressBar
     from landscape_app.core.errors import LandscapeError

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.files.grid_npz import GridFile, grid_file, holds_grid
+from landscape_app.core.files.line_npz import holds_line, line_file
 from landscape_app.core.files.npz import load
 from landscape_app.core.files.surface_npz import surface_file
 from landscape_app.core.objective import Minimum
@@ -38,16 +40,22 @@ def read_npz(path: Path) -> RawSurface:
     loaded = load(path)
     if holds_grid(loaded):
         return _grid_export(path, grid_file(loaded))
+    if holds_line(loaded):
+        raise LandscapeError(f"{path}: a line, not a surface (interp_t, interp_loss from "
+                             "surface --interpolate): File ▸ Open surface… draws it")
     surface = surface_file(loaded)
     arrays, info = surface.arrays, surface.metadata
     details = str(info.get("plane", ""))
+    if info.get("buffers"):
+        details += f" · {info['buffers']}"
     if "device" in arrays and "seconds" in arrays:
         details += f"{' · ' if details else ''}computed on {arrays['device']} in " \
                    f"{float(numeric(path, 'seconds', arrays['seconds']).ravel()[0]):.2f} s"
     return RawSurface(
         arrays["alphas"], arrays["betas"], arrays["values"], ("alphas", "betas", "values"),
         str(info.get("description") or path.stem), details, "loss",
-        {"source": "npz", "plane": info.get("plane")}, _npz_lanes(path, arrays))
+        {"source": "npz", "plane": info.get("plane")},
+        _npz_lanes(path, arrays) + _point_lanes(path, arrays))
 
 
 def _grid_export(path: Path, grid: GridFile) -> RawSurface:
@@ -118,3 +126,46 @@ def _read_lanes(path: Path, arrays: dict) -> tuple[RecordedPath, ...]:
                                   coords[part], distances[part], losses[part],
                                   plane_losses[part]))
     return tuple(lanes)
+
+
+def _point_lanes(path: Path, arrays: dict) -> tuple[RecordedPath, ...]:
+    """A checkpoint plane's named points (``points``, ``point_labels``, ``point_losses``), one
+    single-point lane each, so that the window marks and names them: ``A: ckpt_000.pt``."""
+    if "points" not in arrays:
+        return ()
+    try:
+        points = numeric(path, "points", arrays["points"]).reshape(-1, 2)
+        labels = [str(label) for label in np.atleast_1d(arrays.get("point_labels", []))]
+        losses = numeric(path, "point_losses", arrays.get("point_losses",
+                                                          np.full(len(points), np.nan)))
+        lanes = []
+        for index, point in enumerate(points):
+            name = labels[index] if index < len(labels) else ""
+            letter = chr(ord("A") + index) if index < 26 else str(index)
+            loss = np.array([float(losses[index])])
+            lanes.append(RecordedPath(f"{letter}: {name}" if name else letter, "checkpoint",
+                                      Status.FINISHED, "", np.zeros(1), np.zeros(1),
+                                      point[None, :], np.zeros(1), loss, loss))
+        return tuple(lanes)
+    except (TypeError, ValueError, IndexError) as error:
+        raise LandscapeError(f"{path}: its points are malformed ({error})") from None
+
+
+def read_interpolation(path: str | Path) -> dict[str, Any] | None:
+    """The line of an NPZ ``surface --interpolate`` wrote (``t``, ``loss``, ``labels`` of A and
+    B, ``buffers``: how the buffers were set), or None when ``path`` is not one (a surface,
+    or not an NPZ at all: :func:`read_npz` then says what it is)."""
+    path = Path(path)
+    try:
+        loaded = load(path)
+    except LandscapeError:
+        return None
+    if not holds_line(loaded):
+        return None
+    line = line_file(loaded)
+    info = line.metadata
+    names = [Path(str(name)).name for name in info.get("checkpoints", ["A", "B"])][:2]
+    return {"t": line.t, "loss": line.loss, "labels": (names + ["A", "B"])[:2]
+            if len(names) < 2 else names, "buffers": str(info.get("buffers", "")),
+            "title": f"{Path(str(info.get('model_file', path.stem))).name} · loss along "
+                     "(1 − t) A + t B"}

@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         controller.lanesReset.connect(self._lanes_reset)
         controller.lanesReset.connect(self.fields.refresh)
         controller.preview.shown.connect(self.fields.hide)
-        self.fields.progress.connect(lambda text: self._show_message(text, 4000))
+        self.fields.progress.connect(self.background_label.setText)
         controller.transportChanged.connect(self._transport_changed)
         controller.message.connect(self._show_message)
         network = self.landscape_panel.network

@@ -251,7 +251,9 @@ class RoomFit(QObject):
         holder = window.centralWidget()
         tabs, contour = window.view_tabs, window.contour
         box = contour.plot_item.vb.sceneBoundingRect()
-        if tabs.isVisible() and box.width() > 20 and box.height() > 20:
+        # The 2D view's own chrome, when it is the shown tab and laid out (a map or the 3D
+        # view shown instead: the 2D view's geometry is stale, so typical chrome as before)
+        if tabs.isVisible() and contour.isVisible() and box.width() > 20 and box.height() > 20:
             chrome_w = round(tabs.width() - box.width())
             chrome_h = round(tabs.height() - box.height())
         else:  # not laid out yet: typical axes, colour bar and tab bar

@@ -97,11 +97,14 @@ def build_docks(window) -> None:
                      Qt.Orientation.Horizontal)
 
 def build_status_bar(window) -> None:
-    """The status bar's device, steps/s and frames/s labels."""
+    """The status bar's labels: background work (the drag previews' trajectory fields, shown
+    beside the messages so they never hide a notice), device, steps/s and frames/s."""
     bar = window.statusBar()
+    window.background_label = QLabel("")
     window.device_label = QLabel("device: …")
     window.rate_label = QLabel("0 steps/s")
     window.fps_label = QLabel("0 frames/s")
-    for label in (window.device_label, window.rate_label, window.fps_label):
+    for label in (window.background_label, window.device_label, window.rate_label,
+                  window.fps_label):
         bar.addPermanentWidget(label)
     bar.showMessage("Loading torch and the optimizers…")

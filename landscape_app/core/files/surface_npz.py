@@ -55,6 +55,18 @@ KEYS: dict[str, Key] = {
     "interp_losses": Key("each lane's loss along its straight line", "float", "(L, K)"),
     "metadata": Key("a JSON object: the configuration, the plane, where it was computed",
                     "str", "()"),
+    "points": Key("a checkpoint plane's checkpoints A, B, C on the plane", "float", "(k, 2)",
+                  required=False),
+    "point_labels": Key("each checkpoint's file name", "str", "(k,)", required=False),
+    "point_losses": Key("the loss at each checkpoint", "float", "(k,)", required=False),
+    "buffer_origin": Key("a checkpoint plane's buffers at A (flat)", "float", "(Q,)",
+                         required=False),
+    "buffer_d1": Key("the buffers' first direction, B's − A's", "float", "(Q,)",
+                     required=False),
+    "buffer_d2": Key("the buffers' second direction, C's − A's", "float", "(Q,)",
+                     required=False),
+    "bn_recompute": Key("whether BatchNorm statistics were re-estimated at every point",
+                        "bool", "()", required=False),
 }
 #: What a surface needs to be shown; files before versions hold at least these.
 GRID_KEYS = ("values", "alphas", "betas")

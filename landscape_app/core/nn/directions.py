@@ -96,6 +96,8 @@ class Plane:
         if self.eigenvalues is not None:
             return (f"Hessian plane: eigenvalues {self.eigenvalues[0]:.4g}, "
                     f"{self.eigenvalues[1]:.4g}")
+        if self.method == "checkpoints":
+            return "plane through checkpoints A (0, 0), B (1, 0), C (0, 1)"
         return "filter-normalized random plane"
 
 

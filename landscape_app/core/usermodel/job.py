@@ -30,6 +30,16 @@ from landscape_app.core.grid import check_resolution
 from landscape_app.core.nn.arrays import plane_arrays
 from landscape_app.core.nn.directions import Plane
 from landscape_app.core.nn.surface import plane_ranges
+from landscape_app.core.usermodel.checkpoints import (
+    CHECKPOINT_RANGE,
+    check_checkpoint_request,
+    checkpoint_fingerprint,
+    checkpoint_plane_arrays,
+    checkpoint_surface_arrays,
+    fitted_state,
+    load_into,
+    plane_loss,
+)
 from landscape_app.core.usermodel.contract import UserModel, load_user_model
 from landscape_app.core.usermodel.decision import (
     Decision,
@@ -59,6 +69,8 @@ class SurfaceRequest:
     batches: int | None = None
     device: str = "auto"
     chunk: int | None = None
+    checkpoints: tuple[str, ...] = ()
+    bn_recompute: bool = False
 
     def validated(self) -> SurfaceRequest:
         check_resolution(self.resolution)
@@ -72,6 +84,7 @@ class SurfaceRequest:
         if self.trajectory and self.directions != "pca":
             raise LandscapeError("--trajectory gives the paths of --directions pca; add "
                                  "--directions pca")
+        check_checkpoint_request(self.directions, self.checkpoints, self.bn_recompute)
         return self
 
 
@@ -122,7 +135,7 @@ class SurfaceJob:
         return [index for index in range(self.chunk_count) if index not in done]
 
     def evaluator(self) -> PlaneLoss:
-        return PlaneLoss(self.user, self.plane.origin, self.plane.d1, self.plane.d2)
+        return plane_loss(self.user, self.decision.plane)
 
     def compute(self, indices: Sequence[int], on_chunk: Callable[[int], None] | None = None,
                 ) -> None:
@@ -176,9 +189,10 @@ def _fingerprint(request: SurfaceRequest, user: UserModel, data_sha256: str) -> 
         "grid": request.resolution,
         "range": list(request.range) if request.range is not None else None,
         "directions": request.directions,
-        "seed": request.seed if request.directions != "pca" else None,
+        "seed": request.seed if request.directions not in ("pca", "checkpoints") else None,
         "include_bias": request.include_bias if request.directions == "random" else None,
         "trajectory_sha256": trajectory,
+        **checkpoint_fingerprint(request.checkpoints, request.bn_recompute),
     }
 
 
@@ -196,6 +210,12 @@ def _checkpoint_steps(paths: Sequence[str]) -> np.ndarray:
 
 def _prepare_plane(request: SurfaceRequest, user: UserModel, evaluator_for) -> dict:
     """The plane and the projected trajectory as arrays (what ``plane.npz`` holds)."""
+    if request.directions == "checkpoints":
+        arrays = checkpoint_plane_arrays(user, request.checkpoints, request.bn_recompute)
+        a0, a1, b0, b1 = request.range or (*CHECKPOINT_RANGE, *CHECKPOINT_RANGE)
+        arrays["alphas"] = np.linspace(a0, a1, request.resolution)
+        arrays["betas"] = np.linspace(b0, b1, request.resolution)
+        return arrays
     trajectory = (checkpoint_vectors(user, request.trajectory) if request.trajectory
                   else None)
     plane = make_user_plane(user, request.directions, seed=request.seed,
@@ -277,8 +297,7 @@ def _decide(request: SurfaceRequest, user: UserModel, fingerprint: dict,
                              np.zeros_like(origin)).check_origin()
     arrays = _prepare_plane(request, user, lambda plane: PlaneLoss(
         user, plane.origin, plane.d1, plane.d2))
-    plane = _plane_of(arrays)
-    evaluator = PlaneLoss(user, plane.origin, plane.d1, plane.d2)
+    evaluator = plane_loss(user, arrays)
     mode = evaluator.choose_mode()
     chunk = request.chunk or evaluator.chunk_points(mode)
     manifest = {"fingerprint": fingerprint, "data": digest, "mode": mode,
@@ -315,6 +334,8 @@ def open_job(request: SurfaceRequest, work_dir: str | Path, restart: bool = Fals
     request = request.validated()
     user = load_user_model(request.model_file, choose_device(device or request.device),
                            request.batches)
+    if request.directions == "checkpoints":  # A's weights and buffers are the run's origin
+        load_into(user, fitted_state(user, request.checkpoints[0], "--checkpoints"))
     work = WorkDir(work_dir)
     digest = data_digest(user)
     fingerprint = _fingerprint(request, user, digest["sha256"])
@@ -369,6 +390,7 @@ def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
         "plane": plane.describe(), "mode": job.mode, "chunk_points": job.chunk_points,
         "processes": processes, "seed": job.request.seed,
         "include_bias": job.request.include_bias, "trajectory": list(job.request.trajectory),
+        "checkpoints": list(job.request.checkpoints),
     }
     empty = np.zeros(0)
     return {
@@ -394,4 +416,5 @@ def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
         "interp_ts": empty,
         "interp_losses": np.zeros((len(lanes), 0)),
         "metadata": np.array(json.dumps(metadata)),
+        **checkpoint_surface_arrays(job.decision.plane, metadata, job.evaluator()),
     }

@@ -48,6 +48,8 @@ FINGERPRINT_NAMES = {
     "seed": "the direction seed (--seed)",
     "include_bias": "--include-bias",
     "trajectory_sha256": "the trajectory checkpoints",
+    "checkpoints_sha256": "the --checkpoints files",
+    "bn_recompute": "--bn-recompute",
 }
 
 

@@ -32,6 +32,7 @@ class SurfaceActions(QObject):
         super().__init__(window)
         self.window = window
         self.problem: QMessageBox | None = None
+        self.line_dialog = None
         self.open_action = window_action(window, "Open s&urface…", "Ctrl+Shift+O",
                                          self.choose_and_open)
         self.open_action.setStatusTip("Show a surface NPZ or a loss-landscape .h5 file, "
@@ -45,14 +46,29 @@ class SurfaceActions(QObject):
     def open_path(self, path: str | os.PathLike) -> bool:
         """Show the surface at ``path``; False (and a message, the screen kept) if refused."""
         from landscape_app.core.surface_file import load_surface_file
+        from landscape_app.core.surface_from_npz import read_interpolation
 
         try:
+            line = read_interpolation(path)
+            if line is not None:
+                return self._show_line(line, path)
             landscape = load_surface_file(path)
         except LandscapeError as error:
             self.window.statusBar().showMessage(f"The surface was not opened. {error}", 12000)
             self.problem = show_problem(self.window, "The surface was not opened.", str(error))
             return False
         self.show(landscape)
+        return True
+
+    def _show_line(self, line: dict, path) -> bool:
+        """An NPZ of ``surface --interpolate``: its curve in a dialog of its own (the views
+        and the race stay as they were)."""
+        from landscape_app.gui.classroom.line_dialog import LineDialog
+
+        self.line_dialog = LineDialog(self.window, line, os.fspath(path))
+        self.line_dialog.show()
+        self.window.statusBar().showMessage(
+            f"{os.fspath(path)}: the loss along (1 − t) A + t B, {len(line['t'])} points", 12000)
         return True
 
     def show(self, landscape) -> None:

@@ -105,12 +105,14 @@ class FramePainter:
 
     def invalidate(self) -> None:
         """Repaint every view at the next frame even if nothing changed. A frame one of the
-        curves and the table has drawn and the other not yet is kept for the other (dropping
-        it would leave them showing different steps); the next frame follows at once."""
+        curves and the table has drawn and the other not yet is drawn by the other now
+        (dropping it would leave them showing different steps); the next frame then goes to
+        both, at once."""
         self._key = None
-        if len(self._pending) == 2:
-            self._pending = {}  # neither drew it: the next frame goes to both, at once
-        self._next = None
+        if len(self._pending) == 1:
+            (view, frame), = self._pending.items()
+            {"curves": self._paint_curves, "table": self._paint_table}[view](frame)
+        self._pending, self._next = {}, None
         self._due = dict.fromkeys(self._due, 0.0)
 
     def paint(self, snapshot: RaceSnapshot, appearance: Appearance, axis: str,

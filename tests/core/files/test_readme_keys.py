@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from landscape_app.core.files import grid_npz, map_npz, surface_npz
+from landscape_app.core.files import grid_npz, line_npz, map_npz, surface_npz
 
 README = Path(__file__).resolve().parents[3] / "README.md"
-MODULES = {module.FORMAT: module for module in (grid_npz, surface_npz, map_npz)}
+MODULES = {module.FORMAT: module for module in (grid_npz, surface_npz, line_npz, map_npz)}
 
 
 def _rows() -> dict[str, list[str]]:
@@ -39,5 +39,5 @@ def test_readme_names_each_kinds_keys(fmt):
     required = {name for name, key in module.KEYS.items() if key.required}
     assert _names(keys) == required
     optional = set(module.KEYS) - required
-    if optional:  # the map's trajectory field, under --paths
-        assert _names(written_by.split("`--paths`:", 1)[1]) == optional
+    if optional:  # the map's trajectory field (--paths), a checkpoint plane's points
+        assert _names(written_by.split(":", 1)[1]) == optional
