@@ -141,7 +141,7 @@ def test_a_blended_plane_point_moves_the_buffers_too(tmp_path):
 def test_the_surface_file_marks_and_names_the_checkpoints(tmp_path):
     """What the window reads (File ▸ Open surface…): one marked, named point per checkpoint,
     with its loss, and the plane's details say how the buffers were set."""
-    from landscape_app.core.surface_npz import read_npz
+    from landscape_app.core.surface_from_npz import read_npz
 
     _, _, arrays = _plane(tmp_path, recompute=True)
     out = tmp_path / "abc.npz"
