@@ -74,3 +74,25 @@ def evaluate_grid(
             if progress is not None:
                 progress("grid", end / points.shape[0])
     return Grid2D(xs, ys, out.reshape(resolution, resolution))
+
+
+#: ε of the log colour scale as a fraction of the value range.
+LOG_EPSILON_FRACTION = 1e-6
+
+
+def color_field(values: np.ndarray, log_scale: bool) -> np.ndarray:
+    """The scalar field a heatmap paints (the window's 2D view, the exported page):
+    ``f``, or ``log10(f − f_min + ε)`` with ε = :data:`LOG_EPSILON_FRACTION` × the range.
+
+    Points the landscape lacks (non-finite values) stay NaN: holes, drawn uncoloured.
+    """
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return np.full_like(values, np.nan)
+    low, high = float(values[finite].min()), float(values[finite].max())
+    field = np.where(finite, values, np.nan)
+    if log_scale:
+        epsilon = max(LOG_EPSILON_FRACTION * (high - low), 1e-300)
+        field = np.log10(field - low + epsilon)
+    return field

@@ -34,10 +34,10 @@ from typing import Any
 import contourpy
 import numpy as np
 
+from landscape_app.core.grid import color_field
+
 #: How the window names the axes of a network plane.
 AXIS_NAMES = {"alpha": "α (direction 1)", "beta": "β (direction 2)"}
-#: ε of the log colour scale as a fraction of the value range (as the window's 2D view).
-LOG_EPSILON_FRACTION = 1e-6
 _DTYPES = {"f4": "<f4", "f8": "<f8", "i4": "<i4", "u1": "u1"}
 
 
@@ -97,19 +97,6 @@ def colormap_lut(name: str) -> list[str]:
     table = json.loads(text)
     hexes = table.get(name, table["viridis"])
     return ["#" + hexes[i:i + 6] for i in range(0, len(hexes), 6)]
-
-
-def color_field(values: np.ndarray, log_scale: bool) -> np.ndarray:
-    """The heatmap's scalar field, as the window's: ``f`` or ``log10(f − f_min + ε)``."""
-    values = np.asarray(values, dtype=float)
-    finite = np.isfinite(values)
-    if not finite.any():
-        return np.full_like(values, np.nan)
-    low, high = float(values[finite].min()), float(values[finite].max())
-    out = np.where(finite, values, np.nan)
-    if log_scale:
-        out = np.log10(out - low + max(LOG_EPSILON_FRACTION * (high - low), 1e-300))
-    return out
 
 
 def contour_points(xs: np.ndarray, ys: np.ndarray, scalar: np.ndarray, levels: int) -> np.ndarray:

@@ -24,6 +24,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
+from landscape_app.core.grid import color_field
 from landscape_app.gui import style
 from landscape_app.gui.views.axis_fonts import (
     AxisFonts,
@@ -39,8 +40,6 @@ if TYPE_CHECKING:
     from landscape_app.core.grid import Grid2D
 
 #: Colormaps offered by the window (all shipped with pyqtgraph, perceptually uniform).
-#: ε of the log colour scale as a fraction of the value range.
-LOG_EPSILON_FRACTION = 1e-6
 #: Path points are clipped to the landscape box grown by this many box sizes on each side.
 PATH_CLIP_MARGIN = 2.0
 #: Contour line width, star and start marker sizes, in pixels (before :meth:`set_size_factor`).
@@ -53,23 +52,6 @@ CONTOUR_COLOR = (255, 255, 255, 70)
 #: The hatch seen through a landscape's holes: neutral grey lines on a darker grey, in no
 #: colour map's range.
 HOLE_FILL, HOLE_LINES = "#303030", "#8c8c8c"
-
-
-def color_field(values: np.ndarray, log_scale: bool) -> np.ndarray:
-    """The scalar field painted by the heatmap: ``f`` or ``log10(f − f_min + ε)``.
-
-    Points the landscape lacks (non-finite values) stay NaN: holes, drawn uncoloured.
-    """
-    values = np.asarray(values, dtype=float)
-    finite = np.isfinite(values)
-    if not finite.any():
-        return np.full_like(values, np.nan)
-    low, high = float(values[finite].min()), float(values[finite].max())
-    field = np.where(finite, values, np.nan)
-    if log_scale:
-        epsilon = max(LOG_EPSILON_FRACTION * (high - low), 1e-300)
-        field = np.log10(field - low + epsilon)
-    return field
 
 
 def field_levels(field: np.ndarray) -> tuple[float, float]:
