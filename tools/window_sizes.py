@@ -267,11 +267,12 @@ def main(argv: list[str] | None = None) -> int:
         results = measure_at(width, height, args.scale, args.shots, tuple(phases))
         for phase, result in results.items():
             plot, window = result["plot"], result["window"]
-            share = plot[2] * plot[3] / (window[0] * window[1]) if plot else 0
+            shown = (f"2D plot {plot[2:]} = {plot[2] * plot[3] / (window[0] * window[1]):.0%} "
+                     f"of the window ({plot[2] / window[0]:.0%} of its width)" if plot
+                     else "2D plot not shown (another tab: a map scene shows its map)")
             print(f"{width}x{height} @{args.scale:g} {phase}: window {window}, "
-                  f"{result['arrangement']}, 2D plot {plot[2:] if plot else None} = "
-                  f"{share:.0%} of the window ({plot[2] / window[0]:.0%} of its width), "
-                  f"docks {sorted(result['docks'])}", flush=True)
+                  f"{result['arrangement']}, {shown}, docks {sorted(result['docks'])}",
+                  flush=True)
     return 0
 
 
