@@ -30,6 +30,7 @@ SCENE_ORDER = (
     "two-moons",
     "minibatch-moons",
     "seed-fractal-edge",
+    "edge-of-stability",
 )
 
 
