@@ -49,7 +49,8 @@ def median_reached(counts: np.ndarray) -> np.ndarray:
 
 def median_loss(final_loss: np.ndarray) -> np.ndarray:
     """``(L, S)`` → ``(L,)`` median final loss (a NaN loss counts as +∞, a diverged run)."""
-    return np.median(np.nan_to_num(final_loss, nan=np.inf), axis=-1)
+    with np.errstate(over="ignore"):  # the mean of two huge middle values may be +∞
+        return np.median(np.nan_to_num(final_loss, nan=np.inf, posinf=np.inf), axis=-1)
 
 
 def tuning_curve(success: np.ndarray, draws: int) -> np.ndarray:
