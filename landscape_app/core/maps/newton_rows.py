@@ -13,8 +13,9 @@ function the single run calls with a batch of one. The Hessians come from ``P`` 
 passes through the rows' gradient (rows are independent, so ∂(Σ_n ∂f/∂θ_{n,k})/∂θ_m is row
 m's k-th Hessian row); the line search evaluates every row at each trial and freezes a row
 once its trial is accepted (each trial it ran counts one evaluation, as in the single run,
-where the accepted trial's loss is the new point's). A row whose 40 trials all fail ends on the last trial, as the
-single run does. ``η`` and ``δ`` may be per-row ``(N, 1)`` tensors (hyperparameter maps).
+where the accepted trial's loss is the new point's). A row whose 40 trials all fail ends on
+the last trial, as the single run does. ``η`` and ``δ`` may be per-row ``(N, 1)`` tensors
+(hyperparameter maps).
 """
 
 from __future__ import annotations
