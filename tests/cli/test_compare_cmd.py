@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from landscape_app.cli import main
+from landscape_app.core.compare.comparison import PER_START_MODULE
 from landscape_app.core.files.compare_npz import KEYS, read_compare_npz
 from landscape_app.core.functions import get_function
 from landscape_app.core.optim import OptimizerSpec
@@ -55,7 +56,7 @@ def test_a_network_compares_initialisations(tmp_path, capsys):
 
 
 def test_an_optimizer_run_one_start_at_a_time_is_refused_in_one_line_until_it_can(capsys):
-    if importlib.util.find_spec("landscape_app.core.compare.per_start") is not None:
+    if importlib.util.find_spec(PER_START_MODULE) is not None:
         pytest.skip("the per-start runner is part of this build")
     assert main(["compare", "--optimizer", "lbfgs", "--starts", "2", "--steps", "5"]) == 2
     error = capsys.readouterr().err.strip().splitlines()

@@ -42,8 +42,8 @@ from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 
 Progress = Callable[[str, float], None]
-#: Where the per-start runner of the optimizers that do not map lives.
-PER_START_MODULE = "landscape_app.core.compare.per_start"
+#: Where the per-start runner of the optimizers that do not map lives (this package's).
+PER_START_MODULE = f"{__package__}.per_start"
 #: The per-setting figures, each ``(O, L)``.
 FIGURES = ("success", "success_at_budget", "median_loss", "median_steps",
            "median_evaluations")
