@@ -155,7 +155,8 @@ class ExportDialog(QDialog):
         self.title = QLineEdit()
         self.title.setPlaceholderText("no title in the caption")
         for label, field in (("file", row), ("view", self.view), ("", self.curves),
-                             ("", self.sharpness), ("", self.model_view), ("model of", self.model_lane),
+                             ("", self.sharpness), ("", self.model_view),
+                             ("model of", self.model_lane),
                              ("size", size), ("speed", self.fps), ("steps", steps),
                              ("frames", self.frames), ("title", self.title)):
             form.addRow(label, field)
