@@ -21,8 +21,16 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QPointF, QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
 from landscape_app.gui.views.axis_fonts import quiet_plot_item
@@ -34,6 +42,8 @@ from landscape_app.gui.views.table import format_number
 
 #: Width of a lane's sharpness curve and of its dashed threshold (pixels).
 LINE_WIDTH, THRESHOLD_WIDTH = 2.0, 1.5
+#: The plot's least height (pixels): it shares the curves' column, half and half.
+MIN_PLOT_HEIGHT = 60
 #: Where the eigenvalues of a reading start among the trace columns.
 EIGENVALUES = COLUMN["eigenvalue_1"]
 
@@ -192,9 +202,8 @@ class SharpnessPlot(pg.PlotWidget):
 
     def _label_axes(self) -> None:
         self.plot_item.setLabel("bottom", AXIS_LABELS.get(self.axis, self.axis))
-        self.plot_item.setLabel("left", "λ_max(P⁻¹H) adaptive, λ_max others (dashed: "
-                                "threshold)" if self.adaptive else
-                                "λ_max (dashed: threshold)")
+        self.plot_item.setLabel("left", "λ_max, adaptive: λ_max(P⁻¹H)  (- - threshold)"
+                                if self.adaptive else "λ_max  (- - threshold)")
 
     def _moved(self, scene_pos: QPointF) -> None:
         vb = self.plot_item.vb
@@ -231,8 +240,11 @@ class SharpnessPanel(QWidget):
         self.how.setProperty("role", "muted")
         self.how.setWordWrap(True)
         self.plot = SharpnessPlot()
+        self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)  # shares the column with the loss curves
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         row = QHBoxLayout()
         self.lane_box = QComboBox()
+        self.lane_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.lane_box.setToolTip("the lane whose reading at the shown step is read out")
         self.lane_box.currentIndexChanged.connect(lambda _index: self._read_out())
         self.readout = QLabel("")
@@ -245,6 +257,9 @@ class SharpnessPanel(QWidget):
         layout.addLayout(row)
         self.spectrum: Callable[[str, int], Sequence[float] | None] | None = None
         self._cut: list[tuple[str, np.ndarray]] = []
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(300, 200)  # as the loss curves ask: the column is shared half and half
 
     def set_how(self, text: str) -> None:
         self.how.setText(text)
