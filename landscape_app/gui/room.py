@@ -335,21 +335,29 @@ class RoomFit(QObject):
         (each with the column's whole height) when the plan says there is no room for both."""
         window = self.window
         layout, tabs = window.right_column.layout(), window.column_tabs
-        note, curves = window.note_scroll, window.curves
-        if tabbed == (tabs.count() > 0):
+        note, curves, sharpness = window.note_scroll, window.curves, window.sharpness
+        sharp_on = getattr(window, "sharpness_on", False)  # View ▸ Sharpness
+        tabbed_now = tabs.count() > 0
+        if tabbed == tabbed_now and (not tabbed or (tabs.indexOf(sharpness) >= 0) == sharp_on):
             return
         if tabbed:
+            tabs.clear()
             tabs.addTab(curves, "Loss curves")
+            if sharp_on:
+                tabs.addTab(sharpness, "Sharpness")
             tabs.addTab(note, "Note")
             layout.insertWidget(0, tabs, 1)
             note.setVisible(True)
             tabs.setVisible(True)
+            sharpness.setVisible(sharp_on)
         else:
             tabs.clear()
             layout.insertWidget(0, note)
             layout.insertWidget(1, curves, 1)
+            layout.insertWidget(2, sharpness, 1)
             tabs.setVisible(False)
             curves.setVisible(True)
+            sharpness.setVisible(sharp_on)
             note.setVisible(not window.note_panel.isHidden())
 
     def _size(self, plan: room_layout.Plan, m: room_layout.Measures) -> None:
