@@ -244,12 +244,14 @@ class PresentationMode(QObject):
 
     def _scale_views(self, factor: float) -> None:
         window = self.window
-        for view in (window.contour, window.curves, window.table, window.surface3d):
+        map_view = window.maps.view if window.maps is not None else None
+        for view in (window.contour, window.curves, window.table, window.surface3d, map_view):
             if view is not None:
                 view.set_size_factor(factor)
 
     def view_created(self, view) -> None:
-        """A view made after entering (the 3D view is built on first use) gets the sizes."""
+        """A view made after entering (the 3D view is built on first use, the hyperparameter
+        map's once the engine is loaded) gets the sizes."""
         view.set_size_factor(self.size_factor if self.active else 1.0)
 
     def _show_step(self, *_) -> None:
