@@ -110,6 +110,7 @@ class RoomFit(QObject):
         window.contour.image.sigImageChanged.connect(self.schedule)  # a new box's aspect
         window.contour.plot_item.vb.sigResized.connect(self._view_resized)
         window.table.table_model.modelReset.connect(self.schedule)  # lanes: the table's width
+        window.table.rowsRefitted.connect(self.schedule)  # a name wrapped: the table's height
         # The table's and the caption's natural sizes follow their fonts (presenting).
         for widget in (window.table, window.table.horizontalHeader(), window.caption):
             widget.installEventFilter(self)
@@ -380,7 +381,7 @@ class RoomFit(QObject):
             if "caption" in arrangement.side and m.caption_height is not None:
                 # ... but the column as tall as its caption and curves need
                 top_h = max(top_h, m.caption_height(width - landscape_w - room_layout.GAP)
-                            + round(room_layout.BAND_HEIGHT
+                            + round(room_layout.CURVES_HEIGHT
                                     * min(m.factor, room_layout.COLUMN_FACTOR)))
             top_h = min(top_h, height - m.table_h - handle)
             _set_sizes(central, [top_h, height - top_h - handle])

@@ -165,6 +165,7 @@ class PresentationMode(QObject):
         self._scale_views(self.size_factor)
         self.loss_ticks.start()
         window.table.table_model.modelReset.connect(self._fit_table)
+        window.table.rowsRefitted.connect(self._fit_table)
         self._fit_table()
         if window.timeline is not None:  # the timeline bar is hidden: the caption says it
             window.timeline.shownStepChanged.connect(self._show_step)
@@ -181,6 +182,7 @@ class PresentationMode(QObject):
         window, saved = self.window, self._saved
         self._set_active(False)
         window.table.table_model.modelReset.disconnect(self._fit_table)
+        window.table.rowsRefitted.disconnect(self._fit_table)
         if window.timeline is not None:
             window.timeline.shownStepChanged.disconnect(self._show_step)
         window.caption.show_step("")
