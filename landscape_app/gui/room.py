@@ -110,7 +110,6 @@ class RoomFit(QObject):
         window.contour.image.sigImageChanged.connect(self.schedule)  # a new box's aspect
         window.contour.plot_item.vb.sigResized.connect(self._view_resized)
         window.table.table_model.modelReset.connect(self.schedule)  # lanes: the table's width
-        window.table.rowsRefitted.connect(self.schedule)  # a name wrapped: the table's height
         # The table's and the caption's natural sizes follow their fonts (presenting).
         for widget in (window.table, window.table.horizontalHeader(), window.caption):
             widget.installEventFilter(self)
