@@ -7,7 +7,7 @@ import math
 import pytest
 
 from landscape_app.core.result import Status
-from landscape_app.gui.views.table import NAME_LINES, RaceTable, TableRow
+from landscape_app.gui.views.table import NAME_LINES, NAME_PADDING, RaceTable, TableRow
 
 from .conftest import shown
 
@@ -36,7 +36,7 @@ def test_a_long_name_wraps_and_the_table_grows_to_show_it(qtbot):
                                                   * table.fontMetrics().lineSpacing()
                                                   + 2 * table.frameWidth())
     # every word of the name fits the column on some line: nothing is cut
-    room = table.columnWidth(0) - table.iconSize().width() - 16
+    room = table.columnWidth(0) - table.iconSize().width() - NAME_PADDING
     assert max(table.fontMetrics().horizontalAdvance(w) for w in LONG.split()) <= room
     with qtbot.waitSignal(table.rowsRefitted, timeout=2_000):
         table.resize(2400, 300)  # wide enough again: one line

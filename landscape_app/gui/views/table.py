@@ -24,8 +24,8 @@ ROW_HEIGHT, SWATCH_SIZE = 24, 12
 #: The most lines a name wraps to when the column is narrower than it (then it is elided,
 #: the whole name its tooltip).
 NAME_LINES = 3
-#: The name cell's room besides its text and swatch (pixels: padding and the swatch's gap).
-NAME_PADDING = 16
+#: The name cell's room besides its text and swatch (pixels; what the column widths add).
+NAME_PADDING = 12
 
 
 @dataclass(frozen=True)
