@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         from landscape_app.gui.map_actions import MapActions
 
         self.maps = MapActions(self, self.maps_menu)
+        self.presentation.view_created(self.maps.view)
         from landscape_app.gui.model_dock import ModelDock
 
         self.model_dock = ModelDock(self)  # View ▸ Model view: the network beside its plane

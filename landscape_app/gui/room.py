@@ -388,7 +388,7 @@ class RoomFit(QObject):
             if "caption" in arrangement.side and m.caption_height is not None:
                 # ... but the column as tall as its caption and curves need
                 top_h = max(top_h, m.caption_height(width - landscape_w - room_layout.GAP)
-                            + round(room_layout.BAND_HEIGHT
+                            + round(room_layout.CURVES_HEIGHT
                                     * min(m.factor, room_layout.COLUMN_FACTOR)))
             top_h = min(top_h, height - m.table_h - handle)
             _set_sizes(central, [top_h, height - top_h - handle])

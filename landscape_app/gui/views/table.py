@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -26,6 +26,11 @@ NAME_ROOM = 130
 NAME_MOST = 320
 #: Row height and colour swatch side, in pixels (before :meth:`RaceTable.set_size_factor`).
 ROW_HEIGHT, SWATCH_SIZE = 24, 12
+#: The most lines a name wraps to when the column is narrower than it (then it is elided,
+#: the whole name its tooltip).
+NAME_LINES = 3
+#: The name cell's room besides its text and swatch (pixels; what the column widths add).
+NAME_PADDING = 12
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,13 @@ class RaceTableModel(QAbstractTableModel):
 
 
 class RaceTable(QTableView):
-    """The table widget showing a :class:`RaceTableModel`."""
+    """The table widget showing a :class:`RaceTableModel`.
+
+    Signals: ``rowsRefitted()`` when a row's height changed (a name wrapped or unwrapped: the
+    table's :meth:`natural_height` with it).
+    """
+
+    rowsRefitted = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -157,7 +168,9 @@ class RaceTable(QTableView):
         header.setMinimumSectionSize(48)
         self.table_model.modelReset.connect(self._fit_columns)
         self.setColumnHidden(SHARPNESS_COLUMN, True)
+        header.sectionResized.connect(self._section_resized)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setWordWrap(True)  # a long name takes a second line rather than being cut
         # Vertical scrolling only: the columns shrink to the width (eliding their text).
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
@@ -205,17 +218,56 @@ class RaceTable(QTableView):
                 + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
 
     def natural_height(self, least_rows: int = 3) -> int:
-        """The height that shows every row (at least ``least_rows``) without scrolling."""
-        rows = max(least_rows, self.table_model.rowCount())
-        return (self.horizontalHeader().sizeHint().height()
-                + rows * self.verticalHeader().defaultSectionSize() + 2 * self.frameWidth())
+        """The height that shows every row (at least ``least_rows``; wrapped names on
+        their lines) without scrolling."""
+        count = self.table_model.rowCount()
+        rows = sum(self.rowHeight(row) for row in range(count))
+        return (self.horizontalHeader().sizeHint().height() + rows
+                + max(0, least_rows - count) * self.verticalHeader().defaultSectionSize()
+                + 2 * self.frameWidth())
+
+    def name_lines(self, row: int) -> int:
+        """How many lines row ``row``'s name needs in the name column as wide as it is
+        (more than :data:`NAME_LINES`: the name is elided)."""
+        room = self.columnWidth(0) - self.iconSize().width() - NAME_PADDING
+        text = self.table_model.rows[row].label
+        metrics = self.fontMetrics()
+        if room <= 0:
+            return NAME_LINES + 1
+        lines, line = 1, ""
+        for word in text.split(" "):  # greedy wrapping at spaces, as the view's delegate
+            candidate = f"{line} {word}" if line else word
+            if metrics.horizontalAdvance(candidate) <= room or not line:
+                line = candidate
+            else:
+                lines, line = lines + 1, word
+        return lines
+
+    def _fit_rows(self) -> None:
+        """Each row tall enough for its name's lines (up to :data:`NAME_LINES`)."""
+        base = self.verticalHeader().defaultSectionSize()
+        spacing = self.fontMetrics().lineSpacing()
+        changed = False
+        for row in range(self.table_model.rowCount()):
+            lines = min(NAME_LINES, self.name_lines(row))
+            height = base + (lines - 1) * spacing
+            if self.rowHeight(row) != height:
+                self.setRowHeight(row, height)
+                changed = True
+        if changed:
+            self.rowsRefitted.emit()
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == 0:  # the stretched name column follows the others' widths
+            self._fit_rows()
 
     def _fit_columns(self) -> None:
         """Each column at its preferred width (:data:`COLUMN_WIDTHS`) when there is room
         after the whole optimizer names; narrower, the columns after the first give up their
         spare width in proportion but
         never go below :meth:`column_needs` (titles and values stay whole), and the first,
-        stretched, elides long names (the full name is its tooltip)."""
+        stretched, wraps long names over up to :data:`NAME_LINES` lines (then elides them;
+        the full name is its tooltip)."""
         needs = self.column_needs()
         columns = self._shown_columns()
         preferred = [max(need, round(COLUMN_WIDTHS[column] * self.size_factor))
@@ -229,6 +281,7 @@ class RaceTable(QTableView):
         share = min(1.0, max(0.0, room / spare)) if spare > 0 else 0.0
         for column, need, wanted in zip(columns, needs, preferred, strict=True):
             self.setColumnWidth(column, need + int((wanted - need) * share))
+        self._fit_rows()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
