@@ -8,7 +8,7 @@ then its bias. For the seed network that is exactly the article's ``[W1 (4), W2 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -104,6 +104,21 @@ def build_problem(config: NetworkConfig) -> NetworkProblem:
     start = nn.utils.parameters_to_vector(module.parameters()).detach().numpy().copy()
     loss = "cross_entropy" if data.task == "classification" else "mse"
     return NetworkProblem(layers, data.inputs, data.targets, loss, start, half_width=2.0)
+
+
+def initial_weights(config: NetworkConfig, seed: int) -> np.ndarray:
+    """θ₀ of initialisation ``seed``: where many-initialisation runs of ``config`` start.
+
+    An MLP: torch's default initialisation after ``torch.manual_seed(seed)``, i.e. exactly the
+    weights ``NetworkConfig(..., seed=seed)`` starts from (``surface --model … --seed s``); the
+    data stay ``config``'s. The seed network: ``0.1 · randn(10)`` after
+    ``np.random.seed(seed)``, so ``seed=42`` is the article's x0.
+    """
+    config = config.validated()
+    if config.model == "seed":
+        return 0.1 * np.random.RandomState(seed).randn(seed_problem().parameter_count)
+    seeded = build_problem(replace(config, seed=seed))
+    return seeded.start
 
 
 def seed_problem() -> NetworkProblem:
