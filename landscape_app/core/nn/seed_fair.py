@@ -164,17 +164,15 @@ def run_fair_seed_experiment(inits: int = 8, settings: int = 5, budget: int = 20
     sweeps = [method.values(settings) for method in methods]
     specs = [[parse_optimizer_spec(method.spec_text(v, budget, parameters)) for v in values]
              for method, values in zip(methods, sweeps, strict=True)]
-    for spec in (spec for method_specs in specs for spec in method_specs):
-        spec.create()  # every setting checked before the first run
+    # one call (one pool) for every method's runs: they share the step limit, the goal and
+    # the budget; it checks every setting before the first run
+    runs = run_per_start(SEED_CONFIG, [spec for group in specs for spec in group], seeds,
+                         budget, goal, dtype="float64", seed=RACE_SEED, workers=workers,
+                         progress=progress, cancelled=cancelled, budget=budget)
     rows = []
     for index, method in enumerate(methods):
-
-        def part(stage: str, fraction: float, index: int = index) -> None:
-            if progress is not None:
-                progress(stage, (index + fraction) / len(methods))
-
-        runs = run_per_start(SEED_CONFIG, specs[index], seeds, budget, goal, dtype="float64",
-                             seed=RACE_SEED, workers=workers, progress=part,
-                             cancelled=cancelled, budget=budget)
-        rows.append(FairRow(articles[method.name], method, sweeps[index], runs, goal))
+        part = slice(index * settings, (index + 1) * settings)
+        arrays = RunArrays(runs.final_loss[part], runs.steps_to_tolerance[part],
+                           runs.evaluations_to_tolerance[part], runs.evaluations[part])
+        rows.append(FairRow(articles[method.name], method, sweeps[index], arrays, goal))
     return FairExperiment(tuple(rows), seeds, budget, goal)
