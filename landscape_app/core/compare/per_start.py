@@ -14,7 +14,8 @@ points ``(S, 2)`` of a 2D objective, or, for a
 ``NetworkConfig(..., seed=s)`` starts from, on ``config``'s data.
 
 With ``budget=E`` a run also stops once it has spent ``E`` function evaluations: its answer is
-its last record with ``evals ≤ E`` (a comparison at an equal evaluation budget).
+its last record with ``evals ≤ E``, step 0 at least (a comparison at an equal evaluation
+budget).
 
 The runs are spread over ``workers`` processes (``spawn``: no copy of a parent's threads or
 Qt), in chunks; ``workers=1`` runs them in this process. Cancelling sets an event every
