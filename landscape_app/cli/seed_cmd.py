@@ -15,6 +15,12 @@ examples:
                                                  seed.json
   landscape-app seed-experiment --directions random --out seed-random.npz
   landscape-app gui --scene seed-pca             the same experiment as a scene in the window
+  landscape-app seed-experiment --fair --inits 4 --settings 3 --budget 1000 --workers 2
+                                                 the fair version, small: every method tuned
+                                                 over 3 settings, from 4 initializations, at
+                                                 1000 evaluations per run (about a minute)
+  landscape-app seed-experiment --fair           the default: 8 initializations, 5 settings,
+                                                 2000 evaluations (minutes; --workers speeds it)
 
 The set-up is the seed article's, exactly: torch.manual_seed(42), np.random.seed(42); the model
 Sequential(Linear(2,2,bias=False), ReLU(), Linear(2,2)) in float64; 32 inputs with column 1
@@ -32,9 +38,23 @@ optimizer and race runner:
 The table shows the article's loss, the brief's re-run with today's libraries, the app's loss
 and the evaluations the app spent. --out writes the runs (JSON) and the PCA plane of all
 methods' paths with its surface (NPZ, keys as `landscape-app surface --help` lists them).
+
+--fair: one start and one hand-picked setting per method is no ranking. Each method instead
+runs over its main setting (K values: Adam lr 1e-3..10 log, SLSQP eps 1e-9..1e-1 log, PSO
+inertia 0.1..0.9, CMA-ES sigma0 0.025..2.5 log, SA initial_temp 0.1..10 log; the article's
+value is among the default 5) from N initializations (seeds 42, 43, ...: x0 = 0.1*randn(10)
+after np.random.seed(seed); 42 is the article's x0; every method starts there, SA too), each
+run stopped at the same budget of E function evaluations (its loss is the last one within the
+budget). The table gives, beside the article's one-start loss and setting, each method's best
+setting (highest success, then lowest median loss), the median loss over the initializations
+at that setting and its success (loss <= --goal), then one line on how the ranking changes.
+Every run is a single race of the app (seeded 42 for PSO, CMA-ES and SA), run in --workers
+processes.
 """
 
 OUT_NAME = "seed_experiment"
+#: --fair's options and their defaults.
+FAIR_DEFAULTS = {"inits": 8, "settings": 5, "budget": 2000, "goal": 1.0, "workers": 1}
 
 
 def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
@@ -56,7 +76,65 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     parser.add_argument("--out", default=None, metavar="DIR_OR_FILE",
                         help="an existing folder (writes seed_experiment.npz and "
                         "seed_experiment.json in it) or a FILE.npz (and FILE.json beside it)")
+    fair = parser.add_argument_group("the fair comparison")
+    fair.add_argument("--fair", action="store_true",
+                      help="tune every method and run it from many initializations at one "
+                      "evaluation budget; print that table beside the article's numbers")
+    fair.add_argument("--inits", type=int, default=None, metavar="N",
+                      help="initializations, seeds 42 .. 42+N-1 "
+                      f"(default {FAIR_DEFAULTS['inits']})")
+    fair.add_argument("--settings", type=int, default=None, metavar="K",
+                      help="values of each method's swept setting "
+                      f"(default {FAIR_DEFAULTS['settings']})")
+    fair.add_argument("--budget", type=int, default=None, metavar="E",
+                      help=f"function evaluations per run (default {FAIR_DEFAULTS['budget']}; "
+                      "the article's methods spent 100 to 10,100)")
+    fair.add_argument("--goal", type=float, default=None, metavar="LOSS",
+                      help="a run succeeds when its loss is at most this (default "
+                      f"{FAIR_DEFAULTS['goal']:g}: below every article loss but SA's 0.783)")
+    fair.add_argument("--workers", type=int, default=None, metavar="K",
+                      help=f"processes for the runs (default {FAIR_DEFAULTS['workers']})")
     return parser
+
+
+def fair_settings(args: argparse.Namespace) -> dict | None:
+    """The fair comparison's settings (defaults filled in), None without ``--fair``; options
+    that do not fit are refused before torch is imported."""
+    import math
+
+    from landscape_app.core.errors import LandscapeError
+
+    given = [name for name in FAIR_DEFAULTS if getattr(args, name) is not None]
+    if not args.fair:
+        if given:
+            raise LandscapeError(f"--{given[0]} applies to --fair only")
+        return None
+    if args.out is not None:
+        raise LandscapeError("--out applies to the one-start experiment, not to --fair")
+    settings = {name: FAIR_DEFAULTS[name] if getattr(args, name) is None else getattr(args, name)
+                for name in FAIR_DEFAULTS}
+    for name, low, high in (("inits", 1, 1000), ("settings", 1, 100),
+                            ("budget", 1, 1_000_000), ("workers", 1, 256)):
+        if not low <= settings[name] <= high:
+            raise LandscapeError(f"--{name} must be from {low} to {high:,}, "
+                                 f"got {settings[name]}")
+    if not math.isfinite(settings["goal"]):
+        raise LandscapeError(f"--goal must be a finite loss, got {settings['goal']}")
+    return settings
+
+
+def run_fair(settings: dict) -> int:
+    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.core.nn.seed_fair import run_fair_seed_experiment
+
+    bar = ProgressBar()
+    try:
+        experiment = run_fair_seed_experiment(**settings, progress=bar)
+    finally:
+        bar.close()
+    for line in experiment.table_lines():
+        print(line)
+    return 0
 
 
 def output_paths(out: str) -> tuple[Path, Path]:
@@ -106,6 +184,9 @@ def run(args: argparse.Namespace) -> int:
     from landscape_app.core.catalogue.grids import check_resolution
 
     # Before torch is imported: a typo is answered at once.
+    fair = fair_settings(args)
+    if fair is not None:
+        return run_fair(fair)
     paths = output_paths(args.out) if args.out is not None else None
     check_resolution(args.grid)
     from landscape_app.cli.progress import ProgressBar

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from landscape_app.core.errors import CancelledError
+from landscape_app.core.portable import dumps_factory
 from landscape_app.engine.protocol import RaceProcessError
-from landscape_app.engine.race_pickle import dumps_factory
 from landscape_app.engine.race_process import RaceProcess, RemoteStepper
 from landscape_app.engine.traces import LaneChunk, merge_chunks
 

@@ -31,6 +31,7 @@ SCENE_ORDER = (
     "minibatch-moons",
     "seed-fractal-edge",
     "edge-of-stability",
+    "fair-race",
 )
 
 

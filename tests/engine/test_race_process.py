@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from landscape_app.core.errors import CancelledError
-from landscape_app.engine.race_pickle import dumps_factory
+from landscape_app.core.portable import dumps_factory
 from landscape_app.engine.race_process import RaceProcess, RaceProcessError, RemoteStepper
 from landscape_app.engine.traces import COLUMN
 
@@ -46,7 +46,7 @@ def test_catalog_functions_and_expressions_travel_as_recipes():
 
     from landscape_app.core.functions import get_function
     from landscape_app.core.functions.expression import custom_function
-    from landscape_app.engine.race_pickle import same_values
+    from landscape_app.core.portable import same_values
 
     catalog = pickle.loads(dumps_factory(race_factory(get_function("himmelblau"))))
     assert catalog.args[0] is get_function("himmelblau")

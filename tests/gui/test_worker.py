@@ -109,8 +109,8 @@ def test_an_unsendable_race_is_stepped_in_the_worker_thread(qtbot, warm_engine):
     from landscape_app.core.functions.base import Box, Function2D
     from landscape_app.core.objective import Minimum
     from landscape_app.core.optim.registry import OptimizerSpec
+    from landscape_app.core.portable import dumps_factory
     from landscape_app.core.runner import Racer
-    from landscape_app.engine.race_pickle import dumps_factory
     from landscape_app.engine.steppers import RaceStepper
 
     bowl = Function2D("bowl", "Bowl", lambda x, y: x**2 + y**2, Box(-2, 2, -2, 2),

@@ -189,3 +189,35 @@ def test_steps_vs_evaluations_note():
     assert pso.evals > 20_000 and pso.evals >= 30 * pso.step
     cma = lanes["CMA-ES"].records[-1]
     assert cma.evals > 5 * cma.step
+
+
+def test_fair_race_note():
+    """The one-start race's winner (Adam) is not the tuned winner (SGD), with the note's
+    numbers: each optimizer's start map (the map engine: every cell equals the single run) at
+    each learning rate of its sweep, 12 × 12 starts over the view, 100 steps."""
+    from landscape_app.core.maps import compute_map
+    from landscape_app.core.maps.axes import StartGrid
+    from landscape_app.core.optim import parse_optimizer_spec
+
+    note = load_scene("fair-race").note
+    objective, lanes = run_scene("fair-race")
+    one_start = {label: lane.records[-1].loss for label, lane in lanes.items()}
+    assert one_start["Adam"] < one_start["SGD"]
+    assert f"Adam (lr 0.1) ends 100 steps at loss {one_start['Adam']:.3f}" in note
+    assert f"SGD (lr 0.001) at {one_start['SGD']:.1f}" in note
+    view = objective.view
+    grid = StartGrid((view.x0, view.x1), (view.y0, view.y1), 12)
+    sweeps = {"SGD": ("sgd", (0.001, 0.003, 0.01, 0.03)),
+              "Adam": ("adam", (0.03, 0.1, 0.3, 1.0))}
+    successes = {}
+    for label, (optimizer, rates) in sweeps.items():
+        successes[label] = {
+            rate: int(np.sum(compute_map(objective, parse_optimizer_spec(f"{optimizer}:lr={rate}"),
+                                         grid, 100, tolerance=1e-3, device="cpu",
+                                         dtype="float64").loss <= 1e-3))
+            for rate in rates}
+    best = {label: max(rates, key=rates.get) for label, rates in successes.items()}
+    assert best == {"SGD": 0.01, "Adam": 0.3}
+    assert successes["SGD"][0.01] == 144 > successes["Adam"][0.3] == 63
+    assert "SGD at lr 0.01 ends within 0.001 of a minimum from all 144" in note
+    assert "Adam at its best (lr 0.3) from only 63" in note

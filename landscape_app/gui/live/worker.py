@@ -8,7 +8,7 @@ into the :class:`~landscape_app.engine.traces.TraceBuffer`. It never touches a w
 repaints from the buffer on its own timer, so compute and paint rates are independent.
 
 Where the steps are computed: a live race (a stepper class with ``offload = True`` whose
-factory pickles, see :mod:`landscape_app.engine.race_pickle`) is stepped in the race process
+factory pickles, see :mod:`landscape_app.core.portable`) is stepped in the race process
 (:mod:`landscape_app.engine.race_process`), started with the worker: this thread then only waits
 on a pipe, without the GIL, and publishes. Anything else (a replay, which only slices arrays,
 or a factory that cannot be sent) is stepped here, in this thread.
@@ -33,7 +33,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from landscape_app.core.errors import CancelledError
-from landscape_app.engine.race_pickle import dumps_factory
+from landscape_app.core.portable import dumps_factory
 from landscape_app.engine.race_process import RaceProcess, RaceProcessError, RemoteStepper
 from landscape_app.engine.traces import TraceBuffer, merge_chunks
 

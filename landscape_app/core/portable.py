@@ -1,14 +1,15 @@
-"""A race factory as bytes for the race process: landscapes travel as their recipe.
+"""Objects as bytes for another process: landscapes travel as their recipe.
 
 A :class:`~landscape_app.core.functions.base.Function2D` holds its formula as a closure, which
-pickle cannot carry. It is sent as what rebuilds it in the race process instead:
+pickle cannot carry. It is sent as what rebuilds it in the other process instead (the window's
+race process, the comparison's worker processes):
 
 * a catalog function as its id (``get_function("rosenbrock")`` there);
-* a custom expression as its text and fields, the formula compiled again from the text. The
-  window checks first that the rebuilt formula gives the very same values as the original on
+* a custom expression as its text and fields, the formula compiled again from the text, but
+  only after checking that the rebuilt formula gives the very same values as the original on
   a probe grid, so a landscape that is not what its text says is never raced in its place.
 
-Anything else is pickled as usual. :func:`dumps_factory` answers None when the factory cannot
+Anything else is pickled as usual. :func:`dumps_factory` answers None when the object cannot
 be sent (the window then steps that race in its own worker thread).
 """
 
@@ -24,7 +25,8 @@ PROBE_POINTS = 7
 
 
 def dumps_factory(factory) -> bytes | None:
-    """``factory`` pickled for the race process, or None when it cannot be."""
+    """``factory`` (a race factory, an objective…) pickled for another process, or None when
+    it cannot be."""
     from landscape_app.core.functions.base import Function2D
 
     buffer = io.BytesIO()
