@@ -3,14 +3,11 @@ the picture, and a network's initialisations."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 from PIL import Image
 
 from landscape_app.cli import main
-from landscape_app.core.compare.comparison import PER_START_MODULE
 from landscape_app.core.files.compare_npz import KEYS, read_compare_npz
 from landscape_app.core.functions import get_function
 from landscape_app.core.optim import OptimizerSpec
@@ -55,9 +52,22 @@ def test_a_network_compares_initialisations(tmp_path, capsys):
     assert data["final_loss"].shape == (2, 4, 4)
 
 
-def test_an_optimizer_run_one_start_at_a_time_is_refused_in_one_line_until_it_can(capsys):
-    if importlib.util.find_spec(PER_START_MODULE) is not None:
-        pytest.skip("the per-start runner is part of this build")
-    assert main(["compare", "--optimizer", "lbfgs", "--starts", "2", "--steps", "5"]) == 2
-    error = capsys.readouterr().err.strip().splitlines()
-    assert len(error) == 1 and "lbfgs runs one start at a time" in error[0]
+def test_optimizers_run_one_start_at_a_time_equal_their_single_runs(tmp_path, capsys):
+    """PSO (random, seeded) and L-BFGS run one start at a time in two worker processes;
+    every (setting, start) is the single race with that setting and the command's seed, so
+    the final losses are equal exactly (the same arithmetic in another process)."""
+    out = tmp_path / "slow.npz"
+    command = ("compare --function himmelblau --optimizer pso --sweep inertia=0.3:0.7:2 "
+               "--optimizer lbfgs --sweep lr=0.1:1:log:2 --starts 2 --steps 15 --seed 3 "
+               f"--dtype float64 --workers 2 --out {out}")
+    assert main(command.split()) == 0
+    data = read_compare_npz(out).arrays
+    assert data["final_loss"].shape == (2, 2, 4)
+    for o, name in enumerate(("pso", "lbfgs")):
+        for setting in range(2):
+            value = float(data["sweep_values"][o, setting])
+            spec = OptimizerSpec(name, {str(data["sweep_name"][o]): value})
+            for start in (0, 3):
+                lane = Race(get_function("himmelblau"), [Racer(name, spec)],
+                            data["starts"][start], max_steps=15, seed=3).run().lanes[0]
+                assert data["final_loss"][o, setting, start] == lane.final_loss

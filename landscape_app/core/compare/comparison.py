@@ -17,7 +17,6 @@ figures are :mod:`.tuning`'s.
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -42,8 +41,6 @@ from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 
 Progress = Callable[[str, float], None]
-#: Where the per-start runner of the optimizers that do not map lives (this package's).
-PER_START_MODULE = f"{__package__}.per_start"
 #: The per-setting figures, each ``(O, L)``.
 FIGURES = ("success", "success_at_budget", "median_loss", "median_steps",
            "median_evaluations")
@@ -258,13 +255,10 @@ def _run_one(target, entry: _Entry, starts, steps, goal, dtype, device, seed, wo
         return run_batched(target, entry.spec, entry.names, entry.values, starts, steps, goal,
                            dtype=dtype, device=device, seed=seed, progress=progress,
                            cancelled=cancelled, chunk_rows=chunk_rows)
-    if importlib.util.find_spec(PER_START_MODULE) is None:
-        raise LandscapeError(f"{entry.spec.id} runs one start at a time, which this build "
-                             f"cannot do yet; compare the mappable optimizers: "
-                             f"{', '.join(MAPPABLE)}")
-    per_start = importlib.import_module(PER_START_MODULE)
+    from landscape_app.core.compare.per_start import run_per_start
+
     specs = [OptimizerSpec(entry.spec.id, {**entry.spec.params, **dict(zip(
         entry.names, (float(v) for v in row), strict=True))}) for row in entry.values]
-    return per_start.run_per_start(target, specs, starts, steps, goal, dtype=dtype,
+    return run_per_start(target, specs, starts, steps, goal, dtype=dtype,
                                    seed=seed, workers=workers, progress=progress,
                                    cancelled=cancelled)
