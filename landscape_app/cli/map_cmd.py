@@ -132,18 +132,16 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 def _check_arguments(args):
     """Everything checked without torch (so a typo is answered at once); (axes, start, box)."""
     from landscape_app.cli.arguments import parse_numbers
-    from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
+    from landscape_app.cli.checks import check_optimizers, check_steps
     from landscape_app.cli.surface_cmd import parse_widths
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.functions import check_function_id
     from landscape_app.core.catalogue.maps import (
-        check_mappable,
+        check_map_optimizer,
         check_side,
-        check_sweep,
         parse_sweep_text,
     )
     from landscape_app.core.catalogue.networks import NetworkConfig
-    from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
     from landscape_app.core.errors import LandscapeError
 
     if args.out is not None:
@@ -161,10 +159,7 @@ def _check_arguments(args):
                                activation=args.activation, samples=args.samples,
                                seed=args.seed, dtype=args.dtype).validated()
     [(optimizer_id, params)] = check_optimizers([args.optimizer])
-    kind = "function" if config is None else "network"
     samples = None if config is None else config.sample_count
-    check_lane_settings([(optimizer_id, params)], kind, samples)
-    check_mappable(optimizer_id)
     if len(args.sweep) > MAX_SWEEPS:
         raise LandscapeError(f"{len(args.sweep)} --sweep options: a map has two axes; give "
                              "exactly two")
@@ -180,10 +175,7 @@ def _check_arguments(args):
         check_side(args.starts, what="--starts")
     else:
         check_side(args.res, what="--res")
-        check_sweep(optimizer_id, params, axes, network=args.model is not None)
-        check_lane_settings([(optimizer_id, {axis.name: end}) for axis in axes
-                             if axis.name in STOCHASTIC_NAMES for end in (axis.low, axis.high)],
-                            kind, samples)
+    check_map_optimizer(optimizer_id, params, axes, config is not None, samples)
     _check_paths(args)
     box = parse_numbers(args.range, 4, "--range") if args.range else None
     if box is not None and (box[0] >= box[1] or box[2] >= box[3]):

@@ -82,7 +82,7 @@ def plan_maps(state: SessionState, landscape, start) -> tuple[dict[str, MapJob],
         return {}, f"the map follows optimizer {settings.lane + 1}, which no longer exists"
     spec = state.lanes[settings.lane].spec
     try:
-        check_mappable(spec)
+        check_mappable(spec.id)
     except LandscapeError as error:
         return {}, str(error)
     network = state.landscape.kind == "network"

@@ -48,7 +48,7 @@ def field_paths_for_page(state: SessionState, recording: Recording, side: int = 
     mappable = []
     for index, lane in enumerate(state.lanes):
         try:
-            check_mappable(lane.spec)
+            check_mappable(lane.spec.id)
         except LandscapeError:
             continue
         mappable.append(index)

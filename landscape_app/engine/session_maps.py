@@ -46,7 +46,7 @@ class MapEdits:
         settings = self.state.map
         if settings is None or settings.sweep is None:
             return NOTHING
-        from landscape_app.core.maps.support import validate_axis
+        from landscape_app.core.catalogue.maps import check_axis
 
         axes = []
         spec = self.state.lanes[settings.lane].spec
@@ -55,7 +55,7 @@ class MapEdits:
             try:
                 if not zoomed.low < zoomed.high or (zoomed.log and zoomed.low <= 0):
                     raise LandscapeError("empty range")
-                validate_axis(spec, zoomed, self.state.landscape.kind == "network")
+                check_axis(spec.id, spec.params, zoomed, self.state.landscape.kind == "network")
             except LandscapeError:
                 zoomed = axis
             axes.append(zoomed)

@@ -355,9 +355,9 @@ class MapActions(QObject):
 
 
 def _values(spec) -> dict:
-    from landscape_app.core.optim.registry import optimizer_class
+    from landscape_app.core.catalogue.optimizers import settle_values
 
-    return dict(optimizer_class(spec.id)(**dict(spec.params)).hyper)
+    return settle_values(spec.id, spec.params)
 
 
 def _axes_of(result):

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from landscape_app.core.catalogue.networks import MAX_SAMPLES
+from landscape_app.core.catalogue.optimizer_records import ids_where
 from landscape_app.core.errors import HyperparameterError
 from landscape_app.core.params import Param
 
@@ -38,10 +39,7 @@ STOCHASTIC_PARAMS: tuple[Param, ...] = (BATCH_SIZE, GRAD_NOISE)
 STOCHASTIC_NAMES = frozenset(p.name for p in STOCHASTIC_PARAMS)
 
 #: Optimizer ids that take them (Lookahead and Ranger through their inner optimizer).
-STOCHASTIC_IDS = frozenset({
-    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam", "heun",
-    "lookahead", "ranger",
-})
+STOCHASTIC_IDS = frozenset(ids_where(lambda record: record.stochastic))
 
 #: The model of noise, for ``list optimizers`` and the window's help.
 NOISE_MODEL = (

@@ -35,7 +35,7 @@ from landscape_app.core.maps.newton_rows import NewtonStepper
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
 from landscape_app.core.maps.stepping import RuleStepper, Stepper, TorchStepper
 from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients
-from landscape_app.core.maps.support import check_mappable, check_stochastic, validate_sweep
+from landscape_app.core.maps.support import check_map_request
 from landscape_app.core.maps.tracker import Tracker
 from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.objective import NetworkObjective, build_network
@@ -153,7 +153,6 @@ def compute_map(
 
 def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps) -> _Job:
     spec = parse_optimizer_spec(optimizer) if isinstance(optimizer, str) else optimizer
-    check_mappable(spec)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise LandscapeError(f"steps {steps!r}: must be a whole number ≥ 1")
     if not (np.isfinite(tolerance) and tolerance >= 0):
@@ -176,7 +175,7 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
     if len(snaps) * rows * element > MAX_SNAPSHOT_BYTES:
         raise LandscapeError(f"{len(snaps)} snapshots of {rows} cells exceed "
                              f"{MAX_SNAPSHOT_BYTES >> 20} MiB; record fewer steps")
-    check_stochastic(spec, region, objective, network)
+    check_map_request(spec, region, objective, network)
     known = objective.best_known_value
     goal = (0.0 if known is None else known) + tolerance
     common = {"objective": objective, "optimizer_spec": spec, "steps": steps, "target": goal,
@@ -186,7 +185,6 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
             raise LandscapeError("a start map needs a 2D landscape; for a network sweep "
                                  "two hyperparameters instead")
         return _Job(starts=region.starts(), start=None, cells=None, sweep=None, **common)
-    validate_sweep(spec, region, network)
     start = np.asarray(objective.default_start() if region.start is None or network
                        else region.start, dtype=float).reshape(-1)
     if start.shape != (objective.dim,):
