@@ -206,6 +206,7 @@ def _check_paths(args) -> None:
 
 def _target(args, box):
     from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.core.catalogue.kinds import LandscapeKind
     from landscape_app.state.model import LandscapeSpec, build_objective
 
     if args.model is not None:
@@ -216,10 +217,10 @@ def _target(args, box):
                              dtype=args.dtype).validated()
     if args.expr is not None:
         domain = box or (-5.0, 5.0, -5.0, 5.0)
-        spec = LandscapeSpec(kind="expression", expression=args.expr, x_range=domain[:2],
-                             y_range=domain[2:])
+        spec = LandscapeSpec(kind=LandscapeKind.EXPRESSION, expression=args.expr,
+                             x_range=domain[:2], y_range=domain[2:])
     else:
-        spec = LandscapeSpec(kind="function", function=args.function or "rosenbrock")
+        spec = LandscapeSpec(kind=LandscapeKind.FUNCTION, function=args.function or "rosenbrock")
     return build_objective(spec)
 
 
@@ -238,6 +239,7 @@ def _compute(args, target, spec, region, bar):
 def run(args: argparse.Namespace) -> int:
     axes, start, box = _check_arguments(args)  # before torch is imported
     from landscape_app.cli.progress import ProgressBar
+    from landscape_app.core.catalogue.kinds import MapKind
     from landscape_app.core.files.map_npz import write_map_npz
     from landscape_app.core.maps import StartGrid, Sweep, SweepAxis
     from landscape_app.core.optim import parse_optimizer_spec
@@ -262,7 +264,7 @@ def run(args: argparse.Namespace) -> int:
           f"steps on {result.device} in {result.seconds:.3f} s "
           f"({stepped:.3g} cell-steps run, {stepped / max(result.seconds, 1e-9):.3g}/s)")
     print(f"status: {counts}")
-    if result.kind == "starts" and len(result.minima):
+    if result.kind is MapKind.STARTS and len(result.minima):
         shares = ", ".join(f"{k}: {int((result.basin == k).sum())}"
                            for k in range(len(result.minima)))
         print(f"basins: {shares}, none: {int((result.basin < 0).sum())}")
@@ -274,7 +276,7 @@ def run(args: argparse.Namespace) -> int:
     if args.png is not None:
         from landscape_app.export.map_image import render_map_png
 
-        color_by = args.color_by or ("basin" if result.kind == "starts" else "status")
+        color_by = args.color_by or ("basin" if result.kind is MapKind.STARTS else "status")
         render_map_png(result, args.png, color_by)
         print(f"wrote {args.png}")
     return 0

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.progress import CancelPoll, StageProgress
@@ -124,7 +125,7 @@ def record_session(state: SessionState, steps: int | None = None, device: str = 
     if steps < 1:
         raise LandscapeError(f"steps must be at least 1, got {steps}")
     state = replace(state, max_steps=steps)
-    if state.landscape.kind == "network":
+    if state.landscape.kind == LandscapeKind.NETWORK:
         return _record_network(state, device, progress, cancelled)
     return _record_function(state, progress, cancelled)
 

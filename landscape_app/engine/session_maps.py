@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.effects import NOTHING, Effects
 from landscape_app.engine.map_jobs import KINDS, MapJob, plan_maps, refined
@@ -50,12 +51,13 @@ class MapEdits:
 
         axes = []
         spec = self.state.lanes[settings.lane].spec
+        network = self.state.landscape.kind == LandscapeKind.NETWORK
         for axis, (low, high) in zip(settings.sweep, (x_range, y_range), strict=True):
             zoomed = replace(axis, low=float(low), high=float(high))
             try:
                 if not zoomed.low < zoomed.high or (zoomed.log and zoomed.low <= 0):
                     raise LandscapeError("empty range")
-                check_axis(spec.id, spec.params, zoomed, self.state.landscape.kind == "network")
+                check_axis(spec.id, spec.params, zoomed, network)
             except LandscapeError:
                 zoomed = axis
             axes.append(zoomed)

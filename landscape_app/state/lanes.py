@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.optimizer_records import optimizer_record
 from landscape_app.core.catalogue.optimizers import param_spec
 from landscape_app.core.labels import unique_labels
@@ -51,5 +52,5 @@ def make_lanes(specs: Sequence[OptimizerSpec]) -> tuple[Lane, ...]:
 
 def default_session() -> SessionState:
     """Four classic methods racing on Rosenbrock."""
-    return SessionState(landscape=LandscapeSpec("function", "rosenbrock"),
+    return SessionState(landscape=LandscapeSpec(LandscapeKind.FUNCTION, "rosenbrock"),
                         lanes=make_lanes(DEFAULT_LANES))

@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.optimizer_params import SCHEDULE_PARAMS
 from landscape_app.core.catalogue.optimizer_records import ids_where, optimizer_record
 from landscape_app.core.catalogue.optimizers import check_combination, param_spec
@@ -118,7 +119,7 @@ def check_map_optimizer(optimizer_id: str, params: Mapping[str, Any],
     network of ``samples`` points, no larger; gradient noise on a function); and a sweep's two
     ``axes`` (none for a start map) are its hyperparameters, in range, going together."""
     check_mappable(optimizer_id)
-    kind = "network" if network else "function"
+    kind = LandscapeKind.NETWORK if network else LandscapeKind.FUNCTION
     check_lane_landscape(optimizer_id, params, kind, samples)
     for axis in axes:
         if axis.name in STOCHASTIC_NAMES:

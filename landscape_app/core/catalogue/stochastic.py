@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.networks import MAX_SAMPLES
 from landscape_app.core.catalogue.optimizer_records import ids_where
 from landscape_app.core.errors import HyperparameterError
@@ -75,7 +76,7 @@ def refuse_stochastic(optimizer_id: str, names: Iterable[str]) -> None:
                 "gradient", name=name)
 
 
-def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: str,
+def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: LandscapeKind,
                          samples: int | None = None) -> None:
     """Refuse stochastic settings that do not fit the landscape a lane runs on.
 
@@ -83,8 +84,8 @@ def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: str
     ----------
     optimizer_id, params :
         The lane (``params`` as written or with defaults).
-    kind : str
-        ``network`` (a data set of ``samples`` points), or anything else (a function).
+    kind : LandscapeKind
+        A network (a data set of ``samples`` points), or a function or expression.
     samples : int, optional
         The network's data set size.
 
@@ -95,7 +96,7 @@ def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: str
     """
     batch = params.get("batch_size", 0) or 0
     noise = params.get("grad_noise", 0.0) or 0.0
-    if kind == "network":
+    if kind == LandscapeKind.NETWORK:
         if noise:
             raise HyperparameterError(
                 f"{optimizer_id}: grad_noise={noise:g} applies to function landscapes; on a "

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from landscape_app.core.catalogue.kinds import MapKind
 from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, check_side
 from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
 from landscape_app.core.device import choose_device, warm_up
@@ -63,6 +64,7 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64}
 class _Job:
     objective: Objective
     optimizer_spec: OptimizerSpec
+    kind: MapKind
     starts: np.ndarray | None          # start maps: (n, 2)
     start: np.ndarray | None           # sweeps: (P,)
     cells: tuple[np.ndarray, np.ndarray] | None
@@ -77,7 +79,7 @@ class _Job:
 
     @property
     def rows(self) -> int:
-        return len(self.starts) if self.starts is not None else len(self.cells[0])
+        return len(self.starts) if self.kind is MapKind.STARTS else len(self.cells[0])
 
     def groups(self) -> list[np.ndarray]:
         """Row indices run together: all rows, or one group per swept batch size (rows of
@@ -190,13 +192,15 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
         if network or objective.dim != 2:
             raise LandscapeError("a start map needs a 2D landscape; for a network sweep "
                                  "two hyperparameters instead")
-        return _Job(starts=region.starts(), start=None, cells=None, sweep=None, **common)
+        return _Job(kind=MapKind.STARTS, starts=region.starts(), start=None, cells=None,
+                    sweep=None, **common)
     start = np.asarray(objective.default_start() if region.start is None or network
                        else region.start, dtype=float).reshape(-1)
     if start.shape != (objective.dim,):
         raise LandscapeError(f"the start has {start.size} coordinates; the landscape has "
                              f"{objective.dim}")
-    return _Job(starts=None, start=start, cells=region.cell_values(), sweep=region, **common)
+    return _Job(kind=MapKind.SWEEP, starts=None, start=start, cells=region.cell_values(),
+                sweep=region, **common)
 
 
 def _check_paths(job: _Job, path_steps: Sequence[int]) -> tuple[int, ...]:
@@ -281,7 +285,7 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
     evaluate = row_evaluator(job.objective) if network else job.objective.evaluate
     batch_evaluator = ((lambda inputs, targets: row_evaluator(job.objective, inputs, targets))
                        if network else None)
-    if job.starts is not None:
+    if job.kind is MapKind.STARTS:
         param = torch.as_tensor(job.starts[rows], **options).clone().requires_grad_(True)
         gradients = row_gradients(evaluate, optimizer.hyper, job.seed, job.objective,
                                   batch_evaluator)
@@ -369,16 +373,16 @@ def _assemble(job: _Job, region, arrays, seconds, tolerance, target,
     grid = (res, res)
     status = arrays["status"]
     minima = np.array([m.position for m in job.objective.minima], dtype=float).reshape(-1, 2) \
-        if job.starts is not None else np.zeros((0, 2))
+        if job.kind is MapKind.STARTS else np.zeros((0, 2))
     basin = np.full(res * res, -1, dtype=np.int64)
-    if job.starts is not None and len(minima):
+    if job.kind is MapKind.STARTS and len(minima):
         final = arrays["final"]
         distance = np.linalg.norm(final[:, None, :] - minima[None, :, :], axis=2)
         nearest = np.argmin(np.nan_to_num(distance, nan=np.inf), axis=1)
         reached = ((arrays["loss"] <= job.target) & (status != DIVERGED)
                    & (status != NON_FINITE))
         basin = np.where(reached, nearest, -1)
-    if job.starts is not None:
+    if job.kind is MapKind.STARTS:
         axis0, axis1 = region.axis0, region.axis1
         names, logs = ("x", "y"), (False, False)
     else:
@@ -388,7 +392,7 @@ def _assemble(job: _Job, region, arrays, seconds, tolerance, target,
         logs = (region.axis0.log, region.axis1.log)
     snaps = arrays["snapshots"].reshape(len(job.snapshot_steps), *grid)
     settings = {
-        "kind": "starts" if job.starts is not None else "sweep",
+        "kind": job.kind,
         "target": (target.describe() if isinstance(target, NetworkConfig)
                    else getattr(target, "id", job.objective.name)),
         "optimizer": job.optimizer_spec.to_text(), "steps": job.steps, "tolerance": tolerance,
