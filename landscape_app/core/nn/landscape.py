@@ -44,6 +44,7 @@ from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spe
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.core.result import LaneResult, RaceResult, Status
 from landscape_app.core.runner import Race, Racer
+from landscape_app.core.sharpness_reading import reading_rows
 
 #: Fraction of all path points the grid covers (besides every start and end point).
 DEFAULT_COVERAGE = 0.95
@@ -70,6 +71,10 @@ class LanePath:
     plane_losses: np.ndarray
     interpolation: Interpolation
     batch_losses: np.ndarray | None = None  # the minibatch loss of each step (NaN: none)
+    #: The race's sharpness readings, one row per step (columns
+    #: :data:`~landscape_app.core.sharpness_reading.READING_COLUMNS`, NaN where not measured);
+    #: None when the race measured none.
+    sharpness: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -156,13 +161,16 @@ def as_racers(specs: Sequence[OptimizerSpec | Racer | str]) -> list[Racer]:
 def train_race(objective: NetworkObjective, specs: Sequence[OptimizerSpec | Racer | str],
                steps: int, seed: int = 0, start: np.ndarray | None = None,
                progress: StageProgress | None = None,
-               cancelled: CancelPoll | None = None) -> RaceResult:
+               cancelled: CancelPoll | None = None,
+               sharpness_every: int | None = None) -> RaceResult:
     """Race ``specs`` for ``steps`` steps from ``start`` (default: the network's initial θ);
-    ``progress`` gets stage ``train``."""
+    ``progress`` gets stage ``train``; ``sharpness_every`` as for
+    :class:`~landscape_app.core.runner.Race`."""
     if steps < 1:
         raise LandscapeError(f"steps must be at least 1, got {steps}")
     start = objective.initial_parameters() if start is None else start
-    race = Race(objective, as_racers(specs), start, seed=seed, max_steps=steps)
+    race = Race(objective, as_racers(specs), start, seed=seed, max_steps=steps,
+                sharpness_every=sharpness_every)
     return race.run(progress=progress, cancelled=cancelled, stage="train")
 
 
@@ -235,6 +243,8 @@ def _lane_path(run: LaneResult, projected: ProjectedPath,
         interpolation=interpolation,
         batch_losses=np.array([np.nan if r.batch_loss is None else r.batch_loss
                                for r in run.records]),
+        sharpness=(reading_rows([r.sharpness for r in run.records])
+                   if any(r.sharpness is not None for r in run.records) else None),
     )
 
 
@@ -245,7 +255,8 @@ def build_network_landscape(config: NetworkConfig,
                             progress: StageProgress | None = None,
                             cancelled: CancelPoll | None = None,
                             margin: float = 0.25, coverage: float = DEFAULT_COVERAGE,
-                            seed: int = 0, plane_lane: int | None = None) -> NetworkLandscape:
+                            seed: int = 0, plane_lane: int | None = None,
+                            sharpness_every: int | None = None) -> NetworkLandscape:
     """Train the race on ``config``'s network and return the surface with every path on it.
 
     Parameters
@@ -273,10 +284,13 @@ def build_network_landscape(config: NetworkConfig,
         Seeds the optimizers and the random/Lanczos directions.
     plane_lane : int, optional
         Build the plane from this lane alone (a per-optimizer PCA plane); default: all lanes.
+    sharpness_every : int, optional
+        Measure each lane's sharpness every this many steps (:class:`~landscape_app.core.
+        runner.Race`); the paths carry the readings (``LanePath.sharpness``).
     """
     objective = build_network(config, device)
     result = train_race(objective, specs, steps, seed=seed, progress=progress,
-                        cancelled=cancelled)
+                        cancelled=cancelled, sharpness_every=sharpness_every)
     fallback = DeviceFallback.for_objective(objective)
     fallback.record(TRAINING_STAGE)
     return landscape_from_runs(objective, result.lanes, directions, resolution, margin=margin,
