@@ -149,14 +149,14 @@ def main() -> None:
     print(f"{'optimizer':<15}{'baseline':<13}{'bare steps/s':>14}{'app steps/s':>14}{'ratio':>8}")
     worst = 0.0
     for optimizer_id, cls in all_optimizers().items():
-        budget = args.steps if cls.family == "gradient" else max(args.steps // 10, 50)
+        budget = args.steps if cls.record.family == "gradient" else max(args.steps // 10, 50)
         app_run(optimizer_id, 20)  # warm up both paths
-        bare_seconds(optimizer_id, cls.family, 20)
+        bare_seconds(optimizer_id, cls.record.family, 20)
         steps, app = app_run(optimizer_id, budget)
-        bare, baseline = bare_seconds(optimizer_id, cls.family, steps)
+        bare, baseline = bare_seconds(optimizer_id, cls.record.family, steps)
         for _ in range(REPEATS - 1):  # interleaved, so that load changes hit both sides
             app = min(app, app_run(optimizer_id, budget)[1])
-            bare = min(bare, bare_seconds(optimizer_id, cls.family, steps)[0])
+            bare = min(bare, bare_seconds(optimizer_id, cls.record.family, steps)[0])
         ratio = app / bare
         worst = max(worst, ratio)
         print(f"{optimizer_id:<15}{baseline:<13}{steps / bare:>14.0f}{steps / app:>14.0f}"

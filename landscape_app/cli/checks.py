@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 
 #: The domain of a custom expression when ``--range`` is not given.
@@ -23,7 +24,7 @@ def check_optimizers(texts: Iterable[str]) -> list[tuple[str, dict]]:
     return [parse_spec(text) for text in texts]
 
 
-def check_lane_settings(lanes: Iterable[tuple[str, dict]], kind: str,
+def check_lane_settings(lanes: Iterable[tuple[str, dict]], kind: LandscapeKind,
                         samples: int | None = None) -> None:
     """Refuse ``batch_size``/``grad_noise`` that do not fit the landscape: a batch size on a
     function or beyond the ``samples`` of a network's data set, gradient noise on a network."""

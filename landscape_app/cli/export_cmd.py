@@ -14,6 +14,7 @@ import sys
 import threading
 
 from landscape_app.cli.arguments import parse_size
+from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.export.writers import WRITERS, formats_help, output_names
 
 EPILOG = f"""\
@@ -93,7 +94,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     maps.add_argument("--map-still", metavar="FILE",
                       help="the finished map, coloured as the session's map: map.png, or "
                       "map.svg (vector axes, labels and legend)")
-    maps.add_argument("--map-kind", choices=("starts", "sweep"), default=None,
+    maps.add_argument("--map-kind", choices=tuple(MapKind), default=None,
                       help="which of the session's maps: the start map (default, when it has "
                       "one) or the hyperparameter map")
     look = parser.add_argument_group("frames")
@@ -197,7 +198,7 @@ def build_request(args: argparse.Namespace, session_axis: str = "steps"):
         duration=_number(args.duration, "--duration"),
         animation=args.out, still=args.still, trajectories=args.trajectories,
         surface=args.surface, map_still=args.map_still, map_animation=args.map_out,
-        map_kind=args.map_kind, device=args.device,
+        map_kind=None if args.map_kind is None else MapKind(args.map_kind), device=args.device,
     )
 
 
@@ -280,7 +281,7 @@ def run(args: argparse.Namespace) -> int:
     from landscape_app.gui.export.frames import run_export
 
     state = load_state(args)
-    if args.model and state.landscape.kind != "network":
+    if args.model and state.landscape.kind != LandscapeKind.NETWORK:
         from landscape_app.core.errors import LandscapeError
 
         raise LandscapeError("--model shows a network's model; this is a 2D landscape (choose "

@@ -80,6 +80,7 @@ def launch_options(args: argparse.Namespace):
         check_source,
         check_steps,
     )
+    from landscape_app.core.catalogue.kinds import LandscapeKind
     from landscape_app.core.errors import LandscapeError
 
     surface = open_file(args)
@@ -88,7 +89,7 @@ def launch_options(args: argparse.Namespace):
     box = check_landscape(args) or DEFAULT_BOX
     lanes = check_optimizers(args.optimizer)
     if args.scene is None and args.session is None:  # the lanes race on a function
-        check_lane_settings(lanes, "function")
+        check_lane_settings(lanes, LandscapeKind.FUNCTION)
     check_source(args.scene, args.session)
     speed, max_speed = None, False
     if args.speed is not None:
@@ -172,14 +173,15 @@ def _load_source(args: argparse.Namespace):
 
 def _check_engine_options(options) -> None:
     """Build what the options name (imports torch) so that mistakes stop here."""
+    from landscape_app.core.catalogue.kinds import LandscapeKind
     from landscape_app.core.optim import parse_optimizer_spec
     from landscape_app.state.model import LandscapeSpec, build_objective
 
     if options.expression:
-        build_objective(LandscapeSpec("expression", expression=options.expression,
+        build_objective(LandscapeSpec(LandscapeKind.EXPRESSION, expression=options.expression,
                                       x_range=options.x_range, y_range=options.y_range))
     elif options.function:
-        build_objective(LandscapeSpec("function", function=options.function))
+        build_objective(LandscapeSpec(LandscapeKind.FUNCTION, function=options.function))
     for text in options.optimizers:
         parse_optimizer_spec(text)
 

@@ -73,21 +73,22 @@ def optimizer_lines() -> list[str]:
     """
     import textwrap
 
+    from landscape_app.core.catalogue.optimizer_params import SCHEDULE_PARAMS
+    from landscape_app.core.catalogue.optimizer_records import RECORDS
+    from landscape_app.core.catalogue.optimizers import param_spec
     from landscape_app.core.catalogue.stochastic import (
         NOISE_MODEL,
         STOCHASTIC_NAMES,
         STOCHASTIC_PARAMS,
     )
-    from landscape_app.core.optim import all_optimizers
-    from landscape_app.core.optim.schedules import SCHEDULE_PARAMS
 
     schedule_names = {p.name for p in SCHEDULE_PARAMS} | STOCHASTIC_NAMES
     lines = ["OPTIMIZERS (use as ID[:name=value,...], e.g. adam:lr=0.01)"]
     lines.append(f"      {'hyperparameter':<26} {'default':<12} {'allowed':<26} meaning")
     any_schedule = False
-    for optimizer_id, cls in all_optimizers().items():
-        lines.append(f"  {optimizer_id:<16} {cls.title} ({cls.family}): {cls.summary}")
-        params = cls.param_spec({})
+    for record in RECORDS:
+        lines.append(f"  {record.id:<16} {record.title} ({record.family}): {record.summary}")
+        params = param_spec(record.id, {})
         names = {p.name for p in params}
         has_schedule = schedule_names <= names
         any_schedule = any_schedule or has_schedule

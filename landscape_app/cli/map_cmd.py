@@ -132,18 +132,16 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 def _check_arguments(args):
     """Everything checked without torch (so a typo is answered at once); (axes, start, box)."""
     from landscape_app.cli.arguments import parse_numbers
-    from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
+    from landscape_app.cli.checks import check_optimizers, check_steps
     from landscape_app.cli.surface_cmd import parse_widths
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.functions import check_function_id
     from landscape_app.core.catalogue.maps import (
-        check_mappable,
+        check_map_optimizer,
         check_side,
-        check_sweep,
         parse_sweep_text,
     )
     from landscape_app.core.catalogue.networks import NetworkConfig
-    from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
     from landscape_app.core.errors import LandscapeError
 
     if args.out is not None:
@@ -161,10 +159,7 @@ def _check_arguments(args):
                                activation=args.activation, samples=args.samples,
                                seed=args.seed, dtype=args.dtype).validated()
     [(optimizer_id, params)] = check_optimizers([args.optimizer])
-    kind = "function" if config is None else "network"
     samples = None if config is None else config.sample_count
-    check_lane_settings([(optimizer_id, params)], kind, samples)
-    check_mappable(optimizer_id)
     if len(args.sweep) > MAX_SWEEPS:
         raise LandscapeError(f"{len(args.sweep)} --sweep options: a map has two axes; give "
                              "exactly two")
@@ -180,10 +175,7 @@ def _check_arguments(args):
         check_side(args.starts, what="--starts")
     else:
         check_side(args.res, what="--res")
-        check_sweep(optimizer_id, params, axes, network=args.model is not None)
-        check_lane_settings([(optimizer_id, {axis.name: end}) for axis in axes
-                             if axis.name in STOCHASTIC_NAMES for end in (axis.low, axis.high)],
-                            kind, samples)
+    check_map_optimizer(optimizer_id, params, axes, config is not None, samples)
     _check_paths(args)
     box = parse_numbers(args.range, 4, "--range") if args.range else None
     if box is not None and (box[0] >= box[1] or box[2] >= box[3]):
@@ -214,6 +206,7 @@ def _check_paths(args) -> None:
 
 def _target(args, box):
     from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.core.catalogue.kinds import LandscapeKind
     from landscape_app.state.model import LandscapeSpec, build_objective
 
     if args.model is not None:
@@ -224,10 +217,10 @@ def _target(args, box):
                              dtype=args.dtype).validated()
     if args.expr is not None:
         domain = box or (-5.0, 5.0, -5.0, 5.0)
-        spec = LandscapeSpec(kind="expression", expression=args.expr, x_range=domain[:2],
-                             y_range=domain[2:])
+        spec = LandscapeSpec(kind=LandscapeKind.EXPRESSION, expression=args.expr,
+                             x_range=domain[:2], y_range=domain[2:])
     else:
-        spec = LandscapeSpec(kind="function", function=args.function or "rosenbrock")
+        spec = LandscapeSpec(kind=LandscapeKind.FUNCTION, function=args.function or "rosenbrock")
     return build_objective(spec)
 
 
@@ -246,6 +239,7 @@ def _compute(args, target, spec, region, bar):
 def run(args: argparse.Namespace) -> int:
     axes, start, box = _check_arguments(args)  # before torch is imported
     from landscape_app.cli.progress import ProgressBar
+    from landscape_app.core.catalogue.kinds import MapKind
     from landscape_app.core.files.map_npz import write_map_npz
     from landscape_app.core.maps import StartGrid, Sweep, SweepAxis
     from landscape_app.core.optim import parse_optimizer_spec
@@ -270,7 +264,7 @@ def run(args: argparse.Namespace) -> int:
           f"steps on {result.device} in {result.seconds:.3f} s "
           f"({stepped:.3g} cell-steps run, {stepped / max(result.seconds, 1e-9):.3g}/s)")
     print(f"status: {counts}")
-    if result.kind == "starts" and len(result.minima):
+    if result.kind is MapKind.STARTS and len(result.minima):
         shares = ", ".join(f"{k}: {int((result.basin == k).sum())}"
                            for k in range(len(result.minima)))
         print(f"basins: {shares}, none: {int((result.basin < 0).sum())}")
@@ -282,7 +276,7 @@ def run(args: argparse.Namespace) -> int:
     if args.png is not None:
         from landscape_app.export.map_image import render_map_png
 
-        color_by = args.color_by or ("basin" if result.kind == "starts" else "status")
+        color_by = args.color_by or ("basin" if result.kind is MapKind.STARTS else "status")
         render_map_png(result, args.png, color_by)
         print(f"wrote {args.png}")
     return 0

@@ -82,11 +82,12 @@ def check_arguments(args: argparse.Namespace) -> None:
         check_steps,
     )
     from landscape_app.core.atomic import check_writable
+    from landscape_app.core.catalogue.kinds import LandscapeKind
 
     check_steps(args.steps)
     check_sharpness(args.sharpness, args.sharpness_every)
     check_landscape(args)
-    check_lane_settings(check_optimizers(args.optimizer), "function")
+    check_lane_settings(check_optimizers(args.optimizer), LandscapeKind.FUNCTION)
     if args.out is not None:
         check_writable(args.out, suffixes=(".csv", ".json"))
 
@@ -95,6 +96,7 @@ def build_race(args: argparse.Namespace):
     """The objective and :class:`~landscape_app.core.runner.Race` the arguments describe."""
     from landscape_app.cli.arguments import parse_numbers
     from landscape_app.cli.checks import check_landscape
+    from landscape_app.core.catalogue.kinds import LandscapeKind
     from landscape_app.core.labels import unique_labels
     from landscape_app.core.optim import parse_optimizer_spec
     from landscape_app.core.runner import Race, Racer
@@ -103,10 +105,10 @@ def build_race(args: argparse.Namespace):
     check_arguments(args)
     box = check_landscape(args)
     if box is not None:
-        spec = LandscapeSpec(kind="expression", expression=args.expr,
+        spec = LandscapeSpec(kind=LandscapeKind.EXPRESSION, expression=args.expr,
                              x_range=box[:2], y_range=box[2:])
     else:
-        spec = LandscapeSpec(kind="function", function=args.function or "rosenbrock")
+        spec = LandscapeSpec(kind=LandscapeKind.FUNCTION, function=args.function or "rosenbrock")
     objective = build_objective(spec)
     start = parse_numbers(args.start, 2, "--start") if args.start else objective.default_start()
     specs = [parse_optimizer_spec(text) for text in (args.optimizer or ["adam"])]

@@ -130,6 +130,7 @@ def check_arguments(args: argparse.Namespace):
     from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.grids import check_resolution
+    from landscape_app.core.catalogue.kinds import LandscapeKind
     from landscape_app.core.catalogue.networks import NetworkConfig
     from landscape_app.core.errors import LandscapeError
 
@@ -141,7 +142,7 @@ def check_arguments(args: argparse.Namespace):
                            activation=args.activation, samples=args.samples, seed=args.seed,
                            dtype=args.dtype).validated()
     parsed = check_optimizers(args.optimizer or DEFAULT_OPTIMIZERS)
-    check_lane_settings(parsed, "network", config.sample_count)
+    check_lane_settings(parsed, LandscapeKind.NETWORK, config.sample_count)
     lanes = len(parsed)
     if args.plane_lane is not None and not 0 <= args.plane_lane < lanes:
         raise LandscapeError(f"--plane-lane {args.plane_lane}: lanes are numbered 0 to "

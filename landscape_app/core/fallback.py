@@ -4,9 +4,11 @@ Every stage of a computation that allocates on the compute device runs through o
 :class:`DeviceFallback`, which holds the resource the work needs (e.g. a network objective)
 placed on a device:
 
-- :meth:`DeviceFallback.chunked`: work split over points (grid points, path points). An
-  out-of-memory error frees the device's cached memory and retries the same points in a chunk
-  half as large; when a single point does not fit, the rest runs on the CPU.
+- :meth:`DeviceFallback.each_chunk`: work split over points (grid points, path points, a
+  map's cells), in groups run apart. An out-of-memory error frees the device's cached memory
+  and retries the same points in a chunk half as large (and every later chunk too); when a
+  single point does not fit, the rest runs on the CPU. :meth:`DeviceFallback.chunked` is the
+  common case: consecutive points whose results are joined.
 - :meth:`DeviceFallback.whole`: work that cannot be split (building an evaluator, a Hessian
   plane). An out-of-memory error runs it again, from the start, on the CPU.
 
@@ -22,7 +24,7 @@ cuBLAS could not allocate its workspace. Anything else propagates unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -76,11 +78,15 @@ def free_bytes(device: torch.device) -> int | None:
 
 
 def points_per_chunk(device: torch.device, bytes_per_point: int, total: int,
-                     cpu_bytes: int) -> int:
-    """Points per chunk: ``DEVICE_MEMORY_FRACTION`` of the free memory on a GPU, ``cpu_bytes``
-    on the CPU, divided by what one point allocates; between 1 and ``total``."""
+                     cpu_bytes: int, fraction: float = DEVICE_MEMORY_FRACTION,
+                     most_bytes: int | None = None) -> int:
+    """Points per chunk: the budget (``fraction`` of the free memory on a GPU, at most
+    ``most_bytes``; ``cpu_bytes`` on the CPU) divided by what one point allocates; between 1
+    and ``total``. The one chunk-size rule of every chunked computation."""
     free = free_bytes(device)
-    budget = cpu_bytes if free is None else DEVICE_MEMORY_FRACTION * free
+    budget = cpu_bytes if free is None else fraction * free
+    if free is not None and most_bytes is not None:
+        budget = min(budget, most_bytes)
     return int(max(1, min(total, budget // max(1, bytes_per_point))))
 
 
@@ -154,40 +160,62 @@ class DeviceFallback(Generic[R]):
                 release: Callable[[], None] | None = None) -> np.ndarray:
         """``work(resource, begin, end)`` for consecutive chunks of ``range(total)``, joined.
 
-        ``work`` returns a numpy array with one row per point (copied off the device);
-        ``chunk_size(resource)`` gives the first chunk's size on a device; ``release()`` drops
-        what the work keeps between chunks (called after an out-of-memory error). ``what``
-        and ``unit`` name the stage and its points in :meth:`describe`.
+        ``work`` returns a numpy array with one row per point (copied off the device); the
+        rest is :meth:`each_chunk`'s.
+        """
+        parts: list[np.ndarray] = []
+        self.each_chunk(
+            lambda resource, points: np.asarray(work(resource, int(points[0]),
+                                                     int(points[-1]) + 1)),
+            [np.arange(total)], chunk_size, lambda points, part: parts.append(part),
+            what, unit, release)
+        return np.concatenate(parts) if parts else np.empty(0)
+
+    def each_chunk(self, work: Callable[[R, np.ndarray], T], groups: Sequence[np.ndarray],
+                   chunk_size: Callable[[R], int], take: Callable[[np.ndarray, T], None],
+                   what: str, unit: str, release: Callable[[], None] | None = None) -> None:
+        """``take(points, work(resource, points))`` for chunks of each group of point indices
+        (a chunk never mixes groups), in order.
+
+        ``chunk_size(resource)`` gives the first chunk's size on a device (and again after a
+        fall-back); ``release()`` drops what the work keeps between chunks (called after an
+        out-of-memory error). ``what`` and ``unit`` name the stage and its points in
+        :meth:`describe`.
         """
         stage = self._stage(what, unit)
-        parts: list[np.ndarray] = []
         size = max(1, int(chunk_size(self.resource)))
-        begin = 0
-        while begin < total:
-            end = min(begin + size, total)
-            first = not self.fell_back
-            try:
-                part = np.asarray(work(self.resource, begin, end))
-            except Exception as error:
-                if not (is_out_of_memory(error) and (end - begin > 1 or self._can_fall_back())):
-                    raise
-                failed = True
-            else:
-                failed = False
-            if failed:  # outside the except clause, so that the traceback's tensors are freed
-                if release is not None:
-                    release()
-                if end - begin > 1:
-                    release_cached(self.device)
-                    size = max(1, (end - begin) // 2)
+        for group in groups:
+            begin = 0
+            while begin < len(group):
+                points = group[begin:begin + size]
+                first = not self.fell_back
+                try:
+                    result = work(self.resource, points)
+                except Exception as error:
+                    if not (is_out_of_memory(error)
+                            and (len(points) > 1 or self._can_fall_back())):
+                        raise
+                    failed = True
                 else:
-                    self._fall_back()
-                    size = max(1, int(chunk_size(self.resource)))
-                continue
-            parts.append(part)
-            stage.counts[0 if first else 1] += end - begin
-            begin = end
-        return np.concatenate(parts) if parts else np.empty(0)
+                    failed = False
+                if failed:  # outside the except clause, so that the traceback's tensors are freed
+                    size = self._after_out_of_memory(len(points), chunk_size, release)
+                    continue
+                take(points, result)
+                stage.counts[0 if first else 1] += len(points)
+                begin += len(points)
+
+    def _after_out_of_memory(self, tried: int, chunk_size: Callable[[R], int],
+                             release: Callable[[], None] | None) -> int:
+        """Free what the failed chunk held; the next chunk's size: half of ``tried`` points,
+        or on the CPU (a single point did not fit) ``chunk_size`` there."""
+        if release is not None:
+            release()
+        if tried > 1:
+            release_cached(self.device)
+            return max(1, tried // 2)
+        self._fall_back()
+        return max(1, int(chunk_size(self.resource)))
 
     def record(self, what: str) -> None:
         """Note that stage ``what`` ran where the resource now is (work done elsewhere)."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.grid import Grid2D, evaluate_grid
 from landscape_app.core.objective import Minimum, Objective
 from landscape_app.core.progress import CancelPoll, StageProgress
@@ -36,8 +37,8 @@ class Landscape(ABC):
 
     Attributes
     ----------
-    kind : str
-        ``function``, ``expression`` or ``network``.
+    kind : LandscapeKind
+        A function, an expression or a network.
     name : str
         A human name (the function's, the network's description).
     live : bool
@@ -50,7 +51,7 @@ class Landscape(ABC):
         What the table's distance column measures (``to minimum``, ``off plane``).
     """
 
-    kind: str
+    kind: LandscapeKind
     name: str
     live: bool
     equal_aspect: bool
@@ -111,8 +112,8 @@ class FunctionLandscape(Landscape):
     axis_labels = ("x", "y")
     distance_label = "to minimum"
 
-    def __init__(self, function, kind: str = "function", function_id: str | None = None,
-                 expression: str | None = None):
+    def __init__(self, function, kind: LandscapeKind = LandscapeKind.FUNCTION,
+                 function_id: str | None = None, expression: str | None = None):
         self._function = function
         self.kind = kind
         self.name = function.name

@@ -20,6 +20,8 @@ stability). With ``η`` the learning rate the next step will use (so a schedule'
 
 Optimizers without a step size (L-BFGS, Newton, SLSQP, swarms, CMA-ES, annealing) and the
 wrappers (Lookahead, Ranger) get no threshold: λ_max only. Weight decay is not folded in.
+Which rule of :data:`RULES` an optimizer steps against is its record's ``stability``
+(:mod:`landscape_app.core.catalogue.optimizer_records`).
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-
-ADAM_FAMILY = ("adam", "adamw", "radam")
 
 
 @dataclass(frozen=True)
@@ -44,43 +44,54 @@ NONE = Stability(None)
 
 def stability(optimizer) -> Stability:
     """The threshold ``optimizer`` (a :class:`~landscape_app.core.optim.base.Optimizer` after
-    reset) steps against at its current state."""
-    torch_optimizer = getattr(optimizer, "torch_optimizer", None)
-    if torch_optimizer is None or optimizer.id in ("lookahead", "ranger", "lbfgs"):
+    reset) steps against at its current state, by its record's ``stability`` rule."""
+    rule = optimizer.record.stability
+    if rule is None:
         return NONE
-    group = torch_optimizer.param_groups[0]
-    state = torch_optimizer.state.get(optimizer.param, {})
-    lr = float(group["lr"])
-    if optimizer.id in ("sgd", "momentum"):
-        mu, tau = group["momentum"], group["dampening"] if group["momentum"] else 0.0
-        return Stability((2 + 2 * mu) / ((1 - tau) * lr))
-    if optimizer.id == "nesterov":
-        mu = group["momentum"]
-        return Stability((2 + 2 * mu) / ((1 + 2 * mu) * lr))
-    if optimizer.id == "heun":
-        return Stability(2 / lr)
-    if optimizer.id in ADAM_FAMILY:
-        beta1 = group["betas"][0]
-        return Stability((2 + 2 * beta1) / ((1 - beta1) * lr), _adam_p(optimizer.id, group, state))
-    if optimizer.id == "rmsprop":
-        return Stability((2 + 2 * group["momentum"]) / lr, _rmsprop_p(group, state))
-    if optimizer.id == "adagrad":
-        return _adagrad(group, state, lr)
-    return NONE
+    group = optimizer.torch_optimizer.param_groups[0]
+    state = optimizer.torch_optimizer.state.get(optimizer.param, {})
+    return RULES[rule](group, state, float(group["lr"]))
+
+
+def _sgd(group, state, lr: float) -> Stability:
+    mu, tau = group["momentum"], group["dampening"] if group["momentum"] else 0.0
+    return Stability((2 + 2 * mu) / ((1 - tau) * lr))
+
+
+def _nesterov(group, state, lr: float) -> Stability:
+    mu = group["momentum"]
+    return Stability((2 + 2 * mu) / ((1 + 2 * mu) * lr))
+
+
+def _heun(group, state, lr: float) -> Stability:
+    return Stability(2 / lr)
+
+
+def _adam(group, state, lr: float, radam: bool = False) -> Stability:
+    beta1 = group["betas"][0]
+    return Stability((2 + 2 * beta1) / ((1 - beta1) * lr), _adam_p(radam, group, state))
+
+
+def _radam(group, state, lr: float) -> Stability:
+    return _adam(group, state, lr, radam=True)
+
+
+def _rmsprop(group, state, lr: float) -> Stability:
+    return Stability((2 + 2 * group["momentum"]) / lr, _rmsprop_p(group, state))
 
 
 def _step(state) -> int:
     return int(state["step"]) if "step" in state else 0
 
 
-def _adam_p(kind: str, group, state) -> torch.Tensor | None:
+def _adam_p(radam: bool, group, state) -> torch.Tensor | None:
     t = _step(state)
     if t == 0:
         return None
     beta2, eps = group["betas"][1], group["eps"]
     v = state["max_exp_avg_sq"] if group.get("amsgrad") else state["exp_avg_sq"]
     correction = 1 - beta2 ** t
-    if kind == "radam":
+    if radam:
         return ((v.sqrt() + eps) / correction ** 0.5).detach()
     return ((v / correction).sqrt() + eps).detach()
 
@@ -99,3 +110,8 @@ def _adagrad(group, state, lr: float) -> Stability:
     effective = lr / (1 + t * group["lr_decay"])  # the next step is step t + 1
     p = (state["sum"].sqrt() + group["eps"]).detach() if t > 0 else None
     return Stability(2 / effective, p)
+
+
+#: Rule name (an optimizer record's ``stability``) → (param group, state, η) → its threshold.
+RULES = {"sgd": _sgd, "nesterov": _nesterov, "heun": _heun, "adam": _adam, "radam": _radam,
+         "rmsprop": _rmsprop, "adagrad": _adagrad}

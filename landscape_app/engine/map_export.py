@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.engine.map_jobs import MapJob, plan_maps, refined
@@ -26,13 +27,13 @@ from landscape_app.state.race import session_start
 class MapExport:
     """What to write of a session's map; paths left None are not written.
 
-    ``kind`` ``"starts"`` or ``"sweep"`` (None: the start map when the session has one, else
+    ``kind`` a :class:`MapKind` (None: the start map when the session has one, else
     its hyperparameter map); ``frames``/``duration``/``fps`` as for a race's animation.
     """
 
     still: str | Path | None = None
     animation: str | Path | None = None
-    kind: str | None = None
+    kind: MapKind | None = None
     size: tuple[int, int] = (1280, 720)
     fps: float = 30.0
     frames: int | None = None
@@ -41,20 +42,20 @@ class MapExport:
     device: str = "auto"
 
 
-def session_map_job(state: SessionState, kind: str | None = None) -> MapJob:
+def session_map_job(state: SessionState, kind: MapKind | None = None) -> MapJob:
     """The full-resolution job of ``state``'s map of ``kind`` (see :class:`MapExport`)."""
     if state.map is None:
         raise LandscapeError("this session has no outcome map: turn one on in the window's "
                              "Maps menu and save the session, or use `landscape-app map`")
     landscape = start = None
-    if state.landscape.kind != "network":
+    if state.landscape.kind != LandscapeKind.NETWORK:
         landscape = build_landscape(state.landscape)
         start = session_start(state, landscape.objective)
     jobs, reason = plan_maps(state, landscape, start)
     if reason:
         raise LandscapeError(f"the session's map cannot be computed: {reason}")
     if kind is None:
-        kind = "starts" if "starts" in jobs else "sweep"
+        kind = MapKind.STARTS if MapKind.STARTS in jobs else MapKind.SWEEP
     if kind not in jobs:
         have = " and ".join(f"a {k} map" for k in jobs) or "no map"
         raise LandscapeError(f"the session has no {kind} map (it has {have})")

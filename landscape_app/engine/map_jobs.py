@@ -1,11 +1,12 @@
 """Outcome-map jobs of the window, Qt-free: what to compute for a session's maps, coarse first.
 
 :class:`MapJob` is one background computation (:func:`~landscape_app.core.maps.compute_map`)
-of one kind of map — ``"starts"`` (every start of the 2D view) or ``"sweep"`` (two
-hyperparameters of the mapped lane). :func:`plan_maps` says which jobs a session needs; a map
-whose inputs change is computed first at :data:`~landscape_app.state.maps.COARSE_RES` cells a
-side and then refined to the session's ``res`` (:func:`refined`), so a zoom shows its new
-region at once and its structure sharpens as the fine pass arrives.
+of one :class:`~landscape_app.core.catalogue.kinds.MapKind` — a start map (every start of
+the 2D view) or a sweep (two hyperparameters of the mapped lane). :func:`plan_maps` says
+which jobs a session needs; a map whose inputs change is computed first at
+:data:`~landscape_app.state.maps.COARSE_RES` cells a side and then refined to the session's
+``res`` (:func:`refined`), so a zoom shows its new region at once and its structure sharpens
+as the fine pass arrives.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps import StartGrid, Sweep, check_mappable, compute_map
 from landscape_app.state.maps import COARSE_RES, MapSettings
 from landscape_app.state.model import SessionState
 
-KINDS = ("starts", "sweep")
+KINDS = tuple(MapKind)
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,7 +31,7 @@ class MapJob:
     side the map is refined to.
     """
 
-    kind: str
+    kind: MapKind
     target: Any  # an Objective (2D) or a NetworkConfig
     optimizer: Any  # OptimizerSpec
     region: StartGrid | Sweep
@@ -82,10 +84,10 @@ def plan_maps(state: SessionState, landscape, start) -> tuple[dict[str, MapJob],
         return {}, f"the map follows optimizer {settings.lane + 1}, which no longer exists"
     spec = state.lanes[settings.lane].spec
     try:
-        check_mappable(spec)
+        check_mappable(spec.id)
     except LandscapeError as error:
         return {}, str(error)
-    network = state.landscape.kind == "network"
+    network = state.landscape.kind == LandscapeKind.NETWORK
     if network:
         from landscape_app.state.network import parse_network
 
@@ -99,13 +101,15 @@ def plan_maps(state: SessionState, landscape, start) -> tuple[dict[str, MapJob],
               "tolerance": settings.tolerance, "final_res": settings.res, "seed": state.seed}
     base_key = (state.landscape, spec, settings.steps, settings.tolerance, settings.res,
                 state.seed)
-    jobs: dict[str, MapJob] = {}
+    jobs: dict[MapKind, MapJob] = {}
     if settings.starts and not network:
         extent = start_extent(settings, landscape)
-        jobs["starts"] = MapJob("starts", region=StartGrid(extent[:2], extent[2:], coarse),
-                                key=base_key + (extent,), **common)
+        jobs[MapKind.STARTS] = MapJob(MapKind.STARTS,
+                                      region=StartGrid(extent[:2], extent[2:], coarse),
+                                      key=base_key + (extent,), **common)
     if settings.sweep is not None:
         sweep_start = None if network or start is None else tuple(float(v) for v in start)
-        jobs["sweep"] = MapJob("sweep", region=settings.sweep_region(coarse, sweep_start),
-                               key=base_key + (settings.sweep, sweep_start), **common)
+        jobs[MapKind.SWEEP] = MapJob(MapKind.SWEEP,
+                                     region=settings.sweep_region(coarse, sweep_start),
+                                     key=base_key + (settings.sweep, sweep_start), **common)
     return jobs, None

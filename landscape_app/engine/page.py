@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.engine.recording import Recording, record_session
@@ -43,12 +44,12 @@ def field_paths_for_page(state: SessionState, recording: Recording, side: int = 
     """
     from landscape_app.core.maps import StartGrid, check_mappable, compute_field
 
-    if state.landscape.kind == "network":
+    if state.landscape.kind == LandscapeKind.NETWORK:
         return None
     mappable = []
     for index, lane in enumerate(state.lanes):
         try:
-            check_mappable(lane.spec)
+            check_mappable(lane.spec.id)
         except LandscapeError:
             continue
         mappable.append(index)
@@ -88,7 +89,7 @@ def session_maps(state: SessionState, device: str = "auto",
     from landscape_app.export.map_image import colorize, paint_png, still_drawing
 
     pictures = []
-    for kind in ("starts", "sweep"):
+    for kind in MapKind:
         try:
             job = session_map_job(state, kind)
         except LandscapeError:
@@ -96,16 +97,15 @@ def session_maps(state: SessionState, device: str = "auto",
         result = compute_map(job.target, job.optimizer, job.region, job.steps,
                              tolerance=job.tolerance, device=device, dtype="float32",
                              cancelled=cancelled)
-        title = "start map" if kind == "starts" else "hyperparameter map"
         buffer = io.BytesIO()
         paint_png(still_drawing(result, state.map.color_by)).save(buffer, format="PNG")
         layer = {}
-        if kind == "starts":
+        if kind is MapKind.STARTS:
             extent = (result.axis0[0], result.axis0[-1], result.axis1[0], result.axis1[-1])
             layer = {"cells": colorize(result, state.map.color_by)[0],
                      "extent": tuple(float(v) for v in extent),
                      "opacity": float(state.map.opacity)}
-        pictures.append(PageMap(title, buffer.getvalue(), **layer))
+        pictures.append(PageMap(kind.title, buffer.getvalue(), **layer))
     return tuple(pictures)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.progress import CancelPoll, StageProgress
@@ -131,11 +132,12 @@ def record_session(state: SessionState, steps: int | None = None, device: str = 
         raise LandscapeError(f"steps must be at least 1, got {steps}")
     state = replace(state, max_steps=steps)
     every = None
+    network = state.landscape.kind == LandscapeKind.NETWORK
     if sharpness:
         from landscape_app.core.sharpness_probe import DEFAULT_NETWORK_EVERY
 
-        every = DEFAULT_NETWORK_EVERY if state.landscape.kind == "network" else 1
-    if state.landscape.kind == "network":
+        every = DEFAULT_NETWORK_EVERY if network else 1
+    if network:
         recording = _record_network(state, device, progress, cancelled, every)
     else:
         recording = _record_function(state, progress, cancelled, every)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.effects import NOTHING, Effects
 from landscape_app.engine.map_jobs import KINDS, MapJob, plan_maps, refined
@@ -46,16 +47,17 @@ class MapEdits:
         settings = self.state.map
         if settings is None or settings.sweep is None:
             return NOTHING
-        from landscape_app.core.maps.support import validate_axis
+        from landscape_app.core.catalogue.maps import check_axis
 
         axes = []
         spec = self.state.lanes[settings.lane].spec
+        network = self.state.landscape.kind == LandscapeKind.NETWORK
         for axis, (low, high) in zip(settings.sweep, (x_range, y_range), strict=True):
             zoomed = replace(axis, low=float(low), high=float(high))
             try:
                 if not zoomed.low < zoomed.high or (zoomed.log and zoomed.low <= 0):
                     raise LandscapeError("empty range")
-                validate_axis(spec, zoomed, self.state.landscape.kind == "network")
+                check_axis(spec.id, spec.params, zoomed, network)
             except LandscapeError:
                 zoomed = axis
             axes.append(zoomed)

@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.landscape import Landscape
@@ -116,7 +117,7 @@ class SessionModel(MapEdits):
         """The table's distance column for the session's kind of landscape."""
         if self.landscape is not None:
             return self.landscape.distance_label
-        return "off plane" if self.state.landscape.kind == "network" else "to minimum"
+        return "off plane" if self.state.landscape.kind == LandscapeKind.NETWORK else "to minimum"
 
     @property
     def log_scale(self) -> bool:
@@ -225,7 +226,7 @@ class SessionModel(MapEdits):
         """
         if self.surface_file is not None:
             self.surface_file, self.landscape, self.grid = None, None, None
-        if state.landscape.kind == "network":
+        if state.landscape.kind == LandscapeKind.NETWORK:
             self.state = state
             return self._with_maps(self._train())
         same = (self.landscape is not None and self.landscape.live
@@ -251,7 +252,8 @@ class SessionModel(MapEdits):
 
         parse_network(network, lane_count=len(self.state.lanes))  # refuse before changing
         self.surface_file = None
-        self.state = replace(self.state, landscape=LandscapeSpec("network", network=network),
+        landscape = LandscapeSpec(LandscapeKind.NETWORK, network=network)
+        self.state = replace(self.state, landscape=landscape,
                              start=None, map=_without_extent(self.state.map, network=True))
         return self._with_maps(self._train())
 
@@ -277,7 +279,7 @@ class SessionModel(MapEdits):
 
     def set_start(self, x: float, y: float) -> Effects:
         """A new start point (2D functions; ignored on a plane)."""
-        if self.state.landscape.kind == "network" or self.surface_file is not None:
+        if self.state.landscape.kind == LandscapeKind.NETWORK or self.surface_file is not None:
             return NOTHING
         self.state = replace(self.state, start=(float(x), float(y)))
         return self._with_maps(self._rerun())
@@ -354,7 +356,7 @@ class SessionModel(MapEdits):
 
     def _rerun(self) -> Effects:
         """The race's settings changed: run it again (train again on a network)."""
-        if self.state.landscape.kind == "network":
+        if self.state.landscape.kind == LandscapeKind.NETWORK:
             return self._train()
         return Effects(race=True) if self.phase is Phase.READY else NOTHING
 
@@ -408,7 +410,7 @@ def launch_session(options) -> SessionState:
             "expression", expression=options.expression, x_range=options.x_range,
             y_range=options.y_range))
     elif options.function:
-        state = replace(state, landscape=LandscapeSpec("function", options.function))
+        state = replace(state, landscape=LandscapeSpec(LandscapeKind.FUNCTION, options.function))
     if options.optimizers:
         specs = [parse_optimizer_spec(text) for text in options.optimizers]
         state = replace(state, lanes=make_lanes(specs))

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
 from landscape_app.gui.batch_loss_action import add_batch_loss_action
@@ -419,7 +420,7 @@ class MainWindow(QMainWindow):
         network = self.landscape_panel.network
         if model.phase.value == "preparing":
             network.show_progress("train", 0.0)
-        elif reason and model.state.landscape.kind == "network":
+        elif reason and model.state.landscape.kind == LandscapeKind.NETWORK:
             network.show_error(reason)
         else:
             network.progress.finish()

@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu
 
+from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.gui.keyboard import window_action
 from landscape_app.gui.views.map_key import MapKey, plot_inset
 from landscape_app.gui.views.map_layer import HINT, ZOOM_SETTLE_MS, HyperMapView, MapLayer
@@ -35,7 +36,6 @@ from landscape_app.state.maps import COLOR_BY, MapSettings, default_axis, sweepa
 COLOR_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
                 "status": "Status"}
 OPACITIES = (0.25, 0.5, 0.75, 1.0)
-KIND_TITLES = {"starts": "start map", "sweep": "hyperparameter map"}
 #: The hyperparameter map's notice when its computation stopped before a first picture.
 STOPPED = "The hyperparameter map was not computed (cancelled or failed)"
 
@@ -119,7 +119,7 @@ class MapActions(QObject):
         self.controller.set_map(replace(settings, **fields))
 
     def _network(self) -> bool:
-        return self.controller.state.landscape.kind == "network"
+        return self.controller.state.landscape.kind == LandscapeKind.NETWORK
 
     def _toggle_starts(self, on: bool) -> None:
         if on and self._network():
@@ -242,7 +242,7 @@ class MapActions(QObject):
     def redraw(self) -> None:
         """Draw the maps the model holds (or clear what it no longer has)."""
         settings, maps = self.settings, self.controller.model.maps
-        starts = maps.get("starts")
+        starts = maps.get(MapKind.STARTS)
         if settings is not None and settings.starts and starts is not None:
             self.layer.show(starts, settings.color_by, settings.opacity)
             self.key.show_key(starts, settings.color_by,
@@ -250,7 +250,7 @@ class MapActions(QObject):
         else:
             self.layer.clear()
             self.key.clear()
-        sweep = maps.get("sweep")
+        sweep = maps.get(MapKind.SWEEP)
         if settings is not None and settings.sweep is not None:
             self.view.set_axes(settings.sweep if sweep is None else _axes_of(sweep))
             if sweep is not None:
@@ -263,12 +263,12 @@ class MapActions(QObject):
             self.view.show_notice(HINT)
         self._sync()
 
-    def _progress(self, kind: str, fraction: float) -> None:
-        if kind == "sweep" and not self.view.layer.shown and self.settings is not None \
+    def _progress(self, kind: MapKind, fraction: float) -> None:
+        if kind == MapKind.SWEEP and not self.view.layer.shown and self.settings is not None \
                 and self.settings.sweep is not None:  # the status bar may be hidden
             self.view.show_notice(computing_notice(fraction)
                                   if self.controller.model.map_pending(kind) else STOPPED)
-        self.window.show_progress(f"Computing the {KIND_TITLES[kind]}… {fraction:.0%} "
+        self.window.show_progress(f"Computing the {MapKind(kind).title}… {fraction:.0%} "
                                   "(Maps ▸ Cancel to stop)", fraction, "Computing the")
 
     def _view_zoomed(self) -> None:
@@ -319,9 +319,10 @@ class MapActions(QObject):
             tabs.setCurrentIndex(0)
 
     # -- export -----------------------------------------------------------------------------
-    def _shown_kind(self) -> str:
+    def _shown_kind(self) -> MapKind:
         """The map on screen: the hyperparameter map on its tab, else the start map."""
-        return "sweep" if self.window.view_tabs.currentIndex() == self.tab_index else "starts"
+        return (MapKind.SWEEP if self.window.view_tabs.currentIndex() == self.tab_index
+                else MapKind.STARTS)
 
     def export_animation(self) -> None:
         """Export the map shown over its steps (computed again, with every frame's losses)."""
@@ -367,9 +368,9 @@ def computing_notice(fraction: float) -> str:
 
 
 def _values(spec) -> dict:
-    from landscape_app.core.optim.registry import optimizer_class
+    from landscape_app.core.catalogue.optimizers import settle_values
 
-    return dict(optimizer_class(spec.id)(**dict(spec.params)).hyper)
+    return settle_values(spec.id, spec.params)
 
 
 def _axes_of(result):

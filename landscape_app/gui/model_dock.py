@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.gui.views.model_view import ModelView
 
 
@@ -54,7 +55,7 @@ class ModelDock:
             return
         self._landscape = landscape
         config = getattr(landscape, "config", None)
-        if landscape is None or landscape.kind != "network" or config is None:
+        if landscape is None or landscape.kind != LandscapeKind.NETWORK or config is None:
             self.view.set_source(None)
             if self._shown_by_us:  # nothing to show: give its place (a tab) back
                 self._shown_by_us = False

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
+from landscape_app.core.catalogue.optimizer_records import optimizer_record
+from landscape_app.core.catalogue.optimizers import param_spec
 from landscape_app.core.labels import unique_labels
-from landscape_app.core.optim.registry import OptimizerSpec, optimizer_class
+from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.state.model import PALETTE, LandscapeSpec, Lane, SessionState
 
 #: How many changed settings a lane's title names before "…".
@@ -31,13 +34,13 @@ def format_value(value: Any) -> str:
 
 def lane_title(spec: OptimizerSpec) -> str:
     """``Adam (lr=0.05)``: the optimizer's title and the first settings that differ."""
-    cls = optimizer_class(spec.id)
-    defaults = {p.name: p.default for p in cls.param_spec(spec.params)}
+    title = optimizer_record(spec.id).title
+    defaults = {p.name: p.default for p in param_spec(spec.id, spec.params)}
     changed = [f"{k}={format_value(v)}" for k, v in spec.params.items() if defaults.get(k) != v]
     if not changed:
-        return cls.title
+        return title
     more = "…" if len(changed) > LABEL_SETTINGS else ""
-    return f"{cls.title} ({', '.join(changed[:LABEL_SETTINGS])}{more})"
+    return f"{title} ({', '.join(changed[:LABEL_SETTINGS])}{more})"
 
 
 def make_lanes(specs: Sequence[OptimizerSpec]) -> tuple[Lane, ...]:
@@ -49,5 +52,5 @@ def make_lanes(specs: Sequence[OptimizerSpec]) -> tuple[Lane, ...]:
 
 def default_session() -> SessionState:
     """Four classic methods racing on Rosenbrock."""
-    return SessionState(landscape=LandscapeSpec("function", "rosenbrock"),
+    return SessionState(landscape=LandscapeSpec(LandscapeKind.FUNCTION, "rosenbrock"),
                         lanes=make_lanes(DEFAULT_LANES))

@@ -147,11 +147,11 @@ def sweepable_names(spec, network: bool = False) -> list[str]:
 def default_axis(spec, name: str) -> SweepAxis:
     """A sensible axis for hyperparameter ``name`` of ``spec``: learning rates and other
     log-scale values over four decades around the current value, the rest over their range."""
-    from landscape_app.core.optim.registry import optimizer_class
+    from landscape_app.core.catalogue.optimizers import param_spec
 
     if name == "batch_size":  # small batches to a moderate one (a data set has at least 4)
         return SweepAxis(name, 4.0, 64.0, log=True)
-    params = {p.name: p for p in optimizer_class(spec.id).param_spec(dict(spec.params))}
+    params = {p.name: p for p in param_spec(spec.id, dict(spec.params))}
     param = params["lr" if name in ("lr_first", "lr_last") else name]
     value = float(spec.params.get(param.name, param.default))
     if param.log_scale or (param.low is not None and param.low >= 0 and param.high is None):

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.state.maps import MapSettings
 from landscape_app.state.palette import PALETTE as PALETTE  # re-exported (torch-free home)
 
-LANDSCAPE_KINDS = ("function", "expression", "network")
+LANDSCAPE_KINDS = tuple(LandscapeKind)
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,15 @@ class LandscapeSpec:
     (model, data set, widths, directions, grid...) as plain JSON values.
     """
 
-    kind: str = "function"
+    kind: LandscapeKind = LandscapeKind.FUNCTION
     function: str = "rosenbrock"
     expression: str = ""
     x_range: tuple[float, float] | None = None
     y_range: tuple[float, float] | None = None
     network: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        object.__setattr__(self, "kind", LandscapeKind(self.kind))  # "network" → the member
 
 
 @dataclass(frozen=True)
@@ -79,16 +83,17 @@ def build_landscape(landscape: LandscapeSpec):
     """
     from landscape_app.core.landscape import FunctionLandscape
 
-    if landscape.kind == "function":
+    if landscape.kind == LandscapeKind.FUNCTION:
         from landscape_app.core.functions import get_function
 
-        return FunctionLandscape(get_function(landscape.function), "function",
+        return FunctionLandscape(get_function(landscape.function), LandscapeKind.FUNCTION,
                                  function_id=landscape.function)
-    if landscape.kind == "expression":
+    if landscape.kind == LandscapeKind.EXPRESSION:
         from landscape_app.core.functions.expression import custom_function
 
         function = custom_function(landscape.expression, landscape.x_range, landscape.y_range)
-        return FunctionLandscape(function, "expression", expression=landscape.expression)
+        return FunctionLandscape(function, LandscapeKind.EXPRESSION,
+                                 expression=landscape.expression)
     raise ValueError(f"build_landscape handles 2D landscapes, not {landscape.kind!r}")
 
 

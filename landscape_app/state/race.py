@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.objective import Objective
 from landscape_app.core.runner import Race, Racer
 from landscape_app.state.model import SessionState, build_objective
@@ -17,7 +18,7 @@ from landscape_app.state.network import parse_network
 
 def session_objective(state: SessionState, device: str = "cpu") -> Objective:
     """The objective of the session's landscape (a network's is built on ``device``)."""
-    if state.landscape.kind == "network":
+    if state.landscape.kind == LandscapeKind.NETWORK:
         from landscape_app.core.nn import build_network
 
         spec = parse_network(state.landscape.network, lane_count=len(state.lanes))

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from landscape_app.core.atomic import atomic_write, check_writable
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.stochastic import check_lane_landscape, refuse_stochastic
 from landscape_app.core.errors import HyperparameterError, LandscapeError
 from landscape_app.core.grid import MAX_RESOLUTION
@@ -230,7 +231,8 @@ def _read_session(data: Any) -> SessionState:
         start = number_list(start, "start", dim)
     settings = None
     if top.raw("map", None) is not None:
-        settings = read_map(top.object("map", MAP_KEYS), lanes, landscape.kind == "network")
+        settings = read_map(top.object("map", MAP_KEYS), lanes,
+                            landscape.kind == LandscapeKind.NETWORK)
     return SessionState(
         landscape=landscape,
         lanes=lanes,

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pytest
 
+from landscape_app.core.catalogue.optimizer_records import FAMILIES
 from landscape_app.core.errors import HyperparameterError, UnknownIdError
 from landscape_app.core.functions import get_function
 from landscape_app.core.objective import Problem
@@ -21,7 +22,6 @@ from landscape_app.core.optim import (
     optimizer_class,
     parse_optimizer_spec,
 )
-from landscape_app.core.optim.base import FAMILIES
 from tests.core.optimizer_table import GRADIENT_TABLE
 
 GLOBAL_MODULE = "tests.core.optimizer_table_global"
@@ -123,8 +123,8 @@ def test_every_param_has_help_and_a_default_in_its_range(optimizer_id, inner, sp
 def test_classes_declare_id_title_family_and_docstring():
     for optimizer_id, cls in all_optimizers().items():
         assert cls.id == optimizer_id
-        assert cls.title and cls.summary
-        assert cls.family in FAMILIES
+        assert cls.record.title and cls.record.summary
+        assert cls.record.family in FAMILIES
         assert cls.__doc__ and len(cls.__doc__.strip().splitlines()) > 1
 
 
@@ -169,13 +169,14 @@ def test_lookahead_spec_from_the_brief_parses():
 
 
 def test_lookahead_wraps_every_first_order_torch_optimizer_but_lbfgs():
-    from landscape_app.core.optim.lookahead import WRAPPABLE, Lookahead
+    from landscape_app.core.catalogue.optimizers import inner_choices
+    from landscape_app.core.optim.lookahead import Lookahead
     from landscape_app.core.optim.torch_based import TorchOptimizer
 
     first_order = [optimizer_id for optimizer_id, cls in all_optimizers().items()
                    if issubclass(cls, TorchOptimizer) and not issubclass(cls, Lookahead)
                    and optimizer_id != "lbfgs"]
-    assert list(WRAPPABLE) == first_order
+    assert list(inner_choices()) == first_order
     assert optimizer_class("lookahead").param_spec({})[0].choices == tuple(first_order)
 
 

@@ -94,7 +94,7 @@ def test_every_gradient_optimizer_has_the_schedule_params():
 
     names = {p.name for p in SCHEDULE_PARAMS}
     for optimizer_id, cls in all_optimizers().items():
-        if cls.family == "gradient":
+        if cls.record.family == "gradient":
             own = {p.name for p in cls.param_spec({})}
             assert names <= own, f"{optimizer_id} lacks {sorted(names - own)}"
 

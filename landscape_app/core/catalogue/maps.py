@@ -11,8 +11,11 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.optimizer_params import SCHEDULE_PARAMS
+from landscape_app.core.catalogue.optimizer_records import ids_where, optimizer_record
 from landscape_app.core.catalogue.optimizers import check_combination, param_spec
+from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES, check_lane_landscape
 from landscape_app.core.errors import HyperparameterError, LandscapeError
 from landscape_app.core.params import validate_params
 
@@ -23,21 +26,11 @@ MAX_CELL_PARAMETERS = 50_000_000
 #: Per-layer learning rates of a network sweep: the first and the last layer's weights/bias.
 LAYER_LR_NAMES = ("lr_first", "lr_last")
 
-#: Element-wise methods stepped by torch.optim itself on the stacked starts (and by
-#: :mod:`landscape_app.core.maps.rules` in sweeps), with Lookahead/Ranger and schedules;
-#: damped Newton by its batched line search (:mod:`landscape_app.core.maps.newton_rows`).
-MAPPABLE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam",
-            "heun", "lookahead", "ranger", "newton")
-
-REFUSED = {
-    "lbfgs": "L-BFGS keeps a history and a line search per run",
-    "slsqp": "SLSQP runs scipy's routine one start at a time",
-    "dual-annealing": "dual annealing runs scipy's routine one start at a time",
-    "pso": "a swarm is random: its map would depend on the seed as much as on the start",
-    "cmaes": "CMA-ES is random: its map would depend on the seed as much as on the start",
-    "sa": "simulated annealing is random: its map would depend on the seed as much as on "
-          "the start",
-}
+#: The optimizers a map can run (their records say so): the element-wise methods stepped by
+#: torch.optim itself on the stacked starts (and by :mod:`landscape_app.core.maps.rules` in
+#: sweeps), with Lookahead/Ranger and schedules; damped Newton by its batched line search
+#: (:mod:`landscape_app.core.maps.newton_rows`).
+MAPPABLE = ids_where(lambda record: record.mappable)
 
 #: Whole-number hyperparameters a map can sweep: each cell's value is rounded to the nearest
 #: whole number (a batch size's cells run in groups, one per batch size).
@@ -112,11 +105,28 @@ def check_sweep_names(first: str, second: str) -> None:
 
 def check_mappable(optimizer_id: str) -> None:
     """Raise :class:`LandscapeError` naming why ``optimizer_id`` cannot be mapped."""
-    if optimizer_id in MAPPABLE:
-        return
-    reason = REFUSED.get(optimizer_id, "it is not an element-wise gradient method")
-    raise LandscapeError(f"{optimizer_id} cannot be mapped: {reason}; mappable optimizers: "
-                         f"{', '.join(MAPPABLE)}")
+    refusal = optimizer_record(optimizer_id).map_refusal
+    if refusal:
+        raise LandscapeError(f"{optimizer_id} cannot be mapped: {refusal}; mappable "
+                             f"optimizers: {', '.join(MAPPABLE)}")
+
+
+def check_map_optimizer(optimizer_id: str, params: Mapping[str, Any],
+                        axes: Sequence[AxisLike], network: bool,
+                        samples: int | None = None) -> None:
+    """Everything about the optimizer a map runs, in one pass: it can be mapped; its
+    ``batch_size``/``grad_noise``, fixed or swept, fit the landscape (a batch size on a
+    network of ``samples`` points, no larger; gradient noise on a function); and a sweep's two
+    ``axes`` (none for a start map) are its hyperparameters, in range, going together."""
+    check_mappable(optimizer_id)
+    kind = LandscapeKind.NETWORK if network else LandscapeKind.FUNCTION
+    check_lane_landscape(optimizer_id, params, kind, samples)
+    for axis in axes:
+        if axis.name in STOCHASTIC_NAMES:
+            for value in (axis.low, axis.high):
+                check_lane_landscape(optimizer_id, {axis.name: value}, kind, samples)
+    if axes:
+        check_sweep(optimizer_id, params, axes, network)
 
 
 def check_sweep(optimizer_id: str, params: Mapping[str, Any], axes: Sequence[AxisLike],
@@ -126,7 +136,6 @@ def check_sweep(optimizer_id: str, params: Mapping[str, Any], axes: Sequence[Axi
     ``params`` are the optimizer's values as written (the spec's), ``network`` whether the map
     is of a network (which may also sweep :data:`LAYER_LR_NAMES`).
     """
-    check_mappable(optimizer_id)
     check_sweep_names(axes[0].name, axes[1].name)
     for axis in axes:
         check_axis(optimizer_id, params, axis, network)

@@ -11,50 +11,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from landscape_app.core.catalogue.optimizer_params import (
-    OPTIMIZER_IDS,
-    OWN_PARAMS,
-    SCHEDULE_PARAMS,
+from landscape_app.core.catalogue.optimizer_params import SCHEDULE_PARAMS
+from landscape_app.core.catalogue.optimizer_records import (
+    ids_where,
+    optimizer_record,
 )
-from landscape_app.core.catalogue.stochastic import (
-    STOCHASTIC_IDS,
-    STOCHASTIC_PARAMS,
-    refuse_stochastic,
-)
-from landscape_app.core.errors import HyperparameterError, UnknownIdError
-from landscape_app.core.params import Param, parse_assignments, settle_spec
+from landscape_app.core.catalogue.stochastic import STOCHASTIC_PARAMS, refuse_stochastic
+from landscape_app.core.errors import HyperparameterError
+from landscape_app.core.params import Param, parse_assignments, settle_spec, validate_params
 
-#: Optimizers that delegate their update to ``torch.optim``: they take a learning-rate
-#: schedule, and all but the Lookahead family and L-BFGS can be wrapped by Lookahead.
-TORCH_OPTIM_IDS = frozenset({
-    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam", "heun",
-    "lbfgs", "lookahead", "ranger",
-})
+#: Optimizers that ``torch.optim`` drives (their own or their inner optimizer's): they take a
+#: learning-rate schedule.
+TORCH_OPTIM_IDS = frozenset(ids_where(lambda record: record.torch_based))
 
 #: The Lookahead family, with the inner optimizer each fixes (None: the user's ``inner``).
-LOOKAHEAD_INNER: dict[str, str | None] = {"lookahead": None, "ranger": "radam"}
-
-#: Inner optimizers Lookahead cannot wrap: L-BFGS's (s, y) curvature pairs assume each step
-#: starts where the previous one ended, which the slow-weight reset breaks.
-NOT_WRAPPABLE = frozenset({"lbfgs"})
+LOOKAHEAD_INNER: dict[str, str | None] = {
+    optimizer_id: optimizer_record(optimizer_id).fixed_inner
+    for optimizer_id in ids_where(lambda record: record.lookahead)}
 
 DEFAULT_INNER = "adam"
 
 
 def check_optimizer_id(optimizer_id: str) -> str:
     """``optimizer_id`` if it exists, else an :class:`UnknownIdError` listing the known ids."""
-    if optimizer_id not in OPTIMIZER_IDS:
-        raise UnknownIdError(
-            f"unknown optimizer {optimizer_id!r}; known: {', '.join(sorted(OPTIMIZER_IDS))}"
-        )
-    return optimizer_id
+    return optimizer_record(optimizer_id).id
 
 
 def inner_choices() -> tuple[str, ...]:
     """Ids of the optimizers Lookahead can wrap, in display order."""
-    return tuple(optimizer_id for optimizer_id in OPTIMIZER_IDS
-                 if optimizer_id in TORCH_OPTIM_IDS and optimizer_id not in LOOKAHEAD_INNER
-                 and optimizer_id not in NOT_WRAPPABLE)
+    return ids_where(lambda record: record.wrappable)
 
 
 #: Lookahead's choice of inner optimizer.
@@ -73,9 +58,10 @@ def param_spec(optimizer_id: str, values: Mapping[str, Any] | None = None) -> tu
     UnknownIdError, HyperparameterError
         For an unknown id, or an ``inner`` Lookahead cannot wrap.
     """
-    own = OWN_PARAMS[check_optimizer_id(optimizer_id)]
-    if optimizer_id in LOOKAHEAD_INNER:
-        fixed = LOOKAHEAD_INNER[optimizer_id]
+    record = optimizer_record(optimizer_id)
+    own = record.params
+    if record.lookahead:
+        fixed = record.fixed_inner
         if fixed is not None:
             return own + param_spec(fixed, values)
         choices = inner_choices()
@@ -84,9 +70,9 @@ def param_spec(optimizer_id: str, values: Mapping[str, Any] | None = None) -> tu
             raise HyperparameterError(f"{optimizer_id}: inner={inner!r} cannot be wrapped; "
                                       f"choose one of {', '.join(choices)}")
         return (INNER,) + own + param_spec(inner, values)
-    if optimizer_id in STOCHASTIC_IDS:
+    if record.stochastic:
         return own + SCHEDULE_PARAMS + STOCHASTIC_PARAMS
-    if optimizer_id in TORCH_OPTIM_IDS:
+    if record.torch_based:
         return own + SCHEDULE_PARAMS
     return own
 
@@ -105,6 +91,22 @@ def check_combination(optimizer_id: str, values: Mapping[str, Any]) -> None:
         raise HyperparameterError(
             f"{optimizer_id}: popsize=1 is too small: use 0 (cma's default 4 + 3 ln n) or "
             "at least 2")
+
+
+def settle_values(optimizer_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Every hyperparameter of ``optimizer_id`` with ``params`` written over the defaults,
+    validated (each value, and their combination): what the optimizer built from ``params``
+    runs with.
+
+    Raises
+    ------
+    UnknownIdError, HyperparameterError
+        Naming the unknown id, or the optimizer and the bad value.
+    """
+    refuse_stochastic(check_optimizer_id(optimizer_id), params)
+    values = validate_params(param_spec(optimizer_id, params), params, optimizer_id)
+    check_combination(optimizer_id, values)
+    return values
 
 
 def parse_spec(text: str) -> tuple[str, dict[str, Any]]:

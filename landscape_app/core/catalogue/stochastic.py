@@ -22,7 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.networks import MAX_SAMPLES
+from landscape_app.core.catalogue.optimizer_records import ids_where
 from landscape_app.core.errors import HyperparameterError
 from landscape_app.core.params import Param
 
@@ -38,10 +40,7 @@ STOCHASTIC_PARAMS: tuple[Param, ...] = (BATCH_SIZE, GRAD_NOISE)
 STOCHASTIC_NAMES = frozenset(p.name for p in STOCHASTIC_PARAMS)
 
 #: Optimizer ids that take them (Lookahead and Ranger through their inner optimizer).
-STOCHASTIC_IDS = frozenset({
-    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam", "heun",
-    "lookahead", "ranger",
-})
+STOCHASTIC_IDS = frozenset(ids_where(lambda record: record.stochastic))
 
 #: The model of noise, for ``list optimizers`` and the window's help.
 NOISE_MODEL = (
@@ -77,7 +76,7 @@ def refuse_stochastic(optimizer_id: str, names: Iterable[str]) -> None:
                 "gradient", name=name)
 
 
-def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: str,
+def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: LandscapeKind,
                          samples: int | None = None) -> None:
     """Refuse stochastic settings that do not fit the landscape a lane runs on.
 
@@ -85,8 +84,8 @@ def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: str
     ----------
     optimizer_id, params :
         The lane (``params`` as written or with defaults).
-    kind : str
-        ``network`` (a data set of ``samples`` points), or anything else (a function).
+    kind : LandscapeKind
+        A network (a data set of ``samples`` points), or a function or expression.
     samples : int, optional
         The network's data set size.
 
@@ -97,7 +96,7 @@ def check_lane_landscape(optimizer_id: str, params: Mapping[str, Any], kind: str
     """
     batch = params.get("batch_size", 0) or 0
     noise = params.get("grad_noise", 0.0) or 0.0
-    if kind == "network":
+    if kind == LandscapeKind.NETWORK:
         if noise:
             raise HyperparameterError(
                 f"{optimizer_id}: grad_noise={noise:g} applies to function landscapes; on a "

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from landscape_app.core.catalogue.kinds import MapKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
 
@@ -61,7 +62,7 @@ class MapFile:
 
     arrays: Mapping[str, np.ndarray]
     metadata: dict[str, Any] = field(default_factory=dict)
-    kind: str = "starts"
+    kind: MapKind = MapKind.STARTS
     has_paths: bool = False
     version: int = VERSION
 
@@ -102,8 +103,12 @@ def map_file(loaded: Loaded) -> MapFile:
     missing = [key for key in MAP_KEYS if key not in arrays]
     if missing:
         raise LandscapeError(f"{loaded.path}: not an outcome map (no {', '.join(missing)})")
+    kind = str(arrays["kind"])
+    if kind not in tuple(MapKind):
+        raise LandscapeError(f"{loaded.path}: unknown map kind {kind!r} (known: "
+                             f"{', '.join(MapKind)})")
     has_paths = all(key in arrays for key in FIELD_KEYS)
-    return MapFile(arrays, metadata_of(arrays), str(arrays["kind"]), has_paths, loaded.version)
+    return MapFile(arrays, metadata_of(arrays), MapKind(kind), has_paths, loaded.version)
 
 
 def read_map_npz(path: str | os.PathLike) -> MapFile:

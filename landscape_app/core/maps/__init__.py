@@ -17,12 +17,17 @@ See :class:`OutcomeMap` for every field and
 :mod:`landscape_app.core.catalogue.maps` for the optimizers and hyperparameters that map.
 """
 
-from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, MAX_SIDE, check_side
+from landscape_app.core.catalogue.maps import (
+    LAYER_LR_NAMES,
+    MAPPABLE,
+    MAX_SIDE,
+    check_mappable,
+    check_side,
+)
 from landscape_app.core.maps.axes import StartGrid, Sweep, SweepAxis, parse_sweep_axis
 from landscape_app.core.maps.engine import compute_map
 from landscape_app.core.maps.field import TrajectoryField, compute_field
 from landscape_app.core.maps.outcome import STATUS_NAMES, OutcomeMap
-from landscape_app.core.maps.support import MAPPABLE, check_mappable, validate_sweep
 
 __all__ = [
     "LAYER_LR_NAMES",
@@ -39,5 +44,4 @@ __all__ = [
     "compute_field",
     "compute_map",
     "parse_sweep_axis",
-    "validate_sweep",
 ]

@@ -75,8 +75,8 @@ def parse_sweep_axis(text: str) -> SweepAxis:
 
     Only the syntax is checked here (by the catalogue's
     :func:`~landscape_app.core.catalogue.maps.parse_sweep_text`);
-    :func:`landscape_app.core.maps.validate_sweep` checks the name and range against the
-    optimizer.
+    :func:`~landscape_app.core.catalogue.maps.check_sweep` checks the name and range against
+    the optimizer.
     """
     return SweepAxis(*parse_sweep_text(text))
 

@@ -19,32 +19,38 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import torch
 
+from landscape_app.core.catalogue.kinds import MapKind
 from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, check_side
 from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
-from landscape_app.core.device import choose_device, describe_device, warm_up
+from landscape_app.core.device import choose_device, warm_up
 from landscape_app.core.errors import CancelledError, LandscapeError
-from landscape_app.core.fallback import free_bytes, is_out_of_memory, release_cached
+from landscape_app.core.fallback import CPU, DeviceFallback, points_per_chunk
 from landscape_app.core.maps.axes import StartGrid, Sweep
 from landscape_app.core.maps.network_rows import row_evaluator
 from landscape_app.core.maps.newton_rows import NewtonStepper
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
 from landscape_app.core.maps.stepping import RuleStepper, Stepper, TorchStepper
 from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients
-from landscape_app.core.maps.support import check_mappable, check_stochastic, validate_sweep
+from landscape_app.core.maps.support import check_map_request
 from landscape_app.core.maps.tracker import Tracker
 from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.objective import NetworkObjective, build_network
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
+from landscape_app.core.progress import CancelPoll, StageProgress
 
-Progress = Callable[[str, float], None]
-#: Memory a chunk may use on the CPU (bytes).
+#: The stage of a map in :meth:`DeviceFallback.describe`.
+MAP_STAGE = "map"
+#: Memory a chunk may use on the CPU (bytes); on a GPU, this fraction of the free memory, at
+#: most :data:`GPU_CHUNK_BYTES`.
 CPU_CHUNK_BYTES = 256 << 20
+GPU_CHUNK_FRACTION = 0.5
+GPU_CHUNK_BYTES = 8 << 30
 #: Largest size of the recorded snapshots (bytes).
 MAX_SNAPSHOT_BYTES = 1 << 30
 #: Largest size of the recorded paths, positions and losses in float64 (bytes).
@@ -58,6 +64,8 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64}
 class _Job:
     objective: Objective
     optimizer_spec: OptimizerSpec
+    kind: MapKind                      # STARTS: every row from its own start (start maps,
+    #                                    run_rows' settings × starts); SWEEP: from ``start``
     starts: np.ndarray | None          # every row's start (n, P): start maps, settings × starts
     start: np.ndarray | None           # sweeps: (P,), every row's
     cells: tuple[np.ndarray, ...] | None  # every row's swept values, one array per name
@@ -72,7 +80,7 @@ class _Job:
 
     @property
     def rows(self) -> int:
-        return len(self.starts) if self.starts is not None else len(self.cells[0])
+        return len(self.starts) if self.kind is MapKind.STARTS else len(self.cells[0])
 
     def groups(self) -> list[np.ndarray]:
         """Row indices run together: all rows, or one group per swept batch size (rows of
@@ -93,8 +101,8 @@ def compute_map(
     tolerance: float = 1e-3,
     device: str | torch.device = "auto",
     dtype: str = "float32",
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: StageProgress | None = None,
+    cancelled: CancelPoll | None = None,
     snapshot_steps: Sequence[int] = (),
     chunk_rows: int | None = None,
     seed: int = 0,
@@ -143,11 +151,12 @@ def compute_map(
     job = dataclasses.replace(job, seed=int(seed), path_steps=_check_paths(job, path_steps))
     warm_up(job.device, job.dtype, optim=True)  # one-off set-up costs outside the timing
     started = time.perf_counter()
-    arrays = _run_chunks(job, progress, cancelled, chunk_rows)
+    arrays, fallback = _run_chunks(job, progress, cancelled, chunk_rows)
     if job.device.type == "cuda":
         torch.cuda.synchronize(job.device)
     seconds = time.perf_counter() - started
-    return _assemble(job, region, arrays, seconds, tolerance, target)
+    return _assemble(job, region, arrays, seconds, tolerance, target,
+                     fallback.describe(MAP_STAGE))
 
 
 def run_rows(
@@ -160,8 +169,8 @@ def run_rows(
     *,
     device: torch.device,
     dtype: str,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    progress: StageProgress | None = None,
+    cancelled: CancelPoll | None = None,
     chunk_rows: int | None = None,
     seed: int = 0,
 ) -> dict[str, np.ndarray]:
@@ -178,18 +187,17 @@ def run_rows(
     ``status`` and ``stopped_at``, and ``final`` ``(n, P)``.
     """
     names = tuple(settings)
-    job = _Job(objective=objective, optimizer_spec=optimizer,
+    job = _Job(kind=MapKind.STARTS, objective=objective, optimizer_spec=optimizer,
                starts=np.asarray(starts, dtype=float), start=None,
                cells=tuple(np.asarray(settings[name], dtype=float) for name in names) or None,
                cell_names=names, steps=steps, target=float(goal), device=device,
                dtype=DTYPES[dtype], snapshot_steps=(), seed=int(seed))
     warm_up(device, job.dtype, optim=True)
-    return _run_chunks(job, progress, cancelled, chunk_rows)
+    return _run_chunks(job, progress, cancelled, chunk_rows)[0]
 
 
 def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps) -> _Job:
     spec = parse_optimizer_spec(optimizer) if isinstance(optimizer, str) else optimizer
-    check_mappable(spec)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise LandscapeError(f"steps {steps!r}: must be a whole number ≥ 1")
     if not (np.isfinite(tolerance) and tolerance >= 0):
@@ -212,7 +220,7 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
     if len(snaps) * rows * element > MAX_SNAPSHOT_BYTES:
         raise LandscapeError(f"{len(snaps)} snapshots of {rows} cells exceed "
                              f"{MAX_SNAPSHOT_BYTES >> 20} MiB; record fewer steps")
-    check_stochastic(spec, region, objective, network)
+    check_map_request(spec, region, objective, network)
     known = objective.best_known_value
     goal = (0.0 if known is None else known) + tolerance
     common = {"objective": objective, "optimizer_spec": spec, "steps": steps, "target": goal,
@@ -221,14 +229,14 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
         if network or objective.dim != 2:
             raise LandscapeError("a start map needs a 2D landscape; for a network sweep "
                                  "two hyperparameters instead")
-        return _Job(starts=region.starts(), start=None, cells=None, cell_names=(), **common)
-    validate_sweep(spec, region, network)
+        return _Job(kind=MapKind.STARTS, starts=region.starts(), start=None, cells=None,
+                    cell_names=(), **common)
     start = np.asarray(objective.default_start() if region.start is None or network
                        else region.start, dtype=float).reshape(-1)
     if start.shape != (objective.dim,):
         raise LandscapeError(f"the start has {start.size} coordinates; the landscape has "
                              f"{objective.dim}")
-    return _Job(starts=None, start=start, cells=region.cell_values(),
+    return _Job(kind=MapKind.SWEEP, starts=None, start=start, cells=region.cell_values(),
                 cell_names=(region.axis0.name, region.axis1.name), **common)
 
 
@@ -253,14 +261,16 @@ def _budget_rows(job: _Job) -> int:
     if isinstance(objective, NetworkObjective):
         widest = max(layer.out_features for layer in objective.layers)
         per_row += (objective.inputs.shape[0] * widest * element * 4 * len(objective.layers))
-    free = free_bytes(job.device)  # asks CUDA with an indexed device, as torch 2.4 requires
-    budget = CPU_CHUNK_BYTES if free is None else min(free // 2, 8 << 30)
-    return max(1, int(budget // per_row))
+    return points_per_chunk(job.device, per_row, job.rows, CPU_CHUNK_BYTES,
+                            GPU_CHUNK_FRACTION, GPU_CHUNK_BYTES)
 
 
-def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndarray]:
+def _run_chunks(job: _Job, progress, cancelled,
+                chunk_rows) -> tuple[dict[str, np.ndarray], DeviceFallback]:
+    """Every cell, in chunks of ``chunk_rows`` (None: what fits the device's budget), through
+    the one out-of-memory loop of :class:`DeviceFallback`: a chunk that does not fit is
+    halved; a single cell that does not fit on a GPU moves the rest of the map to the CPU."""
     n = job.rows
-    size = min(n, chunk_rows or _budget_rows(job))
     out = {
         "final": np.empty((n, job.objective.dim)), "loss": np.empty(n),
         "best_loss": np.empty(n), "reached": np.empty(n, dtype=np.int64),
@@ -272,24 +282,10 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
     if job.path_steps:
         out["paths"] = np.empty((n, len(job.path_steps), job.objective.dim))
         out["path_loss"] = np.empty((n, len(job.path_steps)))
-    pending = [group[i:i + size] for group in job.groups() for i in range(0, len(group), size)]
     done = 0
-    while pending:
-        rows = pending.pop(0)
-        try:
-            tracker = _run_chunk(job, rows, done, progress, cancelled)
-        except Exception as error:  # CUDA's OutOfMemoryError or MPS's RuntimeError
-            if not is_out_of_memory(error):
-                raise
-            if len(rows) == 1:
-                raise LandscapeError("the device ran out of memory even for one cell") from None
-            tracker = None
-        if tracker is None:  # outside the except clause, so that its tensors are freed
-            size = max(1, len(rows) // 2)  # this chunk and every later one, halved
-            release_cached(job.device)
-            pending = [part[i:i + size] for part in (rows, *pending)
-                       for i in range(0, len(part), size)]
-            continue
+
+    def take(rows: np.ndarray, tracker: Tracker) -> None:
+        nonlocal done
         out["final"][rows] = tracker.final_x.cpu().numpy()
         out["loss"][rows] = tracker.final_loss.cpu().numpy()
         out["best_loss"][rows] = tracker.best.cpu().numpy()
@@ -303,7 +299,21 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
             out["paths"][rows] = tracker.path_x.cpu().numpy()
             out["path_loss"][rows] = tracker.path_loss.cpu().numpy()
         done += len(rows)
-    return out
+
+    fallback = DeviceFallback(job, job.device, None if job.device == CPU
+                              else lambda device: _job_on(job, device))
+    fallback.each_chunk(lambda on, rows: _run_chunk(on, rows, done, progress, cancelled),
+                        job.groups(), lambda on: min(n, chunk_rows or _budget_rows(on)), take,
+                        MAP_STAGE, "cells")
+    return out, fallback
+
+
+def _job_on(job: _Job, device: torch.device) -> _Job:
+    """``job`` computing on ``device`` (a network's objective moved there)."""
+    objective = job.objective
+    if isinstance(objective, NetworkObjective):
+        objective = objective.to(device)
+    return dataclasses.replace(job, objective=objective, device=device)
 
 
 def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> Tracker:
@@ -316,7 +326,7 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
     evaluate = row_evaluator(job.objective) if network else job.objective.evaluate
     batch_evaluator = ((lambda inputs, targets: row_evaluator(job.objective, inputs, targets))
                        if network else None)
-    if job.starts is not None:
+    if job.kind is MapKind.STARTS:
         param = torch.as_tensor(job.starts[rows], **options).clone().requires_grad_(True)
     else:
         param = torch.as_tensor(job.start, **options).expand(len(rows), -1).clone()
@@ -397,21 +407,22 @@ def _cell_hyper(job: _Job, optimizer, rows: np.ndarray) -> dict:
     return hyper
 
 
-def _assemble(job: _Job, region, arrays, seconds, tolerance, target) -> OutcomeMap:
+def _assemble(job: _Job, region, arrays, seconds, tolerance, target,
+              device: str) -> OutcomeMap:
     res = region.res
     grid = (res, res)
     status = arrays["status"]
     minima = np.array([m.position for m in job.objective.minima], dtype=float).reshape(-1, 2) \
-        if job.starts is not None else np.zeros((0, 2))
+        if job.kind is MapKind.STARTS else np.zeros((0, 2))
     basin = np.full(res * res, -1, dtype=np.int64)
-    if job.starts is not None and len(minima):
+    if job.kind is MapKind.STARTS and len(minima):
         final = arrays["final"]
         distance = np.linalg.norm(final[:, None, :] - minima[None, :, :], axis=2)
         nearest = np.argmin(np.nan_to_num(distance, nan=np.inf), axis=1)
         reached = ((arrays["loss"] <= job.target) & (status != DIVERGED)
                    & (status != NON_FINITE))
         basin = np.where(reached, nearest, -1)
-    if job.starts is not None:
+    if job.kind is MapKind.STARTS:
         axis0, axis1 = region.axis0, region.axis1
         names, logs = ("x", "y"), (False, False)
     else:
@@ -421,7 +432,7 @@ def _assemble(job: _Job, region, arrays, seconds, tolerance, target) -> OutcomeM
         logs = (region.axis0.log, region.axis1.log)
     snaps = arrays["snapshots"].reshape(len(job.snapshot_steps), *grid)
     settings = {
-        "kind": "starts" if job.starts is not None else "sweep",
+        "kind": job.kind,
         "target": (target.describe() if isinstance(target, NetworkConfig)
                    else getattr(target, "id", job.objective.name)),
         "optimizer": job.optimizer_spec.to_text(), "steps": job.steps, "tolerance": tolerance,
@@ -443,7 +454,7 @@ def _assemble(job: _Job, region, arrays, seconds, tolerance, target) -> OutcomeM
         best_loss=arrays["best_loss"].reshape(grid),
         steps_to_tolerance=arrays["reached"].reshape(grid), status=status.reshape(grid),
         stopped_at=arrays["stopped_at"].reshape(grid), basin=basin.reshape(grid),
-        minima=minima, seconds=seconds, device=describe_device(job.device), steps=job.steps,
+        minima=minima, seconds=seconds, device=device, steps=job.steps,
         tolerance=tolerance, snapshot_steps=np.asarray(job.snapshot_steps, dtype=np.int64),
         snapshots=snaps if job.snapshot_steps else None, settings=settings,
         path_steps=np.asarray(job.path_steps, dtype=np.int64),

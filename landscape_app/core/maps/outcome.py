@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from landscape_app.core.catalogue.kinds import MapKind
+
 #: Status codes of :attr:`OutcomeMap.status` (index = code).
 STATUS_NAMES = ("running", "converged", "diverged", "non-finite")
 RUNNING, CONVERGED, DIVERGED, NON_FINITE = range(4)
@@ -16,7 +18,8 @@ RUNNING, CONVERGED, DIVERGED, NON_FINITE = range(4)
 class OutcomeMap:
     """Every cell's outcome. Element ``[j, i]``: axis-1 value ``j``, axis-0 value ``i``.
 
-    kind : ``"starts"`` (axes are start x and y) or ``"sweep"`` (two hyperparameters).
+    kind : :class:`MapKind`: a start map (axes are start x and y) or a sweep (two
+        hyperparameters).
     axis0, axis1 : the axis values; axis_names, axis_log: their names and scales.
     final : ``(R1, R0, P)`` position where the run ended (where it stopped, for a cell that
         diverged or converged early).
@@ -39,7 +42,7 @@ class OutcomeMap:
     settings : JSON-friendly description of what was run (the NPZ's metadata).
     """
 
-    kind: str
+    kind: MapKind
     axis0: np.ndarray
     axis1: np.ndarray
     axis_names: tuple[str, str]

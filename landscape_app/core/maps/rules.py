@@ -243,10 +243,10 @@ def _half_neg(lr):
     return -lr / 2
 
 
-#: Optimizer id → the rule its sweep maps use (Lookahead/Ranger wrap the inner one).
+#: Rule name (an optimizer record's ``map_rule``) → the rule. Lookahead/Ranger wrap their
+#: inner optimizer's.
 RULES: dict[str, Callable[[], Rule]] = {
     "sgd": lambda: SGDRule(False),
-    "momentum": lambda: SGDRule(False),
     "nesterov": lambda: SGDRule(True),
     "adam": lambda: AdamRule(False),
     "adamw": lambda: AdamRule(True),

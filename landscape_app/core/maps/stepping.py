@@ -160,8 +160,8 @@ class RuleStepper(Stepper):
 
     def __init__(self, optimizer: Optimizer, hyper: dict, param, evaluate, gradients=None):
         super().__init__(param, evaluate, gradients)
-        inner = optimizer.inner.id if isinstance(optimizer, Lookahead) else optimizer.id
-        self.rule = RULES[inner]()
+        inner = optimizer.inner if isinstance(optimizer, Lookahead) else optimizer
+        self.rule = RULES[inner.record.map_rule]()
         self.hyper = hyper
         self.state: dict = {}
         self.rates = _LearningRates(hyper["lr"], hyper)

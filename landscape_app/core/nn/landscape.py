@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.fallback import DeviceFallback
 from landscape_app.core.grid import Grid2D
@@ -95,7 +96,7 @@ class NetworkLandscape(Landscape):
     #: for training, the plane and 38,400 of 40,401 grid points, then CPU``.
     device: str
 
-    kind = "network"
+    kind = LandscapeKind.NETWORK
     live = False
     equal_aspect = False
     distance_label = "off plane"

@@ -17,8 +17,6 @@ class Adam(TorchOptimizer):
     """
 
     id = "adam"
-    title = "Adam"
-    summary = "adaptive first and second moments with bias correction"
     torch_class = torch.optim.Adam
 
     def make_torch_optimizer(self, params, fused=False):
@@ -35,6 +33,4 @@ class AdamW(Adam):
     """
 
     id = "adamw"
-    title = "AdamW"
-    summary = "Adam with weight decay decoupled from the gradient"
     torch_class = torch.optim.AdamW

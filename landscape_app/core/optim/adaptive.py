@@ -17,8 +17,6 @@ class Adagrad(TorchOptimizer):
     """
 
     id = "adagrad"
-    title = "Adagrad"
-    summary = "step size per coordinate, shrinking with the sum of squared gradients"
 
     def make_torch_optimizer(self, params, fused=False):
         h = self.hyper
@@ -39,8 +37,6 @@ class RMSprop(TorchOptimizer):
     """
 
     id = "rmsprop"
-    title = "RMSprop"
-    summary = "step divided by a running RMS of recent gradients"
 
     def make_torch_optimizer(self, params, fused=False):  # torch has no fused RMSprop
         h = self.hyper

@@ -53,9 +53,6 @@ class SimulatedAnnealing(Optimizer):
     """
 
     id = "sa"
-    title = "Simulated annealing"
-    family = "global"
-    summary = "a random walk accepting uphill moves with probability exp(−Δ/T) as T cools"
 
     def _start(self, x0: np.ndarray) -> Position:
         self.lower, self.upper = search_box(self.problem, self.id)

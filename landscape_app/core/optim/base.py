@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from landscape_app.core.catalogue import optimizers as catalogue
-from landscape_app.core.catalogue.stochastic import refuse_stochastic
+from landscape_app.core.catalogue.optimizer_records import OptimizerRecord, optimizer_record
 from landscape_app.core.objective import Problem
-from landscape_app.core.params import Param, validate_params
+from landscape_app.core.params import Param
 
 if TYPE_CHECKING:
     from landscape_app.core.sharpness_reading import SharpnessReading
@@ -113,33 +113,36 @@ class StepRecord:
     sharpness: SharpnessReading | None = field(default=None, repr=False)
 
 
-#: Optimizer families, in the order lists show them, with the heading each is listed under.
-FAMILIES = {
-    "gradient": "Gradient methods",
-    "second-order": "Second order",
-    "quasi-newton": "Quasi-Newton",
-    "population": "Population methods",
-    "global": "Global stochastic search",
-}
+#: Every optimizer class by id, as the classes are defined (each one has a record).
+_IMPLEMENTATIONS: dict[str, type[Optimizer]] = {}
+
+
+def implementation(optimizer_id: str) -> type[Optimizer]:
+    """The class of ``optimizer_id`` (its module must have been imported:
+    :mod:`landscape_app.core.optim.registry` imports them all)."""
+    return _IMPLEMENTATIONS[optimizer_record(optimizer_id).id]
 
 
 class Optimizer(ABC):
     """Base of every optimizer: validated hyperparameters, lazy state, one step protocol.
 
-    Subclasses set ``id`` (the stable registry id), ``title`` and ``family`` (one of
-    :data:`FAMILIES`), and implement ``_start`` and ``_advance``. Their hyperparameters are
-    declared under that id in :mod:`landscape_app.core.catalogue.optimizer_params`.
+    Subclasses set ``id`` and implement ``_start`` and ``_advance``. Everything else about
+    them (title, family, hyperparameters, capabilities) is their ``record``
+    (:mod:`landscape_app.core.catalogue.optimizer_records`), looked up by ``id`` when the
+    class is defined: a class without a record fails at import.
     """
 
     id: ClassVar[str]
-    title: ClassVar[str]
-    family: ClassVar[str]
-    summary: ClassVar[str] = ""
+    record: ClassVar[OptimizerRecord]
+
+    def __init_subclass__(cls, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        if "id" in vars(cls):
+            cls.record = optimizer_record(cls.id)
+            _IMPLEMENTATIONS[cls.id] = cls
 
     def __init__(self, **hyper: Any):
-        refuse_stochastic(self.id, hyper)
-        self.hyper: dict[str, Any] = validate_params(self.param_spec(hyper), hyper, self.id)
-        catalogue.check_combination(self.id, self.hyper)
+        self.hyper: dict[str, Any] = catalogue.settle_values(self.id, hyper)
         self.problem: Problem | None = None
         self.step_count = 0
 

@@ -58,9 +58,6 @@ class CMAES(Optimizer):
     """
 
     id = "cmaes"
-    title = "CMA-ES"
-    family = "population"
-    summary = "an adapting Gaussian that samples, ranks and moves towards the best"
 
     def _start(self, x0: np.ndarray) -> Position:
         h = self.hyper

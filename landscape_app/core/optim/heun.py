@@ -55,8 +55,6 @@ class Heun(TorchOptimizer):
     """
 
     id = "heun"
-    title = "Heun"
-    summary = "predictor step, then a corrector averaging the two gradients"
 
     def make_torch_optimizer(self, params, fused=False):  # one step of its own
         return HeunStep(params, lr=self.hyper["lr"])

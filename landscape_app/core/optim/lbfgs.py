@@ -28,8 +28,6 @@ class LBFGS(TorchOptimizer):
     """
 
     id = "lbfgs"
-    title = "L-BFGS"
-    summary = "quasi-Newton: curvature from recent steps, with a line search"
 
     def make_torch_optimizer(self, params, fused=False):  # never batched
         h = self.hyper

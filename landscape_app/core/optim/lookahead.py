@@ -7,23 +7,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from landscape_app.core.catalogue.optimizers import LOOKAHEAD_INNER
-from landscape_app.core.optim.adam import Adam, AdamW
-from landscape_app.core.optim.adaptive import Adagrad, RMSprop
-from landscape_app.core.optim.base import Internals, Position
-from landscape_app.core.optim.heun import Heun
-from landscape_app.core.optim.radam import RAdam
-from landscape_app.core.optim.sgd import SGD, Momentum, Nesterov
+from landscape_app.core.optim.base import Internals, Position, implementation
 from landscape_app.core.optim.torch_based import TorchOptimizer
-
-#: The optimizers Lookahead can wrap, by id, in the order lists show them: every
-#: ``torch.optim``-based first-order method (the catalogue's
-#: :func:`~landscape_app.core.catalogue.optimizers.inner_choices`, which validates ``inner``).
-#: A new one is added here and there. L-BFGS is not: its (s, y) curvature pairs assume each
-#: step starts where the previous one ended, which the slow-weight reset breaks.
-WRAPPABLE: dict[str, type[TorchOptimizer]] = {
-    cls.id: cls for cls in (SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW, RAdam, Heun)
-}
 
 
 class SlowWeights:
@@ -67,17 +52,15 @@ class Lookahead(TorchOptimizer):
 
     φ starts at θ_0. The inner optimizer keeps its own state (moments) across the resets.
     The slow weights are reported as the ``anchor`` internal. Its parameters (``inner``, k, α
-    and the inner optimizer's) are the catalogue's; Ranger's inner optimizer is fixed there,
-    in :data:`~landscape_app.core.catalogue.optimizers.LOOKAHEAD_INNER`.
+    and the inner optimizer's) and the optimizers it can wrap are its record's; Ranger's
+    record fixes its inner optimizer (``fixed_inner``).
     """
 
     id = "lookahead"
-    title = "Lookahead"
-    summary = "k fast steps of an inner optimizer, then pull back towards the slow weights"
 
     def __init__(self, **hyper: Any):
         super().__init__(**hyper)
-        inner_cls = WRAPPABLE[LOOKAHEAD_INNER[self.id] or self.hyper["inner"]]
+        inner_cls = implementation(self.record.fixed_inner or self.hyper["inner"])
         names = [p.name for p in inner_cls.param_spec(self.hyper)]
         self.inner = inner_cls(**{name: self.hyper[name] for name in names})
 
@@ -104,6 +87,3 @@ class Ranger(Lookahead):
     """
 
     id = "ranger"
-    title = "Ranger"
-    summary = "Lookahead around RAdam"
-    # its inner optimizer, RAdam, is fixed in the catalogue's LOOKAHEAD_INNER

@@ -61,9 +61,6 @@ class Newton(Optimizer):
     """
 
     id = "newton"
-    title = "Newton (damped)"
-    family = "second-order"
-    summary = "exact-Hessian Newton step with |eigenvalues| and a backtracking line search"
 
     def _start(self, x0: np.ndarray) -> Position:
         if self.problem.dim > MAX_DIM:

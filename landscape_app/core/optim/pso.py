@@ -40,9 +40,6 @@ class ParticleSwarm(Optimizer):
     """
 
     id = "pso"
-    title = "Particle swarm"
-    family = "population"
-    summary = "a swarm pulled towards each particle's best and the swarm's best"
 
     def _start(self, x0: np.ndarray) -> Position:
         h = self.hyper

@@ -22,8 +22,6 @@ class RAdam(TorchOptimizer):
     """
 
     id = "radam"
-    title = "RAdam"
-    summary = "Adam with the variance of its adaptive step rectified (no warm-up needed)"
 
     def make_torch_optimizer(self, params, fused=False):  # torch has no fused RAdam
         h = self.hyper

@@ -1,7 +1,8 @@
 """Optimizers by stable string id, and parsing of ``adam:lr=0.01,beta1=0.9`` specs.
 
-:data:`OPTIMIZERS` is a plain table built from the family modules, which this module imports
-and which never import it back (Lookahead finds its inner optimizers in its own table).
+Each class of the family modules (which this module imports, and which never import it back)
+names its record of :mod:`landscape_app.core.catalogue.optimizer_records` by its ``id``;
+:data:`OPTIMIZERS` lists them in the records' order.
 """
 
 from __future__ import annotations
@@ -10,30 +11,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from landscape_app.core.catalogue.optimizer_records import OPTIMIZER_IDS
 from landscape_app.core.catalogue.optimizers import check_optimizer_id, parse_spec
-from landscape_app.core.optim.adam import Adam, AdamW
-from landscape_app.core.optim.adaptive import Adagrad, RMSprop
-from landscape_app.core.optim.annealing import SimulatedAnnealing
-from landscape_app.core.optim.base import Optimizer
-from landscape_app.core.optim.cmaes import CMAES
-from landscape_app.core.optim.heun import Heun
-from landscape_app.core.optim.lbfgs import LBFGS
-from landscape_app.core.optim.lookahead import Lookahead, Ranger
-from landscape_app.core.optim.newton import Newton
-from landscape_app.core.optim.pso import ParticleSwarm
-from landscape_app.core.optim.radam import RAdam
-from landscape_app.core.optim.scipy_replay import SLSQP, DualAnnealing
-from landscape_app.core.optim.sgd import SGD, Momentum, Nesterov
 
-#: Every optimizer by id, in the order lists show them: first-order methods from simple to
-#: elaborate, then curvature, then derivative-free and global methods (the catalogue's
-#: :data:`~landscape_app.core.catalogue.optimizer_params.OPTIMIZER_IDS`). A new optimizer is
-#: added here, its id and hyperparameters to the catalogue (and, if Lookahead can wrap it, to
-#: :data:`.lookahead.WRAPPABLE`).
-OPTIMIZERS: dict[str, type[Optimizer]] = {cls.id: cls for cls in (
-    SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW, RAdam, Heun, Lookahead, Ranger,
-    LBFGS, Newton, SLSQP, ParticleSwarm, CMAES, SimulatedAnnealing, DualAnnealing,
-)}
+# Defining the classes registers each under its id (:func:`.base.implementation`).
+from landscape_app.core.optim import (  # noqa: F401
+    adam,
+    adaptive,
+    annealing,
+    cmaes,
+    heun,
+    lbfgs,
+    lookahead,
+    newton,
+    pso,
+    radam,
+    scipy_replay,
+    sgd,
+)
+from landscape_app.core.optim.base import Optimizer, implementation
+
+#: Every optimizer's class by id, in the records' order (a record without a class fails
+#: here, at import).
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    optimizer_id: implementation(optimizer_id) for optimizer_id in OPTIMIZER_IDS}
 
 
 def optimizer_class(optimizer_id: str) -> type[Optimizer]:

@@ -176,9 +176,6 @@ class SLSQP(ReplayOptimizer):
     """
 
     id = "slsqp"
-    title = "SLSQP"
-    family = "quasi-newton"
-    summary = "quasi-Newton sequential quadratic programming (SciPy), iterates replayed"
 
     def run(self, x0: np.ndarray) -> list[Iterate]:
         h = self.hyper
@@ -209,9 +206,6 @@ class DualAnnealing(ReplayOptimizer):
     """
 
     id = "dual-annealing"
-    title = "Dual annealing"
-    family = "global"
-    summary = "SciPy's generalized simulated annealing with local search, minima replayed"
 
     def run(self, x0: np.ndarray) -> list[Iterate]:
         h = self.hyper

@@ -16,8 +16,6 @@ class SGD(TorchOptimizer):
     """
 
     id = "sgd"
-    title = "SGD"
-    summary = "plain gradient descent θ ← θ − η∇f"
     nesterov = False
 
     def make_torch_optimizer(self, params, fused=False):
@@ -34,8 +32,6 @@ class Momentum(SGD):
     """
 
     id = "momentum"
-    title = "SGD + momentum"
-    summary = "heavy-ball momentum: a velocity that accumulates gradients"
 
 
 class Nesterov(SGD):
@@ -45,6 +41,4 @@ class Nesterov(SGD):
     """
 
     id = "nesterov"
-    title = "Nesterov"
-    summary = "momentum with a look-ahead gradient correction"
     nesterov = True

@@ -26,6 +26,7 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.stochastic import check_lane_landscape
 from landscape_app.core.objective import Problem
 
@@ -125,7 +126,8 @@ def gradient_source(problem: Problem, hyper: dict[str, Any], seed: int,
     objective = problem.objective
     data = getattr(objective, "training_data", None)
     samples = None if data is None else int(data[0].shape[0])
-    check_lane_landscape(optimizer_id, hyper, "network" if data is not None else "function",
+    check_lane_landscape(optimizer_id, hyper,
+                         LandscapeKind.NETWORK if data is not None else LandscapeKind.FUNCTION,
                          samples)
     if hyper.get("batch_size", 0):
         return MinibatchGradients(problem, hyper["batch_size"], seed)

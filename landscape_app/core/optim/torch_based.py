@@ -33,8 +33,6 @@ CONVERGENCE_TOL = 1e-10
 class TorchOptimizer(Optimizer):
     """Base of optimizers that delegate the update to a ``torch.optim.Optimizer``."""
 
-    family = "gradient"
-
     def reset(self, problem, x0, seed=0):
         objective = problem.objective
         warm_up(objective.device, objective.dtype, optim=True)  # outside the lane's time

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from torch.func import functional_call, vmap
 
-from landscape_app.core.fallback import free_bytes
+from landscape_app.core.fallback import points_per_chunk
 from landscape_app.core.usermodel.contract import UserModel, batch_size, describe_error, problem
 from landscape_app.core.usermodel.inplace import InPlaceModel
 
@@ -52,10 +52,10 @@ POINTWISE_LIMITS = (8, 1024)
 #: vmap chunk sizes the timing tries, in order, and the seconds it may spend in all.
 TRIAL_SIZES = (4, 16, 64, 256)
 TRIAL_SECONDS = 0.6
-#: Bytes of activations per chunk of grid points on a CPU.
+#: Bytes of activations per chunk of grid points on a CPU (on a GPU, the fall-back's share of
+#: the free memory), and the most points of a vmap chunk.
 CPU_CHUNK_BYTES = 64 << 20
-#: Fraction of the free GPU memory a chunk's activations may use.
-GPU_MEMORY_FRACTION = 0.25
+MOST_VMAP_POINTS = 256
 
 
 class PlaneLoss:
@@ -236,9 +236,8 @@ class PlaneLoss:
         return max(1, total + 4 * self.origin.numel())
 
     def _memory_chunk(self) -> int:
-        free = free_bytes(self.device)  # asks CUDA with an indexed device, as torch 2.4 requires
-        budget = CPU_CHUNK_BYTES if free is None else GPU_MEMORY_FRACTION * free
-        return int(max(1, min(256, budget // self.bytes_per_point())))
+        return points_per_chunk(self.device, self.bytes_per_point(), MOST_VMAP_POINTS,
+                                CPU_CHUNK_BYTES)
 
     def chunk_points(self, mode: str) -> int:
         """Grid points per chunk: as :meth:`choose_mode` timed it (pointwise: about

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.export.writers import file_filter, output_names
 from landscape_app.gui.export.frame_layout import MAX_SIZE, MIN_SIZE, FrameLayout, require_opengl
@@ -187,7 +188,7 @@ class ExportDialog(QDialog):
             self.path.setText(suggested_path("animation.gif"))
         self._offer_3d()
         self.sharpness.setChecked(bool(getattr(self.parent(), "sharpness_on", False)))
-        network = state.landscape.kind == "network"
+        network = state.landscape.kind == LandscapeKind.NETWORK
         self.model_view.setEnabled(network)
         self.model_view.setChecked(network and self.model_view.isChecked())
         self.model_lane.clear()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from landscape_app.core.atomic import ExportError, check_writable
+from landscape_app.core.catalogue.kinds import MapKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.export.animation import check_animation_target
 from landscape_app.gui.export.frame_layout import FrameLayout
@@ -30,7 +31,7 @@ class ExportRequest:
     ``duration`` (seconds) is given. The animation shows steps ``first_step … steps`` (a
     range chosen on the timeline; the race itself always runs from step 0).
     ``map_still``/``map_animation`` are the session's outcome map
-    (:mod:`landscape_app.engine.map_export`; ``map_kind`` starts or sweep).
+    (:mod:`landscape_app.engine.map_export`; ``map_kind`` a :class:`MapKind`).
     """
 
     layout: FrameLayout = field(default_factory=FrameLayout)
@@ -46,7 +47,7 @@ class ExportRequest:
     surface: str | os.PathLike | None = None
     map_still: str | os.PathLike | None = None
     map_animation: str | os.PathLike | None = None
-    map_kind: str | None = None
+    map_kind: MapKind | None = None
     device: str = "auto"
     crf: int = 20
     preset: str = "veryfast"

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import ExpressionError, LandscapeError
 from landscape_app.core.functions import all_functions, get_function
 from landscape_app.core.functions.expression import custom_function
@@ -110,7 +111,7 @@ class LandscapePanel(QWidget):
     def _function_picked(self, index: int) -> None:
         function_id = self.function_box.itemData(index)
         self._describe(function_id)
-        self.landscapeChosen.emit(LandscapeSpec(kind="function", function=function_id))
+        self.landscapeChosen.emit(LandscapeSpec(kind=LandscapeKind.FUNCTION, function=function_id))
 
     def _describe(self, function_id: str) -> None:
         function = get_function(function_id)
@@ -167,7 +168,7 @@ class LandscapePanel(QWidget):
             return None, f"{error}{where}"
         except LandscapeError as error:
             return None, str(error)
-        return LandscapeSpec(kind="expression", expression=text, x_range=x_range,
+        return LandscapeSpec(kind=LandscapeKind.EXPRESSION, expression=text, x_range=x_range,
                              y_range=y_range), ""
 
     def _apply_expression(self) -> None:
@@ -180,11 +181,11 @@ class LandscapePanel(QWidget):
         """Show ``spec`` in the widgets (a scene or a session was loaded); no signal."""
         self.blockSignals(True)
         try:
-            if spec.kind == "function":
+            if spec.kind == LandscapeKind.FUNCTION:
                 self.tabs.setCurrentIndex(0)
                 self.function_box.setCurrentIndex(self.function_box.findData(spec.function))
                 self._describe(spec.function)
-            elif spec.kind == "expression":
+            elif spec.kind == LandscapeKind.EXPRESSION:
                 self.tabs.setCurrentIndex(1)
                 self.expression.setText(spec.expression)
                 if spec.x_range:

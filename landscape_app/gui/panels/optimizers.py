@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from landscape_app.core.catalogue.optimizer_records import FAMILIES, RECORDS
+from landscape_app.core.catalogue.optimizers import param_spec, settle_values
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.labels import unique_labels
-from landscape_app.core.optim.base import FAMILIES
-from landscape_app.core.optim.registry import OptimizerSpec, all_optimizers, optimizer_class
+from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.gui.panels.param_form import ParamForm
 from landscape_app.gui.views.lane_contrast import new_lane_color, trail_colors
 from landscape_app.state.lanes import lane_title
@@ -91,8 +92,7 @@ class LaneCard(QFrame):
         super().__init__()
         self.setProperty("role", "card")
         self.lane = lane
-        self.values: dict[str, Any] = dict(optimizer_class(lane.spec.id)(
-            **dict(lane.spec.params)).hyper)
+        self.values: dict[str, Any] = settle_values(lane.spec.id, lane.spec.params)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(6)
@@ -148,9 +148,9 @@ class LaneCard(QFrame):
     def _build_form(self) -> None:
         if self.form is not None:
             self.form.deleteLater()
-        cls = optimizer_class(self.lane.spec.id)
-        self.spec_names = [p.name for p in cls.param_spec(self.values)]
-        self.form = ParamForm(cls.param_spec(self.values), self.values)
+        spec = param_spec(self.lane.spec.id, self.values)
+        self.spec_names = [p.name for p in spec]
+        self.form = ParamForm(spec, self.values)
         self.form.valueChanged.connect(self._value_changed)
         self.form.valueSlid.connect(lambda n, v: self._value_changed(n, v, slid=True))
         self.form.valuePreviewed.connect(self._value_previewed)
@@ -161,11 +161,10 @@ class LaneCard(QFrame):
     def _candidate(self, name: str, value: Any):
         """(values, spec) of the optimizer with ``name`` set to ``value``; LandscapeError
         when the combination is refused."""
-        cls = optimizer_class(self.lane.spec.id)
-        spec = cls.param_spec({**self.values, name: value})
-        created = cls(**{p.name: {**self.values, name: value}.get(p.name, p.default)
-                         for p in spec})
-        values = dict(created.hyper)
+        optimizer_id = self.lane.spec.id
+        spec = param_spec(optimizer_id, {**self.values, name: value})
+        values = settle_values(optimizer_id, {
+            p.name: {**self.values, name: value}.get(p.name, p.default) for p in spec})
         changed = {p.name: values[p.name] for p in spec
                    if values[p.name] != p.default or p.name == "inner"}
         return values, spec, OptimizerSpec(self.lane.spec.id, changed)
@@ -195,17 +194,18 @@ class LaneCard(QFrame):
         """Set several hyperparameters at once (a hyperparameter-map click), through the same
         checks as the form; the form shows the new values. False (and the error shown) when
         refused."""
-        cls = optimizer_class(self.lane.spec.id)
+        optimizer_id = self.lane.spec.id
         merged = {**self.values, **values}
         try:
-            spec = cls.param_spec(merged)
-            created = cls(**{p.name: merged.get(p.name, p.default) for p in spec})
+            spec = param_spec(optimizer_id, merged)
+            settled = settle_values(optimizer_id, {p.name: merged.get(p.name, p.default)
+                                                   for p in spec})
         except LandscapeError as error:
             self.error.setText(str(error))
             self.error.setVisible(True)
             return False
         self.error.setVisible(False)
-        self.values = dict(created.hyper)
+        self.values = settled
         changed = {p.name: self.values[p.name] for p in spec
                    if self.values[p.name] != p.default or p.name == "inner"}
         self.lane = replace(self.lane, spec=OptimizerSpec(self.lane.spec.id, changed))
@@ -288,17 +288,17 @@ class OptimizerPanel(QWidget):
 
     def _add_menu(self) -> QMenu:
         menu = QMenu(self)
-        classes = all_optimizers()
         for family, heading in FAMILIES.items():
-            members = [cls for cls in classes.values() if cls.family == family]
+            members = [record for record in RECORDS if record.family == family]
             if not members:
                 continue
             menu.addSection(heading)
-            for cls in members:
-                action = menu.addAction(cls.title)
-                action.setData(cls.id)
-                action.setToolTip(cls.summary)
-                action.triggered.connect(lambda _=False, i=cls.id: self.add_lane(OptimizerSpec(i)))
+            for record in members:
+                action = menu.addAction(record.title)
+                action.setData(record.id)
+                action.setToolTip(record.summary)
+                action.triggered.connect(
+                    lambda _=False, i=record.id: self.add_lane(OptimizerSpec(i)))
         menu.setToolTipsVisible(True)
         return menu
 
