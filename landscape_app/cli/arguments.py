@@ -21,6 +21,17 @@ def add_function_arguments(parser: argparse.ArgumentParser):
     return landscape
 
 
+def add_model_arguments(parser: argparse.ArgumentParser, landscape, model_help: str) -> None:
+    """``--model`` (in the ``landscape`` group of :func:`add_function_arguments`) and the MLP's
+    ``--hidden``, ``--activation`` and ``--samples``, as ``map`` and ``compare`` take them."""
+    landscape.add_argument("--model", default=None, metavar="ID", help=model_help)
+    parser.add_argument("--hidden", default="16", metavar="W1,W2,...",
+                        help="hidden widths of an MLP model (default 16)")
+    parser.add_argument("--activation", default="tanh", help="MLP activation (default tanh)")
+    parser.add_argument("--samples", type=int, default=256,
+                        help="MLP data points (default 256)")
+
+
 def parse_numbers(text: str, count: int, what: str) -> tuple[float, ...]:
     """``"-1.5,2"`` → ``(-1.5, 2.0)``: exactly ``count`` finite comma-separated numbers.
 

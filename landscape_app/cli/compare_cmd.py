@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from landscape_app.cli.arguments import add_function_arguments
+from landscape_app.cli.arguments import add_function_arguments, add_model_arguments
 
 EPILOG = """\
 examples:
@@ -69,13 +69,7 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     landscape = add_function_arguments(parser)
-    landscape.add_argument("--model", default=None, metavar="ID",
-                           help="a network: seed, moons, circles, spirals, xor, sine")
-    parser.add_argument("--hidden", default="16", metavar="W1,W2,...",
-                        help="hidden widths of an MLP model (default 16)")
-    parser.add_argument("--activation", default="tanh", help="MLP activation (default tanh)")
-    parser.add_argument("--samples", type=int, default=256,
-                        help="MLP data points (default 256)")
+    add_model_arguments(parser, landscape, "a network: seed, moons, circles, spirals, xor, sine")
     parser.set_defaults(plan=[])
     parser.add_argument("--optimizer", dest="optimizer", action=_PlanAction, metavar="SPEC",
                         help="ID[:name=value,...]; repeat for each optimizer")

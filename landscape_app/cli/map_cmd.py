@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NamedTuple
 
-from landscape_app.cli.arguments import add_function_arguments
+from landscape_app.cli.arguments import add_function_arguments, add_model_arguments
 
 EPILOG = """\
 examples:
@@ -82,13 +82,8 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     landscape = add_function_arguments(parser)
-    landscape.add_argument("--model", default=None, metavar="ID",
-                           help="a network: seed, moons, circles, spirals, xor, sine (sweeps)")
-    parser.add_argument("--hidden", default="16", metavar="W1,W2,...",
-                        help="hidden widths of an MLP model (default 16)")
-    parser.add_argument("--activation", default="tanh", help="MLP activation (default tanh)")
-    parser.add_argument("--samples", type=int, default=256,
-                        help="MLP data points (default 256)")
+    add_model_arguments(parser, landscape,
+                        "a network: seed, moons, circles, spirals, xor, sine (sweeps)")
     parser.add_argument("--range", default=None, metavar="X0,X1,Y0,Y1",
                         help="start map extent (default the function's view box); for --expr "
                         "also its domain (default -5,5,-5,5)")

@@ -67,6 +67,17 @@ LOG_Y_QUANTUM, MIN_LOG_SPAN = 0.25, 1.0
 WIDEST_X_LABEL = "00000"
 
 
+
+def add_step_cursor(plot_item: pg.PlotItem) -> pg.InfiniteLine:
+    """The timeline's shown step on a plot against steps: a dashed grey vertical line,
+    hidden until a step is scrubbed to (added to ``plot_item``, outside its auto-range)."""
+    cursor = pg.InfiniteLine(angle=90, movable=False,
+                             pen=pg.mkPen("#9aa0a6", width=1.5, style=Qt.PenStyle.DashLine))
+    cursor.setZValue(5)
+    cursor.setVisible(False)
+    plot_item.addItem(cursor, ignoreBounds=True)
+    return cursor
+
 class StepAxis(GridAxisItem):
     """The x axis, whose last tick label may hang past the plot's right edge into the margin
     the plot keeps there (pyqtgraph draws only labels inside the axis's bounding rectangle)."""
@@ -147,12 +158,7 @@ class LossCurves(pg.PlotWidget):
         self.plot_item.vb.sigRangeChangedManually.connect(self._stop_following)
         self.plot_item.vb.sigYRangeChanged.connect(self.update_ticks)
         # The timeline's shown step (hidden while the latest step is shown).
-        self.cursor = pg.InfiniteLine(angle=90, movable=False,
-                                      pen=pg.mkPen("#9aa0a6", width=1.5,
-                                                   style=Qt.PenStyle.DashLine))
-        self.cursor.setZValue(5)
-        self.cursor.setVisible(False)
-        self.plot_item.addItem(self.cursor, ignoreBounds=True)
+        self.cursor = add_step_cursor(self.plot_item)
         self.setToolTip("drag to pan, wheel to zoom; double-click to follow the data again")
         self.set_axis("steps")
         self._update_y_label()

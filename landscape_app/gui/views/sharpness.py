@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
 from landscape_app.gui.views.axis_fonts import quiet_plot_item
-from landscape_app.gui.views.curves import AXIS_LABELS
+from landscape_app.gui.views.curves import AXIS_LABELS, add_step_cursor
 from landscape_app.gui.views.grid_axis import GridAxisItem
 from landscape_app.gui.views.hover import pick_point
 from landscape_app.gui.views.plain_axis import PlainAxis
@@ -111,12 +111,7 @@ class SharpnessPlot(pg.PlotWidget):
         self.colors: list[str] = []
         self.axis = "steps"
         self.adaptive = False
-        self.cursor = pg.InfiniteLine(angle=90, movable=False,
-                                      pen=pg.mkPen("#9aa0a6", width=1.5,
-                                                   style=Qt.PenStyle.DashLine))
-        self.cursor.setZValue(5)
-        self.cursor.setVisible(False)
-        self.plot_item.addItem(self.cursor, ignoreBounds=True)
+        self.cursor = add_step_cursor(self.plot_item)
         self.points: list[tuple[str, np.ndarray, np.ndarray]] = []  # (label, rows, x-y)
         self.hover = ""
         self.scene().sigMouseMoved.connect(self._moved)
