@@ -69,6 +69,9 @@ class LanePath:
     plane_losses: np.ndarray
     interpolation: Interpolation
     batch_losses: np.ndarray | None = None  # the minibatch loss of each step (NaN: none)
+    #: With sharpness on: (sharpness, threshold, preconditioned sharpness) of each path point,
+    #: NaN where not measured or not defined (:mod:`landscape_app.core.sharpness_probe`).
+    sharpness: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,13 +158,16 @@ def as_racers(specs: Sequence[OptimizerSpec | Racer | str]) -> list[Racer]:
 def train_race(objective: NetworkObjective, specs: Sequence[OptimizerSpec | Racer | str],
                steps: int, seed: int = 0, start: np.ndarray | None = None,
                progress: StageProgress | None = None,
-               cancelled: CancelPoll | None = None) -> RaceResult:
+               cancelled: CancelPoll | None = None,
+               sharpness_every: int | None = None) -> RaceResult:
     """Race ``specs`` for ``steps`` steps from ``start`` (default: the network's initial θ);
-    ``progress`` gets stage ``train``."""
+    ``progress`` gets stage ``train``; ``sharpness_every=K`` measures the Hessian's sharpness
+    every K-th step of each lane (:class:`~landscape_app.core.runner.Race`)."""
     if steps < 1:
         raise LandscapeError(f"steps must be at least 1, got {steps}")
     start = objective.initial_parameters() if start is None else start
-    race = Race(objective, as_racers(specs), start, seed=seed, max_steps=steps)
+    race = Race(objective, as_racers(specs), start, seed=seed, max_steps=steps,
+                sharpness_every=sharpness_every)
     return race.run(progress=progress, cancelled=cancelled, stage="train")
 
 
@@ -234,7 +240,21 @@ def _lane_path(run: LaneResult, projected: ProjectedPath,
         interpolation=interpolation,
         batch_losses=np.array([np.nan if r.batch_loss is None else r.batch_loss
                                for r in run.records]),
+        sharpness=path_sharpness(run.records),
     )
+
+
+def path_sharpness(records) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(sharpness, threshold, preconditioned sharpness) of each record, NaN where a record
+    carries no reading or the reading no such value; None when no record was measured."""
+    if all(r.sharpness is None for r in records):
+        return None
+
+    def column(name: str) -> np.ndarray:
+        values = [None if r.sharpness is None else getattr(r.sharpness, name) for r in records]
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    return column("sharpness"), column("threshold"), column("preconditioned")
 
 
 def build_network_landscape(config: NetworkConfig,
@@ -244,7 +264,8 @@ def build_network_landscape(config: NetworkConfig,
                             progress: StageProgress | None = None,
                             cancelled: CancelPoll | None = None,
                             margin: float = 0.25, coverage: float = DEFAULT_COVERAGE,
-                            seed: int = 0, plane_lane: int | None = None) -> NetworkLandscape:
+                            seed: int = 0, plane_lane: int | None = None,
+                            sharpness_every: int | None = None) -> NetworkLandscape:
     """Train the race on ``config``'s network and return the surface with every path on it.
 
     Parameters
@@ -272,10 +293,13 @@ def build_network_landscape(config: NetworkConfig,
         Seeds the optimizers and the random/Lanczos directions.
     plane_lane : int, optional
         Build the plane from this lane alone (a per-optimizer PCA plane); default: all lanes.
+    sharpness_every : int, optional
+        Measure λ_max of the full-data loss Hessian (and the stability threshold) every this
+        many steps of each lane; the lanes' ``sharpness`` arrays hold it (None: off).
     """
     objective = build_network(config, device)
     result = train_race(objective, specs, steps, seed=seed, progress=progress,
-                        cancelled=cancelled)
+                        cancelled=cancelled, sharpness_every=sharpness_every)
     fallback = DeviceFallback.for_objective(objective)
     fallback.record(TRAINING_STAGE)
     return landscape_from_runs(objective, result.lanes, directions, resolution, margin=margin,
