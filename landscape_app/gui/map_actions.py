@@ -8,7 +8,8 @@ Hyperparameter map          a tab with two of the lane's hyperparameters on the 
                             a cell to give the lane those values; zoom to dive in
 Map optimizer ▸             which lane is mapped
 Hyperparameter axes ▸       which two hyperparameters (log axes for learning rates)
-Colour by ▸ / Opacity ▸     basin, final loss, steps to tolerance, status; layer opacity
+Colour by ▸ / Opacity ▸     basin, final loss, steps to tolerance, status, sharpness (λ_max
+                            of the loss Hessian at each cell's final point); layer opacity
 Cancel map (Esc)            stop the computation (what is drawn stays)
 Export map image…           the map with axes and legend, to PNG or SVG
 ==========================  ==============================================================
@@ -33,7 +34,7 @@ from landscape_app.gui.views.map_layer import ZOOM_SETTLE_MS, HyperMapView, MapL
 from landscape_app.state.maps import COLOR_BY, MapSettings, default_axis, sweepable_names
 
 COLOR_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
-                "status": "Status"}
+                "status": "Status", "sharpness": "Sharpness λ_max at the end"}
 OPACITIES = (0.25, 0.5, 0.75, 1.0)
 KIND_TITLES = {"starts": "start map", "sweep": "hyperparameter map"}
 

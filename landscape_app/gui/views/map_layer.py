@@ -28,7 +28,7 @@ LAYER_Z = -5
 ZOOM_SETTLE_MS = 350
 #: The key's title for each colouring.
 KEY_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
-              "status": "Status"}
+              "status": "Status", "sharpness": "Sharpness λ_max at the end"}
 
 
 def map_rgba(result, color_by: str, opacity: float) -> np.ndarray:
