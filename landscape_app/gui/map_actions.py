@@ -62,7 +62,8 @@ class MapActions(QObject):
                            menu.addMenu("Hyperparameter &y axis"))
         for index, axis_menu in enumerate(self.axis_menus):
             axis_menu.aboutToShow.connect(lambda index=index: self._fill_axis_menu(index))
-        self.color_actions = self._group(menu.addMenu("&Colour by"), COLOR_BY,
+        self.color_menu = menu.addMenu("&Colour by")
+        self.color_actions = self._group(self.color_menu, COLOR_BY,
                                          lambda key: COLOR_TITLES[key], self._color_chosen)
         self.opacity_actions = self._group(menu.addMenu("O&pacity"), OPACITIES,
                                            lambda o: f"{o:.0%}", self._opacity_chosen)
