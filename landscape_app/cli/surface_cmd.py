@@ -214,12 +214,11 @@ def run(args: argparse.Namespace) -> int:
     if args.grid is None:
         args.grid = 101
     config = check_arguments(args)  # before torch is imported: a typo is answered at once
+    from landscape_app.cli.progress import ProgressBar
     from landscape_app.core.files.surface_npz import write_surface_npz
     from landscape_app.core.nn import build_network_landscape
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.optim import parse_optimizer_spec
-
-    from landscape_app.cli.progress import ProgressBar
     from landscape_app.core.sharpness_probe import DEFAULT_NETWORK_EVERY
 
     specs = [parse_optimizer_spec(text) for text in (args.optimizer or DEFAULT_OPTIMIZERS)]

@@ -16,7 +16,7 @@ import numpy as np
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.progress import CancelPoll, StageProgress
-from landscape_app.engine.recording import Recording, record_session
+from landscape_app.engine.recording import Recording, record_session, shown_colors
 from landscape_app.engine.traces import COLUMN
 from landscape_app.export.page import FieldPaths, PageExtras, PageMap, pack_page
 from landscape_app.state.model import SessionState, build_landscape
@@ -70,8 +70,8 @@ def page_document(state: SessionState, steps: int | None = None, device: str = "
                   progress: StageProgress | None = None,
                   cancelled: CancelPoll | None = None, field: bool = True) -> dict:
     """Record ``state``'s race (``steps``: default its own) and pack the page's document."""
-    recording = record_session(state, steps, device=device, progress=progress,
-                               cancelled=cancelled)
+    recording = shown_colors(record_session(state, steps, device=device, progress=progress,
+                                            cancelled=cancelled))
     paths = field_paths_for_page(state, recording, cancelled=cancelled) if field else None
     extras = PageExtras(note=state.note, field=paths, maps=session_maps(state, device, cancelled))
     return pack_page(recording, COLUMN, extras)

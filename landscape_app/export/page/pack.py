@@ -7,7 +7,7 @@ Qt-free and engine-free: :func:`pack_page` reads a recording by its attributes (
 
 The document the page reads (``window.PAGE_DATA``)::
 
-    {"title", "note", "landscape", "steps", "log_scale", "lut" (64 hex RGB colours),
+    {"title", "note", "landscape", "steps", "log_scale", "lut" (128 hex RGB colours),
      "equal_aspect", "axes": [x name, y name], "start": [x, y] | null, "minima": [[x, y]...],
      "loss_offset", "grid": {"xs", "ys", "values"},  # values[j * nx + i] = f(xs[i], ys[j])
      "contours": x, y pairs with NaN pairs between lines (levels as the window draws them),
@@ -26,14 +26,13 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import contourpy
 import numpy as np
 
+from landscape_app.core.colormap_tables import colormap_hex
 from landscape_app.core.grid import color_field
 
 #: How the window names the axes of a network plane.
@@ -91,14 +90,6 @@ def untyped(entry: dict[str, str]) -> np.ndarray:
     return np.frombuffer(base64.b64decode(entry["b"]), dtype=_DTYPES[entry["t"]])
 
 
-def colormap_lut(name: str) -> list[str]:
-    """The window's colour map ``name`` at 64 evenly spaced points, as ``#rrggbb``."""
-    text = resources.files(__package__).joinpath("colormaps.json").read_text("utf-8")
-    table = json.loads(text)
-    hexes = table.get(name, table["viridis"])
-    return ["#" + hexes[i:i + 6] for i in range(0, len(hexes), 6)]
-
-
 def contour_points(xs: np.ndarray, ys: np.ndarray, scalar: np.ndarray, levels: int) -> np.ndarray:
     """``levels`` iso-lines of ``scalar`` evenly spaced between its extremes (as the window
     draws them), as ``(n, 2)`` points with NaN rows between lines."""
@@ -153,7 +144,7 @@ def pack_page(recording, columns: dict[str, int], extras: PageExtras) -> dict[st
     return {
         "title": recording.title or recording.landscape, "note": extras.note,
         "landscape": recording.landscape, "steps": int(recording.steps),
-        "log_scale": bool(recording.log_scale), "lut": colormap_lut(recording.colormap),
+        "log_scale": bool(recording.log_scale), "lut": colormap_hex(recording.colormap),
         "equal_aspect": bool(recording.equal_aspect),
         "axes": [AXIS_NAMES.get(name, name) for name in axes],
         "start": None if recording.start is None else [float(v) for v in recording.start],
