@@ -17,7 +17,8 @@ The document the page reads (``window.PAGE_DATA``)::
                       "paths": [float32 (ny * nx * N * 2) per field lane]},
      "maps": [{"title", "png" (base64 PNG with its legend drawn in),
                "layer" (start maps): {"rgb" (uint8, ny * nx * 3), "nx", "ny", "opacity",
-                                      "extent": [x0, x1, y0, y1] (cell centres)}}]}
+                                      "extent": [x0, x1, y0, y1] (cell centres)}}],
+     "model": [[{"step", "png" (base64), "caption"}...] per lane]  # [] off a network}
 
 A typed array is ``{"t": "f4" | "f8" | "i4" | "u1", "b": base64}`` (little-endian).
 """
@@ -66,12 +67,23 @@ class PageMap:
 
 
 @dataclass(frozen=True)
+class ModelFrame:
+    """The model view's picture of one lane after ``step``: PNG bytes and its caption."""
+
+    step: int
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True)
 class PageExtras:
-    """What the page shows beside the recording: the note, the field, the maps."""
+    """What the page shows beside the recording: the note, the field, the maps, and on a
+    network the model view's pictures (``model[k]``: lane ``k``'s, in step order)."""
 
     note: str = ""
     field: FieldPaths | None = None
     maps: tuple[PageMap, ...] = dataclasses.field(default_factory=tuple)
+    model: tuple[tuple[ModelFrame, ...], ...] = ()
 
 
 def typed(array: np.ndarray, kind: str) -> dict[str, str]:
@@ -156,4 +168,7 @@ def pack_page(recording, columns: dict[str, int], extras: PageExtras) -> dict[st
         "lanes": [_lane(drawing, columns) for drawing in recording.lanes],
         "field": _field(extras.field),
         "maps": [_map(m) for m in extras.maps],
+        "model": [[{"step": int(frame.step), "caption": frame.caption,
+                    "png": base64.b64encode(frame.png).decode("ascii")} for frame in frames]
+                  for frames in extras.model],
     }
