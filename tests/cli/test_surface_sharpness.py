@@ -126,3 +126,18 @@ def test_model_file_sharpness_needs_a_trajectory(tmp_path, capsys):
     assert main(["surface", "--model-file", str(model_file), "--sharpness", "--out",
                  str(tmp_path / "x.npz")]) == 2
     assert "--trajectory" in capsys.readouterr().err
+
+
+def test_workers_are_asked_for_the_same_sharpness(tmp_path):
+    """--workers K: rank 0 of the workers writes the NPZ, so its command carries --sharpness."""
+    from landscape_app.cli import build_parser
+    from landscape_app.cli.usermodel_cmd import worker_command
+
+    parser = build_parser()
+    args = parser.parse_args(["surface", "--model-file", "m.py", "--directions", "pca",
+                              "--trajectory", "a.pt", "b.pt", "--sharpness",
+                              "--sharpness-every", "3", "--workers", "2", "--out", "s.npz"])
+    command = worker_command(args, str(tmp_path / "work"))
+    worker = parser.parse_args(command[command.index("landscape_app") + 1:])
+    assert (worker.sharpness, worker.sharpness_every) == (True, 3)
+    assert worker.trajectory == ["a.pt", "b.pt"]
