@@ -42,7 +42,7 @@ echo "== exactness and surface-equality tests again on one thread"
 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 .venv/bin/python tools/pytest_without_qt.py -q "$@" \
     tests/core/maps/test_exactness.py tests/core/maps/test_stopping.py \
     tests/core/maps/test_outcomes.py tests/core/maps/test_stochastic_maps.py \
-    tests/core/maps/test_field.py \
+    tests/core/maps/test_field.py tests/core/compare/test_exactness.py \
     tests/core/nn/test_surface.py tests/core/nn/test_models.py tests/core/nn/test_minibatch.py \
     tests/core/nn/test_out_of_memory.py tests/core/nn/test_seed_experiment.py \
     tests/core/usermodel/test_surface.py \

@@ -12,7 +12,7 @@ toolbar and menus; ``--shots DIR`` also saves ``window-WxH[-phase].png`` there.
 Scene phases (issue 22) show what a teacher reaches by keys and menus: ``quadratic``
 (quadratic-stable-lr reached with N from himmelblau-map-basins), ``fractal``
 (seed-fractal-edge from the Scenes menu after that) and ``moons`` (two-moons, its network
-trained, with the model view).
+trained, with the model view). The presentation phase presses F11.
 
 Usage:
     python tools/window_sizes.py [--sizes 1024x768,1280x720,1366x768,1920x1080] [--scale 1]
@@ -152,7 +152,9 @@ def _measure(window) -> dict:
 
 def child(phases: list[str], shots: str | None, name: str) -> int:
     """The child: the window as the app opens it, measured (and photographed) per phase."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     from landscape_app.gui.app import LaunchOptions, create_application, open_window
 
@@ -176,9 +178,10 @@ def child(phases: list[str], shots: str | None, name: str) -> int:
     for phase in phases:
         if phase == "panels":
             window.room.panels_action.setChecked(True)
-        elif phase == "presentation":
+        elif phase == "presentation":  # F11, a real key press to the focused widget
             window.room.panels_action.setChecked(False)
-            window.presentation.enter()
+            window.activateWindow()
+            QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F11)
         elif phase in SCENE_PHASES:
             SCENE_PHASES[phase](window, run)
         run(0.4)

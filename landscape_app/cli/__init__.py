@@ -1,5 +1,5 @@
 """``landscape-app``: the command line. ``gui`` (the default), ``run``, ``surface``, ``export``,
-``list``, ``seed-experiment``, ``map``.
+``list``, ``seed-experiment``, ``map``, ``compare``.
 
 Only argparse is imported at start-up: each subcommand lives in its own module whose heavy
 imports (torch, Qt) happen inside its ``run`` function, so ``--help`` is instant.
@@ -24,6 +24,7 @@ SUBCOMMANDS = {
     "list": "list_cmd",
     "seed-experiment": "seed_cmd",
     "map": "map_cmd",
+    "compare": "compare_cmd",
 }
 
 EXIT_USAGE = 2

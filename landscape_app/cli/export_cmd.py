@@ -29,6 +29,8 @@ examples:
       --size 960x720 --frames 60 --fps 15
   landscape-app export --scene two-moons --model --model-lane 3 --out moons.gif \\
       --size 640x360 --fps 10 --steps 120 --frames 25
+  landscape-app export --scene quadratic-stable-lr --sharpness --still sharp.png \\
+      --size 640x360 --steps 60
   xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" \\
       landscape-app export --scene adam-vs-sgd --view both --out both.mp4
   landscape-app export --surface-file surface.npz --still surface.svg --size 800x600
@@ -107,6 +109,10 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                       "(default 1)")
     look.add_argument("--curves", action=argparse.BooleanOptionalAction, default=True,
                       help="show the loss curves panel (default: shown)")
+    look.add_argument("--sharpness", action=argparse.BooleanOptionalAction, default=False,
+                      help="measure each lane's sharpness and show the sharpness panel (λ_max "
+                      "against the stability threshold, dashed) beside the loss curves "
+                      "(default: not shown)")
     look.add_argument("--axis", choices=("steps", "evals", "grad_evals"), default=None,
                       help="x-axis of the loss curves (default: the session's, steps if it "
                       "uses wall time, which would make frames differ between runs)")
@@ -181,7 +187,8 @@ def build_request(args: argparse.Namespace, session_axis: str = "steps"):
     layout = FrameLayout(view=args.view, curves=args.curves, width=width, height=height,
                          axis=axis, model=bool(getattr(args, "model", False)),
                          model_lane=_number(getattr(args, "model_lane", "1"), "--model-lane",
-                                            whole=True) - 1)
+                                            whole=True) - 1,
+                         sharpness=bool(getattr(args, "sharpness", False)))
     first_step, steps = parse_steps(args.steps)
     return ExportRequest(
         layout=layout, title=args.title, fps=_number(args.fps, "--fps"),

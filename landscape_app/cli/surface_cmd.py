@@ -153,7 +153,7 @@ def sharpness_text(sharpness) -> str:
         return ""
     import numpy as np
 
-    values, thresholds, _ = sharpness
+    values, thresholds = sharpness[:, 0], sharpness[:, 1]  # READING_COLUMNS' first two
     measured = np.flatnonzero(np.isfinite(values))
     if not measured.size:
         return ", sharpness not finite"

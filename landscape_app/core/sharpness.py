@@ -25,9 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-#: How many of the largest eigenvalues a measurement reports (a saddle's index counts the
-#: negative ones among them).
-TOP_K = 5
+from landscape_app.core.sharpness_reading import TOP_K
+
 #: Lanczos steps at most (fewer when the dimension is smaller).
 MAX_LANCZOS_STEPS = 80
 #: Stop once every top-k Ritz residual is below this (float64), relative to the largest

@@ -9,11 +9,10 @@ counted against the lane (they are a measurement, not part of the method).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from landscape_app.core.sharpness import TOP_K, hessian_spectrum
+from landscape_app.core.sharpness import hessian_spectrum
+from landscape_app.core.sharpness_reading import TOP_K, SharpnessReading
 from landscape_app.core.stability import stability
 
 #: On networks the default measures every this many steps: the race then costs at most about
@@ -24,26 +23,6 @@ DEFAULT_NETWORK_EVERY = 50
 def default_every(dim: int) -> int:
     """The default measuring interval: every step in 2D, :data:`DEFAULT_NETWORK_EVERY` above."""
     return 1 if dim <= 2 else DEFAULT_NETWORK_EVERY
-
-
-@dataclass(frozen=True)
-class SharpnessReading:
-    """What one measurement found at a lane's position.
-
-    sharpness : λ_max of the loss Hessian.
-    eigenvalues : the top k eigenvalues, descending; ``negatives`` counts those below 0.
-    threshold : the optimizer's stability threshold (None without a step size).
-    preconditioned : λ_max(P⁻¹H) for adaptive methods once their state exists, else None.
-    """
-
-    sharpness: float
-    eigenvalues: tuple[float, ...]
-    threshold: float | None = None
-    preconditioned: float | None = None
-
-    @property
-    def negatives(self) -> int:
-        return sum(1 for value in self.eigenvalues if value < 0)
 
 
 class SharpnessProbe:

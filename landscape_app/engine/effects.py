@@ -32,12 +32,14 @@ class GridJob:
 @dataclass(frozen=True, eq=False)
 class NetworkJob:
     """Train ``racers`` on the network ``spec`` and evaluate its plane (the keyword arguments
-    of :func:`~landscape_app.core.nn.build_network_landscape`)."""
+    of :func:`~landscape_app.core.nn.build_network_landscape`; ``sharpness_every`` None
+    measures no sharpness)."""
 
     spec: Any  # a parsed :class:`~landscape_app.state.network.NetworkSurfaceSpec`
     racers: tuple[Racer, ...]
     steps: int
     seed: int
+    sharpness_every: int | None = None
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,8 @@ class Recording:
     lane in full, all coordinates: the trajectory tables); ``lanes`` draw its lanes, in the same
     order; ``grid_metadata`` describes the grid for NPZ; ``network`` is the network's
     :class:`~landscape_app.core.nn.NetworkConfig` (None on a 2D landscape), from which the
-    model view is drawn at each lane's recorded parameters.
+    model view is drawn at each lane's recorded parameters; ``sharpness`` is every how many
+    steps the rows' sharpness was measured (None: it was not).
     """
 
     title: str
@@ -93,6 +94,7 @@ class Recording:
     result: RaceResult
     grid_metadata: dict[str, Any]
     network: Any = None
+    sharpness: int | None = None
 
 
 def shown_colors(recording: Recording) -> Recording:
@@ -108,7 +110,7 @@ def shown_colors(recording: Recording) -> Recording:
 
 def record_session(state: SessionState, steps: int | None = None, device: str = "auto",
                    progress: StageProgress | None = None,
-                   cancelled: CancelPoll | None = None) -> Recording:
+                   cancelled: CancelPoll | None = None, sharpness: bool = False) -> Recording:
     """Run ``state``'s race for ``steps`` steps (default its ``max_steps``) and grid it.
 
     Parameters
@@ -124,6 +126,10 @@ def record_session(state: SessionState, steps: int | None = None, device: str = 
         ``progress(stage, fraction)`` with stages ``race`` and ``grid`` (2D), ``train``,
         ``plane`` and ``surface`` (networks); a cancellation poll
         (:class:`~landscape_app.core.errors.CancelledError` when it says so).
+    sharpness : bool
+        Measure every lane's sharpness as the window's sharpness panel does (every step in
+        2D, every :data:`~landscape_app.core.sharpness_probe.DEFAULT_NETWORK_EVERY` on a
+        network); the rows' sharpness columns hold it, and :attr:`Recording.sharpness` is set.
 
     Raises
     ------
@@ -136,15 +142,22 @@ def record_session(state: SessionState, steps: int | None = None, device: str = 
     if steps < 1:
         raise LandscapeError(f"steps must be at least 1, got {steps}")
     state = replace(state, max_steps=steps)
+    every = None
+    if sharpness:
+        from landscape_app.core.sharpness_probe import DEFAULT_NETWORK_EVERY
+
+        every = DEFAULT_NETWORK_EVERY if state.landscape.kind == "network" else 1
     if state.landscape.kind == "network":
-        return _record_network(state, device, progress, cancelled)
-    return _record_function(state, progress, cancelled)
+        recording = _record_network(state, device, progress, cancelled, every)
+    else:
+        recording = _record_function(state, progress, cancelled, every)
+    return replace(recording, sharpness=every)
 
 
 def _record_function(state: SessionState, progress: StageProgress | None,
-                     cancelled: CancelPoll | None) -> Recording:
+                     cancelled: CancelPoll | None, every: int | None) -> Recording:
     landscape = build_landscape(state.landscape)
-    race = session_race(state, landscape.objective)
+    race = session_race(state, landscape.objective, sharpness_every=every)
     result = race.run(progress=progress, cancelled=cancelled)
     grid = landscape.grid(state.view.resolution, progress=progress, cancelled=cancelled)
     log_scale = landscape.scale(state.view.log_scale)
@@ -163,7 +176,7 @@ def _record_function(state: SessionState, progress: StageProgress | None,
 
 
 def _record_network(state: SessionState, device: str, progress: StageProgress | None,
-                    cancelled: CancelPoll | None) -> Recording:
+                    cancelled: CancelPoll | None, every: int | None) -> Recording:
     from landscape_app.core.nn import landscape_from_runs, train_race
     from landscape_app.state.network import parse_network
 
@@ -172,7 +185,7 @@ def _record_network(state: SessionState, device: str, progress: StageProgress | 
     start = session_start(state, objective)
     racers = [Racer(lane.label, lane.spec) for lane in state.lanes]
     result = train_race(objective, racers, state.max_steps, seed=state.seed, start=start,
-                        progress=progress, cancelled=cancelled)
+                        progress=progress, cancelled=cancelled, sharpness_every=every)
     land = landscape_from_runs(objective, result.lanes, spec.directions, spec.resolution,
                                margin=spec.margin, seed=state.seed, plane_lane=spec.plane_lane,
                                progress=progress, cancelled=cancelled)

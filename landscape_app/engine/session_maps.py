@@ -115,8 +115,8 @@ class MapEdits:
             old = self._map_keys.get(kind)
             if old == job.key:
                 continue
-            if old is None or old[:-1] != job.key[:-1]:  # not only the region moved
-                redraw = redraw or kind in self.maps
+            if old is None or old[:-1] != job.key[:-1]:  # not only the region moved: the
+                redraw = True  # old map goes at once, the new one's axes show while it computes
                 self.maps.pop(kind, None)
             self._map_keys[kind] = job.key
             self._map_jobs[kind] = job

@@ -26,6 +26,8 @@ maps (any edit)        a map whose inputs changed is computed again, coarse then
                        (:mod:`~landscape_app.engine.session_maps`); a new landscape or
                        optimizer clears the old map at once, a zoom keeps it until the new one
                        arrives
+sharpness (View menu)  the race measures the Hessian's sharpness or stops measuring it: the
+                       race is rebuilt; on a network, trained again
 a surface file         read-only: its grid is drawn and its paths replay; any background job
                        is cancelled; edits of lanes, start and steps are refused with a reason
                        until a session, a landscape or a network replaces it (Save is refused
@@ -80,6 +82,8 @@ class SessionModel(MapEdits):
         self.surface_file: Landscape | None = None
         #: The session as last opened, saved or loaded from a scene (:meth:`mark_saved`).
         self.saved: SessionState | None = None
+        #: Whether the race measures its lanes' sharpness (the window's sharpness panel).
+        self.sharpness = False
 
     # -- unsaved changes ------------------------------------------------------------------
     def mark_saved(self) -> None:
@@ -137,7 +141,26 @@ class SessionModel(MapEdits):
             return partial(ReplayStepper, self.landscape.lanes)
         racers = [Racer(lane.label, lane.spec) for lane in self.state.lanes]
         return partial(RaceStepper, self.landscape.objective, racers, self.start_point(),
-                       self.state.seed, self.state.max_steps)
+                       self.state.seed, self.state.max_steps, self.sharpness_every())
+
+    def sharpness_every(self) -> int | None:
+        """Every how many steps the race measures the sharpness (None: it does not): every
+        step on a 2D landscape, :data:`~landscape_app.core.sharpness_probe.
+        DEFAULT_NETWORK_EVERY` on a network."""
+        if not self.sharpness:
+            return None
+        from landscape_app.core.sharpness_probe import DEFAULT_NETWORK_EVERY
+
+        return 1 if self.state.landscape.kind != "network" else DEFAULT_NETWORK_EVERY
+
+    def set_sharpness(self, on: bool) -> Effects:
+        """Measure the sharpness along the race, or stop: the race is run (trained) again."""
+        if bool(on) == self.sharpness:
+            return NOTHING
+        self.sharpness = bool(on)
+        if self.surface_file is not None:
+            return NOTHING
+        return self._rerun()
 
     def preview_factory(self, start: Sequence[float] | None = None,
                         lanes: Sequence[Lane] | None = None) -> Callable | None:
@@ -150,7 +173,7 @@ class SessionModel(MapEdits):
         lanes = self.state.lanes if lanes is None else lanes
         racers = [Racer(lane.label, lane.spec) for lane in lanes]
         return partial(RaceStepper, self.landscape.objective, racers, start, self.state.seed,
-                       self.state.max_steps)
+                       self.state.max_steps, self.sharpness_every())
 
     def preview_key(self, start: Sequence[float] | None = None,
                     lanes: Sequence[Lane] | None = None) -> tuple | None:
@@ -161,7 +184,7 @@ class SessionModel(MapEdits):
         start = self.start_point() if start is None else np.asarray(start, dtype=float)
         lanes = self.state.lanes if lanes is None else lanes
         return (self.state.landscape, tuple(float(v) for v in start), tuple(
-            _race_settings(lanes)), self.state.seed, self.state.max_steps)
+            _race_settings(lanes)), self.state.seed, self.state.max_steps, self.sharpness)
 
     def race_key(self) -> tuple | None:
         """The :meth:`preview_key` of the session's own race."""
@@ -355,7 +378,7 @@ class SessionModel(MapEdits):
             return replace(effects, messages=(self.reason,))
         self._network_job = NetworkJob(
             spec, tuple(Racer(lane.label, lane.spec) for lane in self.state.lanes),
-            self.state.max_steps, self.state.seed)
+            self.state.max_steps, self.state.seed, self.sharpness_every())
         self.phase, self.reason = Phase.PREPARING, "training the network: the race starts " \
             "when its landscape is ready"
         return replace(effects, train=self._network_job)

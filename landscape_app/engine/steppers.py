@@ -18,7 +18,11 @@ from landscape_app.core.objective import Objective
 from landscape_app.core.optim.base import StepRecord
 from landscape_app.core.result import Status
 from landscape_app.core.runner import LaneUpdate, Race, Racer
+from landscape_app.core.sharpness_reading import reading_rows
 from landscape_app.engine.traces import COLUMN, COLUMNS, LaneChunk
+
+#: The first of the sharpness columns.
+SHARPNESS = COLUMN["sharpness"]
 
 if TYPE_CHECKING:
     from landscape_app.core.nn.landscape import LanePath
@@ -30,8 +34,9 @@ def record_rows(records: Sequence[StepRecord]) -> np.ndarray:
     rows = np.empty((len(records), len(COLUMNS)))
     for row, r in zip(rows, records, strict=True):
         x = np.asarray(r.x, dtype=float)
-        row[:] = (r.step, r.evals, r.grad_evals, r.time, r.loss, r.best_loss, r.loss,
-                  x[0], x[1], np.nan if r.batch_loss is None else r.batch_loss, np.nan)
+        row[:SHARPNESS] = (r.step, r.evals, r.grad_evals, r.time, r.loss, r.best_loss, r.loss,
+                           x[0], x[1], np.nan if r.batch_loss is None else r.batch_loss, np.nan)
+    rows[:, SHARPNESS:] = reading_rows([r.sharpness for r in records])
     return rows
 
 
@@ -55,15 +60,17 @@ def function_rows(objective: Objective, records: Sequence[StepRecord]) -> np.nda
 
 
 class RaceStepper:
-    """A live :class:`~landscape_app.core.runner.Race` on a 2D objective."""
+    """A live :class:`~landscape_app.core.runner.Race` on a 2D objective (measuring the
+    sharpness every ``sharpness_every`` steps when given)."""
 
     offload = True
 
     def __init__(self, objective: Objective, racers: Sequence[Racer], start, seed: int,
-                 max_steps: int):
+                 max_steps: int, sharpness_every: int | None = None):
         self.objective = objective
         self.labels = [racer.label for racer in racers]
-        self.race = Race(objective, racers, start, seed=seed, max_steps=max_steps)
+        self.race = Race(objective, racers, start, seed=seed, max_steps=max_steps,
+                         sharpness_every=sharpness_every)
 
     @property
     def done(self) -> bool:
@@ -97,10 +104,13 @@ def path_rows(path: LanePath) -> np.ndarray:
     grad_evals = getattr(path, "grad_evals", unknown)
     times = getattr(path, "times", unknown)
     batch = getattr(path, "batch_losses", None)
+    sharpness = getattr(path, "sharpness", None)
     return np.column_stack([path.steps, path.evals, grad_evals, times, losses, best,
                             path.plane_losses, path.coords[:, 0], path.coords[:, 1],
                             unknown if batch is None else batch,
-                            np.asarray(path.distances, dtype=float)])
+                            np.asarray(path.distances, dtype=float),
+                            reading_rows([None] * len(losses)) if sharpness is None
+                            else sharpness])
 
 
 class ReplayStepper:

@@ -7,13 +7,16 @@ ever writes rows past ``n``, or into a new array.
 
 One row per step, columns :data:`COLUMNS`::
 
-    step, evals, grad_evals, time, loss, best_loss, surface_loss, x, y, batch_loss, distance
+    step, evals, grad_evals, time, loss, best_loss, surface_loss, x, y, batch_loss, distance,
+    sharpness, sharpness_threshold, preconditioned_sharpness, eigenvalue_1 … eigenvalue_5
 
 ``loss`` is the objective's (true, full-data) value; ``surface_loss`` is the height of the
 point drawn on the surface (the same for 2D functions; the on-plane loss for a projected
 network path); ``x, y`` are the point drawn on the plane; ``batch_loss`` is the minibatch loss
 a lane with ``batch_size`` stepped on (NaN otherwise); ``distance`` is the table's distance at
-that step (NaN where none is known).
+that step (NaN where none is known); the sharpness columns
+(:data:`~landscape_app.core.sharpness_reading.READING_COLUMNS`) hold the race's Hessian
+measurement at that step, NaN where it was not measured (sharpness off, or not a K-th step).
 
 Any step of a race can be shown (the timeline, :mod:`landscape_app.engine.timeline`):
 :meth:`RaceSnapshot.at` cuts every lane at a step, with the table's status, distance and
@@ -31,9 +34,10 @@ from typing import Any
 import numpy as np
 
 from landscape_app.core.result import Status
+from landscape_app.core.sharpness_reading import READING_COLUMNS
 
 COLUMNS = ("step", "evals", "grad_evals", "time", "loss", "best_loss", "surface_loss", "x", "y",
-           "batch_loss", "distance")
+           "batch_loss", "distance", *READING_COLUMNS)
 COLUMN = {name: index for index, name in enumerate(COLUMNS)}
 #: x-axis kind of the loss plot → column.
 AXIS_COLUMNS = {"steps": "step", "evals": "evals", "grad_evals": "grad_evals", "time": "time"}

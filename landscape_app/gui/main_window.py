@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.timeline = None  # the TimelineControl (with the engine)
         self.first_paint_time: float | None = None
         self._closing = False
+        self.sharpness_on = False  # View ▸ Sharpness (gui/sharpness_panel.py)
         self._start_drag = False  # the start marker is being dragged (previews follow it)
         self.setWindowTitle("Loss Landscape Lab")
         self.buffer = TraceBuffer()
@@ -227,9 +228,13 @@ class MainWindow(QMainWindow):
         from landscape_app.gui.map_actions import MapActions
 
         self.maps = MapActions(self, self.maps_menu)
+        self.presentation.view_created(self.maps.view)
         from landscape_app.gui.model_dock import ModelDock
 
         self.model_dock = ModelDock(self)  # View ▸ Model view: the network beside its plane
+        from landscape_app.gui.sharpness_panel import SharpnessView
+
+        self.sharpness_view = SharpnessView(self)  # View ▸ Sharpness: λ_max along the race
         from landscape_app.gui.live.readouts import Readouts
 
         self.readouts = Readouts(self)  # hover readout, trail tooltips, axis names

@@ -30,13 +30,15 @@ from PySide6.QtWidgets import QMenu
 
 from landscape_app.gui.keyboard import window_action
 from landscape_app.gui.views.map_key import MapKey, plot_inset
-from landscape_app.gui.views.map_layer import ZOOM_SETTLE_MS, HyperMapView, MapLayer
+from landscape_app.gui.views.map_layer import HINT, ZOOM_SETTLE_MS, HyperMapView, MapLayer
 from landscape_app.state.maps import COLOR_BY, MapSettings, default_axis, sweepable_names
 
 COLOR_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
                 "status": "Status", "sharpness": "Sharpness λ_max at the end"}
 OPACITIES = (0.25, 0.5, 0.75, 1.0)
 KIND_TITLES = {"starts": "start map", "sweep": "hyperparameter map"}
+#: The hyperparameter map's notice when its computation stopped before a first picture.
+STOPPED = "The hyperparameter map was not computed (cancelled or failed)"
 
 
 class MapActions(QObject):
@@ -257,12 +259,17 @@ class MapActions(QObject):
                 self.view.show_map(sweep, settings.color_by)
             else:
                 self.view.clear_map()
-                self.view.show_notice("Computing the hyperparameter map…")
+                self.view.show_notice(computing_notice(0.0))
         else:
             self.view.clear_map()
+            self.view.show_notice(HINT)
         self._sync()
 
     def _progress(self, kind: str, fraction: float) -> None:
+        if kind == "sweep" and not self.view.layer.shown and self.settings is not None \
+                and self.settings.sweep is not None:  # the status bar may be hidden
+            self.view.show_notice(computing_notice(fraction)
+                                  if self.controller.model.map_pending(kind) else STOPPED)
         self.window.show_progress(f"Computing the {KIND_TITLES[kind]}… {fraction:.0%} "
                                   "(Maps ▸ Cancel to stop)", fraction, "Computing the")
 
@@ -354,6 +361,11 @@ class MapActions(QObject):
             show_problem(self.window, "The map could not be exported", str(error))
             return
         self.window._show_message(f"Wrote {path}", 5000)
+
+
+def computing_notice(fraction: float) -> str:
+    """The hyperparameter map's notice while its first picture is computed."""
+    return f"Computing the hyperparameter map… {fraction:.0%}"
 
 
 def _values(spec) -> dict:

@@ -335,21 +335,29 @@ class RoomFit(QObject):
         (each with the column's whole height) when the plan says there is no room for both."""
         window = self.window
         layout, tabs = window.right_column.layout(), window.column_tabs
-        note, curves = window.note_scroll, window.curves
-        if tabbed == (tabs.count() > 0):
+        note, curves, sharpness = window.note_scroll, window.curves, window.sharpness
+        sharp_on = getattr(window, "sharpness_on", False)  # View ▸ Sharpness
+        tabbed_now = tabs.count() > 0
+        if tabbed == tabbed_now and (not tabbed or (tabs.indexOf(sharpness) >= 0) == sharp_on):
             return
         if tabbed:
+            tabs.clear()
             tabs.addTab(curves, "Loss curves")
+            if sharp_on:
+                tabs.addTab(sharpness, "Sharpness")
             tabs.addTab(note, "Note")
             layout.insertWidget(0, tabs, 1)
             note.setVisible(True)
             tabs.setVisible(True)
+            sharpness.setVisible(sharp_on)
         else:
             tabs.clear()
             layout.insertWidget(0, note)
             layout.insertWidget(1, curves, 1)
+            layout.insertWidget(2, sharpness, 1)
             tabs.setVisible(False)
             curves.setVisible(True)
+            sharpness.setVisible(sharp_on)
             note.setVisible(not window.note_panel.isHidden())
 
     def _size(self, plan: room_layout.Plan, m: room_layout.Measures) -> None:
@@ -380,7 +388,7 @@ class RoomFit(QObject):
             if "caption" in arrangement.side and m.caption_height is not None:
                 # ... but the column as tall as its caption and curves need
                 top_h = max(top_h, m.caption_height(width - landscape_w - room_layout.GAP)
-                            + round(room_layout.BAND_HEIGHT
+                            + round(room_layout.CURVES_HEIGHT
                                     * min(m.factor, room_layout.COLUMN_FACTOR)))
             top_h = min(top_h, height - m.table_h - handle)
             _set_sizes(central, [top_h, height - top_h - handle])

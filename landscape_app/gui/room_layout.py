@@ -16,7 +16,8 @@ height, a column of width ``w_s`` and a band below of height ``h_b``, the data b
 
 and the arrangement with the largest ``s`` wins (the first listed on a tie). A column must be
 at least :data:`COLUMN_WIDTH` wide (the table's own width when the table is in it; with the
-caption in it, wide enough that the caption leaves the curves :data:`BAND_HEIGHT`), and a band
+caption in it, wide enough that the caption leaves the curves their least height
+:data:`CURVES_HEIGHT`, so that a 4:3 screen's landscape is as wide as it can be), and a band
 holding the curves at least :data:`BAND_HEIGHT` tall.
 
 Every part stays legible or gives way as a whole: the curves get at least
@@ -168,10 +169,10 @@ def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | 
 
 def _caption_column(least: int, m: Measures, below: int) -> int | None:
     """The narrowest column from ``least`` (in steps of 5 pixels, at most half the width)
-    where the caption leaves the curves :data:`BAND_HEIGHT` (None: nowhere)."""
+    where the caption leaves the curves :data:`CURVES_HEIGHT` (None: nowhere)."""
     if m.caption_height is None:
         return least
-    curves = round(BAND_HEIGHT * min(m.factor, COLUMN_FACTOR))
+    curves = round(CURVES_HEIGHT * min(m.factor, COLUMN_FACTOR))
     for width in range(least, m.width // 2 + 1, 5):
         if m.caption_height(width) + curves <= m.height - below:
             return width

@@ -14,6 +14,7 @@ from landscape_app.gui.classroom.presentation import KEY_HINT
 from landscape_app.gui.live.timeline import TimelineBar
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
+from landscape_app.gui.views.sharpness import SharpnessPanel
 from landscape_app.gui.views.table import RaceTable
 
 
@@ -46,6 +47,9 @@ def build_views(window) -> None:
     right_layout.setSpacing(4)
     right_layout.addWidget(window.note_scroll)
     right_layout.addWidget(window.curves, 1)
+    window.sharpness = SharpnessPanel()  # View ▸ Sharpness (gui/sharpness_panel.py)
+    window.sharpness.setVisible(False)
+    right_layout.addWidget(window.sharpness, 1)
     window.note_scroll.follow_parent()
     # When the column has no room for both, the curves and the note are its two tabs.
     window.column_tabs = QTabWidget()

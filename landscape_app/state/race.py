@@ -33,13 +33,14 @@ def session_start(state: SessionState, objective: Objective) -> np.ndarray:
 
 
 def session_race(state: SessionState, objective: Objective | None = None,
-                 device: str = "cpu") -> Race:
+                 device: str = "cpu", sharpness_every: int | None = None) -> Race:
     """A fresh :class:`~landscape_app.core.runner.Race` of every lane of ``state`` (on
-    ``objective`` when it was built already, else on the session's, built on ``device``).
+    ``objective`` when it was built already, else on the session's, built on ``device``),
+    measuring the sharpness every ``sharpness_every`` steps when given.
 
     Hidden lanes race too (hiding is a view setting).
     """
     objective = session_objective(state, device) if objective is None else objective
     racers = [Racer(lane.label, lane.spec) for lane in state.lanes]
     return Race(objective, racers, session_start(state, objective), seed=state.seed,
-                max_steps=state.max_steps)
+                max_steps=state.max_steps, sharpness_every=sharpness_every)

@@ -98,6 +98,22 @@ CASES = [
      "unknown network model 'mons'"),
     (["map", "--sweep", "lr_first=1e-4:1", "--sweep", "lr_last=1e-4:1"],
      "per-layer learning rates apply to networks"),
+    (["compare"], "give at least one --optimizer"),
+    (["compare", "--sweep", "lr=1e-3:1:log", "--optimizer", "adam"],
+     "give the --optimizer it belongs to first"),
+    (["compare", "--optimizer", "adma"], "unknown optimizer 'adma'"),
+    (["compare", "--optimizer", "adam", "--sweep", "beta9=0:0.9"],
+     "adam has no hyperparameter 'beta9'"),
+    (["compare", "--optimizer", "adam", "--sweep", "lr=1e-3:1:log:x"], "count K must be"),
+    (["compare", "--optimizer", "adam", "--sweep", "lr=1e-3:1:log:4", "--optimizer", "sgd",
+      "--sweep", "lr=1e-3:1:log:5"], "same number of settings"),
+    (["compare", "--optimizer", "adam:lr=0.1", "--sweep", "lr=1e-3:1"], "both set"),
+    (["compare", "--optimizer", "cmaes", "--sweep", "lr=1e-3:1"], "cmaes has no numeric"),
+    (["compare", "--optimizer", "adam", "--starts", "1"], "--starts 1"),
+    (["compare", "--optimizer", "adam", "--range", "1,0,0,1"], "expected X0 < X1"),
+    (["compare", "--model", "seed", "--optimizer", "adam", "--range", "0,1,0,1"],
+     "--range sets the starts of a function"),
+    (["compare", "--optimizer", "adam", "--png", "compare.jpg"], "compare.jpg"),
 ]
 
 

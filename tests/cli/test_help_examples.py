@@ -6,7 +6,7 @@ import pytest
 
 from landscape_app.cli import main
 
-COMMANDS = ["gui", "run", "surface", "export", "list", "seed-experiment", "map"]
+COMMANDS = ["gui", "run", "surface", "export", "list", "seed-experiment", "map", "compare"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

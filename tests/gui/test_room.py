@@ -39,18 +39,19 @@ PLOT_SHARE = {(1024, 768, 1): 0.40, (1280, 720, 1): 0.42, (1366, 768, 1): 0.42,
               (1920, 1080, 1): 0.41, (1280, 800, 1): 0.44, (2560, 1440, 2): 0.42}
 #: Presenting: the least share of the screen's width the landscape's widget gets. On a wide
 #: screen the square landscape is as tall as the screen allows, so its width share is lower.
-#: At 4:3 the caption's key hints, at 0.85 of its type for the back row (issue 22; they were
-#: 0.7), take the column beside a line more: 51 % of the width instead of 56 % (and the
-#: width-limited box 49 % of the height instead of 50 %, 74 % of its plot box's instead of
-#: 75 %).
-PRESENT_WIDTH = {(1024, 768, 1): 0.5, (1280, 720, 1): 0.48, (1920, 1080, 1): 0.48,
+#: At 4:3 the caption beside the landscape is as narrow as leaves the loss curves their least
+#: height (issue 22: it left them 200 px × size factor, so the landscape, limited by the width,
+#: had bands of 70 px above and below its data: 52 % of the width, a data box 49 % of the
+#: screen's height and 74 % of its plot box's).
+PRESENT_WIDTH = {(1024, 768, 1): 0.58, (1280, 720, 1): 0.48, (1920, 1080, 1): 0.48,
                  (1280, 800, 1): 0.52}
 #: Presenting: the least share of the screen's height the landscape's data box gets, and of
 #: its plot box's height (on a 4:3 screen the column beside needs the height for the caption
-#: and the curves, so the landscape's box, limited by the width, has bands above and below).
-PRESENT_BOX_HEIGHT = {(1024, 768, 1): 0.48, (1280, 720, 1): 0.6, (1920, 1080, 1): 0.6,
+#: and the curves' least height, so the landscape's box, limited by the width, keeps narrow
+#: bands above and below).
+PRESENT_BOX_HEIGHT = {(1024, 768, 1): 0.56, (1280, 720, 1): 0.6, (1920, 1080, 1): 0.6,
                       (1280, 800, 1): 0.6}
-PRESENT_FILL = {(1024, 768, 1): 0.7, (1280, 720, 1): 0.97, (1920, 1080, 1): 0.97,
+PRESENT_FILL = {(1024, 768, 1): 0.84, (1280, 720, 1): 0.97, (1920, 1080, 1): 0.97,
                 (1280, 800, 1): 0.97}
 #: The empty margin round a rotated axis title's text in its bounding box (pixels).
 TITLE_MARGIN = 6

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import torch
@@ -58,10 +58,10 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64}
 class _Job:
     objective: Objective
     optimizer_spec: OptimizerSpec
-    starts: np.ndarray | None          # start maps: (n, 2)
-    start: np.ndarray | None           # sweeps: (P,)
-    cells: tuple[np.ndarray, np.ndarray] | None
-    sweep: Sweep | None
+    starts: np.ndarray | None          # every row's start (n, P): start maps, settings × starts
+    start: np.ndarray | None           # sweeps: (P,), every row's
+    cells: tuple[np.ndarray, ...] | None  # every row's swept values, one array per name
+    cell_names: tuple[str, ...]        # the swept hyperparameters
     steps: int
     target: float
     device: torch.device
@@ -77,10 +77,9 @@ class _Job:
     def groups(self) -> list[np.ndarray]:
         """Row indices run together: all rows, or one group per swept batch size (rows of
         one batch size draw the same batches)."""
-        if self.sweep is not None:
-            for axis, values in zip((self.sweep.axis0, self.sweep.axis1), self.cells,
-                                    strict=True):
-                if axis.name == "batch_size":
+        if self.cells is not None:
+            for name, values in zip(self.cell_names, self.cells, strict=True):
+                if name == "batch_size":
                     return [np.flatnonzero(values == value) for value in np.unique(values)]
         return [np.arange(self.rows)]
 
@@ -151,6 +150,43 @@ def compute_map(
     return _assemble(job, region, arrays, seconds, tolerance, target)
 
 
+def run_rows(
+    objective: Objective,
+    optimizer: OptimizerSpec,
+    starts: np.ndarray,
+    settings: Mapping[str, np.ndarray],
+    steps: int,
+    goal: float,
+    *,
+    device: torch.device,
+    dtype: str,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    chunk_rows: int | None = None,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """Run ``optimizer`` on rows that each have their own start and settings, chunked as
+    :func:`compute_map` runs a map: row ``n`` starts at ``starts[n]`` with the swept
+    hyperparameters ``settings[name][n]`` (the spec's values for the rest).
+
+    ``objective`` is built on ``device`` (a network in ``dtype``, the dtype the rows run
+    in: ``float32`` or ``float64``); ``goal`` the loss counted
+    as reached. The arguments are checked by the caller
+    (:mod:`landscape_app.core.compare.batched`). Returns ``(n,)`` arrays ``loss`` (final),
+    ``reached`` (steps to the goal, −1 never), ``evaluations`` (spent over the run, as the
+    single run counts them), ``reach_evaluations`` (spent by the reach step, −1 never),
+    ``status`` and ``stopped_at``, and ``final`` ``(n, P)``.
+    """
+    names = tuple(settings)
+    job = _Job(objective=objective, optimizer_spec=optimizer,
+               starts=np.asarray(starts, dtype=float), start=None,
+               cells=tuple(np.asarray(settings[name], dtype=float) for name in names) or None,
+               cell_names=names, steps=steps, target=float(goal), device=device,
+               dtype=DTYPES[dtype], snapshot_steps=(), seed=int(seed))
+    warm_up(device, job.dtype, optim=True)
+    return _run_chunks(job, progress, cancelled, chunk_rows)
+
+
 def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapshot_steps) -> _Job:
     spec = parse_optimizer_spec(optimizer) if isinstance(optimizer, str) else optimizer
     check_mappable(spec)
@@ -185,14 +221,15 @@ def _prepare(target, optimizer, region, steps, tolerance, device, dtype, snapsho
         if network or objective.dim != 2:
             raise LandscapeError("a start map needs a 2D landscape; for a network sweep "
                                  "two hyperparameters instead")
-        return _Job(starts=region.starts(), start=None, cells=None, sweep=None, **common)
+        return _Job(starts=region.starts(), start=None, cells=None, cell_names=(), **common)
     validate_sweep(spec, region, network)
     start = np.asarray(objective.default_start() if region.start is None or network
                        else region.start, dtype=float).reshape(-1)
     if start.shape != (objective.dim,):
         raise LandscapeError(f"the start has {start.size} coordinates; the landscape has "
                              f"{objective.dim}")
-    return _Job(starts=None, start=start, cells=region.cell_values(), sweep=region, **common)
+    return _Job(starts=None, start=start, cells=region.cell_values(),
+                cell_names=(region.axis0.name, region.axis1.name), **common)
 
 
 def _check_paths(job: _Job, path_steps: Sequence[int]) -> tuple[int, ...]:
@@ -229,6 +266,8 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
         "best_loss": np.empty(n), "reached": np.empty(n, dtype=np.int64),
         "status": np.empty(n, dtype=np.int8), "stopped_at": np.empty(n, dtype=np.int64),
         "snapshots": np.empty((len(job.snapshot_steps), n)),
+        "evaluations": np.empty(n, dtype=np.int64),
+        "reach_evaluations": np.empty(n, dtype=np.int64),
     }
     if job.path_steps:
         out["paths"] = np.empty((n, len(job.path_steps), job.objective.dim))
@@ -258,6 +297,8 @@ def _run_chunks(job: _Job, progress, cancelled, chunk_rows) -> dict[str, np.ndar
         out["status"][rows] = tracker.status.cpu().numpy()
         out["stopped_at"][rows] = tracker.stopped_at.cpu().numpy()
         out["snapshots"][:, rows] = tracker.snapshots.cpu().numpy()
+        out["evaluations"][rows] = tracker.evaluations.cpu().numpy()
+        out["reach_evaluations"][rows] = tracker.reach_evaluations.cpu().numpy()
         if job.path_steps:
             out["paths"][rows] = tracker.path_x.cpu().numpy()
             out["path_loss"][rows] = tracker.path_loss.cpu().numpy()
@@ -277,19 +318,18 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
                        if network else None)
     if job.starts is not None:
         param = torch.as_tensor(job.starts[rows], **options).clone().requires_grad_(True)
-        gradients = row_gradients(evaluate, optimizer.hyper, job.seed, job.objective,
-                                  batch_evaluator)
-        stepper = make_stepper(optimizer, param, evaluate, gradients)
     else:
-        start = torch.as_tensor(job.start, **options)
-        param = start.expand(len(rows), -1).clone().requires_grad_(True)
-        hyper = _cell_hyper(job, optimizer, rows)
-        gradients = row_gradients(evaluate, hyper, job.seed, job.objective, batch_evaluator)
-        stepper = make_stepper(optimizer, param, evaluate, gradients, hyper)
+        param = torch.as_tensor(job.start, **options).expand(len(rows), -1).clone()
+        param.requires_grad_(True)
+    hyper = None if job.cells is None else _cell_hyper(job, optimizer, rows)
+    gradients = row_gradients(evaluate, optimizer.hyper if hyper is None else hyper, job.seed,
+                              job.objective, batch_evaluator)
+    stepper = make_stepper(optimizer, param, evaluate, gradients, hyper)
     radius = job.objective.divergence_radius
     tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps,
-                      job.path_steps)
-    _drop_stopped(stepper, tracker.update(0, param, stepper.loss, None, None))
+                      job.path_steps, stepper.evaluations)
+    _drop_stopped(stepper, tracker.update(0, param, stepper.loss, None, None,
+                                          stepper.evaluations))
     total = job.rows * job.steps
     previous = torch.empty_like(param)
     for step in range(1, job.steps + 1):
@@ -299,7 +339,8 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
             previous = torch.empty_like(param)  # rows have left the batch
         previous.copy_(param.detach())
         loss = stepper.step()
-        _drop_stopped(stepper, tracker.update(step, param, loss, param.grad, previous))
+        _drop_stopped(stepper, tracker.update(step, param, loss, param.grad, previous,
+                                              stepper.evaluations))
         if step % POLL_EVERY == 0 or step == job.steps:
             if cancelled is not None and cancelled():
                 raise CancelledError("map cancelled")
@@ -307,7 +348,7 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
                 progress("map", (done * job.steps + len(rows) * step) / total)
     if progress is not None and tracker.step < job.steps:  # every cell stopped early
         progress("map", (done + len(rows)) * job.steps / total)
-    tracker.finish(job.steps, param, stepper.loss)
+    tracker.finish(job.steps, param, stepper.loss, stepper.evaluations)
     return tracker
 
 
@@ -335,21 +376,20 @@ def _cell_hyper(job: _Job, optimizer, rows: np.ndarray) -> dict:
     batch size, one value for all of them, as a whole number)."""
     hyper = dict(optimizer.hyper)
     options = {"dtype": torch.float64, "device": job.device}
-    sweep = job.sweep
     objective = job.objective
-    for axis, values in zip((sweep.axis0, sweep.axis1), job.cells, strict=True):
-        if axis.name == "batch_size":
+    for name, values in zip(job.cell_names, job.cells, strict=True):
+        if name == "batch_size":
             hyper["batch_size"] = int(values[rows[0]])
             continue
         column = torch.as_tensor(values[rows], **options).unsqueeze(1)
-        if axis.name not in LAYER_LR_NAMES:
-            hyper[axis.name] = column
+        if name not in LAYER_LR_NAMES:
+            hyper[name] = column
             continue
         lr = hyper["lr"]
         if not isinstance(lr, torch.Tensor) or lr.shape[1] == 1:
             lr = (lr if isinstance(lr, torch.Tensor) else torch.tensor(lr, **options))
             lr = lr.expand(len(rows), objective.dim).clone()
-        layer = 0 if axis.name == "lr_first" else len(objective.layers) - 1
+        layer = 0 if name == "lr_first" else len(objective.layers) - 1
         for block in objective.blocks:
             if block.name.startswith(f"layer{layer}."):
                 lr[:, block.offset:block.stop] = column

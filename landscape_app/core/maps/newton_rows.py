@@ -12,8 +12,10 @@ The direction is :func:`~landscape_app.core.optim.newton.saddle_free_directions`
 function the single run calls with a batch of one. The Hessians come from ``P`` backward
 passes through the rows' gradient (rows are independent, so ∂(Σ_n ∂f/∂θ_{n,k})/∂θ_m is row
 m's k-th Hessian row); the line search evaluates every row at each trial and freezes a row
-once its trial is accepted. A row whose 40 trials all fail ends on the last trial, as the
-single run does. ``η`` and ``δ`` may be per-row ``(N, 1)`` tensors (hyperparameter maps).
+once its trial is accepted (each trial it ran counts one evaluation, as in the single run,
+where the accepted trial's loss is the new point's). A row whose 40 trials all fail ends on
+the last trial, as the single run does. ``η`` and ``δ`` may be per-row ``(N, 1)`` tensors
+(hyperparameter maps).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import torch
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps.stepping import Stepper
+from landscape_app.core.maps.stochastic_rows import evaluate_rows
 from landscape_app.core.optim.newton import (
     ARMIJO_C,
     MAX_DIM,
@@ -52,6 +55,15 @@ class NewtonStepper(Stepper):
         rows = param.shape[0]
         self.lr = _column(hyper["lr"], rows, param)
         self.damping = _column(hyper["damping"], rows, param)
+        self.evaluations = torch.ones(rows, dtype=torch.int64, device=param.device)
+
+    def step(self) -> torch.Tensor:
+        """One Newton step of every row; the true loss there comes with the accepted trial
+        in the single run, so it costs no further evaluation."""
+        self.gradients.begin_step()
+        self._update()
+        self.loss = evaluate_rows(self.evaluate, self.param)
+        return self.loss
 
     def _hessians(self) -> torch.Tensor:
         """``(N, P, P)`` exact Hessians of every row."""
@@ -79,6 +91,7 @@ class NewtonStepper(Stepper):
             accepted = torch.isfinite(trial_loss) & (
                 trial_loss <= loss - ARMIJO_C * step * slope)
             final[pending] = trial[pending]
+            self.evaluations += pending
             pending &= ~accepted
             if not bool(pending.any()):
                 break
@@ -87,6 +100,7 @@ class NewtonStepper(Stepper):
 
     def _keep(self, index: torch.Tensor) -> None:
         self.lr, self.damping = self.lr[index], self.damping[index]
+        self.evaluations = self.evaluations[index]
 
 
 __all__ = ["NewtonStepper"]

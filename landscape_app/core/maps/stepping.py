@@ -30,7 +30,11 @@ def _keep_state(state: dict, index: torch.Tensor) -> None:
 
 
 class Stepper(ABC):
-    """One step of every row; ``loss`` is the loss at the rows before the step."""
+    """One step of every row; ``loss`` is the loss at the rows before the step.
+
+    ``evaluations`` counts the function evaluations of every row as its single run counts
+    them (the same for every row here; a per-row tensor where rows differ, as Newton's).
+    """
 
     def __init__(self, param: torch.Tensor, evaluate: Callable[[torch.Tensor], torch.Tensor],
                  gradients: RowGradients | None = None):
@@ -38,9 +42,11 @@ class Stepper(ABC):
         self.evaluate = evaluate
         self.gradients = RowGradients(evaluate) if gradients is None else gradients
         self.loss = evaluate_rows(evaluate, param)
+        self.evaluations: int | torch.Tensor = self.gradients.true_cost
 
     def _closure(self) -> torch.Tensor:
         cached, self.loss = self.loss, None
+        self.evaluations += self.gradients.closure_cost(cached)
         return self.gradients.closure(self.param, cached)
 
     def step(self) -> torch.Tensor:
@@ -48,6 +54,7 @@ class Stepper(ABC):
         self.gradients.begin_step()
         self._update()
         self.loss = evaluate_rows(self.evaluate, self.param)
+        self.evaluations += self.gradients.true_cost
         return self.loss
 
     @torch.no_grad()
@@ -166,8 +173,7 @@ class RuleStepper(Stepper):
     def _update(self) -> None:
         self._closure()  # consumed as torch.optim's closure would (the step's gradient)
         grad = self.param.grad
-        self.rule.step(self.param, grad, self.state, self.hyper, self.rates.lr,
-                       lambda: self.gradients.closure(self.param, None))
+        self.rule.step(self.param, grad, self.state, self.hyper, self.rates.lr, self._closure)
         self.rates.advance()
         if self.pull is not None:
             self.pull.after_step(self.param)

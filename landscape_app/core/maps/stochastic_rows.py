@@ -36,10 +36,20 @@ def evaluate_rows(evaluate: Evaluate, param: torch.Tensor) -> torch.Tensor:
 
 
 class RowGradients:
-    """Exact gradients: the closure reuses the true evaluation of the rows."""
+    """Exact gradients: the closure reuses the true evaluation of the rows.
+
+    ``true_cost``: evaluations a single run counts for the true loss after each step (and at
+    the start) — 1, or 0 with minibatches, whose runs count batch evaluations only.
+    """
+
+    true_cost = 1
 
     def __init__(self, evaluate: Evaluate):
         self.evaluate = evaluate
+
+    def closure_cost(self, cached: torch.Tensor | None) -> int:
+        """Evaluations a single run counts for a closure call (a reused true loss: none)."""
+        return 0 if cached is not None else 1
 
     def begin_step(self) -> None:
         """Prepare the next step's gradients (nothing for exact ones)."""
@@ -80,6 +90,8 @@ class NoisyRowGradients(RowGradients):
 class MinibatchRowGradients(RowGradients):
     """Each step one batch of the seeded, shuffled ``DataLoader``, for every row."""
 
+    true_cost = 0
+
     def __init__(self, evaluate: Evaluate, batch_evaluator: Callable[..., Evaluate],
                  data: tuple[torch.Tensor, torch.Tensor], batch_size: int, seed: int):
         super().__init__(evaluate)
@@ -99,6 +111,9 @@ class MinibatchRowGradients(RowGradients):
 
     def closure(self, param, cached):
         return evaluate_rows(self._evaluate_batch, param)
+
+    def closure_cost(self, cached):
+        return 1  # every call evaluates a batch
 
 
 def row_gradients(evaluate: Evaluate, hyper: dict, seed: int, objective,

@@ -17,6 +17,11 @@ one by one, so the stopping steps are exactly the per-row ones. Best loss and st
 target need no per-row test: ``best ← min(best, loss)``, and from the first step some row
 could be within the target, a count of the steps with ``best ≤ target`` — best never
 rises, so a row first got there ``count − 1`` steps ago.
+
+Function evaluations (``evaluations``, and ``reach_evaluations`` at the step a row first got
+within the target) follow the stepper's count: one number for every row, kept per step (a
+row's count at its reach step is looked up at the end), or a per-row tensor (Newton's line
+search), kept per row from the step where some row could be within the target.
 """
 
 from __future__ import annotations
@@ -55,11 +60,13 @@ def _first_step(step: int, below: torch.Tensor) -> torch.Tensor:
 
 class Tracker:
     """Outcome tensors of ``n`` rows (``final_x``, ``final_loss``, ``best``, ``reached``,
-    ``status``, ``stopped_at``, ``snapshots``; ``path_x``, ``path_loss``: every row's points
-    at ``path_steps``, when asked for), complete after :meth:`finish`."""
+    ``status``, ``stopped_at``, ``snapshots``, ``evaluations``, ``reach_evaluations`` (−1:
+    never); ``path_x``, ``path_loss``: every row's points at ``path_steps``, when asked
+    for), complete after :meth:`finish`."""
 
     def __init__(self, x: torch.Tensor, loss: torch.Tensor, radius: float, target: float,
-                 snapshot_steps: tuple[int, ...] = (), path_steps: tuple[int, ...] = ()):
+                 snapshot_steps: tuple[int, ...] = (), path_steps: tuple[int, ...] = (),
+                 evaluations: int | torch.Tensor = 0):
         n = x.shape[0]
         device = x.device
         self.radius, self.target = radius, target
@@ -80,6 +87,11 @@ class Tracker:
         self.step = -1
         self.paths = PathRecorder(path_steps, x, loss) if path_steps else None
         self.path_x = self.path_loss = None
+        self.evaluations = torch.zeros(n, dtype=torch.int64, device=device)
+        self.reach_evaluations = torch.full((n,), -1, dtype=torch.int64, device=device)
+        self.per_row = isinstance(evaluations, torch.Tensor)
+        self.history: list[int] = []  # one count for every row: the count after each step
+        self.live_reach = self.reach_evaluations.clone()  # per-row counts: the live rows'
 
     @property
     def live(self) -> int:
@@ -88,26 +100,36 @@ class Tracker:
 
     @torch.no_grad()
     def update(self, step: int, x: torch.Tensor, loss: torch.Tensor, grad: torch.Tensor | None,
-               previous: torch.Tensor | None) -> torch.Tensor | None:
+               previous: torch.Tensor | None,
+               evaluations: int | torch.Tensor = 0) -> torch.Tensor | None:
         """Record step ``step`` of the live rows: position ``x``, its loss and gradient, the
-        previous position. Returns the indices of the rows that go on (None: all of them)."""
+        previous position, the evaluations spent so far (one count, or one per live row).
+        Returns the indices of the rows that go on (None: all of them)."""
         x = x.detach()
         self.step = step
         keep = None
+        if not self.per_row:
+            self.history.append(int(evaluations))
         stopping = self._stopping(x, loss, grad, previous) if self.live else None
         if stopping is not None:
             index, codes = stopping
-            self._freeze(step, index, codes, x, loss)
+            self._freeze(step, index, codes, x, loss, evaluations)
             going_on = torch.ones(self.live, dtype=torch.bool, device=x.device)
             going_on[index] = False
             keep = going_on.nonzero().flatten()
-            self.rows, self.live_best, self.below = (
-                self.rows[keep], self.live_best[keep], self.below[keep])
+            self.rows, self.live_best, self.below, self.live_reach = (
+                self.rows[keep], self.live_best[keep], self.below[keep], self.live_reach[keep])
             loss = loss[keep]
+            if self.per_row:
+                evaluations = evaluations[keep]
         torch.minimum(self.live_best, loss, out=self.live_best)  # live losses are finite
         if self.live and (self.counting or bool(self.live_best.amin() <= self.target)):
             self.counting = True
-            self.below += self.live_best <= self.target
+            within = self.live_best <= self.target
+            if self.per_row:
+                first = within & (self.below == 0)
+                self.live_reach = torch.where(first, evaluations, self.live_reach)
+            self.below += within
         self._snapshot(step, loss)
         if self.paths is not None:
             self.paths.record(step, self.rows, x if keep is None else x[keep], loss)
@@ -148,7 +170,8 @@ class Tracker:
                            torch.where(extent > self.radius, DIVERGED, CONVERGED))
         return index[stop], code[stop].to(torch.int8)
 
-    def _freeze(self, step: int, index: torch.Tensor, codes: torch.Tensor, x, loss) -> None:
+    def _freeze(self, step: int, index: torch.Tensor, codes: torch.Tensor, x, loss,
+                evaluations) -> None:
         """Keep the outcome of the live rows ``index``, stopping at ``step`` with ``codes``."""
         rows, loss_now = self.rows[index], loss[index]
         self.status[rows] = codes
@@ -157,7 +180,15 @@ class Tracker:
         self.final_loss[rows] = loss_now
         best = torch.fmin(self.live_best[index], loss_now)  # a NaN loss is no new best
         self.best[rows] = best
-        self.reached[rows] = _first_step(step, self.below[index] + (best <= self.target))
+        within = best <= self.target
+        self.reached[rows] = _first_step(step, self.below[index] + within)
+        if self.per_row:
+            spent = evaluations[index]
+            self.evaluations[rows] = spent
+            first = within & (self.below[index] == 0)
+            self.reach_evaluations[rows] = torch.where(first, spent, self.live_reach[index])
+        else:
+            self.evaluations[rows] = int(evaluations)
 
     def _snapshot(self, step: int, loss: torch.Tensor) -> None:
         index = self.snapshot_steps.get(step)
@@ -170,10 +201,13 @@ class Tracker:
             self.snapshots[index, self.rows] = loss
 
     @torch.no_grad()
-    def finish(self, step: int, x: torch.Tensor, loss: torch.Tensor) -> None:
-        """The rows still running after the last step (``step``) end there; the snapshots of
-        steps never run (every row had stopped) hold the final losses."""
+    def finish(self, step: int, x: torch.Tensor, loss: torch.Tensor,
+               evaluations: int | torch.Tensor = 0) -> None:
+        """The rows still running after the last step (``step``) end there, having spent
+        ``evaluations``; the snapshots of steps never run (every row had stopped) hold the
+        final losses."""
         rows = self.rows
+        self.evaluations[rows] = evaluations if self.per_row else int(evaluations)
         self.final_x[rows] = x.detach()
         self.final_loss[rows] = loss
         self.stopped_at[rows] = step
@@ -181,6 +215,12 @@ class Tracker:
         self.reached[rows] = _first_step(step, self.below)
         within = loss <= self.target
         self.status[rows] = torch.where(within, CONVERGED, RUNNING).to(torch.int8)
+        if self.per_row:
+            self.reach_evaluations[rows] = self.live_reach
+        else:
+            counts = torch.tensor(self.history, dtype=torch.int64, device=self.reached.device)
+            self.reach_evaluations = torch.where(self.reached >= 0,
+                                                 counts[self.reached.clamp(min=0)], -1)
         for later, index in self.snapshot_steps.items():
             if later > self.step:
                 self.snapshots[index] = self.final_loss

@@ -31,9 +31,11 @@ from dataclasses import asdict
 import numpy as np
 
 from landscape_app.core.nn.landscape import NetworkLandscape
+from landscape_app.core.sharpness_reading import READING_COLUMNS
 
 NAN_PAIR = np.array([np.nan, np.nan])
-#: The optional keys of a race measured with sharpness on, in the order of
+#: The optional keys of a race measured with sharpness on: the first three of
+#: :data:`~landscape_app.core.sharpness_reading.READING_COLUMNS`, the columns of
 #: :attr:`~landscape_app.core.nn.landscape.LanePath.sharpness`.
 SHARPNESS_KEYS = ("path_sharpness", "path_sharpness_threshold", "path_preconditioned_sharpness")
 
@@ -104,6 +106,7 @@ def sharpness_arrays(lanes) -> dict[str, np.ndarray]:
     readings); empty when no lane was measured."""
     if all(lane.sharpness is None for lane in lanes):
         return {}
-    columns = [lane.sharpness or (np.full(len(lane.steps), np.nan),) * 3 for lane in lanes]
-    return {key: np.concatenate([column[index] for column in columns])
-            for index, key in enumerate(SHARPNESS_KEYS)}
+    rows = np.concatenate([np.full((len(lane.steps), len(READING_COLUMNS)), np.nan)
+                           if lane.sharpness is None else lane.sharpness for lane in lanes])
+    return {key: rows[:, READING_COLUMNS.index(column)] for key, column in
+            zip(SHARPNESS_KEYS, READING_COLUMNS[:3], strict=True)}

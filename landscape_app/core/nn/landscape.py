@@ -43,6 +43,7 @@ from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spe
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.core.result import LaneResult, RaceResult, Status
 from landscape_app.core.runner import Race, Racer
+from landscape_app.core.sharpness_reading import reading_rows
 
 #: Fraction of all path points the grid covers (besides every start and end point).
 DEFAULT_COVERAGE = 0.95
@@ -69,9 +70,10 @@ class LanePath:
     plane_losses: np.ndarray
     interpolation: Interpolation
     batch_losses: np.ndarray | None = None  # the minibatch loss of each step (NaN: none)
-    #: With sharpness on: (sharpness, threshold, preconditioned sharpness) of each path point,
-    #: NaN where not measured or not defined (:mod:`landscape_app.core.sharpness_probe`).
-    sharpness: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    #: The race's sharpness readings, one row per step (columns
+    #: :data:`~landscape_app.core.sharpness_reading.READING_COLUMNS`, NaN where not measured);
+    #: None when the race measured none.
+    sharpness: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,8 @@ def train_race(objective: NetworkObjective, specs: Sequence[OptimizerSpec | Race
                cancelled: CancelPoll | None = None,
                sharpness_every: int | None = None) -> RaceResult:
     """Race ``specs`` for ``steps`` steps from ``start`` (default: the network's initial θ);
-    ``progress`` gets stage ``train``; ``sharpness_every=K`` measures the Hessian's sharpness
-    every K-th step of each lane (:class:`~landscape_app.core.runner.Race`)."""
+    ``progress`` gets stage ``train``; ``sharpness_every`` as for
+    :class:`~landscape_app.core.runner.Race`."""
     if steps < 1:
         raise LandscapeError(f"steps must be at least 1, got {steps}")
     start = objective.initial_parameters() if start is None else start
@@ -240,21 +242,9 @@ def _lane_path(run: LaneResult, projected: ProjectedPath,
         interpolation=interpolation,
         batch_losses=np.array([np.nan if r.batch_loss is None else r.batch_loss
                                for r in run.records]),
-        sharpness=path_sharpness(run.records),
+        sharpness=(reading_rows([r.sharpness for r in run.records])
+                   if any(r.sharpness is not None for r in run.records) else None),
     )
-
-
-def path_sharpness(records) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(sharpness, threshold, preconditioned sharpness) of each record, NaN where a record
-    carries no reading or the reading no such value; None when no record was measured."""
-    if all(r.sharpness is None for r in records):
-        return None
-
-    def column(name: str) -> np.ndarray:
-        values = [None if r.sharpness is None else getattr(r.sharpness, name) for r in records]
-        return np.array([np.nan if v is None else v for v in values], dtype=float)
-
-    return column("sharpness"), column("threshold"), column("preconditioned")
 
 
 def build_network_landscape(config: NetworkConfig,
@@ -294,8 +284,8 @@ def build_network_landscape(config: NetworkConfig,
     plane_lane : int, optional
         Build the plane from this lane alone (a per-optimizer PCA plane); default: all lanes.
     sharpness_every : int, optional
-        Measure λ_max of the full-data loss Hessian (and the stability threshold) every this
-        many steps of each lane; the lanes' ``sharpness`` arrays hold it (None: off).
+        Measure each lane's sharpness every this many steps (:class:`~landscape_app.core.
+        runner.Race`); the paths carry the readings (``LanePath.sharpness``).
     """
     objective = build_network(config, device)
     result = train_race(objective, specs, steps, seed=seed, progress=progress,

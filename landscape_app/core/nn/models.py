@@ -98,12 +98,30 @@ def build_problem(config: NetworkConfig) -> NetworkProblem:
         Layer(widths[i], widths[i + 1], True, config.activation if i + 2 < len(widths) else None)
         for i in range(len(widths) - 1)
     )
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(config.seed)
-        module = build_module(layers)
-    start = nn.utils.parameters_to_vector(module.parameters()).detach().numpy().copy()
     loss = "cross_entropy" if data.task == "classification" else "mse"
-    return NetworkProblem(layers, data.inputs, data.targets, loss, start, half_width=2.0)
+    return NetworkProblem(layers, data.inputs, data.targets, loss,
+                          _mlp_start(layers, config.seed), half_width=2.0)
+
+
+def initial_weights(config: NetworkConfig, seed: int) -> np.ndarray:
+    """θ₀ of ``config``'s network drawn with ``seed`` in place of its own (the data stay
+    ``config``'s): torch's initialisation right after ``torch.manual_seed(seed)`` for an MLP
+    (``seed = config.seed`` gives its start), ``0.1 · randn(10)`` right after
+    ``np.random.seed(seed)`` for the seed net (42 gives the article's x0)."""
+    if config.validated().model == "seed":
+        return _seed_start(seed)
+    return _mlp_start(build_problem(config).layers, seed)
+
+
+def _mlp_start(layers: tuple[Layer, ...], seed: int) -> np.ndarray:
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        module = build_module(layers)
+    return nn.utils.parameters_to_vector(module.parameters()).detach().numpy().copy()
+
+
+def _seed_start(seed: int) -> np.ndarray:
+    return 0.1 * np.random.RandomState(seed).randn(10)
 
 
 def seed_problem() -> NetworkProblem:
@@ -121,5 +139,5 @@ def seed_problem() -> NetworkProblem:
         inputs = torch.randn(SEED_SAMPLES, 2).double()
     inputs[:, 1] *= SEED_COLUMN_SCALE
     array = inputs.numpy().copy()
-    start = 0.1 * np.random.RandomState(SEED_NUMBER).randn(10)
-    return NetworkProblem(layers, array, array.copy(), "mse", start, half_width=1.0)
+    return NetworkProblem(layers, array, array.copy(), "mse", _seed_start(SEED_NUMBER),
+                          half_width=1.0)

@@ -28,7 +28,7 @@ from landscape_app.core.objective import Problem
 from landscape_app.core.params import Param, validate_params
 
 if TYPE_CHECKING:
-    from landscape_app.core.sharpness_probe import SharpnessReading
+    from landscape_app.core.sharpness_reading import SharpnessReading
 
 
 @dataclass(frozen=True)

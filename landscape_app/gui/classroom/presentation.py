@@ -165,6 +165,7 @@ class PresentationMode(QObject):
         self._scale_views(self.size_factor)
         self.loss_ticks.start()
         window.table.table_model.modelReset.connect(self._fit_table)
+        window.table.rowsRefitted.connect(self._fit_table)
         self._fit_table()
         if window.timeline is not None:  # the timeline bar is hidden: the caption says it
             window.timeline.shownStepChanged.connect(self._show_step)
@@ -181,6 +182,7 @@ class PresentationMode(QObject):
         window, saved = self.window, self._saved
         self._set_active(False)
         window.table.table_model.modelReset.disconnect(self._fit_table)
+        window.table.rowsRefitted.disconnect(self._fit_table)
         if window.timeline is not None:
             window.timeline.shownStepChanged.disconnect(self._show_step)
         window.caption.show_step("")
@@ -244,12 +246,14 @@ class PresentationMode(QObject):
 
     def _scale_views(self, factor: float) -> None:
         window = self.window
-        for view in (window.contour, window.curves, window.table, window.surface3d):
+        map_view = window.maps.view if window.maps is not None else None
+        for view in (window.contour, window.curves, window.table, window.surface3d, map_view):
             if view is not None:
                 view.set_size_factor(factor)
 
     def view_created(self, view) -> None:
-        """A view made after entering (the 3D view is built on first use) gets the sizes."""
+        """A view made after entering (the 3D view is built on first use, the hyperparameter
+        map's once the engine is loaded) gets the sizes."""
         view.set_size_factor(self.size_factor if self.active else 1.0)
 
     def _show_step(self, *_) -> None:

@@ -118,6 +118,9 @@ class ExportDialog(QDialog):
             self.view.addItem(text, value)
         self.curves = QCheckBox("show the loss curves")
         self.curves.setChecked(True)
+        self.sharpness = QCheckBox("show the sharpness panel")
+        self.sharpness.setToolTip("λ_max of the loss Hessian along each lane against its "
+                                  "stability threshold (checked when View ▸ Sharpness is on)")
         self.model_view = QCheckBox("show the model view beside the landscape")
         self.model_view.setToolTip("network scenes: the decision regions (fitted curve, "
                                    "outputs) of the chosen lane's network at each frame's step")
@@ -152,7 +155,8 @@ class ExportDialog(QDialog):
         self.title = QLineEdit()
         self.title.setPlaceholderText("no title in the caption")
         for label, field in (("file", row), ("view", self.view), ("", self.curves),
-                             ("", self.model_view), ("model of", self.model_lane),
+                             ("", self.sharpness), ("", self.model_view),
+                             ("model of", self.model_lane),
                              ("size", size), ("speed", self.fps), ("steps", steps),
                              ("frames", self.frames), ("title", self.title)):
             form.addRow(label, field)
@@ -182,6 +186,7 @@ class ExportDialog(QDialog):
         if not self.path.text():
             self.path.setText(suggested_path("animation.gif"))
         self._offer_3d()
+        self.sharpness.setChecked(bool(getattr(self.parent(), "sharpness_on", False)))
         network = state.landscape.kind == "network"
         self.model_view.setEnabled(network)
         self.model_view.setChecked(network and self.model_view.isChecked())
@@ -225,7 +230,8 @@ class ExportDialog(QDialog):
                              width=self.width_box.value(), height=self.height_box.value(),
                              axis=axis if axis != "time" else "steps",
                              model=self.model_view.isEnabled() and self.model_view.isChecked(),
-                             model_lane=max(self.model_lane.currentIndex(), 0))
+                             model_lane=max(self.model_lane.currentIndex(), 0),
+                             sharpness=self.sharpness.isChecked())
         return ExportRequest(layout=layout, title=self.title.text().strip(),
                              fps=float(self.fps.value()), steps=self.steps.value(),
                              first_step=self.first_step.value(),

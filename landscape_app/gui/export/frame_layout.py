@@ -27,7 +27,8 @@ class FrameLayout:
     ``title`` is the caption's text (empty: the caption shows only the legend and the step);
     ``axis`` is the loss curves' x-axis (one of :data:`CURVE_AXES`); with ``model`` the model
     view (a network's decision regions, fitted curve or outputs) sits beside the landscape,
-    showing lane ``model_lane`` (0-based, in the session's order).
+    showing lane ``model_lane`` (0-based, in the session's order); with ``sharpness`` the
+    sharpness panel (λ_max against each lane's threshold) sits beside the loss curves.
     """
 
     view: str = "2d"
@@ -38,6 +39,7 @@ class FrameLayout:
     axis: str = "steps"
     model: bool = False
     model_lane: int = 0
+    sharpness: bool = False
 
     def __post_init__(self):
         if isinstance(self.model_lane, bool) or not isinstance(self.model_lane, int) \

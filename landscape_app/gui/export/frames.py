@@ -85,7 +85,8 @@ def run_export(state: SessionState, request: ExportRequest,
     if request.race_outputs:
         if recording is None:
             recording = record_session(state, request.steps, request.device,
-                                       progress=progress, cancelled=cancelled)
+                                       progress=progress, cancelled=cancelled,
+                                       sharpness=request.layout.sharpness)
         steps = recording.steps
         recorded = time.perf_counter()
         if request.needs_frames:

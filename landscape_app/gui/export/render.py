@@ -11,7 +11,10 @@ Layouts (``view``): ``2d`` the contour map, ``3d`` the surface (needs OpenGL: a 
 Xvfb), ``both`` the two side by side; with ``model`` (network landscapes) the model view of
 lane ``model_lane``'s network at the frame's step sits beside them
 (:mod:`~landscape_app.gui.export.model_panel`); with ``curves`` the loss curves sit on the
-right (2d, 3d) or along the bottom (both, or any layout with the model view). The loss
+right (2d, 3d) or along the bottom (both, or any layout with the model view); with
+``sharpness`` the sharpness panel (:mod:`~landscape_app.gui.views.sharpness`) shares their
+place, under them (2d, 3d) or beside them (along the bottom), its axes fixed to the whole
+race's readings as the curves' are. The loss
 curves' axes are fixed to the whole race's extent before the first frame
 (:mod:`landscape_app.gui.views.loss_axis`), so the curves grow into a still frame instead of
 rescaling every frame. Nothing drawn depends on wall time, hence frames are deterministic.
@@ -99,7 +102,7 @@ class FrameRenderer:
         self.recording, self.layout = recording, layout
         self.colors = list(trail_colors(tuple(lane.color for lane in recording.lanes),
                                         recording.colormap))
-        self.contour = self.surface3d = self.curves = self.model = None
+        self.contour = self.surface3d = self.curves = self.model = self.sharpness = None
         self._last: tuple[int, np.ndarray] | None = None
         style.configure_pyqtgraph()
         self.root = QWidget()
@@ -172,6 +175,10 @@ class FrameRenderer:
             self.surface3d = Surface3DView()
         if self.layout.curves:
             self.curves = LossCurves()
+        if self.layout.sharpness:
+            from landscape_app.gui.views.sharpness import SharpnessPlot
+
+            self.sharpness = SharpnessPlot()
         if self.layout.model:
             from landscape_app.gui.export.model_panel import ExportModelPanel
 
@@ -185,8 +192,13 @@ class FrameRenderer:
         body = QVBoxLayout() if stacked else QHBoxLayout()
         body.setSpacing(GAP)
         body.addLayout(maps, 2 if stacked else 3)
-        if self.curves is not None:
-            body.addWidget(self.curves, 1 if stacked else 2)
+        side = QHBoxLayout() if stacked else QVBoxLayout()
+        side.setSpacing(GAP)
+        for widget in (self.curves, self.sharpness):
+            if widget is not None:
+                side.addWidget(widget, 1)
+        if side.count():
+            body.addLayout(side, 1 if stacked else 2)
         self._scale_fonts()
         return body
 
@@ -194,7 +206,8 @@ class FrameRenderer:
         """Tick and axis-label fonts in proportion to the output height."""
         tick_pixels = min(max(0.017 * self.layout.height, 10.0), 28.0)
         axes = []
-        plots = (self.contour, self.curves, None if self.model is None else self.model.plot)
+        plots = (self.contour, self.curves, self.sharpness,
+                 None if self.model is None else self.model.plot)
         for plot in plots:
             if plot is not None:
                 axes += [plot.plot_item.getAxis(side) for side in ("left", "bottom")]
@@ -232,6 +245,13 @@ class FrameRenderer:
             self.curves.set_axis(self.layout.axis)
             fix_loss_axes(self.curves, [lane.rows for lane in rec.lanes if lane.visible],
                           COLUMN[AXIS_COLUMNS[self.layout.axis]])
+        if self.sharpness is not None:
+            self.sharpness.set_lanes(colors)
+            self.sharpness.set_axis(self.layout.axis)
+            self.sharpness.set_data([lane.label for lane in rec.lanes],
+                                    [lane.rows for lane in rec.lanes],
+                                    [lane.visible for lane in rec.lanes])
+            self.sharpness.fix_range()
 
     # -- drawing --------------------------------------------------------------------------
     def _draw(self, step: int) -> None:
@@ -251,6 +271,8 @@ class FrameRenderer:
             column = COLUMN[AXIS_COLUMNS[axis]]
             self.curves.set_data([rows[:, column] for rows in parts],
                                  [rows[:, COLUMN["loss"]] for rows in parts], visible)
+        if self.sharpness is not None:
+            self.sharpness.set_data([lane.label for lane in rec.lanes], parts, visible)
         if self.model is not None:
             self.model.draw(step)
         # A landscape without paths (a surface file's) has no steps to count.

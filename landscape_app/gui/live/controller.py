@@ -31,7 +31,8 @@ def _build_network(job: NetworkJob, progress, cancelled):
     return build_network_landscape(
         spec.config, job.racers, steps=job.steps, directions=spec.directions,
         resolution=spec.resolution, device="auto", margin=spec.margin, seed=job.seed,
-        plane_lane=spec.plane_lane, progress=progress, cancelled=cancelled)
+        plane_lane=spec.plane_lane, progress=progress, cancelled=cancelled,
+        sharpness_every=job.sharpness_every)
 
 
 class RaceController(QObject):
@@ -177,6 +178,10 @@ class RaceController(QObject):
 
     def set_max_steps(self, steps: int) -> None:
         self._carry_out(self.model.set_max_steps(steps))
+
+    def set_sharpness(self, on: bool) -> None:
+        """Measure the lanes' sharpness (the sharpness panel is shown) or stop."""
+        self._carry_out(self.model.set_sharpness(on))
 
     def set_view(self, **fields) -> None:
         """Change view settings; a new resolution queues a new grid."""

@@ -14,7 +14,8 @@ number on screen at any moment, also while a drag preview grows by the chunk.
 A step chosen on the timeline (:mod:`landscape_app.engine.timeline`) is drawn by cutting the
 snapshot at that step (:meth:`~landscape_app.engine.traces.RaceSnapshot.at`): trails, heads,
 the 3D paths, the table and the internals show the race as it was then; the loss curves keep
-every step and show a cursor (a vertical line) at that step.
+every step and show a cursor (a vertical line) at that step. The sharpness panel, while it
+is shown (:attr:`FramePainter.sharpness`), is drawn with the curves, from the same frame.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import numpy as np
 
 from landscape_app.core.result import Status
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN, LaneView, RaceSnapshot
+from landscape_app.gui.views.sharpness import compared, reading_at
 from landscape_app.gui.views.table import TableRow
 
 CURVES_HZ = 20.0
@@ -93,6 +95,7 @@ class FramePainter:
         self.show_internals = False
         self.show_3d = False
         self.show_batch_loss = False  # the minibatch loss curves (View menu)
+        self.sharpness = None  # the SharpnessPanel while View ▸ Sharpness shows it
         self._key = None
         self._pending: dict[str, _Frame] = {}
         self._next: _Frame | None = None  # newer than what the curves and table still draw
@@ -195,7 +198,21 @@ class FramePainter:
                  else None)
         self.curves.set_data([lane.column(column) for lane in lanes],
                              [lane.column("loss") for lane in lanes], frame.visible, batch)
-        self.curves.set_cursor(cursor_position(frame.lanes, frame.visible, column, frame.step))
+        cursor = cursor_position(frame.lanes, frame.visible, column, frame.step)
+        self.curves.set_cursor(cursor)
+        if self.sharpness is not None:
+            self._paint_sharpness(frame, lanes, cursor)
+
+    def _paint_sharpness(self, frame: _Frame, lanes: Sequence[LaneView],
+                         cursor: float | None) -> None:
+        panel = self.sharpness
+        labels = [lane.label for lane in lanes]
+        if frame.colors != panel.plot.colors or panel.lane_box.count() != len(labels):
+            panel.set_lanes(labels, frame.colors)
+        if panel.plot.axis != frame.axis:
+            panel.plot.set_axis(frame.axis)
+        panel.show_frame(labels, [lane.rows for lane in lanes],
+                         [lane.rows for lane in frame.lanes], frame.visible, cursor)
 
     def _paint_table(self, frame: _Frame) -> None:
         rows = []
@@ -205,8 +222,13 @@ class FramePainter:
                 rows.append(TableRow(lane.label, color, 0, 0, np.nan, np.nan, np.nan,
                                      lane.status, lane.message))
                 continue
+            reading = reading_at(lane.rows) if self.sharpness is not None else None
+            value, adaptive = (np.nan, False) if reading is None else compared(reading[None])
             rows.append(TableRow(lane.label, color, int(last[0]), int(last[1]), float(last[4]),
-                                 float(last[5]), lane.distance, lane.status, lane.message))
+                                 float(last[5]), lane.distance, lane.status, lane.message,
+                                 float(np.asarray(value).reshape(-1)[0]),
+                                 np.nan if reading is None
+                                 else float(reading[COLUMN["sharpness_threshold"]]), adaptive))
         self.table.set_rows(rows)
         if self.on_numbers is not None:
             live = frame.step is None

@@ -14,10 +14,17 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 
 from landscape_app.core.nice_numbers import cell_value
 from landscape_app.export.map_image import colorize
-from landscape_app.gui.views.axis_fonts import quiet_plot_item
+from landscape_app.gui.views.axis_fonts import (
+    AxisFonts,
+    base_pixel_size,
+    leave_room_for_top_tick,
+    quiet_plot_item,
+)
 from landscape_app.gui.views.clicks import left_click_point
 from landscape_app.gui.views.map_key import CornerLabel, MapKey, cell_text, plot_inset
 from landscape_app.gui.views.plain_axis import PlainAxis
@@ -26,6 +33,10 @@ from landscape_app.gui.views.plain_axis import PlainAxis
 LAYER_Z = -5
 #: How long the view must rest after a zoom or pan before the map is recomputed (ms).
 ZOOM_SETTLE_MS = 350
+#: The crosshair's width and the other lanes' dots' size (pixels, before the size factor).
+CROSS_WIDTH, DOT_SIZE = 2, 11
+#: What the hyperparameter map's tab says while there is no map.
+HINT = "Maps ▸ Hyperparameter map: choose two hyperparameters of a lane"
 #: The key's title for each colouring.
 KEY_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
               "status": "Status", "sharpness": "Sharpness λ_max at the end"}
@@ -119,9 +130,9 @@ class HyperMapView(pg.PlotWidget):
         self.plot_item = quiet_plot_item(self)
         self.plot_item.vb.setDefaultPadding(0.0)
         self.layer = MapLayer(self.plot_item, z=0)
-        self.cross_x = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ffffff", width=2))
-        self.cross_y = pg.InfiniteLine(angle=0, pen=pg.mkPen("#ffffff", width=2))
-        self.lane_dots = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#000000", width=1))
+        self.cross_x = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ffffff", width=CROSS_WIDTH))
+        self.cross_y = pg.InfiniteLine(angle=0, pen=pg.mkPen("#ffffff", width=CROSS_WIDTH))
+        self.lane_dots = pg.ScatterPlotItem(size=DOT_SIZE, pen=pg.mkPen("#000000", width=1))
         for item in (self.cross_x, self.cross_y, self.lane_dots):
             item.setZValue(10)
             self.plot_item.addItem(item)
@@ -129,6 +140,8 @@ class HyperMapView(pg.PlotWidget):
                                   anchor=(0.5, 0.5))
         self.notice.setZValue(30)
         self.plot_item.addItem(self.notice)
+        self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
+                                     self.plot_item.getAxis("bottom")])
         self.logs = (False, False)
         self.names = ("", "")
         self._settle = QTimer(self)
@@ -140,7 +153,19 @@ class HyperMapView(pg.PlotWidget):
         self.key = MapKey(self, "top-right", lambda: plot_inset(self))
         self.readout = CornerLabel(self, "map-readout", "top-left", lambda: plot_inset(self))
         self.scene().sigMouseMoved.connect(self._hovered)
-        self.show_notice("Maps ▸ Hyperparameter map: choose two hyperparameters of a lane")
+        self.show_notice(HINT)
+
+    def set_size_factor(self, factor: float) -> None:
+        """Axis fonts, the crosshair, the lanes' dots and the notice ``factor`` times their
+        normal size (presentation mode; 1 is normal), as the 2D view's."""
+        self.axis_fonts.set_factor(factor)
+        leave_room_for_top_tick(self.plot_item, factor)
+        for line in (self.cross_x, self.cross_y):
+            line.setPen(pg.mkPen("#ffffff", width=CROSS_WIDTH * factor))
+        self.lane_dots.setSize(DOT_SIZE * factor)
+        font = QFont(QApplication.font())
+        font.setPixelSize(round(base_pixel_size() * factor))
+        self.notice.setFont(font)
 
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)

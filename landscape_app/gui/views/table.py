@@ -1,26 +1,36 @@
-"""The live race table: one row per lane with its step, work done, losses and status."""
+"""The live race table: one row per lane with its step, work done, losses and status, and
+with the sharpness panel shown (:meth:`RaceTable.show_sharpness`) the lane's last measured
+λ_max against its stability threshold."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from landscape_app.core.result import Status
 from landscape_app.gui import style
 
-COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status")
+COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "status",
+           "λ_max / threshold")
 #: Smallest width of each column (pixels); wide enough for ``1.234e-05`` and ``converged``.
-COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92)
+COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92, 150)
+#: The sharpness column (shown with the sharpness panel).
+SHARPNESS_COLUMN = 7
 #: Width kept for the optimizer's name when the other columns shrink to fit (pixels).
 NAME_ROOM = 130
 #: The most a long optimizer name adds to the table's natural width (pixels).
 NAME_MOST = 320
 #: Row height and colour swatch side, in pixels (before :meth:`RaceTable.set_size_factor`).
 ROW_HEIGHT, SWATCH_SIZE = 24, 12
+#: The most lines a name wraps to when the column is narrower than it (then it is elided,
+#: the whole name its tooltip).
+NAME_LINES = 3
+#: The name cell's room besides its text and swatch (pixels; what the column widths add).
+NAME_PADDING = 12
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,18 @@ class TableRow:
     distance: float
     status: Status
     message: str = ""
+    sharpness: float = math.nan  # the compared sharpness (λ_max, or λ_max(P⁻¹H) if adaptive)
+    threshold: float = math.nan
+    preconditioned: bool = False
+
+
+def sharpness_text(value: float, threshold: float, preconditioned: bool) -> str:
+    """``25.00 / 25.32``: the sharpness against its threshold (``—`` without one); adaptive
+    methods' preconditioned sharpness is marked ``P⁻¹H``; empty when nothing was measured."""
+    if math.isnan(value):
+        return ""
+    text = f"{format_number(value)} / {format_number(threshold)}"
+    return f"P⁻¹H {text}" if preconditioned else text
 
 
 def format_number(value: float) -> str:
@@ -84,9 +106,14 @@ class RaceTableModel(QAbstractTableModel):
             return row.message
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return row.label  # the whole name, however narrow the column
-        if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= column <= 5:
+        if role == Qt.ItemDataRole.ToolTipRole and column == SHARPNESS_COLUMN:
+            return ("the largest eigenvalue of the loss Hessian at the last measured step, "
+                    "against the optimizer's stability threshold (P⁻¹H: the preconditioned "
+                    "sharpness of an adaptive method)")
+        numeric = 1 <= column <= 5 or column == SHARPNESS_COLUMN
+        if role == Qt.ItemDataRole.TextAlignmentRole and numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and 1 <= column <= 5:
+        if role == Qt.ItemDataRole.FontRole and numeric:
             return self._mono
         return None
 
@@ -94,7 +121,8 @@ class RaceTableModel(QAbstractTableModel):
     def _text(row: TableRow, column: int) -> str:
         values = (row.label, str(row.step), str(row.evals), format_number(row.loss),
                   format_number(row.best_loss),
-                  "" if math.isnan(row.distance) else format_number(row.distance), str(row.status))
+                  "" if math.isnan(row.distance) else format_number(row.distance), str(row.status),
+                  sharpness_text(row.sharpness, row.threshold, row.preconditioned))
         return values[column]
 
     def set_rows(self, rows: list[TableRow]) -> None:
@@ -112,7 +140,13 @@ class RaceTableModel(QAbstractTableModel):
 
 
 class RaceTable(QTableView):
-    """The table widget showing a :class:`RaceTableModel`."""
+    """The table widget showing a :class:`RaceTableModel`.
+
+    Signals: ``rowsRefitted()`` when a row's height changed (a name wrapped or unwrapped: the
+    table's :meth:`natural_height` with it).
+    """
+
+    rowsRefitted = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -133,12 +167,23 @@ class RaceTable(QTableView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
         self.table_model.modelReset.connect(self._fit_columns)
+        self.setColumnHidden(SHARPNESS_COLUMN, True)
+        header.sectionResized.connect(self._section_resized)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setWordWrap(True)  # a long name takes a second line rather than being cut
         # Vertical scrolling only: the columns shrink to the width (eliding their text).
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
     def set_rows(self, rows: list[TableRow]) -> None:
         self.table_model.set_rows(rows)
+
+    def show_sharpness(self, on: bool) -> None:
+        """Show or hide the λ_max column (with the sharpness panel)."""
+        self.setColumnHidden(SHARPNESS_COLUMN, not on)
+        self._fit_columns()
+
+    def _shown_columns(self) -> list[int]:
+        return [column for column in range(1, len(COLUMNS)) if not self.isColumnHidden(column)]
 
     def set_size_factor(self, factor: float) -> None:
         """Rows, swatches and smallest column widths ``factor`` times their normal size (the
@@ -154,7 +199,7 @@ class RaceTable(QTableView):
         values whole (pixels): the header's size hint or the widest value, plus padding."""
         header = self.horizontalHeader()
         return [max(header.sectionSizeHint(column), self.sizeHintForColumn(column) + 12)
-                for column in range(1, len(COLUMNS))]
+                for column in self._shown_columns()]
 
     def natural_width(self) -> int:
         """The width at which every column shows its title and values and the optimizers'
@@ -173,20 +218,60 @@ class RaceTable(QTableView):
                 + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
 
     def natural_height(self, least_rows: int = 3) -> int:
-        """The height that shows every row (at least ``least_rows``) without scrolling."""
-        rows = max(least_rows, self.table_model.rowCount())
-        return (self.horizontalHeader().sizeHint().height()
-                + rows * self.verticalHeader().defaultSectionSize() + 2 * self.frameWidth())
+        """The height that shows every row (at least ``least_rows``; wrapped names on
+        their lines) without scrolling."""
+        count = self.table_model.rowCount()
+        rows = sum(self.rowHeight(row) for row in range(count))
+        return (self.horizontalHeader().sizeHint().height() + rows
+                + max(0, least_rows - count) * self.verticalHeader().defaultSectionSize()
+                + 2 * self.frameWidth())
+
+    def name_lines(self, row: int) -> int:
+        """How many lines row ``row``'s name needs in the name column as wide as it is
+        (more than :data:`NAME_LINES`: the name is elided)."""
+        room = self.columnWidth(0) - self.iconSize().width() - NAME_PADDING
+        text = self.table_model.rows[row].label
+        metrics = self.fontMetrics()
+        if room <= 0:
+            return NAME_LINES + 1
+        lines, line = 1, ""
+        for word in text.split(" "):  # greedy wrapping at spaces, as the view's delegate
+            candidate = f"{line} {word}" if line else word
+            if metrics.horizontalAdvance(candidate) <= room or not line:
+                line = candidate
+            else:
+                lines, line = lines + 1, word
+        return lines
+
+    def _fit_rows(self) -> None:
+        """Each row tall enough for its name's lines (up to :data:`NAME_LINES`)."""
+        base = self.verticalHeader().defaultSectionSize()
+        spacing = self.fontMetrics().lineSpacing()
+        changed = False
+        for row in range(self.table_model.rowCount()):
+            lines = min(NAME_LINES, self.name_lines(row))
+            height = base + (lines - 1) * spacing
+            if self.rowHeight(row) != height:
+                self.setRowHeight(row, height)
+                changed = True
+        if changed:
+            self.rowsRefitted.emit()
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == 0:  # the stretched name column follows the others' widths
+            self._fit_rows()
 
     def _fit_columns(self) -> None:
         """Each column at its preferred width (:data:`COLUMN_WIDTHS`) when there is room
         after the whole optimizer names; narrower, the columns after the first give up their
         spare width in proportion but
         never go below :meth:`column_needs` (titles and values stay whole), and the first,
-        stretched, elides long names (the full name is its tooltip)."""
+        stretched, wraps long names over up to :data:`NAME_LINES` lines (then elides them;
+        the full name is its tooltip)."""
         needs = self.column_needs()
-        preferred = [max(need, round(width * self.size_factor))
-                     for need, width in zip(needs, COLUMN_WIDTHS[1:], strict=True)]
+        columns = self._shown_columns()
+        preferred = [max(need, round(COLUMN_WIDTHS[column] * self.size_factor))
+                     for need, column in zip(needs, columns, strict=True)]
         bar = self.verticalScrollBar()
         inner = (self.width() - 2 * self.frameWidth()
                  - (bar.sizeHint().width() if bar.isVisible() else 0))
@@ -194,8 +279,9 @@ class RaceTable(QTableView):
         room = inner - name - sum(needs)  # whole names before roomier numbers
         spare = sum(preferred) - sum(needs)
         share = min(1.0, max(0.0, room / spare)) if spare > 0 else 0.0
-        for column, (need, wanted) in enumerate(zip(needs, preferred, strict=True), start=1):
+        for column, need, wanted in zip(columns, needs, preferred, strict=True):
             self.setColumnWidth(column, need + int((wanted - need) * share))
+        self._fit_rows()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
