@@ -63,10 +63,10 @@ from then on. Every path equals the single run from its start, step by step.
 
 --color-by sharpness colours every cell by lambda_max, the largest eigenvalue of the loss
 Hessian at the cell's final point (log scale; grey where it is <= 0 or the point is not
-finite), and adds it to the NPZ as sharpness (R1 x R0). 2D: the exact 2x2 autograd Hessian of
-every cell at once; networks: the Hessian of the full-data loss of every cell at once, built
-from P batched backward passes (Lanczos on Hessian-vector products per cell above 512
-parameters). Gradient descent is stable near a point while lr < 2/lambda_max.
+finite), and adds it to the NPZ as sharpness (R1 x R0). 2D (and networks of at most 16
+parameters, the seed net): the exact autograd Hessian of every cell at once; larger networks:
+Lanczos on the Hessian-vector products of every cell at once, of the full-data loss. Gradient
+descent is stable near a point while lr < 2/lambda_max.
 """
 
 MAX_SWEEPS = 2
