@@ -18,6 +18,10 @@ examples:
   (batch_size=B: each step one batch of DataLoader(TensorDataset(inputs, targets), B,
   shuffle=True, generator=torch.Generator().manual_seed(--seed)); paths are the real ones,
   path_losses the full-data loss)
+  landscape-app surface --model moons --optimizer sgd:lr=0.5 --optimizer adam:lr=0.01 \
+      --steps 200 --grid 31 --sharpness --sharpness-every 10 --out sharp.npz
+  (path_sharpness: lambda_max of the full-data loss Hessian every 10th step, beside
+  path_sharpness_threshold, 2/lr for sgd, and Adam's path_preconditioned_sharpness)
 
 models: moons, circles, spirals, xor (MLP classifiers, cross-entropy), sine (MLP regression,
 MSE), seed (the seed article's 10-parameter identity net; --hidden, --activation, --samples and
@@ -36,6 +40,16 @@ path_losses (true loss along each path), path_plane_losses (loss at the projecte
 path_distances (distance of each point from the plane), interp_ts, interp_losses (start-to-end
 interpolation per lane), metadata (JSON), format ("landscape-app-surface") and version (1).
 Load it with numpy.load(path).
+
+sharpness: --sharpness adds path_sharpness (lambda_max, the largest eigenvalue of the
+full-data loss Hessian at each path point, by Lanczos on Hessian-vector products, warm-started),
+path_sharpness_threshold (the optimizer's stability threshold: 2/lr for gradient descent,
+(2 + 2 momentum)/lr with heavy-ball momentum, (2 + 2 beta1)/((1 - beta1) lr) for Adam, AdamW
+and RAdam; NaN for methods without a step size) and path_preconditioned_sharpness
+(lambda_max(P^-1 H) of Adam, AdamW, RAdam, RMSprop, Adagrad with P from the optimizer's state),
+one value per path point, NaN where not measured. --sharpness-every K measures every K-th step
+(default 50, which keeps the race within about 1.5x its time without sharpness). With
+--model-file: lambda_max at each --trajectory checkpoint (every K-th, default every one).
 """
 
 
@@ -88,6 +102,13 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                          help="auto takes CUDA, then MPS (float32 only), then the CPU; a GPU "
                          "that runs out of memory hands the rest to the CPU, and the output "
                          "says what ran where (default auto)")
+    surface.add_argument("--sharpness", action="store_true",
+                         help="measure lambda_max of the loss Hessian along every path "
+                         "(keys path_sharpness, path_sharpness_threshold, "
+                         "path_preconditioned_sharpness; see below)")
+    surface.add_argument("--sharpness-every", type=int, default=None, metavar="K",
+                         help="with --sharpness: measure every K-th step (default 50; every "
+                         "trajectory checkpoint with --model-file)")
     parser.add_argument("--out", default=None, metavar="FILE.npz",
                         help="write the surface, paths and plane to FILE.npz (atomically)")
     usermodel_cmd.add_arguments(parser)
@@ -121,13 +142,35 @@ def summary_lines(landscape) -> list[str]:
     ]
     for lane in landscape.lanes:
         lines.append(f"  {lane.label}: {lane.status.value}, final loss {lane.losses[-1]:.6g}, "
-                     f"max distance from plane {lane.distances.max():.4g}")
+                     f"max distance from plane {lane.distances.max():.4g}"
+                     f"{sharpness_text(lane.sharpness)}")
     return lines
+
+
+def sharpness_text(sharpness) -> str:
+    """``, sharpness 12.3 (threshold 20)`` at a lane's last measured point; empty when off."""
+    if sharpness is None:
+        return ""
+    import numpy as np
+
+    values, thresholds = sharpness[:, 0], sharpness[:, 1]  # READING_COLUMNS' first two
+    measured = np.flatnonzero(np.isfinite(values))
+    if not measured.size:
+        return ", sharpness not finite"
+    last = measured[-1]
+    threshold = (f" (threshold {thresholds[last]:.4g})" if np.isfinite(thresholds[last])
+                 else "")
+    return f", sharpness {values[last]:.4g}{threshold}"
 
 
 def check_arguments(args: argparse.Namespace):
     """Every argument checked without torch: the validated network configuration."""
-    from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
+    from landscape_app.cli.checks import (
+        check_lane_settings,
+        check_optimizers,
+        check_sharpness,
+        check_steps,
+    )
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.grids import check_resolution
     from landscape_app.core.catalogue.kinds import LandscapeKind
@@ -138,6 +181,7 @@ def check_arguments(args: argparse.Namespace):
         check_writable(args.out, suffixes=(".npz",))
     check_resolution(args.grid)
     check_steps(args.steps)
+    check_sharpness(args.sharpness, args.sharpness_every)
     config = NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
                            activation=args.activation, samples=args.samples, seed=args.seed,
                            dtype=args.dtype).validated()
@@ -171,20 +215,22 @@ def run(args: argparse.Namespace) -> int:
     if args.grid is None:
         args.grid = 101
     config = check_arguments(args)  # before torch is imported: a typo is answered at once
+    from landscape_app.cli.progress import ProgressBar
     from landscape_app.core.files.surface_npz import write_surface_npz
     from landscape_app.core.nn import build_network_landscape
     from landscape_app.core.nn.arrays import landscape_arrays
     from landscape_app.core.optim import parse_optimizer_spec
+    from landscape_app.core.sharpness_probe import DEFAULT_NETWORK_EVERY
 
     specs = [parse_optimizer_spec(text) for text in (args.optimizer or DEFAULT_OPTIMIZERS)]
-    from landscape_app.cli.progress import ProgressBar
+    every = (args.sharpness_every or DEFAULT_NETWORK_EVERY) if args.sharpness else None
 
     bar = ProgressBar()
     try:
         landscape = build_network_landscape(
             config, specs, steps=args.steps, directions=args.directions, resolution=args.grid,
             device=args.device, progress=bar, margin=args.margin, coverage=args.coverage,
-            seed=args.seed, plane_lane=args.plane_lane)
+            seed=args.seed, plane_lane=args.plane_lane, sharpness_every=every)
     finally:
         bar.close()
     for line in summary_lines(landscape):

@@ -161,6 +161,10 @@ def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
         command += ["--checkpoints", *args.checkpoints]
     if args.trajectory:
         command += ["--trajectory", *args.trajectory]
+    if args.sharpness:
+        command.append("--sharpness")
+    if args.sharpness_every is not None:
+        command.append(f"--sharpness-every={args.sharpness_every}")
     return command
 
 
@@ -231,6 +235,7 @@ def check_paths(args: argparse.Namespace) -> None:
     torch is imported (a typo is answered at once, not after torch's seconds of loading)."""
     from pathlib import Path
 
+    from landscape_app.cli.checks import check_sharpness
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.errors import LandscapeError
 
@@ -238,6 +243,11 @@ def check_paths(args: argparse.Namespace) -> None:
         raise LandscapeError("--model-file needs --out FILE.npz (finished points are kept "
                              "beside it until the surface is complete)")
     check_writable(args.out, suffixes=(".npz",))
+    check_sharpness(args.sharpness, args.sharpness_every)
+    if args.sharpness and not args.trajectory:
+        raise LandscapeError("--sharpness with --model-file measures the Hessian at the "
+                             "--trajectory checkpoints; give --directions pca --trajectory "
+                             "ckpt_000.pt ckpt_010.pt ...")
     if args.workers < 1:
         raise LandscapeError(f"--workers {args.workers}: must be at least 1")
     head, sep, tail = args.model_file.rpartition(":")  # PATH.py[:FUNCTION], as the loader reads it
@@ -309,7 +319,8 @@ def run(args: argparse.Namespace) -> int:
     print_notes(job)
     for line in summary_lines(job, values, seconds, processes):
         print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
-    write_surface_npz(args.out, surface_arrays(job, values, seconds, processes))
+    every = (args.sharpness_every or 1) if args.sharpness else None
+    write_surface_npz(args.out, surface_arrays(job, values, seconds, processes, every))
     job.work.remove()
     print(f"wrote {args.out}")
     return 0

@@ -28,7 +28,8 @@ class MapJob:
     """Compute one map: ``kind`` of ``target`` under ``optimizer`` over ``region``.
 
     ``key`` names the inputs (a refined job has its coarse job's key); ``final_res`` is the
-    side the map is refined to.
+    side the map is refined to; ``sharpness``: also measure λ_max at every cell's final point
+    (the map is coloured by it).
     """
 
     kind: MapKind
@@ -40,6 +41,7 @@ class MapJob:
     final_res: int
     key: tuple
     seed: int = 0  # the session's: minibatches and gradient noise draw as its race does
+    sharpness: bool = False
 
     @property
     def res(self) -> int:
@@ -51,9 +53,14 @@ class MapJob:
 
     def run(self, progress=None, cancelled=None):
         """Compute the map (float32, on the best device); ``progress(stage, fraction)``."""
-        return compute_map(self.target, self.optimizer, self.region, self.steps,
-                           tolerance=self.tolerance, device="auto", dtype="float32",
-                           progress=progress, cancelled=cancelled, seed=self.seed)
+        result = compute_map(self.target, self.optimizer, self.region, self.steps,
+                             tolerance=self.tolerance, device="auto", dtype="float32",
+                             progress=progress, cancelled=cancelled, seed=self.seed)
+        if not self.sharpness:
+            return result
+        from landscape_app.core.maps.sharpness import with_sharpness
+
+        return with_sharpness(result, self.target, progress=progress, cancelled=cancelled)
 
 
 def refined(job: MapJob) -> MapJob | None:
@@ -97,10 +104,12 @@ def plan_maps(state: SessionState, landscape, start) -> tuple[dict[str, MapJob],
     else:
         target = landscape.objective
     coarse = min(COARSE_RES, settings.res)
+    sharpness = settings.color_by == "sharpness"
     common = {"target": target, "optimizer": spec, "steps": settings.steps,
-              "tolerance": settings.tolerance, "final_res": settings.res, "seed": state.seed}
+              "tolerance": settings.tolerance, "final_res": settings.res, "seed": state.seed,
+              "sharpness": sharpness}
     base_key = (state.landscape, spec, settings.steps, settings.tolerance, settings.res,
-                state.seed)
+                state.seed, sharpness)
     jobs: dict[MapKind, MapJob] = {}
     if settings.starts and not network:
         extent = start_extent(settings, landscape)

@@ -17,13 +17,16 @@ import numpy as np
 from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.progress import CancelPoll, StageProgress
-from landscape_app.engine.recording import Recording, record_session
+from landscape_app.engine.recording import Recording, record_session, shown_colors
 from landscape_app.engine.traces import COLUMN
-from landscape_app.export.page import FieldPaths, PageExtras, PageMap, pack_page
+from landscape_app.export.page import FieldPaths, ModelFrame, PageExtras, PageMap, pack_page
 from landscape_app.state.model import SessionState, build_landscape
 
 #: Starts per side of the page's field grid, and the most points kept of each field path.
 FIELD_SIDE, FIELD_POINTS = 16, 64
+#: A network page's model-view pictures per lane (evenly spread steps, the first and the last
+#: included) and the decision images' pixels per side (the PNG is scaled up, smoothly).
+MODEL_FRAMES, MODEL_SIDE = 16, 48
 
 
 def field_steps(steps: int, points: int = FIELD_POINTS) -> np.ndarray:
@@ -71,11 +74,37 @@ def page_document(state: SessionState, steps: int | None = None, device: str = "
                   progress: StageProgress | None = None,
                   cancelled: CancelPoll | None = None, field: bool = True) -> dict:
     """Record ``state``'s race (``steps``: default its own) and pack the page's document."""
-    recording = record_session(state, steps, device=device, progress=progress,
-                               cancelled=cancelled)
+    recording = shown_colors(record_session(state, steps, device=device, progress=progress,
+                                            cancelled=cancelled))
     paths = field_paths_for_page(state, recording, cancelled=cancelled) if field else None
-    extras = PageExtras(note=state.note, field=paths, maps=session_maps(state, device, cancelled))
+    extras = PageExtras(note=state.note, field=paths, maps=session_maps(state, device, cancelled),
+                        model=model_frames(recording))
     return pack_page(recording, COLUMN, extras)
+
+
+def model_frames(recording: Recording, frames: int = MODEL_FRAMES,
+                 ) -> tuple[tuple[ModelFrame, ...], ...]:
+    """A network recording's model view (decision regions, fitted curve or outputs against
+    targets: :mod:`landscape_app.core.nn.model_view`) of every lane at :func:`field_steps`
+    ``(steps, frames)``, each at the lane's recorded θ of the last step ≤ that step, as
+    PNG (:mod:`landscape_app.export.model_image`); none off a network."""
+    if recording.network is None:
+        return ()
+    from landscape_app.core.nn.model_view import LaneTrack, ModelProbe, picture_caption
+    from landscape_app.export.model_image import model_png
+
+    probe = ModelProbe.from_config(recording.network, side=MODEL_SIDE)
+    pictures = []
+    for drawing in recording.lanes:
+        track, kept = LaneTrack.of(drawing.lane), {}
+        for step in field_steps(recording.steps, frames):
+            found = track.at(int(step))
+            if found is not None and found[0] not in kept:
+                picture = probe.picture(found[1])
+                kept[found[0]] = ModelFrame(found[0], model_png(picture),
+                                            picture_caption(picture))
+        pictures.append(tuple(kept.values()))
+    return tuple(pictures)
 
 
 def session_maps(state: SessionState, device: str = "auto",

@@ -34,6 +34,7 @@ from landscape_app.core.result import LaneResult, RaceResult, Status
 from landscape_app.core.runner import Racer
 from landscape_app.engine.steppers import function_rows, path_rows
 from landscape_app.engine.traces import COLUMN
+from landscape_app.state.lane_contrast import trail_colors
 from landscape_app.state.model import SessionState, build_landscape
 from landscape_app.state.race import session_objective, session_race, session_start
 
@@ -95,6 +96,17 @@ class Recording:
     grid_metadata: dict[str, Any]
     network: Any = None
     sharpness: int | None = None
+
+
+def shown_colors(recording: Recording) -> Recording:
+    """``recording`` with its lanes in the colours the window draws them in on its colour
+    map (:func:`~landscape_app.state.lane_contrast.trail_colors`: a colour that would vanish
+    on the map is replaced, as when the window opens the same session)."""
+    colors = trail_colors(tuple(drawing.color for drawing in recording.lanes),
+                          recording.colormap)
+    lanes = tuple(replace(drawing, color=color)
+                  for drawing, color in zip(recording.lanes, colors, strict=True))
+    return replace(recording, lanes=lanes)
 
 
 def record_session(state: SessionState, steps: int | None = None, device: str = "auto",

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from landscape_app.core.nice_numbers import linear_ticks, log_ticks, tick_label
 
-COLOR_BY = ("basin", "loss", "steps", "status")
+COLOR_BY = ("basin", "loss", "steps", "status", "sharpness")
 #: Size of a still map picture (``map --png``, the window's map export) in pixels.
 STILL_SIZE = (900, 660)
 #: viridis at 9 evenly spaced points (interpolated linearly in between).
@@ -71,6 +71,22 @@ def color_loss(loss: np.ndarray, scale: tuple[float, float]) -> np.ndarray:
     return np.where(finite[..., None], _viridis((logged - low) / ((high - low) or 1.0)), _NONE)
 
 
+def color_sharpness(result) -> tuple[np.ndarray, list[tuple[str, tuple]], tuple]:
+    """:func:`colorize`'s answer for λ_max per cell: ``log10 λ_max`` on viridis (over at most
+    :data:`LOSS_DECADES` decades); grey where the cell diverged or went non-finite (its
+    astronomic curvature would flatten the scale; the status colouring shows those), where
+    λ_max ≤ 0 (a maximum), and everywhere when it was not measured."""
+    sharpness = result.sharpness
+    if sharpness is None:
+        sharpness = np.full(result.shape, np.nan)
+    lost = [result.status_names.index(name) for name in ("diverged", "non-finite")]
+    kept = (sharpness > 0) & ~np.isin(result.status, lost)
+    positive = np.where(kept, sharpness, np.nan)
+    scale = log_loss_range(positive)
+    return (color_loss(positive, scale), [("diverged, not finite or lambda_max <= 0",
+                                           tuple(_NONE))], (*scale, "log10 lambda_max"))
+
+
 def colorize(result, color_by: str) -> tuple[np.ndarray, list[tuple[str, tuple]], tuple | None]:
     """RGB ``(R1, R0, 3)``, categorical legend entries, and a colour bar ``(low, high, label)``."""
     if color_by == "basin":
@@ -94,6 +110,8 @@ def colorize(result, color_by: str) -> tuple[np.ndarray, list[tuple[str, tuple]]
         scale = log_loss_range(result.loss)
         return (color_loss(result.loss, scale), [("non-finite", tuple(_NONE))],
                 (*scale, "log10 final loss"))
+    if color_by == "sharpness":
+        return color_sharpness(result)
     raise ValueError(f"color_by must be one of {', '.join(COLOR_BY)}")
 
 

@@ -8,7 +8,8 @@ Hyperparameter map          a tab with two of the lane's hyperparameters on the 
                             a cell to give the lane those values; zoom to dive in
 Map optimizer ▸             which lane is mapped
 Hyperparameter axes ▸       which two hyperparameters (log axes for learning rates)
-Colour by ▸ / Opacity ▸     basin, final loss, steps to tolerance, status; layer opacity
+Colour by ▸ / Opacity ▸     basin, final loss, steps to tolerance, status, sharpness (λ_max
+                            of the loss Hessian at each cell's final point); layer opacity
 Cancel map (Esc)            stop the computation (what is drawn stays)
 Export map image…           the map with axes and legend, to PNG or SVG
 ==========================  ==============================================================
@@ -34,7 +35,7 @@ from landscape_app.gui.views.map_layer import HINT, ZOOM_SETTLE_MS, HyperMapView
 from landscape_app.state.maps import COLOR_BY, MapSettings, default_axis, sweepable_names
 
 COLOR_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
-                "status": "Status"}
+                "status": "Status", "sharpness": "Sharpness λ_max at the end"}
 OPACITIES = (0.25, 0.5, 0.75, 1.0)
 #: The hyperparameter map's notice when its computation stopped before a first picture.
 STOPPED = "The hyperparameter map was not computed (cancelled or failed)"
@@ -63,7 +64,8 @@ class MapActions(QObject):
                            menu.addMenu("Hyperparameter &y axis"))
         for index, axis_menu in enumerate(self.axis_menus):
             axis_menu.aboutToShow.connect(lambda index=index: self._fill_axis_menu(index))
-        self.color_actions = self._group(menu.addMenu("&Colour by"), COLOR_BY,
+        self.color_menu = menu.addMenu("&Colour by")
+        self.color_actions = self._group(self.color_menu, COLOR_BY,
                                          lambda key: COLOR_TITLES[key], self._color_chosen)
         self.opacity_actions = self._group(menu.addMenu("O&pacity"), OPACITIES,
                                            lambda o: f"{o:.0%}", self._opacity_chosen)

@@ -27,7 +27,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps.axes import Sweep, SweepAxis
 from landscape_app.state.fields import FieldError, Fields, number_list
 
-COLOR_BY = ("basin", "loss", "steps", "status")
+COLOR_BY = ("basin", "loss", "steps", "status", "sharpness")
 #: Side of the quick first pass of a map (then the full ``res``).
 COARSE_RES = 64
 MAX_MAP_RES = 1024

@@ -87,3 +87,47 @@ def test_the_start_map_lies_on_the_landscape_and_a_click_shows_a_path(map_page, 
     opened.page.locator("#map-layer").click()
     assert not opened.state()["mapLayer"]
     assert opened.errors == []
+
+
+#: Reads the shown model picture back from the page: its size and its pixels' spread.
+PICTURE_PIXELS = """() => {
+  const img = document.getElementById("model-picture");
+  const c = document.createElement("canvas");
+  c.width = img.naturalWidth; c.height = img.naturalHeight;
+  const g = c.getContext("2d"); g.drawImage(img, 0, 0);
+  const d = g.getImageData(0, 0, c.width, c.height).data, colours = new Set();
+  for (let i = 0; i < d.length; i += 4) colours.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+  const box = img.getBoundingClientRect();
+  return { width: c.width, shownWidth: box.width, colours: colours.size, src: img.src.length };
+}"""
+
+
+def test_a_network_page_shows_the_model_view_following_the_step(network_page, open_page):
+    """The window's Model view on the page (issue 24): each lane's decision regions at the
+    shown step, as a picture that is there, not blank, and changes with the step and lane."""
+    from tests.browser.conftest import embedded_document
+
+    document = embedded_document(network_page)
+    frames = document["model"]
+    assert len(frames) == 3 and all(f[0]["step"] == 0 and f[-1]["step"] == 20 for f in frames)
+    opened = open_page(network_page)
+    assert opened.page.locator("#model-panel").is_visible()
+    opened.page.wait_for_function("document.getElementById('model-picture').complete && "
+                                  "document.getElementById('model-picture').naturalWidth > 0")
+    first = opened.page.evaluate(PICTURE_PIXELS)
+    assert first["width"] == 160 and first["shownWidth"] > 100
+    # blank would be one colour; the untrained net's regions are faint (p near ½) but its two
+    # shaded sides, the points' two fills and their white outlines, smoothed, give dozens
+    assert first["colours"] > 10
+    assert opened.state()["model"] == {"lane": 0, "step": 0}
+    assert "accuracy" in opened.page.text_content("#model-caption")
+    opened.page.locator("#slider").fill("20")
+    assert opened.state()["model"] == {"lane": 0, "step": 20}
+    opened.page.wait_for_function("document.getElementById('model-picture').complete")
+    last = opened.page.evaluate(PICTURE_PIXELS)
+    assert last["colours"] > 10 and last["src"] != first["src"]
+    assert opened.page.text_content("#model-caption").startswith("after step 20: accuracy")
+    opened.page.locator("#model-lane").select_option("1")
+    opened.page.wait_for_function("window.__page.state().model.lane === 1")
+    assert opened.state()["model"] == {"lane": 1, "step": 20}
+    assert opened.errors == []

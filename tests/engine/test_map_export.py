@@ -106,6 +106,20 @@ def test_the_png_still_is_the_finished_map(state, expected, tmp_path):
     np.testing.assert_array_equal(cell_colours(image, cells), rgb.astype(np.uint8))
 
 
+def test_a_still_coloured_by_sharpness_is_measured(state, expected, tmp_path):
+    from landscape_app.core.maps.sharpness import with_sharpness
+
+    sharp = replace(state, map=replace(state.map, color_by="sharpness"))
+    png = tmp_path / "sharp.png"
+    write_map_export(sharp, MapExport(still=png, size=SIZE, device="cpu"))
+    image = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    measured = with_sharpness(expected, session_map_job(sharp).target)
+    cells = still_drawing(measured, "sharpness", size=SIZE).cells
+    rgb, _legend, _bar = colorize(measured, "sharpness")
+    assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 1  # coloured, not grey everywhere
+    np.testing.assert_array_equal(cell_colours(image, cells), rgb.astype(np.uint8))
+
+
 def test_a_session_without_a_map_is_refused(state):
     with pytest.raises(LandscapeError, match="no outcome map"):
         session_map_job(replace(state, map=None))

@@ -55,3 +55,16 @@ def test_a_wrong_name_is_refused(tmp_path):
         landscape_app.page("no-such-scene")
     with pytest.raises(LandscapeError):
         landscape_app.page("adam-vs-sgd", steps=STEPS).save(tmp_path / "lesson.txt")
+
+
+def test_the_page_draws_lanes_in_the_colours_the_window_shows(lesson):
+    """adam-vs-sgd's third colour (bluish green) vanishes on viridis: the window shows the
+    scene's lanes with it replaced (trail_colors), and so does the page (issue 24)."""
+    from landscape_app.state.lane_contrast import trail_colors
+    from landscape_app.state.scenes import load_scene
+
+    lanes = load_scene("adam-vs-sgd").state.lanes
+    saved = tuple(lane.color for lane in lanes)
+    shown = trail_colors(saved, "viridis")
+    assert shown != saved
+    assert tuple(lane["color"] for lane in lesson.document["lanes"]) == shown

@@ -8,9 +8,10 @@ import re
 import numpy as np
 import pytest
 
+from landscape_app.core.colormap_tables import SAMPLES, colormap_hex
 from landscape_app.core.errors import LandscapeError
 from landscape_app.export.page import MAX_BYTES, page_html, write_page
-from landscape_app.export.page.pack import colormap_lut, typed, untyped
+from landscape_app.export.page.pack import typed, untyped
 
 
 def test_typed_arrays_round_trip_exactly():
@@ -31,9 +32,9 @@ def test_no_text_in_the_data_closes_the_script():
 
 
 def test_the_colour_maps_are_the_windows():
-    viridis = colormap_lut("viridis")
-    assert len(viridis) == 64 and viridis[0] == "#440154" and viridis[-1] == "#fde725"
-    assert colormap_lut("turbo") != viridis
+    viridis = colormap_hex("viridis")
+    assert len(viridis) == SAMPLES and viridis[0] == "#440154" and viridis[-1] == "#fde725"
+    assert colormap_hex("turbo") != viridis
 
 
 def test_wrong_names_and_oversized_pages_are_refused(tmp_path):

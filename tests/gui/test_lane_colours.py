@@ -7,7 +7,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from landscape_app.gui.views.lane_contrast import COLOR_CONTRAST, halo_color, worst_contrast
+from landscape_app.state.lane_contrast import COLOR_CONTRAST, halo_color, worst_contrast
 
 pytestmark = pytest.mark.gui
 

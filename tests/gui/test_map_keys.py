@@ -87,6 +87,22 @@ def test_the_hyperparameter_map_has_a_key_a_readout_and_plain_ticks(window, qtbo
     assert _tick_strings(bottom) == ["0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1"]
 
 
+def test_a_map_coloured_by_sharpness_keys_it_and_reads_it_out(window, qtbot):
+    """A hyperparameter map coloured by sharpness: its key is λ_max's colour bar and the
+    hover readout of a cell adds the cell's λ_max (issue 25)."""
+    _show(window, qtbot, replace(SWEEPS, map=replace(SWEEPS.map, color_by="sharpness")))
+    view = window.maps.view
+    qtbot.waitUntil(lambda: view.key.isVisible(), timeout=5_000)
+    result = window.controller.model.maps["sweep"]
+    assert result.sharpness is not None
+    assert [label.split(":")[0] for label, _ in view.key.entries][:2] == ["log10 lambda_max"] * 2
+    i, j = 9, 6  # not the cell the test above hovers: the cursor may still be there
+    qtbot.mouseMove(view.viewport(), _to_viewport(view, np.log10(result.axis0[i]),
+                                                  result.axis1[j]))
+    qtbot.waitUntil(view.readout.isVisible, timeout=2_000)
+    assert view.readout.text().endswith(f"λ_max = {float(result.sharpness[j, i]):.4g}")
+
+
 def test_a_click_on_a_cell_sets_nice_values_and_the_card_shows_its_whole_title(window, qtbot):
     _show(window, qtbot, SWEEPS)
     view = window.maps.view

@@ -127,3 +127,38 @@ def test_the_maps_menu_exports_the_map_over_its_steps(window, qtbot, tmp_path, m
     assert written.args == [str(target)]
     with Image.open(target) as gif:
         assert gif.n_frames == 21 and gif.size == (1280, 720)  # one frame per step
+
+
+def test_colour_by_sharpness_with_real_clicks_measures_and_keys_it(window, qtbot):
+    """Maps ▸ Colour by ▸ Sharpness, clicked: the map is measured (λ_max at every cell's final
+    point), drawn by it and keyed with its colour bar (issue 25)."""
+    from PySide6.QtTest import QTest
+
+    from landscape_app.gui.views.map_layer import map_rgba
+
+    _show(window, qtbot)
+    maps, bar = window.maps, window.menuBar()
+    maps_menu = next(a.menu() for a in bar.actions() if a.text().replace("&", "") == "Maps")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
+                     pos=bar.actionGeometry(maps_menu.menuAction()).center())
+    qtbot.waitUntil(maps_menu.isVisible, timeout=5_000)
+    colour = maps.color_menu
+    QTest.mouseMove(maps_menu, maps_menu.actionGeometry(colour.menuAction()).center())
+    qtbot.mouseClick(maps_menu, Qt.MouseButton.LeftButton,
+                     pos=maps_menu.actionGeometry(colour.menuAction()).center())
+    qtbot.waitUntil(colour.isVisible, timeout=5_000)
+    sharp = maps.color_actions["sharpness"]
+    assert sharp.text() == "Sharpness λ_max at the end"
+    qtbot.mouseClick(colour, Qt.MouseButton.LeftButton,
+                     pos=colour.actionGeometry(sharp).center())
+    qtbot.waitUntil(lambda: window.controller.state.map.color_by == "sharpness",
+                    timeout=5_000)
+    qtbot.waitUntil(lambda: "starts" in window.controller.model.maps and not
+                    window.controller.model.map_computing, timeout=60_000)
+    result = window.controller.model.maps["starts"]
+    assert result.sharpness is not None and np.isfinite(result.sharpness).any()
+    qtbot.waitUntil(lambda: maps.layer.result is result, timeout=5_000)
+    expected = map_rgba(result, "sharpness", window.controller.state.map.opacity)
+    np.testing.assert_array_equal(maps.layer.image.image, expected)
+    assert sharp.isChecked()
+    assert any("lambda_max" in label for label, _ in maps.key.entries)

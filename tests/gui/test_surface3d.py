@@ -204,7 +204,7 @@ def test_non_finite_values_and_every_colormap_render(gl_view):
 
 @pytest.mark.gl
 def test_the_path_lies_on_a_halo_in_the_colour_maps_halo_colour(gl_view):
-    from landscape_app.gui.views.lane_contrast import halo_color
+    from landscape_app.state.lane_contrast import halo_color
 
     gl_view.set_surface(landscape("rosenbrock"), log_scale=True, colormap="viridis")
     path = path_on("rosenbrock", (-1.5, 2.0), (0.5, 0.25))

@@ -22,16 +22,12 @@ import pytest
 from landscape_app.engine.recording import record_session
 from landscape_app.gui.export.frame_layout import FrameLayout
 from landscape_app.gui.export.render import FrameRenderer
-from landscape_app.gui.views.lane_contrast import (
-    COLOR_CONTRAST,
+from landscape_app.state.colormaps import COLORMAPS
+from landscape_app.state.lane_contrast import (
     contrast_ratio,
-    halo_color,
     relative_luminance,
     trail_colors,
-    worst_contrast,
 )
-from landscape_app.state.colormaps import COLORMAPS
-from landscape_app.state.model import PALETTE
 from landscape_app.state.scenes import load_scene
 
 TILE = 8
@@ -87,19 +83,6 @@ def test_every_trail_stands_out_on_the_surface(recording, colormap):
                                  f"≤ {low:.2f} against the surface (needs {REQUIRED})")
 
 
-def test_lane_colours_change_only_where_they_would_not_stand_out():
-    for colormap in COLORMAPS:
-        halo = halo_color(colormap)
-        shown = trail_colors(("#E69F00", "#56B4E9", "#009E73"), colormap)
-        assert shown[:2] == ("#E69F00", "#56B4E9")  # fine: kept
-        assert shown[2] != "#009E73" and shown[2] in PALETTE and len(set(shown)) == 3
-        assert all(worst_contrast(c, halo, colormap) >= COLOR_CONTRAST for c in shown)
-    custom = trail_colors(("#E69F00", "#123456"), "viridis")  # a dark colour of the user's
-    assert custom[0] == "#E69F00" and custom[1] in PALETTE and custom[1] != custom[0]
-    crowded = PALETTE + ("#123456",)  # more lanes than palette colours: nothing left to swap
-    assert len(trail_colors(crowded, "viridis")) == len(crowded)
-
-
 def test_the_window_draws_the_lanes_own_colours_picked_once_where_they_stand_out():
     from landscape_app.gui.live.painter import Appearance
     from landscape_app.gui.panels.optimizers import OptimizerPanel
@@ -114,3 +97,16 @@ def test_the_window_draws_the_lanes_own_colours_picked_once_where_they_stand_out
     assert Appearance.of(panel.lanes()).colors == {lane.label: lane.color
                                                    for lane in panel.lanes()}
     panel.deleteLater()
+
+
+def test_the_qt_free_colour_tables_are_pyqtgraphs():
+    """The lane-colour rule and the page read core/colormaps.json: pyqtgraph's own colours."""
+    import numpy as np
+    import pyqtgraph as pg
+
+    from landscape_app.core.colormap_tables import SAMPLES, colormap_rgb
+    from landscape_app.state.colormaps import COLORMAPS
+
+    for name in COLORMAPS:
+        table = pg.colormap.get(name).getLookupTable(nPts=SAMPLES, alpha=False)
+        np.testing.assert_array_equal(colormap_rgb(name), np.asarray(table, dtype=float))

@@ -52,7 +52,9 @@ FIELD_KEYS: dict[str, Key] = {
     "path_status": Key("each path's status code", "int", "(N,)", False),
     "path_stopped_at": Key("the step each path ended at", "int", "(N,)", False),
 }
-KEYS: dict[str, Key] = {**MAP_KEYS, **FIELD_KEYS}
+SHARPNESS_KEY = Key("λ_max of the loss Hessian at each cell's final point (NaN: not finite)",
+                    "float", "(R1, R0)", False)
+KEYS: dict[str, Key] = {**MAP_KEYS, **FIELD_KEYS, "sharpness": SHARPNESS_KEY}
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,11 @@ class MapFile:
 
 
 def map_arrays(result: OutcomeMap) -> dict[str, np.ndarray]:
-    """The arrays of :data:`MAP_KEYS` for an outcome map (no objects)."""
+    """The arrays of :data:`MAP_KEYS` for an outcome map (no objects), and its
+    ``sharpness`` when it was measured."""
+    sharpness = {} if result.sharpness is None else {"sharpness": result.sharpness}
     return {
+        **sharpness,
         "kind": np.array(result.kind), "axis0": result.axis0, "axis1": result.axis1,
         "final": result.final, "loss": result.loss, "best_loss": result.best_loss,
         "steps_to_tolerance": result.steps_to_tolerance, "status": result.status,

@@ -67,6 +67,12 @@ KEYS: dict[str, Key] = {
                      required=False),
     "bn_recompute": Key("whether BatchNorm statistics were re-estimated at every point",
                         "bool", "()", required=False),
+    "path_sharpness": Key("λ_max of the full-data loss Hessian at θ_t (NaN: not measured)",
+                          "float", "(n,)", required=False),
+    "path_sharpness_threshold": Key("the optimizer's stability threshold at θ_t, e.g. 2/η "
+                                    "(NaN: none)", "float", "(n,)", required=False),
+    "path_preconditioned_sharpness": Key("λ_max(P⁻¹H) of an adaptive method at θ_t (NaN: "
+                                         "none)", "float", "(n,)", required=False),
 }
 #: What a surface needs to be shown; files before versions hold at least these.
 GRID_KEYS = ("values", "alphas", "betas")

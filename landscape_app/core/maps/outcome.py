@@ -38,6 +38,8 @@ class OutcomeMap:
     path_steps, paths, path_loss : every cell's position ``(R1·R0, K, P)`` and loss
         ``(R1·R0, K)`` after each of the ``K`` ``path_steps``, when asked for (cell
         ``j·R0 + i``; from the step a cell stopped at on, its last point repeats).
+    sharpness : ``(R1, R0)`` λ_max of the loss Hessian at each cell's final point (NaN where
+        it is not finite), when asked for (:mod:`landscape_app.core.maps.sharpness`).
     seconds, device : compute time and the device's name.
     settings : JSON-friendly description of what was run (the NPZ's metadata).
     """
@@ -65,6 +67,7 @@ class OutcomeMap:
     path_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     paths: np.ndarray | None = None
     path_loss: np.ndarray | None = None
+    sharpness: np.ndarray | None = None
 
     @property
     def status_names(self) -> tuple[str, ...]:

@@ -12,6 +12,10 @@ Every array loads with ``numpy.load(path)`` (no pickle). Keys:
   lanes one after another, lane ``k`` in rows ``lane_offsets[k]:lane_offsets[k + 1]``:
   ``path_steps``, ``path_evals``, ``path_coords`` ``(n, 2)``, ``path_losses`` (true loss at
   θ_t), ``path_plane_losses`` (loss at the projection), ``path_distances`` (off-plane).
+- with sharpness on (``surface --sharpness``): ``path_sharpness`` (λ_max of the full-data
+  loss Hessian at θ_t), ``path_sharpness_threshold`` (the optimizer's stability threshold,
+  e.g. 2/η) and ``path_preconditioned_sharpness`` (λ_max(P⁻¹H) of adaptive methods), ``(n,)``
+  beside the paths, NaN where not measured (every K-th step) or not defined.
 - ``interp_ts`` ``(K,)`` and ``interp_losses`` ``(L, K)``: each lane's loss along the straight
   line from its start (t = 0) to its end (t = 1).
 - ``metadata``: a JSON string with the configuration, the plane's description and where the
@@ -27,8 +31,13 @@ from dataclasses import asdict
 import numpy as np
 
 from landscape_app.core.nn.landscape import NetworkLandscape
+from landscape_app.core.sharpness_reading import READING_COLUMNS
 
 NAN_PAIR = np.array([np.nan, np.nan])
+#: The optional keys of a race measured with sharpness on: the first three of
+#: :data:`~landscape_app.core.sharpness_reading.READING_COLUMNS`, the columns of
+#: :attr:`~landscape_app.core.nn.landscape.LanePath.sharpness`.
+SHARPNESS_KEYS = ("path_sharpness", "path_sharpness_threshold", "path_preconditioned_sharpness")
 
 
 def plane_arrays(plane) -> dict[str, np.ndarray]:
@@ -88,4 +97,16 @@ def landscape_arrays(landscape: NetworkLandscape) -> dict[str, np.ndarray]:
         "interp_losses": (np.stack([lane.interpolation.losses for lane in lanes]) if lanes
                           else np.zeros((0, 0))),
         "metadata": np.array(json.dumps(metadata)),
+        **sharpness_arrays(lanes),
     }
+
+
+def sharpness_arrays(lanes) -> dict[str, np.ndarray]:
+    """:data:`SHARPNESS_KEYS` joined over ``lanes`` like the paths (NaN for a lane without
+    readings); empty when no lane was measured."""
+    if all(lane.sharpness is None for lane in lanes):
+        return {}
+    rows = np.concatenate([np.full((len(lane.steps), len(READING_COLUMNS)), np.nan)
+                           if lane.sharpness is None else lane.sharpness for lane in lanes])
+    return {key: rows[:, READING_COLUMNS.index(column)] for key, column in
+            zip(SHARPNESS_KEYS, READING_COLUMNS[:3], strict=True)}

@@ -101,8 +101,9 @@ def checkpoint_vectors(user: UserModel, paths: Sequence[str | Path]) -> np.ndarr
     return np.stack(rows)
 
 
-class _DataSetLoss:
-    """The data-set loss as a function of the flat parameters (what ``hessian_plane`` asks)."""
+class DataSetLoss:
+    """The data-set loss as a function of the flat parameters (what ``hessian_plane`` and
+    :func:`~landscape_app.core.sharpness.hessian_spectrum` ask)."""
 
     def __init__(self, user: UserModel):
         self.user = user
@@ -139,5 +140,5 @@ def make_user_plane(user: UserModel, method: str, seed: int = 0, include_bias: b
                                  "... (state dicts saved during training)")
         return pca_plane([trajectory], origin)
     if method == "hessian":
-        return hessian_plane(_DataSetLoss(user), origin, seed)  # type: ignore[arg-type]
+        return hessian_plane(DataSetLoss(user), origin, seed)  # type: ignore[arg-type]
     raise LandscapeError(f"unknown directions {method!r}; choose one of {', '.join(METHODS)}")

@@ -374,10 +374,35 @@ def follow_job(request: SurfaceRequest, decision: Decision, work_dir: str | Path
     return _job_from(request, user, decision, work,
                      on_disk=work.holds(decision.manifest.get("run", "")))
 
+def trajectory_sharpness(job: SurfaceJob, every: int = 1) -> dict[str, np.ndarray]:
+    """λ_max of the data-set loss's Hessian at every ``every``-th ``--trajectory`` checkpoint
+    (``job`` must have some: the ``surface`` command refuses ``--sharpness`` without them)
+    (the first always; NaN between), as ``path_sharpness``; the threshold and the
+    preconditioned sharpness need the optimizer that trained the model, which the
+    checkpoints do not hold, so theirs are NaN. Lanczos on Hessian-vector products
+    (:func:`~landscape_app.core.sharpness.hessian_spectrum`), warm-started from the previous
+    checkpoint's top eigenvector; the model in eval mode, its buffers the origin's."""
+    from landscape_app.core.nn.arrays import SHARPNESS_KEYS
+    from landscape_app.core.sharpness import hessian_spectrum
+    from landscape_app.core.usermodel.directions import DataSetLoss
+
+    loss = DataSetLoss(job.user)
+    points = checkpoint_vectors(job.user, job.request.trajectory)
+    sharpness = np.full(len(points), np.nan)
+    vector = None
+    for index in range(0, len(points), every):
+        spectrum = hessian_spectrum(loss.evaluate, loss.as_tensor(points[index]), 1, vector)
+        sharpness[index], vector = spectrum.top, spectrum.vector
+    nan = np.full(len(points), np.nan)
+    return dict(zip(SHARPNESS_KEYS, (sharpness, nan, nan.copy()), strict=True))
+
+
 def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
-                   processes: int = 1) -> dict[str, np.ndarray]:
+                   processes: int = 1, sharpness_every: int | None = None,
+                   ) -> dict[str, np.ndarray]:
     """The NPZ of a user-model surface, with the built-in surfaces' keys (see
-    :mod:`landscape_app.core.nn.arrays`); the trajectory (``pca``) is its one lane."""
+    :mod:`landscape_app.core.nn.arrays`); the trajectory (``pca``) is its one lane, and with
+    ``sharpness_every`` its :func:`trajectory_sharpness`."""
     plane, user, path = job.plane, job.user, job.path
     lanes = ["trajectory"] if path else []
     count = len(path.get("path_steps", ()))
@@ -417,4 +442,5 @@ def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
         "interp_losses": np.zeros((len(lanes), 0)),
         "metadata": np.array(json.dumps(metadata)),
         **checkpoint_surface_arrays(job.decision.plane, metadata, job.evaluator()),
+        **({} if sharpness_every is None else trajectory_sharpness(job, sharpness_every)),
     }

@@ -16,13 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from landscape_app.core.atomic import ExportError, atomic_write, check_writable
-from landscape_app.export.page.pack import FieldPaths, PageExtras, PageMap, pack_page
+from landscape_app.export.page.pack import (
+    FieldPaths,
+    ModelFrame,
+    PageExtras,
+    PageMap,
+    pack_page,
+)
 
 #: The largest page written (bytes): every built-in scene fits at its default settings.
 MAX_BYTES = 10_000_000
 
-__all__ = ["MAX_BYTES", "FieldPaths", "PageExtras", "PageMap", "pack_page", "page_html",
-           "write_page"]
+__all__ = ["MAX_BYTES", "FieldPaths", "ModelFrame", "PageExtras", "PageMap", "pack_page",
+           "page_html", "write_page"]
 
 
 def _asset(name: str) -> str:

@@ -7,7 +7,7 @@ Qt-free and engine-free: :func:`pack_page` reads a recording by its attributes (
 
 The document the page reads (``window.PAGE_DATA``)::
 
-    {"title", "note", "landscape", "steps", "log_scale", "lut" (64 hex RGB colours),
+    {"title", "note", "landscape", "steps", "log_scale", "lut" (128 hex RGB colours),
      "equal_aspect", "axes": [x name, y name], "start": [x, y] | null, "minima": [[x, y]...],
      "loss_offset", "grid": {"xs", "ys", "values"},  # values[j * nx + i] = f(xs[i], ys[j])
      "contours": x, y pairs with NaN pairs between lines (levels as the window draws them),
@@ -17,7 +17,8 @@ The document the page reads (``window.PAGE_DATA``)::
                       "paths": [float32 (ny * nx * N * 2) per field lane]},
      "maps": [{"title", "png" (base64 PNG with its legend drawn in),
                "layer" (start maps): {"rgb" (uint8, ny * nx * 3), "nx", "ny", "opacity",
-                                      "extent": [x0, x1, y0, y1] (cell centres)}}]}
+                                      "extent": [x0, x1, y0, y1] (cell centres)}}],
+     "model": [[{"step", "png" (base64), "caption"}...] per lane]  # [] off a network}
 
 A typed array is ``{"t": "f4" | "f8" | "i4" | "u1", "b": base64}`` (little-endian).
 """
@@ -26,14 +27,13 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import contourpy
 import numpy as np
 
+from landscape_app.core.colormap_tables import colormap_hex
 from landscape_app.core.grid import color_field
 
 #: How the window names the axes of a network plane.
@@ -67,12 +67,23 @@ class PageMap:
 
 
 @dataclass(frozen=True)
+class ModelFrame:
+    """The model view's picture of one lane after ``step``: PNG bytes and its caption."""
+
+    step: int
+    png: bytes
+    caption: str
+
+
+@dataclass(frozen=True)
 class PageExtras:
-    """What the page shows beside the recording: the note, the field, the maps."""
+    """What the page shows beside the recording: the note, the field, the maps, and on a
+    network the model view's pictures (``model[k]``: lane ``k``'s, in step order)."""
 
     note: str = ""
     field: FieldPaths | None = None
     maps: tuple[PageMap, ...] = dataclasses.field(default_factory=tuple)
+    model: tuple[tuple[ModelFrame, ...], ...] = ()
 
 
 def typed(array: np.ndarray, kind: str) -> dict[str, str]:
@@ -89,14 +100,6 @@ def typed(array: np.ndarray, kind: str) -> dict[str, str]:
 def untyped(entry: dict[str, str]) -> np.ndarray:
     """The array :func:`typed` packed (for tests and tools)."""
     return np.frombuffer(base64.b64decode(entry["b"]), dtype=_DTYPES[entry["t"]])
-
-
-def colormap_lut(name: str) -> list[str]:
-    """The window's colour map ``name`` at 64 evenly spaced points, as ``#rrggbb``."""
-    text = resources.files(__package__).joinpath("colormaps.json").read_text("utf-8")
-    table = json.loads(text)
-    hexes = table.get(name, table["viridis"])
-    return ["#" + hexes[i:i + 6] for i in range(0, len(hexes), 6)]
 
 
 def contour_points(xs: np.ndarray, ys: np.ndarray, scalar: np.ndarray, levels: int) -> np.ndarray:
@@ -153,7 +156,7 @@ def pack_page(recording, columns: dict[str, int], extras: PageExtras) -> dict[st
     return {
         "title": recording.title or recording.landscape, "note": extras.note,
         "landscape": recording.landscape, "steps": int(recording.steps),
-        "log_scale": bool(recording.log_scale), "lut": colormap_lut(recording.colormap),
+        "log_scale": bool(recording.log_scale), "lut": colormap_hex(recording.colormap),
         "equal_aspect": bool(recording.equal_aspect),
         "axes": [AXIS_NAMES.get(name, name) for name in axes],
         "start": None if recording.start is None else [float(v) for v in recording.start],
@@ -165,4 +168,7 @@ def pack_page(recording, columns: dict[str, int], extras: PageExtras) -> dict[st
         "lanes": [_lane(drawing, columns) for drawing in recording.lanes],
         "field": _field(extras.field),
         "maps": [_map(m) for m in extras.maps],
+        "model": [[{"step": int(frame.step), "caption": frame.caption,
+                    "png": base64.b64encode(frame.png).decode("ascii")} for frame in frames]
+                  for frames in extras.model],
     }

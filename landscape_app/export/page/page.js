@@ -297,12 +297,28 @@
     });
   }
 
+  // ---- the model view (network pages): the lane's picture at the last pictured step <= shown ----
+  const model = D.model || [];
+  function modelFrame(k) {
+    const frames = model[k] || [];
+    let shown = frames[0] || null;
+    for (const f of frames) { if (f.step <= S.step) shown = f; else break; }
+    return shown;
+  }
+  function drawModel() {
+    if (!model.length) return;
+    const k = +$("model-lane").value, f = modelFrame(k);
+    if (!f) return;
+    if (S.modelShown !== f) { $("model-picture").src = `data:image/png;base64,${f.png}`; S.modelShown = f; }
+    $("model-caption").textContent = `after step ${f.step}: ${f.caption}`;
+  }
+
   // ---- frame -----------------------------------------------------------------------------------
   function draw() {
     const t0 = performance.now();
     lctx.clearRect(0, 0, R.w, R.h);
     lctx.drawImage(R.background, 0, 0, R.w, R.h);
-    drawPaths(); drawCurves(); drawTable();
+    drawPaths(); drawCurves(); drawTable(); drawModel();
     $("slider").value = String(S.step);
     $("step-label").textContent = `step ${S.step} / ${D.steps}`;
     $("play").textContent = S.playing ? "❚❚ Pause" : "▶ Play";
@@ -406,6 +422,15 @@
       label.appendChild(box); label.appendChild(document.createTextNode("start map on the landscape (click a cell: its path)"));
       $("lanes").appendChild(label);
     }
+    if (model.length) {
+      const sel = $("model-lane");
+      D.lanes.forEach((L, k) => {
+        if (!(model[k] || []).length) return;
+        const o = document.createElement("option"); o.value = String(k); o.textContent = L.label; sel.appendChild(o);
+      });
+      sel.addEventListener("change", request);
+      $("model-panel").hidden = false;
+    }
     for (const m of D.maps) {
       const fig = document.createElement("figure"), img = document.createElement("img"), cap = document.createElement("figcaption");
       img.src = `data:image/png;base64,${m.png}`; img.alt = m.title; cap.textContent = m.title;
@@ -434,6 +459,7 @@
       heads: S.heads.map((h) => Object.assign({}, h)),
       fieldStart: S.fieldStart && [field.xs[S.fieldStart[0]], field.ys[S.fieldStart[1]]],
       mapLayer: Boolean(layer && layer.shown),
+      model: S.modelShown ? { lane: +$("model-lane").value, step: S.modelShown.step } : null,
       drawn: S.drawn, drawnStep: S.drawnStep, pending }),
     toPixels: (x, y) => [R.px(x), R.py(y)],
     fieldStarts: () => field && { xs: Array.from(field.xs), ys: Array.from(field.ys), steps: Array.from(field.steps), lanes: field.lanes.slice() },

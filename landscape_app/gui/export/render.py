@@ -38,8 +38,8 @@ from landscape_app.engine.recording import Recording
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
 from landscape_app.gui import style
 from landscape_app.gui.export.frame_layout import FrameLayout, require_opengl
-from landscape_app.gui.views.lane_contrast import trail_colors
 from landscape_app.gui.views.loss_axis import fix_loss_axes
+from landscape_app.state.lane_contrast import trail_colors
 
 #: Gap between panels, in pixels.
 GAP = 6

@@ -47,7 +47,7 @@ class Appearance:
     @classmethod
     def of(cls, lanes: Sequence) -> Appearance:
         """The lanes' own colours (chosen to stand out when each lane was created: see
-        :mod:`landscape_app.gui.views.lane_contrast`) and visibility."""
+        :mod:`landscape_app.state.lane_contrast`) and visibility."""
         return cls({lane.label: lane.color for lane in lanes},
                    {lane.label: lane.visible for lane in lanes})
 

@@ -39,7 +39,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.core.labels import unique_labels
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.gui.panels.param_form import ParamForm
-from landscape_app.gui.views.lane_contrast import new_lane_color, trail_colors
+from landscape_app.state.lane_contrast import new_lane_color, trail_colors
 from landscape_app.state.lanes import lane_title
 from landscape_app.state.model import PALETTE, Lane
 
@@ -310,7 +310,7 @@ class OptimizerPanel(QWidget):
     def set_lanes(self, lanes: Sequence[Lane]) -> None:
         """Replace every card (a scene or a session was loaded); no signal. A colour that
         would not stand out on :attr:`colormap` is replaced now, once (see
-        :func:`~landscape_app.gui.views.lane_contrast.trail_colors`)."""
+        :func:`~landscape_app.state.lane_contrast.trail_colors`)."""
         for card in self.cards:
             card.deleteLater()
         self.cards = []

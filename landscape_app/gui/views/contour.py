@@ -32,9 +32,9 @@ from landscape_app.gui.views.axis_fonts import (
     quiet_plot_item,
 )
 from landscape_app.gui.views.clicks import left_click_point
-from landscape_app.gui.views.lane_contrast import halo_color
 from landscape_app.gui.views.trail_layer import PreparedPaths
 from landscape_app.gui.views.trails import TrailsItem
+from landscape_app.state.lane_contrast import halo_color
 
 if TYPE_CHECKING:
     from landscape_app.core.grid import Grid2D

@@ -5,7 +5,7 @@
 position, per status, or the colour bar's range and the colour of cells that never got
 there. :func:`cell_text` is the hyperparameter map's hover readout: the cell's two values
 (rounded as a click would set them, :func:`landscape_app.core.nice_numbers.cell_value`),
-its final loss, steps to tolerance and status.
+its final loss, steps to tolerance and status (and λ_max when the map measured it).
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ def cell_text(result, i: int, j: int) -> str:
     steps = int(result.steps_to_tolerance[j, i])
     status = result.status_names[int(result.status[j, i])]
     reached = f"{steps} steps to tolerance" if steps >= 0 else "tolerance not reached"
-    return f"{values[0]}   {values[1]}\nloss = {loss:.4g}   {reached}   {status}"
+    sharp = ("" if result.sharpness is None else
+             f"   λ_max = {float(result.sharpness[j, i]):.4g}")
+    return f"{values[0]}   {values[1]}\nloss = {loss:.4g}   {reached}   {status}{sharp}"
 
 
 class CornerLabel(QLabel):

@@ -39,7 +39,7 @@ CROSS_WIDTH, DOT_SIZE = 2, 11
 HINT = "Maps ▸ Hyperparameter map: choose two hyperparameters of a lane"
 #: The key's title for each colouring.
 KEY_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
-              "status": "Status"}
+              "status": "Status", "sharpness": "Sharpness λ_max at the end"}
 
 
 def map_rgba(result, color_by: str, opacity: float) -> np.ndarray:

@@ -21,28 +21,20 @@ from landscape_app.core.nn.model_view import (
     ModelPicture,
     OutputsVsTargets,
 )
+from landscape_app.export.model_image import CLASS_COLORS
+from landscape_app.export.model_image import region_colors as shared_region_colors
 from landscape_app.gui import style
 from landscape_app.gui.views.axis_fonts import AxisFonts, quiet_plot_item
 
-#: Class 0 and class 1 (and the two output columns of an outputs plot).
-CLASS_COLORS = ((79, 157, 222), (245, 158, 11))
-#: How strongly the surest pixel takes its class colour (the rest is the background).
-REGION_STRENGTH = 0.62
 POINT_SIZE = 7.0
 CURVE_COLOR = "#ffffff"
 
 
 def region_colors(probability: np.ndarray) -> np.ndarray:
-    """``(h, w, 4)`` uint8 RGBA of a probability image: the class colour of ``p``'s side,
-    mixed into the plot background by ``REGION_STRENGTH · |2p − 1|`` (NaN: background)."""
-    background = np.array(pg.mkColor(style.PLOT_BACKGROUND).getRgb()[:3], dtype=float)
-    p = np.nan_to_num(np.asarray(probability, dtype=float), nan=0.5)
-    strength = REGION_STRENGTH * np.abs(2.0 * p - 1.0)[..., None]
-    colour = np.where((p >= 0.5)[..., None], np.array(CLASS_COLORS[1], dtype=float),
-                      np.array(CLASS_COLORS[0], dtype=float))
-    rgb = background * (1.0 - strength) + colour * strength
-    alpha = np.full(p.shape + (1,), 255.0)
-    return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
+    """``(h, w, 4)`` uint8 RGBA of a probability image on the plot background (the rule of
+    :func:`landscape_app.export.model_image.region_colors`, shared with the exported page)."""
+    background = pg.mkColor(style.PLOT_BACKGROUND).getRgb()[:3]
+    return shared_region_colors(probability, background)
 
 
 def boundary_lines(regions: DecisionRegions) -> np.ndarray:

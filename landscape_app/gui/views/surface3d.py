@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from landscape_app.core.grid import Grid2D
 from landscape_app.gui.style import PLOT_BACKGROUND, PLOT_FOREGROUND
-from landscape_app.gui.views.lane_contrast import DARK_HALO, halo_color
+from landscape_app.state.lane_contrast import DARK_HALO, halo_color
 
 #: Longest side of the landscape's ``x × y`` box, in scene units.
 SCENE_EXTENT = 10.0

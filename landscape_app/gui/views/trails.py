@@ -1,7 +1,7 @@
 """Every lane's path, head and divergence mark, drawn by one graphics item.
 
 Every path is stroked on a halo (a wider dark or light line under it, chosen against the colour
-map by :mod:`~landscape_app.gui.views.lane_contrast`) so it stands out on any part of the
+map by :mod:`~landscape_app.state.lane_contrast`) so it stands out on any part of the
 map; heads get the same outline. Heads that (nearly) coincide are drawn as concentric discs of
 decreasing size, the largest first, so each shows as a ring around the next.
 
@@ -21,8 +21,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from landscape_app.gui.views.lane_contrast import DARK_HALO
 from landscape_app.gui.views.trail_layer import TrailLayer, data_rect, stroke
+from landscape_app.state.lane_contrast import DARK_HALO
 
 #: Path width, head radius and cross half-size, in screen pixels.
 PATH_WIDTH = 2.2

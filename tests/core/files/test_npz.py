@@ -77,8 +77,8 @@ def test_the_written_file_names_its_kind_and_version(tmp_path):
 
 def test_a_writer_cannot_stray_from_its_keys(tmp_path):
     arrays = _unversioned("map")
-    with pytest.raises(ValueError, match=r"unknown \['sharpness'\]"):
-        save(tmp_path / "map.npz", {**arrays, "sharpness": np.ones(2)}, map_npz.FORMAT, 1,
+    with pytest.raises(ValueError, match=r"unknown \['curvature'\]"):
+        save(tmp_path / "map.npz", {**arrays, "curvature": np.ones(2)}, map_npz.FORMAT, 1,
              map_npz.KEYS)
     del arrays["basin"]
     with pytest.raises(ValueError, match=r"missing \['basin'\]"):

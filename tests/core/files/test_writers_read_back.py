@@ -72,8 +72,9 @@ def test_a_map_is_read_back(tmp_path, capsys):
     assert sum(read.metadata["counts"].values()) == 16
 
 
-def test_a_map_with_paths_is_read_back(tmp_path, capsys):
-    read = _map(tmp_path, capsys, "--paths", "--thin", "5")
+def test_a_map_with_paths_and_sharpness_is_read_back(tmp_path, capsys):
+    read = _map(tmp_path, capsys, "--paths", "--thin", "5", "--color-by", "sharpness")
     assert set(read.arrays) == set(map_npz.KEYS) and read.has_paths
+    assert read.arrays["sharpness"].shape == read.arrays["loss"].shape
     assert read.arrays["paths"].shape == (16, len(read.arrays["path_steps"]), 2)
     np.testing.assert_array_equal(read.arrays["path_status"], read.arrays["status"].ravel())

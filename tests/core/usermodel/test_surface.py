@@ -149,9 +149,9 @@ def test_hessian_directions_are_top_eigenvectors(tmp_path):
     assert first >= second
     from torch.autograd.functional import hessian
 
-    from landscape_app.core.usermodel.directions import _DataSetLoss
+    from landscape_app.core.usermodel.directions import DataSetLoss
 
-    loss = _DataSetLoss(job.user)
+    loss = DataSetLoss(job.user)
     dense = hessian(lambda theta: loss.evaluate(theta.float()).double(),
                     torch.as_tensor(job.plane.origin)).numpy()
     assert np.linalg.eigvalsh(dense)[-1] == pytest.approx(first, rel=1e-3)

@@ -15,11 +15,14 @@ colour but the brightest reaches 3:1 over *every* colour of a map that runs from
 passes and no other lane uses. The rendered trails are then measured against the surface
 actually beneath them (``tests/gui/test_trail_contrast.py``), where 3:1 is required.
 :func:`halo_color` picks, per colour map, the dark or light halo under which more of the
-palette passes. Pure numpy on pyqtgraph's colour tables; cached.
+palette passes. Pure numpy on the colour maps' tables
+(:mod:`landscape_app.core.colormap_tables`, pyqtgraph's colours); cached. Qt-free, so the
+window and the exported page (:mod:`landscape_app.engine.page`) draw lanes in the same colours.
 
 The window applies this once, when a lane is created (:func:`new_lane_color` for a lane added,
 :func:`trail_colors` for the lanes of a scene or session opened): the lane keeps the colour it
-got, whatever lanes are added later, and that colour is the one saved.
+got, whatever lanes are added later, and that colour is the one saved. The page applies
+:func:`trail_colors` to the lanes it draws, as the window does on opening the same session.
 """
 
 from __future__ import annotations
@@ -27,16 +30,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import pyqtgraph as pg
 
+from landscape_app.core.colormap_tables import colormap_rgb
 from landscape_app.state.palette import PALETTE
 
 #: Least worst-case contrast (core or halo, over every colour of the map) a lane colour needs.
 COLOR_CONTRAST = 2.5
 #: Halo colours: one dark, one light.
 DARK_HALO, LIGHT_HALO = "#0b0b0b", "#f4f4f4"
-#: Colours sampled along a colour map.
-SAMPLES = 128
 
 
 def _rgb(color: str) -> np.ndarray:
@@ -59,9 +60,9 @@ def contrast_ratio(a, b) -> np.ndarray:
 
 @lru_cache(maxsize=32)
 def colormap_luminance(name: str) -> np.ndarray:
-    """Luminances of :data:`SAMPLES` colours evenly spread along colour map ``name``."""
-    table = pg.colormap.get(name).getLookupTable(nPts=SAMPLES, alpha=False)
-    return relative_luminance(np.asarray(table, dtype=float)[:, :3])
+    """Luminances of the colours evenly spread along colour map ``name``
+    (:data:`~landscape_app.core.colormap_tables.SAMPLES` of them)."""
+    return relative_luminance(colormap_rgb(name))
 
 
 def worst_contrast(color: str, halo: str, colormap: str) -> float:
