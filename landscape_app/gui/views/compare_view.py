@@ -6,7 +6,8 @@ line per lane in its colour; the x axis is the swept hyperparameter (log ticks f
 sweep) when every lane sweeps the same one, else each lane's own range as a fraction 0…1.
 Right plot: the tuning curves, the expected best success after k settings drawn at random.
 Hovering a point reads it out under the plots; clicking a point on the success plot emits
-:attr:`ComparePanel.settingChosen`. Both plots export together as PNG or SVG.
+:attr:`ComparePanel.settingChosen`. Both plots export together as PNG or SVG
+(:func:`~landscape_app.gui.export.actions.svg_bytes`).
 """
 
 from __future__ import annotations
@@ -234,26 +235,16 @@ class ComparePanel(QWidget):
 
     # -- export -----------------------------------------------------------------------------
     def export(self, path: str | os.PathLike) -> None:
-        """Both plots to ``path``: SVG for ``.svg``, else PNG at twice the screen size."""
-        from pyqtgraph.exporters import ImageExporter, SVGExporter
-
+        """Both plots as drawn to ``path``: SVG (vector lines and text) for ``.svg``, else
+        PNG; written atomically."""
         from landscape_app.core.atomic import atomic_write
+        from landscape_app.gui.export.actions import png_bytes, svg_bytes
 
         path = os.fspath(path)
-        svg = path.lower().endswith(".svg")
-        exporter = SVGExporter(self.plots.ci) if svg else ImageExporter(self.plots.ci)
-        if not svg:
-            exporter.parameters()["width"] = int(2 * self.plots.ci.boundingRect().width())
-        data = exporter.export(toBytes=True)
-        if svg:
-            payload = data if isinstance(data, bytes) else str(data).encode("utf-8")
+        if path.lower().endswith(".svg"):
+            payload = svg_bytes(self.plots, f"Compare optimizers: {self.record.target}")
         else:
-            from PySide6.QtCore import QBuffer, QIODevice
-
-            buffer = QBuffer()
-            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-            data.save(buffer, "PNG")
-            payload = bytes(buffer.data())
+            payload = png_bytes(self.plots)
         with atomic_write(path, "wb") as handle:
             handle.write(payload)
 
