@@ -39,6 +39,8 @@ from landscape_app.gui.views.plain_axis import PlainAxis
 #: A point this close to the cursor (pixels) is hovered or clicked.
 PICK_PIXELS = 10.0
 COLUMNS = ("optimizer", "best setting", "success", "median loss", "median evals to tol.")
+#: The most table rows shown without scrolling.
+TABLE_ROWS = 6
 EMPTY = "Maps ▸ Compare optimizers… runs every lane over its tuning sweep from many starts"
 
 
@@ -96,7 +98,8 @@ class ComparePanel(QWidget):
         self.plots.setBackground(style.PLOT_BACKGROUND)
         self.success_plot = _plot(("setting", "success rate"))
         self.tuning_plot = _plot(("settings tried at random, k", "expected best success"))
-        self.success_plot.setTitle("Success against setting (click a point: give the lane it)")
+        self.success_plot.setTitle("Success against setting "
+                                   "(★ best; click a point to give the lane it)")
         self.tuning_plot.setTitle("Tuning curve")
         self.plots.addItem(self.success_plot, 0, 0)
         self.plots.addItem(self.tuning_plot, 0, 1)
@@ -109,7 +112,9 @@ class ComparePanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.export_button = QPushButton("Export image…")
         self.export_button.clicked.connect(self.exportRequested)
         top = QHBoxLayout()
@@ -120,7 +125,7 @@ class ComparePanel(QWidget):
         layout.addWidget(self.skipped)
         layout.addWidget(self.plots, 3)
         layout.addWidget(self.readout)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         self._curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self._x: list[np.ndarray] = []
         self.plots.scene().sigMouseMoved.connect(self._hovered)
@@ -140,6 +145,7 @@ class ComparePanel(QWidget):
             self.title.setText(EMPTY)
             self.skipped.setVisible(False)
             self.table.setRowCount(0)
+            self._fit_table()
             return
         settings = record.settings
         starts = (f"{settings.side ** 2} initialisations" if record.network
@@ -189,6 +195,15 @@ class ComparePanel(QWidget):
                 if column == 0:
                     item.setForeground(QColor(lane.color))
                 self.table.setItem(row, column, item)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """The table as tall as its rows (up to :data:`TABLE_ROWS`; it scrolls beyond), the
+        plots taking the rest."""
+        shown = min(self.table.rowCount(), TABLE_ROWS)
+        height = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        height += sum(self.table.rowHeight(row) for row in range(shown))
+        self.table.setFixedHeight(height)
 
     # -- the mouse --------------------------------------------------------------------------
     def point_at(self, scene_pos) -> tuple[int, int] | None:
