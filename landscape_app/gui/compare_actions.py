@@ -23,7 +23,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.compare_dialog import CompareDialog
 from landscape_app.gui.keyboard import window_action
 from landscape_app.gui.views.compare_view import ComparePanel
-from landscape_app.state.compare import CompareSettings
+from landscape_app.state.compare import CompareSettings, default_settings
 
 PROGRESS = "Comparing optimizers"
 
@@ -66,11 +66,13 @@ class CompareActions(QObject):
         """Open the dialog (window-modal); Compare runs what it says."""
         state = self.controller.state
         last = state.compare.settings if state.compare is not None else None
-        settings = last or CompareSettings(steps=state.max_steps)
-        self.dialog = CompareDialog(self.window, settings,
-                                    state.landscape.kind == "network")
-        self.dialog.accepted.connect(lambda: self.run(self.dialog.settings()))
-        self.dialog.open()
+        network = state.landscape.kind == "network"
+        settings = last or default_settings(state.max_steps, network)
+        dialog = CompareDialog(self.window, settings, network)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.run(dialog.settings()))
+        self.dialog = dialog
+        dialog.open()
 
     def run(self, settings: CompareSettings) -> None:
         """Compare the session's lanes with ``settings`` in the background."""

@@ -59,6 +59,15 @@ class CompareSettings:
         return self
 
 
+def default_settings(steps: int, network: bool) -> CompareSettings:
+    """The dialog's first settings for a race of ``steps`` steps: 8×8 starts and 8 settings
+    on a 2D landscape, 4² initialisations and 6 settings on a network (whose runs cost far
+    more): a few seconds on a CPU."""
+    if network:
+        return CompareSettings(side=4, steps=steps, count=6)
+    return CompareSettings(steps=steps)
+
+
 @dataclass(frozen=True, eq=False)
 class CompareLane:
     """One compared lane: its index and look when compared, its optimizer (the fixed

@@ -10,7 +10,12 @@ import pytest
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.state.compare import CompareLane, CompareRecord, CompareSettings
+from landscape_app.state.compare import (
+    CompareLane,
+    CompareRecord,
+    CompareSettings,
+    default_settings,
+)
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState
 from landscape_app.state.session_io import (
     SessionError,
@@ -74,3 +79,8 @@ def test_settings_out_of_range_say_which():
     with pytest.raises(LandscapeError, match="tolerance nan"):
         CompareSettings(tolerance=math.nan).checked()
     assert session_from_dict(session_to_dict(COMPARED)).compare.settings.checked()
+
+
+def test_the_dialogs_first_settings_take_the_races_steps():
+    assert default_settings(500, network=False) == CompareSettings(8, 500, 1e-3, 8)
+    assert default_settings(200, network=True) == CompareSettings(4, 200, 1e-3, 6)
