@@ -129,9 +129,27 @@ class CompareActions(QObject):
 
     def _sync(self) -> None:
         """The tab shows the session's comparison (a session opened brings its own)."""
-        record = self.controller.state.compare
+        state = self.controller.state
+        record = state.compare
         if record is not self.panel.record:
             self.panel.show_record(record)
+        if record is not None:
+            self.panel.show_current([self._setting_now(state, compared)
+                                     for compared in record.lanes])
+
+    @staticmethod
+    def _setting_now(state, compared) -> float | None:
+        """The compared lane's swept setting as the lane has it now (None: that lane is gone
+        or is another optimizer)."""
+        from landscape_app.gui.map_actions import lane_values
+
+        if compared.lane >= len(state.lanes):
+            return None
+        spec = state.lanes[compared.lane].spec
+        if spec.id != compared.optimizer.split(":")[0]:
+            return None
+        value = lane_values(spec).get(compared.sweep)
+        return float(value) if isinstance(value, int | float) else None
 
     # -- the panel --------------------------------------------------------------------------
     def set_lane_setting(self, index: int, value: float) -> None:
@@ -139,8 +157,7 @@ class CompareActions(QObject):
         card (as if typed in its form; the race resets as after an edit)."""
         compared = self.panel.record.lanes[index]
         cards = self.window.optimizer_panel.cards
-        if compared.lane >= len(cards) or \
-                cards[compared.lane].lane.spec.id != compared.optimizer.split(":")[0]:
+        if self._setting_now(self.controller.state, compared) is None:
             self.window._show_message(f"{compared.label} is no longer lane "
                                       f"{compared.lane + 1}: compare again", 8000)
             return

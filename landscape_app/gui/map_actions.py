@@ -227,7 +227,7 @@ class MapActions(QObject):
         names = [axis.name for axis in settings.sweep]
         current, others = None, []
         for index, lane in enumerate(state.lanes):
-            values = _values(lane.spec)
+            values = lane_values(lane.spec)
             if not all(name in values for name in names):
                 continue
             pair = (values[names[0]], values[names[1]])
@@ -354,7 +354,8 @@ class MapActions(QObject):
         self.window._show_message(f"Wrote {path}", 5000)
 
 
-def _values(spec) -> dict:
+def lane_values(spec) -> dict:
+    """Every hyperparameter of a lane's optimizer, defaults included."""
     from landscape_app.core.optim.registry import optimizer_class
 
     return dict(optimizer_class(spec.id)(**dict(spec.params)).hyper)

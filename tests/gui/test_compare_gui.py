@@ -7,6 +7,7 @@ import importlib.util
 import xml.etree.ElementTree as ElementTree
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from landscape_app.core.compare.comparison import PER_START_MODULE
@@ -93,6 +94,7 @@ def test_clicking_a_point_gives_the_lane_that_setting(window, qtbot):
     panel = actions.panel
     lane = panel.record.lanes[1]
     first = window.controller.state.lanes[0].spec
+    assert [line.value() for line in panel._current] == pytest.approx([-3.0, -2.0])  # now
     point = panel.point_to_viewport(1, 2)
     qtbot.mouseMove(panel.plots.viewport(), point)
     label = window.controller.state.lanes[1].label
@@ -106,6 +108,8 @@ def test_clicking_a_point_gives_the_lane_that_setting(window, qtbot):
     values = window.optimizer_panel.cards[1].values
     assert values["lr"] == wanted and values["momentum"] == 0.9
     assert window.controller.state.lanes[0].spec == first
+    assert [line.value() for line in panel._current] == \
+        pytest.approx([-3.0, np.log10(wanted)])  # the dashed line moved to the new setting
 
 
 def test_cancel_stops_the_comparison(window, qtbot):

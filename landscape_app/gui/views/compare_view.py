@@ -4,6 +4,7 @@ and a table of its best setting (a :class:`~landscape_app.state.compare.CompareR
 Left plot: success rate (share of starts ending within the tolerance) at each setting, one
 line per lane in its colour; the x axis is the swept hyperparameter (log ticks for a log
 sweep) when every lane sweeps the same one, else each lane's own range as a fraction 0…1.
+A dashed line in a lane's colour marks its setting now.
 Right plot: the tuning curves, the expected best success after k settings drawn at random.
 Hovering a point reads it out under the plots; clicking a point on the success plot emits
 :attr:`ComparePanel.settingChosen`. Both plots export together as PNG or SVG
@@ -17,7 +18,7 @@ import os
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -128,6 +129,7 @@ class ComparePanel(QWidget):
         layout.addWidget(self.table)
         self._curves: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []
         self._x: list[np.ndarray] = []
+        self._current: list[pg.InfiniteLine] = []  # each lane's setting now
         self.plots.scene().sigMouseMoved.connect(self._hovered)
         self.plots.scene().sigMouseClicked.connect(self._clicked)
         self.show_record(None)
@@ -138,7 +140,7 @@ class ComparePanel(QWidget):
         self.record = record
         for plot in (self.success_plot, self.tuning_plot):
             plot.clear()
-        self._curves, self._x = [], []
+        self._curves, self._x, self._current = [], [], []
         self.export_button.setEnabled(record is not None)
         self.readout.setText(" ")
         if record is None:
@@ -156,7 +158,7 @@ class ComparePanel(QWidget):
             f"({record.seconds:.1f} s)")
         self.skipped.setText("Not compared: " + "; ".join(record.skipped))
         self.skipped.setVisible(bool(record.skipped))
-        shared = len({(lane.sweep, lane.log) for lane in record.lanes}) == 1
+        shared = self._shared(record)
         first = record.lanes[0]
         axis = self.success_plot.getAxis("bottom")
         axis.set_log10(shared and first.log)
@@ -182,6 +184,30 @@ class ComparePanel(QWidget):
         self.tuning_plot.setXRange(1, max(len(lane.tuning_curve) for lane in record.lanes),
                                    padding=0.02)
         self._fill_table(record)
+
+    def show_current(self, values) -> None:
+        """Mark each compared lane's current setting (``values[i]`` for ``record.lanes[i]``,
+        None: not shown) with a dashed line in its colour."""
+        for line in self._current:
+            self.success_plot.removeItem(line)
+        self._current = []
+        if self.record is None:
+            return
+        shared = self._shared(self.record)
+        for lane, value in zip(self.record.lanes, values, strict=True):
+            if value is None or (lane.log and value <= 0):
+                continue
+            x = _to_axis(np.array([value]), lane.log)[0] if shared else \
+                _fraction(np.array([lane.values[0], lane.values[-1], value]), lane.log)[2]
+            line = pg.InfiniteLine(float(x), angle=90, pen=pg.mkPen(
+                lane.color, width=1, style=Qt.PenStyle.DashLine))
+            self.success_plot.addItem(line)
+            self._current.append(line)
+
+    @staticmethod
+    def _shared(record) -> bool:
+        """Whether every lane sweeps the same hyperparameter on the same scale."""
+        return len({(lane.sweep, lane.log) for lane in record.lanes}) == 1
 
     def _fill_table(self, record) -> None:
         self.table.setRowCount(len(record.lanes))
