@@ -1,4 +1,4 @@
-"""The window model's map edits, Qt-free: a mixin of
+"""The window model's map edits (and the comparison it keeps), Qt-free: a mixin of
 :class:`~landscape_app.engine.session_model.SessionModel` (it keeps the state, the landscape
 and the start they read).
 
@@ -62,6 +62,12 @@ class MapEdits:
                 zoomed = axis
             axes.append(zoomed)
         return self.set_map(replace(settings, sweep=tuple(axes)))
+
+    def set_compare(self, record) -> Effects:
+        """The lanes' comparison to keep with the session (a
+        :class:`~landscape_app.state.compare.CompareRecord`, None: none); nothing reruns."""
+        self.state = replace(self.state, compare=record)
+        return NOTHING
 
     def cancel_maps(self) -> Effects:
         """The user stopped the maps being computed (what is drawn stays)."""

@@ -230,6 +230,9 @@ class MainWindow(QMainWindow):
 
         self.maps = MapActions(self, self.maps_menu)
         self.presentation.view_created(self.maps.view)
+        from landscape_app.gui.compare_actions import CompareActions
+
+        self.compare = CompareActions(self, self.maps_menu)  # Maps ▸ Compare optimizers…
         from landscape_app.gui.model_dock import ModelDock
 
         self.model_dock = ModelDock(self)  # View ▸ Model view: the network beside its plane

@@ -231,7 +231,7 @@ class MapActions(QObject):
         names = [axis.name for axis in settings.sweep]
         current, others = None, []
         for index, lane in enumerate(state.lanes):
-            values = _values(lane.spec)
+            values = lane_values(lane.spec)
             if not all(name in values for name in names):
                 continue
             pair = (values[names[0]], values[names[1]])
@@ -369,7 +369,8 @@ def computing_notice(fraction: float) -> str:
     return f"Computing the hyperparameter map… {fraction:.0%}"
 
 
-def _values(spec) -> dict:
+def lane_values(spec) -> dict:
+    """Every hyperparameter of a lane's optimizer, defaults included (torch-free)."""
     from landscape_app.core.catalogue.optimizers import settle_values
 
     return settle_values(spec.id, spec.params)

@@ -8,10 +8,14 @@ never as a ``KeyError`` or ``TypeError`` from deep inside the loader.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Collection, Iterable
 from typing import Any
 
 from landscape_app.core.errors import LandscapeError
+
+#: A colour as written in session files.
+COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 class FieldError(LandscapeError, ValueError):
@@ -141,6 +145,13 @@ class Fields:
         value = finite_number(self.raw(key, default), self.at(key))
         if low is not None and value < low:
             raise FieldError(self.at(key), f"{value:g} is out of range: must be at least {low:g}")
+        return value
+
+    def color(self, key: str, default: Any = REQUIRED) -> str:
+        value = self.string(key, default)
+        if not COLOR.fullmatch(value):
+            raise FieldError(self.at(key),
+                             f"{value!r} is not a colour; write it as #RRGGBB (e.g. #E69F00)")
         return value
 
     def boolean(self, key: str, default: Any = REQUIRED) -> bool:

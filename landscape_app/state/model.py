@@ -12,6 +12,7 @@ from typing import Any
 
 from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.optim.registry import OptimizerSpec
+from landscape_app.state.compare import CompareRecord
 from landscape_app.state.maps import MapSettings
 from landscape_app.state.palette import PALETTE as PALETTE  # re-exported (torch-free home)
 
@@ -73,6 +74,7 @@ class SessionState:
     title: str = ""
     note: str = ""
     map: MapSettings | None = None  # outcome maps (:mod:`landscape_app.state.maps`)
+    compare: CompareRecord | None = None  # the lanes compared (:mod:`landscape_app.state.compare`)
 
 
 def build_landscape(landscape: LandscapeSpec):

@@ -21,8 +21,10 @@ A session file (scenes are session files too)::
       "map": null
     }
 
-``map`` (version 2, optional) is described in :mod:`landscape_app.state.maps`; a file
-without it is written as version 1.
+``map`` (version 2, optional) is described in :mod:`landscape_app.state.maps`, ``compare``
+(version 3, optional: a comparison of the lanes' optimizers and its figures) in
+:mod:`landscape_app.state.compare`; a file is written with the lowest version that holds
+what it has.
 
 ``format``, ``version``, ``landscape`` (with ``kind``) and ``lanes`` are required; everything
 else has the :class:`SessionState` default. ``start`` null means the landscape's suggested
@@ -40,7 +42,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ from landscape_app.core.grid import MAX_RESOLUTION
 from landscape_app.core.optim.registry import OptimizerSpec, optimizer_class
 from landscape_app.core.params import validate_params
 from landscape_app.state.colormaps import COLORMAPS
+from landscape_app.state.compare import COMPARE_KEYS, compare_to_dict, read_compare
 from landscape_app.state.fields import (
     REQUIRED,
     FieldError,
@@ -73,17 +75,16 @@ from landscape_app.state.model import (
 from landscape_app.state.network import parse_network
 
 SESSION_FORMAT = "landscape-app-session"
-#: Version 2 added the optional ``map`` (a file without one is written as version 1, so it
-#: still opens in an app that reads version 1 only).
-SESSION_VERSION = 2
+#: Version 2 added the optional ``map``, version 3 the optional ``compare`` (a file without
+#: them is written as version 1, so it still opens in an app that reads version 1 only).
+SESSION_VERSION = 3
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_LANES = 16
 MAX_STEPS = 1_000_000
 X_AXES = ("steps", "evals", "grad_evals", "time")
-COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 
 _TOP_KEYS = ("format", "version", "title", "note", "landscape", "lanes", "start", "seed",
-             "max_steps", "view", "map")
+             "max_steps", "view", "map", "compare")
 _LANDSCAPE_KEYS = ("kind", "function", "expression", "x_range", "y_range", "network")
 _LANE_KEYS = ("label", "spec", "color", "visible")
 _VIEW_KEYS = ("colormap", "log_scale", "contours", "resolution", "show_internals", "x_axis")
@@ -99,7 +100,7 @@ def session_to_dict(state: SessionState) -> dict[str, Any]:
     landscape = state.landscape
     document = {
         "format": SESSION_FORMAT,
-        "version": 1 if state.map is None else SESSION_VERSION,
+        "version": 3 if state.compare is not None else 1 if state.map is None else 2,
         "title": state.title,
         "note": state.note,
         "landscape": {
@@ -122,6 +123,8 @@ def session_to_dict(state: SessionState) -> dict[str, Any]:
     }
     if state.map is not None:
         document["map"] = map_to_dict(state.map)
+    if state.compare is not None:
+        document["compare"] = compare_to_dict(state.compare)
     return document
 
 
@@ -243,6 +246,8 @@ def _read_session(data: Any) -> SessionState:
         title=top.string("title", "", max_length=200),
         note=top.string("note", "", max_length=4000),
         map=settings,
+        compare=None if top.raw("compare", None) is None
+        else read_compare(top.object("compare", COMPARE_KEYS)),
     )
 
 
@@ -313,10 +318,7 @@ def _read_lane(data: Any, path: str) -> Lane:
         raise FieldError(path, str(error)) from None
     spec = OptimizerSpec(cls.id, {name: values[name] for name in given})
     _in_field(params_fields.path, spec.create)
-    color = fields.string("color", PALETTE[0])
-    if not COLOR.fullmatch(color):
-        raise FieldError(fields.at("color"),
-                         f"{color!r} is not a colour; write it as #RRGGBB (e.g. #E69F00)")
+    color = fields.color("color", PALETTE[0])
     return Lane(
         label=label,
         spec=spec,

@@ -97,6 +97,8 @@ class RaceController(QObject):
             runner.failed.connect(
                 lambda token, message, kind=kind: self._carry_out(
                     self.model.map_failed(self._job(kind, token), message)), queued)
+        #: Maps ▸ Compare optimizers (:mod:`landscape_app.gui.compare_actions` submits).
+        self.compare_tasks = TaskRunner("compare", self)
         from landscape_app.gui.live.preview import LivePreview
 
         self.preview = LivePreview(self)  # drag and see (2D functions)
@@ -202,6 +204,11 @@ class RaceController(QObject):
     def cancel_maps(self) -> None:
         self._carry_out(self.model.cancel_maps())
 
+    def set_compare(self, record) -> None:
+        """Keep the lanes' comparison (a :class:`~landscape_app.state.compare.CompareRecord`)
+        with the session."""
+        self._carry_out(self.model.set_compare(record))
+
     def restart(self) -> None:
         """Rebuild the race from the session and start it again (not while the landscape is
         being computed: the reason is shown instead)."""
@@ -283,5 +290,6 @@ class RaceController(QObject):
         self.preview.close()
         self.grid_tasks.shutdown()
         self.network_tasks.shutdown()
+        self.compare_tasks.shutdown()
         for runner in self.map_tasks.values():
             runner.shutdown()
