@@ -11,7 +11,6 @@ is left out and named, with why; the others still run.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -22,7 +21,6 @@ from landscape_app.core.catalogue.compare import (
     check_compare_sweeps,
     default_sweep,
 )
-from landscape_app.core.catalogue.maps import MAPPABLE
 from landscape_app.core.catalogue.stochastic import check_lane_landscape
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.registry import OptimizerSpec
@@ -105,12 +103,6 @@ def plan_compare(state: SessionState, landscape, settings: CompareSettings) -> C
 
 def _comparable(spec: OptimizerSpec, count: int, network: bool, samples):
     """``lane_sweep`` of a lane the comparison can run, else a LandscapeError saying why."""
-    if spec.id not in MAPPABLE:
-        from landscape_app.core.compare.comparison import PER_START_MODULE
-
-        if importlib.util.find_spec(PER_START_MODULE) is None:
-            raise LandscapeError("runs one start at a time, which this build cannot compare "
-                                 "yet")
     fixed, sweep = lane_sweep(spec, count)
     check_compare_sweeps(fixed.id, fixed.params, (sweep,), network)
     kind = "network" if network else "function"

@@ -3,14 +3,12 @@ command's default (around the lane's own learning rate), from the view's grid of
 network: its initialisations); the lanes it cannot compare named; the record equal to the
 engine's result."""
 
-import importlib.util
 
 import numpy as np
 import pytest
 
 from landscape_app.core.catalogue.compare import CompareSweep, default_sweep
 from landscape_app.core.compare import compare, grid_starts, seed_starts
-from landscape_app.core.compare.comparison import PER_START_MODULE
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.engine.compare_jobs import lane_sweep, plan_compare, record_of
@@ -33,16 +31,13 @@ def test_a_lane_sweeps_four_decades_around_its_own_learning_rate():
     assert lane_sweep(OptimizerSpec("pso", {"inertia": 0.5}), 4)[1].name == "inertia"
 
 
-def test_the_plan_runs_the_views_grid_and_names_what_it_cannot_compare():
+def test_the_plan_runs_the_views_grid_with_every_lane():
     landscape = build_landscape(STATE.landscape)
     job = plan_compare(STATE, landscape, SMALL)
     (x0, x1), (y0, y1) = landscape.box
     assert np.array_equal(job.starts, grid_starts((x0, x1), (y0, y1), 2))
-    runs_per_start = importlib.util.find_spec(PER_START_MODULE) is not None
-    assert [index for index, _, _ in job.lanes] == ([0, 1, 2] if runs_per_start else [0, 1])
-    assert job.skipped == (() if runs_per_start else
-                           ("lbfgs (runs one start at a time, which this build cannot "
-                            "compare yet)",))
+    assert [index for index, _, _ in job.lanes] == [0, 1, 2]  # lbfgs: one start at a time
+    assert job.skipped == ()
     with pytest.raises(LandscapeError, match="still being computed"):
         plan_compare(STATE, None, SMALL)
     with pytest.raises(LandscapeError, match="no optimizer to compare: the session has no"):
