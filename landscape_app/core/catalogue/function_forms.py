@@ -185,10 +185,12 @@ def _quadratic_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
 
 def _rosenbrock_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
     # f = (1 − x)² + 100 (y − x²)²: g(y − x²) = 100 · (2 (y − x²)), passed to y as it is
-    # and to x² negated, whose pow passes −g · (2x); (1 − x)² passes 2 (1 − x), negated
+    # and to x² negated, whose pow passes −g · (2x); (1 − x)² passes 2 (1 − x), negated.
+    # Rounding is symmetric, so (−a) + (−b) = −(a + b) and (−a) · b = −(a · b) exactly.
+    gap = 1 - x
     ridge = y - x**2
     dy = 100 * (2 * ridge)
-    return (1 - x) ** 2 + 100 * ridge**2, (-dy) * (2 * x) + (-(2 * (1 - x))), dy
+    return gap**2 + 100 * ridge**2, -(dy * (2 * x) + 2 * gap), dy
 
 
 def _himmelblau_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
