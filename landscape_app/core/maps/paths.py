@@ -43,9 +43,10 @@ class PathRecorder:
                                      device=param.device)
         self.losses = torch.empty((len(steps), rows), dtype=loss.dtype, device=param.device)
 
-    @torch.no_grad()
     def record(self, step: int, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor) -> None:
-        """After step ``step``: the live rows ``rows`` (indices) are at ``x`` with ``loss``."""
+        """After step ``step``: the live rows ``rows`` (indices) are at ``x`` with ``loss``
+        (called once a step under
+        :meth:`~landscape_app.core.maps.tracker.Tracker.update`'s ``no_grad``)."""
         k = self.index.get(step)
         if k is None:
             return
