@@ -27,6 +27,16 @@ def thinned_steps(steps: int, points: int | None) -> tuple[int, ...]:
     return tuple(int(s) for s in np.unique(np.round(np.linspace(0, steps, points))))
 
 
+def _buffer(shape: tuple[int, ...], like: torch.Tensor) -> torch.Tensor:
+    """An uninitialised tensor of ``like``'s dtype and device. On the CPU it is NumPy's: its
+    allocator asks the kernel for huge pages for large arrays (torch's does not), so filling a
+    64² field's buffer step by step faults once per 2 MiB rather than once per 4 KiB page —
+    thousands of faults a path field, which cost as much as the copies themselves."""
+    if like.device.type != "cpu":
+        return torch.empty(shape, dtype=like.dtype, device=like.device)
+    return torch.from_numpy(np.empty(shape, dtype=torch.empty(0, dtype=like.dtype).numpy().dtype))
+
+
 class PathRecorder:
     """The positions and losses of ``rows`` rows at ``steps`` (sorted step numbers).
 
@@ -39,9 +49,8 @@ class PathRecorder:
         rows, dim = param.shape
         self.index = {step: k for k, step in enumerate(steps)}
         self.steps = torch.as_tensor(list(steps), dtype=torch.int64, device=param.device)
-        self.positions = torch.empty((len(steps), rows, dim), dtype=param.dtype,
-                                     device=param.device)
-        self.losses = torch.empty((len(steps), rows), dtype=loss.dtype, device=param.device)
+        self.positions = _buffer((len(steps), rows, dim), param)
+        self.losses = _buffer((len(steps), rows), loss)
 
     def record(self, step: int, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor) -> None:
         """After step ``step``: the live rows ``rows`` (indices) are at ``x`` with ``loss``
