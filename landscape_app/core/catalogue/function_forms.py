@@ -170,8 +170,10 @@ def _eggholder(x: Array, y: Array) -> Array:
 # ``u ** 2`` passes back ``g · (2 · u)``, ``c · u`` passes ``g · c``, ``u − v`` passes ``g`` and
 # ``−g``, and an input used twice sums its two contributions (one addition, which commutes).
 # Each function below writes those same operations, so every rounding is the one autograd
-# makes (``2 · u`` and multiplying by ±1 are exact); tests/core/test_closed_form_gradients.py
-# holds them to autograd bit for bit.
+# makes (``2 · u`` and multiplying by ±1 are exact; rounding is symmetric, so
+# (−a) + (−b) = −(a + b) and (−a) · b = −(a · b) exactly); tests/core/test_closed_form_gradients.py
+# holds them to autograd bit for bit. They take tensors: the longer ones reuse their
+# temporaries in place (``mul_``: the same operation, no new buffer per step).
 
 
 def _sphere_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
@@ -185,27 +187,36 @@ def _quadratic_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
 
 def _rosenbrock_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
     # f = (1 − x)² + 100 (y − x²)²: g(y − x²) = 100 · (2 (y − x²)), passed to y as it is
-    # and to x² negated, whose pow passes −g · (2x); (1 − x)² passes 2 (1 − x), negated.
-    # Rounding is symmetric, so (−a) + (−b) = −(a + b) and (−a) · b = −(a · b) exactly.
+    # and to x² negated, whose pow passes −g · (2x); (1 − x)² passes 2 (1 − x), negated
     gap = 1 - x
     ridge = y - x**2
-    dy = 100 * (2 * ridge)
-    return gap**2 + 100 * ridge**2, -(dy * (2 * x) + 2 * gap), dy
+    value = gap**2
+    value += (ridge**2).mul_(100)
+    dy = (2 * ridge).mul_(100)
+    return value, (2 * x).mul_(dy).add_(gap.mul_(2)).neg_(), dy
 
 
 def _himmelblau_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
     # f = a² + b², a = x² + y − 11, b = x + y² − 7: x gets 2a · (2x) and 2b; y gets 2a and
     # 2b · (2y)
-    a = x**2 + y - 11
-    b = x + y**2 - 7
-    return a**2 + b**2, (2 * a) * (2 * x) + 2 * b, 2 * a + (2 * b) * (2 * y)
+    a = (x**2).add_(y).sub_(11)
+    b = (y**2).add_(x).sub_(7)  # x + y² = y² + x: addition commutes
+    value = a**2
+    value += b**2
+    a.mul_(2)
+    b.mul_(2)
+    return value, (2 * x).mul_(a).add_(b), (2 * y).mul_(b).add_(a)
 
 
 def _booth_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
     # f = a² + b², a = x + 2y − 7, b = 2x + y − 5: x gets 2a and 2b · 2; y gets 2a · 2 and 2b
-    a = x + 2 * y - 7
-    b = 2 * x + y - 5
-    return a**2 + b**2, 2 * a + (2 * b) * 2, (2 * a) * 2 + 2 * b
+    a = (2 * y).add_(x).sub_(7)
+    b = (2 * x).add_(y).sub_(5)
+    value = a**2
+    value += b**2
+    a.mul_(2)
+    b.mul_(2)
+    return value, (2 * b).add_(a), (2 * a).add_(b)
 
 
 def _saddle_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
