@@ -55,7 +55,8 @@ def _function_recipe(function):
 
     if FUNCTIONS.get(function.id) is function:
         return get_function, (function.id,)
-    fields = {name: value for name, value in vars(function).items() if name != "formula"}
+    fields = {name: value for name, value in vars(function).items()
+              if name not in ("formula", "value_and_gradient")}  # a closed form is the catalog's
     text = function.latex
     try:
         rebuilt = expression_function(text, fields)

@@ -85,7 +85,10 @@ class FunctionForm:
     """One test function: ``formula(x, y)`` broadcasts over tensors or arrays of any shape.
 
     ``minima`` holds ``((x, y), f)`` pairs; ``view`` is a good range to draw and ``domain``
-    the search box; ``start`` a suggested start point.
+    the search box; ``start`` a suggested start point. ``value_and_gradient(x, y)``, where
+    given, returns ``(f, ∂f/∂x, ∂f/∂y)`` in closed form, each written with the very operations
+    autograd runs on ``formula`` (see :func:`_rosenbrock_gradient`): bit for bit its value and
+    gradient, without building a graph (the maps step on it).
     """
 
     id: str
@@ -98,6 +101,7 @@ class FunctionForm:
     description: str
     latex: str = ""
     log_scale: bool = False
+    value_and_gradient: Callable[[Array, Array], tuple[Array, Array, Array]] | None = None
 
 
 FORMS: dict[str, FunctionForm] = {}
@@ -161,6 +165,64 @@ def _eggholder(x: Array, y: Array) -> Array:
             - x * sin(sqrt(abs(x - shifted))))
 
 
+# -- closed-form gradients ----------------------------------------------------------------------
+# Autograd differentiates a formula operation by operation, the output's gradient being 1:
+# ``u ** 2`` passes back ``g · (2 · u)``, ``c · u`` passes ``g · c``, ``u − v`` passes ``g`` and
+# ``−g``, and an input used twice sums its two contributions (one addition, which commutes).
+# Each function below writes those same operations, so every rounding is the one autograd
+# makes (``2 · u`` and multiplying by ±1 are exact; rounding is symmetric, so
+# (−a) + (−b) = −(a + b) and (−a) · b = −(a · b) exactly); tests/core/test_closed_form_gradients.py
+# holds them to autograd bit for bit. They take tensors: the longer ones reuse their
+# temporaries in place (``mul_``: the same operation, no new buffer per step).
+
+
+def _sphere_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
+    return x**2 + y**2, 2 * x, 2 * y
+
+
+def _quadratic_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
+    # g(x² + 25y²) = 0.5; g(y²) = 0.5 · 25 = 12.5, exact
+    return 0.5 * (x**2 + 25 * y**2), 0.5 * (2 * x), 12.5 * (2 * y)
+
+
+def _rosenbrock_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
+    # f = (1 − x)² + 100 (y − x²)²: g(y − x²) = 100 · (2 (y − x²)), passed to y as it is
+    # and to x² negated, whose pow passes −g · (2x); (1 − x)² passes 2 (1 − x), negated
+    gap = 1 - x
+    ridge = y - x**2
+    value = gap**2
+    value += (ridge**2).mul_(100)
+    dy = (2 * ridge).mul_(100)
+    return value, (2 * x).mul_(dy).add_(gap.mul_(2)).neg_(), dy
+
+
+def _himmelblau_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
+    # f = a² + b², a = x² + y − 11, b = x + y² − 7: x gets 2a · (2x) and 2b; y gets 2a and
+    # 2b · (2y)
+    a = (x**2).add_(y).sub_(11)
+    b = (y**2).add_(x).sub_(7)  # x + y² = y² + x: addition commutes
+    value = a**2
+    value += b**2
+    a.mul_(2)
+    b.mul_(2)
+    return value, (2 * x).mul_(a).add_(b), (2 * y).mul_(b).add_(a)
+
+
+def _booth_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
+    # f = a² + b², a = x + 2y − 7, b = 2x + y − 5: x gets 2a and 2b · 2; y gets 2a · 2 and 2b
+    a = (2 * y).add_(x).sub_(7)
+    b = (2 * x).add_(y).sub_(5)
+    value = a**2
+    value += b**2
+    a.mul_(2)
+    b.mul_(2)
+    return value, (2 * b).add_(a), (2 * a).add_(b)
+
+
+def _saddle_gradient(x: Array, y: Array) -> tuple[Array, Array, Array]:
+    return x**2 - y**2, 2 * x, -(2 * y)
+
+
 # -- the catalog, in display order -----------------------------------------------------------
 _add(FunctionForm(
     "sphere", "Sphere",
@@ -169,6 +231,7 @@ _add(FunctionForm(
     minima=(((0.0, 0.0), 0.0),), start=(2.5, -2.0),
     description="The round bowl x² + y²: every method should walk straight to the origin.",
     latex="x² + y²",
+    value_and_gradient=_sphere_gradient,
 ))
 
 _add(FunctionForm(
@@ -179,6 +242,7 @@ _add(FunctionForm(
     description="A long narrow valley (condition number 25): plain steps zig-zag across it "
                 "and momentum overshoots.",
     latex="½ (x² + 25 y²)",
+    value_and_gradient=_quadratic_gradient,
 ))
 
 _add(FunctionForm(
@@ -188,6 +252,7 @@ _add(FunctionForm(
     minima=(((1.0, 1.0), 0.0),), start=(-1.5, 2.0),
     description="A curved, flat-bottomed valley: easy to find, slow to follow to (1, 1).",
     latex="(1 − x)² + 100 (y − x²)²", log_scale=True,
+    value_and_gradient=_rosenbrock_gradient,
 ))
 
 _add(FunctionForm(
@@ -222,6 +287,7 @@ _add(FunctionForm(
     start=(-0.5, -0.5),
     description="Four equally deep minima: which one an optimizer finds depends on its path.",
     latex="(x² + y − 11)² + (x + y² − 7)²", log_scale=True,
+    value_and_gradient=_himmelblau_gradient,
 ))
 
 _add(FunctionForm(
@@ -240,6 +306,7 @@ _add(FunctionForm(
     minima=(((1.0, 3.0), 0.0),), start=(-7.0, -8.0),
     description="A tilted, mildly elongated quadratic bowl with its minimum at (1, 3).",
     latex="(x + 2y − 7)² + (2x + y − 5)²",
+    value_and_gradient=_booth_gradient,
 ))
 
 _add(FunctionForm(
@@ -332,6 +399,7 @@ _add(FunctionForm(
     description="A saddle point at the origin; unbounded below along y, so there is no "
                 "minimum: methods must escape.",
     latex="x² − y²",
+    value_and_gradient=_saddle_gradient,
 ))
 
 _add(FunctionForm(

@@ -38,13 +38,17 @@ class Function2D(Objective):
         The formula as text, for the UI.
     log_scale : bool
         Whether a log colour scale shows it best.
+    value_and_gradient : callable, optional
+        ``(f, ∂f/∂x, ∂f/∂y)`` at ``(x, y)`` in closed form, bit for bit what ``formula`` and
+        autograd give (:class:`~landscape_app.core.catalogue.function_forms.FunctionForm`).
     """
 
     dim = 2
 
     def __init__(self, id: str, name: str, formula: Formula, domain: Box, view: Box,
                  minima: tuple[Minimum, ...], start: tuple[float, float], description: str,
-                 latex: str = "", log_scale: bool = False, dtype: torch.dtype = torch.float64):
+                 latex: str = "", log_scale: bool = False, dtype: torch.dtype = torch.float64,
+                 value_and_gradient: Callable | None = None):
         self.id = id
         self.name = name
         self.formula = formula
@@ -56,6 +60,7 @@ class Function2D(Objective):
         self.latex = latex
         self.log_scale = log_scale
         self.dtype = dtype
+        self.value_and_gradient = value_and_gradient
 
     @property
     def lower(self) -> np.ndarray:
@@ -67,6 +72,12 @@ class Function2D(Objective):
 
     def evaluate(self, points: torch.Tensor) -> torch.Tensor:
         return self.formula(points[..., 0], points[..., 1])
+
+    def value_and_grad(self, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """``f`` at ``points`` ``(..., 2)`` and its gradient ``(..., 2)``, in closed form
+        (only where ``value_and_gradient`` is given)."""
+        value, dx, dy = self.value_and_gradient(points[..., 0], points[..., 1])
+        return value, torch.stack((dx, dy), dim=-1)
 
     def default_start(self) -> np.ndarray:
         return np.array(self.start, dtype=float)

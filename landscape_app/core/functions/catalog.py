@@ -29,7 +29,7 @@ def _function(form: FunctionForm) -> Function2D:
         form.id, form.name, form.formula, domain=form.domain, view=form.view,
         minima=tuple(Minimum(position, value) for position, value in form.minima),
         start=form.start, description=form.description, latex=form.latex,
-        log_scale=form.log_scale,
+        log_scale=form.log_scale, value_and_gradient=form.value_and_gradient,
     )
 
 

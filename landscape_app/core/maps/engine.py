@@ -35,7 +35,7 @@ from landscape_app.core.maps.network_rows import row_evaluator
 from landscape_app.core.maps.newton_rows import NewtonStepper
 from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
 from landscape_app.core.maps.stepping import RuleStepper, Stepper, TorchStepper
-from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients
+from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients, rows_evaluate
 from landscape_app.core.maps.support import check_map_request
 from landscape_app.core.maps.tracker import Tracker
 from landscape_app.core.nn.models import NetworkConfig
@@ -323,7 +323,7 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
     options = {"dtype": job.dtype, "device": job.device}
     optimizer = job.optimizer_spec.create()
     network = isinstance(job.objective, NetworkObjective)
-    evaluate = row_evaluator(job.objective) if network else job.objective.evaluate
+    evaluate = row_evaluator(job.objective) if network else rows_evaluate(job.objective)
     batch_evaluator = ((lambda inputs, targets: row_evaluator(job.objective, inputs, targets))
                        if network else None)
     if job.kind is MapKind.STARTS:

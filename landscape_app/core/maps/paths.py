@@ -5,8 +5,8 @@ losses for the ``K`` recorded steps. After each step the engine hands it the row
 batch; a row that stopped is never seen again, and :meth:`PathRecorder.finish` fills its
 later points with the point it stopped at (its last point repeats: a stopped path stays where
 it ended, so drawing every point draws the path and nothing more; ``stopped_at`` says where it
-ended). Positions are the very tensors the run steps, copied: each recorded point is the
-run's own number, with no arithmetic of its own.
+ended; only the rows that stopped are touched). Positions are the very tensors the run steps,
+copied: each recorded point is the run's own number, with no arithmetic of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +27,16 @@ def thinned_steps(steps: int, points: int | None) -> tuple[int, ...]:
     return tuple(int(s) for s in np.unique(np.round(np.linspace(0, steps, points))))
 
 
+def _buffer(shape: tuple[int, ...], like: torch.Tensor) -> torch.Tensor:
+    """An uninitialised tensor of ``like``'s dtype and device. On the CPU it is NumPy's: its
+    allocator asks the kernel for huge pages for large arrays (torch's does not), so filling a
+    64² field's buffer step by step faults once per 2 MiB rather than once per 4 KiB page —
+    thousands of faults a path field, which cost as much as the copies themselves."""
+    if like.device.type != "cpu":
+        return torch.empty(shape, dtype=like.dtype, device=like.device)
+    return torch.from_numpy(np.empty(shape, dtype=torch.empty(0, dtype=like.dtype).numpy().dtype))
+
+
 class PathRecorder:
     """The positions and losses of ``rows`` rows at ``steps`` (sorted step numbers).
 
@@ -39,29 +49,34 @@ class PathRecorder:
         rows, dim = param.shape
         self.index = {step: k for k, step in enumerate(steps)}
         self.steps = torch.as_tensor(list(steps), dtype=torch.int64, device=param.device)
-        self.positions = torch.empty((len(steps), rows, dim), dtype=param.dtype,
-                                     device=param.device)
-        self.losses = torch.empty((len(steps), rows), dtype=loss.dtype, device=param.device)
+        self.positions = _buffer((len(steps), rows, dim), param)
+        self.losses = _buffer((len(steps), rows), loss)
 
-    @torch.no_grad()
     def record(self, step: int, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor) -> None:
-        """After step ``step``: the live rows ``rows`` (indices) are at ``x`` with ``loss``."""
+        """After step ``step``: the live rows ``rows`` (indices) are at ``x`` with ``loss``
+        (called once a step under
+        :meth:`~landscape_app.core.maps.tracker.Tracker.update`'s ``no_grad``)."""
         k = self.index.get(step)
         if k is None:
             return
         if rows.numel() == self.positions.shape[1]:  # every row is live: no scatter
-            self.positions[k] = x.detach()
-            self.losses[k] = loss
+            self.positions[k].copy_(x)
+            self.losses[k].copy_(loss)
         else:
-            self.positions[k, rows] = x.detach()
+            self.positions[k, rows] = x
             self.losses[k, rows] = loss
 
     @torch.no_grad()
-    def finish(self, stopped_at: torch.Tensor, final_x: torch.Tensor,
+    def finish(self, frozen: torch.Tensor, stopped_at: torch.Tensor, final_x: torch.Tensor,
                final_loss: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Positions ``(rows, K, P)`` and losses ``(rows, K)``: a row's points from the step
-        it stopped at on are its final point."""
-        after = self.steps.unsqueeze(1) >= stopped_at.unsqueeze(0)  # (K, rows)
-        positions = torch.where(after.unsqueeze(2), final_x.unsqueeze(0), self.positions)
-        losses = torch.where(after, final_loss.unsqueeze(0), self.losses)
-        return positions.transpose(0, 1), losses.transpose(0, 1)
+        """Positions ``(rows, K, P)`` and losses ``(rows, K)`` (views of the step-major
+        buffers): the points of the rows ``frozen`` (those that stopped before the last
+        step, never recorded again) from the step each stopped at on are its final point.
+        The rows that ran to the end were recorded at every kept step: nothing to fill."""
+        if frozen.numel():
+            after = self.steps.unsqueeze(1) >= stopped_at[frozen].unsqueeze(0)  # (K, m)
+            self.positions[:, frozen] = torch.where(
+                after.unsqueeze(2), final_x[frozen].unsqueeze(0), self.positions[:, frozen])
+            self.losses[:, frozen] = torch.where(after, final_loss[frozen].unsqueeze(0),
+                                                 self.losses[:, frozen])
+        return self.positions.transpose(0, 1), self.losses.transpose(0, 1)

@@ -23,11 +23,39 @@ from torch.utils.data import DataLoader, TensorDataset
 Evaluate = Callable[[torch.Tensor], torch.Tensor]
 
 
+class ClosedFormRows:
+    """A landscape's ``evaluate`` that also gives the rows' gradient in closed form
+    (:meth:`~landscape_app.core.functions.base.Function2D.value_and_grad`: autograd's
+    operations written out, so bit for bit its gradient, without building a graph)."""
+
+    def __init__(self, objective):
+        self.objective = objective
+
+    def __call__(self, points: torch.Tensor) -> torch.Tensor:
+        return self.objective.evaluate(points)
+
+    def value_and_grad(self, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.objective.value_and_grad(points)
+
+
+def rows_evaluate(objective) -> Evaluate:
+    """What evaluates a 2D landscape's rows: with the closed-form gradient where the catalogue
+    has one, else ``objective.evaluate`` (autograd differentiates it)."""
+    if getattr(objective, "value_and_gradient", None) is not None:
+        return ClosedFormRows(objective)
+    return objective.evaluate
+
+
 def evaluate_rows(evaluate: Evaluate, param: torch.Tensor) -> torch.Tensor:
     """The loss of every row of the leaf ``param`` ``(N, P)``; fills ``param.grad``.
 
-    The rows' losses are independent, so the gradient of their sum is every row's gradient.
+    The rows' losses are independent, so the gradient of their sum is every row's gradient
+    (autograd's, or the same numbers in closed form: :class:`ClosedFormRows`).
     """
+    closed_form = getattr(evaluate, "value_and_grad", None)
+    if closed_form is not None:
+        value, param.grad = closed_form(param.detach())
+        return value
     param.grad = None
     with torch.enable_grad():
         value = evaluate(param)

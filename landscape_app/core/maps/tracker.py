@@ -225,5 +225,7 @@ class Tracker:
             if later > self.step:
                 self.snapshots[index] = self.final_loss
         if self.paths is not None:
-            self.path_x, self.path_loss = self.paths.finish(self.stopped_at, self.final_x,
-                                                            self.final_loss)
+            frozen = torch.ones_like(self.stopped_at, dtype=torch.bool)
+            frozen[rows] = False  # the rows still live were recorded at every kept step
+            self.path_x, self.path_loss = self.paths.finish(
+                frozen.nonzero().flatten(), self.stopped_at, self.final_x, self.final_loss)

@@ -89,6 +89,22 @@ def test_the_sgd_field_has_paths_that_stop_and_repeat_their_last_point():
         np.testing.assert_array_equal(field.path_loss[index, end:], field.path_loss[index, end])
 
 
+def test_paths_that_stop_at_the_last_step_end_at_their_stopping_point():
+    """A row that stops at the very last step is never recorded there (it left the batch):
+    its last point is filled from where it stopped, as the longer run shows it."""
+    function, optimizer_id, settings, grid, _ = CASES["sgd"]
+    objective, spec = get_function(function), OptimizerSpec(optimizer_id, settings)
+    longer = compute_field(objective, spec, grid, STEPS, device="cpu")
+    for end in sorted(set(longer.stopped_at[longer.stopped_at < STEPS].tolist()) - {0}):
+        field = compute_field(objective, spec, grid, end, device="cpu")
+        ending = np.flatnonzero(longer.stopped_at == end)
+        np.testing.assert_array_equal(field.stopped_at[ending], end)
+        np.testing.assert_array_equal(field.status[ending], longer.status[ending])
+        np.testing.assert_array_equal(field.paths[ending], longer.paths[ending, :end + 1])
+        np.testing.assert_array_equal(field.path_loss[ending],
+                                      longer.path_loss[ending, :end + 1])
+
+
 def test_a_thinned_field_keeps_the_full_fields_points_and_the_exact_last_point():
     objective = get_function("himmelblau")
     grid = StartGrid((-9.0, 9.0), (-9.0, 9.0), 5)
