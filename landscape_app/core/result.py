@@ -2,41 +2,23 @@
 
 :class:`RaceResult` is the one finished-race object of the app: the trajectory tables, the
 recordings the exporter draws, network landscapes and the seed experiment all take it (or its
-:class:`LaneResult` lanes). A lane's :class:`Status` stays the enum to the end; it becomes text
-only where it is written out (CSV, JSON, table cells).
+:class:`LaneResult` lanes). A lane's :class:`~landscape_app.core.status.Status` stays the enum to
+the end; it becomes text only where it is written out (CSV, JSON, table cells).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from landscape_app.core.status import Status
+
 if TYPE_CHECKING:  # torch stays unimported: the window's first paint imports Status
     from landscape_app.core.optim.base import StepRecord
     from landscape_app.core.optim.registry import OptimizerSpec
-
-
-class Status(StrEnum):
-    """Where a lane of the race stands."""
-
-    RUNNING = "running"
-    CONVERGED = "converged"
-    DIVERGED = "diverged"
-    FAILED = "failed"
-    FINISHED = "finished"
-
-    @property
-    def stopped(self) -> bool:
-        return self is not Status.RUNNING
-
-    @property
-    def broken(self) -> bool:
-        """Diverged or failed: the lane's last point is no answer."""
-        return self in (Status.DIVERGED, Status.FAILED)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,12 @@ from landscape_app.core.result import Status
 
 @dataclass(frozen=True)
 class RecordedPath:
-    """One lane of a surface file, in the shape the replay reads
-    (:func:`landscape_app.engine.steppers.path_rows`)."""
+    """A lane on a plane, in the shape the replay reads
+    (:func:`landscape_app.engine.steppers.path_rows`): its steps and evaluation counts,
+    coordinates ``(n, 2)``, off-plane ``distances``, true ``losses`` and ``plane_losses`` at
+    the drawn points. A surface file's lanes are these; a trained network's are
+    :class:`~landscape_app.core.nn.landscape.LanePath` (these and the full path).
+    """
 
     label: str
     spec: str
@@ -30,6 +34,11 @@ class RecordedPath:
     distances: np.ndarray
     losses: np.ndarray
     plane_losses: np.ndarray
+    batch_losses: np.ndarray | None = None  # the minibatch loss of each step (NaN: none)
+    #: The race's sharpness readings, one row per step (columns
+    #: :data:`~landscape_app.core.sharpness_reading.READING_COLUMNS`, NaN where not measured);
+    #: None when the race measured none.
+    sharpness: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

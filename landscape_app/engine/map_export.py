@@ -6,14 +6,16 @@ The animation's frame ``i`` of ``N`` colours every cell by its loss after step
 ``round(i·S/(N − 1))`` of the map's ``S`` steps
 (:func:`~landscape_app.export.animation.frame_steps`), all frames on one ``log10`` colour
 scale, so the basins fill in as the optimizer runs. The still is the finished map coloured
-as the session says (basin, loss, steps or status).
+as the session says (basin, loss, steps or status). The window's Maps ▸ Export entries go
+through :func:`exported_kind` and :func:`write_window_map`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.core.errors import LandscapeError
@@ -21,6 +23,13 @@ from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.engine.map_jobs import MapJob, plan_maps, refined
 from landscape_app.state.model import SessionState, build_landscape
 from landscape_app.state.race import session_start
+
+if TYPE_CHECKING:
+    from landscape_app.core.maps import OutcomeMap
+
+
+#: What an export from the window says when it has no map.
+NO_MAP = "No map to export yet: turn one on in the Maps menu"
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,29 @@ class MapExport:
     duration: float | None = None
     title: str | None = None
     device: str = "auto"
+
+
+def exported_kind(maps: Mapping[MapKind, OutcomeMap], shown: MapKind) -> MapKind | None:
+    """Which of the window's computed ``maps`` an export writes: the one ``shown`` when it is
+    computed, else the first computed; None when none is."""
+    return shown if shown in maps else next(iter(maps), None)
+
+
+def write_window_map(maps: Mapping[MapKind, OutcomeMap], shown: MapKind, path: str | Path,
+                     color_by: str) -> Path:
+    """Write the window's map (:func:`exported_kind`) as a still coloured by ``color_by``:
+    ``path`` ``.png`` or ``.svg``, atomically; the path written.
+
+    Raises :class:`LandscapeError` when no map is computed (:data:`NO_MAP`) or the path
+    cannot be written.
+    """
+    from landscape_app.export.map_image import write_map_image
+
+    kind = exported_kind(maps, shown)
+    if kind is None:
+        raise LandscapeError(NO_MAP)
+    write_map_image(maps[kind], path, color_by)
+    return Path(path).expanduser()
 
 
 def session_map_job(state: SessionState, kind: MapKind | None = None) -> MapJob:
@@ -104,4 +136,5 @@ def write_map_export(state: SessionState, request: MapExport,
     return written, animation
 
 
-__all__ = ["MapExport", "session_map_job", "write_map_export"]
+__all__ = ["NO_MAP", "MapExport", "exported_kind", "session_map_job", "write_map_export",
+           "write_window_map"]

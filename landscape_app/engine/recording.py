@@ -30,10 +30,10 @@ from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import Grid2D
 from landscape_app.core.progress import CancelPoll, StageProgress
-from landscape_app.core.result import LaneResult, RaceResult, Status
+from landscape_app.core.result import LaneResult, RaceResult
 from landscape_app.core.runner import Racer
 from landscape_app.engine.steppers import function_rows, path_rows
-from landscape_app.engine.traces import COLUMN
+from landscape_app.engine.traces import COLUMN, LaneView
 from landscape_app.state.lane_contrast import trail_colors
 from landscape_app.state.model import SessionState, build_landscape
 from landscape_app.state.race import session_objective, session_race, session_start
@@ -41,28 +41,29 @@ from landscape_app.state.race import session_objective, session_race, session_st
 
 @dataclass(frozen=True)
 class LaneDrawing:
-    """What drawing a finished lane needs beyond the lane itself: the session's colour and
-    visibility, and its display rows (columns of :data:`~landscape_app.engine.traces.COLUMNS`).
-    """
+    """A finished lane as a recording draws it: the lane itself, the session's colour and
+    visibility, and its :class:`~landscape_app.engine.traces.LaneView` (the view the window
+    draws, cut at any step by its ``upto``)."""
 
     lane: LaneResult
     color: str
     visible: bool
-    rows: np.ndarray
+    view: LaneView
+
+    @classmethod
+    def of(cls, lane: LaneResult, color: str, visible: bool, rows: np.ndarray) -> LaneDrawing:
+        """``lane`` drawn by its display ``rows`` (columns of
+        :data:`~landscape_app.engine.traces.COLUMNS`)."""
+        return cls(lane, color, visible,
+                   LaneView.finished(lane.label, rows, lane.status, lane.message))
 
     @property
     def label(self) -> str:
         return self.lane.label
 
-    def upto(self, step: int) -> np.ndarray:
-        """The rows of steps ``≤ step`` (rows are in step order)."""
-        end = int(np.searchsorted(self.rows[:, COLUMN["step"]], step, side="right"))
-        return self.rows[:end]
-
-    def diverged_by(self, step: int) -> bool:
-        """Whether the lane has diverged at or before ``step``."""
-        return (self.lane.status is Status.DIVERGED and len(self.rows) > 0
-                and self.rows[-1, COLUMN["step"]] <= step)
+    @property
+    def rows(self) -> np.ndarray:
+        return self.view.rows
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,8 @@ def _record_function(state: SessionState, progress: StageProgress | None,
     result = race.run(progress=progress, cancelled=cancelled)
     grid = landscape.grid(state.view.resolution, progress=progress, cancelled=cancelled)
     log_scale = landscape.scale(state.view.log_scale)
-    lanes = tuple(LaneDrawing(run, lane.color, lane.visible,
-                              function_rows(landscape.objective, run.records))
+    lanes = tuple(LaneDrawing.of(run, lane.color, lane.visible,
+                                 function_rows(landscape.objective, run.records))
                   for lane, run in zip(state.lanes, result.lanes, strict=True))
     start = tuple(float(v) for v in race.start_point[:2])
     minima = tuple((float(m.position[0]), float(m.position[1])) for m in landscape.minima)
@@ -194,9 +195,9 @@ def _record_network(state: SessionState, device: str, progress: StageProgress | 
     grid = land.grid()
     paths = {path.label: path for path in land.lanes}
     lanes = tuple(
-        LaneDrawing(run, lane.color, lane.visible,
-                    path_rows(paths[run.label]) if run.label in paths
-                    else np.empty((0, len(COLUMN))))
+        LaneDrawing.of(run, lane.color, lane.visible,
+                       path_rows(paths[run.label]) if run.label in paths
+                       else np.empty((0, len(COLUMN))))
         for lane, run in zip(state.lanes, result.lanes, strict=True)
     )
     log_scale = land.scale(state.view.log_scale)

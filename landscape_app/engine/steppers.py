@@ -10,7 +10,6 @@ a replay only slices arrays it already has and stays in the worker thread.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,13 +18,11 @@ from landscape_app.core.optim.base import StepRecord
 from landscape_app.core.result import Status
 from landscape_app.core.runner import LaneUpdate, Race, Racer
 from landscape_app.core.sharpness_reading import reading_rows
+from landscape_app.core.surface_raw import RecordedPath
 from landscape_app.engine.traces import COLUMN, COLUMNS, LaneChunk
 
 #: The first of the sharpness columns.
 SHARPNESS = COLUMN["sharpness"]
-
-if TYPE_CHECKING:
-    from landscape_app.core.nn.landscape import LanePath
 
 
 def record_rows(records: Sequence[StepRecord]) -> np.ndarray:
@@ -92,25 +89,23 @@ class RaceStepper:
                          update.message, distance, last.internals if last else None)
 
 
-def path_rows(path: LanePath) -> np.ndarray:
-    """Rows of a network lane projected on its plane: true loss, on-plane height, coordinates.
+def path_rows(path: RecordedPath) -> np.ndarray:
+    """Rows of a lane projected on its plane (a surface file's or a trained network's): true
+    loss, on-plane height, coordinates.
 
-    A :class:`LanePath` that does not record gradient evaluations or times leaves those
-    columns NaN (the loss plot then has nothing to draw on those axes, rather than a guess).
+    What a path on a plane does not record (gradient evaluations, times; batch losses and
+    sharpness when it has none) is NaN: the loss plot then has nothing to draw on those
+    axes, rather than a guess.
     """
     losses = np.asarray(path.losses, dtype=float)
     best = np.fmin.accumulate(np.where(np.isfinite(losses), losses, np.inf))
     unknown = np.full(len(losses), np.nan)
-    grad_evals = getattr(path, "grad_evals", unknown)
-    times = getattr(path, "times", unknown)
-    batch = getattr(path, "batch_losses", None)
-    sharpness = getattr(path, "sharpness", None)
-    return np.column_stack([path.steps, path.evals, grad_evals, times, losses, best,
+    return np.column_stack([path.steps, path.evals, unknown, unknown, losses, best,
                             path.plane_losses, path.coords[:, 0], path.coords[:, 1],
-                            unknown if batch is None else batch,
+                            unknown if path.batch_losses is None else path.batch_losses,
                             np.asarray(path.distances, dtype=float),
-                            reading_rows([None] * len(losses)) if sharpness is None
-                            else sharpness])
+                            reading_rows([None] * len(losses)) if path.sharpness is None
+                            else path.sharpness])
 
 
 class ReplayStepper:
@@ -118,7 +113,7 @@ class ReplayStepper:
 
     offload = False
 
-    def __init__(self, paths: Sequence[LanePath]):
+    def __init__(self, paths: Sequence[RecordedPath]):
         self.paths = list(paths)
         self.labels = [path.label for path in self.paths]
         self.rows = [path_rows(path) for path in self.paths]

@@ -33,7 +33,7 @@ def surface_recording(land: SurfaceFileLandscape, title: str, colormap: str = "v
     rows = [path_rows(path) for path in land.lanes]
     results = tuple(LaneResult(path.label, OptimizerSpec(path.spec or path.label), path.status,
                                path.message, ()) for path in land.lanes)
-    lanes = tuple(LaneDrawing(result, PALETTE[index % len(PALETTE)], True, lane_rows)
+    lanes = tuple(LaneDrawing.of(result, PALETTE[index % len(PALETTE)], True, lane_rows)
                   for index, (result, lane_rows) in enumerate(zip(results, rows, strict=True)))
     steps = max((int(np.nanmax(r[:, COLUMN["step"]])) for r in rows if len(r)), default=0)
     log_scale = land.log_scale

@@ -77,9 +77,13 @@ def merge_chunks(chunks: list[LaneChunk]) -> list[LaneChunk]:
 
 @dataclass(frozen=True)
 class LaneView:
-    """A read-only view of one lane's rows at the time of a snapshot.
+    """How one lane is drawn: its rows and where it stands (the one view of a lane the
+    window, the drag preview and the exporter draw, each cut at the shown step by
+    :meth:`upto`).
 
-    ``history`` maps steps to the optimizer internals recorded at them (for :meth:`upto`).
+    A live race's lanes are views of the :class:`TraceBuffer` at a snapshot; a finished
+    lane's (a recording's) come from :meth:`finished`. ``history`` maps steps to the
+    optimizer internals recorded at them (for :meth:`upto`).
     """
 
     label: str
@@ -105,12 +109,33 @@ class LaneView:
         return LaneView(self.label, rows, Status.RUNNING, "", float(last[COLUMN["distance"]]),
                         self.history.get(int(last[COLUMN["step"]])), self.history)
 
+    @classmethod
+    def finished(cls, label: str, rows: np.ndarray, status: Status,
+                 message: str = "") -> LaneView:
+        """A lane that has run to its end: its (read-only) ``rows``, final status and
+        message; its distance that of its last row."""
+        rows = rows.view()
+        rows.flags.writeable = False
+        distance = float(rows[-1, COLUMN["distance"]]) if len(rows) else float("nan")
+        return cls(label, rows, status, message, distance, None)
+
     def column(self, name: str) -> np.ndarray:
         return self.rows[:, COLUMN[name]]
 
     @property
     def xy(self) -> np.ndarray:
+        """``(n, 2)``: the points drawn on the plane."""
         return self.rows[:, COLUMN["x"]:COLUMN["y"] + 1]
+
+    @property
+    def xyz(self) -> np.ndarray:
+        """``(n, 3)``: the points drawn on the 3D surface, ``(x, y, surface_loss)``."""
+        return self.rows[:, [COLUMN["x"], COLUMN["y"], COLUMN["surface_loss"]]]
+
+    @property
+    def diverged(self) -> bool:
+        """Whether the lane diverged by its last row (it gets a cross, not a head)."""
+        return self.status is Status.DIVERGED
 
     @property
     def last(self) -> np.ndarray | None:
@@ -128,7 +153,7 @@ class RaceSnapshot:
 
     @property
     def furthest_step(self) -> int:
-        steps = [int(lane.rows[-1, 0]) for lane in self.lanes if len(lane.rows)]
+        steps = [int(lane.rows[-1, COLUMN["step"]]) for lane in self.lanes if len(lane.rows)]
         return max(steps, default=0)
 
     @property

@@ -82,12 +82,12 @@ class CompareActions(QObject):
         try:
             job = plan_compare(model.state, model.landscape if model.live else None, settings)
         except LandscapeError as error:
-            self.window._show_message(f"Cannot compare: {error}", 10_000)
+            self.window.status.show(f"Cannot compare: {error}", 10_000)
             return
         self._job = job
         token = self.runner.submit(job.run)
         self._job_token = token
-        self.window.show_progress(f"{PROGRESS}… 0% (Maps ▸ Cancel comparison to stop)", 0.0,
+        self.window.status.progress(f"{PROGRESS}… 0% (Maps ▸ Cancel comparison to stop)", 0.0,
                                   PROGRESS)
 
     def cancel(self) -> None:
@@ -96,15 +96,15 @@ class CompareActions(QObject):
             return
         self._job = None
         self.runner.cancel()
-        self.window.show_progress("", 1.0, PROGRESS)
-        self.window._show_message("Comparison cancelled", 5000)
+        self.window.status.progress("", 1.0, PROGRESS)
+        self.window.status.show("Comparison cancelled", 5000)
 
     def _current(self, token: int) -> bool:
         return self._job is not None and token == self._job_token
 
     def _progress(self, token: int, _stage: str, fraction: float) -> None:
         if self._current(token):
-            self.window.show_progress(f"{PROGRESS}… {fraction:.0%} (Maps ▸ Cancel comparison "
+            self.window.status.progress(f"{PROGRESS}… {fraction:.0%} (Maps ▸ Cancel comparison "
                                       "to stop)", min(fraction, 0.99), PROGRESS)
 
     def _done(self, token: int, result) -> None:
@@ -114,18 +114,18 @@ class CompareActions(QObject):
 
         record = record_of(self._job, result)
         self._job = None
-        self.window.show_progress("", 1.0, PROGRESS)
+        self.window.status.progress("", 1.0, PROGRESS)
         self.controller.set_compare(record)
         self.window.view_tabs.setCurrentIndex(self.tab_index)
-        self.window._show_message(f"Compared {len(record.lanes)} optimizer(s) in "
+        self.window.status.show(f"Compared {len(record.lanes)} optimizer(s) in "
                                   f"{record.seconds:.1f} s", 5000)
 
     def _failed(self, token: int, message: str) -> None:
         if not self._current(token):
             return
         self._job = None
-        self.window.show_progress("", 1.0, PROGRESS)
-        self.window._show_message(f"The comparison could not run: {message}", 10_000)
+        self.window.status.progress("", 1.0, PROGRESS)
+        self.window.status.show(f"The comparison could not run: {message}", 10_000)
 
     def _sync(self) -> None:
         """The tab shows the session's comparison (a session opened brings its own)."""
@@ -158,19 +158,19 @@ class CompareActions(QObject):
         compared = self.panel.record.lanes[index]
         cards = self.window.optimizer_panel.cards
         if self._setting_now(self.controller.state, compared) is None:
-            self.window._show_message(f"{compared.label} is no longer lane "
+            self.window.status.show(f"{compared.label} is no longer lane "
                                       f"{compared.lane + 1}: compare again", 8000)
             return
         card = cards[compared.lane]
         if card.set_values({compared.sweep: value}):
-            self.window._show_message(f"{card.lane.label}: {compared.sweep} = {value:g}", 5000)
+            self.window.status.show(f"{card.lane.label}: {compared.sweep} = {value:g}", 5000)
 
     def export(self) -> None:
         """Both plots of the tab to PNG or SVG."""
         from landscape_app.gui.file_dialogs import ask_save_path, show_problem
 
         if self.panel.record is None:
-            self.window._show_message("Nothing to export yet: Maps ▸ Compare optimizers…")
+            self.window.status.show("Nothing to export yet: Maps ▸ Compare optimizers…")
             return
         path = ask_save_path(self.window, "Export comparison",
                              "PNG image (*.png);;SVG image (*.svg)", "compare.png")
@@ -181,4 +181,4 @@ class CompareActions(QObject):
         except Exception as error:  # noqa: BLE001 - a message, never a crash
             show_problem(self.window, "The comparison could not be exported", str(error))
             return
-        self.window._show_message(f"Wrote {path}", 5000)
+        self.window.status.show(f"Wrote {path}", 5000)

@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         build_views(self)
         self.view_tabs.currentChanged.connect(self._view_tab_changed)
         build_docks(self)
-        build_status_bar(self)
+        self.status = build_status_bar(self)
         self._build_menus()
         self.room = RoomFit(self)  # the size and place from the screen, the arrangement
         self.controls.insertAction(self.controls.actions()[0], self.room.panels_action)
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
 
     # -- phase two: the engine ---------------------------------------------------------------
     def _core_failed(self, message: str) -> None:
-        self.statusBar().showMessage(f"The compute engine could not be loaded: {message}")
+        self.status.show(f"The compute engine could not be loaded: {message}", 0)
 
     def _core_loaded(self, device: str, notice: str = "") -> None:
         if self._closing:
@@ -141,10 +141,10 @@ class MainWindow(QMainWindow):
         # hundred milliseconds each and freeze a frame.
         gc.collect()
         gc.freeze()
-        self.device_label.setText(f"device: {device}")
+        self.status.device.setText(f"device: {device}")
         if notice:  # a GPU is present but could not start: the CPU computes instead
-            self.device_label.setText(f"device: {device} (GPU unavailable)")
-            self.device_label.setToolTip(notice)
+            self.status.device.setText(f"device: {device} (GPU unavailable)")
+            self.status.device.setToolTip(notice)
         self.landscape_panel = LandscapePanel()
         self.display_panel = DisplayPanel(COLORMAPS)
         left = QWidget()
@@ -187,11 +187,11 @@ class MainWindow(QMainWindow):
         self.clock.timer.start()
         self.status_timer.start()
         if notice:
-            self.statusBar().showMessage(f"Ready: press space to play. {notice}", 20_000)
+            self.status.show(f"Ready: press space to play. {notice}", 20_000)
         else:
-            self.statusBar().showMessage("Ready: press space to play", 5000)
+            self.status.show("Ready: press space to play", 5000)
         if options is not None and options.surface is not None:  # gui FILE: what it shows
-            self.statusBar().showMessage(options.surface.summary(), 20_000)
+            self.status.show(options.surface.summary(), 20_000)
         self._view_tab_changed(self.view_tabs.currentIndex())
         self.coreReady.emit()
 
@@ -227,8 +227,11 @@ class MainWindow(QMainWindow):
 
         self.keys = KeyRouter(self, self.focus_view)  # the keys act whatever has the focus
         from landscape_app.gui.map_actions import MapActions
+        from landscape_app.gui.window_parts import MapParts
 
-        self.maps = MapActions(self, self.maps_menu)
+        self.maps = MapActions(MapParts(self, self.controller, self.contour, self.view_tabs,
+                                        controls.play_action, self.optimizer_panel,
+                                        self.exports, self.status), self.maps_menu)
         self.presentation.view_created(self.maps.view)
         from landscape_app.gui.compare_actions import CompareActions
 
@@ -286,9 +289,9 @@ class MainWindow(QMainWindow):
         controller.lanesReset.connect(self._lanes_reset)
         controller.lanesReset.connect(self.fields.refresh)
         controller.preview.shown.connect(self.fields.hide)
-        self.fields.progress.connect(self.background_label.setText)
+        self.fields.progress.connect(self.status.background.setText)
         controller.transportChanged.connect(self._transport_changed)
-        controller.message.connect(self._show_message)
+        controller.message.connect(self.status.show)
         network = self.landscape_panel.network
         controller.networkProgress.connect(self._network_progress)
         controller.networkReady.connect(network.show_done)
@@ -319,7 +322,7 @@ class MainWindow(QMainWindow):
         try:
             self.controller.apply_session(state)
         except LandscapeError as error:  # a 2D landscape that cannot be built: keep the old
-            self._show_message(f"The session could not be shown: {error}", 10000)
+            self.status.show(f"The session could not be shown: {error}", 10000)
             if state is not self.controller.state:
                 self.apply_session(self.controller.state)
             return
@@ -385,15 +388,9 @@ class MainWindow(QMainWindow):
         self.controller.set_view(show_internals=on)
         self.painter.invalidate()
 
-    def _show_message(self, text: str, milliseconds: int = 8000) -> None:
-        """A status bar message; none once closing (a task cancelled by the closing reports
-        afterwards, and the status bar's timer would outlive the window)."""
-        if not self._closing:
-            self.statusBar().showMessage(text, milliseconds)
-
     def _race_failed(self, generation: int, message: str) -> None:
         if generation == self.race_thread.worker.generation:
-            self._show_message(f"The race could not start: {message}", 10000)
+            self.status.show(f"The race could not start: {message}", 10000)
 
     def _show_grid(self, grid) -> None:
         """Draw the session's landscape from ``grid`` (None: clear it, one is computed)."""
@@ -443,21 +440,9 @@ class MainWindow(QMainWindow):
         self.contour.show_notice(self._notice(self.controller.model,
                                               STAGES.get(stage, stage), fraction))
 
-    def show_progress(self, text: str, fraction: float, prefix: str) -> None:
-        """``text`` in the status bar while ``fraction`` < 1, cleared at 1: unless another
-        message (a warning, a notice) is showing, which a progress report never hides."""
-        bar = self.statusBar()
-        current = bar.currentMessage()
-        if current and not current.startswith(prefix):
-            return
-        if fraction < 1.0:
-            self._show_message(text, 2000)
-        elif current:
-            bar.clearMessage()
-
     def _grid_progress(self, fraction: float) -> None:
-        self.show_progress(f"Drawing the landscape… {fraction:.0%}", fraction,
-                           "Drawing the landscape")
+        self.status.progress(f"Drawing the landscape… {fraction:.0%}", fraction,
+                             "Drawing the landscape")
 
     def _lanes_reset(self) -> None:
         model = self.controller.model
@@ -492,17 +477,17 @@ class MainWindow(QMainWindow):
     def _step_shown(self, step: int) -> None:
         """The timeline reads another step: so does the status bar (when paused)."""
         if not self.race_thread.worker.playing:
-            self.fps_label.setText(f"step {step}")
+            self.status.fps.setText(f"step {step}")
 
     def _update_status(self) -> None:
         snapshot = self.buffer.snapshot()
         playing = self.race_thread is not None and self.race_thread.worker.playing
         if playing:
-            self.rate_label.setText(f"{snapshot.steps_per_second:,.0f} steps/s")
-            self.fps_label.setText(f"{self.painter.frames_per_second():.0f} frames/s")
+            self.status.rate.setText(f"{snapshot.steps_per_second:,.0f} steps/s")
+            self.status.fps.setText(f"{self.painter.frames_per_second():.0f} frames/s")
         else:
-            self.rate_label.setText("paused")
-            self.fps_label.setText(f"step {self.timeline_bar.shown_step}")  # the bar's step
+            self.status.rate.setText("paused")
+            self.status.fps.setText(f"step {self.timeline_bar.shown_step}")  # the bar's step
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -516,7 +501,7 @@ class MainWindow(QMainWindow):
         if self.keys is not None:
             self.keys.remove()
         self.room.remember()
-        self.statusBar().clearMessage()
+        self.status.close()
         for timer in self.findChildren(QTimer):  # ours, the panels' debounce, the status bar's
             timer.stop()
         self.loader.join()

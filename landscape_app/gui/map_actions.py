@@ -32,6 +32,7 @@ from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.gui.keyboard import window_action
 from landscape_app.gui.views.map_key import MapKey, plot_inset
 from landscape_app.gui.views.map_layer import HINT, ZOOM_SETTLE_MS, HyperMapView, MapLayer
+from landscape_app.gui.window_parts import MapParts
 from landscape_app.state.maps import COLOR_BY, MapSettings, default_axis, sweepable_names
 
 COLOR_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
@@ -43,17 +44,19 @@ STOPPED = "The hyperparameter map was not computed (cancelled or failed)"
 
 class MapActions(QObject):
     """The Maps menu of a :class:`~landscape_app.gui.main_window.MainWindow` and what it
-    draws: :attr:`layer` over the 2D view and :attr:`view`, the hyperparameter-map tab."""
+    draws: :attr:`layer` over the 2D view and :attr:`view`, the hyperparameter-map tab.
+    It works with the window's :class:`~landscape_app.gui.window_parts.MapParts`."""
 
-    def __init__(self, window, menu: QMenu):
-        super().__init__(window)
-        self.window = window
-        self.controller = window.controller
-        self.layer = MapLayer(window.contour.plot_item)
+    def __init__(self, parts: MapParts, menu: QMenu):
+        super().__init__(parts.window)
+        self.parts = parts
+        self.controller = parts.controller
+        contour = parts.contour
+        self.layer = MapLayer(contour.plot_item)
         # The start map's key, in the corner the hover readout and the colour bar leave free.
-        self.key = MapKey(window.contour, "bottom-left", lambda: plot_inset(window.contour))
+        self.key = MapKey(contour, "bottom-left", lambda: plot_inset(contour))
         self.view = HyperMapView()
-        self.tab_index = window.view_tabs.addTab(self.view, "Hyperparameter map")
+        self.tab_index = parts.view_tabs.addTab(self.view, "Hyperparameter map")
         self._syncing = False
         self.starts_action = self._check(menu, "&Start map", "Ctrl+M", self._toggle_starts)
         self.sweep_action = self._check(menu, "&Hyperparameter map", "Ctrl+Shift+M",
@@ -70,19 +73,20 @@ class MapActions(QObject):
         self.opacity_actions = self._group(menu.addMenu("O&pacity"), OPACITIES,
                                            lambda o: f"{o:.0%}", self._opacity_chosen)
         menu.addSeparator()
-        self.cancel_action = window_action(window, "Cancel &map computation", None,
+        self.cancel_action = window_action(parts.window, "Cancel &map computation", None,
                                            self.controller.cancel_maps)
         menu.addAction(self.cancel_action)
-        self.export_action = window_action(window, "&Export map image…", None, self.export)
+        self.export_action = window_action(parts.window, "&Export map image…", None,
+                                           self.export)
         menu.addAction(self.export_action)
-        self.animation_action = window_action(window, "Export map &animation…", None,
+        self.animation_action = window_action(parts.window, "Export map &animation…", None,
                                               self.export_animation)
         menu.addAction(self.animation_action)
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(ZOOM_SETTLE_MS)
         self._settle.timeout.connect(self._view_zoomed)
-        window.contour.plot_item.vb.sigRangeChangedManually.connect(
+        contour.plot_item.vb.sigRangeChangedManually.connect(
             lambda *_: self._settle.start())
         self.view.cellClicked.connect(self.set_lane_values)
         self.view.zoomed.connect(
@@ -94,7 +98,7 @@ class MapActions(QObject):
 
     # -- building -------------------------------------------------------------------------
     def _check(self, menu, text, shortcut, slot) -> QAction:
-        action = window_action(self.window, text, shortcut, lambda: None)
+        action = window_action(self.parts.window, text, shortcut, lambda: None)
         action.setCheckable(True)
         action.toggled.connect(lambda on: None if self._syncing else slot(on))
         menu.addAction(action)
@@ -125,12 +129,12 @@ class MapActions(QObject):
 
     def _toggle_starts(self, on: bool) -> None:
         if on and self._network():
-            self.window._show_message("A network has no start map: use the hyperparameter map")
+            self.parts.status.show("A network has no start map: use the hyperparameter map")
             self._sync()
             return
         self._edit(starts=on)
         if on:
-            self.window.view_tabs.setCurrentIndex(0)
+            self.parts.view_tabs.setCurrentIndex(0)
 
     def _toggle_sweep(self, on: bool) -> None:
         if not on:
@@ -139,19 +143,19 @@ class MapActions(QObject):
         state = self.controller.state
         lane = self.settings.lane if self.settings is not None else 0
         if lane >= len(state.lanes):
-            self.window._show_message("Add an optimizer to map its hyperparameters")
+            self.parts.status.show("Add an optimizer to map its hyperparameters")
             self._sync()
             return
         spec = state.lanes[lane].spec
         names = sweepable_names(spec, self._network())
         if len(names) < 2:
-            self.window._show_message(f"{spec.id} has fewer than two hyperparameters to map")
+            self.parts.status.show(f"{spec.id} has fewer than two hyperparameters to map")
             self._sync()
             return
         second = "momentum" if "momentum" in names[1:] else names[1]
         sweep = (default_axis(spec, names[0]), default_axis(spec, second))
         self._edit(sweep=sweep, starts=self.settings is not None and self.settings.starts)
-        self.window.view_tabs.setCurrentIndex(self.tab_index)
+        self.parts.view_tabs.setCurrentIndex(self.tab_index)
 
     def _color_chosen(self, key: str) -> None:
         self._edit(color_by=key) if self.settings is not None else self._sync()
@@ -270,14 +274,14 @@ class MapActions(QObject):
                 and self.settings.sweep is not None:  # the status bar may be hidden
             self.view.show_notice(computing_notice(fraction)
                                   if self.controller.model.map_pending(kind) else STOPPED)
-        self.window.show_progress(f"Computing the {MapKind(kind).title}… {fraction:.0%} "
+        self.parts.status.progress(f"Computing the {MapKind(kind).title}… {fraction:.0%} "
                                   "(Maps ▸ Cancel to stop)", fraction, "Computing the")
 
     def _view_zoomed(self) -> None:
         settings = self.settings
         if settings is None or not settings.starts:
             return
-        (x0, x1), (y0, y1) = self.window.contour.plot_item.vb.viewRange()
+        (x0, x1), (y0, y1) = self.parts.contour.plot_item.vb.viewRange()
         self.controller.zoom_starts((x0, x1, y0, y1))
 
     # -- clicks -----------------------------------------------------------------------------
@@ -289,32 +293,32 @@ class MapActions(QObject):
             return False
         result = self.layer.result
         start = float(result.axis0[cell[0]]), float(result.axis1[cell[1]])
-        self.window.contour.set_start(*start)
+        self.parts.contour.set_start(*start)
         self.controller.set_start(*start)
         if self.controller.model.blocked is None:
-            self.window.controls.play_action.setChecked(True)
+            self.parts.play.setChecked(True)
         return True
 
     def set_lane_values(self, value0: float, value1: float) -> None:
         """Give the mapped lane the clicked cell's two hyperparameter values (through the
         lane's card, as if typed in its form)."""
         settings = self.settings
-        cards = self.window.optimizer_panel.cards
+        cards = self.parts.optimizer_panel.cards
         if settings is None or settings.sweep is None or settings.lane >= len(cards):
             return
         names = [axis.name for axis in settings.sweep]
         if any(name in ("lr_first", "lr_last") for name in names):
-            self.window._show_message("A lane has one learning rate for every layer: per-layer "
+            self.parts.status.show("A lane has one learning rate for every layer: per-layer "
                                       "learning rates can be mapped but not set")
             return
         if cards[settings.lane].set_values(dict(zip(names, (value0, value1), strict=True))):
-            self.window._show_message(f"{cards[settings.lane].lane.label}: {names[0]} = "
+            self.parts.status.show(f"{cards[settings.lane].lane.label}: {names[0]} = "
                                       f"{value0:g}, {names[1]} = {value1:g}", 5000)
 
     def show_tab_of(self, state) -> None:
         """A session built on a hyperparameter map opens on the map's tab; one without it
         leaves that tab for the 2D view (where a start map is drawn)."""
-        tabs = self.window.view_tabs
+        tabs = self.parts.view_tabs
         if state.map is not None and state.map.sweep is not None:
             tabs.setCurrentIndex(self.tab_index)
         elif tabs.currentIndex() == self.tab_index:
@@ -323,45 +327,44 @@ class MapActions(QObject):
     # -- export -----------------------------------------------------------------------------
     def _shown_kind(self) -> MapKind:
         """The map on screen: the hyperparameter map on its tab, else the start map."""
-        return (MapKind.SWEEP if self.window.view_tabs.currentIndex() == self.tab_index
+        return (MapKind.SWEEP if self.parts.view_tabs.currentIndex() == self.tab_index
                 else MapKind.STARTS)
 
     def export_animation(self) -> None:
         """Export the map shown over its steps (computed again, with every frame's losses)."""
+        from landscape_app.engine.map_export import NO_MAP, exported_kind
         from landscape_app.export.writers import file_filter
         from landscape_app.gui.file_dialogs import ask_save_path
 
         if self.settings is None:
-            self.window._show_message("No map to export yet: turn one on in the Maps menu")
+            self.parts.status.show(NO_MAP)
             return
-        maps = self.controller.model.maps
-        kind = self._shown_kind() if self._shown_kind() in maps else next(iter(maps), None)
-        path = ask_save_path(self.window, "Export map animation", file_filter(),
+        kind = exported_kind(self.controller.model.maps, self._shown_kind())
+        path = ask_save_path(self.parts.window, "Export map animation", file_filter(),
                              f"{kind or 'outcome'}-map.gif")
         if path:
-            self.window.exports.export_map_animation(path, kind)
+            self.parts.exports.export_map_animation(path, kind)
 
     def export(self) -> None:
         """Save the map shown (the hyperparameter map on its tab, else the start map)."""
-        from landscape_app.export.map_image import write_map_image
+        from landscape_app.engine.map_export import NO_MAP, exported_kind, write_window_map
         from landscape_app.gui.file_dialogs import ask_save_path, show_problem
 
         maps = self.controller.model.maps
-        kind = self._shown_kind()
-        result = maps.get(kind) or next(iter(maps.values()), None)
-        if result is None:
-            self.window._show_message("No map to export yet: turn one on in the Maps menu")
+        kind = exported_kind(maps, self._shown_kind())
+        if kind is None:
+            self.parts.status.show(NO_MAP)
             return
-        path = ask_save_path(self.window, "Export map image",
-                             "PNG image (*.png);;SVG image (*.svg)", f"{result.kind}-map.png")
+        path = ask_save_path(self.parts.window, "Export map image",
+                             "PNG image (*.png);;SVG image (*.svg)", f"{kind}-map.png")
         if not path:
             return
         try:
-            write_map_image(result, path, self.settings.color_by)
+            written = write_window_map(maps, kind, path, self.settings.color_by)
         except Exception as error:  # noqa: BLE001 - a message, never a crash
-            show_problem(self.window, "The map could not be exported", str(error))
+            show_problem(self.parts.window, "The map could not be exported", str(error))
             return
-        self.window._show_message(f"Wrote {path}", 5000)
+        self.parts.status.show(f"Wrote {written}", 5000)
 
 
 def computing_notice(fraction: float) -> str:

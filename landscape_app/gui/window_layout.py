@@ -1,7 +1,8 @@
 """The main window's layout, built at launch before torch is imported: the views and their
-splitters, the two docks (a loading note until the engine arrives) and the status bar's
-labels. How they are arranged for the screen is :mod:`landscape_app.gui.room`'s business;
-what they do is :mod:`landscape_app.gui.main_window`'s.
+splitters, the two docks (a loading note until the engine arrives) and the status line
+(:class:`~landscape_app.gui.window_parts.StatusLine`). How they are arranged for the screen is
+:mod:`landscape_app.gui.room`'s business; what they do is
+:mod:`landscape_app.gui.main_window`'s.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
 from landscape_app.gui.views.sharpness import SharpnessPanel
 from landscape_app.gui.views.table import RaceTable
+from landscape_app.gui.window_parts import StatusLine
 
 
 def _placeholder(text: str) -> QLabel:
@@ -100,15 +102,8 @@ def build_docks(window) -> None:
     window.resizeDocks([window.landscape_dock, window.optimizer_dock], [280, 310],
                      Qt.Orientation.Horizontal)
 
-def build_status_bar(window) -> None:
-    """The status bar's labels: background work (the drag previews' trajectory fields, shown
-    beside the messages so they never hide a notice), device, steps/s and frames/s."""
-    bar = window.statusBar()
-    window.background_label = QLabel("")
-    window.device_label = QLabel("device: …")
-    window.rate_label = QLabel("0 steps/s")
-    window.fps_label = QLabel("0 frames/s")
-    for label in (window.background_label, window.device_label, window.rate_label,
-                  window.fps_label):
-        bar.addPermanentWidget(label)
-    bar.showMessage("Loading torch and the optimizers…")
+def build_status_bar(window) -> StatusLine:
+    """The status bar, with a loading note until the engine is in."""
+    status = StatusLine(window.statusBar())
+    status.bar.showMessage("Loading torch and the optimizers…")
+    return status

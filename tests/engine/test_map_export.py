@@ -13,11 +13,19 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from landscape_app.core.catalogue.kinds import MapKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps import compute_map
-from landscape_app.engine.map_export import MapExport, session_map_job, write_map_export
+from landscape_app.engine.map_export import (
+    MapExport,
+    exported_kind,
+    session_map_job,
+    write_map_export,
+    write_window_map,
+)
 from landscape_app.export.animation import frame_steps
 from landscape_app.export.map_image import (
+    STILL_SIZE,
     color_loss,
     colorize,
     log_loss_range,
@@ -125,3 +133,25 @@ def test_a_session_without_a_map_is_refused(state):
         session_map_job(replace(state, map=None))
     with pytest.raises(LandscapeError, match="no sweep map"):
         session_map_job(state, "sweep")
+
+
+def test_the_window_exports_the_map_shown_else_the_one_it_has(expected, tmp_path):
+    """Maps ▸ Export map image…: the map on screen when it is computed, else the other; the
+    still is the finished map, written atomically; without a map, or to a name that is no
+    picture, one clear error and no file."""
+    maps = {MapKind.STARTS: expected}
+    assert exported_kind(maps, MapKind.STARTS) is MapKind.STARTS
+    assert exported_kind(maps, MapKind.SWEEP) is MapKind.STARTS  # the sweep is not computed
+    assert exported_kind({}, MapKind.STARTS) is None
+    png = write_window_map(maps, MapKind.SWEEP, tmp_path / "map.png", "status")
+    assert png == tmp_path / "map.png" and sorted(tmp_path.iterdir()) == [png]
+    image = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    assert image.shape == (STILL_SIZE[1], STILL_SIZE[0], 3)
+    cells = still_drawing(expected, "status").cells
+    rgb, _legend, _bar = colorize(expected, "status")
+    np.testing.assert_array_equal(cell_colours(image, cells), rgb.astype(np.uint8))
+    with pytest.raises(LandscapeError, match="No map to export yet"):
+        write_window_map({}, MapKind.STARTS, tmp_path / "none.png", "basin")
+    with pytest.raises(LandscapeError, match="must end in .png or .svg"):
+        write_window_map(maps, MapKind.STARTS, tmp_path / "map.txt", "basin")
+    assert sorted(tmp_path.iterdir()) == [png]

@@ -10,6 +10,7 @@ import pytest
 from landscape_app.core.runner import Race, Racer
 from landscape_app.engine.preview import PreviewRunner, ShownStepper
 from landscape_app.engine.session_model import SessionModel
+from landscape_app.engine.traces import COLUMN
 from landscape_app.state.lanes import default_session
 
 
@@ -40,7 +41,7 @@ def core_paths(model, start, lanes=None):
 
 
 def xy(chunk):
-    return chunk.rows[:, 7:9]
+    return chunk.rows[:, COLUMN["x"]:COLUMN["y"] + 1]
 
 
 def test_the_last_request_is_computed_whole_and_equals_the_core_race(model):

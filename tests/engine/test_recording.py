@@ -27,7 +27,7 @@ def test_recording_holds_every_step_of_every_lane(hidden_lane_recording, hidden_
     assert recording.steps == STEPS and len(recording.lanes) == len(state.lanes)
     for lane in recording.lanes:
         assert lane.rows[0, COLUMN["step"]] == 0 and lane.rows[-1, COLUMN["step"]] == STEPS
-        assert len(lane.upto(5)) == 6 and len(lane.upto(STEPS)) == len(lane.rows)
+        assert len(lane.view.upto(5).rows) == 6 and lane.view.upto(STEPS) is lane.view
     assert recording.start == (-1.5, 2.0) and recording.minima == ((1.0, 1.0),)
     assert [len(lane.records) for lane in recording.result.lanes] == [STEPS + 1] * 4
     assert [(lane.color, lane.visible) for lane in recording.lanes] == [

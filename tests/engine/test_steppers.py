@@ -73,10 +73,12 @@ def test_path_rows_of_a_recorded_path_and_of_a_network_path_agree():
     for name in ("grad_evals", "time", "batch_loss"):
         assert np.isnan(rows[:, COLUMN[name]]).all(), name
     batch = np.full(7, 0.25)
-    network = LanePath(path.label, path.spec, path.status, path.message, path.steps,
-                       path.evals, np.zeros((7, 3)), path.coords, path.distances, path.losses,
-                       path.plane_losses, Interpolation(np.linspace(0, 1, 3), np.ones(3)),
-                       batch_losses=batch)
+    network = LanePath(label=path.label, spec=path.spec, status=path.status,
+                       message=path.message, steps=path.steps, evals=path.evals,
+                       coords=path.coords, distances=path.distances, losses=path.losses,
+                       plane_losses=path.plane_losses, batch_losses=batch,
+                       trajectory=np.zeros((7, 3)),
+                       interpolation=Interpolation(np.linspace(0, 1, 3), np.ones(3)))
     network_rows = path_rows(network)
     np.testing.assert_array_equal(network_rows[:, COLUMN["batch_loss"]], batch)
     others = [c for c in range(len(COLUMNS)) if c != COLUMN["batch_loss"]]

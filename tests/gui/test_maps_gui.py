@@ -162,3 +162,21 @@ def test_colour_by_sharpness_with_real_clicks_measures_and_keys_it(window, qtbot
     np.testing.assert_array_equal(maps.layer.image.image, expected)
     assert sharp.isChecked()
     assert any("lambda_max" in label for label, _ in maps.key.entries)
+
+
+def test_the_maps_menu_exports_the_map_shown_as_a_picture(window, qtbot, tmp_path, monkeypatch):
+    from PIL import Image
+
+    from landscape_app.engine.map_export import NO_MAP
+    from landscape_app.export.map_image import STILL_SIZE
+    from landscape_app.gui import file_dialogs
+
+    target = tmp_path / "basins.png"
+    monkeypatch.setattr(file_dialogs, "ask_save_path", lambda *args: str(target))
+    window.maps.export_action.trigger()  # no map yet: said in the status bar, nothing asked
+    assert window.statusBar().currentMessage() == NO_MAP and not target.exists()
+    _show(window, qtbot, replace(SESSION, map=MapSettings(lane=0, steps=20, res=16)))
+    window.maps.export_action.trigger()
+    assert window.statusBar().currentMessage() == f"Wrote {target}"
+    with Image.open(target) as picture:
+        assert picture.format == "PNG" and picture.size == STILL_SIZE

@@ -15,6 +15,7 @@ from landscape_app.engine.traces import COLUMN
 from landscape_app.gui.export.frame_layout import FrameLayout
 from landscape_app.gui.export.render import FrameRenderer
 from landscape_app.gui.views.curves import LossCurves
+from landscape_app.gui.views.lane_feed import draw_curves
 from landscape_app.gui.views.loss_floor import MARGIN, floor_offset
 from landscape_app.state.scenes import load_scene
 
@@ -60,9 +61,8 @@ def test_the_window_curves_follow_the_same_rule(qapp, qtbot, recording):
     curves.set_offset(recording.loss_offset, recording.grid.finite_range[0])
     assert recording.loss_offset is None and curves.offset < 0  # from the start, not mid-race
     for step in (10, 40, STEPS):
-        parts = [lane.upto(step) for lane in recording.lanes]
-        curves.set_data([rows[:, COLUMN["step"]] for rows in parts],
-                        [rows[:, COLUMN["loss"]] for rows in parts], [True] * 3)
+        draw_curves(curves, [lane.view.upto(step) for lane in recording.lanes], [True] * 3,
+                    "steps")
         assert np.all(np.isfinite(drawn_last_points(curves, 3))), step
 
 

@@ -113,7 +113,7 @@ def numbers_on_screen(window):
     rows = window.table.table_model.rows
     numbers = {"table": max((row.step for row in rows), default=0),
                "timeline": int(window.timeline_bar.readout.text().split()[1])}
-    status = window.fps_label.text()
+    status = window.status.fps.text()
     if status.startswith("step "):
         numbers["status bar"] = int(status.split()[1])
     if getattr(window.painter, "in_step", True):

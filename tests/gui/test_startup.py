@@ -22,8 +22,8 @@ def test_a_gpu_that_cannot_start_leaves_the_window_working_on_the_cpu(broken_gpu
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.coreReady, timeout=60_000):
         main.show()
-    assert main.device_label.text() == "device: CPU (GPU unavailable)"
-    assert main.device_label.toolTip().startswith("Computing on the CPU: CUDA could not "
+    assert main.status.device.text() == "device: CPU (GPU unavailable)"
+    assert main.status.device.toolTip().startswith("Computing on the CPU: CUDA could not "
                                                   "start: ")
     message = main.statusBar().currentMessage()
     assert "Computing on the CPU: CUDA could not start" in message

@@ -27,13 +27,12 @@ from landscape_app.core.catalogue.maps import (
 from landscape_app.core.maps.axes import StartGrid, Sweep, SweepAxis, parse_sweep_axis
 from landscape_app.core.maps.engine import compute_map
 from landscape_app.core.maps.field import TrajectoryField, compute_field
-from landscape_app.core.maps.outcome import STATUS_NAMES, OutcomeMap
+from landscape_app.core.maps.outcome import OutcomeMap
 
 __all__ = [
     "LAYER_LR_NAMES",
     "MAPPABLE",
     "MAX_SIDE",
-    "STATUS_NAMES",
     "OutcomeMap",
     "StartGrid",
     "TrajectoryField",

@@ -33,7 +33,7 @@ from landscape_app.core.fallback import CPU, DeviceFallback, points_per_chunk
 from landscape_app.core.maps.axes import StartGrid, Sweep
 from landscape_app.core.maps.network_rows import row_evaluator
 from landscape_app.core.maps.newton_rows import NewtonStepper
-from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, OutcomeMap
+from landscape_app.core.maps.outcome import OutcomeMap
 from landscape_app.core.maps.stepping import RuleStepper, Stepper, TorchStepper
 from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients, rows_evaluate
 from landscape_app.core.maps.support import check_map_request
@@ -43,6 +43,7 @@ from landscape_app.core.nn.objective import NetworkObjective, build_network
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 from landscape_app.core.progress import CancelPoll, StageProgress
+from landscape_app.core.status import CellStatus
 
 #: The stage of a map in :meth:`DeviceFallback.describe`.
 MAP_STAGE = "map"
@@ -419,8 +420,8 @@ def _assemble(job: _Job, region, arrays, seconds, tolerance, target,
         final = arrays["final"]
         distance = np.linalg.norm(final[:, None, :] - minima[None, :, :], axis=2)
         nearest = np.argmin(np.nan_to_num(distance, nan=np.inf), axis=1)
-        reached = ((arrays["loss"] <= job.target) & (status != DIVERGED)
-                   & (status != NON_FINITE))
+        reached = ((arrays["loss"] <= job.target) & (status != CellStatus.DIVERGED)
+                   & (status != CellStatus.NON_FINITE))
         basin = np.where(reached, nearest, -1)
     if job.kind is MapKind.STARTS:
         axis0, axis1 = region.axis0, region.axis1
@@ -462,4 +463,4 @@ def _assemble(job: _Job, region, arrays, seconds, tolerance, target,
     )
 
 
-__all__ = ["CONVERGED", "compute_map"]
+__all__ = ["compute_map"]

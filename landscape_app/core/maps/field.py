@@ -44,7 +44,7 @@ class TrajectoryField:
 
     starts : ``(N, 2)``; path_steps : ``(K,)`` the step of each kept point;
     paths : ``(N, K, 2)`` positions; path_loss : ``(N, K)`` losses;
-    status, stopped_at : ``(N,)`` codes into :data:`~landscape_app.core.maps.STATUS_NAMES`
+    status, stopped_at : ``(N,)`` codes (:class:`~landscape_app.core.status.CellStatus`)
     and the step each path ended at (``steps`` for those that ran to the end);
     outcome : the start map the field extends (basins, best losses, ...).
     """

@@ -8,10 +8,7 @@ from typing import Any
 import numpy as np
 
 from landscape_app.core.catalogue.kinds import MapKind
-
-#: Status codes of :attr:`OutcomeMap.status` (index = code).
-STATUS_NAMES = ("running", "converged", "diverged", "non-finite")
-RUNNING, CONVERGED, DIVERGED, NON_FINITE = range(4)
+from landscape_app.core.status import STATUS_NAMES
 
 
 @dataclass(frozen=True)
@@ -26,9 +23,12 @@ class OutcomeMap:
     loss, best_loss : ``(R1, R0)`` final and best loss.
     steps_to_tolerance : first step whose loss is within the tolerance of the target
         (the best known value, or 0 for networks, plus the tolerance); −1 for never.
-    status : codes into :data:`STATUS_NAMES` — converged (the optimizer's own stopping test,
-        or a final loss within tolerance), still running, diverged (left the objective's
-        divergence radius), non-finite (loss or position NaN/inf).
+    status : :class:`~landscape_app.core.status.CellStatus` codes (names
+        :data:`~landscape_app.core.status.STATUS_NAMES`) — converged (the optimizer's own
+        stopping test, or a final loss within tolerance), still running, diverged (left the
+        objective's divergence radius), non-finite (loss or position NaN/inf); a lane's
+        :class:`~landscape_app.core.status.Status` for a cell is
+        :func:`~landscape_app.core.status.lane_status`.
     stopped_at : step at which the cell stopped (``steps`` for cells that ran to the end).
     basin : start maps: index into ``minima`` of the known minimum reached (final loss within
         tolerance; nearest minimum), −1 for none; all −1 in sweeps.

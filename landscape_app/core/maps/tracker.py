@@ -30,9 +30,9 @@ import math
 
 import torch
 
-from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, RUNNING
 from landscape_app.core.maps.paths import PathRecorder
 from landscape_app.core.optim.torch_based import CONVERGENCE_TOL
+from landscape_app.core.status import CellStatus
 
 #: Up to this many parameters a row's largest element is a loop of column maxima,
 #: several times faster than torch's reduction over a short last axis.
@@ -70,7 +70,7 @@ class Tracker:
         n = x.shape[0]
         device = x.device
         self.radius, self.target = radius, target
-        self.status = torch.full((n,), RUNNING, dtype=torch.int8, device=device)
+        self.status = torch.full((n,), CellStatus.RUNNING, dtype=torch.int8, device=device)
         self.stopped_at = torch.full((n,), -1, dtype=torch.int64, device=device)
         self.final_x = x.detach().clone()
         self.final_loss = loss.clone()
@@ -166,8 +166,9 @@ class Tracker:
                      & (_row_max((x_s - previous[index]).abs()) <= CONVERGENCE_TOL))
         if not bool(stop.any()):
             return None
-        code = torch.where(~finite, NON_FINITE,
-                           torch.where(extent > self.radius, DIVERGED, CONVERGED))
+        code = torch.where(~finite, CellStatus.NON_FINITE,
+                           torch.where(extent > self.radius, CellStatus.DIVERGED,
+                                       CellStatus.CONVERGED))
         return index[stop], code[stop].to(torch.int8)
 
     def _freeze(self, step: int, index: torch.Tensor, codes: torch.Tensor, x, loss,
@@ -214,7 +215,8 @@ class Tracker:
         self.best[rows] = self.live_best
         self.reached[rows] = _first_step(step, self.below)
         within = loss <= self.target
-        self.status[rows] = torch.where(within, CONVERGED, RUNNING).to(torch.int8)
+        self.status[rows] = torch.where(within, CellStatus.CONVERGED,
+                                        CellStatus.RUNNING).to(torch.int8)
         if self.per_row:
             self.reach_evaluations[rows] = self.live_reach
         else:

@@ -42,9 +42,10 @@ from landscape_app.core.nn.projection import ProjectedPath, project_path
 from landscape_app.core.nn.surface import PlaneSurface, evaluate_plane, plane_ranges
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 from landscape_app.core.progress import CancelPoll, StageProgress
-from landscape_app.core.result import LaneResult, RaceResult, Status
+from landscape_app.core.result import LaneResult, RaceResult
 from landscape_app.core.runner import Race, Racer
 from landscape_app.core.sharpness_reading import reading_rows
+from landscape_app.core.surface_raw import RecordedPath
 
 #: Fraction of all path points the grid covers (besides every start and end point).
 DEFAULT_COVERAGE = 0.95
@@ -52,29 +53,13 @@ DEFAULT_COVERAGE = 0.95
 TRAINING_STAGE, PLANE_STAGE = "training", "the plane"
 
 
-@dataclass(frozen=True)
-class LanePath:
-    """A lane on the plane: its steps and evaluation counts, path, coordinates ``(n, 2)``,
-    off-plane ``distances``, true ``losses`` f(θ_t), ``plane_losses`` at the projections, and
-    the start-to-end interpolation."""
+@dataclass(frozen=True, kw_only=True)
+class LanePath(RecordedPath):
+    """A trained lane on the plane: a :class:`~landscape_app.core.surface_raw.RecordedPath`
+    with the full ``trajectory`` θ_t ``(n, P)`` and the start-to-end ``interpolation``."""
 
-    label: str
-    spec: str
-    status: Status
-    message: str
-    steps: np.ndarray
-    evals: np.ndarray
     trajectory: np.ndarray
-    coords: np.ndarray
-    distances: np.ndarray
-    losses: np.ndarray
-    plane_losses: np.ndarray
     interpolation: Interpolation
-    batch_losses: np.ndarray | None = None  # the minibatch loss of each step (NaN: none)
-    #: The race's sharpness readings, one row per step (columns
-    #: :data:`~landscape_app.core.sharpness_reading.READING_COLUMNS`, NaN where not measured);
-    #: None when the race measured none.
-    sharpness: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import torch
 import torch.nn.functional as F
 
 from landscape_app.core.errors import LandscapeError
+from landscape_app.core.nn.landscape import LanePath
 from landscape_app.core.nn.models import (
     ACTIVATIONS,
     DTYPES,
@@ -40,6 +41,7 @@ from landscape_app.core.nn.models import (
     build_problem,
 )
 from landscape_app.core.nn.objective import parameter_blocks
+from landscape_app.core.result import LaneResult
 
 #: Pixels per side of the decision-region image (and points of the fitted curve).
 DEFAULT_SIDE = 96
@@ -234,10 +236,10 @@ class LaneTrack:
     trajectory: np.ndarray
 
     @classmethod
-    def of(cls, lane) -> LaneTrack:
+    def of(cls, lane: LanePath | LaneResult) -> LaneTrack:
         """The track of a :class:`~landscape_app.core.nn.landscape.LanePath` (``steps``,
         ``trajectory``) or a :class:`~landscape_app.core.result.LaneResult` (its records)."""
-        if hasattr(lane, "steps"):
+        if isinstance(lane, LanePath):
             return cls(lane.label, np.asarray(lane.steps), np.asarray(lane.trajectory))
         steps = np.array([record.step for record in lane.records], dtype=np.int64)
         trajectory = lane.trajectory if lane.records else np.empty((0, 0))

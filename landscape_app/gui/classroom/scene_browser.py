@@ -62,13 +62,13 @@ class SceneBrowser(QObject):
         try:
             scene = load_scene(scene_id)
         except LandscapeError as error:
-            self.window.statusBar().showMessage(str(error), 12000)
+            self.window.status.show(str(error), 12000)
             self.sessions.problem = show_problem(self.window, "The scene could not be loaded.",
                                                  str(error))
             self._mark_current()
             return False
         self.sessions.present(scene.state, scene_id=scene_id)
-        self.window.statusBar().showMessage(f"Scene: {scene.title}", 6000)
+        self.window.status.show(f"Scene: {scene.title}", 6000)
         return True
 
     def choose(self, scene_id: str) -> bool:

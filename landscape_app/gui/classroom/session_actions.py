@@ -176,8 +176,8 @@ class SessionActions(QObject):
         self.window.setWindowModified(self.modified)
 
     def _tell(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 6000)
+        self.window.status.show(text, 6000)
 
     def _refuse(self, headline: str, detail: str) -> None:
-        self.window.statusBar().showMessage(f"{headline} {detail}", 12000)
+        self.window.status.show(f"{headline} {detail}", 12000)
         self.problem = show_problem(self.window, headline, detail)

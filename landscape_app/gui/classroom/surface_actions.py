@@ -54,7 +54,7 @@ class SurfaceActions(QObject):
                 return self._show_line(line, path)
             landscape = load_surface_file(path)
         except LandscapeError as error:
-            self.window.statusBar().showMessage(f"The surface was not opened. {error}", 12000)
+            self.window.status.show(f"The surface was not opened. {error}", 12000)
             self.problem = show_problem(self.window, "The surface was not opened.", str(error))
             return False
         self.show(landscape)
@@ -67,7 +67,7 @@ class SurfaceActions(QObject):
 
         self.line_dialog = LineDialog(self.window, line, os.fspath(path))
         self.line_dialog.show()
-        self.window.statusBar().showMessage(
+        self.window.status.show(
             f"{os.fspath(path)}: the loss along (1 − t) A + t B, {len(line['t'])} points", 12000)
         return True
 
@@ -77,5 +77,5 @@ class SurfaceActions(QObject):
         self.window.controller.open_surface(landscape)
         self.window.setWindowTitle(f"{landscape.path.name} (read-only) — {APP_NAME}")
         self.window.setWindowModified(False)
-        self.window.statusBar().showMessage(landscape.summary(), 12000)
+        self.window.status.show(landscape.summary(), 12000)
         self.opened.emit(str(landscape.path))

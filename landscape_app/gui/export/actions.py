@@ -179,11 +179,11 @@ class ExportActions(QObject):
         a newer export cancels it."""
         self._what = what
         self.tasks.submit(job)
-        self.window.statusBar().showMessage(f"Exporting {what} to {target}…")
+        self.window.status.show(f"Exporting {what} to {target}…", 0)
 
     def _task_progress(self, token: int, stage: str, fraction: float) -> None:
         if token == self.tasks.token:
-            self.window.statusBar().showMessage(
+            self.window.status.show(
                 f"Exporting {self._what}: {stage} {fraction:.0%}", 2000)
 
     def _task_done(self, token: int, path) -> None:
@@ -268,13 +268,13 @@ class ExportActions(QObject):
         return True
 
     def _written(self, path: Path) -> None:
-        self.window.statusBar().showMessage(f"Exported {path}", 8000)
+        self.window.status.show(f"Exported {path}", 8000)
         self.exported.emit(str(path))
 
     def _refuse(self, message: str) -> None:
         if self._closed:
             return
-        self.window.statusBar().showMessage(f"Nothing was exported: {message}", 12000)
+        self.window.status.show(f"Nothing was exported: {message}", 12000)
         self.problem = show_problem(self.window, "Nothing was exported.", message)
         self.failed.emit(message)
 

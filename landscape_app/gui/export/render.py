@@ -38,6 +38,7 @@ from landscape_app.engine.recording import Recording
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
 from landscape_app.gui import style
 from landscape_app.gui.export.frame_layout import FrameLayout, require_opengl
+from landscape_app.gui.views.lane_feed import draw_curves, draw_paths_3d, draw_trails
 from landscape_app.gui.views.loss_axis import fix_loss_axes
 from landscape_app.state.lane_contrast import trail_colors
 
@@ -256,23 +257,17 @@ class FrameRenderer:
     # -- drawing --------------------------------------------------------------------------
     def _draw(self, step: int) -> None:
         rec, axis = self.recording, self.layout.axis
-        parts = [lane.upto(step) for lane in rec.lanes]
+        parts = [lane.view.upto(step) for lane in rec.lanes]
         visible = [lane.visible for lane in rec.lanes]
-        xy = slice(COLUMN["x"], COLUMN["y"] + 1)
         if self.contour is not None:
-            self.contour.set_paths([rows[:, xy] for rows in parts], visible,
-                                   [lane.diverged_by(step) for lane in rec.lanes])
+            draw_trails(self.contour, parts, visible)
         if self.surface3d is not None:
-            self.surface3d.set_paths(
-                [np.column_stack([rows[:, xy], rows[:, COLUMN["surface_loss"]]])
-                 for rows in parts],
-                self.colors, visible)
+            draw_paths_3d(self.surface3d, parts, self.colors, visible)
         if self.curves is not None:
-            column = COLUMN[AXIS_COLUMNS[axis]]
-            self.curves.set_data([rows[:, column] for rows in parts],
-                                 [rows[:, COLUMN["loss"]] for rows in parts], visible)
+            draw_curves(self.curves, parts, visible, axis)
         if self.sharpness is not None:
-            self.sharpness.set_data([lane.label for lane in rec.lanes], parts, visible)
+            self.sharpness.set_data([lane.label for lane in parts],
+                                    [lane.rows for lane in parts], visible)
         if self.model is not None:
             self.model.draw(step)
         # A landscape without paths (a surface file's) has no steps to count.

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscape_app.core.result import Status
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN, LaneView, RaceSnapshot
+from landscape_app.gui.views.lane_feed import draw_curves, draw_paths_3d, draw_trails
 from landscape_app.gui.views.sharpness import compared, reading_at
 from landscape_app.gui.views.table import TableRow
 
@@ -180,25 +180,19 @@ class FramePainter:
         lanes, colors, visible = frame.lanes, frame.colors, frame.visible
         if colors != self.contour.colors:
             self.contour.set_lanes(colors)
-        diverged = [lane.status is Status.DIVERGED for lane in lanes]
-        self.contour.set_paths([lane.xy for lane in lanes], visible, diverged,
-                               race=frame.generation)
+        draw_trails(self.contour, lanes, visible, race=frame.generation)
         if self.overlay is not None:
             self._paint_internals(lanes, colors, visible)
         if self.surface3d is not None and self.show_3d:
-            paths = [np.column_stack([lane.xy, lane.column("surface_loss")]) for lane in lanes]
-            self.surface3d.set_paths(paths, colors, visible)
+            draw_paths_3d(self.surface3d, lanes, colors, visible)
 
     def _paint_curves(self, frame: _Frame) -> None:
         if frame.colors != self.curves.colors:
             self.curves.set_lanes(frame.colors)
-        column = AXIS_COLUMNS[frame.axis]
         lanes = frame.whole or frame.lanes
-        batch = ([lane.column("batch_loss") for lane in lanes] if self.show_batch_loss
-                 else None)
-        self.curves.set_data([lane.column(column) for lane in lanes],
-                             [lane.column("loss") for lane in lanes], frame.visible, batch)
-        cursor = cursor_position(frame.lanes, frame.visible, column, frame.step)
+        draw_curves(self.curves, lanes, frame.visible, frame.axis, self.show_batch_loss)
+        cursor = cursor_position(frame.lanes, frame.visible, AXIS_COLUMNS[frame.axis],
+                                 frame.step)
         self.curves.set_cursor(cursor)
         if self.sharpness is not None:
             self._paint_sharpness(frame, lanes, cursor)
@@ -224,8 +218,10 @@ class FramePainter:
                 continue
             reading = reading_at(lane.rows) if self.sharpness is not None else None
             value, adaptive = (np.nan, False) if reading is None else compared(reading[None])
-            rows.append(TableRow(lane.label, color, int(last[0]), int(last[1]), float(last[4]),
-                                 float(last[5]), lane.distance, lane.status, lane.message,
+            rows.append(TableRow(lane.label, color, int(last[COLUMN["step"]]),
+                                 int(last[COLUMN["evals"]]), float(last[COLUMN["loss"]]),
+                                 float(last[COLUMN["best_loss"]]), lane.distance,
+                                 lane.status, lane.message,
                                  float(np.asarray(value).reshape(-1)[0]),
                                  np.nan if reading is None
                                  else float(reading[COLUMN["sharpness_threshold"]]), adaptive))

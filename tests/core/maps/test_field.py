@@ -16,9 +16,9 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.core.functions import get_function
 from landscape_app.core.maps import StartGrid
 from landscape_app.core.maps.field import compute_field
-from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, RUNNING
 from landscape_app.core.optim import OptimizerSpec
-from landscape_app.core.runner import Race, Racer, Status
+from landscape_app.core.runner import Race, Racer
+from landscape_app.core.status import lane_status
 from tests.core.rounding import derived_bound, relative_deviation
 
 STEPS = 60
@@ -67,13 +67,8 @@ def test_every_path_is_its_race(case):
         else:
             assert relative_deviation(positions, expected) <= rtol, where
         assert field.stopped_at[index] == lane.records[-1].step, where
-        status = field.status[index]
-        if lane.status is Status.DIVERGED:
-            assert status in (DIVERGED, NON_FINITE), where
-        elif lane.status is Status.CONVERGED:
-            assert status == CONVERGED, where
-        else:
-            assert status in (CONVERGED, RUNNING), where
+        assert lane_status(field.status[index], field.stopped_at[index], STEPS) \
+            is lane.status, where
 
 
 def test_the_sgd_field_has_paths_that_stop_and_repeat_their_last_point():

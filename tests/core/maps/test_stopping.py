@@ -4,16 +4,14 @@ loss and steps to the target."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
 from landscape_app.core.functions import get_function
 from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
-from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, NON_FINITE, RUNNING
 from landscape_app.core.optim import OptimizerSpec
-from landscape_app.core.runner import Race, Racer, Status
+from landscape_app.core.runner import Race, Racer
+from landscape_app.core.status import CellStatus, cell_status, lane_status
 
 STEPS = 60
 TOLERANCE = 1e-6
@@ -103,14 +101,8 @@ def test_every_cell_ends_as_its_race(case):
             np.testing.assert_allclose(result.snapshots[frame, j, i], expected, rtol=rtol, atol=0,
                                        err_msg=f"{where}, snapshot of step {step}")
         status = result.status[j, i]
-        if lane.status is Status.DIVERGED:
-            finite = math.isfinite(last.loss) and np.all(np.isfinite(last.x))
-            assert status == (DIVERGED if finite else NON_FINITE), where
-        elif lane.status is Status.CONVERGED:
-            assert status == CONVERGED and last.step < STEPS, where
-        else:
-            assert lane.status is Status.FINISHED, where
-            assert status == (CONVERGED if last.loss <= target else RUNNING), where
+        assert status == cell_status(lane.status, last.loss, last.x, target), where
+        assert lane_status(status, result.stopped_at[j, i], STEPS) is lane.status, where
 
 
 def test_the_overflow_map_shows_every_outcome():
@@ -119,8 +111,8 @@ def test_the_overflow_map_shows_every_outcome():
     result = compute_map(get_function(function), OptimizerSpec(optimizer_id, settings), region,
                          STEPS, tolerance=TOLERANCE, dtype="float64", device="cpu")
     codes = set(result.status.ravel().tolist())
-    assert codes == {RUNNING, CONVERGED, DIVERGED, NON_FINITE}
-    converged_early = (result.status == CONVERGED) & (result.stopped_at < STEPS)
+    assert codes == set(CellStatus)
+    converged_early = (result.status == CellStatus.CONVERGED) & (result.stopped_at < STEPS)
     assert converged_early.any()
 
 
@@ -133,5 +125,5 @@ def test_a_map_whose_rows_all_stop_ends_early_with_its_snapshots_filled():
                          progress=lambda stage, fraction: seen.append(fraction))
     assert seen[-1] == pytest.approx(1.0) and seen == sorted(seen)
     assert (result.stopped_at <= 2).all()
-    assert set(result.status.ravel().tolist()) <= {DIVERGED, NON_FINITE}
+    assert set(result.status.ravel().tolist()) <= {CellStatus.DIVERGED, CellStatus.NON_FINITE}
     np.testing.assert_array_equal(result.snapshots[2], result.loss)
