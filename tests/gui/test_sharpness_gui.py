@@ -120,10 +120,14 @@ def test_scrub_and_hover_read_out_the_step(sharp_window, qtbot):
     # hover the SGD curve's point of step 10
     plot = panel.plot
     x, y = plot.curves[0].getData()
-    scene = plot.plot_item.vb.mapViewToScene(QPointF(float(x[10]), float(y[10])))
-    local = plot.mapFromScene(scene)
-    QTest.mouseMove(plot.viewport(), QPoint(round(local.x()), round(local.y())))
-    qtbot.waitUntil(lambda: plot.hover != "", timeout=5_000)
+
+    def hovered() -> bool:  # the panel may still be settling: move to where the point is now
+        scene = plot.plot_item.vb.mapViewToScene(QPointF(float(x[10]), float(y[10])))
+        local = plot.mapFromScene(scene)
+        QTest.mouseMove(plot.viewport(), QPoint(round(local.x()), round(local.y())))
+        return plot.hover != ""
+
+    qtbot.waitUntil(hovered, timeout=5_000)
     lane = window.buffer.snapshot().lanes[0].label
     assert plot.hover.startswith(lane) and "λ_max = 25.0000" in plot.hover
     assert "threshold = 40.0000" in plot.hover
