@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NamedTuple
 
+from landscape_app.cli import usermodel_map_cmd
 from landscape_app.cli.arguments import add_function_arguments
 
 EPILOG = """\
@@ -108,7 +109,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                         "(default 1e-3)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seeds an MLP's data and initial weights, and the minibatches "
-                        "(batch_size) or gradient noise (grad_noise) of every cell (default 0)")
+                        "(batch_size) or gradient noise (grad_noise) of every cell; with "
+                        "--model-file torch.manual_seed before each cell's training, for "
+                        "dropout (default 0)")
     parser.add_argument("--dtype", default="float32", choices=("float32", "float64"),
                         help="floating-point precision (default float32)")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
@@ -125,7 +128,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                         help="draw the map with axes and a legend to FILE.png")
     parser.add_argument("--color-by", default=None, choices=("basin", "loss", "steps", "status"),
                         help="what the PNG colours (default basin for start maps, status for "
-                        "sweeps)")
+                        "sweeps, loss for --model-file)")
+    usermodel_map_cmd.add_arguments(parser)
+    parser.epilog = EPILOG + "\n" + usermodel_map_cmd.EPILOG
     return parser
 
 
@@ -244,6 +249,9 @@ def _compute(args, target, spec, region, bar):
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.model_file is not None:
+        return usermodel_map_cmd.run(args)
+    usermodel_map_cmd.refuse_without_model_file(args)
     axes, start, box = _check_arguments(args)  # before torch is imported
     from landscape_app.cli.progress import ProgressBar
     from landscape_app.core.files.map_npz import write_map_npz

@@ -50,6 +50,12 @@ FINGERPRINT_NAMES = {
     "trajectory_sha256": "the trajectory checkpoints",
     "checkpoints_sha256": "the --checkpoints files",
     "bn_recompute": "--bn-recompute",
+    "optimizer": "the optimizer (--optimizer)",
+    "sweeps": "the sweeps (--sweep)",
+    "res": "the map's side (--res)",
+    "steps": "the steps (--steps)",
+    "map_seed": "the dropout seed (--seed)",
+    "dtype": "--dtype",
 }
 
 
