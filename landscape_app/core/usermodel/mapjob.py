@@ -160,12 +160,17 @@ class MapJob:
     def chunk_count(self) -> int:
         return -(-self.total // self.chunk_points)
 
-    def chunk_points_of(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """The two hyperparameters' values of chunk ``index``'s cells (row-major)."""
-        begin = index * self.chunk_points
-        flat = np.arange(begin, min(begin + self.chunk_points, self.total))
-        rows, columns = np.divmod(flat, len(self.axis0))
+    def cell_values(self, cells: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The two hyperparameters' values of ``cells`` (flat indices ``j·R + i``; default
+        every cell, row-major)."""
+        cells = np.arange(self.total) if cells is None else cells
+        rows, columns = np.divmod(cells, len(self.axis0))
         return self.axis0[columns], self.axis1[rows]
+
+    def chunk_points_of(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """The two hyperparameters' values of chunk ``index``'s cells."""
+        begin = index * self.chunk_points
+        return self.cell_values(np.arange(begin, min(begin + self.chunk_points, self.total)))
 
     def missing(self) -> list[int]:
         done = self.work.done()
