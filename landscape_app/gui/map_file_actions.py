@@ -75,6 +75,7 @@ class MapFileActions(QObject):
         tabs = self.window.view_tabs
         if self.view is None:
             self.view = HyperMapView()
+            self.view.set_lanes(None, [])  # a file's map has no lane: no crosshair, no dots
             self.tab_index = tabs.addTab(self.view, "")
         tabs.setTabText(self.tab_index, f"Map: {name}")
         self.result = result

@@ -80,6 +80,7 @@ def test_a_model_files_map_opens_in_its_tab_by_real_clicks(window, qtbot, tmp_pa
     np.testing.assert_array_equal(shown.status, stored["status"])
     assert view.layer.image.image.shape == (4, 4, 4)
     assert view.logs == (True, False)  # lr on a log axis, as the file's metadata says
+    assert not view.cross_x.isVisible() and not view.cross_y.isVisible()  # no lane's values
     diverged = shown.status == 2
     assert diverged.any() and (~diverged).any()  # lr up to 1e4: the edge is on the map
     assert "trainability.npz" in window.statusBar().currentMessage()
