@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NamedTuple
 
+from landscape_app.cli import usermodel_map_cmd
 from landscape_app.cli.arguments import add_function_arguments, add_model_arguments
 
 EPILOG = """\
@@ -113,7 +114,9 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
                         "(default 1e-3)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seeds an MLP's data and initial weights, and the minibatches "
-                        "(batch_size) or gradient noise (grad_noise) of every cell (default 0)")
+                        "(batch_size) or gradient noise (grad_noise) of every cell; with "
+                        "--model-file torch.manual_seed before each cell's training, for "
+                        "dropout (default 0)")
     parser.add_argument("--dtype", default="float32", choices=("float32", "float64"),
                         help="floating-point precision (default float32)")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda", "mps"),
@@ -131,8 +134,10 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     parser.add_argument("--color-by", default=None,
                         choices=("basin", "loss", "steps", "status", "sharpness"),
                         help="what the PNG colours (default basin for start maps, status for "
-                        "sweeps); sharpness also measures it and stores it in the NPZ (see "
-                        "below)")
+                        "sweeps, loss for --model-file); sharpness also measures it and "
+                        "stores it in the NPZ (see below)")
+    usermodel_map_cmd.add_arguments(parser)
+    parser.epilog = EPILOG + "\n" + usermodel_map_cmd.EPILOG
     return parser
 
 
@@ -254,6 +259,9 @@ def _range_text(values) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.model_file is not None:
+        return usermodel_map_cmd.run(args)
+    usermodel_map_cmd.refuse_without_model_file(args)
     axes, start, box = _check_arguments(args)  # before torch is imported
     from landscape_app.cli.progress import ProgressBar
     from landscape_app.core.catalogue.kinds import MapKind

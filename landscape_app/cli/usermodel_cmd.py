@@ -230,6 +230,19 @@ def launch_workers(args: argparse.Namespace, request, work_dir: str) -> int:
     return 0
 
 
+def check_model_path(text: str) -> None:
+    """``PATH.py[:FUNCTION]`` names a file (as the loader reads it), checked without torch."""
+    from pathlib import Path
+
+    from landscape_app.core.errors import LandscapeError
+
+    head, sep, tail = text.rpartition(":")
+    path = Path(head if sep and tail.isidentifier() and head else text).expanduser()
+    if not path.is_file():
+        raise LandscapeError(f"model file {path}: "
+                             f"{'no such file' if not path.exists() else 'not a file'}")
+
+
 def check_paths(args: argparse.Namespace) -> None:
     """``--out``, ``--workers``, the model file and the ``--trajectory`` files, checked before
     torch is imported (a typo is answered at once, not after torch's seconds of loading)."""
@@ -250,11 +263,7 @@ def check_paths(args: argparse.Namespace) -> None:
                              "ckpt_000.pt ckpt_010.pt ...")
     if args.workers < 1:
         raise LandscapeError(f"--workers {args.workers}: must be at least 1")
-    head, sep, tail = args.model_file.rpartition(":")  # PATH.py[:FUNCTION], as the loader reads it
-    path = Path(head if sep and tail.isidentifier() and head else args.model_file).expanduser()
-    if not path.is_file():
-        raise LandscapeError(f"model file {path}: "
-                             f"{'no such file' if not path.exists() else 'not a file'}")
+    check_model_path(args.model_file)
     for option, paths in (("--trajectory", args.trajectory),
                           ("--checkpoints", args.checkpoints),
                           ("--interpolate", args.interpolate or [])):

@@ -209,6 +209,9 @@ class MainWindow(QMainWindow):
         from landscape_app.gui.classroom.surface_actions import SurfaceActions
 
         self.surfaces = SurfaceActions(self, self.file_menu)
+        from landscape_app.gui.map_file_actions import MapFileActions
+
+        self.map_files = MapFileActions(self, self.file_menu)  # an outcome map NPZ, in a tab
         self.file_menu.addSeparator()
         self.exports = ExportActions(self, self.file_menu)
         self.file_menu.addSeparator()

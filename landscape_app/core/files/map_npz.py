@@ -119,3 +119,37 @@ def map_file(loaded: Loaded) -> MapFile:
 def read_map_npz(path: str | os.PathLike) -> MapFile:
     """Read back what :func:`write_map_npz` wrote (or a map written before versions)."""
     return map_file(load(path))
+
+
+def outcome_of(read: MapFile) -> OutcomeMap:
+    """The :class:`~landscape_app.core.maps.OutcomeMap` a map file holds (what the window
+    draws and exports): axis names and scales from its metadata (``axis_names``, ``axes``;
+    ``x``/``y``, linear, when absent), steps and tolerance likewise. The file keeps no
+    stopping step per cell: ``stopped_at`` reads as every step run."""
+    from landscape_app.core.maps.outcome import OutcomeMap as Outcome
+
+    arrays, settings = read.arrays, read.metadata
+    side = (np.size(arrays["axis1"]), np.size(arrays["axis0"]))
+    for key in ("loss", "best_loss", "steps_to_tolerance", "status", "basin"):
+        if np.shape(arrays[key]) != side:
+            raise LandscapeError(f"a {read.kind} map whose {key} is {np.shape(arrays[key])}, "
+                                 f"not {side} (axis1 x axis0)")
+    names = settings.get("axis_names") or ["x", "y"]
+    axes = settings.get("axes") or [{}, {}]
+    loss = np.asarray(arrays["loss"], dtype=float)
+    steps = int(settings.get("steps", 0))
+    try:
+        return Outcome(
+            kind=read.kind, axis0=np.asarray(arrays["axis0"], dtype=float),
+            axis1=np.asarray(arrays["axis1"], dtype=float),
+            axis_names=(str(names[0]), str(names[1])),
+            axis_log=(bool(axes[0].get("log", False)), bool(axes[1].get("log", False))),
+            final=arrays["final"], loss=loss, best_loss=arrays["best_loss"],
+            steps_to_tolerance=arrays["steps_to_tolerance"], status=arrays["status"],
+            stopped_at=np.full(loss.shape, steps), basin=arrays["basin"],
+            minima=arrays["minima"], seconds=float(arrays["seconds"]),
+            device=str(arrays["device"]), steps=steps,
+            tolerance=float(settings.get("tolerance", 0.0)), settings=settings)
+    except (TypeError, ValueError, IndexError, AttributeError) as error:
+        raise LandscapeError(f"a {read.kind} map whose metadata does not describe its axes "
+                             f"({error})") from None

@@ -21,8 +21,10 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -74,15 +76,30 @@ def die_with_parent() -> None:
         os._exit(1)
 
 
+class JobKind(NamedTuple):
+    """How a kind of job is opened by the deciding process and taken over by the others:
+    ``open(request, work_dir, restart=, device=)`` and ``follow(request, decision, work_dir,
+    device, who, decider)``."""
+
+    open: Callable
+    follow: Callable
+
+
+#: A surface's grid (:func:`open_job`, :func:`follow_job`); a map of a model file passes its
+#: own (:mod:`~landscape_app.core.usermodel.mapjob`).
+SURFACE = JobKind(open_job, follow_job)
+
+
 class RankFailed(LandscapeError):
     """Rank 0 refused the run; the other ranks stop quietly (rank 0 says why)."""
 
 
 def run_single(request: SurfaceRequest, work_dir, restart: bool = False,
-               progress: StageProgress | None = None) -> tuple[SurfaceJob, np.ndarray, float]:
-    """Compute the missing chunks in this process; returns the job, the grid and the seconds
-    spent computing it in this run."""
-    job = open_job(request, work_dir, restart=restart)
+               progress: StageProgress | None = None, kind: JobKind = SURFACE,
+               ) -> tuple[SurfaceJob, np.ndarray, float]:
+    """Compute the missing chunks in this process; returns the job, the merged values and
+    the seconds spent computing them in this run."""
+    job = kind.open(request, work_dir, restart=restart)
     started = time.perf_counter()
     missing = job.missing()
     done = job.total - sum(len(job.chunk_points_of(i)[0]) for i in missing)
@@ -100,7 +117,7 @@ def run_single(request: SurfaceRequest, work_dir, restart: bool = False,
 
 
 def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool = False,
-                    progress: StageProgress | None = None,
+                    progress: StageProgress | None = None, kind: JobKind = SURFACE,
                     ) -> tuple[SurfaceJob, np.ndarray | None, float]:
     """This rank's share of the grid; rank 0 returns the merged grid, the others None."""
     import torch.distributed as dist
@@ -115,7 +132,7 @@ def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool
     dist.init_process_group("cpu:gloo,cuda:nccl" if cuda else "gloo", timeout=GROUP_TIMEOUT)
     try:
         control = dist.new_group(backend="gloo") if cuda else None
-        job, missing = _agree(request, work_dir, rank, restart, device, control)
+        job, missing = _agree(request, work_dir, rank, restart, device, control, kind)
         started = time.perf_counter()
         stop = threading.Event()
         watcher = None
@@ -138,7 +155,7 @@ def run_distributed(request: SurfaceRequest, work_dir, rank: Rank, restart: bool
 
 
 def _agree(request: SurfaceRequest, work_dir, rank: Rank, restart: bool, device: str | None,
-           control) -> tuple[SurfaceJob, list[int]]:
+           control, kind: JobKind) -> tuple[SurfaceJob, list[int]]:
     """Rank 0 decides (or takes over the launching process's decision) and broadcasts it with
     the chunks still missing; the others take it over. Any rank's refusal stops every rank:
     rank 0 raises :class:`LandscapeError` naming it, the others :class:`RankFailed`."""
@@ -150,9 +167,9 @@ def _agree(request: SurfaceRequest, work_dir, rank: Rank, restart: bool, device:
     job = None
     if rank.rank == 0:
         try:
-            job = (follow_job(request, WorkDir(work_dir).decision(), work_dir, device,
-                              "rank 0", decider) if launched
-                   else open_job(request, work_dir, restart=restart, device=device))
+            job = (kind.follow(request, WorkDir(work_dir).decision(), work_dir, device,
+                               "rank 0", decider) if launched
+                   else kind.open(request, work_dir, restart=restart, device=device))
             message = [None, job.decision, job.missing()]
         except LandscapeError as error:
             message = [str(error), None, None]
@@ -163,7 +180,7 @@ def _agree(request: SurfaceRequest, work_dir, rank: Rank, restart: bool, device:
     refusal = None
     if job is None:
         try:
-            job = follow_job(request, decision, work_dir, device, f"rank {rank.rank}", decider)
+            job = kind.follow(request, decision, work_dir, device, f"rank {rank.rank}", decider)
         except LandscapeError as refused:
             refusal = str(refused)
     refusals: list = [None] * rank.world

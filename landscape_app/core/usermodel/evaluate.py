@@ -87,9 +87,11 @@ class PlaneLoss:
             offset += count
         return tensors
 
-    def _batch_loss(self, theta: torch.Tensor, inputs, targets) -> torch.Tensor:
-        outputs = functional_call(self.user.model, {**self._unflatten(theta), **self.buffers},
-                                  (inputs,))
+    def _batch_loss(self, theta: torch.Tensor, inputs, targets,
+                    buffers: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
+        outputs = functional_call(
+            self.user.model, {**self._unflatten(theta),
+                              **(self.buffers if buffers is None else buffers)}, (inputs,))
         return self.user.loss(outputs, targets)
 
     def _average(self, per_batch: Callable[[object, torch.Tensor], torch.Tensor]) -> np.ndarray:
@@ -107,19 +109,21 @@ class PlaneLoss:
         """The loss at each point, one point at a time."""
         return self._one_by_one(self.thetas(alphas, betas))
 
-    def _checked(self, theta, inputs, targets) -> torch.Tensor:
-        loss = self._batch_loss(theta, inputs, targets)
+    def _checked(self, theta, inputs, targets, buffers=None) -> torch.Tensor:
+        loss = self._batch_loss(theta, inputs, targets, buffers)
         if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
             shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
             raise problem(self.user.source, f"'loss' must return one number (the batch mean), "
                           f"got {shape}")
         return loss.reshape(1)
 
-    def _functional(self, theta: torch.Tensor) -> torch.Tensor:
-        """``(1,)`` float64: the loss at one θ through ``functional_call`` (the reference)."""
+    def _functional(self, theta: torch.Tensor,
+                    buffers: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
+        """``(1,)`` float64: the loss at one θ through ``functional_call`` (the reference),
+        with the model's buffers or ``buffers``."""
         total = None
         for inputs, targets in self.user.batches:
-            term = (self._checked(theta, inputs, targets).detach().to(torch.float64)
+            term = (self._checked(theta, inputs, targets, buffers).detach().to(torch.float64)
                     * batch_size(targets))
             total = term if total is None else total + term
         return total / self.samples
@@ -147,6 +151,23 @@ class PlaneLoss:
         thetas = self.thetas(alphas, betas)
         mapped = vmap(self._batch_loss, in_dims=(0, None, None))
         return self._average(lambda inputs, targets: mapped(thetas, inputs, targets).reshape(-1))
+
+    @torch.no_grad()
+    def of_states(self, thetas: torch.Tensor, buffers: dict[str, torch.Tensor],
+                  mode: str) -> np.ndarray:
+        """The loss of ``k`` copies of the model, each with its own parameters (rows of
+        ``thetas``, ``(k, P)``) and buffers (``buffers[name]``, ``(k, …)``: the BatchNorm
+        statistics of a trained copy): all copies in one vmapped computation (``mode``
+        :data:`BATCHED`), else one ``functional_call`` per copy and batch."""
+        if mode == BATCHED:
+            mapped = vmap(self._batch_loss, in_dims=(0, None, None, 0))
+            return self._average(
+                lambda inputs, targets: mapped(thetas, inputs, targets, buffers).reshape(-1))
+        values = torch.cat([self._functional(theta, {name: value[row] for name, value
+                                                     in buffers.items()})
+                            for row, theta in enumerate(thetas)]).cpu().numpy()
+        values[~np.isfinite(values)] = np.nan
+        return values
 
     def evaluate(self, mode: str, alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
         """The loss at each (α, β), by ``mode`` (:data:`BATCHED` or :data:`POINTWISE`)."""

@@ -269,7 +269,7 @@ def _job_from(request: SurfaceRequest, user: UserModel, decision: Decision, work
                       notes=notes or [])
 
 
-def _resume(user: UserModel, work: WorkDir) -> tuple[Decision, list[str]]:
+def resume_decision(user: UserModel, work: WorkDir) -> tuple[Decision, list[str]]:
     """The work directory's decision, loaded into ``user``'s model: its weights are the run's
     truth (a note says so when the model file now gives other ones)."""
     decision = work.decision()
@@ -340,7 +340,7 @@ def open_job(request: SurfaceRequest, work_dir: str | Path, restart: bool = Fals
     digest = data_digest(user)
     fingerprint = _fingerprint(request, user, digest["sha256"])
     if not restart and work.check(fingerprint) is not None:
-        decision, notes = _resume(user, work)
+        decision, notes = resume_decision(user, work)
         return _job_from(request, user, decision, work, notes=notes)
     decision = _decide(request, user, fingerprint, digest)
     work.start(decision, restart)

@@ -5,10 +5,12 @@ Layout (``--work-dir``, by default ``OUT.work`` beside ``--out``)::
     manifest.json     the run's fingerprint (model file, data, grid, directions), the data's
                       digest and how it is computed (batched or pointwise, points per chunk);
                       written last
-    plane.npz         origin, d1, d2, the grid's axes and the projected trajectory
+    plane.npz         origin, d1, d2, the grid's axes and the projected trajectory (a map
+                      of ``map --model-file``: its two axes, ``axis0`` and ``axis1``)
     origin.pt         the decided parameters and buffers of the model, by name
                       (``torch.load(..., weights_only=True)``)
-    chunks/NNNNNN.npy the values of chunk NNNNNN, written atomically when it is done
+    chunks/NNNNNN.npy the values of chunk NNNNNN, written atomically when it is done (a
+                      map's: each cell's loss and the step it stopped at)
 
 A rerun of the same command reads the manifest and computes only the chunks that have no file,
 at the weights of ``origin.pt`` (the run's truth, whatever the model file gives now: see
@@ -50,6 +52,12 @@ FINGERPRINT_NAMES = {
     "trajectory_sha256": "the trajectory checkpoints",
     "checkpoints_sha256": "the --checkpoints files",
     "bn_recompute": "--bn-recompute",
+    "optimizer": "the optimizer (--optimizer)",
+    "sweeps": "the sweeps (--sweep)",
+    "res": "the map's side (--res)",
+    "steps": "the steps (--steps)",
+    "map_seed": "the dropout seed (--seed)",
+    "dtype": "--dtype",
 }
 
 
@@ -84,7 +92,8 @@ class WorkDir:
                                  f"({error}); rerun with --restart") from None
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise LandscapeError(f"work directory {self.path}: {MANIFEST} was not written by "
-                                 "landscape-app surface --model-file; choose another --work-dir")
+                                 "landscape-app surface or map --model-file; choose another "
+                                 "--work-dir")
         return manifest
 
     def check(self, fingerprint: dict) -> dict | None:
