@@ -27,8 +27,9 @@ from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
 from landscape_app.core.device import choose_device, describe_device
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps.axes import SweepAxis, parse_sweep_axis
-from landscape_app.core.maps.outcome import CONVERGED, DIVERGED, RUNNING, OutcomeMap
+from landscape_app.core.maps.outcome import OutcomeMap
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
+from landscape_app.core.status import CellStatus
 from landscape_app.core.usermodel.contract import UserModel, load_user_model
 from landscape_app.core.usermodel.decision import (
     Decision,
@@ -359,8 +360,9 @@ def map_outcome(job: MapJob, cells: np.ndarray, seconds: float, tolerance: float
     training)."""
     side = (len(job.axis1), len(job.axis0))
     loss, stopped = cells[:, 0], cells[:, 1].astype(np.int64)
-    status = np.where(stopped >= 0, DIVERGED, np.where(
-        ~np.isfinite(loss), DIVERGED, np.where(loss <= tolerance, CONVERGED, RUNNING)))
+    status = np.where(stopped >= 0, CellStatus.DIVERGED, np.where(
+        ~np.isfinite(loss), CellStatus.DIVERGED,
+        np.where(loss <= tolerance, CellStatus.CONVERGED, CellStatus.RUNNING)))
     user = job.user
     settings = {
         "kind": "sweep", "target": f"{user.source.path.name}:{user.source.function} "

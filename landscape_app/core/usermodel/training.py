@@ -32,6 +32,7 @@ import torch
 from torch.func import functional_call, vmap
 from torch.nn.utils import parameters_to_vector
 
+from landscape_app.core.catalogue.optimizer_records import optimizer_record
 from landscape_app.core.maps.rules import RULES
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.usermodel.contract import UserModel
@@ -98,7 +99,8 @@ class CellTraining:
         count = len(values)
         theta = self.theta0.expand(count, -1).clone()
         buffers = {name: b.expand(count, *b.shape).clone() for name, b in self.buffers0.items()}
-        rule, state, hyper = RULES[self.spec.id](), {}, self._hyper(values)
+        rule = RULES[optimizer_record(self.spec.id).map_rule]()
+        state, hyper = {}, self._hyper(values)
         trained = Trained(theta.clone(), {k: v.clone() for k, v in buffers.items()},
                           np.full(count, -1))
         rows = torch.arange(count, device=theta.device)  # the copies still training
