@@ -45,7 +45,8 @@ OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 .venv/bin/python tools/pytest_without_qt.py 
     tests/core/maps/test_field.py tests/core/compare/test_exactness.py \
     tests/core/nn/test_surface.py tests/core/nn/test_models.py tests/core/nn/test_minibatch.py \
     tests/core/nn/test_out_of_memory.py tests/core/nn/test_seed_experiment.py \
-    tests/core/usermodel/test_surface.py \
+    tests/core/usermodel/test_surface.py tests/core/usermodel/test_map_cells.py \
+    tests/core/maps/test_map_sharpness.py tests/core/test_closed_form_gradients.py \
     || [ $? = 5 ]
 echo "== window tests (offscreen Qt)"
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest --no-xvfb -m "not gl" -q tests/gui "$@"
