@@ -264,8 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phases", default="window",
                         help="what to measure, in order: window, panels (a compact window's "
                              "side panels opened), presentation, quadratic, fractal, moons "
-                             "(scenes reached by keys and menus), sharpness (edge-of-stability with View ▸ "
-                             "Sharpness) (default: %(default)s)")
+                             "(scenes reached by keys and menus), sharpness "
+                             "(edge-of-stability with View ▸ Sharpness) (default: %(default)s)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--name", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

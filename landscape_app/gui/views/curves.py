@@ -29,12 +29,12 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
+from landscape_app.gui.room_layout import CURVES_HEIGHT
 from landscape_app.gui.views.axis_fonts import (
     AxisFonts,
     leave_room_for_top_tick,
     quiet_plot_item,
 )
-from landscape_app.gui.room_layout import CURVES_HEIGHT
 from landscape_app.gui.views.grid_axis import GridAxisItem
 from landscape_app.gui.views.log_ticks import spaced_log_ticks
 from landscape_app.gui.views.loss_floor import floor_label, floor_offset, lowest
