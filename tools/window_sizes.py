@@ -12,7 +12,8 @@ toolbar and menus; ``--shots DIR`` also saves ``window-WxH[-phase].png`` there.
 Scene phases (issue 22) show what a teacher reaches by keys and menus: ``quadratic``
 (quadratic-stable-lr reached with N from himmelblau-map-basins), ``fractal``
 (seed-fractal-edge from the Scenes menu after that) and ``moons`` (two-moons, its network
-trained, with the model view). The presentation phase presses F11.
+trained, with the model view) and ``sharpness`` (edge-of-stability from the Scenes menu, View ▸
+Sharpness clicked, raced 100 steps). The presentation phase presses F11.
 
 Usage:
     python tools/window_sizes.py [--sizes 1024x768,1280x720,1366x768,1920x1080] [--scale 1]
@@ -30,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 SIZES = ("1024x768", "1280x720", "1366x768", "1920x1080")
-PHASES = ("window", "panels", "presentation", "quadratic", "fractal", "moons")
+PHASES = ("window", "panels", "presentation", "quadratic", "fractal", "moons", "sharpness")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -139,6 +140,9 @@ def _measure(window) -> dict:
         "curves": _rect(curves, window),
         "loss_title": _item_rect(curves.plot_item.getAxis("left").label, curves, window),
         "note": _rect(window.note_scroll, window),
+        "sharpness": _rect(window.sharpness, window),
+        "sharpness_plot": _rect(window.sharpness.plot, window),
+        "column_tabs": [window.column_tabs.tabText(i) for i in range(window.column_tabs.count())],
         "caption": _rect(window.caption, window),
         "toolbar": _rect(toolbar, window),
         "toolbar_hidden": hidden_tools,
@@ -228,8 +232,20 @@ def _moons(window, run) -> None:
         run(0.1)
 
 
+def _sharpness(window, run) -> None:
+    _open(window, run, "edge-of-stability",
+          window.scenes.scene_actions["edge-of-stability"].trigger)
+    window.sharpness_view.action.trigger()  # View ▸ Sharpness
+    window.race_thread.worker.set_speed(None)
+    window.controls.play_action.setChecked(True)
+    while window.buffer.snapshot().furthest_step < 100:
+        run(0.1)
+    window.controls.play_action.setChecked(False)
+
+
 #: The scene phases: how each reaches its scene.
-SCENE_PHASES = {"quadratic": _quadratic, "fractal": _fractal, "moons": _moons}
+SCENE_PHASES = {"quadratic": _quadratic, "fractal": _fractal, "moons": _moons,
+                "sharpness": _sharpness}
 
 
 def _scene(scene_id: str):
@@ -248,7 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phases", default="window",
                         help="what to measure, in order: window, panels (a compact window's "
                              "side panels opened), presentation, quadratic, fractal, moons "
-                             "(scenes reached by keys and menus) (default: %(default)s)")
+                             "(scenes reached by keys and menus), sharpness "
+                             "(edge-of-stability with View ▸ Sharpness) (default: %(default)s)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--name", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -267,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.shots:
         Path(args.shots).mkdir(parents=True, exist_ok=True)
     for width, height in sizes:
-        results = measure_at(width, height, args.scale, args.shots, tuple(phases))
+        results = measure_at(width, height, args.scale, args.shots, tuple(phases), timeout=600)
         for phase, result in results.items():
             plot, window = result["plot"], result["window"]
             shown = (f"2D plot {plot[2:]} = {plot[2] * plot[3] / (window[0] * window[1]):.0%} "

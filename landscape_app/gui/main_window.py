@@ -454,6 +454,7 @@ class MainWindow(QMainWindow):
         if start is not None:
             self.contour.set_start(*start[:2])
         self.table.set_distance_label(model.distance_label)
+        self.curves.step_limit = self.controller.state.max_steps  # the x axis ends there
         self.curves.follow_data()
         self.painter.invalidate()
 

@@ -21,6 +21,8 @@ Projectors run at 1024×768 or 1280×720, laptops at 1366×768 or at 4K with 200
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDockWidget
@@ -225,7 +227,7 @@ class RoomFit(QObject):
         choices = room_layout.PRESENTING if self.presenting else room_layout.WINDOW
         self.plan = room_layout.choose(choices, measures)
         self._place(self.plan.arrangement)
-        self._tab_column(self.plan.tabbed)
+        self._tab_column(self.plan.tabs)
         self._size(self.plan, measures)
         changed = previous is None or previous.landscape != self.plan.landscape
         self.arrangement = self.plan.arrangement.name
@@ -269,7 +271,8 @@ class RoomFit(QObject):
             table_h=table.natural_height(), caption_h=caption_h, factor=factor,
             table_least=min(table.least_width(), table.natural_width()),
             caption_height=caption.heightForWidth if self.presenting else None,
-            note_min=0 if self.presenting else self._note_min())
+            note_min=0 if self.presenting else self._note_min(),
+            sharpness_min=self._sharpness_min(factor))
 
     def _note_min(self) -> int:
         """The note's least legible height at the column's narrowest width: its title and
@@ -285,6 +288,16 @@ class RoomFit(QObject):
                  + panel.layout().spacing()
                  + room_layout.NOTE_LINES * panel.text.fontMetrics().lineSpacing())
         return max(0, min(whole if whole > 0 else lines, lines))
+
+    def _sharpness_min(self, factor: float) -> int:
+        """The sharpness panel's least legible height (0 when View ▸ Sharpness is off): its
+        plot as tall as the loss curves' least and its text at the column's narrowest
+        width."""
+        if not getattr(self.window, "sharpness_on", False):
+            return 0
+        least = min(factor, room_layout.COLUMN_FACTOR)
+        return (round(room_layout.CURVES_HEIGHT * least)
+                + self.window.sharpness.text_height(round(room_layout.COLUMN_WIDTH * least)))
 
     def _aspect(self) -> float:
         """The data box's width over its height (1 before there is a landscape)."""
@@ -330,35 +343,37 @@ class RoomFit(QObject):
                                           if self.presenting else 1.0))
         column_layout.setContentsMargins(margin if arrangement.side else 0, 0, 0, 0)
 
-    def _tab_column(self, tabbed: bool) -> None:
-        """The note and the curves one above the other in the column, or as two tabs of it
-        (each with the column's whole height) when the plan says there is no room for both."""
+    def _tab_column(self, tabbed: tuple[str, ...]) -> None:
+        """The note, the curves and the sharpness panel one above the other in the column,
+        with the parts the plan names (``tabbed``) as tabs of it instead (each tab the
+        column's whole height): the sharpness panel a tab beside the curves, the note one
+        too."""
         window = self.window
         layout, tabs = window.right_column.layout(), window.column_tabs
         note, curves, sharpness = window.note_scroll, window.curves, window.sharpness
         sharp_on = getattr(window, "sharpness_on", False)  # View ▸ Sharpness
-        tabbed_now = tabs.count() > 0
-        if tabbed == tabbed_now and (not tabbed or (tabs.indexOf(sharpness) >= 0) == sharp_on):
-            return
-        if tabbed:
+        titles = {curves: "Loss curves", sharpness: "Sharpness", note: "Note"}
+        parts = {"note": note, "curves": curves, "sharpness": sharpness}
+        wanted = [parts[name] for name in ("curves", "sharpness", "note") if name in tabbed
+                  and (name != "sharpness" or sharp_on)]
+        stacked = [parts[name] for name in ("note", "curves", "sharpness")
+                   if name not in tabbed]
+        if ([tabs.widget(i) for i in range(tabs.count())] != wanted
+                or any(layout.indexOf(part) < 0 for part in stacked)):
+            current = tabs.currentWidget()
             tabs.clear()
-            tabs.addTab(curves, "Loss curves")
-            if sharp_on:
-                tabs.addTab(sharpness, "Sharpness")
-            tabs.addTab(note, "Note")
-            layout.insertWidget(0, tabs, 1)
-            note.setVisible(True)
-            tabs.setVisible(True)
-            sharpness.setVisible(sharp_on)
-        else:
-            tabs.clear()
-            layout.insertWidget(0, note)
-            layout.insertWidget(1, curves, 1)
-            layout.insertWidget(2, sharpness, 1)
-            tabs.setVisible(False)
-            curves.setVisible(True)
-            sharpness.setVisible(sharp_on)
-            note.setVisible(not window.note_panel.isHidden())
+            for part in wanted:  # the tab widget shows each page when its tab is chosen
+                tabs.addTab(part, titles[part])
+            if current in wanted:
+                tabs.setCurrentWidget(current)
+            for index, part in enumerate(stacked):
+                layout.insertWidget(index, part, 0 if part is note else 1)
+            if wanted:
+                layout.insertWidget(len(stacked), tabs, 1)  # where the curves were
+            tabs.setVisible(bool(wanted))
+        shown = {curves: True, sharpness: sharp_on, note: not window.note_panel.isHidden()}
+        for part in stacked:
+            part.setVisible(shown[part])
 
     def _size(self, plan: room_layout.Plan, m: room_layout.Measures) -> None:
         """Splitter sizes: the landscape's widget exactly as large as its data box needs."""
@@ -388,8 +403,7 @@ class RoomFit(QObject):
             if "caption" in arrangement.side and m.caption_height is not None:
                 # ... but the column as tall as its caption and curves need
                 top_h = max(top_h, m.caption_height(width - landscape_w - room_layout.GAP)
-                            + round(room_layout.CURVES_HEIGHT
-                                    * min(m.factor, room_layout.COLUMN_FACTOR)))
+                            + room_layout.column_need(m, plan.tabs))
             top_h = min(top_h, height - m.table_h - handle)
             _set_sizes(central, [top_h, height - top_h - handle])
             self._limit_note(plan, m, top_h)
@@ -401,10 +415,16 @@ class RoomFit(QObject):
     def _limit_note(self, plan: room_layout.Plan, m: room_layout.Measures, column_h: int
                     ) -> None:
         """The note scrolls within what the column of height ``column_h`` leaves above the
-        curves' least height (all of it when the two are tabs)."""
-        curves = round(room_layout.CURVES_HEIGHT * min(m.factor, room_layout.COLUMN_FACTOR))
-        self.window.note_scroll.limit = (None if plan.tabbed else
-                                         max(0, column_h - curves - room_layout.SPACING))
+        least heights of the parts below it (all of it when it is a tab); the curves and the
+        sharpness panel share the rest in proportion to their least heights, so each keeps
+        its least."""
+        window = self.window
+        below = room_layout.column_need(replace(m, note_min=0), plan.tabs)
+        window.note_scroll.limit = (None if plan.tabbed else
+                                    max(0, column_h - below - room_layout.SPACING))
+        layout = window.right_column.layout()
+        layout.setStretchFactor(window.curves, room_layout.curves_least(m))
+        layout.setStretchFactor(window.sharpness, max(1, m.sharpness_min))
 
     # -- the docks -----------------------------------------------------------------------------
     def _side_docks(self) -> list[QDockWidget]:

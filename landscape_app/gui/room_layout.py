@@ -21,11 +21,14 @@ caption in it, wide enough that the caption leaves the curves their least height
 holding the curves at least :data:`BAND_HEIGHT` tall.
 
 Every part stays legible or gives way as a whole: the curves get at least
-:data:`CURVES_HEIGHT`, the note its title and :data:`NOTE_LINES` lines (``note_min``), beside
-or below the landscape. When no arrangement leaves the landscape's data box
-:data:`LANDSCAPE_LEAST` that way, the note and the curves become two tabs of the column
-(:attr:`Plan.tabbed`: each gets the column's whole height). The plan depends only on the
-measures (the window's size and what it shows), never on an earlier plan.
+:data:`CURVES_HEIGHT`, the note its title and :data:`NOTE_LINES` lines (``note_min``), the
+sharpness panel (View ▸ Sharpness) its plot's :data:`CURVES_HEIGHT` with its lines of text
+(``sharpness_min``), beside or below the landscape. When no arrangement leaves the
+landscape's data box :data:`LANDSCAPE_LEAST` that way, the parts give way in turn
+(:func:`tab_levels`): first the sharpness panel becomes a tab beside the curves (the note
+above them), then the note too is a tab (:attr:`Plan.tabs`: each tab gets the column's whole
+height). The plan depends only on the measures (the window's size and what it shows), never
+on an earlier plan.
 """
 
 from __future__ import annotations
@@ -87,7 +90,8 @@ class Measures:
     width ``w`` (for a caption in the column); ``note_min``: the note's least legible height
     (its title and :data:`NOTE_LINES` lines, or all of a shorter note; 0: no note);
     ``table_least``: the table's least width, long names shortened (None: ``table_w``), what
-    a column beside the landscape needs for it.
+    a column beside the landscape needs for it; ``sharpness_min``: the sharpness panel's
+    least legible height (0: not shown).
     """
 
     width: int
@@ -102,6 +106,7 @@ class Measures:
     caption_height: Callable[[int], int] | None = None
     note_min: int = 0
     table_least: int | None = None
+    sharpness_min: int = 0
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,8 @@ class Plan:
     """An arrangement with its sizes: the landscape's widget ``landscape`` (w, h), the
     data box's height ``box``, the narrowest width of the column beside (gap included), the
     height of the row beside the landscape (``top``: at least what the column needs) or of
-    the band below it (``band``), and whether the note and the curves are tabs (``tabbed``)."""
+    the band below it (``band``), and which parts of the column are its tabs (``tabs``, one
+    of :func:`tab_levels`)."""
 
     arrangement: Arrangement
     landscape: tuple[int, int]
@@ -117,23 +123,44 @@ class Plan:
     column: int = 0
     top: int = 0
     band: int = 0
-    tabbed: bool = False
+    tabs: tuple[str, ...] = ()
+
+    @property
+    def tabbed(self) -> bool:
+        """Whether the note is a tab of the column (beside the curves)."""
+        return "note" in self.tabs
 
 
-def column_need(m: Measures, tabbed: bool = False) -> int:
-    """The least height of the note and the curves together (or as tabs)."""
-    curves = round(CURVES_HEIGHT * min(m.factor, COLUMN_FACTOR))
-    if tabbed:
-        return curves + TAB_BAR
-    return curves + (m.note_min + SPACING if m.note_min else 0)
+def tab_levels(m: Measures) -> list[tuple[str, ...]]:
+    """The ways the column's parts give way, in order: none is a tab; the sharpness panel a
+    tab beside the curves (when shown); the note a tab too (when there is a note)."""
+    levels: list[tuple[str, ...]] = [()]
+    if m.sharpness_min:
+        levels.append(("curves", "sharpness"))
+    if m.note_min:
+        levels.append(("curves", "sharpness", "note") if m.sharpness_min else ("curves", "note"))
+    return levels
 
 
-def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | None:
-    """The sizes of ``arrangement`` in ``m`` (None when it does not fit, or when ``tabbed``
-    and there is no note to tab)."""
-    if tabbed and not m.note_min:
-        return None
-    need = column_need(m, tabbed)
+def curves_least(m: Measures) -> int:
+    """The loss curves' least height (logical pixels)."""
+    return round(CURVES_HEIGHT * min(m.factor, COLUMN_FACTOR))
+
+
+def column_need(m: Measures, tabs: tuple[str, ...] = ()) -> int:
+    """The least height of the note, the curves and the sharpness panel, with ``tabs`` as
+    tabs (each tab as tall as the tallest's least height, under the tab bar)."""
+    parts = {"curves": curves_least(m), "note": m.note_min, "sharpness": m.sharpness_min}
+    stacked = [height for part, height in parts.items() if height and part not in tabs]
+    if tabs:
+        stacked.append(max(parts[part] for part in tabs) + TAB_BAR)
+    return sum(stacked) + SPACING * (len(stacked) - 1)
+
+
+def plan(arrangement: Arrangement, m: Measures, tabs: tuple[str, ...] = ()) -> Plan | None:
+    """The sizes of ``arrangement`` in ``m`` with ``tabs`` the column's tabs (None when it
+    does not fit)."""
+    need = column_need(m, tabs)
     column = 0
     if arrangement.side:  # large type needs a wider column, but the landscape comes first
         column = round(COLUMN_WIDTH * min(m.factor, COLUMN_FACTOR))
@@ -141,7 +168,7 @@ def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | 
             column = max(column, m.table_w if m.table_least is None else m.table_least)
         if "caption" in arrangement.side:  # wide enough for the caption above the curves
             column = _caption_column(column, m, m.table_h if "table" in arrangement.below
-                                     else 0)
+                                     else 0, need)
             if column is None:
                 return None
         column += round(GAP * m.factor)
@@ -164,34 +191,34 @@ def plan(arrangement: Arrangement, m: Measures, tabbed: bool = False) -> Plan | 
         top = min(max(size[1], column_need_h), m.height - below)
         if top < column_need_h:
             return None
-    return Plan(arrangement, size, box, column, top, band, tabbed)
+    return Plan(arrangement, size, box, column, top, band, tabs)
 
 
-def _caption_column(least: int, m: Measures, below: int) -> int | None:
+def _caption_column(least: int, m: Measures, below: int, need: int) -> int | None:
     """The narrowest column from ``least`` (in steps of 5 pixels, at most half the width)
-    where the caption leaves the curves :data:`CURVES_HEIGHT` (None: nowhere)."""
+    where the caption leaves the curves (and the sharpness panel) ``need`` (None: nowhere)."""
     if m.caption_height is None:
         return least
-    curves = round(CURVES_HEIGHT * min(m.factor, COLUMN_FACTOR))
     for width in range(least, m.width // 2 + 1, 5):
-        if m.caption_height(width) + curves <= m.height - below:
+        if m.caption_height(width) + need <= m.height - below:
             return width
     return None
 
 
 def choose(arrangements: tuple[Arrangement, ...], m: Measures) -> Plan:
-    """The arrangement whose landscape data box is the largest (the first on a tie), with
-    the note and curves apart when the box can be :data:`LANDSCAPE_LEAST` that way, else as
-    tabs."""
+    """The arrangement whose landscape data box is the largest (the first on a tie), at the
+    first of :func:`tab_levels` where that box can be :data:`LANDSCAPE_LEAST` (else the
+    level whose box is the largest)."""
     least = LANDSCAPE_LEAST * min(m.factor, COLUMN_FACTOR)
     fallback = None
-    for tabbed in (False, True):
-        plans = [p for p in (plan(a, m, tabbed) for a in arrangements) if p is not None]
+    levels = tab_levels(m)
+    for tabs in levels:
+        plans = [p for p in (plan(a, m, tabs) for a in arrangements) if p is not None]
         if not plans:
             continue
         best = max(p.box for p in plans)
         chosen = next(p for p in plans if p.box >= best - 0.5)
-        if chosen.box >= least or not m.note_min:
+        if chosen.box >= least or tabs == levels[-1]:
             return chosen
         fallback = fallback if fallback is not None and fallback.box >= chosen.box else chosen
     if fallback is not None:

@@ -87,6 +87,8 @@ def test_the_curves_equal_the_closed_form_and_the_threshold_is_two_over_lr(sharp
                     == STEPS + 1, timeout=5_000)
     x, y = plot.curves[0].getData()
     np.testing.assert_array_equal(x, np.arange(STEPS + 1))
+    # both panels' step axes end at the race's step limit (the loss curves ran to 1.5× it)
+    qtbot.waitUntil(lambda: window.curves.plot_item.vb.viewRange()[0][1] == STEPS)
     np.testing.assert_allclose(10 ** y, 25.0, rtol=RTOL)
     _, threshold = plot.thresholds[0].getData()
     np.testing.assert_allclose(10 ** threshold, 2 / LR, rtol=RTOL)

@@ -13,7 +13,8 @@ The view follows the data in coarse steps (x grows by half at a time; on the log
 spans quarter decades, and a falling minimum extends it by a few decades at once) rather than
 autoscaling at every update: a range change redraws the axes, the costliest part of a
 frame. Zooming or panning by hand stops the following; a double click resumes it. The x range
-is at least :data:`MIN_X_SPAN` (a race at step 0 shows 0 … 10, not 0 … 5·10⁻¹⁰), the y range
+is at least :data:`MIN_X_SPAN` (a race at step 0 shows 0 … 10, not 0 … 5·10⁻¹⁰) and, against
+steps, at most the race's step limit (:attr:`LossCurves.step_limit`), the y range
 at least a decade, its top within a quarter decade of the largest loss; the log axis's labels
 are chosen for its height (:mod:`~landscape_app.gui.views.log_ticks`) so they never overlap.
 """
@@ -24,10 +25,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QGraphicsItem
 
+from landscape_app.gui.room_layout import CURVES_HEIGHT
 from landscape_app.gui.views.axis_fonts import (
     AxisFonts,
     leave_room_for_top_tick,
@@ -152,6 +154,8 @@ class LossCurves(pg.PlotWidget):
         self.plot_item.setLogMode(x=False, y=True)
         self.plot_item.disableAutoRange()
         self.follow = True
+        #: The race's step limit: on the steps axis the view ends there, not past it.
+        self.step_limit: int | None = None
         self._range: tuple | None = None
         self._ticks = None
         self._closed = False
@@ -162,6 +166,11 @@ class LossCurves(pg.PlotWidget):
         self.setToolTip("drag to pan, wheel to zoom; double-click to follow the data again")
         self.set_axis("steps")
         self._update_y_label()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        # a fixed hint, not the view's present size: the room's shares of the column do not
+        # follow its history (landscape_app.gui.room_layout)
+        return QSize(300, CURVES_HEIGHT)
 
     def set_lanes(self, colors: list[str]) -> None:
         """One curve per lane, in these colours (curves are kept and reused)."""
@@ -314,6 +323,9 @@ class LossCurves(pg.PlotWidget):
                 x_high = x_low + span
         else:
             x_high = x_low + span
+        limit = self.step_limit
+        if self.axis == "steps" and limit is not None and max(x_bounds) <= limit:
+            x_high = min(x_high, max(limit, x_low + MIN_X_SPAN["steps"]))
         if self.log_y:
             quantum = LOG_Y_QUANTUM
             high = math.ceil(math.log10(y_max) / quantum - 1e-9) * quantum

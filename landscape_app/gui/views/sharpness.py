@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QSize, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
+from landscape_app.gui.room_layout import CURVES_HEIGHT
 from landscape_app.gui.views.axis_fonts import quiet_plot_item
 from landscape_app.gui.views.curves import AXIS_LABELS, add_step_cursor
 from landscape_app.gui.views.grid_axis import GridAxisItem
@@ -42,8 +43,14 @@ from landscape_app.gui.views.table import format_number
 
 #: Width of a lane's sharpness curve and of its dashed threshold (pixels).
 LINE_WIDTH, THRESHOLD_WIDTH = 2.0, 1.5
-#: The plot's least height (pixels): it shares the curves' column, half and half.
+#: The plot's least height (pixels) as a widget; the room keeps it as tall as the loss
+#: curves' least (:data:`~landscape_app.gui.room_layout.CURVES_HEIGHT`), or makes the panel
+#: a tab.
 MIN_PLOT_HEIGHT = 60
+#: The longest readout (its height at a width is what the room keeps for it).
+READOUT_SAMPLE = ("step 00000   λ_max = 0.0000e+00   λ_max(P⁻¹H) = 0.0000e+00   threshold = "
+                  "0.0000e+00\ntop 5 Hessian eigenvalues: 0.0000e+00, 0.0000e+00, 0.0000e+00, "
+                  "0.0000e+00, 0.0000e+00  ·  5 negative (a saddle: index 5)")
 #: Where the eigenvalues of a reading start among the trace columns.
 EIGENVALUES = COLUMN["eigenvalue_1"]
 
@@ -116,6 +123,11 @@ class SharpnessPlot(pg.PlotWidget):
         self.hover = ""
         self.scene().sigMouseMoved.connect(self._moved)
         self._label_axes()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        # a fixed hint, not the view's present size: the column's share does not follow
+        # its history
+        return QSize(300, CURVES_HEIGHT)
 
     def set_lanes(self, colors: list[str]) -> None:
         """A curve and a dashed threshold per lane, in these colours."""
@@ -246,15 +258,23 @@ class SharpnessPanel(QWidget):
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row.addWidget(self.lane_box)
-        row.addWidget(self.readout, 1)
+        row.addStretch(1)
         layout.addWidget(self.how)
         layout.addWidget(self.plot, 1)
         layout.addLayout(row)
+        layout.addWidget(self.readout)  # the whole width: wrapped, not a narrow strip
         self.spectrum: Callable[[str, int], Sequence[float] | None] | None = None
         self._cut: list[tuple[str, np.ndarray]] = []
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(300, 200)  # as the loss curves ask: the column is shared half and half
+    def text_height(self, width: int) -> int:
+        """The height of all but the plot at ``width``: the line saying how it is measured,
+        the lane box and the longest readout (:data:`READOUT_SAMPLE`)."""
+        spacing = self.layout().spacing()
+        how = self.how.heightForWidth(width) + spacing if self.how.text() else 0
+        flags = int(Qt.TextFlag.TextWordWrap)
+        readout = self.readout.fontMetrics().boundingRect(
+            QRect(0, 0, width, 10_000), flags, READOUT_SAMPLE).height()
+        return how + self.lane_box.sizeHint().height() + spacing + readout + spacing
 
     def set_how(self, text: str) -> None:
         self.how.setText(text)
