@@ -25,7 +25,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import torch  # noqa: E402
 
-from landscape_app.core.catalogue.compare import CompareSweep  # noqa: E402
+from landscape_app.core.catalogue.compare_sweeps import CompareSweep  # noqa: E402
 from landscape_app.core.compare import compare, grid_starts, seed_starts  # noqa: E402
 from landscape_app.core.functions import get_function  # noqa: E402
 from landscape_app.core.nn import NetworkConfig  # noqa: E402

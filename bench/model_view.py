@@ -1,6 +1,6 @@
 """Model view speed: milliseconds per picture, what bounds how often the window can redraw it.
 
-The model view (:mod:`landscape_app.core.nn.model_view`) recomputes its picture at most every
+The model view (:mod:`landscape_app.core.nn.model_picture`) recomputes its picture at most every
 100 ms while a race plays (``gui/views/model_view.py``); a picture must take a small part of
 that so the window keeps painting. Timed on the CPU with torch pinned to 2 threads, for the
 scenes' networks: the two-moons scene's 2-8-8-2 on 256 points (96² decision image), a
@@ -25,7 +25,7 @@ import time  # noqa: E402
 import torch  # noqa: E402
 
 from landscape_app.core.nn import NetworkConfig, build_network  # noqa: E402
-from landscape_app.core.nn.model_view import ModelProbe  # noqa: E402
+from landscape_app.core.nn.model_picture import ModelProbe  # noqa: E402
 
 CASES = {
     "two-moons 2-8-8-2, 256 points": NetworkConfig(model="moons", hidden=(8, 8), samples=256),

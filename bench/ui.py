@@ -29,7 +29,7 @@ backing store, no screen):
    the frame timer's ticks served per second meanwhile (the window's responsiveness), the
    time from the last move to its whole preview, and, as the baseline measured in the same
    run, the time one whole 4 x 300 race takes to step in this process. Then the trajectory
-   fields (``landscape_app/gui/live/fields.py``): the time the window took to compute them in
+   fields (``landscape_app/gui/live/field_lanes.py``): the time the window took to compute them in
    the background, the whole paths (one per field lane) drawn per second while dragging, and
    the latency from a move to the frame that painted its whole field paths (p50/p95; targets
    >= 30 whole paths/s, p95 < 20 ms).

@@ -108,10 +108,10 @@ def test_every_reference_in_docstrings_and_comments_resolves():
 
 def test_the_check_tells_a_moved_module_and_a_missing_name():
     assert resolves("landscape_app.gui.classroom.presentation")
-    assert resolves("landscape_app.state.network.NetworkSurfaceSpec")
+    assert resolves("landscape_app.state.network_settings.NetworkSurfaceSpec")
     assert resolves("landscape_app.gui.main_window.MainWindow.coreReady")
     assert resolves("landscape_app.engine.session_model.SessionModel.set_map")  # a mixin's
     assert not resolves("landscape_app.gui.presentation")
-    assert not resolves("landscape_app.state.network.NetworkSpec")
+    assert not resolves("landscape_app.state.network_settings.NetworkSpec")
     assert prose('"""see :mod:`~landscape_app.gui.\n    presentation`"""') == [
         (1, '"""see :mod:`~landscape_app.gui.presentation`"""')]

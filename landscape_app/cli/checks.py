@@ -19,7 +19,7 @@ DEFAULT_BOX = (-5.0, 5.0, -5.0, 5.0)
 
 def check_optimizers(texts: Iterable[str]) -> list[tuple[str, dict]]:
     """Each ``ID[:name=value,...]`` parsed and validated: ``(id, params)`` pairs."""
-    from landscape_app.core.catalogue.optimizers import parse_spec
+    from landscape_app.core.catalogue.optimizer_specs import parse_spec
 
     return [parse_spec(text) for text in texts]
 
@@ -28,7 +28,7 @@ def check_lane_settings(lanes: Iterable[tuple[str, dict]], kind: LandscapeKind,
                         samples: int | None = None) -> None:
     """Refuse ``batch_size``/``grad_noise`` that do not fit the landscape: a batch size on a
     function or beyond the ``samples`` of a network's data set, gradient noise on a network."""
-    from landscape_app.core.catalogue.stochastic import check_lane_landscape
+    from landscape_app.core.catalogue.stochastic_checks import check_lane_landscape
 
     for optimizer_id, params in lanes:
         check_lane_landscape(optimizer_id, params, kind, samples)

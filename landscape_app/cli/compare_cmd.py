@@ -110,13 +110,13 @@ def _check_arguments(args):
     from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
     from landscape_app.cli.surface_cmd import parse_widths
     from landscape_app.core.atomic import check_writable
-    from landscape_app.core.catalogue.compare import (
+    from landscape_app.core.catalogue.compare_sweeps import (
         check_compare_sweeps,
         default_sweep,
         parse_compare_sweep,
     )
     from landscape_app.core.catalogue.functions import check_function_id
-    from landscape_app.core.catalogue.maps import check_side
+    from landscape_app.core.catalogue.map_checks import check_side
     from landscape_app.core.catalogue.networks import NetworkConfig
     from landscape_app.core.errors import LandscapeError
 
@@ -221,7 +221,7 @@ def print_table(result) -> None:
 
 def run(args: argparse.Namespace) -> int:
     plan, box, config = _check_arguments(args)  # before torch is imported
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.core.compare import compare, grid_starts, seed_starts
     from landscape_app.core.files.compare_npz import write_compare_npz
 

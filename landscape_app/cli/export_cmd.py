@@ -296,7 +296,7 @@ def run(args: argparse.Namespace) -> int:
         headless_application()
         if request.layout.needs_opengl:
             require_opengl()
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
 
     bar = ProgressBar()
     try:

@@ -75,8 +75,8 @@ def optimizer_lines() -> list[str]:
 
     from landscape_app.core.catalogue.optimizer_params import SCHEDULE_PARAMS
     from landscape_app.core.catalogue.optimizer_records import RECORDS
-    from landscape_app.core.catalogue.optimizers import param_spec
-    from landscape_app.core.catalogue.stochastic import (
+    from landscape_app.core.catalogue.optimizer_specs import param_spec
+    from landscape_app.core.catalogue.stochastic_checks import (
         NOISE_MODEL,
         STOCHASTIC_NAMES,
         STOCHASTIC_PARAMS,

@@ -148,7 +148,7 @@ def _check_arguments(args):
     from landscape_app.cli.surface_cmd import parse_widths
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.functions import check_function_id
-    from landscape_app.core.catalogue.maps import (
+    from landscape_app.core.catalogue.map_checks import (
         check_map_optimizer,
         check_side,
         parse_sweep_text,
@@ -263,7 +263,7 @@ def run(args: argparse.Namespace) -> int:
         return usermodel_map_cmd.run(args)
     usermodel_map_cmd.refuse_without_model_file(args)
     axes, start, box = _check_arguments(args)  # before torch is imported
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.core.catalogue.kinds import MapKind
     from landscape_app.core.files.map_npz import write_map_npz
     from landscape_app.core.maps import StartGrid, Sweep, SweepAxis
@@ -282,7 +282,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result, field = _compute(args, target, spec, region, bar)
         if args.color_by == "sharpness":
-            from landscape_app.core.maps.sharpness import with_sharpness
+            from landscape_app.core.maps.cell_sharpness import with_sharpness
 
             result = with_sharpness(result, target, args.device, progress=bar)
     finally:

@@ -61,7 +61,7 @@ def run_page(args: argparse.Namespace, interrupt) -> int:
 
     check_source(args.scene, args.session)
     steps = check_page_args(args)
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.core.errors import CancelledError
     from landscape_app.engine.page import page_document
     from landscape_app.export.page import write_page

@@ -125,7 +125,7 @@ def build_race(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     check_arguments(args)  # before torch is imported: a typo is answered at once
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.export.tables import summary_lines, write_trajectories
 
     objective, race = build_race(args)

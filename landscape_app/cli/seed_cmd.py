@@ -124,7 +124,7 @@ def fair_settings(args: argparse.Namespace) -> dict | None:
 
 
 def run_fair(settings: dict) -> int:
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.core.nn.seed_fair import run_fair_seed_experiment
 
     bar = ProgressBar()
@@ -189,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
         return run_fair(fair)
     paths = output_paths(args.out) if args.out is not None else None
     check_resolution(args.grid)
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.cli.surface_cmd import summary_lines
     from landscape_app.core.atomic import atomic_write
     from landscape_app.core.files.surface_npz import write_surface_npz

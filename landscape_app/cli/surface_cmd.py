@@ -215,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
     if args.grid is None:
         args.grid = 101
     config = check_arguments(args)  # before torch is imported: a typo is answered at once
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.core.files.surface_npz import write_surface_npz
     from landscape_app.core.nn import build_network_landscape
     from landscape_app.core.nn.arrays import landscape_arrays

@@ -281,7 +281,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_interpolation(args)
 
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.core.errors import LandscapeError
     from landscape_app.core.files.surface_npz import write_surface_npz
     from landscape_app.core.usermodel import (

@@ -114,7 +114,7 @@ def check_arguments(args: argparse.Namespace) -> None:
     --png, --workers, the model file, the sweeps' syntax."""
     from landscape_app.cli.usermodel_cmd import check_model_path
     from landscape_app.core.atomic import check_writable
-    from landscape_app.core.catalogue.maps import check_side, parse_sweep_text
+    from landscape_app.core.catalogue.map_checks import check_side, parse_sweep_text
     from landscape_app.core.errors import LandscapeError
 
     given = [name for name in BUILT_IN_ONLY if getattr(args, name) not in (None, False)]
@@ -180,7 +180,7 @@ def summary_lines(job, result, processes: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     check_arguments(args)
-    from landscape_app.cli.progress import ProgressBar
+    from landscape_app.cli.progress_bar import ProgressBar
     from landscape_app.cli.usermodel_cmd import print_notes
     from landscape_app.core.errors import LandscapeError
     from landscape_app.core.files.map_npz import write_map_npz

@@ -105,7 +105,7 @@ class DeviceFallback(Generic[R]):
     ----------
     resource
         What the work needs, on ``device`` (e.g. a
-        :class:`~landscape_app.core.nn.objective.NetworkObjective`).
+        :class:`~landscape_app.core.nn.network_objective.NetworkObjective`).
     device : torch.device
         Where ``resource`` lives.
     place : callable, optional

@@ -10,7 +10,7 @@ kind                 what it is
 ``expression``       a function the user typed (:mod:`~landscape_app.core.functions.
                      expression`)
 ``network``          a network's loss on a plane through its weight space, with the race's
-                     projected paths (:class:`~landscape_app.core.nn.landscape.
+                     projected paths (:class:`~landscape_app.core.nn.network_landscape.
                      NetworkLandscape`)
 ===================  ======================================================================
 

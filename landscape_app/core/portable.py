@@ -1,6 +1,6 @@
 """Objects as bytes for another process: landscapes travel as their recipe.
 
-A :class:`~landscape_app.core.functions.base.Function2D` holds its formula as a closure, which
+A :class:`~landscape_app.core.functions.function2d.Function2D` holds its formula as a closure, which
 pickle cannot carry. It is sent as what rebuilds it in the other process instead (the window's
 race process, the comparison's worker processes):
 
@@ -27,7 +27,7 @@ PROBE_POINTS = 7
 def dumps_factory(factory) -> bytes | None:
     """``factory`` (a race factory, an objective…) pickled for another process, or None when
     it cannot be."""
-    from landscape_app.core.functions.base import Function2D
+    from landscape_app.core.functions.function2d import Function2D
 
     buffer = io.BytesIO()
     try:
@@ -69,8 +69,8 @@ def _function_recipe(function):
 
 def expression_function(text: str, fields: dict):
     """A :class:`Function2D` with ``fields`` and the formula compiled from ``text``."""
-    from landscape_app.core.functions.base import Function2D
     from landscape_app.core.functions.expression import compile_expression
+    from landscape_app.core.functions.function2d import Function2D
 
     return Function2D(formula=compile_expression(text), **fields)
 

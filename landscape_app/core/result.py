@@ -17,7 +17,7 @@ import numpy as np
 from landscape_app.core.status import Status
 
 if TYPE_CHECKING:  # torch stays unimported: the window's first paint imports Status
-    from landscape_app.core.optim.base import StepRecord
+    from landscape_app.core.optim.optimizer_base import StepRecord
     from landscape_app.core.optim.registry import OptimizerSpec
 
 

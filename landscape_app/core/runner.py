@@ -32,7 +32,7 @@ import numpy as np
 from landscape_app.core.device import warm_up
 from landscape_app.core.errors import CancelledError
 from landscape_app.core.objective import Objective, Problem
-from landscape_app.core.optim.base import Optimizer, StepRecord
+from landscape_app.core.optim.optimizer_base import Optimizer, StepRecord
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.core.result import LaneResult, RaceResult, Status

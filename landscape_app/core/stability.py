@@ -43,8 +43,8 @@ NONE = Stability(None)
 
 
 def stability(optimizer) -> Stability:
-    """The threshold ``optimizer`` (a :class:`~landscape_app.core.optim.base.Optimizer` after
-    reset) steps against at its current state, by its record's ``stability`` rule."""
+    """The threshold ``optimizer`` (a :class:`~landscape_app.core.optim.optimizer_base.Optimizer`
+    after reset) steps against at its current state, by its record's ``stability`` rule."""
     rule = optimizer.record.stability
     if rule is None:
         return NONE

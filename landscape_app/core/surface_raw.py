@@ -21,7 +21,7 @@ class RecordedPath:
     (:func:`landscape_app.engine.steppers.path_rows`): its steps and evaluation counts,
     coordinates ``(n, 2)``, off-plane ``distances``, true ``losses`` and ``plane_losses`` at
     the drawn points. A surface file's lanes are these; a trained network's are
-    :class:`~landscape_app.core.nn.landscape.LanePath` (these and the full path).
+    :class:`~landscape_app.core.nn.network_landscape.LanePath` (these and the full path).
     """
 
     label: str

@@ -1,8 +1,8 @@
 """The window's comparison of its lanes, Qt-free: what Maps ▸ Compare optimizers runs and the
-:class:`~landscape_app.state.compare.CompareRecord` its panel shows.
+:class:`~landscape_app.state.compare_record.CompareRecord` its panel shows.
 
 Every lane is compared with its fixed settings as they are and its main setting swept as the
-``compare`` command sweeps it by default (:func:`~landscape_app.core.catalogue.compare.
+``compare`` command sweeps it by default (:func:`~landscape_app.core.catalogue.compare_sweeps.
 default_sweep`: the learning rate over four decades around the lane's own value), with the
 dialog's number of settings, from ``side × side`` starts over the 2D landscape's view box (a
 network: ``side²`` initialisations from the session's seed). A lane that cannot be compared
@@ -16,15 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from landscape_app.core.catalogue.compare import (
+from landscape_app.core.catalogue.compare_sweeps import (
     CompareSweep,
     check_compare_sweeps,
     default_sweep,
 )
-from landscape_app.core.catalogue.stochastic import check_lane_landscape
+from landscape_app.core.catalogue.stochastic_checks import check_lane_landscape
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.state.compare import CompareLane, CompareRecord, CompareSettings
+from landscape_app.state.compare_record import CompareLane, CompareRecord, CompareSettings
 from landscape_app.state.model import SessionState
 
 
@@ -73,7 +73,7 @@ def plan_compare(state: SessionState, landscape, settings: CompareSettings) -> C
     samples = None
     if network:
         from landscape_app.core.compare import seed_starts
-        from landscape_app.state.network import parse_network
+        from landscape_app.state.network_settings import parse_network
 
         target = parse_network(state.landscape.network, lane_count=len(state.lanes)).config
         starts, samples = seed_starts(state.seed, settings.side), target.sample_count

@@ -35,7 +35,7 @@ class NetworkJob:
     of :func:`~landscape_app.core.nn.build_network_landscape`; ``sharpness_every`` None
     measures no sharpness)."""
 
-    spec: Any  # a parsed :class:`~landscape_app.state.network.NetworkSurfaceSpec`
+    spec: Any  # a parsed :class:`~landscape_app.state.network_settings.NetworkSurfaceSpec`
     racers: tuple[Racer, ...]
     steps: int
     seed: int

@@ -115,7 +115,7 @@ def write_map_export(state: SessionState, request: MapExport,
                          tolerance=job.tolerance, device=request.device, dtype="float32",
                          snapshot_steps=steps, cancelled=cancelled, progress=progress)
     if job.sharpness:  # the session's map is coloured by it
-        from landscape_app.core.maps.sharpness import with_sharpness
+        from landscape_app.core.maps.cell_sharpness import with_sharpness
 
         result = with_sharpness(result, job.target, request.device, progress, cancelled)
     written: list[Path] = []

@@ -4,7 +4,7 @@
 of one :class:`~landscape_app.core.catalogue.kinds.MapKind` — a start map (every start of
 the 2D view) or a sweep (two hyperparameters of the mapped lane). :func:`plan_maps` says
 which jobs a session needs; a map whose inputs change is computed first at
-:data:`~landscape_app.state.maps.COARSE_RES` cells a side and then refined to the session's
+:data:`~landscape_app.state.map_settings.COARSE_RES` cells a side and then refined to the session's
 ``res`` (:func:`refined`), so a zoom shows its new region at once and its structure sharpens
 as the fine pass arrives.
 """
@@ -17,7 +17,7 @@ from typing import Any
 from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps import StartGrid, Sweep, check_mappable, compute_map
-from landscape_app.state.maps import COARSE_RES, MapSettings
+from landscape_app.state.map_settings import COARSE_RES, MapSettings
 from landscape_app.state.model import SessionState
 
 KINDS = tuple(MapKind)
@@ -58,7 +58,7 @@ class MapJob:
                              progress=progress, cancelled=cancelled, seed=self.seed)
         if not self.sharpness:
             return result
-        from landscape_app.core.maps.sharpness import with_sharpness
+        from landscape_app.core.maps.cell_sharpness import with_sharpness
 
         return with_sharpness(result, self.target, progress=progress, cancelled=cancelled)
 
@@ -96,7 +96,7 @@ def plan_maps(state: SessionState, landscape, start) -> tuple[dict[str, MapJob],
         return {}, str(error)
     network = state.landscape.kind == LandscapeKind.NETWORK
     if network:
-        from landscape_app.state.network import parse_network
+        from landscape_app.state.network_settings import parse_network
 
         target = parse_network(state.landscape.network, lane_count=len(state.lanes)).config
     elif landscape is None:

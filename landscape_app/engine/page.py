@@ -85,12 +85,12 @@ def page_document(state: SessionState, steps: int | None = None, device: str = "
 def model_frames(recording: Recording, frames: int = MODEL_FRAMES,
                  ) -> tuple[tuple[ModelFrame, ...], ...]:
     """A network recording's model view (decision regions, fitted curve or outputs against
-    targets: :mod:`landscape_app.core.nn.model_view`) of every lane at :func:`field_steps`
+    targets: :mod:`landscape_app.core.nn.model_picture`) of every lane at :func:`field_steps`
     ``(steps, frames)``, each at the lane's recorded θ of the last step ≤ that step, as
     PNG (:mod:`landscape_app.export.model_image`); none off a network."""
     if recording.network is None:
         return ()
-    from landscape_app.core.nn.model_view import LaneTrack, ModelProbe, picture_caption
+    from landscape_app.core.nn.model_picture import LaneTrack, ModelProbe, picture_caption
     from landscape_app.export.model_image import model_png
 
     probe = ModelProbe.from_config(recording.network, side=MODEL_SIDE)

@@ -181,7 +181,7 @@ def _record_function(state: SessionState, progress: StageProgress | None,
 def _record_network(state: SessionState, device: str, progress: StageProgress | None,
                     cancelled: CancelPoll | None, every: int | None) -> Recording:
     from landscape_app.core.nn import landscape_from_runs, train_race
-    from landscape_app.state.network import parse_network
+    from landscape_app.state.network_settings import parse_network
 
     spec = parse_network(state.landscape.network, lane_count=len(state.lanes))
     objective = session_objective(state, device)

@@ -18,7 +18,7 @@ from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.effects import NOTHING, Effects
 from landscape_app.engine.map_jobs import KINDS, MapJob, plan_maps, refined
-from landscape_app.state.maps import MapSettings
+from landscape_app.state.map_settings import MapSettings
 
 
 class MapEdits:
@@ -47,7 +47,7 @@ class MapEdits:
         settings = self.state.map
         if settings is None or settings.sweep is None:
             return NOTHING
-        from landscape_app.core.catalogue.maps import check_axis
+        from landscape_app.core.catalogue.map_checks import check_axis
 
         axes = []
         spec = self.state.lanes[settings.lane].spec
@@ -65,7 +65,7 @@ class MapEdits:
 
     def set_compare(self, record) -> Effects:
         """The lanes' comparison to keep with the session (a
-        :class:`~landscape_app.state.compare.CompareRecord`, None: none); nothing reruns."""
+        :class:`~landscape_app.state.compare_record.CompareRecord`, None: none); nothing reruns."""
         self.state = replace(self.state, compare=record)
         return NOTHING
 

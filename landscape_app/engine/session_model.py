@@ -248,7 +248,7 @@ class SessionModel(MapEdits):
 
     def train_network(self, network: dict[str, Any]) -> Effects:
         """Make ``network`` the landscape and train the lanes on it (the Network tab)."""
-        from landscape_app.state.network import parse_network
+        from landscape_app.state.network_settings import parse_network
 
         parse_network(network, lane_count=len(self.state.lanes))  # refuse before changing
         self.surface_file = None
@@ -362,7 +362,7 @@ class SessionModel(MapEdits):
 
     def _train(self) -> Effects:
         """Clear the picture and the race, and train the session's network."""
-        from landscape_app.state.network import parse_network
+        from landscape_app.state.network_settings import parse_network
 
         had_grid = self._grid_job is not None
         self._grid_job = None

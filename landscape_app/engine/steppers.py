@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from landscape_app.core.objective import Objective
-from landscape_app.core.optim.base import StepRecord
+from landscape_app.core.optim.optimizer_base import StepRecord
 from landscape_app.core.result import Status
 from landscape_app.core.runner import LaneUpdate, Race, Racer
 from landscape_app.core.sharpness_reading import reading_rows

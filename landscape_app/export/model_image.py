@@ -16,7 +16,7 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw
 
-from landscape_app.core.nn.model_view import (
+from landscape_app.core.nn.model_picture import (
     DecisionRegions,
     FittedCurve,
     ModelPicture,

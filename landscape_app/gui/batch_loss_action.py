@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
-from landscape_app.core.catalogue.stochastic import NOISE_MODEL
+from landscape_app.core.catalogue.stochastic_checks import NOISE_MODEL
 
 TEXT = "Minibatch loss curves"
 

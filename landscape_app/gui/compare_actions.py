@@ -23,7 +23,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.compare_dialog import CompareDialog
 from landscape_app.gui.keyboard import window_action
 from landscape_app.gui.views.compare_view import ComparePanel
-from landscape_app.state.compare import CompareSettings, default_settings
+from landscape_app.state.compare_record import CompareSettings, default_settings
 
 PROGRESS = "Comparing optimizers"
 

@@ -1,5 +1,6 @@
 """Maps ▸ Compare optimizers…'s small dialog: starts a side, steps, tolerance and the number
-of settings each lane's sweep tries (a :class:`~landscape_app.state.compare.CompareSettings`)."""
+of settings each lane's sweep tries (a
+:class:`~landscape_app.state.compare_record.CompareSettings`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from landscape_app.state.compare import MAX_COUNT, MAX_SIDE, MAX_STEPS, CompareSettings
+from landscape_app.state.compare_record import MAX_COUNT, MAX_SIDE, MAX_STEPS, CompareSettings
 
 
 class CompareDialog(QDialog):

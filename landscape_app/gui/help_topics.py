@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from landscape_app.core.catalogue.stochastic import NOISE_MODEL
+from landscape_app.core.catalogue.stochastic_checks import NOISE_MODEL
 
 
 def show_noise_model(window) -> QMessageBox:

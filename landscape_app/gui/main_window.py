@@ -133,8 +133,8 @@ class MainWindow(QMainWindow):
         from landscape_app.engine.session_model import launch_session
         from landscape_app.gui.live.controller import RaceController
         from landscape_app.gui.live.worker import RaceThread
-        from landscape_app.gui.panels.landscape import DisplayPanel, LandscapePanel
-        from landscape_app.gui.panels.optimizers import OptimizerPanel
+        from landscape_app.gui.panels.landscape_panel import DisplayPanel, LandscapePanel
+        from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
 
         # Everything imported so far (torch, scipy...) lives as long as the process: keep it
         # out of the garbage collector's full passes, which would otherwise take a few
@@ -159,12 +159,12 @@ class MainWindow(QMainWindow):
         self.optimizer_dock.setWidget(self.optimizer_panel)
         self.race_thread = RaceThread(self.buffer, self)
         self.controller = RaceController(self.race_thread, self)
-        from landscape_app.gui.live.fields import FieldLanes
+        from landscape_app.gui.live.field_lanes import FieldLanes
 
         self.fields = FieldLanes(self.controller, self.contour, self)  # whole paths on drag
         self._create_internals_overlay()
         self.view_menu.addAction(self.controls.internals_action)
-        from landscape_app.gui.live.timeline import TimelineControl
+        from landscape_app.gui.live.timeline_bar import TimelineControl
 
         self.timeline = TimelineControl(self, self.timeline_bar)
         self.timeline_bar.stepShown.connect(self._step_shown)
@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
         return model.blocked or ""
 
     def _network_progress(self, stage: str, fraction: float) -> None:
-        from landscape_app.gui.panels.network import STAGES
+        from landscape_app.gui.panels.network_panel import STAGES
 
         self.landscape_panel.network.show_progress(stage, fraction)
         self.contour.show_notice(self._notice(self.controller.model,

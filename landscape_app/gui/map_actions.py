@@ -16,7 +16,7 @@ Export map image…           the map with axes and legend, to PNG or SVG
 
 The rules (what is computed when) are the Qt-free model's
 (:meth:`~landscape_app.engine.session_model.SessionModel.set_map` and its neighbours); this
-class only turns menu choices into :class:`~landscape_app.state.maps.MapSettings` edits and
+class only turns menu choices into :class:`~landscape_app.state.map_settings.MapSettings` edits and
 draws what the controller reports.
 """
 
@@ -33,7 +33,7 @@ from landscape_app.gui.keyboard import window_action
 from landscape_app.gui.views.map_key import MapKey, plot_inset
 from landscape_app.gui.views.map_layer import HINT, ZOOM_SETTLE_MS, HyperMapView, MapLayer
 from landscape_app.gui.window_parts import MapParts
-from landscape_app.state.maps import COLOR_BY, MapSettings, default_axis, sweepable_names
+from landscape_app.state.map_settings import COLOR_BY, MapSettings, default_axis, sweepable_names
 
 COLOR_TITLES = {"basin": "Basin reached", "loss": "Final loss", "steps": "Steps to tolerance",
                 "status": "Status", "sharpness": "Sharpness λ_max at the end"}
@@ -374,7 +374,7 @@ def computing_notice(fraction: float) -> str:
 
 def lane_values(spec) -> dict:
     """Every hyperparameter of a lane's optimizer, defaults included (torch-free)."""
-    from landscape_app.core.catalogue.optimizers import settle_values
+    from landscape_app.core.catalogue.optimizer_specs import settle_values
 
     return settle_values(spec.id, spec.params)
 

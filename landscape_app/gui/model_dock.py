@@ -61,7 +61,7 @@ class ModelDock:
                 self._shown_by_us = False
                 self.window.room.hide_side(self.dock)
             return
-        from landscape_app.core.nn.model_view import LaneTrack, ModelProbe
+        from landscape_app.core.nn.model_picture import LaneTrack, ModelProbe
 
         self.view.set_source(ModelProbe.from_config(config),
                              [LaneTrack.of(lane) for lane in landscape.lanes])

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QSplitter, QTabWidget, QVBoxL
 
 from landscape_app.gui.classroom.note_panel import NotePanel, NoteScroll
 from landscape_app.gui.classroom.presentation import KEY_HINT
-from landscape_app.gui.live.timeline import TimelineBar
+from landscape_app.gui.live.timeline_bar import TimelineBar
 from landscape_app.gui.views.contour import ContourView
 from landscape_app.gui.views.curves import LossCurves
-from landscape_app.gui.views.sharpness import SharpnessPanel
+from landscape_app.gui.views.sharpness_plot import SharpnessPanel
 from landscape_app.gui.views.table import RaceTable
 from landscape_app.gui.window_parts import StatusLine
 
@@ -82,7 +82,7 @@ def build_views(window) -> None:
     holder_layout.setContentsMargins(0, 0, 0, 0)
     holder_layout.setSpacing(0)
     holder_layout.addWidget(central, 1)
-    window.timeline_bar = TimelineBar()  # scrub through the race (gui/live/timeline.py)
+    window.timeline_bar = TimelineBar()  # scrub through the race (gui/live/timeline_bar.py)
     holder_layout.addWidget(window.timeline_bar)
     holder_layout.addWidget(window.caption)
     window.setCentralWidget(holder)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from landscape_app.gui.export.actions import ExportActions
     from landscape_app.gui.live.controller import RaceController
-    from landscape_app.gui.panels.optimizers import OptimizerPanel
+    from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
     from landscape_app.gui.views.contour import ContourView
 
 #: How long a message stays, in milliseconds.

@@ -8,7 +8,7 @@ from typing import Any
 
 from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.optimizer_records import optimizer_record
-from landscape_app.core.catalogue.optimizers import param_spec
+from landscape_app.core.catalogue.optimizer_specs import param_spec
 from landscape_app.core.labels import unique_labels
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.state.model import PALETTE, LandscapeSpec, Lane, SessionState

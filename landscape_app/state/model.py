@@ -12,8 +12,8 @@ from typing import Any
 
 from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.state.compare import CompareRecord
-from landscape_app.state.maps import MapSettings
+from landscape_app.state.compare_record import CompareRecord
+from landscape_app.state.map_settings import MapSettings
 from landscape_app.state.palette import PALETTE as PALETTE  # re-exported (torch-free home)
 
 LANDSCAPE_KINDS = tuple(LandscapeKind)
@@ -73,8 +73,9 @@ class SessionState:
     view: ViewSettings = field(default_factory=ViewSettings)
     title: str = ""
     note: str = ""
-    map: MapSettings | None = None  # outcome maps (:mod:`landscape_app.state.maps`)
-    compare: CompareRecord | None = None  # the lanes compared (:mod:`landscape_app.state.compare`)
+    map: MapSettings | None = None  # outcome maps (:mod:`landscape_app.state.map_settings`)
+    #: the lanes compared (:mod:`landscape_app.state.compare_record`)
+    compare: CompareRecord | None = None
 
 
 def build_landscape(landscape: LandscapeSpec):

@@ -13,7 +13,7 @@ from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.objective import Objective
 from landscape_app.core.runner import Race, Racer
 from landscape_app.state.model import SessionState, build_objective
-from landscape_app.state.network import parse_network
+from landscape_app.state.network_settings import parse_network
 
 
 def session_objective(state: SessionState, device: str = "cpu") -> Objective:

@@ -21,14 +21,14 @@ A session file (scenes are session files too)::
       "map": null
     }
 
-``map`` (version 2, optional) is described in :mod:`landscape_app.state.maps`, ``compare``
+``map`` (version 2, optional) is described in :mod:`landscape_app.state.map_settings`, ``compare``
 (version 3, optional: a comparison of the lanes' optimizers and its figures) in
-:mod:`landscape_app.state.compare`; a file is written with the lowest version that holds
+:mod:`landscape_app.state.compare_record`; a file is written with the lowest version that holds
 what it has.
 
 ``format``, ``version``, ``landscape`` (with ``kind``) and ``lanes`` are required; everything
 else has the :class:`SessionState` default. ``start`` null means the landscape's suggested
-start. ``network`` is described in :mod:`landscape_app.state.network`. Unknown fields are
+start. ``network`` is described in :mod:`landscape_app.state.network_settings`. Unknown fields are
 refused (they are usually typos), and so is a newer ``version``.
 
 Loading validates everything — landscape and optimizer ids through the registries, every
@@ -48,14 +48,14 @@ from typing import Any
 
 from landscape_app.core.atomic import atomic_write, check_writable
 from landscape_app.core.catalogue.kinds import LandscapeKind
-from landscape_app.core.catalogue.stochastic import check_lane_landscape, refuse_stochastic
+from landscape_app.core.catalogue.stochastic_checks import check_lane_landscape, refuse_stochastic
 from landscape_app.core.errors import HyperparameterError, LandscapeError
 from landscape_app.core.grid import MAX_RESOLUTION
 from landscape_app.core.optim.registry import OptimizerSpec, optimizer_class
 from landscape_app.core.params import validate_params
 from landscape_app.state.colormaps import COLORMAPS
-from landscape_app.state.compare import COMPARE_KEYS, compare_to_dict, read_compare
-from landscape_app.state.fields import (
+from landscape_app.state.compare_record import COMPARE_KEYS, compare_to_dict, read_compare
+from landscape_app.state.json_fields import (
     REQUIRED,
     FieldError,
     Fields,
@@ -63,7 +63,7 @@ from landscape_app.state.fields import (
     number_list,
     value_range,
 )
-from landscape_app.state.maps import MAP_KEYS, map_to_dict, read_map
+from landscape_app.state.map_settings import MAP_KEYS, map_to_dict, read_map
 from landscape_app.state.model import (
     LANDSCAPE_KINDS,
     PALETTE,
@@ -72,7 +72,7 @@ from landscape_app.state.model import (
     SessionState,
     ViewSettings,
 )
-from landscape_app.state.network import parse_network
+from landscape_app.state.network_settings import parse_network
 
 SESSION_FORMAT = "landscape-app-session"
 #: Version 2 added the optional ``map``, version 3 the optional ``compare`` (a file without

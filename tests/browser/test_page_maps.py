@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.state.maps import MapSettings
+from landscape_app.state.map_settings import MapSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState
 
 MAP_SESSION = SessionState(

@@ -6,7 +6,7 @@ import numpy as np
 
 from landscape_app.cli import main
 from landscape_app.core.nn.models import initial_weights
-from landscape_app.core.nn.objective import build_network
+from landscape_app.core.nn.network_objective import build_network
 from landscape_app.core.nn.seed_experiment import SEED_CONFIG, SEED_METHODS
 from landscape_app.core.nn.seed_fair import FAIR_METHODS
 from landscape_app.core.optim import parse_optimizer_spec

@@ -12,9 +12,9 @@ from landscape_app.cli import main
 from landscape_app.core.catalogue.networks import NetworkConfig
 from landscape_app.core.files.surface_npz import read_surface_npz
 from landscape_app.core.nn import train_race
-from landscape_app.core.nn.objective import build_network
+from landscape_app.core.nn.network_objective import build_network
 from landscape_app.core.usermodel import SurfaceRequest, open_job
-from landscape_app.core.usermodel.directions import DataSetLoss, checkpoint_vectors
+from landscape_app.core.usermodel.user_planes import DataSetLoss, checkpoint_vectors
 from tests.core.rounding import EPS32
 from tests.core.usermodel.models import MLP_DROPOUT, write
 

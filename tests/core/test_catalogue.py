@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from landscape_app.core.catalogue.optimizers import (
+from landscape_app.core.catalogue.optimizer_specs import (
     LOOKAHEAD_INNER,
     TORCH_OPTIM_IDS,
     inner_choices,
@@ -29,7 +29,8 @@ def test_lookahead_wraps_the_torch_optim_methods_but_lbfgs():
 
 
 def test_the_catalogue_modules_import_no_torch():
-    modules = ("optimizer_records", "optimizers", "functions", "networks", "grids", "maps")
+    modules = ("optimizer_records", "optimizer_specs", "functions", "networks", "grids",
+               "map_checks")
     code = ("import importlib, sys\n"
             f"for name in {modules!r}:\n"
             "    importlib.import_module('landscape_app.core.catalogue.' + name)\n"

@@ -7,22 +7,22 @@ import numpy as np
 import pytest
 
 from landscape_app.core import stability as stability_rules
-from landscape_app.core.catalogue.maps import MAPPABLE, sweepable_names
+from landscape_app.core.catalogue.map_checks import MAPPABLE, sweepable_names
 from landscape_app.core.catalogue.optimizer_records import (
     OPTIMIZER_IDS,
     RECORDS,
     optimizer_record,
 )
-from landscape_app.core.catalogue.optimizers import inner_choices, param_spec, settle_values
-from landscape_app.core.catalogue.stochastic import STOCHASTIC_IDS
+from landscape_app.core.catalogue.optimizer_specs import inner_choices, param_spec, settle_values
+from landscape_app.core.catalogue.stochastic_checks import STOCHASTIC_IDS
 from landscape_app.core.errors import HyperparameterError, LandscapeError, UnknownIdError
 from landscape_app.core.functions import get_function
 from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
 from landscape_app.core.maps.rules import RULES
 from landscape_app.core.objective import Problem
 from landscape_app.core.optim import OptimizerSpec, all_optimizers
-from landscape_app.core.optim.base import Optimizer
 from landscape_app.core.optim.lookahead import Lookahead
+from landscape_app.core.optim.optimizer_base import Optimizer
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 #: Small budgets that keep the slow methods quick (their defaults run thousands of

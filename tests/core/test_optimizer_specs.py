@@ -169,7 +169,7 @@ def test_lookahead_spec_from_the_brief_parses():
 
 
 def test_lookahead_wraps_every_first_order_torch_optimizer_but_lbfgs():
-    from landscape_app.core.catalogue.optimizers import inner_choices
+    from landscape_app.core.catalogue.optimizer_specs import inner_choices
     from landscape_app.core.optim.lookahead import Lookahead
     from landscape_app.core.optim.torch_based import TorchOptimizer
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from landscape_app.core.catalogue.networks import NetworkConfig
-from landscape_app.core.nn.objective import build_network
+from landscape_app.core.nn.network_objective import build_network
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.runner import Race, Racer
 from landscape_app.core.sharpness import hessian_spectrum

@@ -7,12 +7,12 @@ engine's result."""
 import numpy as np
 import pytest
 
-from landscape_app.core.catalogue.compare import CompareSweep, default_sweep
+from landscape_app.core.catalogue.compare_sweeps import CompareSweep, default_sweep
 from landscape_app.core.compare import compare, grid_starts, seed_starts
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.engine.compare_jobs import lane_sweep, plan_compare, record_of
-from landscape_app.state.compare import CompareSettings
+from landscape_app.state.compare_record import CompareSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState, build_landscape
 
 LANES = (Lane("gd", OptimizerSpec("sgd", {"lr": 0.01}), "#E69F00"),

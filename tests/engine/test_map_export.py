@@ -115,7 +115,7 @@ def test_the_png_still_is_the_finished_map(state, expected, tmp_path):
 
 
 def test_a_still_coloured_by_sharpness_is_measured(state, expected, tmp_path):
-    from landscape_app.core.maps.sharpness import with_sharpness
+    from landscape_app.core.maps.cell_sharpness import with_sharpness
 
     sharp = replace(state, map=replace(state.map, color_by="sharpness"))
     png = tmp_path / "sharp.png"

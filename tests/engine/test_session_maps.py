@@ -9,7 +9,7 @@ from landscape_app.core.functions import get_function
 from landscape_app.core.maps import StartGrid, SweepAxis, compute_map
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.engine.session_model import SessionModel
-from landscape_app.state.maps import COARSE_RES, MapSettings
+from landscape_app.state.map_settings import COARSE_RES, MapSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState
 from landscape_app.state.scenes import load_scene
 

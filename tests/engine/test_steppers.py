@@ -9,7 +9,7 @@ import pytest
 
 from landscape_app.core.functions import get_function
 from landscape_app.core.nn.interpolation import Interpolation
-from landscape_app.core.nn.landscape import LanePath
+from landscape_app.core.nn.network_landscape import LanePath
 from landscape_app.core.optim import OptimizerSpec
 from landscape_app.core.result import Status
 from landscape_app.core.runner import Racer

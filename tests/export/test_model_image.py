@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from landscape_app.core.catalogue.networks import NetworkConfig
-from landscape_app.core.nn.model_view import ModelProbe, picture_caption
+from landscape_app.core.nn.model_picture import ModelProbe, picture_caption
 from landscape_app.export.model_image import (
     BACKGROUND,
     CLASS_COLORS,
@@ -38,7 +38,7 @@ def test_every_kind_of_picture_is_drawn(model, kind):
     config = NetworkConfig(model=model, hidden=(8,), samples=64).validated()
     probe = ModelProbe.from_config(config, side=24)
     assert probe.kind == kind
-    from landscape_app.core.nn.objective import build_network
+    from landscape_app.core.nn.network_objective import build_network
 
     picture = probe.picture(build_network(config, "cpu").initial_parameters())
     image = model_image(picture)

@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
 from landscape_app.gui.views.compare_view import ComparePanel
-from landscape_app.state.compare import CompareLane, CompareRecord, CompareSettings
+from landscape_app.state.compare_record import CompareLane, CompareRecord, CompareSettings
 
 ADAM = CompareLane(0, "adam", "#E69F00", "adam", "lr", True, (1e-4, 1e-3, 1e-2),
                    (0.0, 0.5, 1.0), (3.0, 0.1, 1e-5), (math.nan, 40.0, 12.0),

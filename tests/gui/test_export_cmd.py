@@ -21,7 +21,7 @@ from PIL import Image
 
 from landscape_app.cli import main
 from landscape_app.cli.arguments import parse_size
-from landscape_app.cli.progress import ProgressBar
+from landscape_app.cli.progress_bar import ProgressBar
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.files.grid_npz import read_grid_npz
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from landscape_app.core.catalogue.maps import MAPPABLE
+from landscape_app.core.catalogue.map_checks import MAPPABLE
 from landscape_app.core.maps import compute_field
-from landscape_app.gui.live.fields import FIELD_POINTS
+from landscape_app.gui.live.field_lanes import FIELD_POINTS
 
 pytestmark = pytest.mark.gui
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from landscape_app.core.functions.catalog import get_function
 from landscape_app.core.grid import evaluate_grid
 from landscape_app.core.objective import Problem
-from landscape_app.core.optim.base import Internals
+from landscape_app.core.optim.optimizer_base import Internals
 from landscape_app.core.optim.registry import parse_optimizer_spec
 from landscape_app.gui.views.internals import (
     ELLIPSE_SIGMAS,

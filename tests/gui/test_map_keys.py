@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from landscape_app.core.maps import SweepAxis
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.state.maps import MapSettings
+from landscape_app.state.map_settings import MapSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState
 
 LANES = (Lane("gd", OptimizerSpec("sgd", {"lr": 0.01}), "#E69F00"),

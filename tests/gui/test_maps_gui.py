@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from landscape_app.core.maps import SweepAxis
 from landscape_app.core.nice_numbers import cell_value
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.state.maps import MapSettings
+from landscape_app.state.map_settings import MapSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState
 from landscape_app.state.session_io import load_session, save_session
 

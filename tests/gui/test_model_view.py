@@ -210,7 +210,7 @@ def test_background_drag_pans_and_a_marker_drag_moves_the_start(window, qtbot):
 
 def test_model_view_keeps_the_chosen_lane_across_a_new_network(qtbot):
     from landscape_app.core.nn import NetworkConfig
-    from landscape_app.core.nn.model_view import LaneTrack, ModelProbe
+    from landscape_app.core.nn.model_picture import LaneTrack, ModelProbe
     from landscape_app.gui.views.model_view import ModelView
 
     view = ModelView()

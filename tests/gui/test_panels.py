@@ -11,9 +11,9 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def panels(warm_engine):
-    from landscape_app.gui.panels import landscape, network, optimizers, param_form
+    from landscape_app.gui.panels import landscape_panel, network_panel, optimizer_panel, param_form
 
-    return landscape, network, optimizers, param_form
+    return landscape_panel, network_panel, optimizer_panel, param_form
 
 
 def test_param_form_refuses_bad_numbers_with_the_spec_message(panels, qtbot):
@@ -128,7 +128,7 @@ def test_expression_errors_point_at_the_column(panels, qtbot):
 
 
 def test_network_page_settings_and_errors(panels, qtbot):
-    from landscape_app.state.network import parse_network
+    from landscape_app.state.network_settings import parse_network
 
     page = panels[1].NetworkPage()
     qtbot.addWidget(page)

@@ -9,7 +9,7 @@ from landscape_app.engine.traces import COLUMN, LaneChunk, TraceBuffer
 
 
 def test_lane_card_shows_the_settings_and_refuses_bad_ones(qtbot):
-    from landscape_app.gui.panels.optimizers import OptimizerPanel
+    from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
 
     panel = OptimizerPanel()
     qtbot.addWidget(panel)
@@ -96,7 +96,7 @@ def test_view_menu_toggles_the_minibatch_curves(window, qtbot):
 def test_help_explains_the_model_of_noise(window, qtbot):
     from PySide6.QtWidgets import QMessageBox
 
-    from landscape_app.core.catalogue.stochastic import NOISE_MODEL
+    from landscape_app.core.catalogue.stochastic_checks import NOISE_MODEL
 
     (topic,) = [a for a in window.help_menu.actions() if "gradient noise" in a.text()]
     topic.trigger()

@@ -85,7 +85,7 @@ def test_every_trail_stands_out_on_the_surface(recording, colormap):
 
 def test_the_window_draws_the_lanes_own_colours_picked_once_where_they_stand_out():
     from landscape_app.gui.live.painter import Appearance
-    from landscape_app.gui.panels.optimizers import OptimizerPanel
+    from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
 
     lanes = load_scene("adam-vs-sgd").state.lanes
     panel = OptimizerPanel()

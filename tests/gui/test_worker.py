@@ -106,7 +106,7 @@ def test_speed_must_be_positive(race):
 
 
 def test_an_unsendable_race_is_stepped_in_the_worker_thread(qtbot, warm_engine):
-    from landscape_app.core.functions.base import Box, Function2D
+    from landscape_app.core.functions.function2d import Box, Function2D
     from landscape_app.core.objective import Minimum
     from landscape_app.core.optim.registry import OptimizerSpec
     from landscape_app.core.portable import dumps_factory

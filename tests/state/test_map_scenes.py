@@ -5,7 +5,7 @@ import torch
 
 from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
 from landscape_app.state.model import build_objective
-from landscape_app.state.network import parse_network
+from landscape_app.state.network_settings import parse_network
 from landscape_app.state.scenes import load_scene
 
 

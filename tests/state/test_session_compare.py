@@ -10,7 +10,7 @@ import pytest
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.state.compare import (
+from landscape_app.state.compare_record import (
     CompareLane,
     CompareRecord,
     CompareSettings,

@@ -7,7 +7,7 @@ import pytest
 
 from landscape_app.core.maps import SweepAxis
 from landscape_app.core.optim.registry import OptimizerSpec
-from landscape_app.state.maps import MapSettings
+from landscape_app.state.map_settings import MapSettings
 from landscape_app.state.model import LandscapeSpec, Lane, SessionState
 from landscape_app.state.session_io import (
     SessionError,

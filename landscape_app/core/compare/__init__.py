@@ -9,7 +9,8 @@ Qt-free. Public API (what the ``compare`` command uses)::
     result.success, result.tuning_curve, result.best      # (O, L), (O, K), (O,)
 
 See :class:`~landscape_app.core.compare.comparison.CompareResult` for every field,
-:mod:`.tuning` for the figures and :mod:`landscape_app.core.catalogue.compare` for the sweeps.
+:mod:`.tuning` for the figures and :mod:`landscape_app.core.catalogue.compare_sweeps` for the
+sweeps.
 """
 
 from landscape_app.core.compare.comparison import (

@@ -18,7 +18,7 @@ import torch
 from landscape_app.core.compare.runs import RunArrays
 from landscape_app.core.maps.engine import run_rows
 from landscape_app.core.nn.models import NetworkConfig, initial_weights
-from landscape_app.core.nn.objective import build_network
+from landscape_app.core.nn.network_objective import build_network
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec
 

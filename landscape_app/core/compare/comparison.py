@@ -1,7 +1,7 @@
 """Compare optimizers: each over its own sweep of settings, every setting from every start.
 
     from landscape_app.core.compare import compare, grid_starts
-    from landscape_app.core.catalogue.compare import parse_compare_sweep
+    from landscape_app.core.catalogue.compare_sweeps import parse_compare_sweep
 
     result = compare(get_function("himmelblau"),
                      [("adam", [parse_compare_sweep("lr=1e-3:1:log:32")]), ("sgd", [])],
@@ -23,14 +23,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from landscape_app.core.catalogue.compare import (
+from landscape_app.core.catalogue.compare_sweeps import (
     CompareSweep,
     check_compare_sweeps,
     default_sweep,
     setting_grid,
 )
-from landscape_app.core.catalogue.maps import MAPPABLE
-from landscape_app.core.catalogue.stochastic import check_lane_landscape
+from landscape_app.core.catalogue.map_checks import MAPPABLE
+from landscape_app.core.catalogue.stochastic_checks import check_lane_landscape
 from landscape_app.core.compare.runs import RunArrays
 from landscape_app.core.compare.tuning import summarise
 from landscape_app.core.device import choose_device, describe_device

@@ -7,8 +7,8 @@ an exact single run is wanted. Run ``(l, s)`` is
     ``Race(objective, [Racer(label, specs[l])], start_s, seed=seed, max_steps=steps)``
 
 — the race ``landscape-app run`` steps, so its records, losses and evaluation counts
-(:class:`~landscape_app.core.optim.base.StepRecord`, ``evals``) are the single run's. Starts are
-points ``(S, 2)`` of a 2D objective, or, for a
+(:class:`~landscape_app.core.optim.optimizer_base.StepRecord`, ``evals``) are the single run's.
+Starts are points ``(S, 2)`` of a 2D objective, or, for a
 :class:`~landscape_app.core.nn.models.NetworkConfig`, ``(S,)`` initialisation seeds: start
 ``s`` is :func:`~landscape_app.core.nn.models.initial_weights` ``(config, s)``, the weights
 ``NetworkConfig(..., seed=s)`` starts from, on ``config``'s data.
@@ -167,7 +167,7 @@ class _State:
         import torch
 
         from landscape_app.core.nn.models import NetworkConfig, initial_weights
-        from landscape_app.core.nn.objective import build_network
+        from landscape_app.core.nn.network_objective import build_network
 
         self.setup = setup
         self.cancelled = cancelled

@@ -4,7 +4,7 @@
 in display order.
 """
 
-from landscape_app.core.functions.base import Box, Function2D
 from landscape_app.core.functions.catalog import FUNCTIONS, all_functions, get_function
+from landscape_app.core.functions.function2d import Box, Function2D
 
 __all__ = ["FUNCTIONS", "Box", "Function2D", "all_functions", "get_function"]

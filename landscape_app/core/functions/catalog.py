@@ -2,7 +2,7 @@
 
 The functions are defined once, as data, in :mod:`landscape_app.core.catalogue.
 function_forms` (torch-free, so that the window draws its first landscape before torch is
-imported); here each becomes a :class:`~landscape_app.core.functions.base.Function2D`.
+imported); here each becomes a :class:`~landscape_app.core.functions.function2d.Function2D`.
 Every formula is built from elementwise operations, so it broadcasts over tensors of any
 shape, computes in the input's dtype (float64 for the catalog) and is differentiable.
 """
@@ -13,7 +13,7 @@ import torch
 
 from landscape_app.core.catalogue.function_forms import FORMS, TENSOR_NORM, FunctionForm
 from landscape_app.core.catalogue.functions import check_function_id
-from landscape_app.core.functions.base import Function2D
+from landscape_app.core.functions.function2d import Function2D
 from landscape_app.core.objective import Minimum
 
 

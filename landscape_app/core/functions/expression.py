@@ -24,7 +24,6 @@ import numpy as np
 import torch
 
 from landscape_app.core.errors import ExpressionError, LandscapeError
-from landscape_app.core.functions.base import Box, Formula, Function2D
 from landscape_app.core.functions.expression_rules import (
     BINARY_OPERATORS,
     CONSTANTS,
@@ -41,6 +40,7 @@ from landscape_app.core.functions.expression_rules import (
     MathFunction,
 )
 from landscape_app.core.functions.expression_source import ExpressionSource
+from landscape_app.core.functions.function2d import Box, Formula, Function2D
 
 DEFAULT_RANGE = (-5.0, 5.0)
 #: Points per side of the grid an expression is tried on before it is accepted.

@@ -14,10 +14,10 @@ Qt-free. Public API (what the ``map`` command and the window use)::
     field.paths, field.path_loss, field.path_steps, field.status    # (64², 301, 2), ...
 
 See :class:`OutcomeMap` for every field and
-:mod:`landscape_app.core.catalogue.maps` for the optimizers and hyperparameters that map.
+:mod:`landscape_app.core.catalogue.map_checks` for the optimizers and hyperparameters that map.
 """
 
-from landscape_app.core.catalogue.maps import (
+from landscape_app.core.catalogue.map_checks import (
     LAYER_LR_NAMES,
     MAPPABLE,
     MAX_SIDE,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscape_app.core.catalogue.maps import (
+from landscape_app.core.catalogue.map_checks import (
     INTEGER_AXES,
     check_side,
     check_sweep_names,
@@ -74,8 +74,8 @@ def parse_sweep_axis(text: str) -> SweepAxis:
     """``"lr=1e-4:1:log"`` → ``SweepAxis("lr", 1e-4, 1.0, log=True)`` (``:lin`` is the default).
 
     Only the syntax is checked here (by the catalogue's
-    :func:`~landscape_app.core.catalogue.maps.parse_sweep_text`);
-    :func:`~landscape_app.core.catalogue.maps.check_sweep` checks the name and range against
+    :func:`~landscape_app.core.catalogue.map_checks.parse_sweep_text`);
+    :func:`~landscape_app.core.catalogue.map_checks.check_sweep` checks the name and range against
     the optimizer.
     """
     return SweepAxis(*parse_sweep_text(text))

@@ -25,8 +25,8 @@ import numpy as np
 import torch
 
 from landscape_app.core.catalogue.kinds import MapKind
-from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, check_side
-from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
+from landscape_app.core.catalogue.map_checks import LAYER_LR_NAMES, check_side
+from landscape_app.core.catalogue.stochastic_checks import STOCHASTIC_NAMES
 from landscape_app.core.device import choose_device, warm_up
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.fallback import CPU, DeviceFallback, points_per_chunk
@@ -39,7 +39,7 @@ from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients,
 from landscape_app.core.maps.support import check_map_request
 from landscape_app.core.maps.tracker import Tracker
 from landscape_app.core.nn.models import NetworkConfig
-from landscape_app.core.nn.objective import NetworkObjective, build_network
+from landscape_app.core.nn.network_objective import NetworkObjective, build_network
 from landscape_app.core.objective import Objective
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 from landscape_app.core.progress import CancelPoll, StageProgress
@@ -119,7 +119,7 @@ def compute_map(
         replaced by ``dtype``).
     optimizer : OptimizerSpec or str
         ``"adam:lr=0.05"`` or a parsed spec; see
-        :data:`~landscape_app.core.catalogue.maps.MAPPABLE`.
+        :data:`~landscape_app.core.catalogue.map_checks.MAPPABLE`.
     region : StartGrid or Sweep
     steps : int
     tolerance : float

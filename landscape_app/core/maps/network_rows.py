@@ -14,7 +14,7 @@ from collections.abc import Callable
 import torch
 
 from landscape_app.core.nn.models import ACTIVATIONS
-from landscape_app.core.nn.objective import NetworkObjective
+from landscape_app.core.nn.network_objective import NetworkObjective
 from landscape_app.core.nn.plane_eval import NARROW_INPUTS
 
 

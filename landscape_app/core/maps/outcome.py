@@ -39,7 +39,7 @@ class OutcomeMap:
         ``(R1·R0, K)`` after each of the ``K`` ``path_steps``, when asked for (cell
         ``j·R0 + i``; from the step a cell stopped at on, its last point repeats).
     sharpness : ``(R1, R0)`` λ_max of the loss Hessian at each cell's final point (NaN where
-        it is not finite), when asked for (:mod:`landscape_app.core.maps.sharpness`).
+        it is not finite), when asked for (:mod:`landscape_app.core.maps.cell_sharpness`).
     seconds, device : compute time and the device's name.
     settings : JSON-friendly description of what was run (the NPZ's metadata).
     """

@@ -17,8 +17,8 @@ import torch
 
 from landscape_app.core.maps.rules import RULES
 from landscape_app.core.maps.stochastic_rows import RowGradients, evaluate_rows
-from landscape_app.core.optim.base import Optimizer
 from landscape_app.core.optim.lookahead import Lookahead, SlowWeights
+from landscape_app.core.optim.optimizer_base import Optimizer
 from landscape_app.core.optim.schedules import build_scheduler
 
 

@@ -25,7 +25,7 @@ Evaluate = Callable[[torch.Tensor], torch.Tensor]
 
 class ClosedFormRows:
     """A landscape's ``evaluate`` that also gives the rows' gradient in closed form
-    (:meth:`~landscape_app.core.functions.base.Function2D.value_and_grad`: autograd's
+    (:meth:`~landscape_app.core.functions.function2d.Function2D.value_and_grad`: autograd's
     operations written out, so bit for bit its gradient, without building a graph)."""
 
     def __init__(self, objective):

@@ -2,13 +2,13 @@
 starts.
 
 The rules are the torch-free catalogue's
-(:func:`landscape_app.core.catalogue.maps.check_map_optimizer`), which the ``map`` command
+(:func:`landscape_app.core.catalogue.map_checks.check_map_optimizer`), which the ``map`` command
 also checks its arguments with before torch is imported.
 """
 
 from __future__ import annotations
 
-from landscape_app.core.catalogue.maps import check_map_optimizer
+from landscape_app.core.catalogue.map_checks import check_map_optimizer
 from landscape_app.core.maps.axes import Sweep
 from landscape_app.core.optim.registry import OptimizerSpec
 

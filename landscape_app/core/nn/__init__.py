@@ -29,15 +29,15 @@ weights of these small problems stay within a few units).
 
 from landscape_app.core.nn.directions import DIRECTION_METHODS, Plane, make_plane
 from landscape_app.core.nn.interpolation import Interpolation, interpolate_loss
-from landscape_app.core.nn.landscape import (
+from landscape_app.core.nn.models import ACTIVATIONS, NETWORK_MODELS, NetworkConfig
+from landscape_app.core.nn.network_landscape import (
     LanePath,
     NetworkLandscape,
     build_network_landscape,
     landscape_from_runs,
     train_race,
 )
-from landscape_app.core.nn.models import ACTIVATIONS, NETWORK_MODELS, NetworkConfig
-from landscape_app.core.nn.objective import NetworkObjective, build_network
+from landscape_app.core.nn.network_objective import NetworkObjective, build_network
 from landscape_app.core.nn.projection import ProjectedPath, project_path
 from landscape_app.core.nn.surface import PlaneSurface, evaluate_plane, plane_ranges
 

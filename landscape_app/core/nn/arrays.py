@@ -30,13 +30,13 @@ from dataclasses import asdict
 
 import numpy as np
 
-from landscape_app.core.nn.landscape import NetworkLandscape
+from landscape_app.core.nn.network_landscape import NetworkLandscape
 from landscape_app.core.sharpness_reading import READING_COLUMNS
 
 NAN_PAIR = np.array([np.nan, np.nan])
 #: The optional keys of a race measured with sharpness on: the first three of
 #: :data:`~landscape_app.core.sharpness_reading.READING_COLUMNS`, the columns of
-#: :attr:`~landscape_app.core.nn.landscape.LanePath.sharpness`.
+#: :attr:`~landscape_app.core.nn.network_landscape.LanePath.sharpness`.
 SHARPNESS_KEYS = ("path_sharpness", "path_sharpness_threshold", "path_preconditioned_sharpness")
 
 

@@ -25,7 +25,7 @@ import torch
 from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.nn.objective import NetworkObjective
+from landscape_app.core.nn.network_objective import NetworkObjective
 
 DIRECTION_METHODS: dict[str, str] = {
     "pca": "top-2 principal directions of the trajectories (Li et al. 2018)",

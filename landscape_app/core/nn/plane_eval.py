@@ -36,7 +36,7 @@ import torch.nn.functional as F
 
 from landscape_app.core.nn.directions import Plane
 from landscape_app.core.nn.models import ACTIVATIONS
-from landscape_app.core.nn.objective import NetworkObjective
+from landscape_app.core.nn.network_objective import NetworkObjective
 
 
 def sigmoid_form(weights: list[torch.Tensor], biases: list[torch.Tensor],

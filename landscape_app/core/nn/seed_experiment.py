@@ -39,9 +39,13 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from landscape_app.core.nn.landscape import NetworkLandscape, landscape_from_runs, train_race
 from landscape_app.core.nn.models import NetworkConfig
-from landscape_app.core.nn.objective import NetworkObjective, build_network
+from landscape_app.core.nn.network_landscape import (
+    NetworkLandscape,
+    landscape_from_runs,
+    train_race,
+)
+from landscape_app.core.nn.network_objective import NetworkObjective, build_network
 from landscape_app.core.nn.projection import batched_losses
 from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.core.result import LaneResult, Status

@@ -23,7 +23,7 @@ from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.fallback import DeviceFallback, points_per_chunk
 from landscape_app.core.grid import check_resolution, finite_range
 from landscape_app.core.nn.directions import Plane
-from landscape_app.core.nn.objective import NetworkObjective
+from landscape_app.core.nn.network_objective import NetworkObjective
 from landscape_app.core.nn.plane_eval import PlaneEvaluator
 from landscape_app.core.progress import StageProgress
 

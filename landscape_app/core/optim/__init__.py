@@ -1,9 +1,9 @@
-"""Optimizers: one family per module, all speaking :mod:`landscape_app.core.optim.base`.
+"""Optimizers: one family per module, all speaking :mod:`landscape_app.core.optim.optimizer_base`.
 
 :mod:`.registry` holds the table of every optimizer by id (importing it imports them all).
 """
 
-from landscape_app.core.optim.base import Internals, Optimizer, Position, StepRecord
+from landscape_app.core.optim.optimizer_base import Internals, Optimizer, Position, StepRecord
 from landscape_app.core.optim.registry import (
     OptimizerSpec,
     all_optimizers,

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from landscape_app.core.optim.base import Internals, Optimizer, Position
+from landscape_app.core.optim.optimizer_base import Internals, Optimizer, Position
 from landscape_app.core.optim.search_box import reflect_into_box, search_box
 
 #: The chain is frozen (converged) once the temperature falls below this fraction of T₀.

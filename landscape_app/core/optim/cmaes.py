@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.optim.base import Internals, Optimizer, Position
+from landscape_app.core.optim.optimizer_base import Internals, Optimizer, Position
 from landscape_app.core.optim.search_box import search_box
 
 

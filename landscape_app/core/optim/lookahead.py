@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from landscape_app.core.optim.base import Internals, Position, implementation
+from landscape_app.core.optim.optimizer_base import Internals, Position, implementation
 from landscape_app.core.optim.torch_based import TorchOptimizer
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.optim.base import Internals, Optimizer, Position
+from landscape_app.core.optim.optimizer_base import Internals, Optimizer, Position
 from landscape_app.core.optim.torch_based import CONVERGENCE_TOL
 
 #: The dense Hessian costs dim gradient evaluations and dim² memory: refuse beyond this.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscape_app.core.optim.base import Internals, Optimizer, Position
+from landscape_app.core.optim.optimizer_base import Internals, Optimizer, Position
 from landscape_app.core.optim.search_box import search_box
 
 #: The swarm has collapsed when every particle is within this fraction of the box width of

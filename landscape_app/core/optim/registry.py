@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landscape_app.core.catalogue.optimizer_records import OPTIMIZER_IDS
-from landscape_app.core.catalogue.optimizers import check_optimizer_id, parse_spec
+from landscape_app.core.catalogue.optimizer_specs import check_optimizer_id, parse_spec
 
 # Defining the classes registers each under its id (:func:`.base.implementation`).
 from landscape_app.core.optim import (  # noqa: F401
@@ -29,7 +29,7 @@ from landscape_app.core.optim import (  # noqa: F401
     scipy_replay,
     sgd,
 )
-from landscape_app.core.optim.base import Optimizer, implementation
+from landscape_app.core.optim.optimizer_base import Optimizer, implementation
 
 #: Every optimizer's class by id, in the records' order (a record without a class fails
 #: here, at import).

@@ -21,7 +21,7 @@ import numpy as np
 from scipy.optimize import OptimizeResult, dual_annealing, minimize
 
 from landscape_app.core.objective import Problem
-from landscape_app.core.optim.base import Internals, Optimizer, Position
+from landscape_app.core.optim.optimizer_base import Internals, Optimizer, Position
 from landscape_app.core.optim.search_box import search_box
 
 

@@ -15,7 +15,7 @@ test use), and the value of the ``torch.optim`` closure (what the update uses).
   batch). The true loss and gradient are the full data set's, evaluated for the record and
   not counted as the optimizer's work: ``evals``/``grad_evals`` count batch evaluations.
 
-The rules are :mod:`landscape_app.core.catalogue.stochastic`'s.
+The rules are :mod:`landscape_app.core.catalogue.stochastic_checks`'s.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from landscape_app.core.catalogue.kinds import LandscapeKind
-from landscape_app.core.catalogue.stochastic import check_lane_landscape
+from landscape_app.core.catalogue.stochastic_checks import check_lane_landscape
 from landscape_app.core.objective import Problem
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import torch
 
 from landscape_app.core.device import warm_up
-from landscape_app.core.optim.base import Internals, Optimizer, Position
+from landscape_app.core.optim.optimizer_base import Internals, Optimizer, Position
 from landscape_app.core.optim.schedules import build_scheduler
 from landscape_app.core.optim.stochastic import gradient_source
 

@@ -4,7 +4,7 @@ Qt-free. The pieces, in the order a run uses them:
 
 - :mod:`~landscape_app.core.usermodel.contract`: import ``model.py[:FUNCTION]``, call it, check
   the mapping it returns (``model``, ``data``, optional ``loss``);
-- :mod:`~landscape_app.core.usermodel.directions`: the plane (``random``, ``pca`` from
+- :mod:`~landscape_app.core.usermodel.user_planes`: the plane (``random``, ``pca`` from
   checkpoints, ``hessian``), flat in ``parameters_to_vector`` order;
 - :mod:`~landscape_app.core.usermodel.evaluate`: the data-set loss at grid points, batched with
   ``vmap`` where the model allows, one point at a time where not;

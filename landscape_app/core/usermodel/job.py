@@ -50,8 +50,8 @@ from landscape_app.core.usermodel.decision import (
     take_over,
     weights_difference,
 )
-from landscape_app.core.usermodel.directions import checkpoint_vectors, make_user_plane
 from landscape_app.core.usermodel.evaluate import BATCHED, POINTWISE, PlaneLoss
+from landscape_app.core.usermodel.user_planes import checkpoint_vectors, make_user_plane
 from landscape_app.core.usermodel.workdir import FINGERPRINT_NAMES, ORIGIN, WorkDir
 
 
@@ -307,7 +307,7 @@ def _decide(request: SurfaceRequest, user: UserModel, fingerprint: dict,
 
 
 def _flat(user: UserModel) -> np.ndarray:
-    from landscape_app.core.usermodel.directions import flat_parameters
+    from landscape_app.core.usermodel.user_planes import flat_parameters
 
     return flat_parameters(user)
 
@@ -384,7 +384,7 @@ def trajectory_sharpness(job: SurfaceJob, every: int = 1) -> dict[str, np.ndarra
     checkpoint's top eigenvector; the model in eval mode, its buffers the origin's."""
     from landscape_app.core.nn.arrays import SHARPNESS_KEYS
     from landscape_app.core.sharpness import hessian_spectrum
-    from landscape_app.core.usermodel.directions import DataSetLoss
+    from landscape_app.core.usermodel.user_planes import DataSetLoss
 
     loss = DataSetLoss(job.user)
     points = checkpoint_vectors(job.user, job.request.trajectory)

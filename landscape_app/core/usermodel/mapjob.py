@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from landscape_app.core.catalogue.maps import LAYER_LR_NAMES, check_side, check_sweep
-from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES
+from landscape_app.core.catalogue.map_checks import LAYER_LR_NAMES, check_side, check_sweep
+from landscape_app.core.catalogue.stochastic_checks import STOCHASTIC_NAMES
 from landscape_app.core.device import choose_device, describe_device
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps.axes import SweepAxis, parse_sweep_axis

@@ -2,7 +2,7 @@
 with a line saying which lane, which step and how well it does.
 
 The picture is computed from the lane's recorded parameters (``LaneResult`` records), exactly
-as the window's model view does (:mod:`landscape_app.core.nn.model_view`).
+as the window's model view does (:mod:`landscape_app.core.nn.model_picture`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ class ExportModelPanel(QWidget):
         if recording.network is None:
             raise LandscapeError("the model view shows a network's model: choose a network "
                                  "scene or session, or leave out --model")
-        from landscape_app.core.nn.model_view import LaneTrack, ModelProbe
+        from landscape_app.core.nn.model_picture import LaneTrack, ModelProbe
 
         self.probe = ModelProbe.from_config(recording.network)
         if not 0 <= lane < len(recording.lanes):
@@ -43,7 +43,7 @@ class ExportModelPanel(QWidget):
 
     def draw(self, step: int) -> None:
         """Picture the lane's network after ``step`` (its last recorded step before)."""
-        from landscape_app.core.nn.model_view import picture_caption
+        from landscape_app.core.nn.model_picture import picture_caption
 
         found = self.track.at(step)
         if found is None or found[0] == self._shown:

@@ -12,7 +12,7 @@ Xvfb), ``both`` the two side by side; with ``model`` (network landscapes) the mo
 lane ``model_lane``'s network at the frame's step sits beside them
 (:mod:`~landscape_app.gui.export.model_panel`); with ``curves`` the loss curves sit on the
 right (2d, 3d) or along the bottom (both, or any layout with the model view); with
-``sharpness`` the sharpness panel (:mod:`~landscape_app.gui.views.sharpness`) shares their
+``sharpness`` the sharpness panel (:mod:`~landscape_app.gui.views.sharpness_plot`) shares their
 place, under them (2d, 3d) or beside them (along the bottom), its axes fixed to the whole
 race's readings as the curves' are. The loss
 curves' axes are fixed to the whole race's extent before the first frame
@@ -177,7 +177,7 @@ class FrameRenderer:
         if self.layout.curves:
             self.curves = LossCurves()
         if self.layout.sharpness:
-            from landscape_app.gui.views.sharpness import SharpnessPlot
+            from landscape_app.gui.views.sharpness_plot import SharpnessPlot
 
             self.sharpness = SharpnessPlot()
         if self.layout.model:

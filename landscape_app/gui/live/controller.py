@@ -99,7 +99,7 @@ class RaceController(QObject):
                     self.model.map_failed(self._job(kind, token), message)), queued)
         #: Maps ▸ Compare optimizers (:mod:`landscape_app.gui.compare_actions` submits).
         self.compare_tasks = TaskRunner("compare", self)
-        from landscape_app.gui.live.preview import LivePreview
+        from landscape_app.gui.live.live_preview import LivePreview
 
         self.preview = LivePreview(self)  # drag and see (2D functions)
         self.lanesReset.connect(self.preview.drop)
@@ -190,7 +190,7 @@ class RaceController(QObject):
         self._carry_out(self.model.set_view(**fields))
 
     def set_map(self, settings) -> None:
-        """The session's :class:`~landscape_app.state.maps.MapSettings` (None: no maps)."""
+        """The session's :class:`~landscape_app.state.map_settings.MapSettings` (None: no maps)."""
         self._carry_out(self.model.set_map(settings))
 
     def zoom_starts(self, extent) -> None:
@@ -205,7 +205,7 @@ class RaceController(QObject):
         self._carry_out(self.model.cancel_maps())
 
     def set_compare(self, record) -> None:
-        """Keep the lanes' comparison (a :class:`~landscape_app.state.compare.CompareRecord`)
+        """Keep the lanes' comparison (a :class:`~landscape_app.state.compare_record.CompareRecord`)
         with the session."""
         self._carry_out(self.model.set_compare(record))
 

@@ -29,8 +29,8 @@ def import_core() -> tuple[str, str]:
 
     import landscape_app.core.optim  # noqa: F401  (every optimizer; imports torch)
     import landscape_app.gui.live.controller  # noqa: F401
-    import landscape_app.gui.panels.landscape  # noqa: F401
-    import landscape_app.gui.panels.optimizers  # noqa: F401
+    import landscape_app.gui.panels.landscape_panel  # noqa: F401
+    import landscape_app.gui.panels.optimizer_panel  # noqa: F401
     return device_status()
 
 

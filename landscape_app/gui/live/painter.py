@@ -29,7 +29,7 @@ import numpy as np
 
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN, LaneView, RaceSnapshot
 from landscape_app.gui.views.lane_feed import draw_curves, draw_paths_3d, draw_trails
-from landscape_app.gui.views.sharpness import compared, reading_at
+from landscape_app.gui.views.sharpness_plot import compared, reading_at
 from landscape_app.gui.views.table import TableRow
 
 CURVES_HZ = 20.0

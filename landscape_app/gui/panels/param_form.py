@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from landscape_app.core.catalogue.stochastic import NOISE_MODEL, STOCHASTIC_NAMES
+from landscape_app.core.catalogue.stochastic_checks import NOISE_MODEL, STOCHASTIC_NAMES
 from landscape_app.core.errors import HyperparameterError
 from landscape_app.core.optim.schedules import SCHEDULE_PARAMS
 from landscape_app.core.params import Param

@@ -1,5 +1,5 @@
 """The Compare tab: each compared lane's success rate against its setting, its tuning curve,
-and a table of its best setting (a :class:`~landscape_app.state.compare.CompareRecord`).
+and a table of its best setting (a :class:`~landscape_app.state.compare_record.CompareRecord`).
 
 Left plot: success rate (share of starts ending within the tolerance) at each setting, one
 line per lane in its colour; the x axis is the swept hyperparameter (log ticks for a log
@@ -72,7 +72,7 @@ def _plot(labels: tuple[str, str]) -> pg.PlotItem:
 
 
 class ComparePanel(QWidget):
-    """Shows one :class:`~landscape_app.state.compare.CompareRecord` (or a hint when none).
+    """Shows one :class:`~landscape_app.state.compare_record.CompareRecord` (or a hint when none).
 
     Signals
     -------

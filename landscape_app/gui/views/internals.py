@@ -1,8 +1,8 @@
 """Optimizer internals drawn over the 2D landscape: arrows, swarms, populations, proposals.
 
 For each lane, :class:`InternalsOverlay` keeps one set of pyqtgraph items and updates them with
-``setData`` from the lane's :class:`~landscape_app.core.optim.base.Internals` (only the first two
-coordinates are drawn); what a lane's optimizer does not report is hidden.
+``setData`` from the lane's :class:`~landscape_app.core.optim.optimizer_base.Internals` (only the
+first two coordinates are drawn); what a lane's optimizer does not report is hidden.
 
 - gradient: an arrow from ``x`` along ``−∇f(x)``, of fixed length on screen
   (:data:`GRADIENT_PIXELS`): its direction is the news, its magnitude would not fit the view.
@@ -27,7 +27,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from landscape_app.core.optim.base import Internals
+from landscape_app.core.optim.optimizer_base import Internals
 
 #: Length of the gradient arrow on screen, in pixels.
 GRADIENT_PIXELS = 56.0

@@ -1,4 +1,4 @@
-"""Draws one :mod:`~landscape_app.core.nn.model_view` picture: decision regions, a fitted
+"""Draws one :mod:`~landscape_app.core.nn.model_picture` picture: decision regions, a fitted
 curve, or outputs against targets.
 
 Items are built once and updated with ``setImage``/``setData``; the kind of picture decides
@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
-from landscape_app.core.nn.model_view import (
+from landscape_app.core.nn.model_picture import (
     DecisionRegions,
     FittedCurve,
     ModelPicture,

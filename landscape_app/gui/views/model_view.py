@@ -2,7 +2,7 @@
 
 Beside a network landscape, the window shows (dock "Model", View ▸ Model view) the data and
 the decision regions of a classifier, the fitted curve of the sine regression, or the seed
-network's outputs against its targets (:mod:`~landscape_app.core.nn.model_view`), drawn from
+network's outputs against its targets (:mod:`~landscape_app.core.nn.model_picture`), drawn from
 the lane's *recorded* parameter vector θ_t (not its projection on the plane).
 
 - :meth:`ModelView.set_source` gives it a network (a ``ModelProbe``) and the lanes' recorded
@@ -124,7 +124,7 @@ class ModelView(QWidget):
         shown, theta = found
         if self.shown == (self.lane, shown):
             return True
-        from landscape_app.core.nn.model_view import picture_caption
+        from landscape_app.core.nn.model_picture import picture_caption
 
         picture = self.probe.picture(theta)
         self.plot.show_picture(picture)

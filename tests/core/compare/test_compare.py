@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from landscape_app.core.catalogue.compare import CompareSweep
+from landscape_app.core.catalogue.compare_sweeps import CompareSweep
 from landscape_app.core.compare import compare, grid_starts
 from landscape_app.core.compare.tuning import tuning_curve
 from landscape_app.core.errors import CancelledError, LandscapeError

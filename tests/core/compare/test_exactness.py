@@ -20,11 +20,11 @@ import math
 import numpy as np
 import pytest
 
-from landscape_app.core.catalogue.compare import CompareSweep
+from landscape_app.core.catalogue.compare_sweeps import CompareSweep
 from landscape_app.core.compare import compare, grid_starts, seed_starts
 from landscape_app.core.functions import get_function
 from landscape_app.core.nn.models import NetworkConfig, initial_weights
-from landscape_app.core.nn.objective import build_network
+from landscape_app.core.nn.network_objective import build_network
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.runner import Race, Racer
 from tests.core.rounding import forward_bound
@@ -112,6 +112,6 @@ def test_every_run_of_a_network_comparison_equals_the_race_minibatches_included(
 
 
 def _parsed(text: str):
-    from landscape_app.core.catalogue.optimizers import parse_spec
+    from landscape_app.core.catalogue.optimizer_specs import parse_spec
 
     return parse_spec(text)

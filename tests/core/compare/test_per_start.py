@@ -12,7 +12,7 @@ from landscape_app.core.compare.per_start import run_per_start
 from landscape_app.core.errors import CancelledError, LandscapeError
 from landscape_app.core.functions import get_function
 from landscape_app.core.nn.models import NetworkConfig, build_problem, initial_weights
-from landscape_app.core.nn.objective import build_network
+from landscape_app.core.nn.network_objective import build_network
 from landscape_app.core.optim import parse_optimizer_spec
 from landscape_app.core.runner import Race, Racer
 

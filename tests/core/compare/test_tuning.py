@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from landscape_app.core.catalogue.compare import (
+from landscape_app.core.catalogue.compare_sweeps import (
     CompareSweep,
     default_sweep,
     parse_compare_sweep,

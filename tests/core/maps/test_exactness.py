@@ -160,7 +160,7 @@ def test_seed_network_sweep_cells_equal_single_runs():
     config = NetworkConfig(model="seed", dtype="float64")
     sweep = Sweep(SweepAxis("lr", 1e-8, 1e-6, log=True), SweepAxis("momentum", 0.0, 0.9), 2)
     result = compute_map(config, "momentum", sweep, steps=STEPS, dtype="float64", device="cpu")
-    from landscape_app.core.nn.objective import build_network
+    from landscape_app.core.nn.network_objective import build_network
 
     objective = build_network(config, "cpu")
     for j, momentum in enumerate(result.axis1):
@@ -177,7 +177,7 @@ def test_per_layer_learning_rates_equal_param_groups():
                   SweepAxis("lr_last", 0.01, 0.5, log=True), 2)
     result = compute_map(config, "adam:lr=0.1", sweep, steps=STEPS, dtype="float64",
                          device="cpu")
-    from landscape_app.core.nn.objective import build_network
+    from landscape_app.core.nn.network_objective import build_network
 
     objective = build_network(config, "cpu")
     for j, last in enumerate(result.axis1):

@@ -12,8 +12,8 @@ from landscape_app.cli import main
 from landscape_app.core.catalogue.networks import NetworkConfig
 from landscape_app.core.files.map_npz import read_map_npz, write_map_npz
 from landscape_app.core.maps import StartGrid, Sweep, SweepAxis, compute_map
-from landscape_app.core.maps.sharpness import DENSE_LIMIT, cell_sharpness, with_sharpness
-from landscape_app.core.nn.objective import build_network
+from landscape_app.core.maps.cell_sharpness import DENSE_LIMIT, cell_sharpness, with_sharpness
+from landscape_app.core.nn.network_objective import build_network
 from landscape_app.core.sharpness import hessian_spectrum
 from landscape_app.export.map_image import colorize
 from landscape_app.state.model import LandscapeSpec, build_objective

@@ -107,9 +107,9 @@ def test_stochastic_settings_that_do_not_fit_are_refused(target, text, region, f
 
 
 def test_maps_offer_the_setting_that_fits_the_landscape():
-    from landscape_app.core.catalogue.maps import sweepable_names
+    from landscape_app.core.catalogue.map_checks import sweepable_names
     from landscape_app.core.optim.registry import OptimizerSpec
-    from landscape_app.state.maps import default_axis
+    from landscape_app.state.map_settings import default_axis
 
     function_names = sweepable_names("adam", {}, network=False)
     network_names = sweepable_names("lookahead", {"inner": "sgd"}, network=True)

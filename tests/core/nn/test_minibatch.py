@@ -1,6 +1,6 @@
 """Minibatch lanes on networks equal a plain training loop over the documented DataLoader.
 
-The contract (:mod:`landscape_app.core.catalogue.stochastic`): batches come from
+The contract (:mod:`landscape_app.core.catalogue.stochastic_checks`): batches come from
 ``DataLoader(TensorDataset(inputs, targets), batch_size=B, shuffle=True,
 generator=torch.Generator().manual_seed(seed))``, a new iterator per epoch, one optimizer step
 per batch on its mean loss. The loops below are what a student writes, on the ``nn.Module``.

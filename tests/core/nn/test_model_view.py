@@ -7,7 +7,7 @@ import torch
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.nn import NetworkConfig, build_network, build_network_landscape
-from landscape_app.core.nn.model_view import ModelProbe, padded_range, step_row
+from landscape_app.core.nn.model_picture import ModelProbe, padded_range, step_row
 
 MOONS = NetworkConfig(model="moons", hidden=(8,), samples=48, seed=3, dtype="float64")
 
@@ -119,7 +119,7 @@ def test_random_and_hessian_planes_name_their_directions():
 
 def test_lane_tracks_hold_the_recorded_parameters_of_paths_and_results(moons_land):
     from landscape_app.core.nn import train_race
-    from landscape_app.core.nn.model_view import LaneTrack, picture_caption
+    from landscape_app.core.nn.model_picture import LaneTrack, picture_caption
 
     path = moons_land.lanes[0]
     track = LaneTrack.of(path)

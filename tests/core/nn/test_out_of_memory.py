@@ -24,9 +24,9 @@ from landscape_app.core.nn import (
     landscape_from_runs,
     train_race,
 )
-from landscape_app.core.nn.landscape import TRAINING_STAGE
 from landscape_app.core.nn.models import build_problem
-from landscape_app.core.nn.objective import NetworkObjective
+from landscape_app.core.nn.network_landscape import TRAINING_STAGE
+from landscape_app.core.nn.network_objective import NetworkObjective
 from landscape_app.core.nn.plane_eval import PlaneEvaluator
 from landscape_app.core.nn.surface import evaluate_plane
 from tests.core.rounding import forward_bound

@@ -149,7 +149,7 @@ def test_hessian_directions_are_top_eigenvectors(tmp_path):
     assert first >= second
     from torch.autograd.functional import hessian
 
-    from landscape_app.core.usermodel.directions import DataSetLoss
+    from landscape_app.core.usermodel.user_planes import DataSetLoss
 
     loss = DataSetLoss(job.user)
     dense = hessian(lambda theta: loss.evaluate(theta.float()).double(),

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.state.fields import FieldError, Fields, finite_number, join_path
+from landscape_app.state.json_fields import FieldError, Fields, finite_number, join_path
 
 #: Most starts a side, steps and settings the window's comparison takes.
 MAX_SIDE, MAX_STEPS, MAX_COUNT = 64, 100_000, 256

@@ -2,7 +2,7 @@
 
 :func:`build_network_landscape` is what the ``surface`` command and the window both use:
 
-1. build the objective (:func:`~landscape_app.core.nn.objective.build_network`);
+1. build the objective (:func:`~landscape_app.core.nn.network_objective.build_network`);
 2. race the optimizers from the network's initial weights
    (:class:`~landscape_app.core.runner.Race`);
 3. choose the plane: ``pca`` of all lanes' paths (diverged and failed lanes left out) or of one
@@ -37,7 +37,7 @@ from landscape_app.core.landscape import Landscape
 from landscape_app.core.nn.directions import Plane, make_plane
 from landscape_app.core.nn.interpolation import Interpolation, interpolate_loss
 from landscape_app.core.nn.models import NetworkConfig
-from landscape_app.core.nn.objective import NetworkObjective, build_network
+from landscape_app.core.nn.network_objective import NetworkObjective, build_network
 from landscape_app.core.nn.projection import ProjectedPath, project_path
 from landscape_app.core.nn.surface import PlaneSurface, evaluate_plane, plane_ranges
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec

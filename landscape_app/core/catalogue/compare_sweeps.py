@@ -16,13 +16,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from landscape_app.core.catalogue.maps import (
+from landscape_app.core.catalogue.map_checks import (
     MAPPABLE,
     check_axis,
     check_sweep_names,
     parse_sweep_text,
 )
-from landscape_app.core.catalogue.optimizers import check_combination, param_spec
+from landscape_app.core.catalogue.optimizer_specs import check_combination, param_spec
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.params import validate_params
 

@@ -2,7 +2,7 @@
 
 The landscape shows where an optimizer is; this module shows what the network at that point
 computes, from the *real* parameter vector θ_t the race recorded (every lane's full
-``trajectory`` is kept by :class:`~landscape_app.core.nn.landscape.LanePath`), not from its
+``trajectory`` is kept by :class:`~landscape_app.core.nn.network_landscape.LanePath`), not from its
 projection θ₀ + α d₁ + β d₂ on the drawn plane.
 
 Three pictures, by problem:
@@ -18,8 +18,8 @@ Three pictures, by problem:
   its targets (the seed's second column is a thousand times the first).
 
 The forward pass runs the layers as ``F.linear`` on views of θ (the layout of
-:func:`~landscape_app.core.nn.objective.parameter_blocks`), in the network's dtype, on the CPU,
-without gradients: a few milliseconds for a 96² grid of a 2-16-16-2 network.
+:func:`~landscape_app.core.nn.network_objective.parameter_blocks`), in the network's dtype, on
+the CPU, without gradients: a few milliseconds for a 96² grid of a 2-16-16-2 network.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ import torch
 import torch.nn.functional as F
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.nn.landscape import LanePath
 from landscape_app.core.nn.models import (
     ACTIVATIONS,
     DTYPES,
@@ -40,7 +39,8 @@ from landscape_app.core.nn.models import (
     NetworkProblem,
     build_problem,
 )
-from landscape_app.core.nn.objective import parameter_blocks
+from landscape_app.core.nn.network_landscape import LanePath
+from landscape_app.core.nn.network_objective import parameter_blocks
 from landscape_app.core.result import LaneResult
 
 #: Pixels per side of the decision-region image (and points of the fitted curve).
@@ -237,7 +237,7 @@ class LaneTrack:
 
     @classmethod
     def of(cls, lane: LanePath | LaneResult) -> LaneTrack:
-        """The track of a :class:`~landscape_app.core.nn.landscape.LanePath` (``steps``,
+        """The track of a :class:`~landscape_app.core.nn.network_landscape.LanePath` (``steps``,
         ``trajectory``) or a :class:`~landscape_app.core.result.LaneResult` (its records)."""
         if isinstance(lane, LanePath):
             return cls(lane.label, np.asarray(lane.steps), np.asarray(lane.trajectory))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from landscape_app.core.catalogue.optimizer_records import FAMILIES, RECORDS
-from landscape_app.core.catalogue.optimizers import param_spec, settle_values
+from landscape_app.core.catalogue.optimizer_specs import param_spec, settle_values
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.labels import unique_labels
 from landscape_app.core.optim.registry import OptimizerSpec

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from landscape_app.core.catalogue import optimizers as catalogue
+from landscape_app.core.catalogue import optimizer_specs as catalogue
 from landscape_app.core.catalogue.optimizer_records import OptimizerRecord, optimizer_record
 from landscape_app.core.objective import Problem
 from landscape_app.core.params import Param

@@ -16,7 +16,7 @@ from landscape_app.core.catalogue.optimizer_records import (
     ids_where,
     optimizer_record,
 )
-from landscape_app.core.catalogue.stochastic import STOCHASTIC_PARAMS, refuse_stochastic
+from landscape_app.core.catalogue.stochastic_checks import STOCHASTIC_PARAMS, refuse_stochastic
 from landscape_app.core.errors import HyperparameterError
 from landscape_app.core.params import Param, parse_assignments, settle_spec, validate_params
 
@@ -51,7 +51,7 @@ def param_spec(optimizer_id: str, values: Mapping[str, Any] | None = None) -> tu
 
     Constant for most optimizers; Lookahead's depends on its ``inner`` choice. The gradient
     methods end with the schedule's and then the stochastic settings
-    (:mod:`landscape_app.core.catalogue.stochastic`).
+    (:mod:`landscape_app.core.catalogue.stochastic_checks`).
 
     Raises
     ------

@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 
-from landscape_app.core.catalogue.maps import MAPPABLE
+from landscape_app.core.catalogue.map_checks import MAPPABLE
 from landscape_app.gui.live.tasks import TaskRunner
 
 #: Points kept per path (the last exact): 64² starts × 300 points × 3 numbers, 30 MB a lane.

@@ -25,7 +25,7 @@ from typing import Any
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps.axes import Sweep, SweepAxis
-from landscape_app.state.fields import FieldError, Fields, number_list
+from landscape_app.state.json_fields import FieldError, Fields, number_list
 
 COLOR_BY = ("basin", "loss", "steps", "status", "sharpness")
 #: Side of the quick first pass of a map (then the full ``res``).
@@ -75,7 +75,7 @@ def map_to_dict(settings: MapSettings) -> dict[str, Any]:
 
 def read_map(fields: Fields, lanes, network: bool) -> MapSettings:
     """Validate a session's ``map`` object against its ``lanes`` (FieldError names the field)."""
-    from landscape_app.core.catalogue.maps import check_mappable
+    from landscape_app.core.catalogue.map_checks import check_mappable
 
     defaults = MapSettings()
     lane = fields.integer("lane", defaults.lane, low=0)
@@ -120,7 +120,7 @@ def read_map(fields: Fields, lanes, network: bool) -> MapSettings:
 
 
 def _read_axis(fields: Fields, spec, network: bool) -> SweepAxis:
-    from landscape_app.core.catalogue.maps import check_axis
+    from landscape_app.core.catalogue.map_checks import check_axis
 
     axis = SweepAxis(fields.string("name", nonempty=True), fields.number("low"),
                      fields.number("high"), fields.boolean("log", False))
@@ -139,7 +139,7 @@ def _read_axis(fields: Fields, spec, network: bool) -> SweepAxis:
 
 def sweepable_names(spec, network: bool = False) -> list[str]:
     """The hyperparameters of ``spec``'s optimizer a hyperparameter map can put on an axis."""
-    from landscape_app.core.catalogue.maps import sweepable_names as names
+    from landscape_app.core.catalogue.map_checks import sweepable_names as names
 
     return names(spec.id, spec.params, network)
 
@@ -147,7 +147,7 @@ def sweepable_names(spec, network: bool = False) -> list[str]:
 def default_axis(spec, name: str) -> SweepAxis:
     """A sensible axis for hyperparameter ``name`` of ``spec``: learning rates and other
     log-scale values over four decades around the current value, the rest over their range."""
-    from landscape_app.core.catalogue.optimizers import param_spec
+    from landscape_app.core.catalogue.optimizer_specs import param_spec
 
     if name == "batch_size":  # small batches to a moderate one (a data set has at least 4)
         return SweepAxis(name, 4.0, 64.0, log=True)

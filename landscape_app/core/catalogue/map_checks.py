@@ -14,8 +14,8 @@ from typing import Any, Protocol
 from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.catalogue.optimizer_params import SCHEDULE_PARAMS
 from landscape_app.core.catalogue.optimizer_records import ids_where, optimizer_record
-from landscape_app.core.catalogue.optimizers import check_combination, param_spec
-from landscape_app.core.catalogue.stochastic import STOCHASTIC_NAMES, check_lane_landscape
+from landscape_app.core.catalogue.optimizer_specs import check_combination, param_spec
+from landscape_app.core.catalogue.stochastic_checks import STOCHASTIC_NAMES, check_lane_landscape
 from landscape_app.core.errors import HyperparameterError, LandscapeError
 from landscape_app.core.params import validate_params
 

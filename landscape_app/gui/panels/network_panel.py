@@ -69,7 +69,7 @@ class ProgressRow(QWidget):
 
 class NetworkPage(QWidget):
     """Network settings; :attr:`requested` carries them as the JSON-style dict a
-    ``LandscapeSpec.network`` holds (see :mod:`landscape_app.state.network`)::
+    ``LandscapeSpec.network`` holds (see :mod:`landscape_app.state.network_settings`)::
 
         {"model", "hidden", "activation", "samples", "dtype", "directions", "resolution"}
 

@@ -28,7 +28,7 @@ from landscape_app.core.errors import CancelledError
 from landscape_app.core.maps.network_rows import row_evaluator
 from landscape_app.core.maps.outcome import OutcomeMap
 from landscape_app.core.nn.models import NetworkConfig
-from landscape_app.core.nn.objective import NetworkObjective, build_network
+from landscape_app.core.nn.network_objective import NetworkObjective, build_network
 from landscape_app.core.objective import Objective
 from landscape_app.core.sharpness import BREAKDOWN, MAX_LANCZOS_STEPS, tolerance
 

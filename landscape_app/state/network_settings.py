@@ -24,7 +24,7 @@ from typing import Any
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.grid import MAX_RESOLUTION
-from landscape_app.state.fields import FieldError, Fields, join_path
+from landscape_app.state.json_fields import FieldError, Fields, join_path
 
 CONFIG_KEYS = ("model", "hidden", "activation", "samples", "seed", "dtype")
 SURFACE_KEYS = ("directions", "resolution", "margin", "plane_lane")

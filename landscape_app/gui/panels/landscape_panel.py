@@ -26,7 +26,7 @@ from landscape_app.core.errors import ExpressionError, LandscapeError
 from landscape_app.core.functions import all_functions, get_function
 from landscape_app.core.functions.expression import custom_function
 from landscape_app.core.functions.expression_rules import EXPRESSION_HELP
-from landscape_app.gui.panels.network import NetworkPage
+from landscape_app.gui.panels.network_panel import NetworkPage
 from landscape_app.state.model import LandscapeSpec
 
 #: Pause after the last keystroke before a valid expression is applied.
