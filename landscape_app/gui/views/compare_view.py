@@ -88,6 +88,10 @@ class ComparePanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        # A page of the view tabs: its least size must not become the tabs' least size (the
+        # stack takes its largest page's), or a window with its panels docked could not be
+        # narrowed below the comparison's plots and table; squeezed, they shrink instead.
+        self.setMinimumSize(120, 90)
         self.record = None
         self.title = QLabel(EMPTY)
         self.title.setWordWrap(True)
