@@ -50,6 +50,25 @@ def check_steps(steps: int | None) -> None:
         raise LandscapeError(f"--steps {steps}: must be at least 1")
 
 
+def check_target(args):
+    """``--function``/``--expr`` checked, and the network of ``--model`` with ``--hidden``,
+    ``--activation``, ``--samples``, ``--seed`` and ``--dtype`` (None without ``--model``):
+    the landscape arguments of ``map`` and ``compare``."""
+    from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.core.catalogue.functions import check_function_id
+    from landscape_app.core.catalogue.networks import NetworkConfig
+
+    if args.function is not None:
+        check_function_id(args.function)
+    if args.expr is not None and not args.expr.strip():
+        raise LandscapeError("--expr is empty: give a function of x and y, e.g. \"x**2 + y**2\"")
+    if args.model is None:
+        return None
+    return NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
+                         activation=args.activation, samples=args.samples,
+                         seed=args.seed, dtype=args.dtype).validated()
+
+
 def check_landscape(args) -> tuple[float, float, float, float] | None:
     """Check ``--function``/``--expr``/``--range``/``--start``; the expression's box or None.
 

@@ -107,32 +107,26 @@ def _check_arguments(args):
     """Everything checked without torch: ``(plan, box, config)`` with ``plan`` a list of
     ``(spec text, [CompareSweep])``."""
     from landscape_app.cli.arguments import parse_numbers
-    from landscape_app.cli.checks import check_lane_settings, check_optimizers, check_steps
-    from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.cli.checks import (
+        check_lane_settings,
+        check_optimizers,
+        check_steps,
+        check_target,
+    )
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.compare_sweeps import (
         check_compare_sweeps,
         default_sweep,
         parse_compare_sweep,
     )
-    from landscape_app.core.catalogue.functions import check_function_id
     from landscape_app.core.catalogue.map_checks import check_side
-    from landscape_app.core.catalogue.networks import NetworkConfig
     from landscape_app.core.errors import LandscapeError
 
     for path, suffix in ((args.out, ".npz"), (args.png, ".png")):
         if path is not None:
             check_writable(path, suffixes=(suffix,))
     check_steps(args.steps)
-    if args.function is not None:
-        check_function_id(args.function)
-    if args.expr is not None and not args.expr.strip():
-        raise LandscapeError("--expr is empty: give a function of x and y, e.g. \"x**2 + y**2\"")
-    config = None
-    if args.model is not None:
-        config = NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
-                               activation=args.activation, samples=args.samples,
-                               seed=args.seed, dtype=args.dtype).validated()
+    config = check_target(args)
     plan: list[tuple[str, list]] = []
     for option, text in args.plan:
         if option == "optimizer":

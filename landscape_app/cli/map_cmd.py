@@ -144,16 +144,13 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
 def _check_arguments(args):
     """Everything checked without torch (so a typo is answered at once); (axes, start, box)."""
     from landscape_app.cli.arguments import parse_numbers
-    from landscape_app.cli.checks import check_optimizers, check_steps
-    from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.cli.checks import check_optimizers, check_steps, check_target
     from landscape_app.core.atomic import check_writable
-    from landscape_app.core.catalogue.functions import check_function_id
     from landscape_app.core.catalogue.map_checks import (
         check_map_optimizer,
         check_side,
         parse_sweep_text,
     )
-    from landscape_app.core.catalogue.networks import NetworkConfig
     from landscape_app.core.errors import LandscapeError
 
     if args.out is not None:
@@ -161,15 +158,7 @@ def _check_arguments(args):
     if args.png is not None:
         check_writable(args.png, suffixes=(".png",))
     check_steps(args.steps)
-    if args.function is not None:
-        check_function_id(args.function)
-    if args.expr is not None and not args.expr.strip():
-        raise LandscapeError("--expr is empty: give a function of x and y, e.g. \"x**2 + y**2\"")
-    config = None
-    if args.model is not None:
-        config = NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
-                               activation=args.activation, samples=args.samples,
-                               seed=args.seed, dtype=args.dtype).validated()
+    config = check_target(args)
     [(optimizer_id, params)] = check_optimizers([args.optimizer])
     samples = None if config is None else config.sample_count
     if len(args.sweep) > MAX_SWEEPS:
@@ -217,16 +206,12 @@ def _check_paths(args) -> None:
 
 
 def _target(args, box):
-    from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.cli.checks import check_target
     from landscape_app.core.catalogue.kinds import LandscapeKind
     from landscape_app.state.model import LandscapeSpec, build_objective
 
     if args.model is not None:
-        from landscape_app.core.nn import NetworkConfig
-
-        return NetworkConfig(model=args.model, hidden=parse_widths(args.hidden),
-                             activation=args.activation, samples=args.samples, seed=args.seed,
-                             dtype=args.dtype).validated()
+        return check_target(args)
     if args.expr is not None:
         domain = box or (-5.0, 5.0, -5.0, 5.0)
         spec = LandscapeSpec(kind=LandscapeKind.EXPRESSION, expression=args.expr,
