@@ -51,6 +51,17 @@ def parse_numbers(text: str, count: int, what: str) -> tuple[float, ...]:
     return values
 
 
+def parse_widths(text: str) -> tuple[int, ...]:
+    """``"16,16"`` → ``(16, 16)``, or a :class:`LandscapeError` naming the problem."""
+    from landscape_app.core.errors import LandscapeError
+
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise LandscapeError(f"--hidden {text!r}: expected comma-separated whole numbers, "
+                             "e.g. 16,16") from None
+
+
 def parse_size(text: str) -> tuple[int, int]:
     """``"1280x720"`` → ``(1280, 720)``, or a :class:`LandscapeError` naming the problem."""
     from landscape_app.core.errors import LandscapeError

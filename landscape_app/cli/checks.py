@@ -54,7 +54,7 @@ def check_target(args):
     """``--function``/``--expr`` checked, and the network of ``--model`` with ``--hidden``,
     ``--activation``, ``--samples``, ``--seed`` and ``--dtype`` (None without ``--model``):
     the landscape arguments of ``map`` and ``compare``."""
-    from landscape_app.cli.surface_cmd import parse_widths
+    from landscape_app.cli.arguments import parse_widths
     from landscape_app.core.catalogue.functions import check_function_id
     from landscape_app.core.catalogue.networks import NetworkConfig
 

@@ -116,17 +116,6 @@ def add_parser(subparsers, name: str) -> argparse.ArgumentParser:
     return parser
 
 
-def parse_widths(text: str) -> tuple[int, ...]:
-    """``"16,16"`` → ``(16, 16)``, or a :class:`LandscapeError` naming the problem."""
-    from landscape_app.core.errors import LandscapeError
-
-    try:
-        return tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise LandscapeError(f"--hidden {text!r}: expected comma-separated whole numbers, "
-                             "e.g. 16,16") from None
-
-
 def summary_lines(landscape) -> list[str]:
     """A short human summary of a :class:`~landscape_app.core.nn.NetworkLandscape`."""
     surface = landscape.surface
@@ -165,6 +154,7 @@ def sharpness_text(sharpness) -> str:
 
 def check_arguments(args: argparse.Namespace):
     """Every argument checked without torch: the validated network configuration."""
+    from landscape_app.cli.arguments import parse_widths
     from landscape_app.cli.checks import (
         check_lane_settings,
         check_optimizers,
