@@ -155,7 +155,8 @@ def test_at_200_percent_the_window_is_the_100_percent_window_drawn_sharper(measu
     assert all(abs(a - b) <= 3 for a, b in zip(double["window"], single["window"], strict=True))
     assert double["arrangement"] == single["arrangement"]
     for part in ("plot", "curves", "table", "note", "toolbar"):
-        assert all(abs(a - b) <= 3 for a, b in zip(double[part], single[part], strict=True)), part
+        assert all(abs(a - b) <= 3 for a, b in zip(double[part], single[part], strict=True)), \
+            (part, double[part], single[part])
     plot = double["plot"]
     assert double["grab"] == [2 * plot[2], 2 * plot[3], 2.0]
     assert single["grab"][2] == 1.0
