@@ -8,7 +8,7 @@ best setting (:mod:`landscape_app.core.compare.tuning`). In a session file (vers
     "compare": {
       "settings": {"side": 8, "steps": 500, "tolerance": 0.001, "count": 8},
       "target": "himmelblau", "network": false, "goal": 0.001, "seconds": 1.2,
-      "skipped": ["lbfgs (runs one start at a time, which this build cannot do yet)"],
+      "skipped": [],  (lanes it could not compare, each with the reason)
       "lanes": [{"lane": 0, "label": "adam", "color": "#E69F00", "optimizer": "adam",
                  "sweep": "lr", "log": true, "values": [...], "success": [...],
                  "median_loss": [...], "median_evaluations": [...],
