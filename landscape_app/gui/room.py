@@ -268,7 +268,8 @@ class RoomFit(QObject):
         return room_layout.Measures(
             width=holder.width(), height=holder.height(), aspect=self._aspect(),
             chrome_w=chrome_w, chrome_h=chrome_h, table_w=table.natural_width(),
-            table_h=table.natural_height(), caption_h=caption_h, factor=factor,
+            table_h=table.natural_height(wrapped=self.presenting), caption_h=caption_h,
+            factor=factor,
             table_least=min(table.least_width(), table.natural_width()),
             caption_height=caption.heightForWidth if self.presenting else None,
             note_min=0 if self.presenting else self._note_min(),
@@ -319,7 +320,7 @@ class RoomFit(QObject):
             if column_layout.indexOf(table) < 0:
                 column_layout.addWidget(table)
             if not self.presenting:
-                table.setMaximumHeight(table.natural_height())
+                table.setMaximumHeight(table.natural_height(wrapped=False))
         else:
             if bottom.indexOf(table) != 0:
                 bottom.insertWidget(0, table)

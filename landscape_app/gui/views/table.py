@@ -217,14 +217,18 @@ class RaceTable(QTableView):
         return (sum(self.column_needs()) + round(NAME_ROOM * self.size_factor)
                 + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth())
 
-    def natural_height(self, least_rows: int = 3) -> int:
-        """The height that shows every row (at least ``least_rows``; wrapped names on
-        their lines) without scrolling."""
+    def natural_height(self, least_rows: int = 3, wrapped: bool = True) -> int:
+        """The height that shows every row (at least ``least_rows``) without scrolling:
+        wrapped names on their lines, or (``wrapped`` False) every row one line high — a
+        height that does not depend on whether the names have been wrapped yet at the
+        column's present width, which the window's arrangement must not (it would depend
+        on the order events came in)."""
         count = self.table_model.rowCount()
-        rows = sum(self.rowHeight(row) for row in range(count))
+        base = self.verticalHeader().defaultSectionSize()
+        rows = (sum(self.rowHeight(row) for row in range(count)) if wrapped
+                else count * base)
         return (self.horizontalHeader().sizeHint().height() + rows
-                + max(0, least_rows - count) * self.verticalHeader().defaultSectionSize()
-                + 2 * self.frameWidth())
+                + max(0, least_rows - count) * base + 2 * self.frameWidth())
 
     def name_lines(self, row: int) -> int:
         """How many lines row ``row``'s name needs in the name column as wide as it is
