@@ -54,3 +54,10 @@ def show_problem(parent: QWidget, headline: str, detail: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def refuse(window, headline: str, detail: str) -> QMessageBox:
+    """A refused file action told on the window's status line (12 s) and in a warning box;
+    the box."""
+    window.status.show(f"{headline} {detail}", 12000)
+    return show_problem(window, headline, detail)

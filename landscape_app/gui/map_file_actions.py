@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.gui.file_dialogs import ask_open_path, show_problem
+from landscape_app.gui.file_dialogs import ask_open_path, refuse
 from landscape_app.gui.keyboard import window_action
 
 MAP_FILTER = "Outcome maps (*.npz);;All files (*)"
@@ -62,8 +62,7 @@ class MapFileActions(QObject):
         try:
             result = outcome_of(read_map_npz(path))
         except LandscapeError as error:
-            self.window.statusBar().showMessage(f"The map was not opened. {error}", 12000)
-            self.problem = show_problem(self.window, "The map was not opened.", str(error))
+            self.problem = refuse(self.window, "The map was not opened.", str(error))
             return False
         self.show(result, Path(path).name)
         return True

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, show_problem
+from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, refuse
 from landscape_app.gui.keyboard import window_action
 
 SURFACE_FILTER = "Surfaces (*.npz *.h5 *.hdf5);;All files (*)"
@@ -54,8 +54,7 @@ class SurfaceActions(QObject):
                 return self._show_line(line, path)
             landscape = load_surface_file(path)
         except LandscapeError as error:
-            self.window.status.show(f"The surface was not opened. {error}", 12000)
-            self.problem = show_problem(self.window, "The surface was not opened.", str(error))
+            self.problem = refuse(self.window, "The surface was not opened.", str(error))
             return False
         self.show(landscape)
         return True
