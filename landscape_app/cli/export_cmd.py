@@ -204,17 +204,6 @@ def request_lane(args: argparse.Namespace) -> int:
     return int(_number(args.model_lane, "--model-lane", whole=True))
 
 
-def load_state(args: argparse.Namespace):
-    """The session the arguments name (a scene id or a session file)."""
-    if args.scene is not None:
-        from landscape_app.state.scenes import load_scene
-
-        return load_scene(args.scene).state
-    from landscape_app.state.session_io import load_session
-
-    return load_session(args.session)
-
-
 def summary_lines(report) -> list[str]:
     """What was written, for stdout."""
     lines = []
@@ -236,7 +225,7 @@ def summary_lines(report) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from landscape_app.cli.page_export import run_page, wants_page
+    from landscape_app.cli.page_export import load_state, run_page, wants_page
 
     if wants_page(args) and args.surface_file is None:
         return run_page(args)

@@ -42,13 +42,23 @@ def check_page_args(args: argparse.Namespace) -> int | None:
     return steps
 
 
+def load_state(args: argparse.Namespace):
+    """The session the arguments name (a scene id or a session file)."""
+    if args.scene is not None:
+        from landscape_app.state.scenes import load_scene
+
+        return load_scene(args.scene).state
+    from landscape_app.state.session_io import load_session
+
+    return load_session(args.session)
+
+
 def run_page(args: argparse.Namespace) -> int:
     """Write the page ``args`` ask for; prints what was written (Ctrl-C cancels)."""
     from landscape_app.cli.checks import check_source
 
     check_source(args.scene, args.session)
     steps = check_page_args(args)
-    from landscape_app.cli.export_cmd import load_state
     from landscape_app.cli.progress_bar import run_cancellable
     from landscape_app.engine.page import page_document
     from landscape_app.export.page import write_page
