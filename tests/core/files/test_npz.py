@@ -50,8 +50,8 @@ def test_a_file_without_a_version_reads_as_version_1(tmp_path, kind):
 def test_a_newer_version_is_refused_in_one_line(tmp_path, kind):
     path = tmp_path / f"{kind}.npz"
     declared = KINDS[kind].KIND
-    np.savez_compressed(path, format=np.array(declared.format), version=np.array(declared.version + 1),
-                        **_unversioned(kind))
+    np.savez_compressed(path, format=np.array(declared.format),
+                        version=np.array(declared.version + 1), **_unversioned(kind))
     with pytest.raises(LandscapeError, match=f"version {declared.version + 1}; this app reads "
                                              f"versions 1 to {declared.version}") as error:
         READERS[kind](path)
