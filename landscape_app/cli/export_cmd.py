@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import signal
-import sys
-import threading
 
 from landscape_app.cli.arguments import parse_size
 from landscape_app.core.catalogue.kinds import LandscapeKind, MapKind
@@ -207,39 +204,6 @@ def request_lane(args: argparse.Namespace) -> int:
     return int(_number(args.model_lane, "--model-lane", whole=True))
 
 
-def load_state(args: argparse.Namespace):
-    """The session the arguments name (a scene id or a session file)."""
-    if args.scene is not None:
-        from landscape_app.state.scenes import load_scene
-
-        return load_scene(args.scene).state
-    from landscape_app.state.session_io import load_session
-
-    return load_session(args.session)
-
-
-class CtrlC:
-    """While active, the first Ctrl-C asks the export to stop cleanly (``cancelled()`` turns
-    True); a second one interrupts at once."""
-
-    def __init__(self):
-        self.requested = threading.Event()
-        self._previous = None
-
-    def __enter__(self) -> CtrlC:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def _handle(self, signum, frame) -> None:
-        self.requested.set()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    def __exit__(self, *exc) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-
 def summary_lines(report) -> list[str]:
     """What was written, for stdout."""
     lines = []
@@ -261,10 +225,10 @@ def summary_lines(report) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from landscape_app.cli.page_export import run_page, wants_page
+    from landscape_app.cli.page_export import load_state, run_page, wants_page
 
     if wants_page(args) and args.surface_file is None:
-        return run_page(args, CtrlC)
+        return run_page(args)
     if args.surface_file is not None:
         from landscape_app.cli.surface_export import run_surface_file
 
@@ -275,7 +239,6 @@ def run(args: argparse.Namespace) -> int:
     # Ids, sizes, numbers and paths first: no torch needed, so a typo is answered at once.
     check_source(args.scene, args.session)
     check_request(build_request(args))
-    from landscape_app.core.errors import CancelledError
     from landscape_app.gui.app import headless_application
     from landscape_app.gui.export.frame_layout import require_opengl
     from landscape_app.gui.export.frames import run_export
@@ -296,18 +259,12 @@ def run(args: argparse.Namespace) -> int:
         headless_application()
         if request.layout.needs_opengl:
             require_opengl()
-    from landscape_app.cli.progress_bar import ProgressBar
+    from landscape_app.cli.progress_bar import run_cancellable
 
-    bar = ProgressBar()
-    try:
-        with CtrlC() as interrupt:
-            report = run_export(state, request, progress=bar,
-                                cancelled=interrupt.requested.is_set)
-    except CancelledError:
-        bar.close()
-        print("landscape-app export: cancelled; nothing was written", file=sys.stderr)
+    report = run_cancellable("export", lambda progress, cancelled: run_export(
+        state, request, progress=progress, cancelled=cancelled))
+    if report is None:
         return 130
-    bar.close()
     for line in summary_lines(report):
         print(line)
     return 0

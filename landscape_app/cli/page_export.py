@@ -8,7 +8,6 @@ one self-contained file written atomically. Options that only animations use are
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 
 #: Options of ``export`` that a page cannot honour, with their defaults.
@@ -54,30 +53,22 @@ def load_state(args: argparse.Namespace):
     return load_session(args.session)
 
 
-def run_page(args: argparse.Namespace, interrupt) -> int:
-    """Write the page ``args`` ask for; prints what was written. ``interrupt()`` is a context
-    manager whose ``requested.is_set`` turns True on Ctrl-C (export's :class:`CtrlC`)."""
+def run_page(args: argparse.Namespace) -> int:
+    """Write the page ``args`` ask for; prints what was written (Ctrl-C cancels)."""
     from landscape_app.cli.checks import check_source
 
     check_source(args.scene, args.session)
     steps = check_page_args(args)
-    from landscape_app.cli.progress_bar import ProgressBar
-    from landscape_app.core.errors import CancelledError
+    from landscape_app.cli.progress_bar import run_cancellable
     from landscape_app.engine.page import page_document
     from landscape_app.export.page import write_page
 
     state = load_state(args)
-    bar = ProgressBar()
     started = time.perf_counter()
-    try:
-        with interrupt() as ctrl_c:
-            document = page_document(state, steps, device=args.device, progress=bar,
-                                     cancelled=ctrl_c.requested.is_set)
-    except CancelledError:
-        bar.close()
-        print("landscape-app export: cancelled; nothing was written", file=sys.stderr)
+    document = run_cancellable("export", lambda progress, cancelled: page_document(
+        state, steps, device=args.device, progress=progress, cancelled=cancelled))
+    if document is None:
         return 130
-    bar.close()
     target = write_page(args.out, document)
     print(f"wrote {target}: an interactive page, {target.stat().st_size / 1e6:.2f} MB, "
           f"{document['steps']} steps, made in {time.perf_counter() - started:.1f} s")

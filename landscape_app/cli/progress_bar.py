@@ -1,9 +1,18 @@
-"""A one-line progress bar for long commands (standard library only)."""
+"""A one-line progress bar for long commands, and Ctrl-C as their cancel (standard library
+and the app's errors only)."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from landscape_app.core.errors import CancelledError
+
+T = TypeVar("T")
 
 
 class ProgressBar:
@@ -50,6 +59,45 @@ class ProgressBar:
             self.stream.write("\r" + " " * len(self._shown) + "\r")
             self.stream.flush()
             self._shown = ""
+
+
+class CtrlC:
+    """While active, the first Ctrl-C asks the work to stop cleanly (``requested`` is set);
+    a second one interrupts at once."""
+
+    def __init__(self):
+        self.requested = threading.Event()
+        self._previous = None
+
+    def __enter__(self) -> CtrlC:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.requested.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def run_cancellable(command: str, work: Callable[[ProgressBar, Callable[[], bool]], T]
+                    ) -> T | None:
+    """``work(progress, cancelled)`` with a :class:`ProgressBar` on stderr, the first Ctrl-C
+    turning ``cancelled()`` True (:class:`CtrlC`); None when the work stopped on it, after
+    ``landscape-app COMMAND: cancelled; nothing was written`` on stderr."""
+    bar = ProgressBar()
+    try:
+        with CtrlC() as interrupt:
+            return work(bar, interrupt.requested.is_set)
+    except CancelledError:
+        pass
+    finally:
+        bar.close()
+    print(f"landscape-app {command}: cancelled; nothing was written", file=sys.stderr)
+    return None
 
 
 def _clock(seconds: float) -> str:

@@ -8,10 +8,13 @@ waits on them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+
+from landscape_app.gui.keyboard import window_action
 
 APP_NAME = "Loss Landscape Lab"
 
@@ -54,3 +57,37 @@ def show_problem(parent: QWidget, headline: str, detail: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
+
+
+def refuse(window, headline: str, detail: str) -> QMessageBox:
+    """A refused file action told on the window's status line (12 s) and in a warning box;
+    the box."""
+    window.status.show(f"{headline} {detail}", 12000)
+    return show_problem(window, headline, detail)
+
+
+class OpenFileEntry(QObject):
+    """A File-menu entry that opens one kind of file: its action ``text`` (``shortcut``,
+    status ``tip``) added to ``menu``, the chooser (``caption``, ``name_filter``), and the
+    subclass's :meth:`open_path`; :attr:`problem` is the last message box shown (for tests),
+    :attr:`opened` is emitted with what was opened."""
+
+    opened = Signal(str)
+
+    def __init__(self, window, menu: QMenu, text: str, shortcut: str | None, tip: str,
+                 caption: str, name_filter: str):
+        super().__init__(window)
+        self.window = window
+        self.problem: QMessageBox | None = None
+        self._chooser = (caption, name_filter)
+        self.open_action = window_action(window, text, shortcut, self.choose_and_open)
+        self.open_action.setStatusTip(tip)
+        menu.addAction(self.open_action)
+
+    def choose_and_open(self) -> bool:
+        path = ask_open_path(self.window, *self._chooser)
+        return bool(path) and self.open_path(path)
+
+    def open_path(self, path: str | os.PathLike) -> bool:
+        """Show the file at ``path``; False (and a message) if refused."""
+        raise NotImplementedError

@@ -15,12 +15,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.gui.file_dialogs import ask_open_path, show_problem
-from landscape_app.gui.keyboard import window_action
+from landscape_app.gui.file_dialogs import OpenFileEntry, refuse
 
 MAP_FILTER = "Outcome maps (*.npz);;All files (*)"
 
@@ -33,27 +31,17 @@ def color_of(result) -> str:
     return "loss" if "model_file" in result.settings else "status"
 
 
-class MapFileActions(QObject):
+class MapFileActions(OpenFileEntry):
     """The Open map… entry of a window's File menu and the tab it fills; :attr:`view` is
-    None until a map is opened, :attr:`problem` the last message box shown (for tests)."""
-
-    opened = Signal(str)
+    None until a map is opened."""
 
     def __init__(self, window, menu: QMenu):
-        super().__init__(window)
-        self.window = window
+        super().__init__(window, menu, "Open &map…", None,
+                         "Show an outcome map NPZ (landscape-app map --out), built-in or of "
+                         "your own model, in a tab", "Open a map", MAP_FILTER)
         self.view = None
         self.tab_index = None
         self.result = None
-        self.problem: QMessageBox | None = None
-        self.open_action = window_action(window, "Open &map…", None, self.choose_and_open)
-        self.open_action.setStatusTip("Show an outcome map NPZ (landscape-app map --out), "
-                                      "built-in or of your own model, in a tab")
-        menu.addAction(self.open_action)
-
-    def choose_and_open(self) -> bool:
-        path = ask_open_path(self.window, "Open a map", MAP_FILTER)
-        return bool(path) and self.open_path(path)
 
     def open_path(self, path: str | os.PathLike) -> bool:
         """Show the map at ``path`` in its tab; False (and a message) if refused."""
@@ -62,8 +50,7 @@ class MapFileActions(QObject):
         try:
             result = outcome_of(read_map_npz(path))
         except LandscapeError as error:
-            self.window.statusBar().showMessage(f"The map was not opened. {error}", 12000)
-            self.problem = show_problem(self.window, "The map was not opened.", str(error))
+            self.problem = refuse(self.window, "The map was not opened.", str(error))
             return False
         self.show(result, Path(path).name)
         return True

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from landscape_app.cli import main
+from tests.core.malformed_h5 import malformed_h5
 
 
 @pytest.mark.parametrize("content, message", [
@@ -26,12 +27,7 @@ def test_gui_file_refuses_a_bad_file_in_one_line(tmp_path, content, message, cap
 
 
 def test_a_malformed_h5_is_refused_by_gui_file_and_export(tmp_path, capsys):
-    h5py = pytest.importorskip("h5py")
-    path = tmp_path / "bad.h5"
-    with h5py.File(path, "w") as handle:
-        handle["xcoordinates"] = np.linspace(-1, 1, 4)
-        handle["ycoordinates"] = np.linspace(-1, 1, 3)
-        handle["train_loss"] = np.zeros((4, 3), dtype=[("loss", "f8"), ("acc", "f8")])
+    path = malformed_h5(tmp_path / "bad.h5", "compound")
     for command in (["gui", str(path)],
                     ["export", "--surface-file", str(path), "--still", str(tmp_path / "v.png")]):
         assert main(command) == 2

@@ -96,10 +96,15 @@ def test_the_seed_network_map_runs_small(tmp_path):
     ("--starts 8 --sweep lr=1e-3:1", "choose one"),
     ("--model seed --starts 8", "no start map"),
     ("--sweep lr=1e-3:1:log --sweep lr_first=1e-3:1", "networks (--model) only"),
+    # paths: their length depends on the steps, given last (the later --steps wins)
+    ("--sweep lr=1e-3:1:log --sweep beta1=0:0.9 --paths --steps 300", "give --starts N"),
+    ("--starts 8 --thin 10 --steps 300", "give --paths too"),
+    ("--starts 8 --paths --thin 1 --steps 300", "at least 2 points"),
+    ("--starts 4096 --paths --steps 300", "fewer points per path"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, arguments, fragment):
     out = tmp_path / "map.npz"
-    assert main(["map", *arguments.split(), "--steps", "5", "--out", str(out)]) == 2
+    assert main(["map", "--steps", "5", *arguments.split(), "--out", str(out)]) == 2
     error = capsys.readouterr().err
     assert fragment in error and error.count("\n") == 1
     assert not out.exists()
@@ -172,20 +177,6 @@ def test_paths_write_the_trajectory_field_and_read_back(tmp_path, capsys):
         np.testing.assert_array_equal(data["paths"][n], expected, err_msg=f"start {n}")
         assert data["path_stopped_at"][n] == records[-1].step
     assert "paths: 25 starts x" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("arguments, fragment", [
-    ("--sweep lr=1e-3:1:log --sweep beta1=0:0.9 --paths", "give --starts N"),
-    ("--starts 8 --thin 10", "give --paths too"),
-    ("--starts 8 --paths --thin 1", "at least 2 points"),
-    ("--starts 4096 --paths", "fewer points per path"),
-])
-def test_bad_paths_input_is_one_line_and_exit_2(tmp_path, capsys, arguments, fragment):
-    out = tmp_path / "map.npz"
-    assert main(["map", *arguments.split(), "--steps", "300", "--out", str(out)]) == 2
-    error = capsys.readouterr().err
-    assert fragment in error and error.count("\n") == 1
-    assert not out.exists()
 
 
 def test_help_lists_the_field_keys(capsys):

@@ -13,6 +13,7 @@ from landscape_app.core.errors import LandscapeError
 from landscape_app.core.surface_file import load_surface_file
 from landscape_app.engine.steppers import ReplayStepper
 from landscape_app.engine.traces import COLUMN
+from tests.core.malformed_h5 import malformed_h5
 
 
 def builtin_npz(tmp_path):
@@ -187,37 +188,6 @@ def test_descending_coordinates_are_flipped_with_their_values(tmp_path):
     assert land.box == ((-1.0, 1.0), (-0.5, 0.5))
 
 
-def _malformed(h5py, path, case):
-    x, y = np.linspace(-1, 1, 4), np.linspace(-1, 1, 3)
-    with h5py.File(path, "w") as handle:
-        handle["xcoordinates"] = x
-        handle["ycoordinates"] = y
-        if case == "group":
-            handle.create_group("train_loss")["values"] = np.zeros((4, 3))
-        elif case == "compound":
-            handle["train_loss"] = np.zeros((4, 3), dtype=[("loss", "f8"), ("acc", "f8")])
-        elif case == "text":
-            del handle["xcoordinates"]
-            handle["xcoordinates"] = np.array([b"a", b"b", b"c", b"d"])
-        elif case == "shape":
-            handle["train_loss"] = np.zeros(7)
-        elif case == "3d":
-            handle["train_loss"] = np.zeros((4, 3, 2))
-        elif case == "all missing":
-            handle["train_loss"] = np.full((4, 3), -1.0)
-        elif case == "unsorted":
-            del handle["xcoordinates"]
-            handle["xcoordinates"] = np.array([0.0, 1.0, 0.5, 2.0])
-            handle["train_loss"] = np.zeros((4, 3))
-        elif case == "coordinate group":
-            del handle["ycoordinates"]
-            handle.create_group("ycoordinates")
-            handle["train_loss"] = np.zeros((4, 3))
-    if case == "text":
-        with h5py.File(path, "a") as handle:
-            handle["train_loss"] = np.zeros((4, 3))
-
-
 @pytest.mark.parametrize("case, message", [
     ("group", "train_loss is a group"),
     ("compound", "train_loss holds .* values, not numbers"),
@@ -229,9 +199,7 @@ def _malformed(h5py, path, case):
     ("coordinate group", "ycoordinates is a group"),
 ])
 def test_a_malformed_h5_is_refused_with_one_line(tmp_path, case, message):
-    h5py = pytest.importorskip("h5py")
-    path = tmp_path / "bad.h5"
-    _malformed(h5py, path, case)
+    path = malformed_h5(tmp_path / "bad.h5", case)
     with pytest.raises(LandscapeError, match=message) as caught:
         load_surface_file(path)
     assert "\n" not in str(caught.value)

@@ -85,6 +85,25 @@ def drag(qtbot, widget, points, pace_ms: int = 0, release: bool = True) -> None:
         qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=points[-1])
 
 
+def pick_from_button_menu(qtbot, button, action) -> None:
+    """Click ``button`` and then ``action`` in the menu it pops up, with real mouse events
+    (the menu runs modally: the click on it is sent once it is visible)."""
+    from PySide6.QtCore import Qt, QTimer
+
+    menu = button.menu()
+
+    def click_once_open():
+        if not menu.isVisible():
+            QTimer.singleShot(10, click_once_open)
+            return
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton,
+                         pos=menu.actionGeometry(action).center())
+        menu.close()  # already closed by the click; a missed click must not hang the test
+
+    QTimer.singleShot(0, click_once_open)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # opens the menu, returns when it closes
+
+
 @pytest.fixture(scope="session")
 def warm_engine():
     """Import torch, the optimizers and torch.optim's lazy ``torch._dynamo`` once per session

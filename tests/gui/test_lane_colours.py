@@ -5,9 +5,9 @@ the session file said green."""
 import json
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
 
 from landscape_app.state.lane_contrast import COLOR_CONTRAST, halo_color, worst_contrast
+from tests.gui.conftest import pick_from_button_menu
 
 pytestmark = pytest.mark.gui
 
@@ -15,19 +15,8 @@ pytestmark = pytest.mark.gui
 def add_from_menu(window, qtbot, optimizer_id: str) -> None:
     """Add a lane with real clicks: the Add optimizer button, then the menu's entry."""
     button = window.optimizer_panel.add_button
-    menu = button.menu()
-    action = next(a for a in menu.actions() if a.data() == optimizer_id)
-
-    def click_once_open():
-        if not menu.isVisible():
-            QTimer.singleShot(10, click_once_open)
-            return
-        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton,
-                         pos=menu.actionGeometry(action).center())
-        menu.close()
-
-    QTimer.singleShot(0, click_once_open)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    pick_from_button_menu(qtbot, button, next(a for a in button.menu().actions()
+                                              if a.data() == optimizer_id))
 
 
 def shown(window, qtbot) -> dict[str, str]:

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tests.core.malformed_h5 import malformed_h5
 from tests.core.test_surface_file import builtin_npz
 
 pytestmark = pytest.mark.gui
@@ -66,12 +67,7 @@ def test_the_windows_own_grid_export_opens_as_a_surface(window, tmp_path):
 
 
 def test_a_malformed_h5_is_a_message_in_the_window(window, tmp_path):
-    h5py = pytest.importorskip("h5py")
-    bad = tmp_path / "bad.h5"
-    with h5py.File(bad, "w") as handle:
-        handle["xcoordinates"] = np.linspace(-1, 1, 4)
-        handle["ycoordinates"] = np.linspace(-1, 1, 3)
-        handle.create_group("train_loss")
+    bad = malformed_h5(tmp_path / "bad.h5", "group")
     before = window.controller.landscape
     assert not window.surfaces.open_path(bad)
     text = window.surfaces.problem.text() + window.surfaces.problem.informativeText()

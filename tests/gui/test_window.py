@@ -5,12 +5,13 @@ import sys
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from landscape_app.core.result import Status
 from landscape_app.gui.live.tasks import live_task_threads
 from landscape_app.gui.live.worker import live_threads
+from tests.gui.conftest import pick_from_button_menu
 
 pytestmark = pytest.mark.gui
 
@@ -86,17 +87,7 @@ def test_the_add_optimizer_menu_offers_every_optimizer_and_a_click_adds_one(wind
     assert offered == list(all_optimizers())
     annealing = next(action for action in menu.actions() if action.data() == "sa")
     lanes_before = len(window.controller.state.lanes)
-
-    def click_annealing_once_the_menu_is_open():
-        if not menu.isVisible():
-            QTimer.singleShot(10, click_annealing_once_the_menu_is_open)
-            return
-        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton,
-                         pos=menu.actionGeometry(annealing).center())
-        menu.close()  # already closed by the click; a missed click must not hang the test
-
-    QTimer.singleShot(0, click_annealing_once_the_menu_is_open)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # opens the menu, returns when it closes
+    pick_from_button_menu(qtbot, button, annealing)
     lanes = window.controller.state.lanes
     assert len(lanes) == lanes_before + 1 and lanes[-1].spec.id == "sa"
     qtbot.waitUntil(lambda: [lane.label for lane in window.buffer.snapshot().lanes]

@@ -16,13 +16,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
+from landscape_app.core.files.npz import Key, Loaded, NpzKind, load, metadata_of
 
 if TYPE_CHECKING:
     from landscape_app.core.compare import CompareResult
 
-FORMAT = "landscape-app-compare"
-VERSION = 1
 KEYS: dict[str, Key] = {
     "optimizers": Key("each optimizer's spec (its fixed settings)", "str", "(O,)"),
     "sweep_name": Key("each optimizer's swept hyperparameter", "str", "(O,)"),
@@ -47,6 +45,7 @@ KEYS: dict[str, Key] = {
     "metadata": Key("a JSON object: target, steps, tolerance, goal, budget, dtype, seed, "
                     "device, seconds, sweeps", "str", "()"),
 }
+KIND = NpzKind("landscape-app-compare", 1, "a comparison of optimizers", KEYS)
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ class CompareFile:
 
     arrays: Mapping[str, np.ndarray]
     metadata: dict[str, Any] = field(default_factory=dict)
-    version: int = VERSION
+    version: int = KIND.version
 
 
 def compare_arrays(result: CompareResult) -> dict[str, np.ndarray]:
@@ -77,12 +76,12 @@ def compare_arrays(result: CompareResult) -> dict[str, np.ndarray]:
 
 def write_compare_npz(path: str | os.PathLike, result: CompareResult) -> Path:
     """Write a comparison to ``path``, atomically."""
-    return save(path, compare_arrays(result), FORMAT, VERSION, KEYS)
+    return KIND.save(path, compare_arrays(result))
 
 
 def compare_file(loaded: Loaded) -> CompareFile:
     """The comparison of a loaded NPZ, or a :class:`LandscapeError` naming what it lacks."""
-    arrays = accept(loaded, FORMAT, VERSION, "a comparison of optimizers", KEYS)
+    arrays = KIND.accept(loaded)
     missing = [key for key in KEYS if key not in arrays]
     if missing:
         raise LandscapeError(f"{loaded.path}: not a comparison (no {', '.join(missing)})")

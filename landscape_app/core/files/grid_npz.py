@@ -18,17 +18,16 @@ import numpy as np
 
 from landscape_app.core.atomic import ExportError, check_writable
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
+from landscape_app.core.files.npz import Key, Loaded, NpzKind, load, metadata_of
 from landscape_app.core.grid import Grid2D
 
-FORMAT = "landscape-app-grid"
-VERSION = 1
 KEYS: dict[str, Key] = {
     "xs": Key("the x coordinates, ascending", "float64", "(C,)"),
     "ys": Key("the y coordinates, ascending", "float64", "(R,)"),
     "values": Key("the loss, values[j, i] at (xs[i], ys[j])", "float64", "(R, C)"),
     "metadata": Key("the landscape's metadata as a JSON object", "str", "()"),
 }
+KIND = NpzKind("landscape-app-grid", 1, "a grid", KEYS)
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class GridFile:
 
     grid: Grid2D
     metadata: dict[str, Any] = field(default_factory=dict)
-    version: int = VERSION
+    version: int = KIND.version
 
 
 def write_grid_npz(path: str | os.PathLike, grid: Grid2D,
@@ -54,23 +53,23 @@ def write_grid_npz(path: str | os.PathLike, grid: Grid2D,
         meta_text = json.dumps(dict(metadata or {}), allow_nan=False)
     except (TypeError, ValueError) as error:
         raise ExportError(f"cannot write {target}: metadata is not plain JSON ({error})") from None
-    return save(target, {"xs": np.asarray(grid.xs, dtype=float),
-                         "ys": np.asarray(grid.ys, dtype=float),
-                         "values": np.asarray(grid.values, dtype=float),
-                         "metadata": np.array(meta_text)}, FORMAT, VERSION, KEYS)
+    return KIND.save(target, {"xs": np.asarray(grid.xs, dtype=float),
+                              "ys": np.asarray(grid.ys, dtype=float),
+                              "values": np.asarray(grid.values, dtype=float),
+                              "metadata": np.array(meta_text)})
 
 
 def holds_grid(loaded: Loaded) -> bool:
     """Whether ``loaded`` is a grid: it says so, or (unversioned) it has ``xs``, ``ys``,
     ``values`` and no surface's ``alphas``."""
     if loaded.format is not None:
-        return loaded.format == FORMAT
+        return loaded.format == KIND.format
     return {"xs", "ys", "values"} <= set(loaded.arrays) and "alphas" not in loaded.arrays
 
 
 def grid_file(loaded: Loaded) -> GridFile:
     """The grid of a loaded NPZ (:func:`holds_grid`), or a :class:`LandscapeError`."""
-    arrays = accept(loaded, FORMAT, VERSION, "a grid", KEYS)
+    arrays = KIND.accept(loaded)
     missing = [key for key in ("xs", "ys", "values") if key not in arrays]
     if missing or not holds_grid(loaded):
         why = f"no {', '.join(missing)}" if missing else "a surface's alphas"

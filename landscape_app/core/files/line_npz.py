@@ -18,16 +18,15 @@ from typing import Any
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
+from landscape_app.core.files.npz import Key, Loaded, NpzKind, load, metadata_of
 
-FORMAT = "landscape-app-line"
-VERSION = 1
 KEYS: dict[str, Key] = {
     "interp_t": Key("the blend t of each point, (1 − t) θ_A + t θ_B", "float64", "(K,)"),
     "interp_loss": Key("the loss at each point (NaN where non-finite)", "float64", "(K,)"),
     "metadata": Key("a JSON object: model file, checkpoints, how buffers were set", "str",
                     "()"),
 }
+KIND = NpzKind("landscape-app-line", 1, "a line", KEYS)
 
 
 @dataclass(frozen=True)
@@ -37,30 +36,30 @@ class LineFile:
     t: np.ndarray
     loss: np.ndarray
     metadata: dict[str, Any] = field(default_factory=dict)
-    version: int = VERSION
+    version: int = KIND.version
 
 
 def write_line_npz(path: str | os.PathLike, t: np.ndarray, loss: np.ndarray,
                    metadata: Mapping[str, Any]) -> Path:
     """Write the line ``(t, loss)`` and its ``metadata`` (plain JSON) to ``path``,
     atomically."""
-    return save(path, {"interp_t": np.asarray(t, dtype=float),
-                       "interp_loss": np.asarray(loss, dtype=float),
-                       "metadata": np.array(json.dumps(dict(metadata)))}, FORMAT, VERSION, KEYS)
+    return KIND.save(path, {"interp_t": np.asarray(t, dtype=float),
+                            "interp_loss": np.asarray(loss, dtype=float),
+                            "metadata": np.array(json.dumps(dict(metadata)))})
 
 
 def holds_line(loaded: Loaded) -> bool:
     """Whether ``loaded`` is a line: it says so, or (unversioned) it has ``interp_t`` and
     ``interp_loss`` and no surface's ``values``."""
     if loaded.format is not None:
-        return loaded.format == FORMAT
+        return loaded.format == KIND.format
     return {"interp_t", "interp_loss"} <= set(loaded.arrays) and "values" not in loaded.arrays
 
 
 def line_file(loaded: Loaded) -> LineFile:
     """The line of a loaded NPZ (:func:`holds_line`), or a :class:`LandscapeError` of one
     line."""
-    arrays = accept(loaded, FORMAT, VERSION, "a line", KEYS)
+    arrays = KIND.accept(loaded)
     if not holds_line(loaded) or not {"interp_t", "interp_loss"} <= set(arrays):
         raise LandscapeError(f"{loaded.path}: not a line file (no interp_t, interp_loss)")
     try:

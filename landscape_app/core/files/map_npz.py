@@ -19,13 +19,11 @@ import numpy as np
 
 from landscape_app.core.catalogue.kinds import MapKind
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
+from landscape_app.core.files.npz import Key, Loaded, NpzKind, load, metadata_of
 
 if TYPE_CHECKING:
     from landscape_app.core.maps import OutcomeMap, TrajectoryField
 
-FORMAT = "landscape-app-map"
-VERSION = 1
 MAP_KEYS: dict[str, Key] = {
     "kind": Key("starts (axes are start x and y) or sweep (two hyperparameters)", "str", "()"),
     "axis0": Key("the first axis' values", "float", "(R0,)"),
@@ -55,6 +53,7 @@ FIELD_KEYS: dict[str, Key] = {
 SHARPNESS_KEY = Key("λ_max of the loss Hessian at each cell's final point (NaN: not finite)",
                     "float", "(R1, R0)", False)
 KEYS: dict[str, Key] = {**MAP_KEYS, **FIELD_KEYS, "sharpness": SHARPNESS_KEY}
+KIND = NpzKind("landscape-app-map", 1, "an outcome map", KEYS)
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ class MapFile:
     metadata: dict[str, Any] = field(default_factory=dict)
     kind: MapKind = MapKind.STARTS
     has_paths: bool = False
-    version: int = VERSION
+    version: int = KIND.version
 
 
 def map_arrays(result: OutcomeMap) -> dict[str, np.ndarray]:
@@ -99,12 +98,12 @@ def write_map_npz(path: str | os.PathLike, result: OutcomeMap,
     arrays = map_arrays(result)
     if paths is not None:
         arrays.update(field_arrays(paths))
-    return save(path, arrays, FORMAT, VERSION, KEYS)
+    return KIND.save(path, arrays)
 
 
 def map_file(loaded: Loaded) -> MapFile:
     """The map of a loaded NPZ, or a :class:`LandscapeError` naming what it lacks."""
-    arrays = accept(loaded, FORMAT, VERSION, "an outcome map", KEYS)
+    arrays = KIND.accept(loaded)
     missing = [key for key in MAP_KEYS if key not in arrays]
     if missing:
         raise LandscapeError(f"{loaded.path}: not an outcome map (no {', '.join(missing)})")

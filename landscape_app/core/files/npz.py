@@ -1,10 +1,11 @@
 """What the app's NPZ kinds share: a key's declaration, the atomic writer, the loader.
 
-A kind declares its arrays as ``KEYS`` (name → :class:`Key`), its ``FORMAT`` (a name stored
-in the file's ``format`` array) and its ``VERSION`` (stored in ``version``). :func:`save`
-refuses arrays the kind does not declare, or a missing required one, so a writer cannot drift
-from the declaration; :func:`load` reads every array without pickles and tells a file's kind
-and version (a file without them, written before they were stored, is version 1).
+A kind is one :class:`NpzKind`: its name (stored in the file's ``format`` array), its version
+(stored in ``version``), what a file of it is called in messages, and its arrays (name →
+:class:`Key`). :meth:`NpzKind.save` refuses arrays the kind does not declare, or a missing
+required one, so a writer cannot drift from the declaration; :func:`load` reads every array
+without pickles and tells a file's kind and version (a file without them, written before they
+were stored, is version 1); :meth:`NpzKind.accept` takes the kind's arrays from it.
 """
 
 from __future__ import annotations
@@ -50,28 +51,51 @@ class Loaded:
     arrays: Mapping[str, np.ndarray]
 
 
-def save(path: str | os.PathLike, arrays: Mapping[str, object], fmt: str, version: int,
-         keys: Mapping[str, Key]) -> Path:
-    """Write ``arrays`` compressed to ``path`` (atomically) with ``format`` and ``version``.
+@dataclass(frozen=True)
+class NpzKind:
+    """One NPZ kind: ``format``, the name its files store; ``version``, the newest this app
+    writes and reads; ``noun``, what one of its files is called in messages ("a grid");
+    ``keys``, its arrays."""
 
-    Raises
-    ------
-    ValueError
-        ``arrays`` hold a key that ``keys`` does not declare, or lack a required one (a
-        programming error, not bad input).
-    ExportError
-        ``path`` cannot be written or does not end in ``.npz``.
-    """
-    unknown = sorted(set(arrays) - set(keys))
-    missing = sorted(k for k, key in keys.items() if key.required and k not in arrays)
-    if unknown or missing:
-        raise ValueError(f"{fmt} arrays do not match its keys: unknown {unknown}, "
-                         f"missing {missing}")
-    target = check_writable(path, suffixes=(".npz",))
-    with atomic_write(target, "wb") as handle:
-        np.savez_compressed(handle, **{FORMAT_KEY: np.array(fmt),
-                                       VERSION_KEY: np.array(version)}, **arrays)
-    return target
+    format: str
+    version: int
+    noun: str
+    keys: Mapping[str, Key]
+
+    def save(self, path: str | os.PathLike, arrays: Mapping[str, object]) -> Path:
+        """Write ``arrays`` compressed to ``path`` (atomically) with the kind's ``format``
+        and ``version``.
+
+        Raises
+        ------
+        ValueError
+            ``arrays`` hold a key the kind does not declare, or lack a required one (a
+            programming error, not bad input).
+        ExportError
+            ``path`` cannot be written or does not end in ``.npz``.
+        """
+        unknown = sorted(set(arrays) - set(self.keys))
+        missing = sorted(k for k, key in self.keys.items() if key.required and k not in arrays)
+        if unknown or missing:
+            raise ValueError(f"{self.format} arrays do not match its keys: unknown {unknown}, "
+                             f"missing {missing}")
+        target = check_writable(path, suffixes=(".npz",))
+        with atomic_write(target, "wb") as handle:
+            np.savez_compressed(handle, **{FORMAT_KEY: np.array(self.format),
+                                           VERSION_KEY: np.array(self.version)}, **arrays)
+        return target
+
+    def accept(self, loaded: Loaded) -> dict[str, np.ndarray]:
+        """The kind's arrays in ``loaded``, a file of this kind (or of none: written before
+        kinds were named); another kind's file, or one newer than :attr:`version`, is refused
+        with a :class:`LandscapeError` of one line."""
+        if loaded.format not in (None, self.format):
+            raise LandscapeError(f"{loaded.path}: a {loaded.format} file, not {self.noun}")
+        if loaded.version > self.version or loaded.version < UNVERSIONED:
+            raise LandscapeError(f"{loaded.path}: a {self.format} file of version "
+                                 f"{loaded.version}; this app reads versions {UNVERSIONED} to "
+                                 f"{self.version} (update landscape-app to open it)")
+        return {key: value for key, value in loaded.arrays.items() if key in self.keys}
 
 
 def load(path: str | os.PathLike) -> Loaded:
@@ -95,20 +119,6 @@ def load(path: str | os.PathLike) -> Loaded:
     except (TypeError, ValueError):
         raise LandscapeError(f"{path}: its version is not a whole number") from None
     return Loaded(path, None if fmt is None else str(fmt), number, arrays)
-
-
-def accept(loaded: Loaded, fmt: str, version: int, noun: str,
-           keys: Mapping[str, Key]) -> dict[str, np.ndarray]:
-    """The arrays of ``keys`` in a file of kind ``fmt`` (or of none: written before kinds
-    were named); another kind's file, or one newer than ``version`` (the newest this app
-    reads), is refused with a :class:`LandscapeError` of one line."""
-    if loaded.format not in (None, fmt):
-        raise LandscapeError(f"{loaded.path}: a {loaded.format} file, not {noun}")
-    if loaded.version > version or loaded.version < UNVERSIONED:
-        raise LandscapeError(f"{loaded.path}: a {fmt} file of version {loaded.version}; this "
-                             f"app reads versions {UNVERSIONED} to {version} (update "
-                             "landscape-app to open it)")
-    return {key: value for key, value in loaded.arrays.items() if key in keys}
 
 
 def metadata_of(arrays: Mapping[str, np.ndarray]) -> dict[str, Any]:

@@ -20,10 +20,8 @@ from typing import Any
 import numpy as np
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.npz import Key, Loaded, accept, load, metadata_of, save
+from landscape_app.core.files.npz import Key, Loaded, NpzKind, load, metadata_of
 
-FORMAT = "landscape-app-surface"
-VERSION = 1
 KEYS: dict[str, Key] = {
     "values": Key("the loss, values[j, i] at (alphas[i], betas[j])", "float", "(R, R)"),
     "alphas": Key("the plane's first coordinate, ascending", "float", "(R,)"),
@@ -74,6 +72,7 @@ KEYS: dict[str, Key] = {
     "path_preconditioned_sharpness": Key("λ_max(P⁻¹H) of an adaptive method at θ_t (NaN: "
                                          "none)", "float", "(n,)", required=False),
 }
+KIND = NpzKind("landscape-app-surface", 1, "a surface", KEYS)
 #: What a surface needs to be shown; files before versions hold at least these.
 GRID_KEYS = ("values", "alphas", "betas")
 
@@ -85,17 +84,17 @@ class SurfaceFile:
 
     arrays: Mapping[str, np.ndarray]
     metadata: dict[str, Any] = field(default_factory=dict)
-    version: int = VERSION
+    version: int = KIND.version
 
 
 def write_surface_npz(path: str | os.PathLike, arrays: Mapping[str, np.ndarray]) -> Path:
     """Write a surface's ``arrays`` (exactly :data:`KEYS`) to ``path``, atomically."""
-    return save(path, arrays, FORMAT, VERSION, KEYS)
+    return KIND.save(path, arrays)
 
 
 def surface_file(loaded: Loaded) -> SurfaceFile:
     """The surface of a loaded NPZ, or a :class:`LandscapeError` naming what it lacks."""
-    arrays = accept(loaded, FORMAT, VERSION, "a surface", KEYS)
+    arrays = KIND.accept(loaded)
     missing = [key for key in GRID_KEYS if key not in arrays]
     if missing:
         raise LandscapeError(f"{loaded.path}: not a surface file (no {', '.join(missing)}); "

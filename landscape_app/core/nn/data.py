@@ -42,53 +42,45 @@ class Dataset:
         return int(self.targets.shape[1])
 
 
-def _shuffled(rng: np.random.Generator, inputs: np.ndarray, labels: np.ndarray) -> Dataset:
+def _two_classes(rng: np.random.Generator, parts: tuple[np.ndarray, np.ndarray],
+                 noise: float) -> Dataset:
+    """Class 0's points ``parts[0]``, then class 1's, plus Gaussian noise σ = ``noise``,
+    shuffled."""
+    points = np.concatenate(parts)
+    points += rng.normal(scale=noise, size=points.shape)
+    labels = np.concatenate([np.zeros(len(parts[0])), np.ones(len(parts[1]))])
     order = rng.permutation(len(labels))
-    return Dataset(inputs[order], labels[order].astype(np.int64), "classification")
+    return Dataset(points[order], labels[order].astype(np.int64), "classification")
 
 
 def two_moons(samples: int, seed: int) -> Dataset:
     """Two interleaving half circles with Gaussian noise σ = 0.1."""
     rng = np.random.default_rng(seed)
-    upper = samples // 2
-    lower = samples - upper
-    t_up = np.linspace(0.0, np.pi, upper)
-    t_low = np.linspace(0.0, np.pi, lower)
-    points = np.concatenate([
-        np.stack([np.cos(t_up), np.sin(t_up)], axis=1),
-        np.stack([1.0 - np.cos(t_low), 0.5 - np.sin(t_low)], axis=1),
-    ])
-    points += rng.normal(scale=0.1, size=points.shape)
-    labels = np.concatenate([np.zeros(upper), np.ones(lower)])
-    return _shuffled(rng, points, labels)
+    t_up = np.linspace(0.0, np.pi, samples // 2)
+    t_low = np.linspace(0.0, np.pi, samples - samples // 2)
+    return _two_classes(rng, (np.stack([np.cos(t_up), np.sin(t_up)], axis=1),
+                              np.stack([1.0 - np.cos(t_low), 0.5 - np.sin(t_low)], axis=1)),
+                        0.1)
 
 
 def concentric_circles(samples: int, seed: int) -> Dataset:
     """An outer circle (radius 1, label 0) around an inner one (radius 0.5, label 1)."""
     rng = np.random.default_rng(seed)
     outer = samples // 2
-    inner = samples - outer
     angles = rng.uniform(0.0, 2.0 * np.pi, samples)
-    radii = np.concatenate([np.ones(outer), 0.5 * np.ones(inner)])
-    points = radii[:, None] * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    points += rng.normal(scale=0.05, size=points.shape)
-    labels = np.concatenate([np.zeros(outer), np.ones(inner)])
-    return _shuffled(rng, points, labels)
+    circle = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    return _two_classes(rng, (circle[:outer], 0.5 * circle[outer:]), 0.05)
 
 
 def spirals(samples: int, seed: int) -> Dataset:
     """Two interleaved spirals: radius ∝ t, angle t (label 0) and t + π (label 1)."""
     rng = np.random.default_rng(seed)
-    first = samples // 2
-    second = samples - first
     parts = []
-    for count, phase in ((first, 0.0), (second, np.pi)):
+    for count, phase in ((samples // 2, 0.0), (samples - samples // 2, np.pi)):
         t = np.sqrt(rng.uniform(0.0, 1.0, count)) * (3.0 * np.pi - 0.25) + 0.25
         radius = t / (3.0 * np.pi)
         parts.append(np.stack([radius * np.cos(t + phase), radius * np.sin(t + phase)], axis=1))
-    points = np.concatenate(parts) + rng.normal(scale=0.03, size=(samples, 2))
-    labels = np.concatenate([np.zeros(first), np.ones(second)])
-    return _shuffled(rng, points, labels)
+    return _two_classes(rng, tuple(parts), 0.03)
 
 
 def xor(samples: int, seed: int) -> Dataset:

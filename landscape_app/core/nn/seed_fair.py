@@ -11,8 +11,14 @@ every method of :data:`~landscape_app.core.nn.seed_experiment.SEED_METHODS` gets
   (:func:`~landscape_app.core.nn.models.initial_weights`; 42 is the article's x0). Every
   method starts there; dual annealing too (``use_start=true``; the article drew its start);
 * the same evaluation budget E: each run stops at its last record with at most E function
-  evaluations (:func:`~landscape_app.core.compare.per_start.run_per_start`, one race per run,
-  the random methods seeded 42 as in the article).
+  evaluations, the random methods seeded 42 as in the article. The methods the map engine can
+  batch (:data:`~landscape_app.core.catalogue.map_checks.MAPPABLE`: Adam) run each setting
+  from every initialization at once through
+  :func:`~landscape_app.core.compare.comparison.compare` — one evaluation per step, the
+  start's included, so E evaluations are E − 1 steps; the others one race per run
+  (:func:`~landscape_app.core.compare.per_start.run_per_start`). The batched rows sum the
+  network's loss in another order than one race: equal to its last bits per step, which
+  Adam's long runs on this badly scaled network may magnify (as a one-ulp change of x0 does).
 
 Per method and setting: the median over the initializations of the loss at the budget and the
 share of initializations whose loss is ≤ ``goal`` (success). The best setting is the one with
@@ -50,11 +56,12 @@ class FairMethod:
     article_value: float
 
     def values(self, count: int) -> np.ndarray:
-        """The sweep: ``count`` values from ``low`` to ``high`` (log-spaced when ``log``)."""
+        """The sweep: ``count`` values from ``low`` to ``high`` (log-spaced when ``log``),
+        each to the 6 significant digits the runs are given."""
         if count == 1:
             return np.array([self.article_value])
         space = np.geomspace if self.log else np.linspace
-        return space(self.low, self.high, count)
+        return np.array([float(f"{value:.6g}") for value in space(self.low, self.high, count)])
 
     def spec_text(self, value: float, budget: int, parameters: int) -> str:
         # SLSQP spends at least P + 1 evaluations per iteration (a finite-difference gradient)
@@ -153,7 +160,9 @@ def run_fair_seed_experiment(inits: int = 8, settings: int = 5, budget: int = 20
                              methods: Sequence[FairMethod] = FAIR_METHODS,
                              progress: StageProgress | None = None,
                              cancelled: CancelPoll | None = None) -> FairExperiment:
-    """Run every method of ``methods`` over its sweep from ``inits`` initializations."""
+    """Run every method of ``methods`` over its sweep from ``inits`` initializations
+    (``budget`` ≥ 2 evaluations: the start's and at least one step's)."""
+    from landscape_app.core.catalogue.map_checks import MAPPABLE
     from landscape_app.core.compare.per_start import run_per_start
     from landscape_app.core.nn.models import initial_weights
     from landscape_app.core.optim import parse_optimizer_spec
@@ -164,15 +173,48 @@ def run_fair_seed_experiment(inits: int = 8, settings: int = 5, budget: int = 20
     sweeps = [method.values(settings) for method in methods]
     specs = [[parse_optimizer_spec(method.spec_text(v, budget, parameters)) for v in values]
              for method, values in zip(methods, sweeps, strict=True)]
-    # one call (one pool) for every method's runs: they share the step limit, the goal and
-    # the budget; it checks every setting before the first run
-    runs = run_per_start(SEED_CONFIG, [spec for group in specs for spec in group], seeds,
-                         budget, goal, dtype="float64", seed=RACE_SEED, workers=workers,
-                         progress=progress, cancelled=cancelled, budget=budget)
-    rows = []
-    for index, method in enumerate(methods):
-        part = slice(index * settings, (index + 1) * settings)
-        arrays = RunArrays(runs.final_loss[part], runs.steps_to_tolerance[part],
-                           runs.evaluations_to_tolerance[part], runs.evaluations[part])
-        rows.append(FairRow(articles[method.name], method, sweeps[index], arrays, goal))
-    return FairExperiment(tuple(rows), seeds, budget, goal)
+    batched = [index for index, group in enumerate(specs) if group[0].id in MAPPABLE]
+    single = [index for index in range(len(methods)) if index not in batched]
+    arrays: dict[int, RunArrays] = {}
+    if single:
+        # one call (one pool) for the other methods' runs: they share the step limit, the
+        # goal and the budget; it checks every setting before the first run
+        runs = run_per_start(SEED_CONFIG, [spec for index in single for spec in specs[index]],
+                             seeds, budget, goal, dtype="float64", seed=RACE_SEED,
+                             workers=workers, progress=progress, cancelled=cancelled,
+                             budget=budget)
+        for order, index in enumerate(single):
+            part = slice(order * settings, (order + 1) * settings)
+            arrays[index] = RunArrays(runs.final_loss[part], runs.steps_to_tolerance[part],
+                                      runs.evaluations_to_tolerance[part],
+                                      runs.evaluations[part])
+    for index in batched:
+        arrays[index] = _batched_runs(specs[index], methods[index].setting, seeds, budget,
+                                      goal, progress, cancelled)
+    rows = tuple(FairRow(articles[method.name], method, sweeps[index], arrays[index], goal)
+                 for index, method in enumerate(methods))
+    return FairExperiment(rows, seeds, budget, goal)
+
+
+def _batched_runs(specs: Sequence, setting: str, seeds: np.ndarray, budget: int, goal: float,
+                  progress: StageProgress | None, cancelled: CancelPoll | None) -> RunArrays:
+    """Every setting of ``specs`` (which differ in ``setting`` only) from every seed on the map
+    engine, ``budget − 1`` steps: a method spending one evaluation per step has spent
+    ``budget`` by then."""
+    from landscape_app.core.catalogue.compare_sweeps import CompareSweep
+    from landscape_app.core.compare import compare
+    from landscape_app.core.errors import LandscapeError
+    from landscape_app.core.optim.registry import OptimizerSpec
+
+    # one entry per setting, each "swept" over its one value: the runs take the very values
+    # the single races would
+    entries = [(OptimizerSpec(spec.id, {k: v for k, v in spec.params.items() if k != setting}),
+                [CompareSweep(setting, spec.params[setting], spec.params[setting], False, 1)])
+               for spec in specs]
+    result = compare(SEED_CONFIG, entries, seeds, budget - 1, goal, dtype="float64",
+                     device="cpu", seed=RACE_SEED, progress=progress, cancelled=cancelled)
+    if np.any(result.evaluations > budget):
+        raise LandscapeError(f"{specs[0].id} spends more than one evaluation per step: its "
+                             "runs cannot be batched at an evaluation budget")
+    return RunArrays(result.final_loss[:, 0], result.steps_to_tolerance[:, 0],
+                     result.evaluations_to_tolerance[:, 0], result.evaluations[:, 0])

@@ -23,7 +23,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, ask_save_path, show_problem
+from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, ask_save_path, refuse
 from landscape_app.gui.keyboard import window_action
 from landscape_app.state.model import SessionState
 from landscape_app.state.session_io import load_session, save_session
@@ -179,5 +179,4 @@ class SessionActions(QObject):
         self.window.status.show(text, 6000)
 
     def _refuse(self, headline: str, detail: str) -> None:
-        self.window.status.show(f"{headline} {detail}", 12000)
-        self.problem = show_problem(self.window, headline, detail)
+        self.problem = refuse(self.window, headline, detail)

@@ -12,36 +12,22 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, show_problem
-from landscape_app.gui.keyboard import window_action
+from landscape_app.gui.file_dialogs import APP_NAME, OpenFileEntry, refuse
 
 SURFACE_FILTER = "Surfaces (*.npz *.h5 *.hdf5);;All files (*)"
 
 
-class SurfaceActions(QObject):
-    """The Open surface… entry of a window's File menu; :attr:`problem` is the last message
-    box shown (for tests)."""
-
-    opened = Signal(str)
+class SurfaceActions(OpenFileEntry):
+    """The Open surface… entry of a window's File menu."""
 
     def __init__(self, window, menu: QMenu):
-        super().__init__(window)
-        self.window = window
-        self.problem: QMessageBox | None = None
+        super().__init__(window, menu, "Open s&urface…", "Ctrl+Shift+O",
+                         "Show a surface NPZ or a loss-landscape .h5 file, read-only; its "
+                         "paths replay", "Open a surface", SURFACE_FILTER)
         self.line_dialog = None
-        self.open_action = window_action(window, "Open s&urface…", "Ctrl+Shift+O",
-                                         self.choose_and_open)
-        self.open_action.setStatusTip("Show a surface NPZ or a loss-landscape .h5 file, "
-                                      "read-only; its paths replay")
-        menu.addAction(self.open_action)
-
-    def choose_and_open(self) -> bool:
-        path = ask_open_path(self.window, "Open a surface", SURFACE_FILTER)
-        return bool(path) and self.open_path(path)
 
     def open_path(self, path: str | os.PathLike) -> bool:
         """Show the surface at ``path``; False (and a message, the screen kept) if refused."""
@@ -54,8 +40,7 @@ class SurfaceActions(QObject):
                 return self._show_line(line, path)
             landscape = load_surface_file(path)
         except LandscapeError as error:
-            self.window.status.show(f"The surface was not opened. {error}", 12000)
-            self.problem = show_problem(self.window, "The surface was not opened.", str(error))
+            self.problem = refuse(self.window, "The surface was not opened.", str(error))
             return False
         self.show(landscape)
         return True

@@ -100,7 +100,35 @@ class TipKeeper(QObject):
         return False
 
 
-class PlaneHover:
+class TrailTip:
+    """The trail-point tooltip of a hover over ``widget``: shown at the cursor once per new
+    text, kept while the mouse rests (:class:`TipKeeper`); :attr:`tooltip_text` is the tip
+    shown ("" none)."""
+
+    def __init__(self, widget):
+        self.tip_widget = widget
+        self.tooltip_text = ""
+        self.keeper = TipKeeper(widget, lambda: self.tooltip_text, self.clear)
+
+    def clear(self) -> None:
+        """No tooltip (the mouse left)."""
+        if self.tooltip_text:
+            self.tooltip_text = ""
+            QToolTip.hideText()
+
+    def _tooltip(self, text: str, scene_pos: QPointF) -> None:
+        if text == self.tooltip_text:
+            return
+        self.tooltip_text = text
+        if text:
+            local = self.tip_widget.mapFromScene(scene_pos)
+            QToolTip.showText(self.tip_widget.mapToGlobal(QPoint(local.x(), local.y())), text,
+                              self.tip_widget)
+        else:
+            QToolTip.hideText()
+
+
+class PlaneHover(TrailTip):
     """The readout and trail tooltips of a :class:`~landscape_app.gui.views.contour.
     ContourView`.
 
@@ -118,16 +146,13 @@ class PlaneHover:
                                  "border-radius: 3px; font-family: 'DejaVu Sans Mono'; }")
         self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.label.hide()
-        self.tooltip_text = ""
+        super().__init__(view)
         view.scene().sigMouseMoved.connect(self.moved)
-        self.keeper = TipKeeper(view, lambda: self.tooltip_text, self.clear)
 
     def clear(self) -> None:
         """No readout and no tooltip (the mouse left, or the landscape changed)."""
         self.label.hide()
-        if self.tooltip_text:
-            self.tooltip_text = ""
-            QToolTip.hideText()
+        super().clear()
 
     def moved(self, scene_pos: QPointF) -> None:
         """Update the readout and the tooltip for the cursor at ``scene_pos``."""
@@ -159,33 +184,15 @@ class PlaneHover:
                                                    lanes[picked[0]][1][picked[1]], recorded)
         self._tooltip(tip, scene_pos)
 
-    def _tooltip(self, text: str, scene_pos: QPointF) -> None:
-        if text == self.tooltip_text:
-            return
-        self.tooltip_text = text
-        if text:
-            local = self.view.mapFromScene(scene_pos)
-            QToolTip.showText(self.view.mapToGlobal(QPoint(local.x(), local.y())), text,
-                              self.view)
-        else:
-            QToolTip.hideText()
 
-
-class CurveHover:
+class CurveHover(TrailTip):
     """Trail-point tooltips on the :class:`~landscape_app.gui.views.curves.LossCurves`:
     ``recorded()`` says whether the landscape is a recorded plane."""
 
     def __init__(self, curves, lanes: Lanes, recorded: Callable[[], bool]):
         self.curves, self.lanes, self.recorded = curves, lanes, recorded
-        self.tooltip_text = ""
+        super().__init__(curves)
         curves.scene().sigMouseMoved.connect(self.moved)
-        self.keeper = TipKeeper(curves, lambda: self.tooltip_text, self.clear)
-
-    def clear(self) -> None:
-        """No tooltip (the mouse left the curves)."""
-        if self.tooltip_text:
-            self.tooltip_text = ""
-            QToolTip.hideText()
 
     def moved(self, scene_pos: QPointF) -> None:
         vb = self.curves.plot_item.vb
@@ -206,11 +213,4 @@ class CurveHover:
             if picked is not None:
                 text = point_text(lanes[picked[0]][0], lanes[picked[0]][1][picked[1]],
                                   self.recorded())
-        if text != self.tooltip_text:
-            self.tooltip_text = text
-            if text:
-                local = self.curves.mapFromScene(scene_pos)
-                QToolTip.showText(self.curves.mapToGlobal(QPoint(local.x(), local.y())), text,
-                                  self.curves)
-            else:
-                QToolTip.hideText()
+        self._tooltip(text, scene_pos)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.files.line_npz import FORMAT, read_line_npz, write_line_npz
+from landscape_app.core.files.line_npz import KIND, read_line_npz, write_line_npz
 from landscape_app.core.files.npz import load
 from landscape_app.core.surface_from_npz import read_interpolation, read_npz
 
@@ -13,7 +13,7 @@ from landscape_app.core.surface_from_npz import read_interpolation, read_npz
 def test_a_line_round_trips(tmp_path):
     t, loss = np.linspace(-0.5, 1.5, 5), np.array([2.0, 1.0, np.nan, 1.5, 3.0])
     out = write_line_npz(tmp_path / "line.npz", t, loss, {"checkpoints": ["a.pt", "b.pt"]})
-    assert load(out).format == FORMAT
+    assert load(out).format == KIND.format
     line = read_line_npz(out)
     np.testing.assert_array_equal(line.t, t)
     np.testing.assert_array_equal(line.loss, loss)

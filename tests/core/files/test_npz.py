@@ -10,7 +10,7 @@ import pytest
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.files import grid_npz, map_npz, surface_npz
-from landscape_app.core.files.npz import load, save
+from landscape_app.core.files.npz import load
 from landscape_app.core.grid import Grid2D
 
 KINDS = {"grid": grid_npz, "surface": surface_npz, "map": map_npz}
@@ -49,11 +49,11 @@ def test_a_file_without_a_version_reads_as_version_1(tmp_path, kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_newer_version_is_refused_in_one_line(tmp_path, kind):
     path = tmp_path / f"{kind}.npz"
-    module = KINDS[kind]
-    np.savez_compressed(path, format=np.array(module.FORMAT), version=np.array(module.VERSION + 1),
-                        **_unversioned(kind))
-    with pytest.raises(LandscapeError, match=f"version {module.VERSION + 1}; this app reads "
-                                             f"versions 1 to {module.VERSION}") as error:
+    declared = KINDS[kind].KIND
+    np.savez_compressed(path, format=np.array(declared.format),
+                        version=np.array(declared.version + 1), **_unversioned(kind))
+    with pytest.raises(LandscapeError, match=f"version {declared.version + 1}; this app reads "
+                                             f"versions 1 to {declared.version}") as error:
         READERS[kind](path)
     assert "\n" not in str(error.value)
 
@@ -61,9 +61,9 @@ def test_a_newer_version_is_refused_in_one_line(tmp_path, kind):
 @pytest.mark.parametrize(("kind", "other"), list(itertools.permutations(KINDS, 2)))
 def test_each_reader_refuses_the_other_kinds(tmp_path, kind, other):
     path = tmp_path / f"{other}.npz"
-    np.savez_compressed(path, format=np.array(KINDS[other].FORMAT), version=np.array(1),
+    np.savez_compressed(path, format=np.array(KINDS[other].KIND.format), version=np.array(1),
                         **_unversioned(other))
-    with pytest.raises(LandscapeError, match=f"a {KINDS[other].FORMAT} file, not a"):
+    with pytest.raises(LandscapeError, match=f"a {KINDS[other].KIND.format} file, not a"):
         READERS[kind](path)
 
 
@@ -78,11 +78,10 @@ def test_the_written_file_names_its_kind_and_version(tmp_path):
 def test_a_writer_cannot_stray_from_its_keys(tmp_path):
     arrays = _unversioned("map")
     with pytest.raises(ValueError, match=r"unknown \['curvature'\]"):
-        save(tmp_path / "map.npz", {**arrays, "curvature": np.ones(2)}, map_npz.FORMAT, 1,
-             map_npz.KEYS)
+        map_npz.KIND.save(tmp_path / "map.npz", {**arrays, "curvature": np.ones(2)})
     del arrays["basin"]
     with pytest.raises(ValueError, match=r"missing \['basin'\]"):
-        save(tmp_path / "map.npz", arrays, map_npz.FORMAT, 1, map_npz.KEYS)
+        map_npz.KIND.save(tmp_path / "map.npz", arrays)
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 

@@ -9,7 +9,7 @@ import pytest
 from landscape_app.core.files import compare_npz, grid_npz, line_npz, map_npz, surface_npz
 
 README = Path(__file__).resolve().parents[3] / "README.md"
-MODULES = {module.FORMAT: module for module in (grid_npz, surface_npz, line_npz, map_npz,
+MODULES = {module.KIND.format: module for module in (grid_npz, surface_npz, line_npz, map_npz,
                                                  compare_npz)}
 
 

@@ -17,7 +17,7 @@ from tests.core.usermodel.models import MLP_DROPOUT, write
 def _is_surface(path, lanes: list[str]) -> surface_npz.SurfaceFile:
     """``path`` holds exactly the surface keys, named and versioned, and reads back."""
     loaded = load(path)
-    assert (loaded.format, loaded.version) == (surface_npz.FORMAT, surface_npz.VERSION)
+    assert (loaded.format, loaded.version) == (surface_npz.KIND.format, surface_npz.KIND.version)
     required = {name for name, key in surface_npz.KEYS.items() if key.required}
     assert set(loaded.arrays) == required  # a checkpoint plane's points: not on these planes
     read = read_surface_npz(path)
@@ -61,7 +61,7 @@ def _map(tmp_path, capsys, *extra: str) -> map_npz.MapFile:
                  "4", "--steps", "20", "--device", "cpu", *extra, "--out", str(out)]) == 0, \
         capsys.readouterr().err
     loaded = load(out)
-    assert (loaded.format, loaded.version) == (map_npz.FORMAT, map_npz.VERSION)
+    assert (loaded.format, loaded.version) == (map_npz.KIND.format, map_npz.KIND.version)
     return map_npz.read_map_npz(out)
 
 

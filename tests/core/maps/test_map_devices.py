@@ -39,13 +39,18 @@ def test_a_chunk_that_runs_out_of_memory_is_retried_in_halves(monkeypatch, oom):
     np.testing.assert_array_equal(result.final, expected.final)
 
 
-def test_other_errors_in_a_chunk_are_not_taken_for_out_of_memory(monkeypatch):
-    def broken(job, rows, done, progress, cancelled):
-        raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")
+@pytest.mark.parametrize("message, chunk_rows", [
+    ("mat1 and mat2 shapes cannot be multiplied", None),  # not taken for out of memory
+    ("out of memory", 2),  # on the CPU, down to one cell: nowhere left to go
+], ids=["another error", "a cpu cell that does not fit"])
+def test_errors_a_chunk_cannot_get_past_reach_the_caller(monkeypatch, message, chunk_rows):
+    def failing(job, rows, done, progress, cancelled):
+        raise RuntimeError(message)
 
-    monkeypatch.setattr(engine_module, "_run_chunk", broken)
-    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
-        compute_map(get_function("himmelblau"), "adam", GRID, 5, device="cpu")
+    monkeypatch.setattr(engine_module, "_run_chunk", failing)
+    with pytest.raises(RuntimeError, match=message):
+        compute_map(get_function("himmelblau"), "adam", GRID, 5, device="cpu",
+                    chunk_rows=chunk_rows)
 
 
 def test_auto_on_a_mac_maps_a_float64_network_on_the_cpu(monkeypatch):
@@ -115,12 +120,3 @@ def test_a_network_map_moves_its_network_to_the_cpu_when_one_cell_does_not_fit(m
     assert devices[0] == STAND_IN and devices[-1] == torch.device("cpu")
     assert result.device == "CPU (CPU ran out of memory)"
     np.testing.assert_array_equal(result.loss, expected.loss)
-
-
-def test_on_the_cpu_a_cell_that_does_not_fit_is_an_error(monkeypatch):
-    def no_room(job, rows, done, progress, cancelled):
-        raise RuntimeError("out of memory")
-
-    monkeypatch.setattr(engine_module, "_run_chunk", no_room)
-    with pytest.raises(RuntimeError, match="out of memory"):
-        compute_map(get_function("himmelblau"), "adam", GRID, 5, device="cpu", chunk_rows=2)
