@@ -52,7 +52,9 @@ the NPZ are flat in parameters_to_vector(model.parameters()) order: the value at
 points are computed one at a time (a copy of the model with each point's weights copied in:
 the plain loop's arithmetic, exactly) or batched with torch.func.vmap, whichever the first
 points time faster (vmap only where the model allows it and agrees with one at a time).
-Non-finite losses are kept as NaN (holes in the picture).
+Non-finite losses are kept as NaN (holes in the picture). On a GPU a chunk that runs out of
+memory is computed in halves, and when one point does not fit the rest runs on the CPU (the
+NPZ's device says so).
 
 Many processes: --workers K runs the grid in K local processes (torchrun's launcher, one CPU
 thread each unless OMP_NUM_THREADS says otherwise); the same command under torchrun spreads

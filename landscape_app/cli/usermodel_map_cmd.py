@@ -42,7 +42,9 @@ first cells, else one copy at a time with torch.optim itself; either way every c
 torch.optim loop on a copy of the model, up to rounding. --dtype float64 casts the model and
 the data's floating inputs. --workers K, torchrun, the work directory (--work-dir, resumed
 after a kill, --restart) and --chunk are those of surface --model-file: the map is the same
-however many processes computed it. The NPZ has the keys of the built-in sweep maps (final
+however many processes computed it. On a GPU a chunk that runs out of memory is trained in
+halves, and when one cell does not fit the rest runs on the CPU (the NPZ's device says so).
+The NPZ has the keys of the built-in sweep maps (final
 holds no weights: R x R x 0; steps_to_tolerance is -1), so --png and File > Open map... in
 the window show it.
 """
