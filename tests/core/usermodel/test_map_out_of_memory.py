@@ -1,4 +1,4 @@
-"""A model file's map on a GPU that runs out of memory, faked on the CPU as the built-in maps'
+"""A model file's map (and surface) on a GPU that runs out of memory, faked on the CPU as the built-in maps'
 device tests do (tests/core/maps/test_map_devices.py): the map opens on a stand-in for a GPU,
 ``torch.device("cpu", 0)`` (the CPU's arithmetic on another device object), and a chunk raises
 CUDA's or MPS's out-of-memory error only there. The one fall-back
@@ -72,3 +72,32 @@ def test_on_the_cpu_a_cell_that_does_not_fit_is_an_error(tmp_path, monkeypatch):
     with pytest.raises(torch.cuda.OutOfMemoryError):
         job.compute(job.missing())
     assert job.work.done() == set()
+
+
+@pytest.mark.parametrize("oom", OOM_ERRORS)
+def test_a_surface_point_that_does_not_fit_moves_the_rest_of_the_grid_to_the_cpu(
+        tmp_path, monkeypatch, oom):
+    """The surface's grid runs through the same job; its points agree within the float32
+    bound of tests/core/usermodel/test_surface.py (batched pieces of other sizes sum in
+    another order)."""
+    from landscape_app.core.usermodel import SurfaceJob, SurfaceRequest, open_job
+    from tests.core.usermodel.test_surface import float32_bound
+
+    model_file = write(tmp_path, "mlp.py", MLP_DROPOUT)
+    request = SurfaceRequest(str(model_file), seed=2, resolution=3, chunk=4, device="cpu")
+    expected = open_job(request, tmp_path / "cpu.work")
+    expected.compute(expected.missing())
+    original = SurfaceJob.compute_cells
+
+    def compute_cells(self, placed, cells):
+        if placed.device == STAND_IN and cells[-1] >= 6:
+            raise oom()  # points 6, 7, 8 do not fit on the GPU
+        return original(self, placed, cells)
+
+    monkeypatch.setattr(SurfaceJob, "compute_cells", compute_cells)
+    job = open_job(request, tmp_path / "gpu.work", device=STAND_IN)
+    assert job.mode == expected.mode
+    job.compute(job.missing())
+    assert job.ran_on() == "CPU for 6 of 9 grid points, then CPU"
+    np.testing.assert_allclose(job.merged(), expected.merged(), rtol=float32_bound("mlp"),
+                               atol=0)
