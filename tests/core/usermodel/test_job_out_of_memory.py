@@ -1,5 +1,6 @@
-"""A model file's map (and surface) on a GPU that runs out of memory, faked on the CPU as the built-in maps'
-device tests do (tests/core/maps/test_map_devices.py): the map opens on a stand-in for a GPU,
+"""A model file's map and surface on a GPU that runs out of memory, faked on the CPU as the
+built-in maps' device tests do (tests/core/maps/test_map_devices.py): the job opens on a
+stand-in for a GPU,
 ``torch.device("cpu", 0)`` (the CPU's arithmetic on another device object), and a chunk raises
 CUDA's or MPS's out-of-memory error only there. The one fall-back
 (:meth:`~landscape_app.core.fallback.DeviceFallback.each_chunk`) halves the chunk, then moves
