@@ -1,10 +1,9 @@
 """A model file's map and surface on a GPU that runs out of memory, faked on the CPU as the
 built-in maps' device tests do (tests/core/maps/test_map_devices.py): the job opens on a
-stand-in for a GPU,
-``torch.device("cpu", 0)`` (the CPU's arithmetic on another device object), and a chunk raises
-CUDA's or MPS's out-of-memory error only there. The one fall-back
+stand-in for a GPU, ``torch.device("cpu", 0)`` (the CPU's arithmetic on another device
+object), and a chunk raises CUDA's or MPS's out-of-memory error only there. The one fall-back
 (:meth:`~landscape_app.core.fallback.DeviceFallback.each_chunk`) halves the chunk, then moves
-the rest to the CPU and says so in the map's ``device``.
+the rest to the CPU and says so in the NPZ's ``device``.
 
 Tolerance: in float64 the cells trained in pieces of other sizes differ from one run of the
 whole chunk only in the order of vmap's sums (ε64 ≈ 2.2e-16 × Σ fan-in 15 × a growth of a few
