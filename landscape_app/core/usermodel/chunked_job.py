@@ -25,7 +25,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple, Protocol
 
 import numpy as np
 import torch
@@ -230,6 +230,19 @@ def resume_decision(user: UserModel, work: WorkDir) -> tuple[Decision, list[str]
     return decision, notes
 
 
+class JobRequest(Protocol):
+    """What a run was asked for (a surface's or a map's request): its kind among them."""
+
+    model_file: str
+    device: str
+    batches: int | None
+
+    @property
+    def kind(self) -> JobKind: ...
+
+    def validated(self) -> JobRequest: ...
+
+
 def job_device(device: str | torch.device) -> torch.device:
     """``auto``, ``cpu``, ``cuda``, ``mps``, or a device as it is."""
     return device if isinstance(device, torch.device) else choose_device(device)
@@ -240,20 +253,20 @@ class JobKind(ABC):
     a run, the same for every kind."""
 
     @abstractmethod
-    def load(self, request, device: torch.device, deciding: bool) -> UserModel:
+    def load(self, request: JobRequest, device: torch.device, deciding: bool) -> UserModel:
         """The model file's model and data on ``device``; ``deciding``: with the weights the
         run starts from (the other processes take the decided ones over)."""
 
     @abstractmethod
-    def fingerprint(self, request, user: UserModel, data_sha256: str) -> dict:
+    def fingerprint(self, request: JobRequest, user: UserModel, data_sha256: str) -> dict:
         """What makes two runs the same run (a rerun with another one is refused)."""
 
     @abstractmethod
-    def choose(self, request, user: UserModel) -> Choice:
+    def choose(self, request: JobRequest, user: UserModel) -> Choice:
         """The deciding process's choice, made with the model as it is."""
 
     @abstractmethod
-    def job(self, request, user: UserModel, device: torch.device, decision: Decision,
+    def job(self, request: JobRequest, user: UserModel, device: torch.device, decision: Decision,
             work: WorkDir, on_disk: bool, notes: list[str]) -> ChunkedJob:
         """The job of ``decision``, whose weights ``user``'s model now holds."""
 
@@ -264,7 +277,7 @@ class JobKind(ABC):
                                  "--restart")
         return self.job(request, user, device, decision, work, on_disk, notes or [])
 
-    def open(self, request, work_dir: str | Path, restart: bool = False,
+    def open(self, request: JobRequest, work_dir: str | Path, restart: bool = False,
              device: str | torch.device | None = None) -> ChunkedJob:
         """The deciding process's job: load the model file and the work directory; take over
         the decision stored there, or decide and write it.
@@ -297,7 +310,7 @@ class JobKind(ABC):
         work.start(decision, restart)
         return self._job(request, user, placed, decision, work)
 
-    def follow(self, request, decision: Decision, work_dir: str | Path,
+    def follow(self, request: JobRequest, decision: Decision, work_dir: str | Path,
                device: str | torch.device | None = None, who: str = "rank 1",
                decider: str = "rank 0") -> ChunkedJob:
         """Every other process's job: the model file gives the architecture and the data,

@@ -35,7 +35,7 @@ import torch
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.progress import CancelPoll, StageProgress
-from landscape_app.core.usermodel.chunked_job import ChunkedJob
+from landscape_app.core.usermodel.chunked_job import ChunkedJob, JobRequest
 from landscape_app.core.usermodel.workdir import WorkDir
 
 #: How long ranks wait for each other (rank 0 may spend long on a Hessian plane).
@@ -94,7 +94,7 @@ class JobRun(NamedTuple):
     processes: int
 
 
-def run_single(request, work_dir, restart: bool = False,
+def run_single(request: JobRequest, work_dir, restart: bool = False,
                progress: StageProgress | None = None, cancelled: CancelPoll | None = None,
                ) -> tuple[ChunkedJob, np.ndarray, float]:
     """Compute the missing chunks in this process; returns the job, the merged values and
@@ -117,7 +117,7 @@ def run_single(request, work_dir, restart: bool = False,
     return job, job.merged(), time.perf_counter() - started
 
 
-def run_distributed(request, work_dir, rank: Rank, restart: bool = False,
+def run_distributed(request: JobRequest, work_dir, rank: Rank, restart: bool = False,
                     progress: StageProgress | None = None,
                     ) -> tuple[ChunkedJob, np.ndarray | None, float]:
     """This rank's share of the grid; rank 0 returns the merged grid, the others None."""
@@ -155,7 +155,7 @@ def run_distributed(request, work_dir, rank: Rank, restart: bool = False,
         dist.destroy_process_group()
 
 
-def _agree(request, work_dir, rank: Rank, restart: bool, device: str | None,
+def _agree(request: JobRequest, work_dir, rank: Rank, restart: bool, device: str | None,
            control) -> tuple[ChunkedJob, list[int]]:
     """Rank 0 decides (or takes over the launching process's decision) and broadcasts it with
     the chunks still missing; the others take it over. Any rank's refusal stops every rank:
@@ -226,7 +226,7 @@ def worker_environment() -> dict[str, str]:
     return {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS") or "1"}
 
 
-def launch_workers(request, work_dir: str, command: list[str],
+def launch_workers(request: JobRequest, work_dir: str, command: list[str],
                    restart: bool = False) -> ChunkedJob:
     """``--workers K``: this process decides the run (weights, buffers, axes, data digest)
     and writes it to the work directory; ``command`` (:func:`torchrun_command`'s) starts the
@@ -252,7 +252,7 @@ def launch_workers(request, work_dir: str, command: list[str],
     return job
 
 
-def run_job(request, work_dir: str, workers: int = 1,
+def run_job(request: JobRequest, work_dir: str, workers: int = 1,
             worker_command: Callable[[], list[str]] | None = None, restart: bool = False,
             progress: StageProgress | None = None) -> JobRun:
     """The job of ``request`` in this process, in ``workers`` local ones

@@ -3,13 +3,13 @@
 Cell ``n = j·R + i`` trains a copy of the model with hyperparameter values
 ``(axis0[i], axis1[j])`` (:mod:`~landscape_app.core.usermodel.training`) and reports the
 data-set loss after training as surfaces define it (eval mode, batch means weighted by batch
-size: :meth:`~landscape_app.core.usermodel.evaluate.PlaneLoss.of_states`). As a surface's grid,
-the cells are cut into chunks of a size fixed in the manifest, every finished chunk is a file
-of the work directory (rows: the cell's loss, NaN for none, and the step it stopped at, −1 for
-none), and one process decides the run (the weights and buffers every cell starts from, the
-data's digest, how cells are trained) that the others take over
-(:mod:`~landscape_app.core.usermodel.decision`): the map does not depend on how many
-processes computed it, and a rerun after a kill computes only the missing chunks.
+size: :meth:`~landscape_app.core.usermodel.evaluate.PlaneLoss.of_states`). The map is a kind
+of :mod:`~landscape_app.core.usermodel.chunked_job` (:data:`MAP`), as a surface's grid is:
+chunks of cells in the work directory (rows: the cell's loss, NaN for none, and the step it
+stopped at, −1 for none), decided by one process (the weights and buffers every cell starts
+from, the data's digest, how cells are trained) and taken over by the others, so the map does
+not depend on how many processes computed it, and a rerun after a kill computes only the
+missing chunks.
 """
 
 from __future__ import annotations
