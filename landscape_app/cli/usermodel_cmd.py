@@ -7,8 +7,6 @@ hands a run with ``--model-file`` to :func:`run`. Heavy imports happen inside :f
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 from functools import partial
 
@@ -54,7 +52,9 @@ the NPZ are flat in parameters_to_vector(model.parameters()) order: the value at
 points are computed one at a time (a copy of the model with each point's weights copied in:
 the plain loop's arithmetic, exactly) or batched with torch.func.vmap, whichever the first
 points time faster (vmap only where the model allows it and agrees with one at a time).
-Non-finite losses are kept as NaN (holes in the picture).
+Non-finite losses are kept as NaN (holes in the picture). On a GPU a chunk that runs out of
+memory is computed in halves, and when one point does not fit the rest runs on the CPU (the
+NPZ's device says so).
 
 Many processes: --workers K runs the grid in K local processes (torchrun's launcher, one CPU
 thread each unless OMP_NUM_THREADS says otherwise); the same command under torchrun spreads
@@ -82,8 +82,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        "the model, data and loss; --model, --hidden, --activation, --samples, "
                        "--dtype, --optimizer, --steps, --plane-lane, --margin and --coverage "
                        "do not apply")
-    group.add_argument("--batches", type=int, default=None, metavar="N",
-                       help="use only the first N batches of the data (default all)")
+    add_job_arguments(group, "points", "grid points per chunk (default: as the timing of the "
+                      "first points chose; 32 one at a time)")
     group.add_argument("--trajectory", nargs="+", default=[], metavar="CKPT.pt",
                        help="state dicts saved during training, in order (for --directions "
                        "pca; the path drawn on the plane)")
@@ -104,16 +104,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="random directions also move biases and BatchNorm parameters")
     group.add_argument("--range", default=None, metavar="A0,A1,B0,B1",
                        help="alpha and beta ranges of the grid (default -1,1,-1,1)")
+
+
+def add_job_arguments(group, unit: str, chunk_help: str) -> None:
+    """The options of a job of chunks (``surface`` and ``map --model-file``): --batches,
+    --workers, --work-dir, --restart, --chunk; ``unit`` names what is computed (``points``,
+    ``cells``)."""
+    group.add_argument("--batches", type=int, default=None, metavar="N",
+                       help="use only the first N batches of the data (default all)")
     group.add_argument("--workers", type=int, default=1, metavar="K",
-                       help="local processes computing the grid (default 1)")
+                       help=f"local processes computing the {unit} (default 1)")
     group.add_argument("--work-dir", default=None, metavar="DIR",
                        help="where finished chunks are kept (default OUT.work beside --out)")
     group.add_argument("--restart", action="store_true",
-                       help="discard the points of an earlier, different run in the work "
+                       help=f"discard the {unit} of an earlier, different run in the work "
                        "directory")
-    group.add_argument("--chunk", type=int, default=None, metavar="N",
-                       help="grid points per chunk (default: as the timing of the first "
-                       "points chose; 32 one at a time)")
+    group.add_argument("--chunk", type=int, default=None, metavar="N", help=chunk_help)
 
 
 def parse_range(text: str | None) -> tuple[float, float, float, float] | None:
@@ -144,10 +150,11 @@ def request_from(args: argparse.Namespace):
 
 def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
     """The torchrun command that computes the grid in ``args.workers`` local processes."""
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc-per-node={args.workers}", "-m", "landscape_app", "surface",
-               "--model-file", args.model_file, "--out", args.out, "--work-dir", work_dir,
-               "--seed", str(args.seed), "--device", args.device]
+    from landscape_app.core.usermodel.distributed import torchrun_command
+
+    command = [*torchrun_command(args.workers, "surface"), "--model-file", args.model_file,
+               "--out", args.out, "--work-dir", work_dir, "--seed", str(args.seed),
+               "--device", args.device]
     for option, value in (("--directions", args.directions), ("--grid", args.grid),
                           ("--range", args.range), ("--batches", args.batches),
                           ("--chunk", args.chunk)):
@@ -166,14 +173,6 @@ def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
     if args.sharpness_every is not None:
         command.append(f"--sharpness-every={args.sharpness_every}")
     return command
-
-
-def worker_environment() -> dict[str, str]:
-    """The workers' environment: one CPU thread each unless OMP_NUM_THREADS says otherwise,
-    set here so that torchrun does not print its banner about setting it."""
-    import os
-
-    return {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS") or "1"}
 
 
 def summary_lines(job, values, seconds: float, processes: int) -> list[str]:
@@ -206,28 +205,41 @@ def print_notes(job) -> None:
         print(f"note: {note}", file=sys.stderr)
 
 
-def launch_workers(args: argparse.Namespace, request, work_dir: str) -> int:
-    """``--workers K``: this process decides the run (weights, buffers, plane, data digest)
-    and writes it to the work directory; torchrun's K workers take it over. A refusal, this
-    process's or a worker's, is raised here as one line."""
-    from landscape_app.core.errors import LandscapeError
-    from landscape_app.core.usermodel import open_job
-    from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
-    from landscape_app.core.usermodel.workdir import WorkDir
+def run_job(args: argparse.Namespace, request, worker_command, cells: int):
+    """The job of ``request`` in this process, ``--workers`` local ones or this torchrun
+    rank, with a progress bar of ``cells``; its notes printed. The
+    :class:`~landscape_app.core.usermodel.distributed.JobRun`, or the exit status when this
+    process has nothing to write."""
+    from landscape_app.cli.progress_bar import ProgressBar
+    from landscape_app.core.usermodel import RankFailed, default_work_dir
+    from landscape_app.core.usermodel import run_job as run
 
-    print_notes(open_job(request, work_dir, restart=args.restart))
-    work = WorkDir(work_dir)
-    work.refusal()  # an old one, left by a killed command
-    completed = subprocess.run(worker_command(args, work_dir), check=False,
-                               env={**worker_environment(), LAUNCHED_ENV: work_dir})
-    refusal = work.refusal()
-    if refusal is not None:
-        raise LandscapeError(refusal)
-    if completed.returncode != 0:
-        raise LandscapeError(f"the workers stopped (exit {completed.returncode}); the "
-                             f"finished points are in {work_dir}: rerun the same command "
-                             "to compute the rest")
-    return 0
+    work_dir = args.work_dir or str(default_work_dir(args.out))
+    bar = ProgressBar()
+    try:
+        done = run(request, work_dir, args.workers, partial(worker_command, args, work_dir),
+                   args.restart, partial(bar, of=cells))  # the bar counts the cells too
+    except RankFailed:
+        return 2  # rank 0, or the launching process, says why
+    finally:
+        bar.close()
+    print_notes(done.job)
+    return 0 if done.values is None else done
+
+
+def check_job_arguments(args: argparse.Namespace, unit: str) -> None:
+    """--out (a writable .npz, needed: finished ``unit`` are kept beside it), --workers and
+    the model file, checked before torch is imported."""
+    from landscape_app.core.atomic import check_writable
+    from landscape_app.core.errors import LandscapeError
+
+    if args.out is None:
+        raise LandscapeError(f"--model-file needs --out FILE.npz (finished {unit} are kept "
+                             "beside it until the run is complete)")
+    check_writable(args.out, suffixes=(".npz",))
+    if args.workers < 1:
+        raise LandscapeError(f"--workers {args.workers}: must be at least 1")
+    check_model_path(args.model_file)
 
 
 def check_model_path(text: str) -> None:
@@ -249,21 +261,14 @@ def check_paths(args: argparse.Namespace) -> None:
     from pathlib import Path
 
     from landscape_app.cli.checks import check_sharpness
-    from landscape_app.core.atomic import check_writable
     from landscape_app.core.errors import LandscapeError
 
-    if args.out is None:
-        raise LandscapeError("--model-file needs --out FILE.npz (finished points are kept "
-                             "beside it until the surface is complete)")
-    check_writable(args.out, suffixes=(".npz",))
+    check_job_arguments(args, "points")
     check_sharpness(args.sharpness, args.sharpness_every)
     if args.sharpness and not args.trajectory:
         raise LandscapeError("--sharpness with --model-file measures the Hessian at the "
                              "--trajectory checkpoints; give --directions pca --trajectory "
                              "ckpt_000.pt ckpt_010.pt ...")
-    if args.workers < 1:
-        raise LandscapeError(f"--workers {args.workers}: must be at least 1")
-    check_model_path(args.model_file)
     for option, paths in (("--trajectory", args.trajectory),
                           ("--checkpoints", args.checkpoints),
                           ("--interpolate", args.interpolate or [])):
@@ -281,51 +286,14 @@ def run(args: argparse.Namespace) -> int:
 
         return run_interpolation(args)
 
-    from landscape_app.cli.progress_bar import ProgressBar
-    from landscape_app.core.errors import LandscapeError
     from landscape_app.core.files.surface_npz import write_surface_npz
-    from landscape_app.core.usermodel import (
-        RankFailed,
-        default_work_dir,
-        die_with_parent,
-        run_distributed,
-        run_single,
-        surface_arrays,
-        torchrun_rank,
-    )
-    from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
-    from landscape_app.core.usermodel.workdir import WorkDir
+    from landscape_app.core.usermodel import surface_arrays
 
     request = request_from(args)
-    work_dir = args.work_dir or str(default_work_dir(args.out))
-    rank = torchrun_rank()
-    if rank is not None:
-        die_with_parent()  # a killed command leaves no worker behind
-    if rank is None and args.workers > 1:
-        return launch_workers(args, request, work_dir)
-    bar = ProgressBar()
-    progress = partial(bar, of=request.resolution ** 2)  # the bar counts the points too
-
-    try:
-        if rank is None:
-            job, values, seconds = run_single(request, work_dir, args.restart, progress)
-            processes = 1
-        else:
-            job, values, seconds = run_distributed(request, work_dir, rank, args.restart,
-                                                   progress if rank.rank == 0 else None)
-            processes = rank.world
-    except RankFailed:
-        return 2  # rank 0 says why
-    except LandscapeError as error:
-        if rank is None or rank.rank != 0 or os.environ.get(LAUNCHED_ENV) != work_dir:
-            raise
-        WorkDir(work_dir).refuse(str(error))  # the launching process says why
-        return 2
-    finally:
-        bar.close()
-    if values is None:
-        return 0
-    print_notes(job)
+    done = run_job(args, request, worker_command, request.resolution ** 2)
+    if isinstance(done, int):
+        return done
+    job, values, seconds, processes = done
     for line in summary_lines(job, values, seconds, processes):
         print(line, file=sys.stderr if line.startswith("warning") else sys.stdout)
     every = (args.sharpness_every or 1) if args.sharpness else None

@@ -7,10 +7,8 @@ run with ``--model-file`` to :func:`run`. Heavy imports happen inside :func:`run
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
-import sys
-from functools import partial
+
+from landscape_app.cli.usermodel_cmd import add_job_arguments
 
 EPILOG = """\
 your own model (--model-file): RUNNING YOUR CODE IS WHAT THIS DOES (the contract of
@@ -44,7 +42,9 @@ first cells, else one copy at a time with torch.optim itself; either way every c
 torch.optim loop on a copy of the model, up to rounding. --dtype float64 casts the model and
 the data's floating inputs. --workers K, torchrun, the work directory (--work-dir, resumed
 after a kill, --restart) and --chunk are those of surface --model-file: the map is the same
-however many processes computed it. The NPZ has the keys of the built-in sweep maps (final
+however many processes computed it. On a GPU a chunk that runs out of memory is trained in
+halves, and when one cell does not fit the rest runs on the CPU (the NPZ's device says so).
+The NPZ has the keys of the built-in sweep maps (final
 holds no weights: R x R x 0; steps_to_tolerance is -1), so --png and File > Open map... in
 the window show it.
 """
@@ -59,17 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--model-file", default=None, metavar="PATH.py[:FUNCTION]",
                        help="train copies of the model FUNCTION() (default landscape_model) "
                        "returns, one per cell")
-    group.add_argument("--batches", type=int, default=None, metavar="N",
-                       help="use only the first N batches of the data (default all)")
-    group.add_argument("--workers", type=int, default=1, metavar="K",
-                       help="local processes training the cells (default 1)")
-    group.add_argument("--work-dir", default=None, metavar="DIR",
-                       help="where finished chunks are kept (default OUT.work beside --out)")
-    group.add_argument("--restart", action="store_true",
-                       help="discard the cells of an earlier, different run in the work "
-                       "directory")
-    group.add_argument("--chunk", type=int, default=None, metavar="N",
-                       help="cells per chunk (default: what fits the memory; 4 one at a time)")
+    add_job_arguments(group, "cells", "cells per chunk (default: what fits the memory; 4 one "
+                      "at a time)")
 
 
 def refuse_without_model_file(args: argparse.Namespace) -> None:
@@ -95,12 +86,13 @@ def request_from(args: argparse.Namespace):
 
 def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
     """The torchrun command that trains the cells in ``args.workers`` local processes."""
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc-per-node={args.workers}", "-m", "landscape_app", "map",
-               "--model-file", args.model_file, "--optimizer", args.optimizer,
-               "--res", str(args.res), "--steps", str(args.steps), "--seed", str(args.seed),
-               "--dtype", args.dtype, "--device", args.device, "--tolerance",
-               str(args.tolerance), "--out", args.out, "--work-dir", work_dir]
+    from landscape_app.core.usermodel.distributed import torchrun_command
+
+    command = [*torchrun_command(args.workers, "map"), "--model-file", args.model_file,
+               "--optimizer", args.optimizer, "--res", str(args.res), "--steps",
+               str(args.steps), "--seed", str(args.seed), "--dtype", args.dtype, "--device",
+               args.device, "--tolerance", str(args.tolerance), "--out", args.out,
+               "--work-dir", work_dir]
     for text in args.sweep:
         command.append(f"--sweep={text}")
     for option, value in (("--batches", args.batches), ("--chunk", args.chunk)):
@@ -112,7 +104,7 @@ def worker_command(args: argparse.Namespace, work_dir: str) -> list[str]:
 def check_arguments(args: argparse.Namespace) -> None:
     """What can be checked before torch is imported: the built-in options not given, --out,
     --png, --workers, the model file, the sweeps' syntax."""
-    from landscape_app.cli.usermodel_cmd import check_model_path
+    from landscape_app.cli.usermodel_cmd import check_job_arguments
     from landscape_app.core.atomic import check_writable
     from landscape_app.core.catalogue.map_checks import check_side, parse_sweep_text
     from landscape_app.core.errors import LandscapeError
@@ -121,15 +113,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     if given:
         raise LandscapeError(f"--{given[0]} is for built-in maps; a map of --model-file "
                              "sweeps two hyperparameters of the file's model")
-    if args.out is None:
-        raise LandscapeError("--model-file needs --out FILE.npz (finished cells are kept "
-                             "beside it until the map is complete)")
-    check_writable(args.out, suffixes=(".npz",))
+    check_job_arguments(args, "cells")
     if args.png is not None:
         check_writable(args.png, suffixes=(".png",))
-    if args.workers < 1:
-        raise LandscapeError(f"--workers {args.workers}: must be at least 1")
-    check_model_path(args.model_file)
     if len(args.sweep) != 2:
         raise LandscapeError("a map of --model-file sweeps two hyperparameters: give two "
                              "--sweep NAME=LOW:HIGH[:log] options")
@@ -138,30 +124,6 @@ def check_arguments(args: argparse.Namespace) -> None:
     check_side(args.res, what="--res")
     if args.steps < 1:
         raise LandscapeError(f"--steps {args.steps}: must be at least 1")
-
-
-def launch_workers(args: argparse.Namespace, request, work_dir: str) -> int:
-    """``--workers K``: this process decides the run and writes it to the work directory;
-    torchrun's K workers take it over (a refusal, here or in a worker: one line)."""
-    from landscape_app.cli.usermodel_cmd import print_notes, worker_environment
-    from landscape_app.core.errors import LandscapeError
-    from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
-    from landscape_app.core.usermodel.mapjob import open_map_job
-    from landscape_app.core.usermodel.workdir import WorkDir
-
-    print_notes(open_map_job(request, work_dir, restart=args.restart))
-    work = WorkDir(work_dir)
-    work.refusal()  # an old one, left by a killed command
-    completed = subprocess.run(worker_command(args, work_dir), check=False,
-                               env={**worker_environment(), LAUNCHED_ENV: work_dir})
-    refusal = work.refusal()
-    if refusal is not None:
-        raise LandscapeError(refusal)
-    if completed.returncode != 0:
-        raise LandscapeError(f"the workers stopped (exit {completed.returncode}); the "
-                             f"finished cells are in {work_dir}: rerun the same command "
-                             "to compute the rest")
-    return 0
 
 
 def summary_lines(job, result, processes: int) -> list[str]:
@@ -180,51 +142,15 @@ def summary_lines(job, result, processes: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     check_arguments(args)
-    from landscape_app.cli.progress_bar import ProgressBar
-    from landscape_app.cli.usermodel_cmd import print_notes
-    from landscape_app.core.errors import LandscapeError
+    from landscape_app.cli.usermodel_cmd import run_job
     from landscape_app.core.files.map_npz import write_map_npz
-    from landscape_app.core.usermodel import (
-        RankFailed,
-        default_work_dir,
-        die_with_parent,
-        run_distributed,
-        run_single,
-        torchrun_rank,
-    )
-    from landscape_app.core.usermodel.distributed import LAUNCHED_ENV
-    from landscape_app.core.usermodel.mapjob import MAP, map_outcome
-    from landscape_app.core.usermodel.workdir import WorkDir
+    from landscape_app.core.usermodel.mapjob import map_outcome
 
     request = request_from(args)
-    work_dir = args.work_dir or str(default_work_dir(args.out))
-    rank = torchrun_rank()
-    if rank is not None:
-        die_with_parent()  # a killed command leaves no worker behind
-    if rank is None and args.workers > 1:
-        return launch_workers(args, request, work_dir)
-    bar = ProgressBar()
-    progress = partial(bar, of=request.res ** 2)  # the bar counts the cells too
-    try:
-        if rank is None:
-            job, cells, seconds = run_single(request, work_dir, args.restart, progress, MAP)
-            processes = 1
-        else:
-            job, cells, seconds = run_distributed(request, work_dir, rank, args.restart,
-                                                  progress if rank.rank == 0 else None, MAP)
-            processes = rank.world
-    except RankFailed:
-        return 2  # rank 0 says why
-    except LandscapeError as error:
-        if rank is None or rank.rank != 0 or os.environ.get(LAUNCHED_ENV) != work_dir:
-            raise
-        WorkDir(work_dir).refuse(str(error))  # the launching process says why
-        return 2
-    finally:
-        bar.close()
-    if cells is None:
-        return 0
-    print_notes(job)
+    done = run_job(args, request, worker_command, request.res ** 2)
+    if isinstance(done, int):
+        return done
+    job, cells, seconds, processes = done
     result = map_outcome(job, cells, seconds, args.tolerance, processes)
     for line in summary_lines(job, result, processes):
         print(line)

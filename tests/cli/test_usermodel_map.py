@@ -9,18 +9,11 @@ model moves by at most ε64 × Σ fan-in × a growth of a few per step (≈ 2.2e
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
 import numpy as np
 import pytest
 
 from landscape_app.cli import main
 from landscape_app.core.files.map_npz import MAP_KEYS, read_map_npz
-from tests.cli.test_usermodel_workers import _settled_count, _wait_for_group_gone
 from tests.core.usermodel.models import MLP_DROPOUT, write
 
 RTOL = 1e-10
@@ -55,24 +48,10 @@ def test_the_npz_has_the_built_in_keys_and_two_workers_equal_one(tmp_path, capsy
     np.testing.assert_allclose(other.arrays["loss"], loaded.arrays["loss"], rtol=RTOL)
 
 
-def test_a_killed_map_resumes_to_the_same_values(tmp_path):
+def test_a_killed_map_resumes_to_the_same_values(tmp_path, killed_run):
     model_file = write(tmp_path, "mlp.py", MLP_DROPOUT)
     out, fresh = tmp_path / "m.npz", tmp_path / "fresh.npz"
-    command = [sys.executable, "-m", "landscape_app", *_command(model_file, out)]
-    chunks = tmp_path / "m.work" / "chunks"
-    env = {**os.environ, "SLOW_TEST_MODEL": "1"}
-    process = subprocess.Popen(command, env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and len(list(chunks.glob("*.npy"))) < 2:
-            assert process.poll() is None, "the map ended before it could be killed"
-            time.sleep(0.05)  # polling for the condition: two chunks on disk
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        _wait_for_group_gone(process.pid)
-    done = _settled_count(chunks)
+    done = killed_run(_command(model_file, out), tmp_path / "m.work" / "chunks", 2)
     assert 2 <= done < 8 and not out.exists()
     assert main(_command(model_file, out)) == 0  # the same command again
     assert main(_command(model_file, fresh)) == 0  # and a run from scratch

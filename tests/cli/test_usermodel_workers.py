@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
@@ -45,17 +42,6 @@ def cnn_bound() -> float:
     return float(torch.finfo(torch.float32).eps) * fan_in * GROWTH
 
 
-def _wait_for_group_gone(group: int, seconds: float = 10.0) -> None:
-    """Wait until the killed command's processes are gone (torchrun's agent among them)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)  # polling for the condition (no Qt here to wait on)
-
-
 def _processes_running(argument: str, seconds: float = 5.0) -> list[int]:
     """Pids of processes whose command line holds ``argument``, once none is left or after
     ``seconds``."""
@@ -75,39 +61,13 @@ def _processes_running(argument: str, seconds: float = 5.0) -> list[int]:
         time.sleep(0.1)  # polling for the condition
 
 
-def _settled_count(chunks, seconds: float = 1.0) -> int:
-    """The number of chunk files once it has not changed for ``seconds``: torchrun's workers
-    live in sessions of their own and die with their agent (die_with_parent), a worker
-    inside a system call (a chunk's rename) finishing it first."""
-    count, since = len(list(chunks.glob("*.npy"))), time.monotonic()
-    while time.monotonic() - since < seconds:
-        time.sleep(0.1)  # the condition is a quiet second: no new chunk file
-        now = len(list(chunks.glob("*.npy")))
-        if now != count:
-            count, since = now, time.monotonic()
-    return count
-
-
-def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys):
+def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys, killed_run):
     model_file = write(tmp_path, "mlp.py", MLP_DROPOUT)
     out = tmp_path / "s.npz"
-    command = [sys.executable, "-m", "landscape_app", "surface", "--model-file",
-               str(model_file), "--grid", "6", "--chunk", "1", "--workers", "2",
-               "--out", str(out)]
+    command = ["surface", "--model-file", str(model_file), "--grid", "6", "--chunk", "1",
+               "--workers", "2", "--out", str(out)]
     chunks = tmp_path / "s.work" / "chunks"
-    env = {**os.environ, "SLOW_TEST_MODEL": "1"}
-    process = subprocess.Popen(command, env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and len(list(chunks.glob("*.npy"))) < 4:
-            assert process.poll() is None, "the run ended before it could be killed"
-            time.sleep(0.05)  # polling for the condition: four chunks on disk
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        _wait_for_group_gone(process.pid)
-    done = _settled_count(chunks)
+    done = killed_run(command, chunks, 4)
     assert _processes_running(str(model_file)) == []  # the workers died with their agent
     assert 4 <= done < 36 and not out.exists()
 
@@ -117,7 +77,7 @@ def test_killed_workers_resume_and_a_changed_grid_is_refused(tmp_path, capsys):
     assert "the grid (--grid) changed" in err and "--restart" in err
     assert len(list(chunks.glob("*.npy"))) == done  # nothing touched
 
-    assert main(command[3:]) == 0  # the same command again (no slow model this time)
+    assert main(command) == 0  # the same command again (no slow model this time)
     data = np.load(out)
     assert not chunks.exists()
     origin, d1, d2 = data["origin"], data["d1"], data["d2"]

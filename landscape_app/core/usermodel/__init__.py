@@ -1,4 +1,4 @@
-"""Loss surfaces of a user's own PyTorch model (``landscape-app surface --model-file``).
+"""Surfaces and trainability maps of a user's own PyTorch model (``surface``/``map --model-file``).
 
 Qt-free. The pieces, in the order a run uses them:
 
@@ -8,12 +8,15 @@ Qt-free. The pieces, in the order a run uses them:
   checkpoints, ``hessian``), flat in ``parameters_to_vector`` order;
 - :mod:`~landscape_app.core.usermodel.evaluate`: the data-set loss at grid points, batched with
   ``vmap`` where the model allows, one point at a time where not;
-- :mod:`~landscape_app.core.usermodel.workdir` and :mod:`~landscape_app.core.usermodel.job`:
-  the grid as chunks in a work directory (resume, refuse a changed run, merge);
+- :mod:`~landscape_app.core.usermodel.chunked_job`: a run as a job of chunks in a work
+  directory (:mod:`~landscape_app.core.usermodel.workdir`: resume, refuse a changed run,
+  merge), of a kind: :mod:`~landscape_app.core.usermodel.job` (a surface's grid) or
+  :mod:`~landscape_app.core.usermodel.mapjob` (a trainability map's cells, trained by
+  :mod:`~landscape_app.core.usermodel.training`);
 - :mod:`~landscape_app.core.usermodel.decision`: what one process decides for the run (the
   origin's weights and buffers, the plane, the data's digest) and the others take over;
-- :mod:`~landscape_app.core.usermodel.distributed`: one process, or every process torchrun
-  started.
+- :mod:`~landscape_app.core.usermodel.distributed`: one process, ``--workers K`` local ones,
+  or every process torchrun started.
 """
 
 from landscape_app.core.usermodel.contract import DEFAULT_FUNCTION, UserModel, load_user_model
@@ -21,6 +24,7 @@ from landscape_app.core.usermodel.distributed import (
     RankFailed,
     die_with_parent,
     run_distributed,
+    run_job,
     run_single,
     torchrun_rank,
 )
@@ -46,6 +50,7 @@ __all__ = [
     "load_user_model",
     "open_job",
     "run_distributed",
+    "run_job",
     "run_single",
     "surface_arrays",
     "torchrun_rank",

@@ -1,31 +1,25 @@
-"""A user-model surface as a job of chunks: decide once, compute any subset, merge.
+"""A user-model surface (``surface --model-file``) as a kind of job of chunks.
 
-:func:`open_job` is the deciding process's (the single process, the one ``--workers`` was
-given to, or rank 0 under torchrun): it loads the model file, checks the work directory against
-this run's fingerprint and either takes over the decision stored there (a resumed run) or
-decides — the origin weights and buffers, the plane and the projected trajectory, the data's
-digest, how chunks are computed — and writes it. :func:`follow_job` is every other process's:
-it loads the model file for the architecture and the data and takes over a given
-:class:`~landscape_app.core.usermodel.decision.Decision`.
-The grid's points (``values[j, i]`` at ``(alphas[i], betas[j])``, row-major) are cut into
-chunks of a fixed size recorded in the manifest, so every process, and every rerun, computes
-the same chunk the same way: the merged grid does not depend on how many processes computed it.
+The deciding process (:data:`SURFACE`'s ``open``, :func:`open_job`) decides the origin weights
+and buffers, the plane and the projected trajectory and how grid points are computed; the
+grid's points (``values[j, i]`` at ``(alphas[i], betas[j])``, row-major) are the job's cells,
+computed, resumed and merged as
+:mod:`~landscape_app.core.usermodel.chunked_job` does for every kind.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
+import torch
 
-from landscape_app.core.device import choose_device, describe_device
 from landscape_app.core.errors import LandscapeError
-from landscape_app.core.fallback import DeviceFallback
 from landscape_app.core.grid import check_resolution
 from landscape_app.core.nn.arrays import plane_arrays
 from landscape_app.core.nn.directions import Plane
@@ -40,19 +34,16 @@ from landscape_app.core.usermodel.checkpoints import (
     load_into,
     plane_loss,
 )
+from landscape_app.core.usermodel.chunked_job import Choice, ChunkedJob, JobKind, Placed
 from landscape_app.core.usermodel.contract import UserModel, load_user_model
-from landscape_app.core.usermodel.decision import (
-    Decision,
-    architecture_difference,
-    data_digest,
-    load_state,
-    model_state,
-    take_over,
-    weights_difference,
+from landscape_app.core.usermodel.decision import Decision
+from landscape_app.core.usermodel.evaluate import PlaneLoss
+from landscape_app.core.usermodel.user_planes import (
+    checkpoint_vectors,
+    flat_parameters,
+    make_user_plane,
 )
-from landscape_app.core.usermodel.evaluate import BATCHED, POINTWISE, PlaneLoss
-from landscape_app.core.usermodel.user_planes import checkpoint_vectors, make_user_plane
-from landscape_app.core.usermodel.workdir import FINGERPRINT_NAMES, ORIGIN, WorkDir
+from landscape_app.core.usermodel.workdir import WorkDir
 
 
 @dataclass(frozen=True)
@@ -87,88 +78,49 @@ class SurfaceRequest:
         check_checkpoint_request(self.directions, self.checkpoints, self.bn_recompute)
         return self
 
+    @property
+    def kind(self) -> SurfaceKind:
+        return SURFACE
+
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass
-class SurfaceJob:
-    """A prepared grid: the model, the plane, the grid's axes, how chunks are computed.
+@dataclass(kw_only=True)
+class SurfaceJob(ChunkedJob):
+    """A prepared grid (:class:`~landscape_app.core.usermodel.chunked_job.ChunkedJob`): the
+    value at ``(alphas[i], betas[j])`` is cell ``j·R + i``; ``path``: the projected
+    trajectory's arrays."""
 
-    ``on_disk``: chunks are written to ``work`` (False for a rank whose work directory is not
-    the deciding process's, on another machine); every chunk computed is also kept in
-    ``computed`` (for rank 0 to gather). ``notes``: what the user should know (printed)."""
+    UNIT: ClassVar[str] = "grid points"
+    STAGE: ClassVar[str] = "the grid"
 
     request: SurfaceRequest
-    user: UserModel
     plane: Plane
-    alphas: np.ndarray
-    betas: np.ndarray
-    mode: str
-    chunk_points: int
-    initial_loss: float
     path: dict[str, np.ndarray]
-    work: WorkDir
-    decision: Decision
-    on_disk: bool = True
-    computed: dict[int, np.ndarray] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
     @property
-    def total(self) -> int:
-        return len(self.alphas) * len(self.betas)
+    def alphas(self) -> np.ndarray:
+        return self.axis0
 
     @property
-    def chunk_count(self) -> int:
-        return -(-self.total // self.chunk_points)
-
-    def chunk_points_of(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """(α, β) of the points of chunk ``index`` (row-major over ``values[j, i]``)."""
-        begin = index * self.chunk_points
-        flat = np.arange(begin, min(begin + self.chunk_points, self.total))
-        rows, columns = np.divmod(flat, len(self.alphas))
-        return self.alphas[columns], self.betas[rows]
-
-    def missing(self) -> list[int]:
-        done = self.work.done()
-        return [index for index in range(self.chunk_count) if index not in done]
+    def betas(self) -> np.ndarray:
+        return self.axis1
 
     def evaluator(self) -> PlaneLoss:
         return plane_loss(self.user, self.decision.plane)
 
-    def compute(self, indices: Sequence[int], on_chunk: Callable[[int], None] | None = None,
-                ) -> None:
-        """Compute the chunks ``indices`` and write each to the work directory when done."""
-        evaluator = self.evaluator()
-        # A chunk that runs out of GPU memory (CUDA or MPS) is computed in halves.
-        split = DeviceFallback(evaluator, evaluator.device)
-        for index in indices:
-            alphas, betas = self.chunk_points_of(index)
-            count = len(alphas)
-            values = split.chunked(
-                lambda placed, begin, end, a=alphas, b=betas: placed.evaluate(
-                    self.mode, a[begin:end], b[begin:end]),
-                count, lambda placed, n=count: n, "the grid", "grid points")
-            self.computed[index] = values
-            if self.on_disk:
-                self.work.write_chunk(index, values)
-            if on_chunk is not None:
-                on_chunk(len(alphas))
+    def tools(self) -> PlaneLoss:
+        return self.evaluator()
+
+    def compute_cells(self, placed: Placed, cells: np.ndarray) -> np.ndarray:
+        return placed.tools.evaluate(self.mode, *self.cell_values(cells))
 
     def merged(self) -> np.ndarray:
         """``(R, R)``: every chunk's values in place (:class:`LandscapeError` if any is
         missing)."""
-        missing = self.missing()
-        if missing:
-            raise LandscapeError(f"work directory {self.work.path}: {len(missing)} chunks are "
-                                 "not computed yet; rerun the same command to finish them")
-        values = np.concatenate([self.work.read_chunk(i) for i in range(self.chunk_count)])
-        if values.size != self.total:
-            raise LandscapeError(f"work directory {self.work.path}: its chunks hold "
-                                 f"{values.size} values for {self.total} grid points; rerun "
-                                 "with --restart")
-        return values.reshape(len(self.betas), len(self.alphas))
+        return super().merged().reshape(len(self.betas), len(self.alphas))
 
 
 def _fingerprint(request: SurfaceRequest, user: UserModel, data_sha256: str) -> dict:
@@ -248,131 +200,51 @@ def _plane_of(arrays: dict) -> Plane:
                  eigenvalues=None if np.isnan(eigen).all() else tuple(eigen))
 
 
-#: Fingerprint keys a process that follows the decision must share with it (paths and
-#: trajectory files may differ between machines; the followers do not read checkpoints).
-FOLLOWER_KEYS = ("model_file_sha256", "function", "parameter_count", "loss", "batches")
+class SurfaceKind(JobKind):
+    """A surface's grid as a :class:`~landscape_app.core.usermodel.chunked_job.JobKind`."""
+
+    def load(self, request: SurfaceRequest, device: torch.device,
+             deciding: bool) -> UserModel:
+        user = load_user_model(request.model_file, device, request.batches)
+        if deciding and request.directions == "checkpoints":  # A's weights are the origin
+            load_into(user, fitted_state(user, request.checkpoints[0], "--checkpoints"))
+        return user
+
+    def fingerprint(self, request: SurfaceRequest, user: UserModel, data_sha256: str) -> dict:
+        return _fingerprint(request, user, data_sha256)
+
+    def choose(self, request: SurfaceRequest, user: UserModel) -> Choice:
+        """Origin, plane, mode and chunk size, from the model as it is."""
+        origin = np.asarray(flat_parameters(user))
+        initial_loss = PlaneLoss(user, origin, np.zeros_like(origin),
+                                 np.zeros_like(origin)).check_origin()
+        arrays = _prepare_plane(request, user, lambda plane: PlaneLoss(
+            user, plane.origin, plane.d1, plane.d2))
+        evaluator = plane_loss(user, arrays)
+        mode = evaluator.choose_mode()
+        return Choice(arrays, mode, request.chunk or evaluator.chunk_points(mode),
+                      initial_loss)
+
+    def job(self, request: SurfaceRequest, user: UserModel, device: torch.device,
+            decision: Decision, work: WorkDir, on_disk: bool, notes: list[str]) -> SurfaceJob:
+        manifest, arrays = decision.manifest, decision.plane
+        origin = np.asarray(arrays["origin"])
+        PlaneLoss(user, origin, np.zeros_like(origin), np.zeros_like(origin)).check_origin()
+        return SurfaceJob(
+            request=request, user=user, device=device, plane=_plane_of(arrays),
+            axis0=arrays["alphas"], axis1=arrays["betas"], mode=manifest["mode"],
+            chunk_points=int(manifest["chunk_points"]),
+            initial_loss=float(manifest["initial_loss"]),
+            path={key: arrays[key] for key in arrays if key.startswith("path_")}, work=work,
+            decision=decision, on_disk=on_disk, notes=notes)
 
 
-def _job_from(request: SurfaceRequest, user: UserModel, decision: Decision, work: WorkDir,
-              on_disk: bool = True, notes: list[str] | None = None) -> SurfaceJob:
-    """The job of ``decision``, whose weights ``user``'s model now holds."""
-    manifest, arrays = decision.manifest, decision.plane
-    if manifest.get("mode") not in (BATCHED, POINTWISE) or "data" not in manifest:
-        raise LandscapeError(f"work directory {work.path}: damaged manifest; rerun with "
-                             "--restart")
-    origin = np.asarray(arrays["origin"])
-    PlaneLoss(user, origin, np.zeros_like(origin), np.zeros_like(origin)).check_origin()
-    path = {key: arrays[key] for key in arrays if key.startswith("path_")}
-    return SurfaceJob(request, user, _plane_of(arrays), arrays["alphas"], arrays["betas"],
-                      manifest["mode"], int(manifest["chunk_points"]),
-                      float(manifest["initial_loss"]), path, work, decision, on_disk,
-                      notes=notes or [])
+#: Opens and follows a surface's grid (``run_single`` and ``run_distributed`` take it from
+#: :attr:`SurfaceRequest.kind`).
+SURFACE = SurfaceKind()
+open_job = SURFACE.open
+follow_job = SURFACE.follow
 
-
-def resume_decision(user: UserModel, work: WorkDir) -> tuple[Decision, list[str]]:
-    """The work directory's decision, loaded into ``user``'s model: its weights are the run's
-    truth (a note says so when the model file now gives other ones)."""
-    decision = work.decision()
-    different = architecture_difference(user, decision.state)
-    if different is not None:
-        raise LandscapeError(f"work directory {work.path} holds points of a different run: "
-                             f"the model's parameters changed ({different}); rerun with "
-                             "--restart to discard them, or choose another --work-dir")
-    gap = weights_difference(user, decision.state)
-    notes = []
-    if gap:
-        notes.append(f"work directory {work.path}: the model file now gives weights that differ "
-                     f"from this run's by up to {gap:.3g}; the run goes on with the weights it "
-                     f"started with ({ORIGIN}), so every point is of one model (--restart "
-                     "starts over with the new ones)")
-    load_state(user, decision.state)
-    return decision, notes
-
-
-def _decide(request: SurfaceRequest, user: UserModel, fingerprint: dict,
-            digest: dict) -> Decision:
-    """This process's model, as it is, decides the run: origin, plane, mode and chunk size."""
-    origin = np.asarray(_flat(user))
-    initial_loss = PlaneLoss(user, origin, np.zeros_like(origin),
-                             np.zeros_like(origin)).check_origin()
-    arrays = _prepare_plane(request, user, lambda plane: PlaneLoss(
-        user, plane.origin, plane.d1, plane.d2))
-    evaluator = plane_loss(user, arrays)
-    mode = evaluator.choose_mode()
-    chunk = request.chunk or evaluator.chunk_points(mode)
-    manifest = {"fingerprint": fingerprint, "data": digest, "mode": mode,
-                "chunk_points": int(chunk), "initial_loss": initial_loss,
-                "device": describe_device(evaluator.device), "started": time.time()}
-    return Decision(manifest, arrays, model_state(user))
-
-
-def _flat(user: UserModel) -> np.ndarray:
-    from landscape_app.core.usermodel.user_planes import flat_parameters
-
-    return flat_parameters(user)
-
-
-def open_job(request: SurfaceRequest, work_dir: str | Path, restart: bool = False,
-             device: str | None = None) -> SurfaceJob:
-    """The deciding process's job: load the model file and the work directory; take over the
-    decision stored there, or decide and write it.
-
-    Parameters
-    ----------
-    request : SurfaceRequest
-    work_dir : path
-    restart : bool
-        Discard an existing work directory first.
-    device : str, optional
-        Overrides ``request.device`` (a distributed rank's own GPU).
-
-    Raises
-    ------
-    LandscapeError
-        A bad model file, or a work directory made by a different run.
-    """
-    request = request.validated()
-    user = load_user_model(request.model_file, choose_device(device or request.device),
-                           request.batches)
-    if request.directions == "checkpoints":  # A's weights and buffers are the run's origin
-        load_into(user, fitted_state(user, request.checkpoints[0], "--checkpoints"))
-    work = WorkDir(work_dir)
-    digest = data_digest(user)
-    fingerprint = _fingerprint(request, user, digest["sha256"])
-    if not restart and work.check(fingerprint) is not None:
-        decision, notes = resume_decision(user, work)
-        return _job_from(request, user, decision, work, notes=notes)
-    decision = _decide(request, user, fingerprint, digest)
-    work.start(decision, restart)
-    return _job_from(request, user, decision, work)
-
-
-def follow_job(request: SurfaceRequest, decision: Decision, work_dir: str | Path,
-               device: str | None = None, who: str = "rank 1",
-               decider: str = "rank 0") -> SurfaceJob:
-    """Every other process's job: the model file gives the architecture and the data, the
-    ``decision`` (``decider``'s) the weights, buffers, plane and chunks.
-
-    Raises
-    ------
-    LandscapeError
-        ``who``'s model file, model or data differ from ``decider``'s (naming what differs).
-    """
-    request = request.validated()
-    user = load_user_model(request.model_file, choose_device(device or request.device),
-                           request.batches)
-    decided = decision.manifest.get("fingerprint", {})
-    mine = {"model_file_sha256": user.source.sha256, "function": user.source.function,
-            "parameter_count": user.parameter_count, "loss": user.loss_name,
-            "batches": request.batches}
-    differ = [FINGERPRINT_NAMES[key] for key in FOLLOWER_KEYS if mine[key] != decided.get(key)]
-    if differ:
-        raise LandscapeError(f"model file {user.source.label}: {who} and {decider} differ in "
-                             f"{', '.join(differ)}")
-    take_over(user, decision, who, decider)
-    work = WorkDir(work_dir)
-    return _job_from(request, user, decision, work,
-                     on_disk=work.holds(decision.manifest.get("run", "")))
 
 def trajectory_sharpness(job: SurfaceJob, every: int = 1) -> dict[str, np.ndarray]:
     """λ_max of the data-set loss's Hessian at every ``every``-th ``--trajectory`` checkpoint
@@ -423,7 +295,7 @@ def surface_arrays(job: SurfaceJob, values: np.ndarray, seconds: float,
         "alphas": job.alphas,
         "betas": job.betas,
         **plane_arrays(plane),
-        "device": np.array(describe_device(job.evaluator().device)),
+        "device": np.array(job.ran_on()),
         "seconds": np.array(seconds),
         "initial_loss": np.array(job.initial_loss),
         "origin_label": np.array("the model file's weights"),

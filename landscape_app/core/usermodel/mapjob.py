@@ -3,45 +3,43 @@
 Cell ``n = j·R + i`` trains a copy of the model with hyperparameter values
 ``(axis0[i], axis1[j])`` (:mod:`~landscape_app.core.usermodel.training`) and reports the
 data-set loss after training as surfaces define it (eval mode, batch means weighted by batch
-size: :meth:`~landscape_app.core.usermodel.evaluate.PlaneLoss.of_states`). As a surface's grid,
-the cells are cut into chunks of a size fixed in the manifest, every finished chunk is a file
-of the work directory (rows: the cell's loss, NaN for none, and the step it stopped at, −1 for
-none), and one process decides the run (the weights and buffers every cell starts from, the
-data's digest, how cells are trained) that the others take over
-(:mod:`~landscape_app.core.usermodel.decision`): the map does not depend on how many
-processes computed it, and a rerun after a kill computes only the missing chunks.
+size: :meth:`~landscape_app.core.usermodel.evaluate.PlaneLoss.of_states`). The map is a kind
+of :mod:`~landscape_app.core.usermodel.chunked_job` (:data:`MAP`), as a surface's grid is:
+chunks of cells in the work directory (rows: the cell's loss, NaN for none, and the step it
+stopped at, −1 for none), decided by one process (the weights and buffers every cell starts
+from, the data's digest, how cells are trained) and taken over by the others, so the map does
+not depend on how many processes computed it, and a rerun after a kill computes only the
+missing chunks.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import torch
 
 from landscape_app.core.catalogue.map_checks import LAYER_LR_NAMES, check_side, check_sweep
 from landscape_app.core.catalogue.stochastic_checks import STOCHASTIC_NAMES
-from landscape_app.core.device import choose_device, describe_device
 from landscape_app.core.errors import LandscapeError
 from landscape_app.core.maps.axes import SweepAxis, parse_sweep_axis
 from landscape_app.core.maps.outcome import OutcomeMap
 from landscape_app.core.optim.registry import OptimizerSpec, parse_optimizer_spec
 from landscape_app.core.status import CellStatus
-from landscape_app.core.usermodel.contract import UserModel, load_user_model
-from landscape_app.core.usermodel.decision import (
-    Decision,
-    data_digest,
-    model_state,
-    take_over,
+from landscape_app.core.usermodel.chunked_job import (
+    Choice,
+    ChunkedJob,
+    JobKind,
+    Placed,
+    move_user,
 )
-from landscape_app.core.usermodel.distributed import JobKind
+from landscape_app.core.usermodel.contract import UserModel, load_user_model
+from landscape_app.core.usermodel.decision import Decision
 from landscape_app.core.usermodel.evaluate import BATCHED, GROWTH, POINTWISE, PlaneLoss
-from landscape_app.core.usermodel.job import FOLLOWER_KEYS, resume_decision
 from landscape_app.core.usermodel.training import TRAINABLE, CellTraining
-from landscape_app.core.usermodel.workdir import FINGERPRINT_NAMES, WorkDir
+from landscape_app.core.usermodel.workdir import WorkDir
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 #: Bytes a batched chunk's copies may hold while training on a CPU (activations kept for
@@ -84,6 +82,10 @@ class MapRequest:
         self.axes()
         return self
 
+    @property
+    def kind(self) -> MapKind:
+        return MAP
+
     def spec(self) -> OptimizerSpec:
         return parse_optimizer_spec(self.optimizer)
 
@@ -117,95 +119,31 @@ def check_user_sweep(spec: OptimizerSpec, axes: Sequence[SweepAxis]) -> None:
     check_sweep(spec.id, spec.params, axes, network=False)
 
 
-def cast_user(user: UserModel, dtype: torch.dtype) -> None:
-    """The model's floating parameters and buffers, and the batches' floating inputs, in
-    ``dtype`` (in place)."""
-    user.model.to(dtype)
+@dataclass(kw_only=True)
+class MapJob(ChunkedJob):
+    """A prepared map (:class:`~landscape_app.core.usermodel.chunked_job.ChunkedJob`): cell
+    ``j·R + i`` trains with ``(axis0[i], axis1[j])``; its row: the data-set loss after training
+    (NaN for none) and the step it stopped at (−1: none)."""
 
-    def cast(value):
-        if isinstance(value, torch.Tensor):
-            return value.to(dtype) if value.is_floating_point() else value
-        if isinstance(value, (tuple, list)):
-            return type(value)(cast(item) for item in value)
-        return value
-
-    user.batches = [(cast(inputs), targets) for inputs, targets in user.batches]
-
-
-@dataclass
-class MapJob:
-    """A prepared map: the model (at the run's weights), the cells, how chunks are trained.
-
-    ``on_disk`` and ``computed`` as :class:`~landscape_app.core.usermodel.job.SurfaceJob`'s."""
+    UNIT: ClassVar[str] = "cells"
+    STAGE: ClassVar[str] = "the map"
+    ROW: ClassVar[tuple[int, ...]] = (2,)
 
     request: MapRequest
-    user: UserModel
     spec: OptimizerSpec
     axes: tuple[SweepAxis, SweepAxis]
-    axis0: np.ndarray
-    axis1: np.ndarray
-    mode: str
-    chunk_points: int
-    initial_loss: float
-    work: WorkDir
-    decision: Decision
-    on_disk: bool = True
-    computed: dict[int, np.ndarray] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.axis0) * len(self.axis1)
-
-    @property
-    def chunk_count(self) -> int:
-        return -(-self.total // self.chunk_points)
-
-    def cell_values(self, cells: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The two hyperparameters' values of ``cells`` (flat indices ``j·R + i``; default
-        every cell, row-major)."""
-        cells = np.arange(self.total) if cells is None else cells
-        rows, columns = np.divmod(cells, len(self.axis0))
-        return self.axis0[columns], self.axis1[rows]
-
-    def chunk_points_of(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        """The two hyperparameters' values of chunk ``index``'s cells."""
-        begin = index * self.chunk_points
-        return self.cell_values(np.arange(begin, min(begin + self.chunk_points, self.total)))
-
-    def missing(self) -> list[int]:
-        done = self.work.done()
-        return [index for index in range(self.chunk_count) if index not in done]
 
     def trainer(self) -> CellTraining:
         return CellTraining(self.user, self.spec, [axis.name for axis in self.axes],
                             self.request.steps, self.request.seed)
 
-    def compute(self, indices: Sequence[int], on_chunk: Callable[[int], None] | None = None,
-                ) -> None:
-        """Train the cells of chunks ``indices``; write each chunk when done."""
-        trainer, evaluator = self.trainer(), start_loss(self.user)
-        for index in indices:
-            values = np.stack(self.chunk_points_of(index), axis=1)
-            result = cell_results(trainer, evaluator, self.mode, values)
-            self.computed[index] = result
-            if self.on_disk:
-                self.work.write_chunk(index, result)
-            if on_chunk is not None:
-                on_chunk(len(values))
+    def tools(self) -> tuple[CellTraining, PlaneLoss]:
+        return self.trainer(), start_loss(self.user)
 
-    def merged(self) -> np.ndarray:
-        """``(N, 2)``: every cell's loss and stop step (:class:`LandscapeError` if a chunk is
-        missing)."""
-        missing = self.missing()
-        if missing:
-            raise LandscapeError(f"work directory {self.work.path}: {len(missing)} chunks are "
-                                 "not computed yet; rerun the same command to finish them")
-        values = np.concatenate([self.work.read_chunk(i) for i in range(self.chunk_count)])
-        if values.shape != (self.total, 2):
-            raise LandscapeError(f"work directory {self.work.path}: its chunks do not hold the "
-                                 f"{self.total} cells of this map; rerun with --restart")
-        return values
+    def compute_cells(self, placed: Placed, cells: np.ndarray) -> np.ndarray:
+        trainer, evaluator = placed.tools
+        return cell_results(trainer, evaluator, self.mode,
+                            np.stack(self.cell_values(cells), axis=1))
 
 
 def start_loss(user: UserModel) -> PlaneLoss:
@@ -276,78 +214,41 @@ def _fingerprint(request: MapRequest, user: UserModel, spec: OptimizerSpec,
     }
 
 
-def _load(request: MapRequest, device: str | None) -> UserModel:
-    user = load_user_model(request.model_file, choose_device(device or request.device),
-                           request.batches)
-    cast_user(user, DTYPES[request.dtype])
-    return user
+class MapKind(JobKind):
+    """A map's cells as a :class:`~landscape_app.core.usermodel.chunked_job.JobKind`."""
+
+    def load(self, request: MapRequest, device: torch.device, deciding: bool) -> UserModel:
+        user = load_user_model(request.model_file, device, request.batches)
+        move_user(user, dtype=DTYPES[request.dtype])
+        return user
+
+    def fingerprint(self, request: MapRequest, user: UserModel, data_sha256: str) -> dict:
+        return _fingerprint(request, user, request.spec(), request.axes(), data_sha256)
+
+    def choose(self, request: MapRequest, user: UserModel) -> Choice:
+        """Weights as they are; the mode and the cells per chunk."""
+        axes = request.axes()
+        evaluator = start_loss(user)
+        initial_loss = evaluator.check_origin()
+        mode = choose_mode(request, user, request.spec(), axes)
+        arrays = {"axis0": axes[0].values(request.res), "axis1": axes[1].values(request.res)}
+        return Choice(arrays, mode, request.chunk or chunk_cells(mode, evaluator), initial_loss)
+
+    def job(self, request: MapRequest, user: UserModel, device: torch.device,
+            decision: Decision, work: WorkDir, on_disk: bool, notes: list[str]) -> MapJob:
+        manifest = decision.manifest
+        return MapJob(request=request, user=user, device=device, spec=request.spec(),
+                      axes=request.axes(), axis0=np.asarray(decision.plane["axis0"]),
+                      axis1=np.asarray(decision.plane["axis1"]), mode=manifest["mode"],
+                      chunk_points=int(manifest["chunk_points"]),
+                      initial_loss=float(manifest["initial_loss"]), work=work,
+                      decision=decision, on_disk=on_disk, notes=notes)
 
 
-def _job_from(request: MapRequest, user: UserModel, decision: Decision, work: WorkDir,
-              on_disk: bool = True, notes: list[str] | None = None) -> MapJob:
-    manifest = decision.manifest
-    if manifest.get("mode") not in (BATCHED, POINTWISE) or "data" not in manifest:
-        raise LandscapeError(f"work directory {work.path}: damaged manifest; rerun with "
-                             "--restart")
-    axes = request.axes()
-    return MapJob(request, user, request.spec(), axes, np.asarray(decision.plane["axis0"]),
-                  np.asarray(decision.plane["axis1"]), manifest["mode"],
-                  int(manifest["chunk_points"]), float(manifest["initial_loss"]), work,
-                  decision, on_disk, notes=notes or [])
-
-
-def open_map_job(request: MapRequest, work_dir: str | Path, restart: bool = False,
-                 device: str | None = None) -> MapJob:
-    """The deciding process's job: load the model file and the work directory; take over the
-    decision stored there, or decide (weights, buffers, data digest, mode, chunk size) and
-    write it.
-
-    Raises
-    ------
-    LandscapeError
-        A bad model file, optimizer or sweep, or a work directory made by a different run.
-    """
-    request = request.validated()
-    spec, axes = request.spec(), request.axes()
-    user = _load(request, device)
-    work = WorkDir(work_dir)
-    digest = data_digest(user)
-    fingerprint = _fingerprint(request, user, spec, axes, digest["sha256"])
-    if not restart and work.check(fingerprint) is not None:
-        decision, notes = resume_decision(user, work)
-        return _job_from(request, user, decision, work, notes=notes)
-    evaluator = start_loss(user)
-    initial_loss = evaluator.check_origin()
-    mode = choose_mode(request, user, spec, axes)
-    manifest = {"fingerprint": fingerprint, "data": digest, "mode": mode,
-                "chunk_points": int(request.chunk or chunk_cells(mode, evaluator)),
-                "initial_loss": initial_loss, "device": describe_device(evaluator.device),
-                "started": time.time()}
-    plane = {"axis0": axes[0].values(request.res), "axis1": axes[1].values(request.res)}
-    decision = Decision(manifest, plane, model_state(user))
-    work.start(decision, restart)
-    return _job_from(request, user, decision, work)
-
-
-def follow_map_job(request: MapRequest, decision: Decision, work_dir: str | Path,
-                   device: str | None = None, who: str = "rank 1",
-                   decider: str = "rank 0") -> MapJob:
-    """Every other process's job: the file gives the architecture and the data, ``decision``
-    the weights, buffers and chunks (:class:`LandscapeError` naming what differs)."""
-    request = request.validated()
-    user = _load(request, device)
-    decided = decision.manifest.get("fingerprint", {})
-    mine = {"model_file_sha256": user.source.sha256, "function": user.source.function,
-            "parameter_count": user.parameter_count, "loss": user.loss_name,
-            "batches": request.batches}
-    differ = [FINGERPRINT_NAMES[key] for key in FOLLOWER_KEYS if mine[key] != decided.get(key)]
-    if differ:
-        raise LandscapeError(f"model file {user.source.label}: {who} and {decider} differ in "
-                             f"{', '.join(differ)}")
-    take_over(user, decision, who, decider)
-    work = WorkDir(work_dir)
-    return _job_from(request, user, decision, work,
-                     on_disk=work.holds(decision.manifest.get("run", "")))
+#: Opens and follows a map's cells (``run_single`` and ``run_distributed`` take it from
+#: :attr:`MapRequest.kind`).
+MAP = MapKind()
+open_map_job = MAP.open
 
 
 def map_outcome(job: MapJob, cells: np.ndarray, seconds: float, tolerance: float,
@@ -392,9 +293,5 @@ def map_outcome(job: MapJob, cells: np.ndarray, seconds: float, tolerance: float
         status=status.reshape(side).astype(np.int64),
         stopped_at=np.where(stopped >= 0, stopped, job.request.steps).reshape(side),
         basin=np.full(side, -1, dtype=np.int64), minima=np.zeros((0, 2)), seconds=seconds,
-        device=describe_device(next(user.model.parameters()).device), steps=job.request.steps,
+        device=job.ran_on(), steps=job.request.steps,
         tolerance=tolerance, settings=settings)
-
-
-#: How ``run_single`` and ``run_distributed`` open and take over a map's job.
-MAP = JobKind(open_map_job, follow_map_job)

@@ -25,7 +25,7 @@ import torch
 
 from landscape_app.core.usermodel.distributed import run_single
 from landscape_app.core.usermodel.evaluate import BATCHED, POINTWISE
-from landscape_app.core.usermodel.mapjob import MAP, MapRequest
+from landscape_app.core.usermodel.mapjob import MapRequest
 from tests.core.usermodel.models import BRANCHY, write
 
 #: BatchNorm, dropout, and 70 samples in batches of 32, 32 and a short 6.
@@ -91,7 +91,7 @@ def run_map(tmp_path, model_file, optimizer, sweeps, dtype, mode=None, res=3, st
             seed=5):
     request = MapRequest(str(model_file), optimizer, sweeps, res=res, steps=steps, seed=seed,
                          dtype=dtype, device="cpu", chunk=4, mode=mode)
-    job, cells, _ = run_single(request, tmp_path / f"{mode}-{dtype}.work", kind=MAP)
+    job, cells, _ = run_single(request, tmp_path / f"{mode}-{dtype}.work")
     return job, cells
 
 
