@@ -77,9 +77,10 @@ def test_on_the_cpu_a_cell_that_does_not_fit_is_an_error(tmp_path, monkeypatch):
 @pytest.mark.parametrize("oom", OOM_ERRORS)
 def test_a_surface_point_that_does_not_fit_moves_the_rest_of_the_grid_to_the_cpu(
         tmp_path, monkeypatch, oom):
-    """The surface's grid runs through the same job; its points agree within the float32
-    bound of tests/core/usermodel/test_surface.py (batched pieces of other sizes sum in
-    another order)."""
+    """The surface's grid runs through the same job. The two jobs may time themselves into
+    different modes (batched or pointwise: the choice is a timing), and each point of
+    either lies within the float32 bound of tests/core/usermodel/test_surface.py of a plain
+    evaluation, so the two agree within twice that bound."""
     from landscape_app.core.usermodel import SurfaceJob, SurfaceRequest, open_job
     from tests.core.usermodel.test_surface import float32_bound
 
@@ -96,8 +97,7 @@ def test_a_surface_point_that_does_not_fit_moves_the_rest_of_the_grid_to_the_cpu
 
     monkeypatch.setattr(SurfaceJob, "compute_cells", compute_cells)
     job = open_job(request, tmp_path / "gpu.work", device=STAND_IN)
-    assert job.mode == expected.mode
     job.compute(job.missing())
     assert job.ran_on() == "CPU for 6 of 9 grid points, then CPU"
-    np.testing.assert_allclose(job.merged(), expected.merged(), rtol=float32_bound("mlp"),
+    np.testing.assert_allclose(job.merged(), expected.merged(), rtol=2 * float32_bound("mlp"),
                                atol=0)
