@@ -47,6 +47,7 @@ from landscape_app.gui.live.painter import FramePainter
 from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.room import RoomFit
 from landscape_app.gui.window_layout import build_docks, build_status_bar, build_views
+from landscape_app.gui.window_parts import WindowViews
 from landscape_app.state.colormaps import COLORMAPS
 from landscape_app.state.first_frame import first_frame
 
@@ -71,16 +72,16 @@ class MainWindow(QMainWindow):
         self.timeline = None  # the TimelineControl (with the engine)
         self.first_paint_time: float | None = None
         self._closing = False
-        self.sharpness_on = False  # View ▸ Sharpness (gui/sharpness_panel.py)
+        self.sharpness_view = None  # View ▸ Sharpness (gui/sharpness_panel.py), with the engine
         self._start_drag = False  # the start marker is being dragged (previews follow it)
         self.setWindowTitle("Loss Landscape Lab")
         self.buffer = TraceBuffer()
         self.controls = RunControls(self)
         self.early_play = EarlyPlay(self)  # Play/Space held until the engine is in
         self.addToolBar(self.controls)
-        build_views(self)
-        self.view_tabs.currentChanged.connect(self._view_tab_changed)
-        build_docks(self)
+        self.views = build_views(self)
+        self.views.view_tabs.currentChanged.connect(self._view_tab_changed)
+        self.docks = build_docks(self)
         self.status = build_status_bar(self)
         self._build_menus()
         self.room = RoomFit(self)  # the size and place from the screen, the arrangement
@@ -100,6 +101,11 @@ class MainWindow(QMainWindow):
         frame = first_frame(options)  # a 2D function scene is drawn before torch loads
         if frame is not None:
             draw_first_frame(self, frame)
+
+    @property
+    def sharpness_on(self) -> bool:
+        """Whether View ▸ Sharpness shows its panel (the room and the export dialog ask)."""
+        return self.sharpness_view is not None and self.sharpness_view.shown
 
     # -- phase one: the layout ---------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -154,9 +160,9 @@ class MainWindow(QMainWindow):
         display_box = QGroupBox("Display")
         QVBoxLayout(display_box).addWidget(self.display_panel)
         layout.addWidget(display_box)
-        self.landscape_dock.setWidget(left)
+        self.docks.landscape.setWidget(left)
         self.optimizer_panel = OptimizerPanel()
-        self.optimizer_dock.setWidget(self.optimizer_panel)
+        self.docks.optimizer.setWidget(self.optimizer_panel)
         self.race_thread = RaceThread(self.buffer, self)
         self.controller = RaceController(self.race_thread, self)
         from landscape_app.gui.live.field_lanes import FieldLanes
@@ -244,7 +250,8 @@ class MainWindow(QMainWindow):
         self.model_dock = ModelDock(self)  # View ▸ Model view: the network beside its plane
         from landscape_app.gui.sharpness_panel import SharpnessView
 
-        self.sharpness_view = SharpnessView(self)  # View ▸ Sharpness: λ_max along the race
+        self.sharpness_view = SharpnessView(self, self.view_menu, self.views, self.painter,
+                                            self.controller, self.room)  # λ_max along the race
         from landscape_app.gui.live.readouts import Readouts
 
         self.readouts = Readouts(self)  # hover readout, trail tooltips, axis names
@@ -515,6 +522,20 @@ class MainWindow(QMainWindow):
         if self.exports is not None:
             self.exports.shutdown()
         if self.controller is not None:
+            self.sharpness_view.shutdown()
             self.fields.close()
             self.controller.shutdown()
         super().closeEvent(event)
+
+
+def _view_part(name: str) -> property:
+    return property(lambda window: getattr(window.views, name),
+                    doc=f"``views.{name}`` (:class:`~landscape_app.gui.window_parts.WindowViews`)")
+
+
+# gui/room.py (being split on branch ``class``) and the window tests read the views and the
+# docks from the window itself: they are the window's parts, read through.
+for _name in WindowViews.__dataclass_fields__:
+    setattr(MainWindow, _name, _view_part(_name))
+MainWindow.landscape_dock = property(lambda window: window.docks.landscape)
+MainWindow.optimizer_dock = property(lambda window: window.docks.optimizer)
