@@ -48,10 +48,9 @@ from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.room import RoomFit
 from landscape_app.gui.window_layout import build_docks, build_status_bar, build_views
 from landscape_app.gui.window_parts import WindowViews
+from landscape_app.gui.window_status import StatusUpdates
 from landscape_app.state.colormaps import COLORMAPS
 from landscape_app.state.first_frame import first_frame
-
-STATUS_INTERVAL_MS = 500
 
 
 class MainWindow(QMainWindow):
@@ -93,11 +92,10 @@ class MainWindow(QMainWindow):
         self.batch_loss_action = add_batch_loss_action(self)
         # The views a frame waits for (the table changes at 10 Hz and is cheap to paint).
         self.clock = FrameClock(self, {"plane": self.contour, "curves": self.curves})
-        self.status_timer = QTimer(self)
-        self.status_timer.setInterval(STATUS_INTERVAL_MS)
-        self.status_timer.timeout.connect(self._update_status)
+        self.status_updates = StatusUpdates(self.status, self.buffer, self.painter,
+                                            self.views.timeline_bar, self)
         self.loader = CoreLoader(self)
-        self.loader.connect_to(self._core_loaded, self._core_failed)
+        self.loader.connect_to(self._core_loaded, self.status_updates.core_failed)
         frame = first_frame(options)  # a 2D function scene is drawn before torch loads
         if frame is not None:
             draw_first_frame(self, frame)
@@ -130,9 +128,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.loader.start)
 
     # -- phase two: the engine ---------------------------------------------------------------
-    def _core_failed(self, message: str) -> None:
-        self.status.show(f"The compute engine could not be loaded: {message}", 0)
-
     def _core_loaded(self, device: str, notice: str = "") -> None:
         if self._closing:
             return
@@ -147,10 +142,7 @@ class MainWindow(QMainWindow):
         # hundred milliseconds each and freeze a frame.
         gc.collect()
         gc.freeze()
-        self.status.device.setText(f"device: {device}")
-        if notice:  # a GPU is present but could not start: the CPU computes instead
-            self.status.device.setText(f"device: {device} (GPU unavailable)")
-            self.status.device.setToolTip(notice)
+        self.status_updates.device_found(device, notice)
         self.landscape_panel = LandscapePanel()
         self.display_panel = DisplayPanel(COLORMAPS)
         left = QWidget()
@@ -165,15 +157,17 @@ class MainWindow(QMainWindow):
         self.docks.optimizer.setWidget(self.optimizer_panel)
         self.race_thread = RaceThread(self.buffer, self)
         self.controller = RaceController(self.race_thread, self)
+        self.status_updates.start(self.race_thread)
         from landscape_app.gui.live.field_lanes import FieldLanes
 
-        self.fields = FieldLanes(self.controller, self.contour, self)  # whole paths on drag
+        self.fields = FieldLanes(self.controller, self.views.contour, self)  # whole paths on drag
         self._create_internals_overlay()
         self.view_menu.addAction(self.controls.internals_action)
         from landscape_app.gui.live.timeline_bar import TimelineControl
 
-        self.timeline = TimelineControl(self, self.timeline_bar)
-        self.timeline_bar.stepShown.connect(self._step_shown)
+        self.timeline = TimelineControl(self, self.views.timeline_bar, self.controls,
+                                        self.painter, self.buffer, self.race_thread,
+                                        self.controller)
         self.view_menu.addMenu(self.timeline.menu)
         self._connect()
         self.race_thread.start()
@@ -191,7 +185,6 @@ class MainWindow(QMainWindow):
             self.early_play.start_when_ready(lambda: self._play_toggled(True),
                                              lambda: self.controller.model.blocked is None)
         self.clock.timer.start()
-        self.status_timer.start()
         if notice:
             self.status.show(f"Ready: press space to play. {notice}", 20_000)
         else:
@@ -214,15 +207,16 @@ class MainWindow(QMainWindow):
         self.sessions = SessionActions(self, self.file_menu)
         from landscape_app.gui.classroom.surface_actions import SurfaceActions
 
-        self.surfaces = SurfaceActions(self, self.file_menu)
+        self.surfaces = SurfaceActions(self, self.file_menu, self.controller, self.status)
         from landscape_app.gui.map_file_actions import MapFileActions
 
-        self.map_files = MapFileActions(self, self.file_menu)  # an outcome map NPZ, in a tab
+        self.map_files = MapFileActions(self, self.file_menu, self.views.view_tabs,
+                                        self.status)  # an outcome map NPZ, in a tab
         self.file_menu.addSeparator()
         self.exports = ExportActions(self, self.file_menu)
         self.file_menu.addSeparator()
         self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.sessions.quit))
-        self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions)
+        self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions, self.status)
         from landscape_app.gui.keyboard import show_shortcuts
 
         self.help_menu = self.menuBar().addMenu("&Help")  # every key of the window
@@ -244,7 +238,8 @@ class MainWindow(QMainWindow):
         self.presentation.view_created(self.maps.view)
         from landscape_app.gui.compare_actions import CompareActions
 
-        self.compare = CompareActions(self, self.maps_menu)  # Maps ▸ Compare optimizers…
+        self.compare = CompareActions(self, self.maps_menu, self.controller,  # Maps ▸ Compare…
+                                      self.views.view_tabs, self.optimizer_panel, self.status)
         from landscape_app.gui.model_dock import ModelDock
 
         self.model_dock = ModelDock(self)  # View ▸ Model view: the network beside its plane
@@ -283,7 +278,6 @@ class MainWindow(QMainWindow):
         controls.axisChanged.connect(self._axis_changed)
         controls.internalsToggled.connect(self._internals_toggled)
         self.race_thread.playingChanged.connect(controls.show_playing)
-        self.race_thread.raceFailed.connect(self._race_failed)
         self.landscape_panel.landscapeChosen.connect(controller.set_landscape)
         self.landscape_panel.networkRequested.connect(controller.build_network)
         self.landscape_panel.networkCancelled.connect(controller.cancel_network)
@@ -295,7 +289,7 @@ class MainWindow(QMainWindow):
         self.optimizer_panel.lanesPreviewed.connect(
             lambda lanes: controller.preview.preview(lanes=lanes))
         controller.gridReady.connect(self._show_grid)
-        controller.gridProgress.connect(self._grid_progress)
+        controller.gridProgress.connect(self.status_updates.grid_progress)
         controller.lanesReset.connect(self._lanes_reset)
         controller.lanesReset.connect(self.fields.refresh)
         controller.preview.shown.connect(self.fields.hide)
@@ -398,10 +392,6 @@ class MainWindow(QMainWindow):
         self.controller.set_view(show_internals=on)
         self.painter.invalidate()
 
-    def _race_failed(self, generation: int, message: str) -> None:
-        if generation == self.race_thread.worker.generation:
-            self.status.show(f"The race could not start: {message}", 10000)
-
     def _show_grid(self, grid) -> None:
         """Draw the session's landscape from ``grid`` (None: clear it, one is computed)."""
         controller, view = self.controller, self.controller.state.view
@@ -450,10 +440,6 @@ class MainWindow(QMainWindow):
         self.contour.show_notice(self._notice(self.controller.model,
                                               STAGES.get(stage, stage), fraction))
 
-    def _grid_progress(self, fraction: float) -> None:
-        self.status.progress(f"Drawing the landscape… {fraction:.0%}", fraction,
-                             "Drawing the landscape")
-
     def _lanes_reset(self) -> None:
         model = self.controller.model
         start = model.start_point()
@@ -484,21 +470,6 @@ class MainWindow(QMainWindow):
             return
         view = self.surface3d if self.view_tabs.currentIndex() == 1 else None
         (view or self.contour).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _step_shown(self, step: int) -> None:
-        """The timeline reads another step: so does the status bar (when paused)."""
-        if not self.race_thread.worker.playing:
-            self.status.fps.setText(f"step {step}")
-
-    def _update_status(self) -> None:
-        snapshot = self.buffer.snapshot()
-        playing = self.race_thread is not None and self.race_thread.worker.playing
-        if playing:
-            self.status.rate.setText(f"{snapshot.steps_per_second:,.0f} steps/s")
-            self.status.fps.setText(f"{self.painter.frames_per_second():.0f} frames/s")
-        else:
-            self.status.rate.setText("paused")
-            self.status.fps.setText(f"step {self.timeline_bar.shown_step}")  # the bar's step
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API

@@ -16,11 +16,12 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QTabWidget
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.file_dialogs import ask_open_path, show_problem
 from landscape_app.gui.keyboard import window_action
+from landscape_app.gui.window_parts import StatusLine
 
 MAP_FILTER = "Outcome maps (*.npz);;All files (*)"
 
@@ -34,14 +35,16 @@ def color_of(result) -> str:
 
 
 class MapFileActions(QObject):
-    """The Open map… entry of a window's File menu and the tab it fills; :attr:`view` is
-    None until a map is opened, :attr:`problem` the last message box shown (for tests)."""
+    """The Open map… entry of a window's File menu and the tab of ``view_tabs`` it fills;
+    :attr:`view` is None until a map is opened, :attr:`problem` the last message box shown
+    (for tests). ``window`` parents the dialogs and owns the shortcut."""
 
     opened = Signal(str)
 
-    def __init__(self, window, menu: QMenu):
+    def __init__(self, window: QMainWindow, menu: QMenu, view_tabs: QTabWidget,
+                 status: StatusLine):
         super().__init__(window)
-        self.window = window
+        self.window, self.view_tabs, self.status = window, view_tabs, status
         self.view = None
         self.tab_index = None
         self.result = None
@@ -62,7 +65,7 @@ class MapFileActions(QObject):
         try:
             result = outcome_of(read_map_npz(path))
         except LandscapeError as error:
-            self.window.statusBar().showMessage(f"The map was not opened. {error}", 12000)
+            self.status.show(f"The map was not opened. {error}", 12000)
             self.problem = show_problem(self.window, "The map was not opened.", str(error))
             return False
         self.show(result, Path(path).name)
@@ -72,7 +75,7 @@ class MapFileActions(QObject):
         from landscape_app.core.maps import SweepAxis
         from landscape_app.gui.views.map_layer import HyperMapView
 
-        tabs = self.window.view_tabs
+        tabs = self.view_tabs
         if self.view is None:
             self.view = HyperMapView()
             self.view.set_lanes(None, [])  # a file's map has no lane: no crosshair, no dots
@@ -87,7 +90,7 @@ class MapFileActions(QObject):
         tabs.setCurrentIndex(self.tab_index)
         counts = ", ".join(f"{count} {status}" for status, count in result.counts().items()
                            if count)
-        self.window.statusBar().showMessage(
+        self.status.show(
             f"{name}: {result.settings.get('optimizer', '')} on "
             f"{result.settings.get('target', '')}, {result.shape[1]}x{result.shape[0]} cells "
             f"x {result.steps} steps ({counts})", 12000)

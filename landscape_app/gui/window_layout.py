@@ -1,8 +1,8 @@
 """The main window's layout, built at launch before torch is imported: the views and their
 splitters (:class:`~landscape_app.gui.window_parts.WindowViews`), the two docks
 (:class:`~landscape_app.gui.window_parts.Docks`, a loading note until the engine arrives) and
-the status line (:class:`~landscape_app.gui.window_parts.StatusLine`). How they are arranged for the screen is
-:mod:`landscape_app.gui.room`'s business; what they do is
+the status line (:class:`~landscape_app.gui.window_parts.StatusLine`). How they are arranged
+for the screen is :mod:`landscape_app.gui.room`'s business; what they do is
 :mod:`landscape_app.gui.main_window`'s.
 """
 

@@ -11,26 +11,32 @@ steps cannot be edited; opening a session, a scene or choosing a landscape leave
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, show_problem
 from landscape_app.gui.keyboard import window_action
+
+if TYPE_CHECKING:
+    from landscape_app.gui.live.controller import RaceController
+    from landscape_app.gui.window_parts import StatusLine
 
 SURFACE_FILTER = "Surfaces (*.npz *.h5 *.hdf5);;All files (*)"
 
 
 class SurfaceActions(QObject):
     """The Open surface… entry of a window's File menu; :attr:`problem` is the last message
-    box shown (for tests)."""
+    box shown (for tests). ``window`` parents the dialogs and takes the file's title."""
 
     opened = Signal(str)
 
-    def __init__(self, window, menu: QMenu):
+    def __init__(self, window: QMainWindow, menu: QMenu, controller: RaceController,
+                 status: StatusLine):
         super().__init__(window)
-        self.window = window
+        self.window, self.controller, self.status = window, controller, status
         self.problem: QMessageBox | None = None
         self.line_dialog = None
         self.open_action = window_action(window, "Open s&urface…", "Ctrl+Shift+O",
@@ -54,7 +60,7 @@ class SurfaceActions(QObject):
                 return self._show_line(line, path)
             landscape = load_surface_file(path)
         except LandscapeError as error:
-            self.window.status.show(f"The surface was not opened. {error}", 12000)
+            self.status.show(f"The surface was not opened. {error}", 12000)
             self.problem = show_problem(self.window, "The surface was not opened.", str(error))
             return False
         self.show(landscape)
@@ -67,15 +73,15 @@ class SurfaceActions(QObject):
 
         self.line_dialog = LineDialog(self.window, line, os.fspath(path))
         self.line_dialog.show()
-        self.window.status.show(
+        self.status.show(
             f"{os.fspath(path)}: the loss along (1 − t) A + t B, {len(line['t'])} points", 12000)
         return True
 
     def show(self, landscape) -> None:
         """Show a surface file already read (the command line's ``gui FILE``): its grid, its
         paths to replay, and in the status bar what it is and how many points it lacks."""
-        self.window.controller.open_surface(landscape)
+        self.controller.open_surface(landscape)
         self.window.setWindowTitle(f"{landscape.path.name} (read-only) — {APP_NAME}")
         self.window.setWindowModified(False)
-        self.window.status.show(landscape.summary(), 12000)
+        self.status.show(landscape.summary(), 12000)
         self.opened.emit(str(landscape.path))
