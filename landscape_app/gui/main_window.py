@@ -9,8 +9,9 @@ the controller, the worker thread and the frame timer. :attr:`MainWindow.coreRea
 
 The frame clock (:mod:`~landscape_app.gui.live.frame_clock`, 60 Hz) pushes the latest race
 snapshot into the views through a :class:`~landscape_app.gui.live.painter.FramePainter`; the
-status bar shows the device, the
-worker's steps per second and the frames painted per second.
+status bar shows the device, the worker's steps per second and the frames painted per second
+(:mod:`~landscape_app.gui.window_status`). The views, docks and status line are the window's
+typed parts (:mod:`~landscape_app.gui.window_parts`), handed to the controllers that use them.
 
 The classroom features live in their own modules and are only wired here: the teaching note
 (:mod:`~landscape_app.gui.classroom.note_panel`), presentation mode
