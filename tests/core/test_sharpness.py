@@ -109,7 +109,7 @@ def test_lanczos_reports_progress_and_stops_when_cancelled():
     np.testing.assert_array_equal(reported.eigenvalues, plain.eigenvalues)  # same arithmetic
     fractions = [f for _, f in reports]
     assert {stage for stage, _ in reports} == {"spectrum"} and len(fractions) >= 5
-    assert fractions == sorted(fractions) and 0 < fractions[0] and fractions[-1] <= 1
+    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] <= 1
     products: list[float] = []
     with pytest.raises(CancelledError):  # asked to stop after the third product
         hessian_spectrum(objective.evaluate, point, 5,
