@@ -11,8 +11,9 @@ tabs it draws in, the Play action, the lane cards it sets, the exports and the s
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QTabWidget, QWidget
 
     from landscape_app.gui.classroom.note_panel import NotePanel, NoteScroll
-    from landscape_app.gui.export.actions import ExportActions
     from landscape_app.gui.live.controller import RaceController
     from landscape_app.gui.live.timeline_bar import TimelineBar
     from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
@@ -106,6 +106,14 @@ class Docks:
     optimizer: QDockWidget
 
 
+class MapExports(Protocol):
+    """What the Maps menu asks of the exports
+    (:class:`~landscape_app.gui.export.actions.ExportActions`)."""
+
+    def export_map_animation(self, path: str | os.PathLike, kind: str | None = None) -> bool:
+        """The session's ``kind`` map's animation to ``path``, in the background."""
+
+
 @dataclass(frozen=True)
 class MapParts:
     """What the Maps menu works with. ``window`` parents its dialogs and owns its shortcuts."""
@@ -116,5 +124,5 @@ class MapParts:
     view_tabs: QTabWidget
     play: QAction
     optimizer_panel: OptimizerPanel
-    exports: ExportActions
+    exports: MapExports
     status: StatusLine
