@@ -25,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from landscape_app.core.errors import CancelledError
+from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.core.sharpness_reading import TOP_K
 
 #: Lanczos steps at most (fewer when the dimension is smaller).
@@ -79,9 +81,13 @@ def hvp_operator(evaluate: Callable[[torch.Tensor], torch.Tensor], x: torch.Tens
 
 
 def lanczos(apply: Callable[[torch.Tensor], torch.Tensor], dim: int, like: torch.Tensor,
-            k: int = TOP_K, start: np.ndarray | None = None, seed: int = 0) -> Spectrum:
+            k: int = TOP_K, start: np.ndarray | None = None, seed: int = 0,
+            progress: StageProgress | None = None,
+            cancelled: CancelPoll | None = None) -> Spectrum:
     """The ``k`` largest eigenvalues of the symmetric operator ``apply`` (Lanczos, full
-    reorthogonalization), and the top eigenvector; ``start`` warm-starts the first vector."""
+    reorthogonalization), and the top eigenvector; ``start`` warm-starts the first vector.
+    ``progress("spectrum", j / steps)`` after each product; ``cancelled()`` is polled
+    before each (raising :class:`~landscape_app.core.errors.CancelledError`)."""
     k = min(k, dim)
     steps = min(dim, max(MAX_LANCZOS_STEPS, k))
     generator = torch.Generator().manual_seed(seed)
@@ -89,8 +95,12 @@ def lanczos(apply: Callable[[torch.Tensor], torch.Tensor], dim: int, like: torch
     alphas, betas = [], []
     q = _first_vector(start, dim, like, generator)
     for j in range(steps):
+        if cancelled is not None and cancelled():
+            raise CancelledError("the eigenvalues were not computed: cancelled")
         basis[j] = q
         w = apply(q)
+        if progress is not None:
+            progress("spectrum", (j + 1) / steps)
         alphas.append(float(w @ q))
         w = w - basis[: j + 1].T @ (basis[: j + 1] @ w)  # full reorthogonalization (twice)
         w = w - basis[: j + 1].T @ (basis[: j + 1] @ w)
@@ -162,11 +172,14 @@ def _ritz(alphas, betas, basis: torch.Tensor, k: int) -> Spectrum:
 
 def hessian_spectrum(evaluate: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor,
                      k: int = TOP_K, start: np.ndarray | None = None,
-                     scale: torch.Tensor | None = None) -> Spectrum:
+                     scale: torch.Tensor | None = None,
+                     progress: StageProgress | None = None,
+                     cancelled: CancelPoll | None = None) -> Spectrum:
     """The top ``k`` eigenvalues of D H D at ``x`` (D = diag(scale) or I).
 
     Two dimensions: the dense autograd Hessian and ``eigvalsh`` (exact). More: :func:`lanczos`
-    on Hessian-vector products, warm-started from ``start``.
+    on Hessian-vector products, warm-started from ``start``, reporting ``progress`` and
+    polling ``cancelled`` (see there).
     """
     x = x.detach()
     if x.numel() <= 2:
@@ -176,4 +189,5 @@ def hessian_spectrum(evaluate: Callable[[torch.Tensor], torch.Tensor], x: torch.
         values, vectors = torch.linalg.eigh(h)
         return Spectrum(values.flip(0)[:k].cpu().numpy().astype(float),
                         vectors[:, -1].cpu().numpy().astype(float))
-    return lanczos(hvp_operator(evaluate, x, scale), x.numel(), x, k, start)
+    return lanczos(hvp_operator(evaluate, x, scale), x.numel(), x, k, start,
+                   progress=progress, cancelled=cancelled)

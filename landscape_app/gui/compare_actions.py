@@ -16,8 +16,10 @@ What is compared, and how lanes that cannot be are named, is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.compare_dialog import CompareDialog
@@ -25,20 +27,27 @@ from landscape_app.gui.keyboard import window_action
 from landscape_app.gui.views.compare_view import ComparePanel
 from landscape_app.state.compare_record import CompareSettings, default_settings
 
+if TYPE_CHECKING:
+    from landscape_app.gui.live.controller import RaceController
+    from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
+    from landscape_app.gui.window_parts import StatusLine
+
 PROGRESS = "Comparing optimizers"
 
 
 class CompareActions(QObject):
-    """The Compare entries of the Maps menu of a
-    :class:`~landscape_app.gui.main_window.MainWindow`, its tab and its background job."""
+    """The Compare entries of the Maps menu, its tab in ``view_tabs`` and its background
+    job; a clicked setting goes to its lane's card in ``optimizer_panel``."""
 
-    def __init__(self, window, menu: QMenu):
+    def __init__(self, window: QMainWindow, menu: QMenu, controller: RaceController,
+                 view_tabs: QTabWidget, optimizer_panel: OptimizerPanel, status: StatusLine):
         super().__init__(window)
-        self.window = window
-        self.controller = window.controller
+        self.window = window  # the dialogs' parent, the shortcuts' owner
+        self.controller, self.view_tabs, self.status = controller, view_tabs, status
+        self.optimizer_panel = optimizer_panel
         self.runner = self.controller.compare_tasks
         self.panel = ComparePanel()
-        self.tab_index = window.view_tabs.addTab(self.panel, "Compare")
+        self.tab_index = view_tabs.addTab(self.panel, "Compare")
         self.dialog: CompareDialog | None = None
         self._job = None  # the job waited for (None: none), and its token
         self._job_token = 0
@@ -82,12 +91,12 @@ class CompareActions(QObject):
         try:
             job = plan_compare(model.state, model.landscape if model.live else None, settings)
         except LandscapeError as error:
-            self.window.status.show(f"Cannot compare: {error}", 10_000)
+            self.status.show(f"Cannot compare: {error}", 10_000)
             return
         self._job = job
         token = self.runner.submit(job.run)
         self._job_token = token
-        self.window.status.progress(f"{PROGRESS}… 0% (Maps ▸ Cancel comparison to stop)", 0.0,
+        self.status.progress(f"{PROGRESS}… 0% (Maps ▸ Cancel comparison to stop)", 0.0,
                                   PROGRESS)
 
     def cancel(self) -> None:
@@ -96,15 +105,15 @@ class CompareActions(QObject):
             return
         self._job = None
         self.runner.cancel()
-        self.window.status.progress("", 1.0, PROGRESS)
-        self.window.status.show("Comparison cancelled", 5000)
+        self.status.progress("", 1.0, PROGRESS)
+        self.status.show("Comparison cancelled", 5000)
 
     def _current(self, token: int) -> bool:
         return self._job is not None and token == self._job_token
 
     def _progress(self, token: int, _stage: str, fraction: float) -> None:
         if self._current(token):
-            self.window.status.progress(f"{PROGRESS}… {fraction:.0%} (Maps ▸ Cancel comparison "
+            self.status.progress(f"{PROGRESS}… {fraction:.0%} (Maps ▸ Cancel comparison "
                                       "to stop)", min(fraction, 0.99), PROGRESS)
 
     def _done(self, token: int, result) -> None:
@@ -114,18 +123,18 @@ class CompareActions(QObject):
 
         record = record_of(self._job, result)
         self._job = None
-        self.window.status.progress("", 1.0, PROGRESS)
+        self.status.progress("", 1.0, PROGRESS)
         self.controller.set_compare(record)
-        self.window.view_tabs.setCurrentIndex(self.tab_index)
-        self.window.status.show(f"Compared {len(record.lanes)} optimizer(s) in "
+        self.view_tabs.setCurrentIndex(self.tab_index)
+        self.status.show(f"Compared {len(record.lanes)} optimizer(s) in "
                                   f"{record.seconds:.1f} s", 5000)
 
     def _failed(self, token: int, message: str) -> None:
         if not self._current(token):
             return
         self._job = None
-        self.window.status.progress("", 1.0, PROGRESS)
-        self.window.status.show(f"The comparison could not run: {message}", 10_000)
+        self.status.progress("", 1.0, PROGRESS)
+        self.status.show(f"The comparison could not run: {message}", 10_000)
 
     def _sync(self) -> None:
         """The tab shows the session's comparison (a session opened brings its own)."""
@@ -156,21 +165,21 @@ class CompareActions(QObject):
         """Give the lane of the record's ``index``-th curve the clicked setting, through its
         card (as if typed in its form; the race resets as after an edit)."""
         compared = self.panel.record.lanes[index]
-        cards = self.window.optimizer_panel.cards
+        cards = self.optimizer_panel.cards
         if self._setting_now(self.controller.state, compared) is None:
-            self.window.status.show(f"{compared.label} is no longer lane "
+            self.status.show(f"{compared.label} is no longer lane "
                                       f"{compared.lane + 1}: compare again", 8000)
             return
         card = cards[compared.lane]
         if card.set_values({compared.sweep: value}):
-            self.window.status.show(f"{card.lane.label}: {compared.sweep} = {value:g}", 5000)
+            self.status.show(f"{card.lane.label}: {compared.sweep} = {value:g}", 5000)
 
     def export(self) -> None:
         """Both plots of the tab to PNG or SVG."""
         from landscape_app.gui.file_dialogs import ask_save_path, show_problem
 
         if self.panel.record is None:
-            self.window.status.show("Nothing to export yet: Maps ▸ Compare optimizers…")
+            self.status.show("Nothing to export yet: Maps ▸ Compare optimizers…")
             return
         path = ask_save_path(self.window, "Export comparison",
                              "PNG image (*.png);;SVG image (*.svg)", "compare.png")
@@ -181,4 +190,4 @@ class CompareActions(QObject):
         except Exception as error:  # noqa: BLE001 - a message, never a crash
             show_problem(self.window, "The comparison could not be exported", str(error))
             return
-        self.window.status.show(f"Wrote {path}", 5000)
+        self.status.show(f"Wrote {path}", 5000)

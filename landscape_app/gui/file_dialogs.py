@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from landscape_app.gui.keyboard import window_action
+
+if TYPE_CHECKING:
+    from landscape_app.gui.window_parts import StatusLine
 
 APP_NAME = "Loss Landscape Lab"
 
@@ -59,25 +63,26 @@ def show_problem(parent: QWidget, headline: str, detail: str) -> QMessageBox:
     return box
 
 
-def refuse(window, headline: str, detail: str) -> QMessageBox:
-    """A refused file action told on the window's status line (12 s) and in a warning box;
-    the box."""
-    window.status.show(f"{headline} {detail}", 12000)
-    return show_problem(window, headline, detail)
+def refuse(parent: QWidget, status: StatusLine, headline: str, detail: str) -> QMessageBox:
+    """A refused file action told on the status line (12 s) and in a warning box over
+    ``parent``; the box."""
+    status.show(f"{headline} {detail}", 12000)
+    return show_problem(parent, headline, detail)
 
 
 class OpenFileEntry(QObject):
     """A File-menu entry that opens one kind of file: its action ``text`` (``shortcut``,
     status ``tip``) added to ``menu``, the chooser (``caption``, ``name_filter``), and the
     subclass's :meth:`open_path`; :attr:`problem` is the last message box shown (for tests),
-    :attr:`opened` is emitted with what was opened."""
+    :attr:`opened` is emitted with what was opened. ``window`` parents the dialogs and owns
+    the shortcut; refusals go to ``status`` too."""
 
     opened = Signal(str)
 
-    def __init__(self, window, menu: QMenu, text: str, shortcut: str | None, tip: str,
-                 caption: str, name_filter: str):
+    def __init__(self, window: QWidget, menu: QMenu, status: StatusLine, text: str,
+                 shortcut: str | None, tip: str, caption: str, name_filter: str):
         super().__init__(window)
-        self.window = window
+        self.window, self.status = window, status
         self.problem: QMessageBox | None = None
         self._chooser = (caption, name_filter)
         self.open_action = window_action(window, text, shortcut, self.choose_and_open)

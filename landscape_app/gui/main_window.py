@@ -1,24 +1,26 @@
-"""The main window: docks, views, run controls and the status bar, in two phases.
+"""The main window: its assembly from typed parts, in two phases.
 
 Phase one (at launch, Qt and pyqtgraph only): the whole layout with a "loading" note where
-the panels go (:mod:`~landscape_app.gui.window_layout`) and, for a 2D function, the session's
-landscape, lanes, start and note (:mod:`~landscape_app.gui.live.first_paint`), so the window
-is on screen well before torch is imported; Play pressed meanwhile is held.
+the panels go (:mod:`~landscape_app.gui.window_layout`: the views, the docks, the status
+line, typed parts of :mod:`~landscape_app.gui.window_parts`) and, for a 2D function, the
+session's landscape, lanes, start and note (:mod:`~landscape_app.gui.live.first_paint`), so
+the window is on screen well before torch is imported; Play pressed meanwhile is held.
 Phase two (:meth:`MainWindow._core_loaded`, when the background import is done): the panels,
-the controller, the worker thread and the frame timer. :attr:`MainWindow.coreReady` says so.
+the controller, the worker thread, the frame clock, and the controllers of the menus, each
+given the parts it works with. :attr:`MainWindow.coreReady` says so.
 
-The frame clock (:mod:`~landscape_app.gui.live.frame_clock`, 60 Hz) pushes the latest race
-snapshot into the views through a :class:`~landscape_app.gui.live.painter.FramePainter`; the
-status bar shows the device, the
-worker's steps per second and the frames painted per second.
-
-The classroom features live in their own modules and are only wired here: the teaching note
+What the parts do lives in their own modules: the frame clock
+(:mod:`~landscape_app.gui.live.frame_clock`, 60 Hz) pushes the latest race snapshot into the
+views through a :class:`~landscape_app.gui.live.painter.FramePainter`; the landscape on
+screen (:mod:`~landscape_app.gui.live.landscape_drawing`); the inputs wired to the race
+(:mod:`~landscape_app.gui.live.input_wiring`); the status bar's device, steps/s and frames/s
+(:mod:`~landscape_app.gui.window_status`); the teaching note
 (:mod:`~landscape_app.gui.classroom.note_panel`), presentation mode
-(:mod:`~landscape_app.gui.classroom.presentation`, available from the first paint), and, once
-the engine is loaded, the File menu's sessions and exports
+(:mod:`~landscape_app.gui.classroom.presentation`, available from the first paint), and,
+once the engine is loaded, the File menu's sessions and exports
 (:mod:`~landscape_app.gui.classroom.session_actions`, :mod:`~landscape_app.gui.export.actions`),
-the Scenes menu (:mod:`~landscape_app.gui.classroom.scene_browser`) and the lane keys
-(:mod:`~landscape_app.gui.keyboard`).
+the Scenes menu (:mod:`~landscape_app.gui.classroom.scene_browser`), the Maps menu and the
+lane keys (:mod:`~landscape_app.gui.keyboard`).
 """
 
 from __future__ import annotations
@@ -28,29 +30,22 @@ import time
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QGroupBox,
-    QMainWindow,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGroupBox, QMainWindow, QVBoxLayout, QWidget
 
-from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.core.errors import LandscapeError
 from landscape_app.engine.traces import TraceBuffer
 from landscape_app.gui.batch_loss_action import add_batch_loss_action
 from landscape_app.gui.classroom.presentation import PresentationMode
 from landscape_app.gui.live.first_paint import EarlyPlay, draw_first_frame
-from landscape_app.gui.live.frame_clock import FrameClock
 from landscape_app.gui.live.loader import CoreLoader
 from landscape_app.gui.live.painter import FramePainter
 from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.room import RoomFit
 from landscape_app.gui.window_layout import build_docks, build_status_bar, build_views
+from landscape_app.gui.window_parts import WindowViews
+from landscape_app.gui.window_status import StatusUpdates
 from landscape_app.state.colormaps import COLORMAPS
 from landscape_app.state.first_frame import first_frame
-
-STATUS_INTERVAL_MS = 500
 
 
 class MainWindow(QMainWindow):
@@ -63,58 +58,56 @@ class MainWindow(QMainWindow):
     def __init__(self, options=None):
         super().__init__()
         self.options = options
-        self.controller = None
-        self.race_thread = None
-        self.surface3d = None
-        self.shown_grid = None  # the grid the views draw (None: none yet, or being computed)
+        self.controller = self.race_thread = self.timeline = self.clock = None  # phase two
+        self.drawing = self.inputs = self.maps = self.sharpness_view = None
         self.sessions = self.scenes = self.exports = self.lane_keys = self.keys = None
-        self.timeline = None  # the TimelineControl (with the engine)
         self.first_paint_time: float | None = None
         self._closing = False
-        self.sharpness_on = False  # View ▸ Sharpness (gui/sharpness_panel.py)
-        self._start_drag = False  # the start marker is being dragged (previews follow it)
         self.setWindowTitle("Loss Landscape Lab")
         self.buffer = TraceBuffer()
         self.controls = RunControls(self)
-        self.early_play = EarlyPlay(self)  # Play/Space held until the engine is in
         self.addToolBar(self.controls)
-        build_views(self)
-        self.view_tabs.currentChanged.connect(self._view_tab_changed)
-        build_docks(self)
+        self.views = build_views(self)
+        self.docks = build_docks(self)
         self.status = build_status_bar(self)
-        self._build_menus()
-        self.room = RoomFit(self)  # the size and place from the screen, the arrangement
-        self.controls.insertAction(self.controls.actions()[0], self.room.panels_action)
-        self.view_menu.insertAction(self.presentation.action, self.room.panels_action)
-        self.view_menu.insertSeparator(self.presentation.action)
-        self.room.place()
-        self.painter = FramePainter(self.contour, self.curves, self.table)
-        self.batch_loss_action = add_batch_loss_action(self)
-        # The views a frame waits for (the table changes at 10 Hz and is cheap to paint).
-        self.clock = FrameClock(self, {"plane": self.contour, "curves": self.curves})
-        self.status_timer = QTimer(self)
-        self.status_timer.setInterval(STATUS_INTERVAL_MS)
-        self.status_timer.timeout.connect(self._update_status)
-        self.loader = CoreLoader(self)
-        self.loader.connect_to(self._core_loaded, self._core_failed)
-        frame = first_frame(options)  # a 2D function scene is drawn before torch loads
-        if frame is not None:
-            draw_first_frame(self, frame)
-
-    # -- phase one: the layout ---------------------------------------------------------------
-    def _build_menus(self) -> None:
-        """The menu titles now; their session, export and scene entries arrive with the
-        engine (:meth:`_core_loaded`). Presentation mode works from the start."""
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("&File")
-        self.view_menu = bar.addMenu("&View")
-        self.scenes_menu = bar.addMenu("&Scenes")
-        self.maps_menu = bar.addMenu("&Maps")
-        self.maps = None
+        self.early_play = EarlyPlay(self, self.controls, self.status)  # Play held till ready
+        bar = self.menuBar()  # the titles now; most entries arrive with the engine
+        self.file_menu, self.view_menu = bar.addMenu("&File"), bar.addMenu("&View")
+        self.scenes_menu, self.maps_menu = bar.addMenu("&Scenes"), bar.addMenu("&Maps")
         for menu in (self.file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(False)
-        self.presentation = PresentationMode(self)
+        self.room = RoomFit(self)  # the size and place from the screen, the arrangement
+        self.presentation = PresentationMode(self, self.views, self.room)  # works at once
+        self.controls.insertAction(self.controls.actions()[0], self.room.panels_action)
+        self.view_menu.addAction(self.room.panels_action)
+        self.view_menu.addSeparator()
         self.view_menu.addAction(self.presentation.action)
+        self.room.place()
+        views = self.views
+        self.painter = FramePainter(views.contour, views.curves, views.table)
+        self.batch_loss_action = add_batch_loss_action(self, self.view_menu, self.painter)
+        self.status_updates = StatusUpdates(self.status, self.buffer, self.painter,
+                                            views.timeline_bar, self)
+        self.loader = CoreLoader(self)
+        self.loader.connect_to(self._core_loaded, self.status_updates.core_failed)
+        frame = first_frame(options)  # a 2D function scene is drawn before torch loads
+        if frame is not None:
+            draw_first_frame(views, frame)
+
+    @property
+    def sharpness_on(self) -> bool:
+        """Whether View ▸ Sharpness shows its panel (the room and the export dialog ask)."""
+        return self.sharpness_view is not None and self.sharpness_view.shown
+
+    @property
+    def shown_grid(self):
+        """The grid the views draw (None: none yet, or being computed)."""
+        return None if self.drawing is None else self.drawing.shown_grid
+
+    @property
+    def surface3d(self):
+        """The 3D view (None until its tab was first opened)."""
+        return None if self.drawing is None else self.drawing.surface3d
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
@@ -124,54 +117,50 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.loader.start)
 
     # -- phase two: the engine ---------------------------------------------------------------
-    def _core_failed(self, message: str) -> None:
-        self.status.show(f"The compute engine could not be loaded: {message}", 0)
-
     def _core_loaded(self, device: str, notice: str = "") -> None:
         if self._closing:
             return
         from landscape_app.engine.session_model import launch_session
         from landscape_app.gui.live.controller import RaceController
+        from landscape_app.gui.live.field_lanes import FieldLanes
+        from landscape_app.gui.live.frame_clock import FrameClock
+        from landscape_app.gui.live.input_wiring import InputWiring
+        from landscape_app.gui.live.landscape_drawing import LandscapeDrawing
+        from landscape_app.gui.live.timeline_bar import TimelineControl
         from landscape_app.gui.live.worker import RaceThread
-        from landscape_app.gui.panels.landscape_panel import DisplayPanel, LandscapePanel
-        from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
 
         # Everything imported so far (torch, scipy...) lives as long as the process: keep it
         # out of the garbage collector's full passes, which would otherwise take a few
         # hundred milliseconds each and freeze a frame.
         gc.collect()
         gc.freeze()
-        self.status.device.setText(f"device: {device}")
-        if notice:  # a GPU is present but could not start: the CPU computes instead
-            self.status.device.setText(f"device: {device} (GPU unavailable)")
-            self.status.device.setToolTip(notice)
-        self.landscape_panel = LandscapePanel()
-        self.display_panel = DisplayPanel(COLORMAPS)
-        left = QWidget()
-        layout = QVBoxLayout(left)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.landscape_panel, 1)
-        display_box = QGroupBox("Display")
-        QVBoxLayout(display_box).addWidget(self.display_panel)
-        layout.addWidget(display_box)
-        self.landscape_dock.setWidget(left)
-        self.optimizer_panel = OptimizerPanel()
-        self.optimizer_dock.setWidget(self.optimizer_panel)
+        self.status_updates.device_found(device, notice)
+        self._build_panels()
+        views, controls = self.views, self.controls
         self.race_thread = RaceThread(self.buffer, self)
         self.controller = RaceController(self.race_thread, self)
-        from landscape_app.gui.live.field_lanes import FieldLanes
-
-        self.fields = FieldLanes(self.controller, self.contour, self)  # whole paths on drag
+        self.status_updates.start(self.race_thread)
+        self.fields = FieldLanes(self.controller, views.contour, self)  # whole paths on drag
         self._create_internals_overlay()
-        self.view_menu.addAction(self.controls.internals_action)
-        from landscape_app.gui.live.timeline_bar import TimelineControl
-
-        self.timeline = TimelineControl(self, self.timeline_bar)
-        self.timeline_bar.stepShown.connect(self._step_shown)
+        self.view_menu.addAction(controls.internals_action)
+        self.timeline = TimelineControl(self, views.timeline_bar, controls, self.painter,
+                                        self.buffer, self.race_thread, self.controller)
+        self.presentation.follow_timeline(self.timeline)
         self.view_menu.addMenu(self.timeline.menu)
-        self._connect()
+        self.drawing = LandscapeDrawing(views, self.painter, self.controller, controls,
+                                        self.race_thread, self.landscape_panel,
+                                        self.presentation)
+        self.controller.gridProgress.connect(self.status_updates.grid_progress)
+        self.inputs = InputWiring(controls, views, self.painter, self.buffer, self.race_thread,
+                                  self.controller, self.timeline, self.landscape_panel,
+                                  self.display_panel, self.optimizer_panel, self.fields,
+                                  self.status)
+        # The views a frame waits for (the table changes at 10 Hz and is cheap to paint).
+        self.clock = FrameClock(self, {"plane": views.contour, "curves": views.curves},
+                                self.controller, self.race_thread, self.optimizer_panel,
+                                self.buffer, self.painter, self.timeline)
         self.race_thread.start()
-        self._build_classroom()
+        self._build_menu_entries()
         options = self.options
         self.sessions.present(launch_session(options),
                               path=options.session_path if options is not None else None,
@@ -182,73 +171,91 @@ class MainWindow(QMainWindow):
         if self.options is not None:
             self._apply_run_options(self.options)
         if held:
-            self.early_play.start_when_ready(lambda: self._play_toggled(True),
+            self.early_play.start_when_ready(lambda: self.inputs.play_toggled(True),
                                              lambda: self.controller.model.blocked is None)
         self.clock.timer.start()
-        self.status_timer.start()
         if notice:
             self.status.show(f"Ready: press space to play. {notice}", 20_000)
         else:
             self.status.show("Ready: press space to play", 5000)
         if options is not None and options.surface is not None:  # gui FILE: what it shows
             self.status.show(options.surface.summary(), 20_000)
-        self._view_tab_changed(self.view_tabs.currentIndex())
+        self.drawing.view_tab_changed(views.view_tabs.currentIndex())
         self.coreReady.emit()
 
-    def _build_classroom(self) -> None:
-        """Sessions, exports, scenes and the lane keys (they need the engine)."""
+    def _build_panels(self) -> None:
+        """The Landscape dock's panels (landscape, display) and the Optimizers dock's."""
+        from landscape_app.gui.panels.landscape_panel import DisplayPanel, LandscapePanel
+        from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
+
+        self.landscape_panel = LandscapePanel()
+        self.display_panel = DisplayPanel(COLORMAPS)
+        left = QWidget()
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.landscape_panel, 1)
+        display_box = QGroupBox("Display")
+        QVBoxLayout(display_box).addWidget(self.display_panel)
+        layout.addWidget(display_box)
+        self.docks.landscape.setWidget(left)
+        self.optimizer_panel = OptimizerPanel()
+        self.docks.optimizer.setWidget(self.optimizer_panel)
+
+    def _build_menu_entries(self) -> None:
+        """The menus' entries that need the engine, each controller given its parts:
+        sessions, surfaces, maps and exports (File), scenes, help, the lane keys, the Maps
+        menu and comparisons, the model view, the sharpness panel, the hover readouts."""
         from landscape_app.gui.classroom.scene_browser import SceneBrowser
         from landscape_app.gui.classroom.session_actions import SessionActions
+        from landscape_app.gui.classroom.surface_actions import SurfaceActions
+        from landscape_app.gui.compare_actions import CompareActions
         from landscape_app.gui.export.actions import ExportActions
-        from landscape_app.gui.keyboard import LaneKeys, window_action
+        from landscape_app.gui.help_topics import add_help_topics
+        from landscape_app.gui.key_router import KeyRouter
+        from landscape_app.gui.keyboard import LaneKeys, show_shortcuts, window_action
+        from landscape_app.gui.live.readouts import Readouts
+        from landscape_app.gui.map_actions import MapActions
+        from landscape_app.gui.map_file_actions import MapFileActions
+        from landscape_app.gui.model_dock import ModelDock
+        from landscape_app.gui.sharpness_panel import SharpnessView
+        from landscape_app.gui.window_parts import MapParts
 
-        controls = self.controls
+        controls, views, controller, status = self.controls, self.views, self.controller, \
+            self.status
+        file_menu = self.file_menu
         # On the window too, so that they work while the toolbar is hidden (presentation).
         self.addActions([controls.play_action, controls.step_action, controls.reset_action])
-        self.sessions = SessionActions(self, self.file_menu)
-        from landscape_app.gui.classroom.surface_actions import SurfaceActions
-
-        self.surfaces = SurfaceActions(self, self.file_menu)
-        from landscape_app.gui.map_file_actions import MapFileActions
-
-        self.map_files = MapFileActions(self, self.file_menu)  # an outcome map NPZ, in a tab
-        self.file_menu.addSeparator()
-        self.exports = ExportActions(self, self.file_menu)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.sessions.quit))
-        self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions)
-        from landscape_app.gui.keyboard import show_shortcuts
-
+        self.sessions = SessionActions(self, file_menu, controller, status, self.apply_session)
+        self.surfaces = SurfaceActions(self, file_menu, controller, status)
+        self.map_files = MapFileActions(self, file_menu, views.view_tabs,
+                                        status)  # an outcome map NPZ, in a tab
+        file_menu.addSeparator()
+        self.exports = ExportActions(self, file_menu, controller, views,
+                                     lambda: self.surface3d, self.timeline, status)
+        file_menu.addSeparator()
+        file_menu.addAction(window_action(self, "&Quit", "Ctrl+Q", self.sessions.quit))
+        self.scenes = SceneBrowser(self, self.scenes_menu, self.sessions, status)
         self.help_menu = self.menuBar().addMenu("&Help")  # every key of the window
         self.help_menu.addAction(window_action(self, "&Keyboard shortcuts", "F1",
                                                lambda: show_shortcuts(self)))
-        from landscape_app.gui.help_topics import add_help_topics
-
         add_help_topics(self, self.help_menu)
         self.lane_keys = LaneKeys(self, self.optimizer_panel)
-        from landscape_app.gui.key_router import KeyRouter
-
         self.keys = KeyRouter(self, self.focus_view)  # the keys act whatever has the focus
-        from landscape_app.gui.map_actions import MapActions
-        from landscape_app.gui.window_parts import MapParts
-
-        self.maps = MapActions(MapParts(self, self.controller, self.contour, self.view_tabs,
+        self.maps = MapActions(MapParts(self, controller, views.contour, views.view_tabs,
                                         controls.play_action, self.optimizer_panel,
-                                        self.exports, self.status), self.maps_menu)
+                                        self.exports, status), self.maps_menu)
+        self.inputs.maps = self.maps  # a click on a start map's cell races from there
         self.presentation.view_created(self.maps.view)
-        from landscape_app.gui.compare_actions import CompareActions
-
-        self.compare = CompareActions(self, self.maps_menu)  # Maps ▸ Compare optimizers…
-        from landscape_app.gui.model_dock import ModelDock
-
-        self.model_dock = ModelDock(self)  # View ▸ Model view: the network beside its plane
-        from landscape_app.gui.sharpness_panel import SharpnessView
-
-        self.sharpness_view = SharpnessView(self)  # View ▸ Sharpness: λ_max along the race
-        from landscape_app.gui.live.readouts import Readouts
-
-        self.readouts = Readouts(self)  # hover readout, trail tooltips, axis names
-        for menu in (self.file_menu, self.scenes_menu, self.maps_menu):
+        self.compare = CompareActions(self, self.maps_menu, controller,  # Maps ▸ Compare…
+                                      views.view_tabs, self.optimizer_panel, status)
+        self.model_dock = ModelDock(self, self.view_menu, controller,  # View ▸ Model view
+                                    self.docks.optimizer, self.timeline, self.buffer,
+                                    self.room)
+        self.sharpness_view = SharpnessView(self, self.view_menu, views, self.painter,
+                                            controller, self.room)  # λ_max along the race
+        self.readouts = Readouts(controller, views, self.buffer,  # hover, axis names
+                                 lambda: self.shown_grid, lambda: self.surface3d)
+        for menu in (file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(True)
 
     def _create_internals_overlay(self) -> None:
@@ -259,48 +266,10 @@ class MainWindow(QMainWindow):
             self.controls.internals_action.setEnabled(False)
             self.controls.internals.setToolTip(f"internals overlay unavailable: {error}")
             return
-        self.painter.overlay = InternalsOverlay(self.contour.plot_item)
+        self.painter.overlay = InternalsOverlay(self.views.contour.plot_item)
         self.painter.overlay.set_visible(False)
 
-    def _connect(self) -> None:
-        controller, worker, controls = self.controller, self.race_thread.worker, self.controls
-        # The worker's methods are thread-safe and must run here, in the UI thread: the
-        # worker's own thread is busy in its loop and would never run a queued call.
-        direct = Qt.ConnectionType.DirectConnection
-        controls.playToggled.connect(self._play_toggled)
-        controls.stepRequested.connect(self.timeline.step_once)  # also after a preview
-        controls.resetRequested.connect(controller.restart)
-        controls.speedChanged.connect(worker.set_speed, direct)
-        worker.set_speed(controls.current_speed())
-        controls.maxStepsChanged.connect(controller.set_max_steps)
-        controls.axisChanged.connect(self._axis_changed)
-        controls.internalsToggled.connect(self._internals_toggled)
-        self.race_thread.playingChanged.connect(controls.show_playing)
-        self.race_thread.raceFailed.connect(self._race_failed)
-        self.landscape_panel.landscapeChosen.connect(controller.set_landscape)
-        self.landscape_panel.networkRequested.connect(controller.build_network)
-        self.landscape_panel.networkCancelled.connect(controller.cancel_network)
-        self.display_panel.changed.connect(self._view_edited)
-        self.optimizer_panel.lanesChanged.connect(self._lanes_edited)
-        self.optimizer_panel.appearanceChanged.connect(self._lanes_edited)
-        self.contour.startMoved.connect(self._start_moved)
-        self.contour.startDragged.connect(self._start_dragged)
-        self.optimizer_panel.lanesPreviewed.connect(
-            lambda lanes: controller.preview.preview(lanes=lanes))
-        controller.gridReady.connect(self._show_grid)
-        controller.gridProgress.connect(self._grid_progress)
-        controller.lanesReset.connect(self._lanes_reset)
-        controller.lanesReset.connect(self.fields.refresh)
-        controller.preview.shown.connect(self.fields.hide)
-        self.fields.progress.connect(self.status.background.setText)
-        controller.transportChanged.connect(self._transport_changed)
-        controller.message.connect(self.status.show)
-        network = self.landscape_panel.network
-        controller.networkProgress.connect(self._network_progress)
-        controller.networkReady.connect(network.show_done)
-        controller.networkFailed.connect(network.show_error)
-
-    # -- reacting ----------------------------------------------------------------------------
+    # -- the session on screen -----------------------------------------------------------------
     def current_session(self):
         """The :class:`~landscape_app.state.model.SessionState` on screen (what Save writes)."""
         return self.controller.current_session()
@@ -308,9 +277,10 @@ class MainWindow(QMainWindow):
     def apply_session(self, state) -> None:
         """Show a whole :class:`~landscape_app.state.model.SessionState`, its teaching note
         beside the view (or as the caption, when presenting)."""
-        for note in (self.note_panel, self.caption):
+        views = self.views
+        for note in (views.note_panel, views.caption):
             note.show_note(state.title, state.note)
-        self.note_panel.setVisible(self.note_panel.has_note and not self.presentation.active)
+        views.note_panel.setVisible(views.note_panel.has_note and not self.presentation.active)
         view = state.view
         self.landscape_panel.show_spec(state.landscape)
         self.display_panel.show_values(view.colormap, view.log_scale, view.contours,
@@ -343,155 +313,12 @@ class MainWindow(QMainWindow):
         if options.play:
             self.controls.play_action.setChecked(True)
 
-    def _play_toggled(self, playing: bool) -> None:
-        worker = self.race_thread.worker
-        if playing and self.controller.model.blocked is not None:
-            self.controls.show_playing(False)
-            return
-        if self.timeline.play(playing):  # from a scrubbed step: replay, then play on
-            return
-        if playing and (self.buffer.snapshot().done or self.controller.preview.on_screen):
-            self.controller.restart()  # a race run to its end, or a preview: from step 0
-        worker.play() if playing else worker.pause()
-
-    def _view_edited(self) -> None:
-        values = self.display_panel.values()
-        self.optimizer_panel.colormap = values["colormap"]  # for lanes added from now on
-        self.controller.set_view(**values)
-
-    def _lanes_edited(self) -> None:
-        self.controller.set_lanes(self.optimizer_panel.lanes())
-        if self.optimizer_panel.slid:  # a slider was released: keep its preview on screen
-            self.controller.preview.commit()
-        self.painter.invalidate()
-
-    def _start_dragged(self, x: float, y: float) -> None:
-        """The start marker follows the mouse: the field lanes' whole paths from the nearest
-        field start at once (provisional), and the exact race from there when it arrives."""
-        self.fields.show(x, y)
-        self._start_drag = self.controller.preview.preview(start=(x, y))
-
-    def _start_moved(self, x: float, y: float) -> None:
-        """A click or a dropped marker. A click on a start-map cell races from that cell's
-        start; otherwise this is the session's new start (a drag keeps its preview)."""
-        dragged, self._start_drag = self._start_drag, False
-        self.fields.hide()
-        if not dragged and self.maps is not None and self.maps.start_chosen(x, y):
-            return
-        self.controller.set_start(x, y)
-        if dragged:
-            self.controller.preview.commit()
-
-    def _axis_changed(self, kind: str) -> None:
-        self.curves.set_axis(kind)
-        self.controller.set_view(x_axis=kind)
-
-    def _internals_toggled(self, on: bool) -> None:
-        self.painter.show_internals = on
-        self.controller.set_view(show_internals=on)
-        self.painter.invalidate()
-
-    def _race_failed(self, generation: int, message: str) -> None:
-        if generation == self.race_thread.worker.generation:
-            self.status.show(f"The race could not start: {message}", 10000)
-
-    def _show_grid(self, grid) -> None:
-        """Draw the session's landscape from ``grid`` (None: clear it, one is computed)."""
-        controller, view = self.controller, self.controller.state.view
-        landscape = controller.landscape
-        self.shown_grid = grid if landscape is not None else None
-        if grid is None or landscape is None:
-            self.contour.clear_landscape()
-            if self.surface3d is not None:
-                self.surface3d.clear_surface()
-        else:
-            self.contour.set_landscape(grid, controller.log_scale, view.colormap,
-                                       landscape.minima, view.contours,
-                                       equal_aspect=landscape.equal_aspect)
-            self.curves.set_offset(landscape.loss_offset, grid.finite_range[0])
-            if self.surface3d is not None:
-                self.surface3d.set_surface(grid, controller.log_scale, view.colormap)
-        self.painter.invalidate()
-
-    def _transport_changed(self, reason: str) -> None:
-        """Play, step and reset wait for the landscape; the view and the Network tab say why."""
-        self.controls.block_transport(reason)
-        if reason and self.race_thread is not None:
-            self.race_thread.worker.pause()
-        model = self.controller.model
-        self.contour.show_notice(self._notice(model))
-        network = self.landscape_panel.network
-        if model.phase.value == "preparing":
-            network.show_progress("train", 0.0)
-        elif reason and model.state.landscape.kind == LandscapeKind.NETWORK:
-            network.show_error(reason)
-        else:
-            network.progress.finish()
-            network.build.setEnabled(True)
-
-    @staticmethod
-    def _notice(model, stage: str = "", fraction: float | None = None) -> str:
-        if model.phase.value == "preparing":
-            done = "" if fraction is None else f" {fraction:.0%}"
-            return f"Network landscape: {stage or 'training'}…{done}"
-        return model.blocked or ""
-
-    def _network_progress(self, stage: str, fraction: float) -> None:
-        from landscape_app.gui.panels.network_panel import STAGES
-
-        self.landscape_panel.network.show_progress(stage, fraction)
-        self.contour.show_notice(self._notice(self.controller.model,
-                                              STAGES.get(stage, stage), fraction))
-
-    def _grid_progress(self, fraction: float) -> None:
-        self.status.progress(f"Drawing the landscape… {fraction:.0%}", fraction,
-                             "Drawing the landscape")
-
-    def _lanes_reset(self) -> None:
-        model = self.controller.model
-        start = model.start_point()
-        self.contour.start_marker.setVisible(start is not None)
-        if start is not None:
-            self.contour.set_start(*start[:2])
-        self.table.set_distance_label(model.distance_label)
-        self.curves.step_limit = self.controller.state.max_steps  # the x axis ends there
-        self.curves.follow_data()
-        self.painter.invalidate()
-
-    def _view_tab_changed(self, index: int) -> None:
-        self.painter.show_3d = index == 1
-        if index == 1 and self.surface3d is None and self.controller is not None:
-            from landscape_app.gui.views.surface3d import Surface3DView
-
-            self.surface3d = Surface3DView()
-            self.presentation.view_created(self.surface3d)
-            self.surface_holder.layout().addWidget(self.surface3d)
-            self.painter.surface3d = self.surface3d
-            if self.controller.grid is not None:
-                self._show_grid(self.controller.grid)
-        self.painter.invalidate()
-
     def focus_view(self) -> None:
         """Give the keyboard focus to the view on screen (the 2D view, or the 3D one)."""
         if self._closing:
             return
-        view = self.surface3d if self.view_tabs.currentIndex() == 1 else None
-        (view or self.contour).setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _step_shown(self, step: int) -> None:
-        """The timeline reads another step: so does the status bar (when paused)."""
-        if not self.race_thread.worker.playing:
-            self.status.fps.setText(f"step {step}")
-
-    def _update_status(self) -> None:
-        snapshot = self.buffer.snapshot()
-        playing = self.race_thread is not None and self.race_thread.worker.playing
-        if playing:
-            self.status.rate.setText(f"{snapshot.steps_per_second:,.0f} steps/s")
-            self.status.fps.setText(f"{self.painter.frames_per_second():.0f} frames/s")
-        else:
-            self.status.rate.setText("paused")
-            self.status.fps.setText(f"step {self.timeline_bar.shown_step}")  # the bar's step
+        view = self.surface3d if self.views.view_tabs.currentIndex() == 1 else None
+        (view or self.views.contour).setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -502,6 +329,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
+        self.early_play.stop()
         if self.keys is not None:
             self.keys.remove()
         self.room.remember()
@@ -515,6 +343,20 @@ class MainWindow(QMainWindow):
         if self.exports is not None:
             self.exports.shutdown()
         if self.controller is not None:
+            self.sharpness_view.shutdown()
             self.fields.close()
             self.controller.shutdown()
         super().closeEvent(event)
+
+
+def _view_part(name: str) -> property:
+    return property(lambda window: getattr(window.views, name),
+                    doc=f"``views.{name}`` (:class:`~landscape_app.gui.window_parts.WindowViews`)")
+
+
+# gui/room.py (being split on branch ``class``) and the window tests read the views and the
+# docks from the window itself: they are the window's parts, read through.
+for _name in WindowViews.__dataclass_fields__:
+    setattr(MainWindow, _name, _view_part(_name))
+MainWindow.landscape_dock = property(lambda window: window.docks.landscape)
+MainWindow.optimizer_dock = property(lambda window: window.docks.optimizer)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.file_dialogs import OpenFileEntry, refuse
+from landscape_app.gui.window_parts import StatusLine
 
 MAP_FILTER = "Outcome maps (*.npz);;All files (*)"
 
@@ -32,13 +33,15 @@ def color_of(result) -> str:
 
 
 class MapFileActions(OpenFileEntry):
-    """The Open map… entry of a window's File menu and the tab it fills; :attr:`view` is
-    None until a map is opened."""
+    """The Open map… entry of a window's File menu and the tab of ``view_tabs`` it fills;
+    :attr:`view` is None until a map is opened."""
 
-    def __init__(self, window, menu: QMenu):
-        super().__init__(window, menu, "Open &map…", None,
+    def __init__(self, window: QMainWindow, menu: QMenu, view_tabs: QTabWidget,
+                 status: StatusLine):
+        super().__init__(window, menu, status, "Open &map…", None,
                          "Show an outcome map NPZ (landscape-app map --out), built-in or of "
                          "your own model, in a tab", "Open a map", MAP_FILTER)
+        self.view_tabs = view_tabs
         self.view = None
         self.tab_index = None
         self.result = None
@@ -50,7 +53,7 @@ class MapFileActions(OpenFileEntry):
         try:
             result = outcome_of(read_map_npz(path))
         except LandscapeError as error:
-            self.problem = refuse(self.window, "The map was not opened.", str(error))
+            self.problem = refuse(self.window, self.status, "The map was not opened.", str(error))
             return False
         self.show(result, Path(path).name)
         return True
@@ -59,7 +62,7 @@ class MapFileActions(OpenFileEntry):
         from landscape_app.core.maps import SweepAxis
         from landscape_app.gui.views.map_layer import HyperMapView
 
-        tabs = self.window.view_tabs
+        tabs = self.view_tabs
         if self.view is None:
             self.view = HyperMapView()
             self.view.set_lanes(None, [])  # a file's map has no lane: no crosshair, no dots
@@ -74,7 +77,7 @@ class MapFileActions(OpenFileEntry):
         tabs.setCurrentIndex(self.tab_index)
         counts = ", ".join(f"{count} {status}" for status, count in result.counts().items()
                            if count)
-        self.window.statusBar().showMessage(
+        self.status.show(
             f"{name}: {result.settings.get('optimizer', '')} on "
             f"{result.settings.get('target', '')}, {result.shape[1]}x{result.shape[0]} cells "
             f"x {result.steps} steps ({counts})", 12000)

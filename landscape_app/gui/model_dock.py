@@ -10,18 +10,32 @@ scrubbed to on the timeline (it redraws at once when the timeline moves).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu
 
 from landscape_app.core.catalogue.kinds import LandscapeKind
 from landscape_app.gui.views.model_view import ModelView
 
+if TYPE_CHECKING:
+    from landscape_app.engine.traces import TraceBuffer
+    from landscape_app.gui.live.controller import RaceController
+    from landscape_app.gui.live.timeline_bar import TimelineControl
+    from landscape_app.gui.room import RoomFit
+
 
 class ModelDock:
-    """Creates the dock, its View-menu entry, and keeps the view's network current."""
+    """Creates the dock (under ``optimizer_dock``), its entry in ``menu``, and keeps the
+    view's network current (the ``controller``'s landscape, the lanes' steps in ``buffer``
+    up to the ``timeline``'s); ``room`` gives the dock its place."""
 
-    def __init__(self, window):
-        self.window = window
+    def __init__(self, window: QMainWindow, menu: QMenu, controller: RaceController,
+                 optimizer_dock: QDockWidget, timeline: TimelineControl, buffer: TraceBuffer,
+                 room: RoomFit):
+        self.window = window  # the docks' main window
+        self.controller, self.optimizer_dock, self.timeline = controller, optimizer_dock, timeline
+        self.buffer, self.room = buffer, room
         self.view = ModelView()
         self.view.step_source = self.reached_step
         self.dock = QDockWidget("Model", window)
@@ -31,24 +45,23 @@ class ModelDock:
                               | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.dock.setWidget(self.view)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        window.splitDockWidget(window.optimizer_dock, self.dock, Qt.Orientation.Vertical)
+        window.splitDockWidget(optimizer_dock, self.dock, Qt.Orientation.Vertical)
         self.dock.hide()
         self.action = self.dock.toggleViewAction()
         self.action.setText("&Model view")
         self.action.setToolTip("what the selected lane's network computes at the shown step")
         self.action.triggered.connect(self._toggled)
-        window.view_menu.addAction(self.action)
+        menu.addAction(self.action)
         self.user_hid = False
         self._shown_by_us = False  # shown by itself for a network (hidden again after it)
         self._landscape = None
-        window.controller.lanesReset.connect(self.refresh)
-        if window.timeline is not None:
-            window.timeline.shownStepChanged.connect(lambda _step: self.view.follow())
+        controller.lanesReset.connect(self.refresh)
+        timeline.shownStepChanged.connect(lambda _step: self.view.follow())
         self.refresh()
 
     def refresh(self) -> None:
         """Take the session's landscape: a network's model and its lanes, or none."""
-        landscape = self.window.controller.landscape
+        landscape = self.controller.landscape
         if landscape is self._landscape:
             self.view.shown, self.view.step = None, None  # a restart: follow from step 0
             self.view.follow()
@@ -59,7 +72,7 @@ class ModelDock:
             self.view.set_source(None)
             if self._shown_by_us:  # nothing to show: give its place (a tab) back
                 self._shown_by_us = False
-                self.window.room.hide_side(self.dock)
+                self.room.hide_side(self.dock)
             return
         from landscape_app.core.nn.model_picture import LaneTrack, ModelProbe
 
@@ -67,19 +80,18 @@ class ModelDock:
                              [LaneTrack.of(lane) for lane in landscape.lanes])
         if not self.user_hid and not self.dock.isVisible():
             self._shown_by_us = True
-            self.window.room.show_side(self.dock)  # the side panels' shown tab
+            self.room.show_side(self.dock)  # the side panels' shown tab
             # as tall as the optimizer cards above it: a picture, not a strip
-            self.window.resizeDocks([self.window.optimizer_dock, self.dock], [1, 1],
+            self.window.resizeDocks([self.optimizer_dock, self.dock], [1, 1],
                                     Qt.Orientation.Vertical)
 
     def reached_step(self, label: str) -> int | None:
         """The step lane ``label`` shows: its last step in the window's trace buffer, or the
         step scrubbed to on the timeline when that is earlier (None: no step yet)."""
-        for lane in self.window.buffer.snapshot().lanes:
+        for lane in self.buffer.snapshot().lanes:
             if lane.label == label and len(lane.rows):
                 reached = int(lane.rows[-1, 0])
-                timeline = self.window.timeline
-                shown = None if timeline is None else timeline.shown_step
+                shown = self.timeline.shown_step
                 return reached if shown is None else min(shown, reached)
         return None
 

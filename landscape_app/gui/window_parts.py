@@ -1,5 +1,7 @@
 """The window's typed parts, handed to the controllers that need them instead of the window.
 
+:class:`WindowViews` holds the views and the central layout that
+:mod:`~landscape_app.gui.window_layout` builds at launch; :class:`Docks` the two side docks.
 :class:`StatusLine` is the status bar as everything else uses it: a message for a while, a
 progress notice that never hides a message, and the permanent labels (background work,
 device, steps/s, frames/s or the step shown). :class:`MapParts` is what the Maps menu
@@ -9,19 +11,24 @@ tabs it draws in, the Play action, the lane cards it sets, the exports and the s
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QMainWindow, QTabWidget
+    from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter, QTabWidget, QWidget
 
-    from landscape_app.gui.export.actions import ExportActions
+    from landscape_app.gui.classroom.note_panel import NotePanel, NoteScroll
     from landscape_app.gui.live.controller import RaceController
+    from landscape_app.gui.live.timeline_bar import TimelineBar
     from landscape_app.gui.panels.optimizer_panel import OptimizerPanel
     from landscape_app.gui.views.contour import ContourView
+    from landscape_app.gui.views.curves import LossCurves
+    from landscape_app.gui.views.sharpness_plot import SharpnessPanel
+    from landscape_app.gui.views.table import RaceTable
 
 #: How long a message stays, in milliseconds.
 MESSAGE_MS = 8000
@@ -68,6 +75,46 @@ class StatusLine:
 
 
 @dataclass(frozen=True)
+class WindowViews:
+    """The views and the central layout: the 2D view and the 3D tab's holder in
+    ``view_tabs``; the right column (the teaching note in its scroll, the loss curves, the
+    sharpness panel; ``column_tabs`` when it has no room for them side by side); the table;
+    the three splitters; the presentation caption and the timeline bar under them."""
+
+    contour: ContourView
+    view_tabs: QTabWidget
+    surface_holder: QWidget
+    curves: LossCurves
+    table: RaceTable
+    note_panel: NotePanel
+    note_scroll: NoteScroll
+    right_column: QWidget
+    sharpness: SharpnessPanel
+    column_tabs: QTabWidget
+    top_splitter: QSplitter
+    bottom_splitter: QSplitter
+    central_splitter: QSplitter
+    caption: NotePanel
+    timeline_bar: TimelineBar
+
+
+@dataclass(frozen=True)
+class Docks:
+    """The Landscape dock (left) and the Optimizers dock (right)."""
+
+    landscape: QDockWidget
+    optimizer: QDockWidget
+
+
+class MapExports(Protocol):
+    """What the Maps menu asks of the exports
+    (:class:`~landscape_app.gui.export.actions.ExportActions`)."""
+
+    def export_map_animation(self, path: str | os.PathLike, kind: str | None = None) -> bool:
+        """The session's ``kind`` map's animation to ``path``, in the background."""
+
+
+@dataclass(frozen=True)
 class MapParts:
     """What the Maps menu works with. ``window`` parents its dialogs and owns its shortcuts."""
 
@@ -77,5 +124,5 @@ class MapParts:
     view_tabs: QTabWidget
     play: QAction
     optimizer_panel: OptimizerPanel
-    exports: ExportActions
+    exports: MapExports
     status: StatusLine

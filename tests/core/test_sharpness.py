@@ -96,6 +96,28 @@ def test_warm_start_from_the_previous_eigenvector_gives_the_same_answer():
                                rtol=0, atol=NETWORK_RTOL * abs(warm.top))
 
 
+def test_lanczos_reports_progress_and_stops_when_cancelled():
+    from landscape_app.core.errors import CancelledError
+
+    objective = network(hidden=(16, 16))
+    point = objective.as_tensor(objective.initial_parameters())
+    reports: list[tuple[str, float]] = []
+    reported = hessian_spectrum(objective.evaluate, point, 5,
+                                progress=lambda stage, f: reports.append((stage, f)),
+                                cancelled=lambda: False)
+    plain = hessian_spectrum(objective.evaluate, point, 5)
+    np.testing.assert_array_equal(reported.eigenvalues, plain.eigenvalues)  # same arithmetic
+    fractions = [f for _, f in reports]
+    assert {stage for stage, _ in reports} == {"spectrum"} and len(fractions) >= 5
+    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] <= 1
+    products: list[float] = []
+    with pytest.raises(CancelledError):  # asked to stop after the third product
+        hessian_spectrum(objective.evaluate, point, 5,
+                         progress=lambda _stage, f: products.append(f),
+                         cancelled=lambda: len(products) >= 3)
+    assert len(products) == 3
+
+
 def run_race(objective, spec: OptimizerSpec, steps: int, every: int = 1, start=None):
     start = objective.default_start() if start is None else start
     race = Race(objective, [Racer("lane", spec)], start, max_steps=steps, sharpness_every=every)

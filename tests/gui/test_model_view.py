@@ -14,13 +14,13 @@ from tests.gui.conftest import drag
 pytestmark = pytest.mark.gui
 
 
-def build_small_network(window, qtbot, model="moons", steps=40):
+def build_small_network(window, qtbot, model="moons", steps=40, hidden="6"):
     panel, controller = window.landscape_panel, window.controller
     window.controls.max_steps.setValue(steps)
     window.controls.max_steps.editingFinished.emit()
     page = panel.network
     page.model.setCurrentIndex(page.model.findData(model))
-    page.hidden.setText("6")
+    page.hidden.setText(hidden)
     page.samples.setValue(64)
     page.resolution.setValue(15)
     panel.tabs.setCurrentIndex(2)

@@ -21,13 +21,26 @@ its stretch factors.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from landscape_app.gui.style import QWIDGETSIZE_MAX, presentation_stylesheet
+
+if TYPE_CHECKING:
+    from landscape_app.gui.live.timeline_bar import TimelineControl
+    from landscape_app.gui.room import RoomFit
+    from landscape_app.gui.window_parts import WindowViews
 
 #: Window font while presenting on a 1080-line screen, relative to the normal one.
 FONT_FACTOR = 2.0
@@ -101,16 +114,21 @@ class _SavedLayout:
 
 class PresentationMode(QObject):
     """Enters and leaves presentation mode for a :class:`~landscape_app.gui.main_window.
-    MainWindow`. :attr:`action` (F11, F5) toggles it; :attr:`leave_action` (Esc) leaves.
+    MainWindow` (full screen, its chrome hidden), its ``views`` enlarged, the ``room``
+    arranging them. :attr:`action` (F11, F5) toggles it; :attr:`leave_action` (Esc) leaves.
+    Views made later (:meth:`view_created`) and the timeline (:meth:`follow_timeline`, with
+    the engine) join when they exist.
 
     Signals: ``toggled(bool)`` after entering or leaving.
     """
 
     toggled = Signal(bool)
 
-    def __init__(self, window):
+    def __init__(self, window: QMainWindow, views: WindowViews, room: RoomFit):
         super().__init__(window)
-        self.window = window
+        self.window, self.views, self.room = window, views, room
+        self.timeline: TimelineControl | None = None
+        self._later_views: list = []  # views made after the window: the 3D view, maps'
         self.active = False
         self._saved: _SavedLayout | None = None
         self._awaited_size: QSize | None = None
@@ -130,7 +148,7 @@ class PresentationMode(QObject):
         self._settle.setSingleShot(True)
         self._settle.setInterval(0)
         self._settle.timeout.connect(self._restore_splitters)
-        self.loss_ticks = SparseLossTicks(window.curves)
+        self.loss_ticks = SparseLossTicks(views.curves)
 
     @property
     def saved(self) -> _SavedLayout | None:
@@ -145,7 +163,7 @@ class PresentationMode(QObject):
         """Hide the chrome, enlarge type and lines, show the caption, go full screen."""
         if self.active:
             return
-        window = self.window
+        window, views = self.window, self.views
         self._awaited_size = None
         window.removeEventFilter(self)
         self._saved = self._save()
@@ -157,45 +175,45 @@ class PresentationMode(QObject):
             widget.hide()
         window.menuBar().hide()
         window.statusBar().hide()
-        window.note_panel.hide()
-        window.timeline_bar.hide()
-        window.caption.show()
+        views.note_panel.hide()
+        views.timeline_bar.hide()
+        views.caption.show()
         window.centralWidget().setStyleSheet(presentation_stylesheet(
             QApplication.font().pointSizeF() * self.font_factor))
         self._scale_views(self.size_factor)
         self.loss_ticks.start()
-        window.table.table_model.modelReset.connect(self._fit_table)
-        window.table.rowsRefitted.connect(self._fit_table)
+        views.table.table_model.modelReset.connect(self._fit_table)
+        views.table.rowsRefitted.connect(self._fit_table)
         self._fit_table()
-        if window.timeline is not None:  # the timeline bar is hidden: the caption says it
-            window.timeline.shownStepChanged.connect(self._show_step)
+        if self.timeline is not None:  # the timeline bar is hidden: the caption says it
+            self.timeline.shownStepChanged.connect(self._show_step)
             self._show_step()
         window.showFullScreen()
-        window.room.schedule()
-        window.contour.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.room.schedule()
+        views.contour.setFocus(Qt.FocusReason.OtherFocusReason)
         self.toggled.emit(True)
 
     def leave(self) -> None:
         """Put back exactly the layout, sizes and fonts from before :meth:`enter`."""
         if not self.active:
             return
-        window, saved = self.window, self._saved
+        window, views, saved = self.window, self.views, self._saved
         self._set_active(False)
-        window.table.table_model.modelReset.disconnect(self._fit_table)
-        window.table.rowsRefitted.disconnect(self._fit_table)
-        if window.timeline is not None:
-            window.timeline.shownStepChanged.disconnect(self._show_step)
-        window.caption.show_step("")
-        window.caption.hide()
+        views.table.table_model.modelReset.disconnect(self._fit_table)
+        views.table.rowsRefitted.disconnect(self._fit_table)
+        if self.timeline is not None:
+            self.timeline.shownStepChanged.disconnect(self._show_step)
+        views.caption.show_step("")
+        views.caption.hide()
         window.centralWidget().setStyleSheet(saved.stylesheet)
         self._scale_views(1.0)
         self.loss_ticks.stop()
-        window.table.setMinimumHeight(saved.table_height[0])
-        window.table.setMaximumHeight(saved.table_height[1])
+        views.table.setMinimumHeight(saved.table_height[0])
+        views.table.setMaximumHeight(saved.table_height[1])
         window.menuBar().setVisible(saved.menu_visible)
         window.statusBar().setVisible(saved.status_visible)
-        window.timeline_bar.setVisible(saved.timeline_visible)
-        window.note_panel.setVisible(window.note_panel.has_note)  # the scene may have changed
+        views.timeline_bar.setVisible(saved.timeline_visible)
+        views.note_panel.setVisible(views.note_panel.has_note)  # the scene may have changed
         self._awaited_size = saved.size
         window.installEventFilter(self)
         if saved.window_state & Qt.WindowState.WindowFullScreen:
@@ -238,38 +256,41 @@ class PresentationMode(QObject):
             stylesheet=window.centralWidget().styleSheet(),
             menu_visible=not window.menuBar().isHidden(),
             status_visible=not window.statusBar().isHidden(),
-            timeline_visible=not window.timeline_bar.isHidden(),
+            timeline_visible=not self.views.timeline_bar.isHidden(),
             splitters=[(splitter, splitter.saveState()) for splitter in splitters],
-            table_height=(window.table.minimumHeight(), window.table.maximumHeight()),
+            table_height=(self.views.table.minimumHeight(), self.views.table.maximumHeight()),
             focus=QApplication.focusWidget(),
         )
 
     def _scale_views(self, factor: float) -> None:
-        window = self.window
-        map_view = window.maps.view if window.maps is not None else None
-        for view in (window.contour, window.curves, window.table, window.surface3d, map_view):
-            if view is not None:
-                view.set_size_factor(factor)
+        views = self.views
+        for view in (views.contour, views.curves, views.table, *self._later_views):
+            view.set_size_factor(factor)
 
     def view_created(self, view) -> None:
-        """A view made after entering (the 3D view is built on first use, the hyperparameter
-        map's once the engine is loaded) gets the sizes."""
+        """A view made after the window (the 3D view is built on first use, the
+        hyperparameter map's once the engine is loaded) gets the sizes, now and from now."""
+        self._later_views.append(view)
         view.set_size_factor(self.size_factor if self.active else 1.0)
+
+    def follow_timeline(self, timeline: TimelineControl) -> None:
+        """The engine's timeline: while presenting, the caption names its step."""
+        self.timeline = timeline
 
     def _show_step(self, *_) -> None:
         """The caption names the step shown while one is scrubbed to (live: nothing)."""
-        timeline = self.window.timeline
+        timeline = self.timeline
         step = None if timeline is None else timeline.shown_step
-        self.window.caption.show_step(
+        self.views.caption.show_step(
             "" if step is None else f"step {step} of {timeline.timeline.furthest}")
 
     def _fit_table(self) -> None:
         """The table at least as tall as its rows (at the presentation's row height); the
         arrangement (:mod:`landscape_app.gui.room`) may give it more."""
-        table = self.window.table
+        table = self.views.table
         table.setMinimumHeight(table.natural_height(least_rows=1))
         table.setMaximumHeight(QWIDGETSIZE_MAX)
-        self.window.room.schedule()
+        self.room.schedule()
 
     def _restore_splitters(self) -> None:
         if self._saved is None or self.active:
@@ -278,7 +299,7 @@ class PresentationMode(QObject):
         for splitter, state in self._saved.splitters:
             if isValid(splitter):
                 splitter.restoreState(state)
-        self.window.room.schedule()  # the arrangement for the normal window's size
+        self.room.schedule()  # the arrangement for the normal window's size
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
         """After leaving: once the window is back at its old size, restore the splitters

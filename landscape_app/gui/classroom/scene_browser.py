@@ -11,21 +11,24 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.classroom.session_actions import SessionActions
 from landscape_app.gui.file_dialogs import show_problem
 from landscape_app.gui.keyboard import window_action
+from landscape_app.gui.window_parts import StatusLine
 from landscape_app.state.scenes import list_scenes, load_scene
 
 
 class SceneBrowser(QObject):
-    """Fills ``menu`` with the scenes and the next / previous actions."""
+    """Fills ``menu`` with the scenes and the next / previous actions (owned by ``window``,
+    which parents the problem reports); says which scene loaded on ``status``."""
 
-    def __init__(self, window, menu: QMenu, sessions: SessionActions):
+    def __init__(self, window: QMainWindow, menu: QMenu, sessions: SessionActions,
+                 status: StatusLine):
         super().__init__(window)
-        self.window = window
+        self.window, self.status = window, status
         self.sessions = sessions
         self.scenes = list_scenes()
         self.next_action = window_action(window, "&Next scene", QKeySequence(Qt.Key.Key_N),
@@ -62,13 +65,13 @@ class SceneBrowser(QObject):
         try:
             scene = load_scene(scene_id)
         except LandscapeError as error:
-            self.window.status.show(str(error), 12000)
+            self.status.show(str(error), 12000)
             self.sessions.problem = show_problem(self.window, "The scene could not be loaded.",
                                                  str(error))
             self._mark_current()
             return False
         self.sessions.present(scene.state, scene_id=scene_id)
-        self.window.status.show(f"Scene: {scene.title}", 6000)
+        self.status.show(f"Scene: {scene.title}", 6000)
         return True
 
     def choose(self, scene_id: str) -> bool:

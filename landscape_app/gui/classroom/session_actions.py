@@ -16,17 +16,23 @@ quitting ask first when it is modified (:mod:`~landscape_app.gui.classroom.unsav
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.file_dialogs import APP_NAME, ask_open_path, ask_save_path, refuse
 from landscape_app.gui.keyboard import window_action
 from landscape_app.state.model import SessionState
 from landscape_app.state.session_io import load_session, save_session
+
+if TYPE_CHECKING:
+    from landscape_app.gui.live.controller import RaceController
+    from landscape_app.gui.window_parts import StatusLine
 
 SESSION_FILTER = "Sessions (*.json);;All files (*)"
 
@@ -42,9 +48,11 @@ class SessionActions(QObject):
 
     documentChanged = Signal()
 
-    def __init__(self, window, menu: QMenu):
+    def __init__(self, window: QMainWindow, menu: QMenu, controller: RaceController,
+                 status: StatusLine, show_session: Callable[[SessionState], None]):
         super().__init__(window)
-        self.window = window
+        self.window = window  # the dialogs' parent, the title's, closed by Quit
+        self.controller, self.status, self.show_session = controller, status, show_session
         self.path: Path | None = None
         self.scene_id: str | None = None
         self.problem: QMessageBox | None = None
@@ -64,16 +72,16 @@ class SessionActions(QObject):
                                             self.choose_and_save)
         menu.addActions([self.new_action, self.open_action, self.save_action,
                          self.save_as_action])
-        window.controller.stateChanged.connect(self.refresh_title)
+        controller.stateChanged.connect(self.refresh_title)
 
     # -- putting a session on screen -----------------------------------------------------------
     def present(self, state: SessionState, path: str | os.PathLike | None = None,
                 scene_id: str | None = None) -> None:
         """Show ``state`` whole; it becomes the unmodified session."""
-        self.window.apply_session(state)
+        self.show_session(state)
         self.path = Path(path).expanduser() if path is not None else None
         self.scene_id = scene_id
-        self.window.controller.model.mark_saved()
+        self.controller.model.mark_saved()
         self.refresh_title()
         self.documentChanged.emit()
 
@@ -109,14 +117,14 @@ class SessionActions(QObject):
         the file cannot be written."""
         if self._refuse_surface():
             return False
-        state = self.window.current_session()
+        state = self.controller.current_session()
         try:
             target = save_session(path, state)
         except LandscapeError as error:
             self._refuse("The session was not saved.", str(error))
             return False
         self.path = target
-        model = self.window.controller.model
+        model = self.controller.model
         if model.state == state:
             model.mark_saved()
         self.refresh_title()
@@ -130,7 +138,7 @@ class SessionActions(QObject):
 
     def _refuse_surface(self) -> bool:
         """A surface file on screen is not a race session: saving is refused, with why."""
-        surface = self.window.controller.model.surface_file
+        surface = self.controller.model.surface_file
         if surface is None:
             return False
         self._refuse("The session was not saved.", f"{surface.name} is a surface file shown "
@@ -152,7 +160,7 @@ class SessionActions(QObject):
     @property
     def modified(self) -> bool:
         """Whether the session on screen differs from the one last opened or saved."""
-        return self.window.controller.model.modified
+        return self.controller.model.modified
 
     def confirm_discard(self, doing: str) -> bool:
         """Whether ``doing`` (e.g. "quitting") may go on: True when nothing unsaved would be
@@ -167,16 +175,16 @@ class SessionActions(QObject):
             self.window.close()
 
     def refresh_title(self) -> None:
-        model = self.window.controller.model
+        model = self.controller.model
         if model.saved is None or model.surface_file is not None:
             return
-        state = self.window.current_session()
+        state = self.controller.current_session()
         name = self.path.name if self.path is not None else (state.title or "untitled")
         self.window.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.window.setWindowModified(self.modified)
 
     def _tell(self, text: str) -> None:
-        self.window.status.show(text, 6000)
+        self.status.show(text, 6000)
 
     def _refuse(self, headline: str, detail: str) -> None:
-        self.problem = refuse(self.window, headline, detail)
+        self.problem = refuse(self.window, self.status, headline, detail)

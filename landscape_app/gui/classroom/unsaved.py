@@ -38,7 +38,7 @@ def confirm_discard(sessions, doing: str) -> bool:
     session_actions.SessionActions` ``sessions`` (see the module docstring)."""
     if not sessions.ask_unsaved or not sessions.modified:
         return True
-    state = sessions.window.current_session()
+    state = sessions.controller.current_session()
     name = sessions.path.name if sessions.path is not None else (state.title or "untitled")
     box = unsaved_question(sessions.window, name, doing)
     sessions.question = box

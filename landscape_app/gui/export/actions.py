@@ -18,17 +18,25 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 from landscape_app.core.atomic import atomic_write, check_writable
 from landscape_app.core.errors import LandscapeError
 from landscape_app.gui.file_dialogs import APP_NAME, ask_save_path, show_problem
 from landscape_app.gui.keyboard import window_action
 from landscape_app.gui.live.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from landscape_app.gui.live.controller import RaceController
+    from landscape_app.gui.live.timeline_bar import TimelineControl
+    from landscape_app.gui.views.surface3d import Surface3DView
+    from landscape_app.gui.window_parts import StatusLine, WindowViews
 
 VIEWS = {"2d": "2D view", "3d": "3D view", "curves": "loss curves"}
 IMAGE_SUFFIXES = {"2d": (".png", ".svg"), "3d": (".png",), "curves": (".png", ".svg")}
@@ -66,7 +74,10 @@ def svg_bytes(widget: QWidget, title: str) -> bytes:
 
 
 class ExportActions(QObject):
-    """The Export submenu of a :class:`~landscape_app.gui.main_window.MainWindow`.
+    """The Export submenu of a :class:`~landscape_app.gui.main_window.MainWindow`: the
+    session on screen (``controller``), the views' stills (``views``; the 3D view, once its
+    tab was opened, from ``surface3d()``) and the timeline's export range; messages on
+    ``status``, problems in boxes over ``window``.
 
     Signals: ``exported(path)`` after a file was written, ``failed(message)`` when not.
     """
@@ -74,9 +85,13 @@ class ExportActions(QObject):
     exported = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, window, menu: QMenu):
+    def __init__(self, window: QMainWindow, menu: QMenu, controller: RaceController,
+                 views: WindowViews, surface3d: Callable[[], Surface3DView | None],
+                 timeline: TimelineControl, status: StatusLine):
         super().__init__(window)
-        self.window = window
+        self.window = window  # the dialogs' parent, the shortcut's owner
+        self.controller, self.views, self.surface3d = controller, views, surface3d
+        self.timeline, self.status = timeline, status
         self.dialog = None
         self.problem: QMessageBox | None = None
         self._closed = False
@@ -110,9 +125,7 @@ class ExportActions(QObject):
 
         if self.dialog is None:
             self.dialog = ExportDialog(self.window)
-        timeline = getattr(self.window, "timeline", None)
-        self.dialog.prepare(self.window.current_session(),
-                            None if timeline is None else timeline.selection)
+        self.dialog.prepare(self.controller.current_session(), self.timeline.selection)
         self.dialog.show()
         self.dialog.activateWindow()
         return self.dialog
@@ -132,7 +145,7 @@ class ExportActions(QObject):
         except LandscapeError as error:
             self._refuse(str(error))
             return False
-        state = self.window.current_session()
+        state = self.controller.current_session()
 
         def job(progress, cancelled):
             from landscape_app.engine.recording import record_session
@@ -152,7 +165,7 @@ class ExportActions(QObject):
         when there is no map or the path cannot be written."""
         from landscape_app.export.animation import check_animation_target
 
-        state = self.window.current_session()
+        state = self.controller.current_session()
         if state.map is None:
             self._refuse("there is no outcome map: turn one on in the Maps menu first")
             return False
@@ -179,11 +192,11 @@ class ExportActions(QObject):
         a newer export cancels it."""
         self._what = what
         self.tasks.submit(job)
-        self.window.status.show(f"Exporting {what} to {target}…", 0)
+        self.status.show(f"Exporting {what} to {target}…", 0)
 
     def _task_progress(self, token: int, stage: str, fraction: float) -> None:
         if token == self.tasks.token:
-            self.window.status.show(
+            self.status.show(
                 f"Exporting {self._what}: {stage} {fraction:.0%}", 2000)
 
     def _task_done(self, token: int, path) -> None:
@@ -205,7 +218,7 @@ class ExportActions(QObject):
         """Write the grid on screen to ``path`` (NPZ)."""
         from landscape_app.core.files.grid_npz import write_grid_npz
 
-        controller = self.window.controller
+        controller = self.controller
         grid, landscape = controller.grid, controller.landscape
         if grid is None or landscape is None:
             self._refuse("the landscape is still being computed; try again in a moment")
@@ -234,9 +247,8 @@ class ExportActions(QObject):
         return self._write(lambda: self._write_bytes(target, data))
 
     def _image(self, view: str, suffix: str) -> bytes:
-        window = self.window
         if view == "3d":
-            surface = window.surface3d
+            surface = self.surface3d()
             if surface is None or not surface.available:
                 reason = "open the 3D tab first" if surface is None else (
                     surface.unavailable_reason)
@@ -246,9 +258,9 @@ class ExportActions(QObject):
             buffer = io.BytesIO()
             Image.fromarray(surface.grab_frame()).save(buffer, format="PNG")
             return buffer.getvalue()
-        widget = window.contour if view == "2d" else window.curves
+        widget = self.views.contour if view == "2d" else self.views.curves
         if suffix == ".svg":
-            return svg_bytes(widget, window.current_session().title or VIEWS[view])
+            return svg_bytes(widget, self.controller.current_session().title or VIEWS[view])
         return png_bytes(widget)
 
     @staticmethod
@@ -268,13 +280,13 @@ class ExportActions(QObject):
         return True
 
     def _written(self, path: Path) -> None:
-        self.window.status.show(f"Exported {path}", 8000)
+        self.status.show(f"Exported {path}", 8000)
         self.exported.emit(str(path))
 
     def _refuse(self, message: str) -> None:
         if self._closed:
             return
-        self.window.status.show(f"Nothing was exported: {message}", 12000)
+        self.status.show(f"Nothing was exported: {message}", 12000)
         self.problem = show_problem(self.window, "Nothing was exported.", message)
         self.failed.emit(message)
 

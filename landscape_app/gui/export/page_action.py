@@ -35,7 +35,7 @@ class PageAction:
         except LandscapeError as error:
             self.exports._refuse(str(error))
             return False
-        state = self.exports.window.current_session()
+        state = self.exports.controller.current_session()
 
         def job(progress, cancelled):
             from landscape_app.engine.page import page_document

@@ -24,6 +24,7 @@ Other views follow the shown step through :attr:`TimelineControl.shownStepChange
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMainWindow,
     QMenu,
     QSlider,
     QStyle,
@@ -41,6 +43,13 @@ from PySide6.QtWidgets import (
 from landscape_app.engine.timeline import BIG_STEP, Plan, Timeline
 from landscape_app.engine.traces import RaceSnapshot
 from landscape_app.gui.keyboard import window_action
+
+if TYPE_CHECKING:
+    from landscape_app.engine.traces import TraceBuffer
+    from landscape_app.gui.live.controller import RaceController
+    from landscape_app.gui.live.painter import FramePainter
+    from landscape_app.gui.live.worker import RaceThread
+    from landscape_app.gui.panels.controls import RunControls
 
 
 class TrackSlider(QSlider):
@@ -156,16 +165,19 @@ class TimelineControl(QObject):
 
     shownStepChanged = Signal(int)
 
-    def __init__(self, window, bar: TimelineBar):
+    def __init__(self, window: QMainWindow, bar: TimelineBar, controls: RunControls,
+                 painter: FramePainter, buffer: TraceBuffer, race_thread: RaceThread,
+                 controller: RaceController):
         super().__init__(window)
-        self.window = window
-        self.bar = bar
+        self.window = window  # the dialog's parent, the shortcuts' owner
+        self.bar, self.controls, self.painter, self.buffer = bar, controls, painter, buffer
+        self.race_thread, self.controller = race_thread, controller
         self.timeline = Timeline()
         self._last_frame = time.perf_counter()
         self._shown = -1
         bar.scrubbed.connect(self.scrub)
         # Following a live race, the bar reads the step the table shows (the painter's).
-        window.painter.on_numbers = self._numbers_drawn
+        painter.on_numbers = self._numbers_drawn
         self.menu = QMenu("&Timeline", window)
         self.actions: dict[str, QAction] = {}
         for name, text, keys, slot in (
@@ -220,12 +232,12 @@ class TimelineControl(QObject):
         timeline = self.timeline
         timeline.follow(snapshot.generation, snapshot.furthest_step)
         if timeline.replaying:
-            timeline.advance(elapsed, self.window.controls.current_speed())
+            timeline.advance(elapsed, self.controls.current_speed())
             if timeline.live:  # caught up with the race: it plays on, or playing ends
                 if snapshot.done or self._preview_on_screen():
-                    self.window.controls.show_playing(False)
+                    self.controls.show_playing(False)
                 else:
-                    self.window.race_thread.worker.play()
+                    self.race_thread.worker.play()
         self._refresh()
         return timeline.shown
 
@@ -239,15 +251,15 @@ class TimelineControl(QObject):
         self._follow_now()
         if timeline.play_plan(self._done(), self._preview_on_screen()) is not Plan.REPLAY:
             return False
-        self.window.race_thread.worker.pause()
+        self.race_thread.worker.pause()
         timeline.replaying = True
         self._last_frame = time.perf_counter()
-        self.window.controls.show_playing(True)
+        self.controls.show_playing(True)
         return True
 
     def step_once(self) -> None:
         """The Step button (→): the next step, wherever the race is (see the module)."""
-        worker = self.window.race_thread.worker
+        worker = self.race_thread.worker
         self._follow_now()
         plan = self.timeline.step_plan(self._done(), self._preview_on_screen())
         if plan is Plan.REPLAY:
@@ -256,7 +268,7 @@ class TimelineControl(QObject):
             self.timeline.move(1)
             self._refresh()
         elif plan is Plan.RESTART:
-            self.window.controller.restart()
+            self.controller.restart()
             worker.step_once()
         elif plan is Plan.LIVE:
             worker.step_once()
@@ -301,22 +313,21 @@ class TimelineControl(QObject):
 
     # -- helpers ---------------------------------------------------------------------------------
     def _follow_now(self) -> None:
-        snapshot = self.window.buffer.snapshot()
+        snapshot = self.buffer.snapshot()
         self.timeline.follow(snapshot.generation, snapshot.furthest_step)
 
     def _pause(self) -> None:
         self.timeline.replaying = False
-        worker = self.window.race_thread.worker if self.window.race_thread else None
-        if worker is not None and worker.playing:
+        worker = self.race_thread.worker
+        if worker.playing:
             worker.pause()
-        self.window.controls.show_playing(False)
+        self.controls.show_playing(False)
 
     def _done(self) -> bool:
-        return self.window.buffer.snapshot().done
+        return self.buffer.snapshot().done
 
     def _preview_on_screen(self) -> bool:
-        controller = self.window.controller
-        return controller is not None and controller.preview.on_screen
+        return self.controller.preview.on_screen
 
     def _numbers_drawn(self, step: int, furthest: int, live: bool) -> None:
         """The table drew a frame: a live bar reads its step (one step number on screen)."""

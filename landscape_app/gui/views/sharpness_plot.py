@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from landscape_app.core.sharpness_reading import TOP_K
 from landscape_app.engine.traces import AXIS_COLUMNS, COLUMN
 from landscape_app.gui.room_layout import CURVES_HEIGHT
 from landscape_app.gui.views.axis_fonts import quiet_plot_item
@@ -89,9 +90,13 @@ def hover_text(label: str, row: np.ndarray) -> str:
     return "   ".join(parts)
 
 
-def spectrum_text(row: np.ndarray, eigenvalues: Sequence[float] | None = None) -> str:
+def spectrum_text(row: np.ndarray, eigenvalues: Sequence[float] | str | None = None) -> str:
     """The readout under the panel: the top eigenvalues at a reading and how many are
-    negative (``eigenvalues`` given: those instead of the row's own)."""
+    negative (``eigenvalues`` given: those instead of the row's own; a text such as
+    "computing… 40%": that text in their place)."""
+    head = hover_text('', row).strip()
+    if isinstance(eigenvalues, str):
+        return f"{head}\ntop {TOP_K} Hessian eigenvalues: {eigenvalues}"
     values = (row[EIGENVALUES:EIGENVALUES + 5] if eigenvalues is None
               else np.asarray(eigenvalues, dtype=float))
     values = values[np.isfinite(values)]
@@ -99,7 +104,7 @@ def spectrum_text(row: np.ndarray, eigenvalues: Sequence[float] | None = None) -
     kind = ("a saddle: index " + str(negatives)) if negatives and negatives < len(values) \
         else "a maximum" if negatives else "no negative curvature"
     listed = ", ".join(format_number(v) for v in values)
-    return (f"{hover_text('', row).strip()}\ntop {len(values)} Hessian eigenvalues: {listed}"
+    return (f"{head}\ntop {len(values)} Hessian eigenvalues: {listed}"
             f"  ·  {negatives} negative ({kind})")
 
 
@@ -234,8 +239,10 @@ class SharpnessPlot(pg.PlotWidget):
 class SharpnessPanel(QWidget):
     """The plot, a line saying how it is measured, and the shown step's readout.
 
-    ``spectrum`` (set by the window) answers ``(label, step) -> eigenvalues or None``: the
-    top k at a lane's recorded point where the race measured λ_max alone (networks).
+    ``spectrum`` (set by the window) answers ``(label, step) -> eigenvalues, a text or
+    None``: the top k at a lane's recorded point where the race measured λ_max alone
+    (networks), a text while they are computed (:meth:`read_out` again when they arrive),
+    None for the reading's own.
     """
 
     def __init__(self, parent=None):
@@ -253,7 +260,7 @@ class SharpnessPanel(QWidget):
         self.lane_box = QComboBox()
         self.lane_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.lane_box.setToolTip("the lane whose reading at the shown step is read out")
-        self.lane_box.currentIndexChanged.connect(lambda _index: self._read_out())
+        self.lane_box.currentIndexChanged.connect(lambda _index: self.read_out())
         self.readout = QLabel("")
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -263,7 +270,7 @@ class SharpnessPanel(QWidget):
         layout.addWidget(self.plot, 1)
         layout.addLayout(row)
         layout.addWidget(self.readout)  # the whole width: wrapped, not a narrow strip
-        self.spectrum: Callable[[str, int], Sequence[float] | None] | None = None
+        self.spectrum: Callable[[str, int], Sequence[float] | str | None] | None = None
         self._cut: list[tuple[str, np.ndarray]] = []
 
     def text_height(self, width: int) -> int:
@@ -298,9 +305,10 @@ class SharpnessPanel(QWidget):
         self.plot.set_data(labels, whole, visible)
         self.plot.set_cursor(cursor)
         self._cut = list(zip(labels, cut, strict=True))
-        self._read_out()
+        self.read_out()
 
-    def _read_out(self) -> None:
+    def read_out(self) -> None:
+        """The shown step's reading of the lane in the lane box, under the plot."""
         label = self.lane_box.currentText()
         rows = next((rows for name, rows in self._cut if name == label), None)
         row = None if rows is None else reading_at(rows)
