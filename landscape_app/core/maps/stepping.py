@@ -93,6 +93,10 @@ class TorchStepper(Stepper):
         super().__init__(param, evaluate, gradients)
         fused = fused and param.device.type in FUSED_DEVICES
         self.torch_optimizer = optimizer.make_torch_optimizer([param], fused=fused)
+        if not fused and param.device.type == "cpu":
+            for group in self.torch_optimizer.param_groups:  # what torch picks on the CPU
+                if "foreach" in group and group["foreach"] is None:  # decided once, not
+                    group["foreach"] = False                      # again at every step
         self.scheduler = build_scheduler(self.torch_optimizer, optimizer.hyper)
         self.pull = None
         if isinstance(optimizer, Lookahead):
