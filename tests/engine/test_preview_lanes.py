@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landscape_app.core.functions.expression import custom_function
 from landscape_app.core.functions import get_function
+from landscape_app.core.functions.expression import custom_function
 from landscape_app.core.optim.registry import parse_optimizer_spec
 from landscape_app.core.result import Status
 from landscape_app.core.runner import Racer
