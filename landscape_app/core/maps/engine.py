@@ -37,6 +37,7 @@ from landscape_app.core.maps.outcome import OutcomeMap
 from landscape_app.core.maps.stepping import RuleStepper, Stepper, TorchStepper
 from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients, rows_evaluate
 from landscape_app.core.maps.support import check_map_request
+from landscape_app.core.maps.threads import one_thread
 from landscape_app.core.maps.tracker import Tracker
 from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.network_objective import NetworkObjective, build_network
@@ -336,9 +337,15 @@ def _job_on(job: _Job, device: torch.device) -> _Job:
 
 
 def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> Tracker:
-    """Run the cells ``rows`` (indices); ``done`` cells were run before them."""
+    """Run the cells ``rows`` (indices); ``done`` cells were run before them (a small
+    block on one CPU thread: :mod:`.threads`)."""
     if cancelled is not None and cancelled():
         raise CancelledError("map cancelled")
+    with one_thread(len(rows) * job.objective.dim, job.device):
+        return _step_chunk(job, rows, done, progress, cancelled)
+
+
+def _step_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> Tracker:
     options = {"dtype": job.dtype, "device": job.device}
     optimizer = job.optimizer_spec.create()
     network = isinstance(job.objective, NetworkObjective)
