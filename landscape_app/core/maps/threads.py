@@ -7,10 +7,12 @@ machine, spinning meanwhile (OpenMP's default wait policy, the app's). Measured 
 project's 2-core machine at load average 12: a 64² SGD field's fused step took 21 ms on 2
 threads against 0.1 ms on one (a 4-lane 64² × 300 field: 19–25 s against 1.6–2.4 s; the
 window computed its fields in 20 s, now 1 s). With ``OMP_WAIT_POLICY=PASSIVE`` (as
-``bench/maps.py`` sets) the two cost about the same. :func:`one_thread` runs such a block on one thread and gives the others
-back after it. OpenMP keeps the setting per thread (and a thread started meanwhile begins with
-the last one set), so overlapping blocks in several threads each set their own and give back
-the setting that held before the first of them began.
+``bench/maps.py`` sets) the two cost about the same.
+
+:func:`one_thread` runs such a block on one thread and gives the others back after it.
+OpenMP keeps the setting per thread (and a thread started meanwhile begins with the last one
+set), so overlapping blocks in several threads each set their own and give back the setting
+that held before the first of them began.
 """
 
 from __future__ import annotations
