@@ -38,7 +38,7 @@ from landscape_app.core.progress import CancelPoll, StageProgress
 from landscape_app.core.result import LaneResult, RaceResult, Status
 from landscape_app.core.sharpness_probe import SharpnessProbe
 
-__all__ = ["LaneUpdate", "Race", "RaceBatch", "Racer", "Status"]
+__all__ = ["LaneUpdate", "Race", "RaceBatch", "Racer", "Status", "lane_ending"]
 
 #: A race run to the end reports progress (and polls cancellation) about this many times.
 PROGRESS_BATCHES = 50
@@ -80,6 +80,26 @@ class _Lane:
         self.status = Status.RUNNING
         self.message = ""
         self.last: StepRecord | None = None
+
+
+def lane_ending(x: np.ndarray, loss: float, converged: bool, step: int, max_steps: int,
+                radius: float) -> tuple[Status, str] | None:
+    """Whether a lane stops at ``step`` (position ``x``, ``loss``; ``converged``: the
+    optimizer's own test) and why, in the race's words; None: it goes on. The rules, in
+    order: a non-finite loss or position, or ``max|x_i| > radius``, is diverged; the own test
+    is converged; ``step ≥ max_steps`` is finished."""
+    extent = float(np.abs(x).max())  # nan or inf when x is not finite
+    if not math.isfinite(loss):
+        return Status.DIVERGED, f"loss became {loss} at step {step}"
+    if not math.isfinite(extent):
+        return Status.DIVERGED, f"position became non-finite at step {step}"
+    if extent > radius:
+        return Status.DIVERGED, f"left the domain (|x| > {radius:g}) at step {step}"
+    if converged:
+        return Status.CONVERGED, f"converged at step {step}"
+    if step >= max_steps:
+        return Status.FINISHED, f"finished {step} steps"
+    return None
 
 
 class Race:
@@ -246,22 +266,10 @@ class Race:
     # -- status rules ---------------------------------------------------------------------
     def _stops(self, lane: _Lane, record: StepRecord) -> bool:
         """Decide the lane's status after ``record``; True when it stopped."""
-        extent = float(np.abs(record.x).max())  # nan or inf when x is not finite
-        if not math.isfinite(record.loss):
-            lane.status = Status.DIVERGED
-            lane.message = f"loss became {record.loss} at step {record.step}"
-        elif not math.isfinite(extent):
-            lane.status = Status.DIVERGED
-            lane.message = f"position became non-finite at step {record.step}"
-        elif extent > self._radius:
-            lane.status = Status.DIVERGED
-            lane.message = f"left the domain (|x| > {self._radius:g}) at step {record.step}"
-        elif record.converged:
-            lane.status = Status.CONVERGED
-            lane.message = f"converged at step {record.step}"
-        elif record.step >= self.max_steps:
-            lane.status = Status.FINISHED
-            lane.message = f"finished {record.step} steps"
+        ended = lane_ending(record.x, record.loss, record.converged, record.step,
+                            self.max_steps, self._radius)
+        if ended is not None:
+            lane.status, lane.message = ended
         return lane.status.stopped
 
     @staticmethod

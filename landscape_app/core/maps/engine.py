@@ -37,6 +37,7 @@ from landscape_app.core.maps.outcome import OutcomeMap
 from landscape_app.core.maps.stepping import RuleStepper, Stepper, TorchStepper
 from landscape_app.core.maps.stochastic_rows import RowGradients, row_gradients, rows_evaluate
 from landscape_app.core.maps.support import check_map_request
+from landscape_app.core.maps.threads import one_thread
 from landscape_app.core.maps.tracker import Tracker
 from landscape_app.core.nn.models import NetworkConfig
 from landscape_app.core.nn.network_objective import NetworkObjective, build_network
@@ -78,6 +79,7 @@ class _Job:
     snapshot_steps: tuple[int, ...]
     seed: int = 0
     path_steps: tuple[int, ...] = ()
+    fused: bool = True                 # torch.optim's fused kernels where they exist
 
     @property
     def rows(self) -> int:
@@ -174,6 +176,8 @@ def run_rows(
     cancelled: CancelPoll | None = None,
     chunk_rows: int | None = None,
     seed: int = 0,
+    path_steps: Sequence[int] = (),
+    fused: bool = True,
 ) -> dict[str, np.ndarray]:
     """Run ``optimizer`` on rows that each have their own start and settings, chunked as
     :func:`compute_map` runs a map: row ``n`` starts at ``starts[n]`` with the swept
@@ -185,14 +189,20 @@ def run_rows(
     (:mod:`landscape_app.core.compare.batched`). Returns ``(n,)`` arrays ``loss`` (final),
     ``reached`` (steps to the goal, −1 never), ``evaluations`` (spent over the run, as the
     single run counts them), ``reach_evaluations`` (spent by the reach step, −1 never),
-    ``status`` and ``stopped_at``, and ``final`` ``(n, P)``.
+    ``status`` and ``stopped_at``, and ``final`` ``(n, P)``. With ``path_steps`` (sorted)
+    also every row's ``paths`` ``(n, K, P)`` and ``path_loss`` ``(n, K)`` there, and
+    ``step_evaluations`` ``(steps + 1,)``: the evaluations spent after each step, the same
+    for every row (−1 for steps no row ran, and for every step where rows count their own,
+    as damped Newton's line search does). ``fused=False`` steps torch.optim's single-tensor
+    code, the single run's own (its fused kernels may round differently).
     """
     names = tuple(settings)
     job = _Job(kind=MapKind.STARTS, objective=objective, optimizer_spec=optimizer,
                starts=np.asarray(starts, dtype=float), start=None,
                cells=tuple(np.asarray(settings[name], dtype=float) for name in names) or None,
                cell_names=names, steps=steps, target=float(goal), device=device,
-               dtype=DTYPES[dtype], snapshot_steps=(), seed=int(seed))
+               dtype=DTYPES[dtype], snapshot_steps=(), seed=int(seed),
+               path_steps=tuple(path_steps), fused=fused)
     warm_up(device, job.dtype, optim=True)
     return _run_chunks(job, progress, cancelled, chunk_rows)[0]
 
@@ -283,6 +293,7 @@ def _run_chunks(job: _Job, progress, cancelled,
     if job.path_steps:
         out["paths"] = np.empty((n, len(job.path_steps), job.objective.dim))
         out["path_loss"] = np.empty((n, len(job.path_steps)))
+        out["step_evaluations"] = np.full(job.steps + 1, -1, dtype=np.int64)
     done = 0
 
     def take(rows: np.ndarray, tracker: Tracker) -> None:
@@ -297,8 +308,18 @@ def _run_chunks(job: _Job, progress, cancelled,
         out["evaluations"][rows] = tracker.evaluations.cpu().numpy()
         out["reach_evaluations"][rows] = tracker.reach_evaluations.cpu().numpy()
         if job.path_steps:
-            out["paths"][rows] = tracker.path_x.cpu().numpy()
-            out["path_loss"][rows] = tracker.path_loss.cpu().numpy()
+            paths, losses = tracker.path_x.cpu().numpy(), tracker.path_loss.cpu().numpy()
+            if len(rows) == n and np.array_equal(rows, range(n)):
+                # one chunk of every row: its step-major buffers as they are, in float64
+                # (astype keeps the layout: a view, or a copy in memory order), not a 30 MB
+                # transposing copy of a 64² field (a fifth of its time)
+                out["paths"] = paths.astype(np.float64, copy=False)
+                out["path_loss"] = losses.astype(np.float64, copy=False)
+            else:
+                out["paths"][rows] = paths
+                out["path_loss"][rows] = losses
+            counts = tracker.history  # empty where rows count their own
+            out["step_evaluations"][:len(counts)] = counts
         done += len(rows)
 
     fallback = DeviceFallback(job, job.device, None if job.device == CPU
@@ -318,9 +339,15 @@ def _job_on(job: _Job, device: torch.device) -> _Job:
 
 
 def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> Tracker:
-    """Run the cells ``rows`` (indices); ``done`` cells were run before them."""
+    """Run the cells ``rows`` (indices); ``done`` cells were run before them (a small
+    block on one CPU thread: :mod:`.threads`)."""
     if cancelled is not None and cancelled():
         raise CancelledError("map cancelled")
+    with one_thread(len(rows) * job.objective.dim, job.device):
+        return _step_chunk(job, rows, done, progress, cancelled)
+
+
+def _step_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> Tracker:
     options = {"dtype": job.dtype, "device": job.device}
     optimizer = job.optimizer_spec.create()
     network = isinstance(job.objective, NetworkObjective)
@@ -335,7 +362,7 @@ def _run_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> T
     hyper = None if job.cells is None else _cell_hyper(job, optimizer, rows)
     gradients = row_gradients(evaluate, optimizer.hyper if hyper is None else hyper, job.seed,
                               job.objective, batch_evaluator)
-    stepper = make_stepper(optimizer, param, evaluate, gradients, hyper)
+    stepper = make_stepper(optimizer, param, evaluate, gradients, hyper, fused=job.fused)
     radius = job.objective.divergence_radius
     tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps,
                       job.path_steps, stepper.evaluations)
@@ -370,15 +397,16 @@ def _drop_stopped(stepper: Stepper, keep: torch.Tensor | None) -> None:
 
 
 def make_stepper(optimizer, param: torch.Tensor, evaluate,
-                 gradients: RowGradients | None = None, hyper: dict | None = None) -> Stepper:
+                 gradients: RowGradients | None = None, hyper: dict | None = None, *,
+                 fused: bool = True) -> Stepper:
     """What steps ``param``'s rows with ``gradients`` (exact, noisy or minibatch; None:
-    exact): ``hyper`` None for one setting on every row (start maps: torch.optim itself),
-    else per-row settings (sweeps: :mod:`.rules`); damped Newton (exact gradients only) has
-    its own batched line search either way."""
+    exact): ``hyper`` None for one setting on every row (start maps: torch.optim itself,
+    ``fused`` or not), else per-row settings (sweeps: :mod:`.rules`); damped Newton (exact
+    gradients only) has its own batched line search either way."""
     if optimizer.id == "newton":
         return NewtonStepper(optimizer.hyper if hyper is None else hyper, param, evaluate)
     if hyper is None:
-        return TorchStepper(optimizer, param, evaluate, gradients)
+        return TorchStepper(optimizer, param, evaluate, gradients, fused=fused)
     return RuleStepper(optimizer, hyper, param, evaluate, gradients)
 
 

@@ -84,14 +84,19 @@ FUSED_DEVICES = ("cpu", "cuda")
 
 
 class TorchStepper(Stepper):
-    """torch.optim itself on the stacked rows, built by the app's optimizer class — its fused
-    implementation on :data:`FUSED_DEVICES` (one pass over the rows instead of one per
-    operation; the same arithmetic: the exactness tests hold it to the single run)."""
+    """torch.optim itself on the stacked rows, built by the app's optimizer class — with
+    ``fused``, its fused implementation on :data:`FUSED_DEVICES` (one pass over the rows
+    instead of one per operation; the same arithmetic within the exactness tests' bound),
+    else the single run's single-tensor code."""
 
-    def __init__(self, optimizer: Optimizer, param, evaluate, gradients=None):
+    def __init__(self, optimizer: Optimizer, param, evaluate, gradients=None, fused=True):
         super().__init__(param, evaluate, gradients)
-        fused = param.device.type in FUSED_DEVICES
+        fused = fused and param.device.type in FUSED_DEVICES
         self.torch_optimizer = optimizer.make_torch_optimizer([param], fused=fused)
+        if not fused and param.device.type == "cpu":
+            for group in self.torch_optimizer.param_groups:  # what torch picks on the CPU
+                if "foreach" in group and group["foreach"] is None:  # decided once, not
+                    group["foreach"] = False                      # again at every step
         self.scheduler = build_scheduler(self.torch_optimizer, optimizer.hyper)
         self.pull = None
         if isinstance(optimizer, Lookahead):

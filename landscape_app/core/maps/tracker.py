@@ -110,7 +110,7 @@ class Tracker:
         keep = None
         if not self.per_row:
             self.history.append(int(evaluations))
-        stopping = self._stopping(x, loss, grad, previous) if self.live else None
+        stopping, low = self._stopping(x, loss, grad, previous) if self.live else (None, None)
         if stopping is not None:
             index, codes = stopping
             self._freeze(step, index, codes, x, loss, evaluations)
@@ -123,7 +123,11 @@ class Tracker:
             if self.per_row:
                 evaluations = evaluations[keep]
         torch.minimum(self.live_best, loss, out=self.live_best)  # live losses are finite
-        if self.live and (self.counting or bool(self.live_best.amin() <= self.target)):
+        # Some live row's best is first ≤ target at a step where the smallest loss is (no
+        # reduction of the best losses while it is above: NaN asks)
+        could_reach = not (low is not None and low > self.target)
+        if self.live and (self.counting or (could_reach
+                                            and bool(self.live_best.amin() <= self.target))):
             self.counting = True
             within = self.live_best <= self.target
             if self.per_row:
@@ -135,8 +139,10 @@ class Tracker:
             self.paths.record(step, self.rows, x if keep is None else x[keep], loss)
         return keep
 
-    def _stopping(self, x, loss, grad, previous) -> tuple[torch.Tensor, torch.Tensor] | None:
-        """The live rows that stop at this step and their status codes, or None."""
+    def _stopping(self, x, loss, grad,
+                  previous) -> tuple[tuple[torch.Tensor, torch.Tensor] | None, float]:
+        """The live rows that stop at this step and their status codes (None: none), and
+        the smallest loss of the live rows (NaN when one is)."""
         scalars = [*torch.aminmax(loss), *torch.aminmax(x)]
         if grad is not None:
             grad = grad.abs()
@@ -154,7 +160,7 @@ class Tracker:
         if small and small[0] <= CONVERGENCE_TOL:
             suspects.append((_row_max(grad) <= CONVERGENCE_TOL).nonzero())
         if not suspects:
-            return None
+            return None, low
         index = torch.unique(torch.cat(suspects).flatten())
         # The race runner's tests, on the suspects alone.
         x_s, loss_s = x[index], loss[index]
@@ -165,11 +171,11 @@ class Tracker:
             stop |= ((_row_max(grad[index]) <= CONVERGENCE_TOL)
                      & (_row_max((x_s - previous[index]).abs()) <= CONVERGENCE_TOL))
         if not bool(stop.any()):
-            return None
+            return None, low
         code = torch.where(~finite, CellStatus.NON_FINITE,
                            torch.where(extent > self.radius, CellStatus.DIVERGED,
                                        CellStatus.CONVERGED))
-        return index[stop], code[stop].to(torch.int8)
+        return (index[stop], code[stop].to(torch.int8)), low
 
     def _freeze(self, step: int, index: torch.Tensor, codes: torch.Tensor, x, loss,
                 evaluations) -> None:

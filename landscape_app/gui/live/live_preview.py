@@ -78,7 +78,7 @@ class LivePreview(QObject):
             self._load(shown)
             return
         self._committing = True
-        self.runner.request(model.race_factory(), key)
+        self.runner.request(model.preview_factory(), key)  # the session's race, computed ahead
 
     def drop(self) -> None:
         """Make every preview in flight stale (the session's race was rebuilt)."""
