@@ -69,7 +69,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="discard the cells of an earlier, different run in the work "
                        "directory")
     group.add_argument("--chunk", type=int, default=None, metavar="N",
-                       help="cells per chunk (default: what fits the memory; 4 one at a time)")
+                       help="cells per chunk (default: batched, the fastest of 2 to 64 timed on "
+                            "the first cells within what fits the memory; 4 one at a time)")
 
 
 def refuse_without_model_file(args: argparse.Namespace) -> None:

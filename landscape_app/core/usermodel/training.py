@@ -86,11 +86,12 @@ class CellTraining:
 
         The first :data:`TRIAL_CELLS` rows of ``values`` (cells' settings, ``(N, len(names))``;
         no more than ``N``) train :data:`TRIAL_STEPS` steps as a chunk, for each size in turn
-        until one is slower than the one before (:func:`~.evaluate.fastest_chunk`). Per
-        cell, vmap's cost first falls with the chunk (one Python pass and one dispatch per
-        operation for every copy) and then rises once the chunk's activations leave the
-        cache: BatchNorm's and ReLU's passes over them become bound by memory bandwidth (64
-        copies of the example CNN hold 16 MB per activation, 4 MB fit a core's L2 cache).
+        until one is slower than the one before
+        (:func:`~landscape_app.core.usermodel.evaluate.fastest_chunk`). Per cell, vmap's cost
+        first falls with the chunk (one Python pass and one dispatch per operation for every
+        copy) and then rises once the chunk's activations leave the cache: BatchNorm's and
+        ReLU's passes over them become bound by memory bandwidth (64 copies of the example CNN
+        hold 16 MB per activation, 4 MB fit a core's L2 cache).
         """
         trial = CellTraining(self.user, self.spec, self.names, TRIAL_STEPS, self.seed)
         most = max(1, min(cap, len(values)))
