@@ -44,11 +44,13 @@ from landscape_app.core.usermodel.evaluate import BATCHED, fastest_chunk, unflat
 #: (:attr:`~landscape_app.core.catalogue.optimizer_records.OptimizerRecord.trains_model_file`).
 TRAINABLE = ids_where(lambda record: record.trains_model_file)
 #: Cells per batched chunk that :meth:`CellTraining.fastest_chunk` tries, in order; the steps
-#: each try trains (after an untimed try of the same shape: oneDNN builds its kernels for a
-#: shape on first use); the seconds the trial may spend in all.
+#: each try trains, and how often (the fastest counts: other processes on the machine only
+#: ever slow a try down), after an untimed try of the same shape (torch's first run of a
+#: shape sets up its kernels); the seconds the trial may spend in all.
 TRIAL_CELLS = (2, 4, 8, 16, 32, 64)
 TRIAL_STEPS = 2
-TRIAL_SECONDS = 1.5
+TRIAL_REPEATS = 3
+TRIAL_SECONDS = 3.0
 
 
 @dataclass
@@ -101,9 +103,12 @@ class CellTraining:
         def per_cell(size: int) -> float:
             rows = values[:size]
             trial.train(BATCHED, rows)
-            started = time.perf_counter()
-            trial.train(BATCHED, rows)
-            return (time.perf_counter() - started) / size
+            seconds = []
+            for _ in range(TRIAL_REPEATS):
+                started = time.perf_counter()
+                trial.train(BATCHED, rows)
+                seconds.append(time.perf_counter() - started)
+            return min(seconds) / size
 
         return fastest_chunk(float("inf"), sizes, per_cell,
                              lambda: time.perf_counter() > deadline)
