@@ -66,6 +66,10 @@ class OptimizerRecord:
     map_rule :
         The per-cell rule of :data:`landscape_app.core.maps.rules.RULES` its sweeps step with
         (None: a wrapper's is its inner optimizer's; damped Newton has its own rows).
+    closure_rule :
+        Its ``map_rule`` evaluates the gradient again through a closure within a step (Heun's
+        corrector): a trainability map of a model file, one gradient per step for all its
+        copies, cannot run it.
     stability :
         The rule of :mod:`landscape_app.core.stability` giving its threshold (None: it has
         no step size, or wraps one).
@@ -85,6 +89,7 @@ class OptimizerRecord:
     stochastic: bool = False
     map_refusal: str = ""
     map_rule: str | None = None
+    closure_rule: bool = False
     stability: str | None = None
     random: bool = False
 
@@ -98,12 +103,20 @@ class OptimizerRecord:
         """An outcome map can run it."""
         return not self.map_refusal
 
+    @property
+    def trains_model_file(self) -> bool:
+        """A trainability map of a model file can run it: its own per-row rule takes one
+        gradient per step (a torch.optim element-wise method)."""
+        return self.map_rule is not None and not self.closure_rule
+
 
 def _first_order(id: str, title: str, summary: str, params: tuple[Param, ...],
-                 torch_optim: str, rule: str, stability: str) -> OptimizerRecord:
+                 torch_optim: str, rule: str, stability: str,
+                 closure_rule: bool = False) -> OptimizerRecord:
     """A torch.optim first-order method: wrappable, stochastic, mappable."""
     return OptimizerRecord(id, title, "gradient", summary, params, torch_optim=torch_optim,
-                           wrappable=True, stochastic=True, map_rule=rule, stability=stability)
+                           wrappable=True, stochastic=True, map_rule=rule,
+                           closure_rule=closure_rule, stability=stability)
 
 
 def _lookahead(id: str, title: str, summary: str, fixed_inner: str | None) -> OptimizerRecord:
@@ -154,7 +167,7 @@ RECORDS: tuple[OptimizerRecord, ...] = (
                "decay the weights directly (AdamW style) instead of adding λθ to the gradient")),
         "RAdam", "radam", "radam"),
     _first_order("heun", "Heun", "predictor step, then a corrector averaging the two gradients",
-                 (LR,), "HeunStep", "heun", "heun"),
+                 (LR,), "HeunStep", "heun", "heun", closure_rule=True),
     _lookahead("lookahead", "Lookahead",
                "k fast steps of an inner optimizer, then pull back towards the slow weights",
                None),

@@ -80,17 +80,10 @@ class PlaneLoss:
         b = torch.as_tensor(np.asarray(betas, dtype=float), device=self.device)[:, None]
         return (self.origin + a * self.d1 + b * self.d2).to(self.dtype)
 
-    def _unflatten(self, theta: torch.Tensor) -> dict[str, torch.Tensor]:
-        tensors, offset = {}, 0
-        for name, shape, count in self.shapes:
-            tensors[name] = theta[offset:offset + count].view(shape)
-            offset += count
-        return tensors
-
     def _batch_loss(self, theta: torch.Tensor, inputs, targets,
                     buffers: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
         outputs = functional_call(
-            self.user.model, {**self._unflatten(theta),
+            self.user.model, {**unflatten(theta, self.shapes),
                               **(self.buffers if buffers is None else buffers)}, (inputs,))
         return self.user.loss(outputs, targets)
 
@@ -268,6 +261,16 @@ class PlaneLoss:
         if mode in tuned:
             return tuned[mode]
         return POINTWISE_CHUNK if mode == POINTWISE else self._memory_chunk()
+
+
+def unflatten(theta: torch.Tensor, shapes) -> dict[str, torch.Tensor]:
+    """The named parameter tensors that the flat vector ``theta`` holds, in the order of
+    ``shapes`` (``(name, shape, numel)`` each): views, no copies."""
+    tensors, offset = {}, 0
+    for name, shape, count in shapes:
+        tensors[name] = theta[offset:offset + count].view(shape)
+        offset += count
+    return tensors
 
 
 def fastest_chunk(pointwise: float, sizes: list[int], per_point: Callable[[int], float],

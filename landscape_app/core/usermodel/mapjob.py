@@ -188,10 +188,13 @@ def choose_mode(request: MapRequest, user: UserModel, spec: OptimizerSpec,
     return BATCHED if same else POINTWISE
 
 
-def chunk_cells(mode: str, evaluator: PlaneLoss) -> int:
-    """Cells per chunk: one at a time :data:`POINTWISE_CELLS`; batched as many as
-    :data:`CPU_CHUNK_BYTES` of training activations allow (on a GPU a quarter of its free
-    memory), at most :data:`MAX_BATCHED_CELLS`."""
+def chunk_cells(mode: str, evaluator: PlaneLoss, trainer: CellTraining,
+                cells: np.ndarray) -> int:
+    """Cells per chunk: one at a time :data:`POINTWISE_CELLS`; batched the chunk that trains
+    fastest per cell (:meth:`CellTraining.fastest_chunk`, timed on the first of the map's
+    ``cells``, their values ``(N, 2)``) among those :data:`CPU_CHUNK_BYTES` of training
+    activations allow (on a GPU a quarter of its free memory), at most
+    :data:`MAX_BATCHED_CELLS`."""
     if mode == POINTWISE:
         return POINTWISE_CELLS
     from landscape_app.core.fallback import free_bytes
@@ -199,7 +202,8 @@ def chunk_cells(mode: str, evaluator: PlaneLoss) -> int:
     free = free_bytes(evaluator.device)
     budget = CPU_CHUNK_BYTES if free is None else free // 4
     per_cell = evaluator.bytes_per_point() * TRAIN_BYTES_FACTOR
-    return int(max(1, min(MAX_BATCHED_CELLS, budget // per_cell)))
+    return trainer.fastest_chunk(cells, int(max(1, min(MAX_BATCHED_CELLS,
+                                                         budget // per_cell))))
 
 
 def _fingerprint(request: MapRequest, user: UserModel, spec: OptimizerSpec,
@@ -230,9 +234,16 @@ class MapKind(JobKind):
         axes = request.axes()
         evaluator = start_loss(user)
         initial_loss = evaluator.check_origin()
-        mode = choose_mode(request, user, request.spec(), axes)
+        spec = request.spec()
+        mode = choose_mode(request, user, spec, axes)
         arrays = {"axis0": axes[0].values(request.res), "axis1": axes[1].values(request.res)}
-        return Choice(arrays, mode, request.chunk or chunk_cells(mode, evaluator), initial_loss)
+        if request.chunk:
+            return Choice(arrays, mode, request.chunk, initial_loss)
+        trainer = CellTraining(user, spec, [axis.name for axis in axes], request.steps,
+                               request.seed)
+        cells = np.stack([np.tile(arrays["axis0"], request.res),
+                          np.repeat(arrays["axis1"], request.res)], axis=1)
+        return Choice(arrays, mode, chunk_cells(mode, evaluator, trainer, cells), initial_loss)
 
     def job(self, request: MapRequest, user: UserModel, device: torch.device,
             decision: Decision, work: WorkDir, on_disk: bool, notes: list[str]) -> MapJob:

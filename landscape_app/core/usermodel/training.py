@@ -24,6 +24,7 @@ Two ways, the same values up to rounding:
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,15 +33,24 @@ import torch
 from torch.func import functional_call, vmap
 from torch.nn.utils import parameters_to_vector
 
-from landscape_app.core.catalogue.optimizer_records import optimizer_record
+from landscape_app.core.catalogue.optimizer_records import ids_where, optimizer_record
 from landscape_app.core.maps.rules import RULES
 from landscape_app.core.optim.registry import OptimizerSpec
 from landscape_app.core.usermodel.contract import UserModel
-from landscape_app.core.usermodel.evaluate import BATCHED
+from landscape_app.core.usermodel.evaluate import BATCHED, fastest_chunk, unflatten
 
 #: The optimizers a map of a model file can run: torch.optim's element-wise methods whose
-#: per-row rule (:data:`~landscape_app.core.maps.rules.RULES`) takes the update alone.
-TRAINABLE = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam")
+#: per-row rule (:data:`~landscape_app.core.maps.rules.RULES`) takes the update alone
+#: (:attr:`~landscape_app.core.catalogue.optimizer_records.OptimizerRecord.trains_model_file`).
+TRAINABLE = ids_where(lambda record: record.trains_model_file)
+#: Cells per batched chunk that :meth:`CellTraining.fastest_chunk` tries, in order; the steps
+#: each try trains, and how often (the fastest counts: other processes on the machine only
+#: ever slow a try down), after an untimed try of the same shape (torch's first run of a
+#: shape sets up its kernels); the seconds the trial may spend in all.
+TRIAL_CELLS = (2, 4, 8, 16, 32, 64)
+TRIAL_STEPS = 2
+TRIAL_REPEATS = 3
+TRIAL_SECONDS = 3.0
 
 
 @dataclass
@@ -73,16 +83,39 @@ class CellTraining:
         finally:
             self.user.model.eval()
 
-    # -- batched --------------------------------------------------------------------------
-    def _unflatten(self, theta: torch.Tensor) -> dict[str, torch.Tensor]:
-        tensors, offset = {}, 0
-        for name, shape, count in self.shapes:
-            tensors[name] = theta[offset:offset + count].view(shape)
-            offset += count
-        return tensors
+    def fastest_chunk(self, values: np.ndarray, cap: int) -> int:
+        """The batched chunk, at most ``cap`` cells, that trains fastest per cell, timed.
 
+        The first :data:`TRIAL_CELLS` rows of ``values`` (cells' settings, ``(N, len(names))``;
+        no more than ``N``) train :data:`TRIAL_STEPS` steps as a chunk, for each size in turn
+        until one is slower than the one before
+        (:func:`~landscape_app.core.usermodel.evaluate.fastest_chunk`). Per cell, vmap's cost
+        first falls with the chunk (one Python pass and one dispatch per operation for every
+        copy) and then rises once the chunk's activations leave the cache: BatchNorm's and
+        ReLU's passes over them become bound by memory bandwidth (64 copies of the example CNN
+        hold 16 MB per activation, 4 MB fit a core's L2 cache).
+        """
+        trial = CellTraining(self.user, self.spec, self.names, TRIAL_STEPS, self.seed)
+        most = max(1, min(cap, len(values)))
+        sizes = [size for size in TRIAL_CELLS if size <= most] or [most]
+        deadline = time.perf_counter() + TRIAL_SECONDS
+
+        def per_cell(size: int) -> float:
+            rows = values[:size]
+            trial.train(BATCHED, rows)
+            seconds = []
+            for _ in range(TRIAL_REPEATS):
+                started = time.perf_counter()
+                trial.train(BATCHED, rows)
+                seconds.append(time.perf_counter() - started)
+            return min(seconds) / size
+
+        return fastest_chunk(float("inf"), sizes, per_cell,
+                             lambda: time.perf_counter() > deadline)
+
+    # -- batched --------------------------------------------------------------------------
     def _loss(self, theta, buffers, inputs, targets) -> torch.Tensor:
-        outputs = functional_call(self.user.model, {**self._unflatten(theta), **buffers},
+        outputs = functional_call(self.user.model, {**unflatten(theta, self.shapes), **buffers},
                                   (inputs,))
         return self.user.loss(outputs, targets)
 
@@ -139,10 +172,10 @@ class CellTraining:
         model = copy.deepcopy(self.user.model)
         parameters = list(model.parameters())
         thetas, buffers, stopped = [], {name: [] for name in self.buffers0}, []
+        starts = unflatten(self.theta0, self.shapes).values()
         for row in values:
             with torch.no_grad():
-                for parameter, start in zip(parameters, self._unflatten(self.theta0).values(),
-                                            strict=True):
+                for parameter, start in zip(parameters, starts, strict=True):
                     parameter.copy_(start)
                 for name, buffer in model.named_buffers():
                     buffer.copy_(self.buffers0[name])

@@ -26,6 +26,7 @@ import torch
 from landscape_app.core.usermodel.distributed import run_single
 from landscape_app.core.usermodel.evaluate import BATCHED, POINTWISE
 from landscape_app.core.usermodel.mapjob import MapRequest
+from landscape_app.core.usermodel.training import TRIAL_CELLS
 from tests.core.usermodel.models import BRANCHY, write
 
 #: BatchNorm, dropout, and 70 samples in batches of 32, 32 and a short 6.
@@ -88,9 +89,9 @@ def reference(model_file, dtype: torch.dtype, make_optimizer, steps: int, seed: 
 
 
 def run_map(tmp_path, model_file, optimizer, sweeps, dtype, mode=None, res=3, steps=7,
-            seed=5):
+            seed=5, chunk=4):
     request = MapRequest(str(model_file), optimizer, sweeps, res=res, steps=steps, seed=seed,
-                         dtype=dtype, device="cpu", chunk=4, mode=mode)
+                         dtype=dtype, device="cpu", chunk=chunk, mode=mode)
     job, cells, _ = run_single(request, tmp_path / f"{mode}-{dtype}.work")
     return job, cells
 
@@ -155,3 +156,22 @@ def test_a_model_vmap_cannot_run_is_trained_one_copy_at_a_time(tmp_path):
             lambda p, lr=lr, m=momentum: torch.optim.SGD(p, lr=float(lr), momentum=float(m)),
             4, 5)
         np.testing.assert_allclose(cells[n, 0], expected, rtol=TOLERANCE["float64"])
+
+
+def test_a_timed_chunk_trains_cells_equal_to_torch_optim(tmp_path):
+    """Without ``--chunk`` the batched chunk is the fastest of those timed (at most the map's
+    16 cells here), and its chunks' cells equal the loop as fixed chunks' do."""
+    model_file = write(tmp_path, "bn.py", BN_DROPOUT)
+    job, cells = run_map(tmp_path, model_file, "momentum", ("lr=0.001:0.3:log", "momentum=0:0.9"),
+                         "float32", BATCHED, res=4, chunk=None)
+    assert job.chunk_points in [size for size in TRIAL_CELLS if size <= 16]
+    for n, (lr, momentum) in enumerate(zip(*job.cell_values(), strict=True)):
+        expected, stopped = reference(
+            model_file, torch.float32,
+            lambda p, lr=lr, m=momentum: torch.optim.SGD(p, lr=float(lr), momentum=float(m)),
+            7, 5)
+        assert cells[n, 1] == stopped
+        np.testing.assert_allclose(cells[n, 0], expected, rtol=TOLERANCE["float32"])
+    values = np.stack(job.cell_values(), axis=1)
+    assert job.trainer().fastest_chunk(values, cap=3) == 2  # the one size tried
+    assert job.trainer().fastest_chunk(values[:1], cap=64) == 1  # one cell: a chunk of one
