@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QRect, QSettings
 
 from landscape_app.gui import room_layout
-from landscape_app.gui.room import GEOMETRY_KEY, LARGEST, MAXIMIZED_KEY, first_geometry
+from landscape_app.gui.room_screen import GEOMETRY_KEY, LARGEST, MAXIMIZED_KEY, first_geometry
 
 pytestmark = pytest.mark.gui
 
