@@ -31,6 +31,8 @@ import tempfile
 from pathlib import Path
 
 SIZES = ("1024x768", "1280x720", "1366x768", "1920x1080")
+#: The most seconds a phase waits for the arrangement to come to rest.
+REST_WAIT = 30.0
 PHASES = ("window", "panels", "presentation", "quadratic", "fractal", "moons", "sharpness")
 
 
@@ -188,9 +190,10 @@ def child(phases: list[str], shots: str | None, name: str) -> int:
             QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F11)
         elif phase in SCENE_PHASES:
             SCENE_PHASES[phase](window, run)
-        run(0.4)
-        while not window.room.settled:  # the arrangement at rest (a loaded machine is slow)
+        waited = 0.0  # the arrangement at rest (a loaded machine is slow)
+        while not window.room.at_rest and waited < REST_WAIT:
             run(0.1)
+            waited += 0.1
         results[phase] = _measure(window)
         if shots:
             suffix = "" if phase == "window" else f"-{phase}"

@@ -123,6 +123,13 @@ class RoomFit(QObject):
         """Whether no arrangement is pending or in a burst (the layout is at rest)."""
         return not self._timer.isActive() and not self._quiet.isActive()
 
+    @property
+    def at_rest(self) -> bool:
+        """Settled, and arranging now would keep the plan in force: the widgets, laid out
+        for it, measure what it was chosen for (what a test or a screenshot waits on)."""
+        return self.settled and self.plan == room_layout.choose(
+            self._choices(), room_measures.measure(self.window, self.presenting))
+
     def _burst_over(self) -> None:
         self._passes = 0
 
@@ -141,6 +148,9 @@ class RoomFit(QObject):
     def presenting(self) -> bool:
         presentation = getattr(self.window, "presentation", None)
         return presentation is not None and presentation.active
+
+    def _choices(self) -> tuple[room_layout.Arrangement, ...]:
+        return room_layout.PRESENTING if self.presenting else room_layout.WINDOW
 
     def arrange(self) -> None:
         """The docks for the window's width, then the central parts for the room left."""
@@ -161,8 +171,7 @@ class RoomFit(QObject):
             layout.activate()
         previous = self.plan
         measures = room_measures.measure(window, self.presenting)
-        choices = room_layout.PRESENTING if self.presenting else room_layout.WINDOW
-        self.plan = room_layout.choose(choices, measures)
+        self.plan = room_layout.choose(self._choices(), measures)
         room_central.place(window, self.plan.arrangement, self.presenting)
         room_central.tab_column(window, self.plan.tabs)
         room_central.size(window, self.plan, measures)
