@@ -123,6 +123,7 @@ def _measure(window) -> dict:
         "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
         "window": [window.width(), window.height()],
         "arrangement": window.room.arrangement,
+        "size_factor": window.contour.axis_fonts.factor,
         "compact": window.room.compact,
         "docks": {dock.objectName(): _rect(dock, window)
                   for dock in window.findChildren(QDockWidget)

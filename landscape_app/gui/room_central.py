@@ -74,8 +74,9 @@ def tab_column(window, tabbed: tuple[str, ...]) -> None:
         part.setVisible(shown[part])
 
 
-def size(window, plan: room_layout.Plan, m: room_layout.Measures) -> None:
-    """Splitter sizes: the landscape's widget exactly as large as its data box needs."""
+def size(window, plan: room_layout.Plan, m: room_layout.Measures, presenting: bool) -> None:
+    """Splitter sizes: the landscape's widget exactly as large as its data box needs;
+    presenting, the table exactly its rows."""
     central, top, bottom = window.central_splitter, window.top_splitter, window.bottom_splitter
     handle = central.handleWidth()
     height = central.height()
@@ -95,19 +96,17 @@ def size(window, plan: room_layout.Plan, m: room_layout.Measures) -> None:
         return
     width = top.width()
     landscape_w = min(plan.landscape[0], width - plan.column)
-    if bottom.isVisible():  # the landscape its need of the height, the table the rest
-        top_h = max(plan.landscape[1], plan.top)  # ... the column at least its need
-        if "caption" in arrangement.side and m.caption_height is not None:
-            # ... but the column as tall as its caption and curves need
-            top_h = max(top_h, m.caption_height(width - landscape_w - room_layout.GAP)
-                        + room_layout.column_need(m, plan.tabs))
-        top_h = min(top_h, height - m.table_h - handle)
+    if bottom.isVisible():
+        if presenting:  # the table its rows, the row beside the landscape the rest
+            top_h = height - m.table_h - handle
+        else:  # the landscape its need of the height (the column at least its), the table
+            top_h = min(max(plan.landscape[1], plan.top), height - m.table_h - handle)
         set_sizes(central, [top_h, height - top_h - handle])
         limit_note(window, plan, m, top_h)
     else:
         limit_note(window, plan, m, height - (m.table_h + room_layout.SPACING
                                               if "table" in arrangement.side else 0))
-    set_sizes(top, [landscape_w, width - landscape_w - top.handleWidth()])
+    set_sizes(top, [landscape_w, width - landscape_w - top.handleWidth()], least_last=True)
 
 
 def limit_note(window, plan: room_layout.Plan, m: room_layout.Measures, column_h: int) -> None:
@@ -123,11 +122,14 @@ def limit_note(window, plan: room_layout.Plan, m: room_layout.Measures, column_h
     layout.setStretchFactor(window.sharpness, max(1, m.sharpness_min))
 
 
-def set_sizes(splitter, sizes: list[int]) -> None:
-    """Set a splitter's sizes unless they are already within two pixels (no churn)."""
+def set_sizes(splitter, sizes: list[int], least_last: bool = False) -> None:
+    """Set a splitter's sizes unless they are already within two pixels (no churn) and,
+    with ``least_last``, the last part has at least its size (a caption a pixel narrower
+    than planned may take a line more)."""
     sizes = [max(0, size) for size in sizes]
     current = splitter.sizes()
-    if len(current) == len(sizes) and all(abs(a - b) <= 2 for a, b in zip(current, sizes,
-                                                                          strict=True)):
+    if (len(current) == len(sizes)
+            and all(abs(a - b) <= 2 for a, b in zip(current, sizes, strict=True))
+            and not (least_last and current[-1] < sizes[-1])):
         return
     splitter.setSizes(sizes)

@@ -91,7 +91,8 @@ class Measures:
     (its title and :data:`NOTE_LINES` lines, or all of a shorter note; 0: no note);
     ``table_least``: the table's least width, long names shortened (None: ``table_w``), what
     a column beside the landscape needs for it; ``sharpness_min``: the sharpness panel's
-    least legible height (0: not shown).
+    least legible height (0: not shown); ``handle``: the width of a splitter's handle
+    (between the landscape and the column beside it).
     """
 
     width: int
@@ -107,12 +108,14 @@ class Measures:
     note_min: int = 0
     table_least: int | None = None
     sharpness_min: int = 0
+    handle: int = 0
 
 
 @dataclass(frozen=True)
 class Plan:
     """An arrangement with its sizes: the landscape's widget ``landscape`` (w, h), the
-    data box's height ``box``, the narrowest width of the column beside (gap included), the
+    data box's height ``box``, the narrowest width of the column beside (its margin and the
+    splitter's handle included), the
     height of the row beside the landscape (``top``: at least what the column needs) or of
     the band below it (``band``), and which parts of the column are its tabs (``tabs``, one
     of :func:`tab_levels`)."""
@@ -171,7 +174,7 @@ def plan(arrangement: Arrangement, m: Measures, tabs: tuple[str, ...] = ()) -> P
                                      else 0, need)
             if column is None:
                 return None
-        column += round(GAP * m.factor)
+        column += round(GAP * m.factor) + m.handle  # its left margin, the splitter's handle
     band = m.table_h if "table" in arrangement.below else 0
     if "curves" in arrangement.below:
         band = max(band, need, round(BAND_HEIGHT * m.factor))

@@ -28,12 +28,21 @@ def measure(window, presenting: bool) -> room_layout.Measures:
     return room_layout.Measures(
         width=holder.width(), height=holder.height(), aspect=aspect(window),
         chrome_w=chrome_w, chrome_h=chrome_h, table_w=table.natural_width(),
-        table_h=table.natural_height(wrapped=presenting), caption_h=caption_h,
+        table_h=table_height(window, presenting), caption_h=caption_h,
         factor=factor,
         table_least=min(table.least_width(), table.natural_width()),
         caption_height=caption.heightForWidth if presenting else None,
         note_min=0 if presenting else note_min(window),
-        sharpness_min=sharpness_min(window, factor))
+        sharpness_min=sharpness_min(window, factor), handle=window.top_splitter.handleWidth())
+
+
+def table_height(window, presenting: bool) -> int:
+    """The table's height: presenting, exactly its rows (wrapped names on their lines),
+    at least one; in the window three rows' room, each one line high (a height that does
+    not depend on whether the names have wrapped yet at the column's present width)."""
+    if presenting:
+        return window.table.natural_height(least_rows=1)
+    return window.table.natural_height(wrapped=False)
 
 
 def note_min(window) -> int:

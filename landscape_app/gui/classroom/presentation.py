@@ -27,7 +27,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QSplitter, QToolBar, QWidget
 from shiboken6 import isValid
 
-from landscape_app.gui.style import QWIDGETSIZE_MAX, presentation_stylesheet
+from landscape_app.gui.style import presentation_stylesheet
 
 #: Window font while presenting on a 1080-line screen, relative to the normal one.
 FONT_FACTOR = 2.0
@@ -264,11 +264,13 @@ class PresentationMode(QObject):
             "" if step is None else f"step {step} of {timeline.timeline.furthest}")
 
     def _fit_table(self) -> None:
-        """The table at least as tall as its rows (at the presentation's row height); the
-        arrangement (:mod:`landscape_app.gui.room`) may give it more."""
+        """The table exactly as tall as its rows (at the presentation's row height, wrapped
+        names included, at least one): the arrangement (:mod:`landscape_app.gui.room`)
+        gives the height left to the views and the curves."""
         table = self.window.table
-        table.setMinimumHeight(table.natural_height(least_rows=1))
-        table.setMaximumHeight(QWIDGETSIZE_MAX)
+        height = table.natural_height(least_rows=1)
+        table.setMinimumHeight(height)
+        table.setMaximumHeight(height)
         self.window.room.schedule()
 
     def _restore_splitters(self) -> None:
