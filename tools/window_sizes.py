@@ -133,6 +133,9 @@ def _measure(window) -> dict:
                             window.tabifiedDockWidgets(window.landscape_dock)),
         "table": _rect(table, window),
         "table_hscroll": table.horizontalScrollBar().isVisible(),
+        "table_rows_cut": [row.label for index, row in enumerate(table.table_model.rows)
+                           if not table.viewport().rect().contains(
+                               table.visualRect(table.table_model.index(index, 0)))],
         "header_clipped": [header.model().headerData(column, header.orientation())
                            for column in range(1, header.count())
                            if header.sectionSize(column) < header.sectionSizeHint(column)],

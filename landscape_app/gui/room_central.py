@@ -10,20 +10,22 @@ from dataclasses import replace
 from landscape_app.gui import room_layout, style
 
 
-def place(window, arrangement: room_layout.Arrangement, presenting: bool) -> None:
-    """Move the curves' column, the table and the caption where ``arrangement`` says."""
+def place(window, plan: room_layout.Plan, presenting: bool) -> None:
+    """Move the curves' column, the table and the caption where ``plan`` says."""
+    arrangement = plan.arrangement
     column, table, caption = window.right_column, window.table, window.caption
     column_layout = column.layout()
     top, bottom = window.top_splitter, window.bottom_splitter
     if "table" in arrangement.side:
         if column_layout.indexOf(table) < 0:
             column_layout.addWidget(table)
-        if not presenting:
-            table.setMaximumHeight(table.natural_height(wrapped=False))
+        if not presenting:  # every row on screen, the curves the rest
+            table.setFixedHeight(plan.table)
     else:
         if bottom.indexOf(table) != 0:
             bottom.insertWidget(0, table)
         if not presenting:
+            table.setMinimumHeight(0)
             table.setMaximumHeight(style.QWIDGETSIZE_MAX)
     if "caption" in arrangement.side:
         if column_layout.indexOf(caption) < 0:
@@ -104,8 +106,8 @@ def size(window, plan: room_layout.Plan, m: room_layout.Measures, presenting: bo
         set_sizes(central, [top_h, height - top_h - handle])
         limit_note(window, plan, m, top_h)
     else:
-        limit_note(window, plan, m, height - (m.table_h + room_layout.SPACING
-                                              if "table" in arrangement.side else 0))
+        limit_note(window, plan, m, height - (plan.table + room_layout.SPACING
+                                              if plan.table else 0))
     set_sizes(top, [landscape_w, width - landscape_w - top.handleWidth()], least_last=True)
 
 

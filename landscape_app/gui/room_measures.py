@@ -33,7 +33,8 @@ def measure(window, presenting: bool) -> room_layout.Measures:
         table_least=min(table.least_width(), table.natural_width()),
         caption_height=caption.heightForWidth if presenting else None,
         note_min=0 if presenting else note_min(window),
-        sharpness_min=sharpness_min(window, factor), handle=window.top_splitter.handleWidth())
+        sharpness_min=sharpness_min(window, factor), handle=window.top_splitter.handleWidth(),
+        table_height=lambda width: table.height_at(width, least_rows=3))
 
 
 def table_height(window, presenting: bool) -> int:
