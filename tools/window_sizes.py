@@ -33,6 +33,8 @@ from pathlib import Path
 SIZES = ("1024x768", "1280x720", "1366x768", "1920x1080")
 #: The most seconds a phase waits for the arrangement to come to rest.
 REST_WAIT = 30.0
+#: The most seconds a scene phase waits for its map (a screenshot of a map, not a progress).
+MAP_WAIT = 120.0
 PHASES = ("window", "panels", "presentation", "quadratic", "fractal", "moons", "sharpness")
 
 
@@ -209,11 +211,18 @@ def child(phases: list[str], shots: str | None, name: str) -> int:
 
 
 def _open(window, run, scene_id: str, how) -> None:
-    """Open ``scene_id`` by ``how`` (a key press or a menu action) and wait for its grid."""
+    """Open ``scene_id`` by ``how`` (a key press or a menu action) and wait for its grid
+    and, up to :data:`MAP_WAIT` seconds, for its background work (a map) to finish."""
+    from landscape_app.gui.live.tasks import live_task_threads
+
     how()
     title = _scene(scene_id).title
     while window.controller.state.title != title or window.controller.grid is None:
         run(0.05)
+    waited = 0.0
+    while live_task_threads() and waited < MAP_WAIT:
+        run(0.2)
+        waited += 0.2
 
 
 def _quadratic(window, run) -> None:
