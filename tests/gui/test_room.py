@@ -35,20 +35,21 @@ SCREENS = {
     (2560, 1440, 2): ("window",),  # 200 %: 1280×720 logical pixels
 }
 #: The least share of the window's area the 2D landscape's widget gets (the normal window).
-#: At 1280×800 the landscape, limited by the width, gives the column beside it the splitter's
-#: handle too (2 px: the column was 2 px under its least width): 0.4398, not 0.4411.
+#: At 1280×800 and 1920×1080 the landscape, limited by the width, gives the column beside it
+#: the splitter's handle too (2 px: the column was 2 px under its least width): 0.4398, not
+#: 0.4411, and 0.4097, not 0.4117.
 PLOT_SHARE = {(1024, 768, 1): 0.40, (1280, 720, 1): 0.42, (1366, 768, 1): 0.42,
-              (1920, 1080, 1): 0.41, (1280, 800, 1): 0.43, (2560, 1440, 2): 0.42}
+              (1920, 1080, 1): 0.40, (1280, 800, 1): 0.43, (2560, 1440, 2): 0.42}
 #: Presenting: the least share of the screen's width the landscape's widget gets. On a wide
 #: screen the square landscape is as tall as the screen allows, so its width share is lower.
 #: At 4:3 the caption beside the landscape is as narrow as leaves the loss curves their least
 #: height (issue 22: it left them 200 px × size factor, so the landscape, limited by the width,
 #: had bands of 70 px above and below its data: 52 % of the width, a data box 49 % of the
-#: screen's height and 74 % of its plot box's). The square data box's side is then
-#: 1024 − 174 (axes, colour bar) − 413 (the caption's column: 395 px of caption, whose 17
-#: lines and the curves' 188 px fill the 616 px above the table, its margin and the handle)
-#: = 437 px: 59 % of the width with the chrome, 57 % of the height, 84 % of its plot box's
-#: 520 (the bands that are left: a narrower column wraps the caption a line longer).
+#: screen's height and 74 % of its plot box's). The square data box's side is then what the
+#: axes and colour bar (≈ 174 px) and the caption's column (≈ 415 px: the narrowest in which
+#: the caption and the curves' least height fit above the table) leave of the 1024 px:
+#: ≈ 437 px, with the chrome 59 % of the width, 57 % of the height and 84 % of its plot box's
+#: (the bands that are left: a narrower column wraps the caption a line longer).
 PRESENT_WIDTH = {(1024, 768, 1): 0.58, (1280, 720, 1): 0.48, (1920, 1080, 1): 0.48,
                  (1280, 800, 1): 0.52}
 #: Presenting: the least share of the screen's height the landscape's data box gets, and of
