@@ -252,9 +252,12 @@ def _sharpness(window, run) -> None:
     _open(window, run, "edge-of-stability",
           window.scenes.scene_actions["edge-of-stability"].trigger)
     window.sharpness_view.action.trigger()  # View ▸ Sharpness
-    window.race_thread.worker.set_speed(None)
-    window.controls.play_action.setChecked(True)
+    while not window.sharpness_on:
+        run(0.05)
     while window.buffer.snapshot().furthest_step < 100:
+        if not window.controls.play_action.isChecked():  # the race restarts paused to measure
+            window.race_thread.worker.set_speed(None)
+            window.controls.play_action.setChecked(True)
         run(0.1)
     window.controls.play_action.setChecked(False)
 
