@@ -31,6 +31,10 @@ import tempfile
 from pathlib import Path
 
 SIZES = ("1024x768", "1280x720", "1366x768", "1920x1080")
+#: The most seconds a phase waits for the arrangement to come to rest.
+REST_WAIT = 30.0
+#: The most seconds a scene phase waits for its map (a screenshot of a map, not a progress).
+MAP_WAIT = 120.0
 PHASES = ("window", "panels", "presentation", "quadratic", "fractal", "moons", "sharpness")
 
 
@@ -121,6 +125,7 @@ def _measure(window) -> dict:
         "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
         "window": [window.width(), window.height()],
         "arrangement": window.room.arrangement,
+        "size_factor": window.contour.axis_fonts.factor,
         "compact": window.room.compact,
         "docks": {dock.objectName(): _rect(dock, window)
                   for dock in window.findChildren(QDockWidget)
@@ -130,6 +135,9 @@ def _measure(window) -> dict:
                             window.tabifiedDockWidgets(window.landscape_dock)),
         "table": _rect(table, window),
         "table_hscroll": table.horizontalScrollBar().isVisible(),
+        "table_rows_cut": [row.label for index, row in enumerate(table.table_model.rows)
+                           if not table.viewport().rect().contains(
+                               table.visualRect(table.table_model.index(index, 0)))],
         "header_clipped": [header.model().headerData(column, header.orientation())
                            for column in range(1, header.count())
                            if header.sectionSize(column) < header.sectionSizeHint(column)],
@@ -188,9 +196,10 @@ def child(phases: list[str], shots: str | None, name: str) -> int:
             QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F11)
         elif phase in SCENE_PHASES:
             SCENE_PHASES[phase](window, run)
-        run(0.4)
-        while not window.room.settled:  # the arrangement at rest (a loaded machine is slow)
+        waited = 0.0  # the arrangement at rest (a loaded machine is slow)
+        while not window.room.at_rest and waited < REST_WAIT:
             run(0.1)
+            waited += 0.1
         results[phase] = _measure(window)
         if shots:
             suffix = "" if phase == "window" else f"-{phase}"
@@ -202,11 +211,18 @@ def child(phases: list[str], shots: str | None, name: str) -> int:
 
 
 def _open(window, run, scene_id: str, how) -> None:
-    """Open ``scene_id`` by ``how`` (a key press or a menu action) and wait for its grid."""
+    """Open ``scene_id`` by ``how`` (a key press or a menu action) and wait for its grid
+    and, up to :data:`MAP_WAIT` seconds, for its background work (a map) to finish."""
+    from landscape_app.gui.live.tasks import live_task_threads
+
     how()
     title = _scene(scene_id).title
     while window.controller.state.title != title or window.controller.grid is None:
         run(0.05)
+    waited = 0.0
+    while live_task_threads() and waited < MAP_WAIT:
+        run(0.2)
+        waited += 0.2
 
 
 def _quadratic(window, run) -> None:
@@ -236,9 +252,12 @@ def _sharpness(window, run) -> None:
     _open(window, run, "edge-of-stability",
           window.scenes.scene_actions["edge-of-stability"].trigger)
     window.sharpness_view.action.trigger()  # View ▸ Sharpness
-    window.race_thread.worker.set_speed(None)
-    window.controls.play_action.setChecked(True)
+    while not window.sharpness_on:
+        run(0.05)
     while window.buffer.snapshot().furthest_step < 100:
+        if not window.controls.play_action.isChecked():  # the race restarts paused to measure
+            window.race_thread.worker.set_speed(None)
+            window.controls.play_action.setChecked(True)
         run(0.1)
     window.controls.play_action.setChecked(False)
 

@@ -91,7 +91,10 @@ class Measures:
     (its title and :data:`NOTE_LINES` lines, or all of a shorter note; 0: no note);
     ``table_least``: the table's least width, long names shortened (None: ``table_w``), what
     a column beside the landscape needs for it; ``sharpness_min``: the sharpness panel's
-    least legible height (0: not shown).
+    least legible height (0: not shown); ``handle``: the width of a splitter's handle
+    (between the landscape and the column beside it); ``table_height(w)``: the table's
+    height at width ``w``, its names wrapped there (for a table in the column; None:
+    ``table_h``).
     """
 
     width: int
@@ -107,15 +110,18 @@ class Measures:
     note_min: int = 0
     table_least: int | None = None
     sharpness_min: int = 0
+    handle: int = 0
+    table_height: Callable[[int], int] | None = None
 
 
 @dataclass(frozen=True)
 class Plan:
     """An arrangement with its sizes: the landscape's widget ``landscape`` (w, h), the
-    data box's height ``box``, the narrowest width of the column beside (gap included), the
+    data box's height ``box``, the narrowest width of the column beside (its margin and the
+    splitter's handle included), the
     height of the row beside the landscape (``top``: at least what the column needs) or of
     the band below it (``band``), and which parts of the column are its tabs (``tabs``, one
-    of :func:`tab_levels`)."""
+    of :func:`tab_levels`), and the table's height in the column (``table``; 0: below)."""
 
     arrangement: Arrangement
     landscape: tuple[int, int]
@@ -124,6 +130,7 @@ class Plan:
     top: int = 0
     band: int = 0
     tabs: tuple[str, ...] = ()
+    table: int = 0
 
     @property
     def tabbed(self) -> bool:
@@ -171,7 +178,7 @@ def plan(arrangement: Arrangement, m: Measures, tabs: tuple[str, ...] = ()) -> P
                                      else 0, need)
             if column is None:
                 return None
-        column += round(GAP * m.factor)
+        column += round(GAP * m.factor) + m.handle  # its left margin, the splitter's handle
     band = m.table_h if "table" in arrangement.below else 0
     if "curves" in arrangement.below:
         band = max(band, need, round(BAND_HEIGHT * m.factor))
@@ -185,13 +192,17 @@ def plan(arrangement: Arrangement, m: Measures, tabs: tuple[str, ...] = ()) -> P
     # below gets any height left); with nothing beside, the whole width.
     size = ((round(box * m.aspect) + m.chrome_w, round(box) + m.chrome_h) if arrangement.side
             else (m.width, round(box) + m.chrome_h))
-    top = 0
+    top = table = 0
+    if "table" in arrangement.side:  # its rows at the width the column gets, names wrapped
+        table = m.table_h
+        if m.table_height is not None:
+            table = m.table_height(m.width - size[0] - round(GAP * m.factor) - m.handle)
     if arrangement.side:  # the row beside the landscape holds the column: tall enough for it
-        column_need_h = need + (m.table_h + SPACING if "table" in arrangement.side else 0)
+        column_need_h = need + (table + SPACING if table else 0)
         top = min(max(size[1], column_need_h), m.height - below)
         if top < column_need_h:
             return None
-    return Plan(arrangement, size, box, column, top, band, tabs)
+    return Plan(arrangement, size, box, column, top, band, tabs, table)
 
 
 def _caption_column(least: int, m: Measures, below: int, need: int) -> int | None:

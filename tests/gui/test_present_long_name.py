@@ -71,10 +71,8 @@ def test_presenting_at_1024_by_768_a_long_lane_name_is_wrapped_not_cut(window, q
     window.activateWindow()
     window.contour.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
-    qtbot.waitUntil(lambda: window.presentation.active and window.room.settled,
+    qtbot.waitUntil(lambda: window.presentation.active and window.room.at_rest,
                     timeout=10_000)
-    qtbot.wait(400)
-    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)
     row = [r.label for r in table.table_model.rows].index(LONG)
     lines = table.name_lines(row)
     assert lines <= NAME_LINES  # wrapped, not elided

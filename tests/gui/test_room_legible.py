@@ -45,9 +45,7 @@ def settle(window, qtbot, title: str) -> None:
     """Wait for the scene titled ``title`` to be on screen and the layout at rest."""
     qtbot.waitUntil(lambda: window.controller.state.title == title
                     and window.controller.grid is not None, timeout=30_000)
-    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)
-    qtbot.wait(400)  # a re-arrangement once the new landscape's image is laid out
-    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)
+    qtbot.waitUntil(lambda: window.room.at_rest, timeout=10_000)  # its image laid out too
 
 
 def sizes(window) -> dict:
@@ -117,9 +115,9 @@ def test_the_model_view_is_legible_and_leaves_with_its_network(window, qtbot):
     window.scenes.scene_actions["two-moons"].trigger()
     qtbot.waitUntil(lambda: dock.isVisible() and window.controller.landscape is not None
                     and window.controller.landscape.kind == "network", timeout=120_000)
-    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)
-    qtbot.wait(300)
     view = window.model_dock.view
+    qtbot.waitUntil(lambda: window.room.at_rest and min(view.width(), view.height()) >= 320,
+                    timeout=10_000)
     assert not dock.visibleRegion().isEmpty()  # the shown tab, not one behind another
     assert min(view.width(), view.height()) >= 320
     key(qtbot, window, Qt.Key.Key_P)  # seed-pca: a network too

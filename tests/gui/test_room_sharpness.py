@@ -53,9 +53,8 @@ def show_sharpness(window, qtbot, size) -> dict:
     window.scenes.scene_actions[SCENE].trigger()
     settle(window, qtbot, TITLE)
     click_menu(window, qtbot, window.view_menu, window.sharpness_view.action)
-    qtbot.waitUntil(lambda: window.sharpness_on and window.room.settled, timeout=10_000)
-    qtbot.wait(400)  # the race restarted to measure: an arrangement once it is laid out
-    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)
+    # the race restarted to measure: at rest once its arrangement is laid out
+    qtbot.waitUntil(lambda: window.sharpness_on and window.room.at_rest, timeout=10_000)
     return check_column(window)
 
 
@@ -75,9 +74,8 @@ def test_at_1280_by_720_the_curves_sharpness_and_note_share_the_column(window, q
     qtbot.waitUntil(lambda: not window.sharpness.isVisible() and window.room.settled)
     assert column_parts(window)["sharpness"] is None
     click_menu(window, qtbot, window.view_menu, window.sharpness_view.action)  # on again
-    qtbot.waitUntil(lambda: window.sharpness.isVisible() and window.room.settled)
-    qtbot.wait(400)
-    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)
+    qtbot.waitUntil(lambda: window.sharpness.isVisible() and window.room.at_rest,
+                    timeout=10_000)
     assert check_column(window) == parts  # the same arrangement: not a function of history
     leave_without_maps(window, qtbot)
 

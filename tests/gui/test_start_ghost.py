@@ -40,11 +40,11 @@ def test_the_heads_leave_the_old_start_when_a_click_moves_it(window, qtbot):
     qtbot.waitUntil(lambda: window.controller.state.start == (-1.5, 2.0)
                     and window.buffer.snapshot().generation == worker.generation
                     and len(window.buffer.snapshot().lanes) == 3, timeout=20_000)
-    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)
-    qtbot.wait(200)
     old = window.controller.state.start
     lanes = window.buffer.snapshot().lanes
-    assert head_pixels(window, on_screen(window), old, lanes) > 20  # the rings are there
+    qtbot.waitUntil(lambda: window.room.at_rest  # the rings are there, on screen
+                    and head_pixels(window, on_screen(window), old, lanes) > 20,
+                    timeout=10_000)
     view = window.contour
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.data_to_viewport(0.0, 0.5))
@@ -53,5 +53,8 @@ def test_the_heads_leave_the_old_start_when_a_click_moves_it(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step >= 30, timeout=20_000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.wait(300)
-    assert head_pixels(window, on_screen(window), old, lanes) == 0
+    qtbot.waitUntil(lambda: not worker.playing, timeout=10_000)
+    # nothing at the old start (before the fix the rings stayed there until R: this
+    # waited in vain)
+    qtbot.waitUntil(lambda: head_pixels(window, on_screen(window), old, lanes) == 0,
+                    timeout=10_000)

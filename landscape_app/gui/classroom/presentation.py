@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from landscape_app.gui.style import QWIDGETSIZE_MAX, presentation_stylesheet
+from landscape_app.gui.style import presentation_stylesheet
 
 if TYPE_CHECKING:
     from landscape_app.gui.live.timeline_bar import TimelineControl
@@ -285,11 +285,13 @@ class PresentationMode(QObject):
             "" if step is None else f"step {step} of {timeline.timeline.furthest}")
 
     def _fit_table(self) -> None:
-        """The table at least as tall as its rows (at the presentation's row height); the
-        arrangement (:mod:`landscape_app.gui.room`) may give it more."""
+        """The table exactly as tall as its rows (at the presentation's row height, wrapped
+        names included, at least one): the arrangement (:mod:`landscape_app.gui.room`)
+        gives the height left to the views and the curves."""
         table = self.views.table
-        table.setMinimumHeight(table.natural_height(least_rows=1))
-        table.setMaximumHeight(QWIDGETSIZE_MAX)
+        height = table.natural_height(least_rows=1)
+        table.setMinimumHeight(height)
+        table.setMaximumHeight(height)
         self.room.schedule()
 
     def _restore_splitters(self) -> None:

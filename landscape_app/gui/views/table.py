@@ -230,16 +230,34 @@ class RaceTable(QTableView):
         return (self.horizontalHeader().sizeHint().height() + rows
                 + max(0, least_rows - count) * base + 2 * self.frameWidth())
 
+    def height_at(self, width: int, least_rows: int = 1) -> int:
+        """The height that shows every row (at least ``least_rows``) of the table
+        ``width`` pixels wide, its names wrapped at the name column's width there: a
+        function of ``width`` alone, not of the width the table has now."""
+        inner = self._inner(width)
+        name = inner - sum(self._column_widths(inner))
+        room = name - self.iconSize().width() - NAME_PADDING
+        base = self.verticalHeader().defaultSectionSize()
+        spacing = self.fontMetrics().lineSpacing()
+        rows = self.table_model.rows
+        lines = sum(min(NAME_LINES, self._lines(row.label, room)) - 1 for row in rows)
+        return (self.horizontalHeader().sizeHint().height() + lines * spacing
+                + max(len(rows), least_rows) * base + 2 * self.frameWidth())
+
     def name_lines(self, row: int) -> int:
         """How many lines row ``row``'s name needs in the name column as wide as it is
         (more than :data:`NAME_LINES`: the name is elided)."""
         room = self.columnWidth(0) - self.iconSize().width() - NAME_PADDING
-        text = self.table_model.rows[row].label
+        return self._lines(self.table_model.rows[row].label, room)
+
+    def _lines(self, text: str, room: int) -> int:
+        """How many lines ``text`` wraps to in ``room`` pixels (at spaces, as the view's
+        delegate; :data:`NAME_LINES` + 1 when there is no room)."""
         metrics = self.fontMetrics()
         if room <= 0:
             return NAME_LINES + 1
         lines, line = 1, ""
-        for word in text.split(" "):  # greedy wrapping at spaces, as the view's delegate
+        for word in text.split(" "):  # greedy wrapping
             candidate = f"{line} {word}" if line else word
             if metrics.horizontalAdvance(candidate) <= room or not line:
                 line = candidate
@@ -272,20 +290,30 @@ class RaceTable(QTableView):
         never go below :meth:`column_needs` (titles and values stay whole), and the first,
         stretched, wraps long names over up to :data:`NAME_LINES` lines (then elides them;
         the full name is its tooltip)."""
+        inner = self._inner(self.width())
+        for column, width in zip(self._shown_columns(), self._column_widths(inner),
+                                 strict=True):
+            self.setColumnWidth(column, width)
+        self._fit_rows()
+
+    def _inner(self, width: int) -> int:
+        """The columns' room in a table ``width`` wide: its frame and the vertical scroll
+        bar's width kept, shown or not (the columns, and so the names' lines, must not
+        depend on whether the rows fitted a moment ago)."""
+        return width - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+
+    def _column_widths(self, inner: int) -> list[int]:
+        """The widths of the shown columns after the first in ``inner`` pixels (the first,
+        stretched, takes the rest): see :meth:`_fit_columns`."""
         needs = self.column_needs()
-        columns = self._shown_columns()
         preferred = [max(need, round(COLUMN_WIDTHS[column] * self.size_factor))
-                     for need, column in zip(needs, columns, strict=True)]
-        bar = self.verticalScrollBar()
-        inner = (self.width() - 2 * self.frameWidth()
-                 - (bar.sizeHint().width() if bar.isVisible() else 0))
+                     for need, column in zip(needs, self._shown_columns(), strict=True)]
         name = max(round(NAME_ROOM * self.size_factor), self.sizeHintForColumn(0) + 12)
         room = inner - name - sum(needs)  # whole names before roomier numbers
         spare = sum(preferred) - sum(needs)
         share = min(1.0, max(0.0, room / spare)) if spare > 0 else 0.0
-        for column, need, wanted in zip(columns, needs, preferred, strict=True):
-            self.setColumnWidth(column, need + int((wanted - need) * share))
-        self._fit_rows()
+        return [need + int((wanted - need) * share)
+                for need, wanted in zip(needs, preferred, strict=True)]
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

@@ -1,0 +1,137 @@
+"""Placing the central area's parts as a :class:`~landscape_app.gui.room_layout.Plan` says:
+the curves' column, the table and the caption moved beside or below the landscape, the
+column's parts stacked or as tabs, and the splitters sized so that the landscape's widget is
+exactly as large as its data box needs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from landscape_app.gui import room_layout, style
+
+
+def place(window, plan: room_layout.Plan, presenting: bool) -> None:
+    """Move the curves' column, the table and the caption where ``plan`` says."""
+    arrangement = plan.arrangement
+    column, table, caption = window.right_column, window.table, window.caption
+    column_layout = column.layout()
+    top, bottom = window.top_splitter, window.bottom_splitter
+    if "table" in arrangement.side:
+        if column_layout.indexOf(table) < 0:
+            column_layout.addWidget(table)
+        if not presenting:  # every row on screen, the curves the rest
+            table.setFixedHeight(plan.table)
+    else:
+        if bottom.indexOf(table) != 0:
+            bottom.insertWidget(0, table)
+        if not presenting:
+            table.setMinimumHeight(0)
+            table.setMaximumHeight(style.QWIDGETSIZE_MAX)
+    if "caption" in arrangement.side:
+        if column_layout.indexOf(caption) < 0:
+            column_layout.addWidget(caption)
+    elif window.centralWidget().layout().indexOf(caption) < 0:
+        window.centralWidget().layout().addWidget(caption)
+    if arrangement.side:
+        if top.indexOf(column) != 1:
+            top.insertWidget(1, column)
+    elif bottom.indexOf(column) < 0:
+        bottom.addWidget(column)
+    for widget in (table, column):
+        widget.setVisible(True)  # a widget moved to a new parent comes back hidden
+    caption.setVisible(presenting)
+    bottom.setVisible(bottom.count() > 0)
+    margin = round(room_layout.GAP * (window.contour.axis_fonts.factor if presenting else 1.0))
+    column_layout.setContentsMargins(margin if arrangement.side else 0, 0, 0, 0)
+
+
+def tab_column(window, tabbed: tuple[str, ...]) -> None:
+    """The note, the curves and the sharpness panel one above the other in the column,
+    with the parts the plan names (``tabbed``) as tabs of it instead (each tab the
+    column's whole height): the sharpness panel a tab beside the curves, the note one
+    too."""
+    layout, tabs = window.right_column.layout(), window.column_tabs
+    note, curves, sharpness = window.note_scroll, window.curves, window.sharpness
+    sharp_on = getattr(window, "sharpness_on", False)  # View ▸ Sharpness
+    titles = {curves: "Loss curves", sharpness: "Sharpness", note: "Note"}
+    parts = {"note": note, "curves": curves, "sharpness": sharpness}
+    wanted = [parts[name] for name in ("curves", "sharpness", "note") if name in tabbed
+              and (name != "sharpness" or sharp_on)]
+    stacked = [parts[name] for name in ("note", "curves", "sharpness") if name not in tabbed]
+    if ([tabs.widget(i) for i in range(tabs.count())] != wanted
+            or any(layout.indexOf(part) < 0 for part in stacked)):
+        current = tabs.currentWidget()
+        tabs.clear()
+        for part in wanted:  # the tab widget shows each page when its tab is chosen
+            tabs.addTab(part, titles[part])
+        if current in wanted:
+            tabs.setCurrentWidget(current)
+        for index, part in enumerate(stacked):
+            layout.insertWidget(index, part, 0 if part is note else 1)
+        if wanted:
+            layout.insertWidget(len(stacked), tabs, 1)  # where the curves were
+        tabs.setVisible(bool(wanted))
+    shown = {curves: True, sharpness: sharp_on, note: not window.note_panel.isHidden()}
+    for part in stacked:
+        part.setVisible(shown[part])
+
+
+def size(window, plan: room_layout.Plan, m: room_layout.Measures, presenting: bool) -> None:
+    """Splitter sizes: the landscape's widget exactly as large as its data box needs;
+    presenting, the table exactly its rows."""
+    central, top, bottom = window.central_splitter, window.top_splitter, window.bottom_splitter
+    handle = central.handleWidth()
+    height = central.height()
+    arrangement = plan.arrangement
+    if not arrangement.side:  # the landscape across, the band below takes the rest
+        top_h = min(plan.landscape[1], height - max(plan.band, round(
+            room_layout.BAND_HEIGHT * m.factor)) - handle)
+        top_h = max(top_h, 0)
+        set_sizes(central, [top_h, height - top_h - handle])
+        limit_note(window, plan, m, height - top_h - handle)
+        # the table its whole names, unless the curves' column would be narrower than
+        # its least width: then the names give way (down to the table's least width)
+        column_least = round(room_layout.COLUMN_WIDTH * min(m.factor, room_layout.COLUMN_FACTOR))
+        table_w = max(min(m.table_w, bottom.width() - column_least - bottom.handleWidth()),
+                      min(window.table.least_width(), m.table_w))
+        set_sizes(bottom, [table_w, bottom.width() - table_w - bottom.handleWidth()])
+        return
+    width = top.width()
+    landscape_w = min(plan.landscape[0], width - plan.column)
+    if bottom.isVisible():
+        if presenting:  # the table its rows, the row beside the landscape the rest
+            top_h = height - m.table_h - handle
+        else:  # the landscape its need of the height (the column at least its), the table
+            top_h = min(max(plan.landscape[1], plan.top), height - m.table_h - handle)
+        set_sizes(central, [top_h, height - top_h - handle])
+        limit_note(window, plan, m, top_h)
+    else:
+        limit_note(window, plan, m, height - (plan.table + room_layout.SPACING
+                                              if plan.table else 0))
+    set_sizes(top, [landscape_w, width - landscape_w - top.handleWidth()], least_last=True)
+
+
+def limit_note(window, plan: room_layout.Plan, m: room_layout.Measures, column_h: int) -> None:
+    """The note scrolls within what the column of height ``column_h`` leaves above the
+    least heights of the parts below it (all of it when it is a tab); the curves and the
+    sharpness panel share the rest in proportion to their least heights, so each keeps
+    its least."""
+    below = room_layout.column_need(replace(m, note_min=0), plan.tabs)
+    window.note_scroll.limit = (None if plan.tabbed else
+                                max(0, column_h - below - room_layout.SPACING))
+    layout = window.right_column.layout()
+    layout.setStretchFactor(window.curves, room_layout.curves_least(m))
+    layout.setStretchFactor(window.sharpness, max(1, m.sharpness_min))
+
+
+def set_sizes(splitter, sizes: list[int], least_last: bool = False) -> None:
+    """Set a splitter's sizes unless they are already within two pixels (no churn) and,
+    with ``least_last``, the last part has at least its size (a caption a pixel narrower
+    than planned may take a line more)."""
+    sizes = [max(0, size) for size in sizes]
+    current = splitter.sizes()
+    if (len(current) == len(sizes)
+            and all(abs(a - b) <= 2 for a, b in zip(current, sizes, strict=True))
+            and not (least_last and current[-1] < sizes[-1])):
+        return
+    splitter.setSizes(sizes)
