@@ -46,7 +46,7 @@ def scrub_benchmark(steps: int, moves: int) -> dict:
         target = rng.randrange(0, steps)
         window.clock.times.clear()
         moved = time.perf_counter()
-        window.timeline_bar.slider.setValue(target)
+        window.views.timeline_bar.slider.setValue(target)
         while not window.clock.times or window.timeline.step != target:
             run_event_loop(0.001)
         latencies.append(time.perf_counter() - moved)

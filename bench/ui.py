@@ -171,7 +171,7 @@ def preview_benchmark(seconds: float) -> dict:
             whole_latencies.append(time.perf_counter() - requested[serial])
 
     preview.shown.connect(on_shown)
-    window.contour.painted.connect(on_painted)
+    window.views.contour.painted.connect(on_painted)
     window.clock.timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     start = model.start_point()
     moves = [0]
@@ -180,7 +180,7 @@ def preview_benchmark(seconds: float) -> dict:
         moves[0] += 1
         moved_at[0] = time.perf_counter()
         angle = 0.15 * moves[0]
-        window.contour.startDragged.emit(float(start[0] + 0.4 * np.sin(angle)),
+        window.views.contour.startDragged.emit(float(start[0] + 0.4 * np.sin(angle)),
                                          float(start[1] + 0.3 * np.cos(angle)))
         requested[preview.runner.serial] = time.perf_counter()
 

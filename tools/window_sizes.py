@@ -104,9 +104,10 @@ def _measure(window) -> dict:
     from PySide6.QtWidgets import QDockWidget, QToolButton
 
     screen = window.screen() or QGuiApplication.primaryScreen()
+    tabs = window.views.column_tabs
     available, whole = screen.availableGeometry(), screen.geometry()
     frame = window.frameGeometry()
-    contour, curves, table = window.contour, window.curves, window.table
+    contour, curves, table = window.views.contour, window.views.curves, window.views.table
     header = table.horizontalHeader()
     toolbar = window.controls
     extension = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
@@ -125,14 +126,14 @@ def _measure(window) -> dict:
         "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
         "window": [window.width(), window.height()],
         "arrangement": window.room.arrangement,
-        "size_factor": window.contour.axis_fonts.factor,
+        "size_factor": window.views.contour.axis_fonts.factor,
         "compact": window.room.compact,
         "docks": {dock.objectName(): _rect(dock, window)
                   for dock in window.findChildren(QDockWidget)
                   if dock.isVisible() and not dock.isFloating()
                   and not dock.visibleRegion().isEmpty()},  # a tab behind another: not shown
         "dock_tabs": sorted(dock.objectName() for dock in
-                            window.tabifiedDockWidgets(window.landscape_dock)),
+                            window.tabifiedDockWidgets(window.docks.landscape)),
         "table": _rect(table, window),
         "table_hscroll": table.horizontalScrollBar().isVisible(),
         "table_rows_cut": [row.label for index, row in enumerate(table.table_model.rows)
@@ -147,11 +148,11 @@ def _measure(window) -> dict:
         "colorbar_title": _item_rect(contour.colorbar.axis.label, contour, window),
         "curves": _rect(curves, window),
         "loss_title": _item_rect(curves.plot_item.getAxis("left").label, curves, window),
-        "note": _rect(window.note_scroll, window),
-        "sharpness": _rect(window.sharpness, window),
-        "sharpness_plot": _rect(window.sharpness.plot, window),
-        "column_tabs": [window.column_tabs.tabText(i) for i in range(window.column_tabs.count())],
-        "caption": _rect(window.caption, window),
+        "note": _rect(window.views.note_scroll, window),
+        "sharpness": _rect(window.views.sharpness, window),
+        "sharpness_plot": _rect(window.views.sharpness.plot, window),
+        "column_tabs": [tabs.tabText(i) for i in range(tabs.count())],
+        "caption": _rect(window.views.caption, window),
         "toolbar": _rect(toolbar, window),
         "toolbar_hidden": hidden_tools,
         "toolbar_extension": _rect(extension, window) if extension is not None else None,

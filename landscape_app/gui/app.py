@@ -104,12 +104,12 @@ def report_startup(window) -> None:
     ``landscape-painted torch=…`` (the 2D view's first paint with a landscape, and whether
     torch was imported by then) and ``core-ready`` (the engine loaded)."""
     def landscape_painted() -> None:
-        if window.contour.image.image is not None:
-            window.contour.painted.disconnect(landscape_painted)
+        if window.views.contour.image.image is not None:
+            window.views.contour.painted.disconnect(landscape_painted)
             print(f"landscape-painted torch={'torch' in sys.modules}", flush=True)
 
     window.firstPainted.connect(lambda _: print("first-paint", flush=True))
-    window.contour.painted.connect(landscape_painted)
+    window.views.contour.painted.connect(landscape_painted)
     window.coreReady.connect(lambda: print("core-ready", flush=True))
 
 

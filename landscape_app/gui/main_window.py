@@ -42,7 +42,6 @@ from landscape_app.gui.live.painter import FramePainter
 from landscape_app.gui.panels.controls import RunControls
 from landscape_app.gui.room import RoomFit
 from landscape_app.gui.window_layout import build_docks, build_status_bar, build_views
-from landscape_app.gui.window_parts import WindowViews
 from landscape_app.gui.window_status import StatusUpdates
 from landscape_app.state.colormaps import COLORMAPS
 from landscape_app.state.first_frame import first_frame
@@ -347,16 +346,3 @@ class MainWindow(QMainWindow):
             self.fields.close()
             self.controller.shutdown()
         super().closeEvent(event)
-
-
-def _view_part(name: str) -> property:
-    return property(lambda window: getattr(window.views, name),
-                    doc=f"``views.{name}`` (:class:`~landscape_app.gui.window_parts.WindowViews`)")
-
-
-# gui/room.py (being split on branch ``class``) and the window tests read the views and the
-# docks from the window itself: they are the window's parts, read through.
-for _name in WindowViews.__dataclass_fields__:
-    setattr(MainWindow, _name, _view_part(_name))
-MainWindow.landscape_dock = property(lambda window: window.docks.landscape)
-MainWindow.optimizer_dock = property(lambda window: window.docks.optimizer)

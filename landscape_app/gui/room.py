@@ -61,14 +61,15 @@ class RoomFit(QObject):
         self._refit = True  # size the docks for the window at the next arrangement
         window.installEventFilter(self)
         window.centralWidget().installEventFilter(self)  # docks opening or closing
-        window.contour.image.sigImageChanged.connect(self.schedule)  # a new box's aspect
-        window.contour.plot_item.vb.sigResized.connect(self._view_resized)
-        window.table.table_model.modelReset.connect(self.schedule)  # lanes: the table's width
+        window.views.contour.image.sigImageChanged.connect(self.schedule)  # a new box's aspect
+        window.views.contour.plot_item.vb.sigResized.connect(self._view_resized)
+        window.views.table.table_model.modelReset.connect(self.schedule)  # lanes: the table's width
         # The table's and the caption's natural sizes follow their fonts (presenting).
-        for widget in (window.table, window.table.horizontalHeader(), window.caption):
+        views = window.views
+        for widget in (views.table, views.table.horizontalHeader(), views.caption):
             widget.installEventFilter(self)
         # The timeline bar under the views takes height from them when it shows.
-        window.timeline_bar.installEventFilter(self)
+        window.views.timeline_bar.installEventFilter(self)
 
     @property
     def docks(self) -> str:
@@ -103,7 +104,7 @@ class RoomFit(QObject):
         bar = (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.Resize)
         if (kind == QEvent.Type.Resize and watched is self.window.centralWidget()
                 or kind in fonts and watched is not self.window
-                or kind in bar and watched is self.window.timeline_bar):
+                or kind in bar and watched is self.window.views.timeline_bar):
             self.schedule()
         elif watched is self.window:
             if kind == QEvent.Type.Resize:

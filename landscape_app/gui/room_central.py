@@ -13,9 +13,9 @@ from landscape_app.gui import room_layout, style
 def place(window, plan: room_layout.Plan, presenting: bool) -> None:
     """Move the curves' column, the table and the caption where ``plan`` says."""
     arrangement = plan.arrangement
-    column, table, caption = window.right_column, window.table, window.caption
+    column, table, caption = window.views.right_column, window.views.table, window.views.caption
     column_layout = column.layout()
-    top, bottom = window.top_splitter, window.bottom_splitter
+    top, bottom = window.views.top_splitter, window.views.bottom_splitter
     if "table" in arrangement.side:
         if column_layout.indexOf(table) < 0:
             column_layout.addWidget(table)
@@ -41,7 +41,8 @@ def place(window, plan: room_layout.Plan, presenting: bool) -> None:
         widget.setVisible(True)  # a widget moved to a new parent comes back hidden
     caption.setVisible(presenting)
     bottom.setVisible(bottom.count() > 0)
-    margin = round(room_layout.GAP * (window.contour.axis_fonts.factor if presenting else 1.0))
+    factor = window.views.contour.axis_fonts.factor if presenting else 1.0
+    margin = round(room_layout.GAP * factor)
     column_layout.setContentsMargins(margin if arrangement.side else 0, 0, 0, 0)
 
 
@@ -50,8 +51,8 @@ def tab_column(window, tabbed: tuple[str, ...]) -> None:
     with the parts the plan names (``tabbed``) as tabs of it instead (each tab the
     column's whole height): the sharpness panel a tab beside the curves, the note one
     too."""
-    layout, tabs = window.right_column.layout(), window.column_tabs
-    note, curves, sharpness = window.note_scroll, window.curves, window.sharpness
+    layout, tabs = window.views.right_column.layout(), window.views.column_tabs
+    note, curves, sharpness = window.views.note_scroll, window.views.curves, window.views.sharpness
     sharp_on = getattr(window, "sharpness_on", False)  # View ▸ Sharpness
     titles = {curves: "Loss curves", sharpness: "Sharpness", note: "Note"}
     parts = {"note": note, "curves": curves, "sharpness": sharpness}
@@ -71,7 +72,7 @@ def tab_column(window, tabbed: tuple[str, ...]) -> None:
         if wanted:
             layout.insertWidget(len(stacked), tabs, 1)  # where the curves were
         tabs.setVisible(bool(wanted))
-    shown = {curves: True, sharpness: sharp_on, note: not window.note_panel.isHidden()}
+    shown = {curves: True, sharpness: sharp_on, note: not window.views.note_panel.isHidden()}
     for part in stacked:
         part.setVisible(shown[part])
 
@@ -79,7 +80,8 @@ def tab_column(window, tabbed: tuple[str, ...]) -> None:
 def size(window, plan: room_layout.Plan, m: room_layout.Measures, presenting: bool) -> None:
     """Splitter sizes: the landscape's widget exactly as large as its data box needs;
     presenting, the table exactly its rows."""
-    central, top, bottom = window.central_splitter, window.top_splitter, window.bottom_splitter
+    views = window.views
+    central, top, bottom = views.central_splitter, views.top_splitter, views.bottom_splitter
     handle = central.handleWidth()
     height = central.height()
     arrangement = plan.arrangement
@@ -93,7 +95,7 @@ def size(window, plan: room_layout.Plan, m: room_layout.Measures, presenting: bo
         # its least width: then the names give way (down to the table's least width)
         column_least = round(room_layout.COLUMN_WIDTH * min(m.factor, room_layout.COLUMN_FACTOR))
         table_w = max(min(m.table_w, bottom.width() - column_least - bottom.handleWidth()),
-                      min(window.table.least_width(), m.table_w))
+                      min(window.views.table.least_width(), m.table_w))
         set_sizes(bottom, [table_w, bottom.width() - table_w - bottom.handleWidth()])
         return
     width = top.width()
@@ -117,11 +119,11 @@ def limit_note(window, plan: room_layout.Plan, m: room_layout.Measures, column_h
     sharpness panel share the rest in proportion to their least heights, so each keeps
     its least."""
     below = room_layout.column_need(replace(m, note_min=0), plan.tabs)
-    window.note_scroll.limit = (None if plan.tabbed else
+    window.views.note_scroll.limit = (None if plan.tabbed else
                                 max(0, column_h - below - room_layout.SPACING))
-    layout = window.right_column.layout()
-    layout.setStretchFactor(window.curves, room_layout.curves_least(m))
-    layout.setStretchFactor(window.sharpness, max(1, m.sharpness_min))
+    layout = window.views.right_column.layout()
+    layout.setStretchFactor(window.views.curves, room_layout.curves_least(m))
+    layout.setStretchFactor(window.views.sharpness, max(1, m.sharpness_min))
 
 
 def set_sizes(splitter, sizes: list[int], least_last: bool = False) -> None:

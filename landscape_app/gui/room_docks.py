@@ -57,7 +57,7 @@ class SideDocks(QObject):
     def side_docks(self) -> list[QDockWidget]:
         """The window's docks on its left and right, the Landscape and Optimizers first."""
         window = self.window
-        first = [window.landscape_dock, window.optimizer_dock]
+        first = [window.docks.landscape, window.docks.optimizer]
         others = [dock for dock in window.findChildren(QDockWidget)
                   if dock.parent() is window and dock not in first
                   and window.dockWidgetArea(dock) in SIDE_AREAS]
@@ -98,7 +98,7 @@ class SideDocks(QObject):
             for dock in set(docks[:2]) | set(self._collapsed):
                 dock.setVisible(True)
             self._collapsed = []
-        window.landscape_dock.raise_()
+        window.docks.landscape.raise_()
 
     def size(self) -> None:
         """Each side dock :data:`DOCK_WIDTH` wide, wider while the model view shows."""
@@ -130,7 +130,7 @@ class SideDocks(QObject):
             self._collapsed.remove(dock)
         if dock.isVisible():
             dock.hide()
-            self.window.landscape_dock.raise_()
+            self.window.docks.landscape.raise_()
             self.changed()
 
     def _toggled(self, on: bool) -> None:
@@ -139,5 +139,5 @@ class SideDocks(QObject):
             dock.setVisible(on)
         if on:  # the model view when it was collapsed with them, else the Landscape panel
             shown = [dock for dock in self._collapsed if dock not in docks[:2]]
-            (shown[-1] if shown else self.window.landscape_dock).raise_()
+            (shown[-1] if shown else self.window.docks.landscape).raise_()
         self.changed()

@@ -9,9 +9,9 @@ from landscape_app.gui import room_layout
 def measure(window, presenting: bool) -> room_layout.Measures:
     """The central area's size and what the landscape, the table, the note, the sharpness
     panel and (``presenting``) the caption need of it."""
-    factor = window.contour.axis_fonts.factor if presenting else 1.0
+    factor = window.views.contour.axis_fonts.factor if presenting else 1.0
     holder = window.centralWidget()
-    tabs, contour = window.view_tabs, window.contour
+    tabs, contour = window.views.view_tabs, window.views.contour
     box = contour.plot_item.vb.sceneBoundingRect()
     # The 2D view's own chrome, when it is the shown tab and laid out (a map or the 3D
     # view shown instead: the 2D view's geometry is stale, so typical chrome as before)
@@ -20,8 +20,8 @@ def measure(window, presenting: bool) -> room_layout.Measures:
         chrome_h = round(tabs.height() - box.height())
     else:  # not laid out yet: typical axes, colour bar and tab bar
         chrome_w, chrome_h = round(170 * factor), round(80 * factor)
-    table = window.table
-    caption = window.caption
+    table = window.views.table
+    caption = window.views.caption
     caption_h = 0
     if presenting:
         caption_h = max(caption.heightForWidth(holder.width()), caption.sizeHint().height())
@@ -33,7 +33,7 @@ def measure(window, presenting: bool) -> room_layout.Measures:
         table_least=min(table.least_width(), table.natural_width()),
         caption_height=caption.heightForWidth if presenting else None,
         note_min=0 if presenting else note_min(window),
-        sharpness_min=sharpness_min(window, factor), handle=window.top_splitter.handleWidth(),
+        sharpness_min=sharpness_min(window, factor), handle=window.views.top_splitter.handleWidth(),
         table_height=lambda width: table.height_at(width, least_rows=3))
 
 
@@ -42,15 +42,15 @@ def table_height(window, presenting: bool) -> int:
     at least one; in the window three rows' room, each one line high (a height that does
     not depend on whether the names have wrapped yet at the column's present width)."""
     if presenting:
-        return window.table.natural_height(least_rows=1)
-    return window.table.natural_height(wrapped=False)
+        return window.views.table.natural_height(least_rows=1)
+    return window.views.table.natural_height(wrapped=False)
 
 
 def note_min(window) -> int:
     """The note's least legible height at the column's narrowest width: its title and
     :data:`~landscape_app.gui.room_layout.NOTE_LINES` lines, or all of a shorter note
     (0 when no note is shown)."""
-    panel = window.note_panel
+    panel = window.views.note_panel
     if not panel.has_note or panel.isHidden():
         return 0
     width = room_layout.COLUMN_WIDTH
@@ -69,13 +69,13 @@ def sharpness_min(window, factor: float) -> int:
         return 0
     least = min(factor, room_layout.COLUMN_FACTOR)
     return (round(room_layout.CURVES_HEIGHT * least)
-            + window.sharpness.text_height(round(room_layout.COLUMN_WIDTH * least)))
+            + window.views.sharpness.text_height(round(room_layout.COLUMN_WIDTH * least)))
 
 
 def aspect(window) -> float:
     """The data box's width over its height (1 before there is a landscape)."""
-    image = window.contour.image
-    if image.image is None or not window.contour.plot_item.vb.state["aspectLocked"]:
+    image = window.views.contour.image
+    if image.image is None or not window.views.contour.plot_item.vb.state["aspectLocked"]:
         return 1.0
     rect = image.mapRectToParent(image.boundingRect())
     if rect.width() <= 0 or rect.height() <= 0:

@@ -53,7 +53,7 @@ def test_the_menu_action_shows_one_curve_per_lane_in_its_colour(window, qtbot):
     actions = _compare(window, qtbot)
     record = window.controller.state.compare
     panel = actions.panel
-    assert window.view_tabs.currentWidget() is panel and panel.record is record
+    assert window.views.view_tabs.currentWidget() is panel and panel.record is record
     assert record.settings.side == 3 and record.settings.steps == 40
     labels = [lane.label for lane in window.controller.state.lanes]
     assert [lane.label for lane in record.lanes] == labels

@@ -25,7 +25,7 @@ COMPARED = [i for name, i in COLUMN.items() if name != "time"]
 
 
 def _drag_and_release(window, qtbot):
-    view = window.contour
+    view = window.views.contour
     start = window.controller.start_point()
     path = [(start[0] + 0.06 * i, start[1] - 0.05 * i) for i in range(10)]
     drag(qtbot, view.viewport(), [view.data_to_viewport(*point) for point in path],

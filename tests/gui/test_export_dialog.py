@@ -100,9 +100,9 @@ def test_tables_surface_and_stills_from_the_window(window, qtbot, tmp_path):
 
     assert exports.export_image("2d", tmp_path / "plane.png")
     with Image.open(tmp_path / "plane.png") as image:
-        ratio = window.contour.devicePixelRatioF()
-        assert image.size == (round(window.contour.width() * ratio),
-                              round(window.contour.height() * ratio))
+        ratio = window.views.contour.devicePixelRatioF()
+        assert image.size == (round(window.views.contour.width() * ratio),
+                              round(window.views.contour.height() * ratio))
         assert np.asarray(image.convert("RGB")).std() > 20
     assert exports.export_image("2d", tmp_path / "plane.svg")
     svg = (tmp_path / "plane.svg").read_text()

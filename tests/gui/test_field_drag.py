@@ -27,8 +27,8 @@ def test_dragging_the_start_draws_each_field_lanes_whole_path_at_once(window, qt
     assert len(keys) == 4  # the default race: four mappable lanes
     drawn = []
     fields.drawn.connect(lambda: drawn.append(
-        (window.contour.start_marker.pos(), {i: fields.field_path(i) for i in keys})))
-    view = window.contour
+        (window.views.contour.start_marker.pos(), {i: fields.field_path(i) for i in keys})))
+    view = window.views.contour
     start = window.controller.start_point()
     path = [(start[0] + 0.07 * i, start[1] - 0.05 * i) for i in range(8)]
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton,

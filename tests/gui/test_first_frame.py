@@ -25,17 +25,17 @@ app = create_application([])
 window = MainWindow(LaunchOptions(scene_id="adam-vs-sgd"))
 seen = {}
 def painted():
-    if "torch" not in seen and window.contour.image.image is not None:
+    if "torch" not in seen and window.views.contour.image.image is not None:
         seen["torch"] = "torch" in sys.modules
-window.contour.painted.connect(painted)
+window.views.contour.painted.connect(painted)
 window.show()
 window.activateWindow()
 deadline = time.monotonic() + 20
 while "torch" not in seen and time.monotonic() < deadline:
     app.processEvents()
-table = window.table.model()
+table = window.views.table.model()
 seen["rows"] = [table.index(row, 0).data() for row in range(table.rowCount())]
-seen["note"] = window.note_panel.has_note and window.note_panel.isVisible()
+seen["note"] = window.views.note_panel.has_note and window.views.note_panel.isVisible()
 seen["engine_before_key"] = window.controller is not None
 QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Space)
 seen["held"] = window.controls.play_action.isChecked()

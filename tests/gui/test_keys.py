@@ -82,7 +82,7 @@ def test_a_closed_drop_down_gives_the_keys_back_and_space_never_opens_it(race, q
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
     press(qtbot, window, Key.Key_Escape)  # closes it
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.contour)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.views.contour)
     playing = press(qtbot, window, Key.Key_Space, before=window.controls.play_action.isChecked)
     assert window.controls.play_action.isChecked() != playing
     assert QApplication.activePopupWidget() is None and not speed.view().isVisible()
@@ -114,7 +114,7 @@ def test_number_boxes_keep_digits_and_give_back_space_arrows_and_r(race, qtbot):
     for digit in (Key.Key_1, Key.Key_2, Key.Key_0):
         press(qtbot, window, digit)
     press(qtbot, window, Key.Key_Return)
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.contour)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.views.contour)
     assert steps.value() == 120 and window.controller.state.max_steps == 120
     playing = press(qtbot, window, Key.Key_Space, before=window.controls.play_action.isChecked)
     assert window.controls.play_action.isChecked() != playing
@@ -128,7 +128,7 @@ def test_number_boxes_keep_digits_and_give_back_space_arrows_and_r(race, qtbot):
     press(qtbot, window, Key.Key_3)
     assert contours.value() == 3
     press(qtbot, window, Key.Key_Escape)
-    assert contours.value() == before and QApplication.focusWidget() is window.contour
+    assert contours.value() == before and QApplication.focusWidget() is window.views.contour
     generation = worker.generation
     press(qtbot, window, Key.Key_R)
     assert worker.generation == generation + 1
@@ -149,7 +149,7 @@ def test_a_text_field_keeps_its_keys_until_return_or_escape(race, qtbot):
         press(qtbot, window, key)
     assert edit.text() == "x + ry" and window.controls.play_action.isChecked() == playing
     press(qtbot, window, Key.Key_Escape)
-    assert edit.text() == before and QApplication.focusWidget() is window.contour
+    assert edit.text() == before and QApplication.focusWidget() is window.views.contour
 
 
 def walk_step(window, qtbot, rng, scene):
@@ -165,11 +165,11 @@ def walk_step(window, qtbot, rng, scene):
         "panel tab": lambda: click(qtbot, window.landscape_panel.tabs.tabBar(),
                                    window.landscape_panel.tabs.tabBar().tabRect(
                                        rng.randrange(2)).center()),
-        "view tab": lambda: click(qtbot, window.view_tabs.tabBar(),
-                                  window.view_tabs.tabBar().tabRect(0).center()),
-        "dock": lambda: click(qtbot, rng.choice([window.landscape_dock, window.optimizer_dock]),
+        "view tab": lambda: click(qtbot, window.views.view_tabs.tabBar(),
+                                  window.views.view_tabs.tabBar().tabRect(0).center()),
+        "dock": lambda: click(qtbot, rng.choice([window.docks.landscape, window.docks.optimizer]),
                               QPoint(40, 6)),
-        "table": lambda: click(qtbot, window.table.viewport(), QPoint(20, 20)),
+        "table": lambda: click(qtbot, window.views.table.viewport(), QPoint(20, 20)),
         "card": lambda: click(qtbot, window.optimizer_panel.cards[0].visible_box),
     }
     if rng.random() < 0.4:
@@ -210,7 +210,7 @@ def walk_key(window, qtbot, rng, scene, controls, worker):
         assert box.text() == str(digit)
         press(qtbot, window, Key.Key_Return)
         assert box.value() == digit
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is window.contour, timeout=2_000)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is window.views.contour, timeout=2_000)
     elif key == "digit":
         cards = window.optimizer_panel.cards
         lane = rng.randrange(len(cards))
@@ -219,7 +219,7 @@ def walk_key(window, qtbot, rng, scene, controls, worker):
         assert window.optimizer_panel.cards[lane].visible_box.isChecked() != shown
     else:
         press(qtbot, window, Key.Key_Escape)
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is window.contour, timeout=2_000)
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is window.views.contour, timeout=2_000)
         assert not window.presentation.active
     return scene
 

@@ -22,11 +22,11 @@ def add_from_menu(window, qtbot, optimizer_id: str) -> None:
 def shown(window, qtbot) -> dict[str, str]:
     """Each lane's colour as the 2D view draws it, once the view shows every lane."""
     lanes = window.controller.state.lanes
-    qtbot.waitUntil(lambda: len(window.contour.colors) == len(lanes)
+    qtbot.waitUntil(lambda: len(window.views.contour.colors) == len(lanes)
                     and [lane.label for lane in window.buffer.snapshot().lanes]
                     == [lane.label for lane in lanes], timeout=20_000)
     qtbot.wait(100)  # a frame
-    return dict(zip([lane.label for lane in lanes], window.contour.colors, strict=True))
+    return dict(zip([lane.label for lane in lanes], window.views.contour.colors, strict=True))
 
 
 def test_lanes_keep_their_colours_as_lanes_are_added_and_save_what_is_shown(window, qtbot,

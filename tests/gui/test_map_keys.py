@@ -64,7 +64,7 @@ def test_the_start_map_has_a_key_of_distinct_basins_with_their_minima(window, qt
 def test_the_hyperparameter_map_has_a_key_a_readout_and_plain_ticks(window, qtbot):
     _show(window, qtbot, SWEEPS)
     maps = window.maps
-    assert window.view_tabs.currentIndex() == maps.tab_index  # a session built on a map
+    assert window.views.view_tabs.currentIndex() == maps.tab_index  # a session built on a map
     view = maps.view
     qtbot.waitUntil(lambda: view.key.isVisible(), timeout=5_000)
     result = window.controller.model.maps["sweep"]
@@ -122,17 +122,17 @@ def test_a_click_on_a_cell_sets_nice_values_and_the_card_shows_its_whole_title(w
 
 
 def test_no_plot_of_the_window_scales_its_ticks_with_an_si_prefix(window, qtbot):
-    window.view_tabs.setCurrentIndex(window.maps.tab_index)
+    window.views.view_tabs.setCurrentIndex(window.maps.tab_index)
     plots = window.findChildren(pg.PlotWidget)
     assert len(plots) >= 3  # the 2D view, the loss curves, the hyperparameter map
     for plot in plots:
         for side in ("left", "bottom"):
             assert not plot.getPlotItem().getAxis(side).autoSIPrefix, (plot, side)
-    colorbar = window.contour.colorbar.axis
+    colorbar = window.views.contour.colorbar.axis
     assert not colorbar.autoSIPrefix
     # a plane-sized range: the 2D view's x axis reads −0.004 … 0.004, not "(x0.001)"
-    window.contour.plot_item.setRange(xRange=(-0.005, 0.005), padding=0.0)
-    axis = window.contour.plot_item.getAxis("bottom")
+    window.views.contour.plot_item.setRange(xRange=(-0.005, 0.005), padding=0.0)
+    axis = window.views.contour.plot_item.getAxis("bottom")
     assert "x0.001" not in axis.labelString()
     assert "0.004" in _tick_strings(axis)
 
@@ -140,10 +140,10 @@ def test_no_plot_of_the_window_scales_its_ticks_with_an_si_prefix(window, qtbot)
 def test_a_scene_built_on_a_map_opens_on_its_map_tab(window, qtbot):
     scenes = window.scenes
     assert scenes.load("seed-fractal-edge")
-    assert window.view_tabs.currentIndex() == window.maps.tab_index
+    assert window.views.view_tabs.currentIndex() == window.maps.tab_index
     window.controller.cancel_maps()
     assert scenes.load("adam-vs-sgd")
-    assert window.view_tabs.currentIndex() == 0
+    assert window.views.view_tabs.currentIndex() == 0
 
 
 def _tick_strings(axis) -> list[str]:

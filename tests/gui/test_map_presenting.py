@@ -30,23 +30,23 @@ def title_sizes(view) -> list[str]:
 
 
 def test_presenting_enlarges_the_map_axes_like_the_landscapes(window, qtbot):
-    view, tabs = window.maps.view, window.view_tabs
+    view, tabs = window.maps.view, window.views.view_tabs
     bar = tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton,
                      pos=bar.tabRect(window.maps.tab_index).center())
     assert tabs.currentWidget() is view
-    key(qtbot, window.table, Qt.Key.Key_F11)
+    key(qtbot, window.views.table, Qt.Key.Key_F11)
     assert window.presentation.active
-    enlarged = tick_pixels(window.contour)
+    enlarged = tick_pixels(window.views.contour)
     assert enlarged[0] > 1.5 * base_pixel_size()
     assert tick_pixels(view) == enlarged
-    assert title_sizes(view) == title_sizes(window.contour)
+    assert title_sizes(view) == title_sizes(window.views.contour)
     assert QFontInfo(view.notice.textItem.font()).pixelSize() == enlarged[0]
     assert view.cross_x.pen.widthF() == pytest.approx(2 * window.presentation.size_factor)
-    key(qtbot, window.contour, Qt.Key.Key_Escape)
+    key(qtbot, window.views.contour, Qt.Key.Key_Escape)
     assert not window.presentation.active
     assert tick_pixels(view) == [QFontInfo(QApplication.font()).pixelSize()] * 2
-    assert title_sizes(view) == title_sizes(window.contour)
+    assert title_sizes(view) == title_sizes(window.views.contour)
 
 
 def choose_from_menu(qtbot, window, menu_key, action) -> None:

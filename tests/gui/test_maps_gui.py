@@ -31,7 +31,7 @@ def test_the_start_map_layer_toggles_from_the_menu_and_lies_under_the_trails(win
     qtbot.waitUntil(lambda: maps.layer.shown, timeout=60_000)
     result = window.controller.model.maps["starts"]
     assert result.kind == "starts" and window.controller.state.map.starts
-    assert maps.layer.image.zValue() < window.contour.trails.zValue()
+    assert maps.layer.image.zValue() < window.views.contour.trails.zValue()
     rgba = maps.layer.image.image
     assert rgba.shape == (*result.shape, 4) and rgba[0, 0, 3] == round(255 * 0.6)
     maps.color_actions["status"].trigger()
@@ -45,8 +45,8 @@ def test_clicking_a_map_pixel_races_from_that_cell(window, qtbot):
     result = window.controller.model.maps["starts"]
     i, j = 30, 40
     x, y = result.axis0[i] + 0.01, result.axis1[j] - 0.01
-    point = window.contour.data_to_viewport(x, y)
-    qtbot.mouseClick(window.contour.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    point = window.views.contour.data_to_viewport(x, y)
+    qtbot.mouseClick(window.views.contour.viewport(), Qt.MouseButton.LeftButton, pos=point)
     expected = (float(result.axis0[i]), float(result.axis1[j]))
     qtbot.waitUntil(lambda: window.controller.state.start == expected, timeout=5_000)
     assert np.allclose(window.controller.start_point(), expected)
@@ -92,8 +92,8 @@ def test_a_zoom_recomputes_the_region_shown_coarse_first(window, qtbot):
     _show(window, qtbot, replace(SESSION, map=MapSettings(lane=0, steps=20, res=80)))
     model = window.controller.model
     assert model.maps["starts"].shape == (80, 80)
-    window.contour.plot_item.vb.setRange(xRange=(-4.0, -2.0), yRange=(-4.0, -2.0), padding=0)
-    window.contour.plot_item.vb.sigRangeChangedManually.emit([True, True])
+    window.views.contour.plot_item.vb.setRange(xRange=(-4.0, -2.0), yRange=(-4.0, -2.0), padding=0)
+    window.views.contour.plot_item.vb.sigRangeChangedManually.emit([True, True])
     qtbot.waitUntil(lambda: model.state.map.extent is not None, timeout=5_000)
     x0, x1, y0, y1 = model.state.map.extent
     assert x0 <= -4.0 and x1 >= -2.0
@@ -107,7 +107,7 @@ def test_the_window_keeps_painting_while_a_map_is_computed(window, qtbot):
     window.controller.set_map(MapSettings(lane=0, steps=400, res=256))
     assert window.controller.model.map_computing
     frames = []
-    window.contour.painted.connect(lambda: frames.append(1))
+    window.views.contour.painted.connect(lambda: frames.append(1))
     qtbot.waitUntil(lambda: len(frames) >= 5, timeout=10_000)
     assert window.controller.model.map_computing  # the frames were painted while it ran
     window.maps.cancel_action.trigger()

@@ -91,15 +91,15 @@ def test_network_plane_axes_are_named_and_hover_reads_the_grid(window, qtbot):
     land = build_small_network(window, qtbot, steps=20)
     first, second = land.axis_labels
     assert first.startswith("PCA 1 (") and first.endswith(" %)")
-    plot = window.contour.plot_item
+    plot = window.views.contour.plot_item
     assert plot.getAxis("bottom").labelText == first
     assert plot.getAxis("left").labelText == second
     play_to_end(window, qtbot)
     qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)  # new lanes: a new layout
     grid = window.shown_grid
     i, j = 4, 9
-    target = window.contour.data_to_viewport(grid.xs[i], grid.ys[j])
-    qtbot.mouseMove(window.contour.viewport(), target)
+    target = window.views.contour.data_to_viewport(grid.xs[i], grid.ys[j])
+    qtbot.mouseMove(window.views.contour.viewport(), target)
     readout = window.readouts.plane.label
     qtbot.waitUntil(readout.isVisible, timeout=2_000)
     assert readout.text().startswith("α = ") and "β = " in readout.text()
@@ -109,7 +109,7 @@ def test_network_plane_axes_are_named_and_hover_reads_the_grid(window, qtbot):
     row = lane.rows[5]
     # The hover's own slot at the point's scene position (a second synthetic mouse move is
     # not always delivered to the viewport on the offscreen platform).
-    box = window.contour.plot_item.vb
+    box = window.views.contour.plot_item.vb
     window.readouts.plane.moved(box.mapViewToScene(QPointF(row[COLUMN["x"]], row[COLUMN["y"]])))
     tip = window.readouts.plane.tooltip_text
     assert "· step" in tip and "true loss" in tip and "plane loss" in tip
@@ -123,7 +123,7 @@ def test_curves_hover_shows_a_points_step_and_loss(window, qtbot):
     window.controls.max_steps.setValue(60)  # the default 2D race, short
     window.controls.max_steps.editingFinished.emit()
     play_to_end(window, qtbot)
-    curves = window.curves
+    curves = window.views.curves
     lane = window.buffer.snapshot().lanes[0]
     row = lane.rows[len(lane.rows) // 2]
     view_point = QPointF(row[0], np.log10(row[4] - curves.offset))
@@ -141,10 +141,10 @@ def test_curves_hover_shows_a_points_step_and_loss(window, qtbot):
 
 def test_2d_hover_reads_x_y_and_the_loss_on_a_function(window, qtbot):
     grid = window.shown_grid
-    plot = window.contour.plot_item
+    plot = window.views.contour.plot_item
     assert plot.getAxis("bottom").labelText == "x"
-    target = window.contour.data_to_viewport(grid.xs[10], grid.ys[20])
-    qtbot.mouseMove(window.contour.viewport(), target)
+    target = window.views.contour.data_to_viewport(grid.xs[10], grid.ys[20])
+    qtbot.mouseMove(window.views.contour.viewport(), target)
     readout = window.readouts.plane.label
     qtbot.waitUntil(readout.isVisible, timeout=2_000)
     assert readout.text().startswith("x = ")
@@ -171,7 +171,7 @@ class MouseClock(QObject):
 
 
 def test_background_drag_pans_and_a_marker_drag_moves_the_start(window, qtbot):
-    contour = window.contour
+    contour = window.views.contour
     vb = contour.plot_item.vb
     start = window.controller.start_point()
     qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)

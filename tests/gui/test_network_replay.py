@@ -25,8 +25,8 @@ def test_network_surface_is_built_in_the_background_and_replayed(window, qtbot):
     assert "10 parameters" in ready.args[0] and f"computed on {chosen} in" in ready.args[0]
     assert page.info.text() == ready.args[0] and not page.progress.isVisible()
     assert not controller.landscape.live and controller.state.landscape.kind == "network"
-    assert window.table.table_model.headers[5] == "off plane"
-    assert not window.contour.start_marker.isVisible()
+    assert window.views.table.table_model.headers[5] == "off plane"
+    assert not window.views.contour.start_marker.isVisible()
     assert controller.grid.values.shape == (15, 15)
     window.controls.speed.setCurrentIndex(window.controls.speed.findData(None))
     window.controls.play_action.setChecked(True)

@@ -71,8 +71,8 @@ def test_a_model_files_map_opens_in_its_tab_by_real_clicks(window, qtbot, tmp_pa
     assert seen == ["Open a map"]
     actions = window.map_files
     qtbot.waitUntil(lambda: actions.view is not None
-                    and window.view_tabs.currentIndex() == actions.tab_index)
-    assert window.view_tabs.tabText(actions.tab_index) == "Map: trainability.npz"
+                    and window.views.view_tabs.currentIndex() == actions.tab_index)
+    assert window.views.view_tabs.tabText(actions.tab_index) == "Map: trainability.npz"
     view = actions.view
     shown = view.layer.result
     assert shown is actions.result and shown.axis_names == ("lr", "momentum")

@@ -18,7 +18,7 @@ def test_an_opened_surface_is_drawn_and_its_paths_replay(window, qtbot, tmp_path
     np.testing.assert_array_equal(window.shown_grid.values, data["values"])
     assert controller.model.blocked is None and not controller.landscape.live
     assert "read-only" in window.windowTitle()
-    assert not window.contour.start_marker.isVisible()
+    assert not window.views.contour.start_marker.isVisible()
     window.controls.speed.setCurrentIndex(window.controls.speed.findData(None))
     window.controls.play_action.setChecked(True)
     qtbot.waitUntil(lambda: window.buffer.snapshot().done, timeout=30_000)
@@ -29,7 +29,7 @@ def test_an_opened_surface_is_drawn_and_its_paths_replay(window, qtbot, tmp_path
         np.testing.assert_allclose(lane.xy, data["path_coords"][offsets[index]:
                                                                offsets[index + 1]])
     qtbot.waitUntil(lambda: not window.controls.play_action.isChecked())
-    window.view_tabs.setCurrentIndex(1)  # the 3D view draws the same grid
+    window.views.view_tabs.setCurrentIndex(1)  # the 3D view draws the same grid
     assert not window.sessions.save_to(tmp_path / "s.json")
     assert not (tmp_path / "s.json").exists()
     assert "surface file" in window.sessions.problem.text() + \
@@ -53,8 +53,8 @@ def test_a_surface_with_holes_says_how_many_points_are_missing(window, tmp_path)
 
     assert window.surfaces.open_path(banded_h5(tmp_path / "run.h5"))
     assert "181 of 341 points missing" in window.statusBar().currentMessage()
-    assert np.isnan(window.contour.image.image).sum() == 181  # drawn as holes
-    assert window.contour.holes.isVisible()
+    assert np.isnan(window.views.contour.image.image).sum() == 181  # drawn as holes
+    assert window.views.contour.holes.isVisible()
 
 
 def test_the_windows_own_grid_export_opens_as_a_surface(window, tmp_path):
@@ -103,7 +103,7 @@ def test_the_hover_readout_over_a_hole_says_it_is_missing(window, qtbot, tmp_pat
     assert window.surfaces.open_path(banded_h5(tmp_path / "run.h5"))
     grid = window.shown_grid
     row, column = np.argwhere(np.isnan(grid.values))[len(grid.ys) // 2]
-    contour, label = window.contour, window.readouts.plane.label
+    contour, label = window.views.contour, window.readouts.plane.label
     scene = contour.plot_item.vb.mapViewToScene(QPointF(grid.xs[column], grid.ys[row]))
     qtbot.mouseMove(contour.viewport(), contour.mapFromScene(scene))
     qtbot.waitUntil(label.isVisible)

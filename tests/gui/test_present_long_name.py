@@ -25,7 +25,7 @@ def add_long_lane(window, qtbot) -> None:
     (to the editors: the offscreen platform gives no window the keyboard focus)."""
     controls = window.controls
     click(qtbot, controls.widgetForAction(window.room.panels_action))
-    qtbot.waitUntil(window.landscape_dock.isVisible)
+    qtbot.waitUntil(window.docks.landscape.isVisible)
     bars = [bar for bar in window.findChildren(QTabBar) if bar.isVisible()
             and "Optimizers" in [bar.tabText(i) for i in range(bar.count())]]
     bar = bars[0]
@@ -65,11 +65,11 @@ def test_presenting_at_1024_by_768_a_long_lane_name_is_wrapped_not_cut(window, q
     window.resize(*SIZE)
     qtbot.waitUntil(lambda: window.size().toTuple() == SIZE and window.room.settled)
     add_long_lane(window, qtbot)
-    table = window.table
+    table = window.views.table
     qtbot.waitUntil(lambda: LONG in [row.label for row in table.table_model.rows],
                     timeout=10_000)
     window.activateWindow()
-    window.contour.setFocus()
+    window.views.contour.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: window.presentation.active and window.room.at_rest,
                     timeout=10_000)

@@ -15,21 +15,21 @@ def test_presenting_the_table_is_its_rows_and_the_curves_get_the_rest(window, qt
     window.scenes.scene_actions[SCENE].trigger()
     qtbot.waitUntil(lambda: window.controller.state.title == TITLE
                     and window.controller.grid is not None
-                    and window.table.table_model.rowCount() == 1, timeout=30_000)
+                    and window.views.table.table_model.rowCount() == 1, timeout=30_000)
     window.activateWindow()
-    window.contour.setFocus()
+    window.views.contour.setFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: window.presentation.active and window.room.at_rest,
                     timeout=10_000)
-    table = window.table
+    table = window.views.table
     rows = table.natural_height(least_rows=1)  # its header and its one row
     assert rows < table.natural_height(least_rows=3)
     assert abs(table.height() - rows) <= 1
-    central, top = window.central_splitter, window.top_splitter
+    central, top = window.views.central_splitter, window.views.top_splitter
     # the row of the landscape, the curves and the caption takes all the rest
     assert abs(top.height() + central.handleWidth() + table.height() - central.height()) <= 1
-    column = window.right_column
-    assert window.curves.height() >= (column.height() - window.caption.height()
+    column = window.views.right_column
+    assert window.views.curves.height() >= (column.height() - window.views.caption.height()
                                       - column.layout().spacing() - 1)
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.presentation.active)

@@ -26,10 +26,10 @@ def layout_of(window):
         "toolbars": [t.isVisible() for t in window.findChildren(QToolBar)],
         "menu": window.menuBar().isVisible(),
         "status": window.statusBar().isVisible(),
-        "font": window.table.font().pointSizeF(),
-        "tick font": window.contour.plot_item.getAxis("left").style["tickFont"],
-        "row height": window.table.verticalHeader().defaultSectionSize(),
-        "table height": (window.table.minimumHeight(), window.table.maximumHeight()),
+        "font": window.views.table.font().pointSizeF(),
+        "tick font": window.views.contour.plot_item.getAxis("left").style["tickFont"],
+        "row height": window.views.table.verticalHeader().defaultSectionSize(),
+        "table height": (window.views.table.minimumHeight(), window.views.table.maximumHeight()),
     }
 
 
@@ -52,23 +52,23 @@ def test_a_scene_from_the_menu_shows_its_note_and_a_new_session_hides_it(window,
     state = window.current_session()
     assert state.title == scene.title and state.landscape == scene.state.landscape
     assert [lane.spec for lane in state.lanes] == [lane.spec for lane in scene.state.lanes]
-    assert window.note_panel.isVisible()
-    assert window.note_panel.title.text() == scene.title
-    assert window.note_panel.text.text() == scene.note.strip()
+    assert window.views.note_panel.isVisible()
+    assert window.views.note_panel.title.text() == scene.title
+    assert window.views.note_panel.text.text() == scene.note.strip()
     assert action.isChecked() and scene.title in window.windowTitle()
     assert not window.isWindowModified()
     window.sessions.new()
-    assert not window.note_panel.isVisible()
+    assert not window.views.note_panel.isVisible()
     assert not any(a.isChecked() for a in window.scenes.scene_actions.values())
 
 
 def test_n_and_p_step_through_the_scenes_in_teaching_order(window, qtbot):
-    key(qtbot, window.contour, Qt.Key.Key_N)  # no scene on screen: N opens the first
+    key(qtbot, window.views.contour, Qt.Key.Key_N)  # no scene on screen: N opens the first
     assert window.scenes.current == SCENE_ORDER[0]
-    key(qtbot, window.contour, Qt.Key.Key_N)
+    key(qtbot, window.views.contour, Qt.Key.Key_N)
     assert window.scenes.current == SCENE_ORDER[1]
-    key(qtbot, window.contour, Qt.Key.Key_P)
-    key(qtbot, window.contour, Qt.Key.Key_P)  # wraps around to the last
+    key(qtbot, window.views.contour, Qt.Key.Key_P)
+    key(qtbot, window.views.contour, Qt.Key.Key_P)  # wraps around to the last
     assert window.scenes.current == SCENE_ORDER[-1]
     assert window.current_session().title == load_scene(SCENE_ORDER[-1]).title
 
@@ -94,71 +94,73 @@ def test_presentation_mode_enters_is_driven_by_keys_and_leaves_as_it_was(window,
     before = layout_of(window)
     worker, controller = window.race_thread.worker, window.controller
 
-    key(qtbot, window.table, Qt.Key.Key_F11)
+    key(qtbot, window.views.table, Qt.Key.Key_F11)
     assert window.presentation.active and window.isFullScreen()
     assert not any(d.isVisible() for d in window.findChildren(QDockWidget))
     assert not window.controls.isVisible() and not window.menuBar().isVisible()
-    assert not window.statusBar().isVisible() and not window.note_panel.isVisible()
-    assert window.caption.isVisible()
-    assert window.caption.text.text() == load_scene("adam-vs-sgd").note.strip()
+    assert not window.statusBar().isVisible() and not window.views.note_panel.isVisible()
+    assert window.views.caption.isVisible()
+    assert window.views.caption.text.text() == load_scene("adam-vs-sgd").note.strip()
     # Type and lines grow with the screen's height (2× the font at 1080 lines).
     scale = screen_scale(window.screen().geometry().height())
     presentation = window.presentation
     assert presentation.font_factor == pytest.approx(FONT_FACTOR * scale)
     assert presentation.size_factor == pytest.approx(SIZE_FACTOR * scale)
-    assert window.table.font().pointSizeF() >= 0.95 * presentation.font_factor * before["font"]
-    tick_font = window.contour.plot_item.getAxis("left").style["tickFont"]
+    table_font = window.views.table.font().pointSizeF()
+    assert table_font >= 0.95 * presentation.font_factor * before["font"]
+    tick_font = window.views.contour.plot_item.getAxis("left").style["tickFont"]
     assert tick_font is not None and tick_font.pixelSize() >= 20 * scale
-    assert window.curves.line_width > 4 * scale
-    assert window.contour.trails._size_factor == pytest.approx(presentation.size_factor)
-    assert (window.table.verticalHeader().defaultSectionSize()
+    assert window.views.curves.line_width > 4 * scale
+    assert window.views.contour.trails._size_factor == pytest.approx(presentation.size_factor)
+    assert (window.views.table.verticalHeader().defaultSectionSize()
             > 2 * scale * before["row height"])
     assert window.presentation.loss_ticks.active  # decades only: large labels do not overlap
 
     # The keys work wherever the focus is.
-    window.table.setFocus()
-    key(qtbot, window.table, Qt.Key.Key_Space)
+    window.views.table.setFocus()
+    key(qtbot, window.views.table, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: worker.playing)
-    key(qtbot, window.table, Qt.Key.Key_Space)
+    key(qtbot, window.views.table, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not worker.playing)
     qtbot.waitUntil(lambda: not worker.busy)  # a batch begun before the pause is published
     steps = window.buffer.snapshot().furthest_step
-    key(qtbot, window.curves, Qt.Key.Key_Right)
+    key(qtbot, window.views.curves, Qt.Key.Key_Right)
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step == steps + 1)
     generation = worker.generation
-    key(qtbot, window.contour, Qt.Key.Key_R)
+    key(qtbot, window.views.contour, Qt.Key.Key_R)
     assert worker.generation == generation + 1
     qtbot.waitUntil(lambda: window.buffer.snapshot().generation == worker.generation)
     assert window.buffer.snapshot().furthest_step == 0
-    key(qtbot, window.contour, Qt.Key.Key_1)
+    key(qtbot, window.views.contour, Qt.Key.Key_1)
     assert [lane.visible for lane in controller.state.lanes] == [False, True, True]
     assert not window.optimizer_panel.cards[0].visible_box.isChecked()
-    key(qtbot, window.contour, Qt.Key.Key_1)
+    key(qtbot, window.views.contour, Qt.Key.Key_1)
     assert controller.state.lanes[0].visible
-    key(qtbot, window.contour, Qt.Key.Key_Escape)
+    key(qtbot, window.views.contour, Qt.Key.Key_Escape)
     assert not window.presentation.active
     qtbot.waitUntil(lambda: window.room.settled and same_layout(layout_of(window), before),
                     timeout=5_000)
-    assert not window.caption.isVisible() and window.note_panel.isVisible()
+    assert not window.views.caption.isVisible() and window.views.note_panel.isVisible()
     assert not window.presentation.loss_ticks.active
-    key(qtbot, window.contour, Qt.Key.Key_Escape)  # Esc outside presentation: nothing
+    key(qtbot, window.views.contour, Qt.Key.Key_Escape)  # Esc outside presentation: nothing
     assert not window.presentation.active and not window.isFullScreen()
 
 
 def test_n_loads_the_next_scene_while_presenting(window, qtbot):
     assert window.scenes.load("adam-vs-sgd")
-    key(qtbot, window.contour, Qt.Key.Key_F5)
+    key(qtbot, window.views.contour, Qt.Key.Key_F5)
     assert window.presentation.active
-    key(qtbot, window.table, Qt.Key.Key_N)
+    key(qtbot, window.views.table, Qt.Key.Key_N)
     following = load_scene(SCENE_ORDER[SCENE_ORDER.index("adam-vs-sgd") + 1])
     assert window.current_session().title == following.title
-    assert window.caption.title.text() == following.title
-    assert window.caption.text.text() == following.note.strip()
+    assert window.views.caption.title.text() == following.title
+    assert window.views.caption.text.text() == following.note.strip()
     assert window.presentation.active and window.isFullScreen()
-    assert not window.note_panel.isVisible() and not window.menuBar().isVisible()
-    key(qtbot, window.table, Qt.Key.Key_Escape)
+    assert not window.views.note_panel.isVisible() and not window.menuBar().isVisible()
+    key(qtbot, window.views.table, Qt.Key.Key_Escape)
     assert window.menuBar().isVisible() and window.controls.isVisible()
-    assert window.note_panel.isVisible() and window.note_panel.title.text() == following.title
+    note = window.views.note_panel
+    assert note.isVisible() and note.title.text() == following.title
 
 
 def test_the_command_line_opens_a_scene_in_presentation_mode(qtbot, warm_engine, capsys,
@@ -186,7 +188,7 @@ def test_the_command_line_opens_a_scene_in_presentation_mode(qtbot, warm_engine,
         state = window.current_session()
         assert state.title == load_scene("rastrigin-global").title and state.max_steps == 40
         assert window.scenes.current == "rastrigin-global"
-        assert window.caption.isVisible() and not window.note_panel.isVisible()
+        assert window.views.caption.isVisible() and not window.views.note_panel.isVisible()
         assert not any(d.isVisible() for d in window.findChildren(QDockWidget))
     finally:
         window.close()

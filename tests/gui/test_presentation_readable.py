@@ -30,27 +30,27 @@ def shown_texts(caption) -> list[str]:
 
 def test_the_caption_names_the_step_scrubbed_to_and_its_hints_are_legible(window, qtbot):
     worker = window.race_thread.worker
-    key(qtbot, window.table, Qt.Key.Key_F11)
+    key(qtbot, window.views.table, Qt.Key.Key_F11)
     assert window.presentation.active
-    key(qtbot, window.contour, Qt.Key.Key_Space)
+    key(qtbot, window.views.contour, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.buffer.snapshot().furthest_step >= 20, timeout=20_000)
-    key(qtbot, window.contour, Qt.Key.Key_Space)
+    key(qtbot, window.views.contour, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not worker.playing)
-    assert not any(text.startswith("step ") for text in shown_texts(window.caption))  # live
+    assert not any(text.startswith("step ") for text in shown_texts(window.views.caption))  # live
     for _ in range(3):
-        key(qtbot, window.contour, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+        key(qtbot, window.views.contour, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: window.timeline.shown_step is not None)
     shown = window.timeline.shown_step
     qtbot.waitUntil(lambda: any(text.startswith(f"step {shown} of ")
-                                for text in shown_texts(window.caption)))
-    key(qtbot, window.contour, Qt.Key.Key_End)  # back to the latest step: live again
+                                for text in shown_texts(window.views.caption)))
+    key(qtbot, window.views.contour, Qt.Key.Key_End)  # back to the latest step: live again
     qtbot.waitUntil(lambda: window.timeline.shown_step is None)
     qtbot.waitUntil(lambda: not any(text.startswith("step ")
-                                    for text in shown_texts(window.caption)))
-    caption = window.caption
+                                    for text in shown_texts(window.views.caption)))
+    caption = window.views.caption
     hint = QFontInfo(caption.hint.font()).pixelSize()
     assert hint >= HINT_SHARE * QFontInfo(caption.text.font()).pixelSize()
-    key(qtbot, window.contour, Qt.Key.Key_Escape)
+    key(qtbot, window.views.contour, Qt.Key.Key_Escape)
 
 
 def test_the_colour_bar_title_is_whole_when_presenting_at_1280_by_720():

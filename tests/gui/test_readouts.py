@@ -62,17 +62,17 @@ def rests_with_the_tooltip(qtbot, viewport):
 
 
 def test_the_readout_goes_when_the_mouse_leaves_the_plot(window, qtbot):
-    contour, label = window.contour, window.readouts.plane.label
+    contour, label = window.views.contour, window.readouts.plane.label
     middle = contour.plot_item.vb.sceneBoundingRect().center()
     qtbot.mouseMove(contour.viewport(), contour.mapFromScene(middle))
     qtbot.waitUntil(label.isVisible)
     assert "loss = " in label.text()
-    qtbot.mouseMove(window.table.viewport(), window.table.viewport().rect().center())
+    qtbot.mouseMove(window.views.table.viewport(), window.views.table.viewport().rect().center())
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=2_000)
 
 
 def test_the_readout_goes_with_the_landscape_it_read(window, qtbot):
-    contour, label = window.contour, window.readouts.plane.label
+    contour, label = window.views.contour, window.readouts.plane.label
     middle = contour.plot_item.vb.sceneBoundingRect().center()
     qtbot.mouseMove(contour.viewport(), contour.mapFromScene(middle))
     qtbot.waitUntil(label.isVisible)
@@ -87,7 +87,7 @@ def test_the_readout_goes_with_the_landscape_it_read(window, qtbot):
 
 def test_a_trail_points_tooltip_stays_while_the_mouse_rests(window, qtbot):
     lane = steps_taken(window, qtbot)
-    contour = window.contour
+    contour = window.views.contour
     x, y = lane.xy[20]
     qtbot.mouseMove(contour.viewport(), pixel(contour, contour.plot_item.vb, x, y))
     qtbot.waitUntil(lambda: QToolTip.isVisible() and "step" in QToolTip.text())
@@ -96,7 +96,7 @@ def test_a_trail_points_tooltip_stays_while_the_mouse_rests(window, qtbot):
 
 def test_a_curve_points_tooltip_is_not_replaced_by_the_plots_own(window, qtbot):
     lane = steps_taken(window, qtbot)
-    curves = window.curves
+    curves = window.views.curves
     row = lane.rows[20]
     point = QPointF(row[COLUMN["step"]], np.log10(row[COLUMN["loss"]] - curves.offset))
     vb = curves.plot_item.vb
@@ -110,14 +110,14 @@ def test_a_curve_points_tooltip_is_not_replaced_by_the_plots_own(window, qtbot):
 def numbers_on_screen(window):
     """The step numbers on screen: the table's furthest row, the timeline's readout, the
     status bar's, and (when the curves show the table's frame) the curves' last step."""
-    rows = window.table.table_model.rows
+    rows = window.views.table.table_model.rows
     numbers = {"table": max((row.step for row in rows), default=0),
-               "timeline": int(window.timeline_bar.readout.text().split()[1])}
+               "timeline": int(window.views.timeline_bar.readout.text().split()[1])}
     status = window.status.fps.text()
     if status.startswith("step "):
         numbers["status bar"] = int(status.split()[1])
     if getattr(window.painter, "in_step", True):
-        ends = [curve.getData()[0] for curve in window.curves.curves if curve.isVisible()]
+        ends = [curve.getData()[0] for curve in window.views.curves.curves if curve.isVisible()]
         numbers["curves"] = int(max((x[-1] for x in ends if x is not None and len(x)),
                                     default=0))
     return numbers
@@ -130,7 +130,7 @@ def test_one_step_number_on_screen_while_the_start_is_dragged(window, qtbot):
 
     window.controls.max_steps.setValue(300)
     window.controls.max_steps.editingFinished.emit()
-    view, preview = window.contour, window.controller.preview
+    view, preview = window.views.contour, window.controller.preview
     shown = []
     preview.shown.connect(shown.append)
     samples = []

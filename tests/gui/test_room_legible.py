@@ -52,8 +52,8 @@ def sizes(window) -> dict:
     """The sizes of the parts of the room that the teacher reads."""
     def size(widget):
         return (widget.width(), widget.height()) if widget.isVisible() else None
-    return {"note": size(window.note_scroll), "curves": size(window.curves),
-            "views": size(window.view_tabs), "table": size(window.table),
+    return {"note": size(window.views.note_scroll), "curves": size(window.views.curves),
+            "views": size(window.views.view_tabs), "table": size(window.views.table),
             "arrangement": window.room.arrangement, "tabbed": tabbed(window)}
 
 
@@ -61,17 +61,17 @@ def check_legible(window, whole_names: bool = True) -> None:
     """Curves at least CURVES_LEAST tall, the note its title and NOTE_LINES lines (or the
     two as tabs), whole lane names (or at least NAME_LEAST pixels of them), the last x tick
     label inside the curves' widget."""
-    assert window.curves.height() >= CURVES_LEAST
-    if not tabbed(window) and window.note_panel.has_note:
-        assert window.note_scroll.height() >= note_least(window.note_panel) - 1
-    table = window.table
+    assert window.views.curves.height() >= CURVES_LEAST
+    if not tabbed(window) and window.views.note_panel.has_note:
+        assert window.views.note_scroll.height() >= note_least(window.views.note_panel) - 1
+    table = window.views.table
     name = table.sizeHintForColumn(0)
     assert table.columnWidth(0) >= (name if whole_names else min(name, NAME_LEAST))
-    plot = window.curves.plot_item
+    plot = window.views.curves.plot_item
     right = plot.vb.sceneBoundingRect().right()
     label = QFontMetricsF(plot.getAxis("bottom").font()).horizontalAdvance("1000")
-    assert window.curves.width() - right >= label / 2  # the last tick label fits
-    views = window.view_tabs
+    assert window.views.curves.width() - right >= label / 2  # the last tick label fits
+    views = window.views.view_tabs
     assert views.height() >= VIEWS_LEAST  # a map, not a strip
     bar = views.tabBar()
     for index in range(bar.count()):  # every tab's title whole ("ameter map")
@@ -125,7 +125,7 @@ def test_the_model_view_is_legible_and_leaves_with_its_network(window, qtbot):
     qtbot.waitUntil(lambda: window.controller.state.landscape.kind == "function"
                     and window.controller.grid is not None, timeout=30_000)
     qtbot.waitUntil(lambda: not dock.isVisible(), timeout=10_000)
-    assert not window.landscape_dock.visibleRegion().isEmpty()  # its tab shows something
+    assert not window.docks.landscape.visibleRegion().isEmpty()  # its tab shows something
 
 
 def test_a_small_window_keeps_every_part_legible_and_every_tool_in_sight(window, qtbot):

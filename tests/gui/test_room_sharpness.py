@@ -24,10 +24,10 @@ SCENE, TITLE = "quadratic-stable-lr", "The largest stable learning rate: 2/λ_ma
 
 def column_parts(window) -> dict:
     """Each part of the column: ``"tab"`` or its height (None: hidden)."""
-    tabs = window.column_tabs
+    tabs = window.views.column_tabs
     tabbed = [tabs.widget(i) for i in range(tabs.count())] if tabs.isVisible() else []
-    parts = {"curves": window.curves, "sharpness": window.sharpness,
-             "note": window.note_scroll}
+    parts = {"curves": window.views.curves, "sharpness": window.views.sharpness,
+             "note": window.views.note_scroll}
     return {name: "tab" if part in tabbed else part.height() if part.isVisible() else None
             for name, part in parts.items()}
 
@@ -37,10 +37,10 @@ def check_column(window) -> dict:
     parts = column_parts(window)
     assert parts["curves"] == "tab" or parts["curves"] >= CURVES_LEAST, parts
     if parts["sharpness"] != "tab":
-        assert window.sharpness.plot.height() >= CURVES_LEAST, parts
+        assert window.views.sharpness.plot.height() >= CURVES_LEAST, parts
     if parts["note"] != "tab":
-        assert parts["note"] >= note_least(window.note_panel) - 1, parts
-    tabs = window.column_tabs
+        assert parts["note"] >= note_least(window.views.note_panel) - 1, parts
+    tabs = window.views.column_tabs
     if tabs.isVisible():  # a tab gets the column's whole height: the part is legible there
         assert tabs.currentWidget().height() >= CURVES_LEAST
     return parts
@@ -68,13 +68,13 @@ def test_at_1280_by_720_the_curves_sharpness_and_note_share_the_column(window, q
                                                                        forget_sharpness):
     parts = show_sharpness(window, qtbot, (1280, 720))
     assert "tab" not in parts.values(), parts  # there is room for all three
-    curves, plot = window.curves.height(), window.sharpness.plot.height()
+    curves, plot = window.views.curves.height(), window.views.sharpness.plot.height()
     assert abs(curves - plot) <= 0.25 * max(curves, plot), parts  # shared fairly
     click_menu(window, qtbot, window.view_menu, window.sharpness_view.action)  # off again
-    qtbot.waitUntil(lambda: not window.sharpness.isVisible() and window.room.settled)
+    qtbot.waitUntil(lambda: not window.views.sharpness.isVisible() and window.room.settled)
     assert column_parts(window)["sharpness"] is None
     click_menu(window, qtbot, window.view_menu, window.sharpness_view.action)  # on again
-    qtbot.waitUntil(lambda: window.sharpness.isVisible() and window.room.at_rest,
+    qtbot.waitUntil(lambda: window.views.sharpness.isVisible() and window.room.at_rest,
                     timeout=10_000)
     assert check_column(window) == parts  # the same arrangement: not a function of history
     leave_without_maps(window, qtbot)
@@ -84,14 +84,14 @@ def test_in_a_short_window_the_sharpness_panel_is_a_tab_beside_the_curves(window
                                                                          forget_sharpness):
     parts = show_sharpness(window, qtbot, (900, 650))
     assert parts["sharpness"] == "tab" and parts["curves"] == "tab", parts
-    tabs = window.column_tabs
+    tabs = window.views.column_tabs
     titles = [tabs.tabText(i) for i in range(tabs.count())]
     assert titles[:2] == ["Loss curves", "Sharpness"]
     # a click on its tab shows the panel, as tall as the column allows
     bar = tabs.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
-    qtbot.waitUntil(lambda: tabs.currentWidget() is window.sharpness
-                    and window.sharpness.isVisible()
-                    and window.sharpness.plot.height() >= CURVES_LEAST, timeout=5_000)
-    assert not window.curves.isVisible()
+    qtbot.waitUntil(lambda: tabs.currentWidget() is window.views.sharpness
+                    and window.views.sharpness.isVisible()
+                    and window.views.sharpness.plot.height() >= CURVES_LEAST, timeout=5_000)
+    assert not window.views.curves.isVisible()
     leave_without_maps(window, qtbot)

@@ -38,13 +38,13 @@ def assert_consistent(window):
     model = window.controller.model
     state = model.state
     # the note is the session's
-    assert window.note_panel.title.text() == state.title.strip()
-    assert window.note_panel.text.text() == state.note.strip()
+    assert window.views.note_panel.title.text() == state.title.strip()
+    assert window.views.note_panel.text.text() == state.note.strip()
     # the landscape drawn is the session's
     landscape, grid = model.landscape, window.shown_grid
     if landscape is None:
         assert grid is None and model.blocked
-        assert window.contour.image.image is None
+        assert window.views.contour.image.image is None
     else:
         assert landscape.kind == state.landscape.kind
         if landscape.kind == "function":
@@ -63,11 +63,11 @@ def assert_consistent(window):
     labels = [lane.label for lane in window.buffer.snapshot().lanes]
     expected = [lane.label for lane in state.lanes] if model.blocked is None else []
     assert labels == expected
-    assert window.table.table_model.headers[5] == (
+    assert window.views.table.table_model.headers[5] == (
         "off plane" if state.landscape.kind == "network" else "to minimum")
     # the transport waits for the landscape, and says why
     assert window.controls.play_action.isEnabled() == (model.blocked is None)
-    assert window.contour.start_marker.isVisible() == model.live
+    assert window.views.contour.start_marker.isVisible() == model.live
 
 
 def change_lr(window, qtbot, rng):

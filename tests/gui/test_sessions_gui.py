@@ -69,13 +69,13 @@ def test_a_saved_session_reopens_identically_and_replays_the_same_race(
     assert other.current_session() == window.current_session()
     assert other.display_panel.colormap.currentText() == "magma"
     assert not other.optimizer_panel.cards[1].visible_box.isChecked()
-    assert other.note_panel.isVisible() and "race.json" in other.windowTitle()
+    assert other.views.note_panel.isVisible() and "race.json" in other.windowTitle()
     replayed = run_steps(other, qtbot, STEPS)
     assert len(replayed) == len(expected) == 3
     for mine, theirs in zip(expected, replayed, strict=True):
         assert mine.shape == (STEPS + 1, len(COMPARED))
         assert np.array_equal(mine, theirs, equal_nan=True)  # bit for bit (NaN: no batch loss)
-    model = other.table.table_model
+    model = other.views.table.table_model
     qtbot.waitUntil(lambda: [row.step for row in model.rows] == [STEPS] * 3)
     loss = COMPARED.index(COLUMNS.index("loss"))
     assert [row.loss for row in model.rows] == [float(rows[-1, loss]) for rows in expected]
@@ -109,7 +109,7 @@ def test_a_broken_file_is_refused_with_a_message_and_the_session_kept(
     assert message in window.statusBar().currentMessage()
     assert window.current_session() == before and window.windowTitle() == title
     assert window.race_thread.worker.generation == generation
-    assert window.scenes.current == "saddle-trap" and window.note_panel.isVisible()
+    assert window.scenes.current == "saddle-trap" and window.views.note_panel.isVisible()
     box.close()
 
 

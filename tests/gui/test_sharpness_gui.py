@@ -67,28 +67,28 @@ def sharp_window(window, qtbot):
 def test_the_menu_shows_the_panel_and_the_race_measures(sharp_window, qtbot):
     window = sharp_window
     action = window.sharpness_view.action
-    assert action in window.view_menu.actions() and not window.sharpness.isVisible()
+    assert action in window.view_menu.actions() and not window.views.sharpness.isVisible()
     click_menu(window, qtbot, window.view_menu, action)
     assert action.isChecked() and window.controller.model.sharpness
-    qtbot.waitUntil(window.sharpness.isVisible, timeout=5_000)
-    assert "every step" in window.sharpness.how.text()
-    assert not window.table.isColumnHidden(7)
+    qtbot.waitUntil(window.views.sharpness.isVisible, timeout=5_000)
+    assert "every step" in window.views.sharpness.how.text()
+    assert not window.views.table.isColumnHidden(7)
     click_menu(window, qtbot, window.view_menu, action)
-    qtbot.waitUntil(lambda: not window.sharpness.isVisible(), timeout=5_000)
-    assert not window.controller.model.sharpness and window.table.isColumnHidden(7)
+    qtbot.waitUntil(lambda: not window.views.sharpness.isVisible(), timeout=5_000)
+    assert not window.controller.model.sharpness and window.views.table.isColumnHidden(7)
 
 
 def test_the_curves_equal_the_closed_form_and_the_threshold_is_two_over_lr(sharp_window, qtbot):
     window = sharp_window
     click_menu(window, qtbot, window.view_menu, window.sharpness_view.action)
     run_to_end(window, qtbot)
-    plot = window.sharpness.plot
+    plot = window.views.sharpness.plot
     qtbot.waitUntil(lambda: len(plot.points) == 2 and len(plot.curves[0].getData()[0])
                     == STEPS + 1, timeout=5_000)
     x, y = plot.curves[0].getData()
     np.testing.assert_array_equal(x, np.arange(STEPS + 1))
     # both panels' step axes end at the race's step limit (the loss curves ran to 1.5× it)
-    qtbot.waitUntil(lambda: window.curves.plot_item.vb.viewRange()[0][1] == STEPS)
+    qtbot.waitUntil(lambda: window.views.curves.plot_item.vb.viewRange()[0][1] == STEPS)
     np.testing.assert_allclose(10 ** y, 25.0, rtol=RTOL)
     _, threshold = plot.thresholds[0].getData()
     np.testing.assert_allclose(10 ** threshold, 2 / LR, rtol=RTOL)
@@ -97,8 +97,8 @@ def test_the_curves_equal_the_closed_form_and_the_threshold_is_two_over_lr(sharp
     np.testing.assert_allclose(10 ** adam_threshold, 380.0, rtol=RTOL)
     assert "P⁻¹H" in plot.plot_item.getAxis("left").labelText
     # the table's column: the last reading against the threshold
-    qtbot.waitUntil(lambda: window.table.table_model.rows[0].step == STEPS, timeout=5_000)
-    model = window.table.table_model
+    qtbot.waitUntil(lambda: window.views.table.table_model.rows[0].step == STEPS, timeout=5_000)
+    model = window.views.table.table_model
     assert model.data(model.index(0, 7)) == "25.0000 / 40.0000"
     assert model.data(model.index(1, 7)).startswith("P⁻¹H ")
 
@@ -112,7 +112,7 @@ def test_scrub_and_hover_read_out_the_step(sharp_window, qtbot):
     for _ in range(3):
         qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     assert window.timeline.step == 3
-    panel = window.sharpness
+    panel = window.views.sharpness
     qtbot.waitUntil(lambda: panel.plot.cursor.isVisible() and panel.plot.cursor.value() == 3,
                     timeout=5_000)
     panel.lane_box.setCurrentIndex(0)

@@ -47,7 +47,7 @@ def test_top_eigenvalues_arrive_from_the_background(window, qtbot):
     try:
         land = build_small_network(window, qtbot, steps=STEPS, hidden=HIDDEN)
         play_to_end(window, qtbot)
-        panel = window.sharpness
+        panel = window.views.sharpness
         qtbot.waitUntil(lambda: "step 50" in panel.readout.text(), timeout=10_000)
         seen: list[str] = []  # the readout at every turn of the event loop
         ticker = QTimer()

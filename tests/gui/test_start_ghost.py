@@ -19,14 +19,14 @@ def on_screen(window) -> np.ndarray:
 
 def head_pixels(window, image, point, lanes) -> int:
     """How many pixels around ``point`` (data) have one of the lanes' head colours."""
-    view = window.contour
+    view = window.views.contour
     centre = view.viewport().mapTo(window, view.data_to_viewport(*point))
     ratio = window.devicePixelRatioF()
     reach = HEAD_RADIUS * (1 + RING_STEP * len(lanes)) * ratio
     ys, xs = np.mgrid[: image.shape[0], : image.shape[1]]
     inside = (xs - centre.x() * ratio) ** 2 + (ys - centre.y() * ratio) ** 2 <= reach**2
     count = 0
-    for color in window.contour.colors:
+    for color in window.views.contour.colors:
         rgb = np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
         count += int(np.count_nonzero(inside & np.all(np.abs(image.astype(int) - rgb) <= 12,
                                                        axis=-1)))
@@ -45,7 +45,7 @@ def test_the_heads_leave_the_old_start_when_a_click_moves_it(window, qtbot):
     qtbot.waitUntil(lambda: window.room.at_rest  # the rings are there, on screen
                     and head_pixels(window, on_screen(window), old, lanes) > 20,
                     timeout=10_000)
-    view = window.contour
+    view = window.views.contour
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.data_to_viewport(0.0, 0.5))
     qtbot.waitUntil(lambda: window.buffer.snapshot().generation == worker.generation)

@@ -33,7 +33,7 @@ def run_to_end(window, qtbot, steps=STEPS):
 def shows_step(window, k):
     """Whether the table, the trails and the heads show exactly step ``k`` of every lane."""
     lanes = window.buffer.snapshot().lanes
-    rows = window.table.table_model.rows
+    rows = window.views.table.table_model.rows
     if len(rows) != len(lanes):
         return False
     for index, (lane, row) in enumerate(zip(lanes, rows, strict=True)):
@@ -44,7 +44,7 @@ def shows_step(window, k):
                     lane.status if ended else Status.RUNNING)
         if (row.step, row.evals, row.loss, row.best_loss, row.status) != expected:
             return False
-        if window.contour.prepared._lanes[index].source != len(upto):
+        if window.views.contour.prepared._lanes[index].source != len(upto):
             return False
     return True
 
@@ -61,24 +61,24 @@ def test_scrubbing_to_step_k_shows_the_rows_of_step_k_and_trails_of_k_plus_1_poi
     for _ in range(2):
         key(qtbot, window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ShiftModifier)
     k = 23
-    assert window.timeline.step == k and window.timeline_bar.slider.value() == k
-    assert window.timeline_bar.readout.text() == f"step {k} / {STEPS}"
+    assert window.timeline.step == k and window.views.timeline_bar.slider.value() == k
+    assert window.views.timeline_bar.readout.text() == f"step {k} / {STEPS}"
     qtbot.waitUntil(lambda: shows_step(window, k), timeout=5_000)
     for index, lane in enumerate(lanes):  # exactly the rows of step k: step, loss, distance
-        row = window.table.table_model.rows[index]
+        row = window.views.table.table_model.rows[index]
         assert row.step == k and row.loss == lane.rows[k, COLUMN["loss"]]
         assert row.distance == lane.rows[k, COLUMN["distance"]]
-    heads = {lane: (x, y) for lane, x, y in window.contour.heads}
+    heads = {lane: (x, y) for lane, x, y in window.views.contour.heads}
     for index, lane in enumerate(lanes):
         assert np.allclose(heads[index], lane.xy[k])
-    qtbot.waitUntil(lambda: window.curves.cursor_x == k, timeout=5_000)
+    qtbot.waitUntil(lambda: window.views.curves.cursor_x == k, timeout=5_000)
     # dragging the slider shows the step it is dragged to
-    window.timeline_bar.slider.setValue(57)
+    window.views.timeline_bar.slider.setValue(57)
     qtbot.waitUntil(lambda: shows_step(window, 57), timeout=5_000)
     # End: the last step, live again (no cursor)
     key(qtbot, window, Qt.Key.Key_End)
     assert window.timeline.shown_step is None
-    qtbot.waitUntil(lambda: shows_step(window, STEPS) and window.curves.cursor_x is None,
+    qtbot.waitUntil(lambda: shows_step(window, STEPS) and window.views.curves.cursor_x is None,
                     timeout=5_000)
 
 
@@ -138,7 +138,7 @@ def test_step_from_a_scrubbed_step_shows_the_next_one(window, qtbot):
 def test_step_after_a_drag_preview_takes_the_first_step_of_the_race(window, qtbot):
     window.controls.max_steps.setValue(40)
     window.controls.max_steps.editingFinished.emit()
-    view, preview = window.contour, window.controller.preview
+    view, preview = window.views.contour, window.controller.preview
     start = window.controller.start_point()
     path = [(start[0] + 0.05 * i, start[1] - 0.04 * i) for i in range(6)]
     drag(qtbot, view.viewport(), [view.data_to_viewport(*point) for point in path], pace_ms=15)
@@ -167,7 +167,7 @@ def test_the_range_marked_with_i_and_o_fills_the_export_dialog(window, qtbot, tm
         key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
     key(qtbot, window, Qt.Key.Key_O)
     assert window.timeline.selection() == (12, 20)
-    assert window.timeline_bar.range_label.text() == "range 12–20"
+    assert window.views.timeline_bar.range_label.text() == "range 12–20"
     dialog = window.exports.open_dialog()
     assert (dialog.first_step.value(), dialog.steps.value()) == (12, 20)
     dialog.first_step.setValue(0)

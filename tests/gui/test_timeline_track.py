@@ -44,7 +44,7 @@ def track_point(slider, fraction):
 def test_a_click_on_the_track_shows_the_step_under_the_cursor(window, qtbot):
     run_to_end(window, qtbot)
     key(qtbot, window, Qt.Key.Key_Home)
-    slider = window.timeline_bar.slider
+    slider = window.views.timeline_bar.slider
     assert window.timeline.step == 0 and slider.value() == 0
     point, span = track_point(slider, 0.75)
     qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=point)
@@ -52,7 +52,7 @@ def test_a_click_on_the_track_shows_the_step_under_the_cursor(window, qtbot):
     tolerance = STEPS / span
     assert abs(window.timeline.step - 0.75 * STEPS) <= tolerance
     assert slider.value() == window.timeline.step
-    qtbot.waitUntil(lambda: window.table.table_model.rows[0].step == window.timeline.step)
+    qtbot.waitUntil(lambda: window.views.table.table_model.rows[0].step == window.timeline.step)
     point, _ = track_point(slider, 0.25)  # and back, past the handle
     qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=point)
     assert abs(window.timeline.step - 0.25 * STEPS) <= tolerance
@@ -73,7 +73,7 @@ def test_left_steps_back_and_right_forward(window, qtbot):
 
 def test_the_slider_keeps_its_length_when_live_comes_and_goes(window, qtbot):
     run_to_end(window, qtbot)
-    bar = window.timeline_bar
+    bar = window.views.timeline_bar
     key(qtbot, window, Qt.Key.Key_Home)
     assert "(live)" not in bar.readout.text()
     bar.layout().activate()

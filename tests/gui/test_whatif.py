@@ -32,7 +32,7 @@ def test_dragging_the_start_previews_the_race_from_the_last_position(window, qtb
     window.controls.max_steps.setValue(STEPS)
     window.controls.max_steps.editingFinished.emit()
     assert window.controller.state.max_steps == STEPS
-    view, preview = window.contour, window.controller.preview
+    view, preview = window.views.contour, window.controller.preview
     shown = []
     preview.shown.connect(shown.append)
     start = window.controller.start_point()
@@ -57,7 +57,8 @@ def test_dragging_the_start_previews_the_race_from_the_last_position(window, qtb
         assert np.array_equal(lane.xy, path_xy)
         assert np.allclose(lane.xy[0], window.controller.state.start)
     # The views show it: every trail drawn whole, heads at the lanes' last points.
-    qtbot.waitUntil(lambda: len(window.contour.heads) + len(window.contour.crosses) == 4)
+    contour = window.views.contour
+    qtbot.waitUntil(lambda: len(contour.heads) + len(contour.crosses) == 4)
     # Play animates the race from step 0 again.
     generation = window.race_thread.worker.generation
     window.controls.play_action.setChecked(True)

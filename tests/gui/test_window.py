@@ -35,7 +35,7 @@ def set_speed(window, speed):
 
 def painted_to_the_end(window):
     """The views show the race's last published steps (the table is drawn after the plane)."""
-    rows, lanes = window.table.table_model.rows, window.buffer.snapshot().lanes
+    rows, lanes = window.views.table.table_model.rows, window.buffer.snapshot().lanes
     return len(rows) == len(lanes) > 0 and all(row.step == lane.rows[-1, 0]
                                                for row, lane in zip(rows, lanes, strict=True))
 
@@ -67,13 +67,13 @@ def test_race_of_three_runs_pauses_and_shows_its_steps(window, qtbot):
     qtbot.wait(200)  # nothing to wait for: a paused race must not move in that time
     assert window.buffer.snapshot().furthest_step == steps >= 25
 
-    model = window.table.table_model
+    model = window.views.table.table_model
     qtbot.waitUntil(lambda: len(model.rows) == 3 and all(r.step == steps for r in model.rows))
     assert [row.label for row in model.rows] == [lane.label for lane in
                                                   window.controller.state.lanes]
     assert all(row.status is Status.RUNNING and np.isfinite(row.loss) for row in model.rows)
     assert all(np.isfinite(row.distance) for row in model.rows)  # himmelblau's minima are known
-    for curve in window.curves.curves[:3]:
+    for curve in window.views.curves.curves[:3]:
         x, y = curve.getOriginalDataset()
         assert len(x) == steps + 1 and x[-1] == steps
 
@@ -107,7 +107,7 @@ def test_keyboard_steps_and_resets(window, qtbot):
 
 
 def test_click_in_the_view_moves_the_start_and_restarts(window, qtbot):
-    view, worker = window.contour, window.race_thread.worker
+    view, worker = window.views.contour, window.race_thread.worker
     generation = worker.generation
     target = (0.5, 0.25)
     with qtbot.waitSignal(view.startMoved, timeout=5_000) as moved:
@@ -133,7 +133,7 @@ def test_invalid_expression_is_shown_and_the_surface_kept(window, qtbot):
     qtbot.waitUntil(lambda: controller.state.landscape.expression == "x**2 + 3*y**2"
                     and controller.grid is not None and controller.grid is not first,
                     timeout=20_000)
-    grid, image = controller.grid, window.contour.image.image.copy()
+    grid, image = controller.grid, window.views.contour.image.image.copy()
     qtbot.keyClicks(panel.expression, " + * y")
     assert panel.expression_error.isVisible()
     assert "column" in panel.expression_error.text()
@@ -141,7 +141,7 @@ def test_invalid_expression_is_shown_and_the_surface_kept(window, qtbot):
     assert not panel._debounce.isActive()  # nothing is left to be applied
     assert controller.state.landscape.expression == "x**2 + 3*y**2"
     assert controller.grid is grid
-    assert np.array_equal(window.contour.image.image, image)
+    assert np.array_equal(window.views.contour.image.image, image)
 
 
 def test_invalid_hyperparameter_is_refused_with_a_message(window, qtbot):
@@ -206,7 +206,7 @@ def test_the_3d_tab_shows_the_race_on_the_surface(window, qtbot):
 
     if QGuiApplication.platformName() in ("offscreen", "minimal"):
         pytest.skip(f"no OpenGL on the Qt platform '{QGuiApplication.platformName()}'")
-    window.view_tabs.setCurrentIndex(1)
+    window.views.view_tabs.setCurrentIndex(1)
     view = window.surface3d
     assert view is not None and view.available, view.unavailable_reason
     set_speed(window, None)
