@@ -43,6 +43,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
+def forget_sharpness():
+    """View ▸ Sharpness is remembered in the settings: forgotten after the test, so the next
+    test's window starts without it."""
+    yield
+    from PySide6.QtCore import QSettings
+
+    from landscape_app.gui.sharpness_panel import SETTINGS_KEY
+
+    QSettings().remove(SETTINGS_KEY)
+
+
+@pytest.fixture
 def opengl(qapp):
     """OpenGL for a test that draws the 3D view: skipped, with the command that runs it, on a
     platform without OpenGL (offscreen); failed where the platform should have it but no

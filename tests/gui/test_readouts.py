@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from landscape_app.engine.traces import COLUMN
+from tests.gui.test_sharpness_gui import click_menu
 
 pytestmark = pytest.mark.gui
 
@@ -123,11 +124,15 @@ def numbers_on_screen(window):
     return numbers
 
 
-def test_one_step_number_on_screen_while_the_start_is_dragged(window, qtbot):
+def test_one_step_number_on_screen_while_the_start_is_dragged(window, qtbot, forget_sharpness):
     """Sampled every few milliseconds through a drag whose previews fill in chunk by chunk,
-    every step number on screen is the same one."""
+    every step number on screen is the same one. With View ▸ Sharpness on, every lane's
+    preview runs on the race runner, chunk by chunk (without it, the mappable lanes' previews
+    arrive whole from the map engine: engine/preview_lanes.py)."""
     from PySide6.QtCore import QTimer
 
+    click_menu(window, qtbot, window.view_menu, window.sharpness_view.action)
+    qtbot.waitUntil(lambda: window.sharpness_on, timeout=10_000)
     window.controls.max_steps.setValue(300)
     window.controls.max_steps.editingFinished.emit()
     view, preview = window.views.contour, window.controller.preview

@@ -10,9 +10,8 @@ the window's size and what it shows.
 """
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
-from landscape_app.gui.sharpness_panel import SETTINGS_KEY
 from tests.gui.test_room_legible import CURVES_LEAST, leave_without_maps, note_least, settle
 from tests.gui.test_sharpness_gui import click_menu
 
@@ -56,12 +55,6 @@ def show_sharpness(window, qtbot, size) -> dict:
     # the race restarted to measure: at rest once its arrangement is laid out
     qtbot.waitUntil(lambda: window.sharpness_on and window.room.at_rest, timeout=10_000)
     return check_column(window)
-
-
-@pytest.fixture
-def forget_sharpness():
-    yield
-    QSettings().remove(SETTINGS_KEY)  # not remembered for the next test's window
 
 
 def test_at_1280_by_720_the_curves_sharpness_and_note_share_the_column(window, qtbot,

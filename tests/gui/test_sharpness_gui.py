@@ -53,15 +53,10 @@ def run_to_end(window, qtbot):
 
 
 @pytest.fixture
-def sharp_window(window, qtbot):
+def sharp_window(window, qtbot, forget_sharpness):
     window.apply_session(quadratic_session())
     qtbot.waitUntil(lambda: window.controller.grid is not None, timeout=30_000)
-    yield window
-    from PySide6.QtCore import QSettings
-
-    from landscape_app.gui.sharpness_panel import SETTINGS_KEY
-
-    QSettings().remove(SETTINGS_KEY)  # not remembered for the next test's window
+    return window
 
 
 def test_the_menu_shows_the_panel_and_the_race_measures(sharp_window, qtbot):
