@@ -39,8 +39,8 @@ from landscape_app.core.status import CellStatus
 COLUMN_LOOP_MAX = 4
 
 #: Up to this many coordinates in the batch (a drag preview's single row) the whole-batch
-#: answers are taken in Python from one copy of the losses, positions and gradients: two
-#: tensor operations a step instead of six reductions, each of which costs more than its
+#: answers are taken in Python from copies of the losses, positions and gradients (three
+#: ``tolist``) instead of six tensor operations, each of which costs more than its
 #: arithmetic on so few numbers.
 SCALAR_CHECK_MAX = 16
 
@@ -189,19 +189,15 @@ class Tracker:
         """The smallest and largest loss and coordinate of the live rows and (with
         ``grad``) the smallest ``|gradient|`` element: ≤ every row's largest, so above the
         tolerance no row can converge — one reduction, the rows' largest only when it is not.
-        One round trip to Python; NaN where a NaN is among the numbers."""
+        Read in Python at once; NaN where a NaN is among the numbers."""
         if not self.scalar_checks:
             scalars = [*torch.aminmax(loss), *torch.aminmax(x)]
             if grad is not None:
                 scalars.append(grad.abs().amin())
             return torch.stack(scalars).tolist()
-        parts = (loss, x.reshape(-1)) if grad is None else (loss, x.reshape(-1), grad.reshape(-1))
-        values = torch.cat(parts).tolist()
-        n = self.live
-        m = n * self.dim
-        extremes = [*_span(values[:n]), *_span(values[n:n + m])]
+        extremes = [*_span(loss.tolist()), *_span([v for row in x.tolist() for v in row])]
         if grad is not None:
-            extremes.append(_span([abs(v) for v in values[n + m:]])[0])
+            extremes.append(_span([abs(v) for row in grad.tolist() for v in row])[0])
         return extremes
 
     def _freeze(self, step: int, index: torch.Tensor, codes: torch.Tensor, x, loss,
