@@ -41,7 +41,7 @@ COLUMN_LOOP_MAX = 4
 #: Up to this many coordinates in the batch (a drag preview's single row) the whole-batch
 #: answers are taken in Python from copies of the losses, positions and gradients (three
 #: ``tolist``) instead of six tensor operations, each of which costs more than its
-#: arithmetic on so few numbers.
+#: arithmetic on so few numbers (on the CPU: on a GPU each copy would be a round trip).
 SCALAR_CHECK_MAX = 16
 
 
@@ -97,7 +97,7 @@ class Tracker:
         self.rows = torch.arange(n, device=device)
         self.live = n  # how many rows are still running
         self.dim = x.shape[1]
-        self.scalar_checks = n * self.dim <= SCALAR_CHECK_MAX
+        self.scalar_checks = device.type == "cpu" and n * self.dim <= SCALAR_CHECK_MAX
         self.live_best = self.best.clone()
         self.below = torch.zeros(n, dtype=torch.int32, device=device)
         self.counting = False
