@@ -76,7 +76,7 @@ class Function2D(Objective):
     def value_and_grad(self, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``f`` at ``points`` ``(..., 2)`` and its gradient ``(..., 2)``, in closed form
         (only where ``value_and_gradient`` is given)."""
-        value, dx, dy = self.value_and_gradient(points[..., 0], points[..., 1])
+        value, dx, dy = self.value_and_gradient(*points.unbind(-1))
         return value, torch.stack((dx, dy), dim=-1)
 
     def default_start(self) -> np.ndarray:

@@ -366,18 +366,19 @@ def _step_chunk(job: _Job, rows: np.ndarray, done: int, progress, cancelled) -> 
     radius = job.objective.divergence_radius
     tracker = Tracker(param, stepper.loss, radius, job.target, job.snapshot_steps,
                       job.path_steps, stepper.evaluations)
-    _drop_stopped(stepper, tracker.update(0, param, stepper.loss, None, None,
+    _drop_stopped(stepper, tracker.update(0, param.detach(), stepper.loss, None, None,
                                           stepper.evaluations))
     total = job.rows * job.steps
-    previous = torch.empty_like(param)
+    # the rows' positions without their graph: a view, which every step (in place) updates
+    position, previous = param.detach(), torch.empty_like(param)
     for step in range(1, job.steps + 1):
         if not tracker.live:
             break  # every row has stopped
-        if previous.shape != param.shape:
-            previous = torch.empty_like(param)  # rows have left the batch
-        previous.copy_(param.detach())
+        if previous.shape != param.shape:  # rows have left the batch: a new tensor
+            position, previous = param.detach(), torch.empty_like(param)
+        previous.copy_(position)
         loss = stepper.step()
-        _drop_stopped(stepper, tracker.update(step, param, loss, param.grad, previous,
+        _drop_stopped(stepper, tracker.update(step, position, loss, param.grad, previous,
                                               stepper.evaluations))
         if step % POLL_EVERY == 0 or step == job.steps:
             if cancelled is not None and cancelled():

@@ -54,8 +54,8 @@ class PathRecorder:
 
     def record(self, step: int, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor) -> None:
         """After step ``step``: the live rows ``rows`` (indices) are at ``x`` with ``loss``
-        (called once a step under
-        :meth:`~landscape_app.core.maps.tracker.Tracker.update`'s ``no_grad``)."""
+        (called once a step by :meth:`~landscape_app.core.maps.tracker.Tracker.update`;
+        ``x`` and ``loss`` carry no graph)."""
         k = self.index.get(step)
         if k is None:
             return

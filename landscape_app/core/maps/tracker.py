@@ -38,6 +38,12 @@ from landscape_app.core.status import CellStatus
 #: several times faster than torch's reduction over a short last axis.
 COLUMN_LOOP_MAX = 4
 
+#: Up to this many coordinates in the batch (a drag preview's single row) the whole-batch
+#: answers are taken in Python from copies of the losses, positions and gradients (three
+#: ``tolist``) instead of six tensor operations, each of which costs more than its
+#: arithmetic on so few numbers (on the CPU: on a GPU each copy would be a round trip).
+SCALAR_CHECK_MAX = 16
+
 
 def _row_max(value: torch.Tensor) -> torch.Tensor:
     """``max_j value[n, j]`` for every row n (NaN where the row has one)."""
@@ -50,6 +56,14 @@ def _row_max(value: torch.Tensor) -> torch.Tensor:
     for column in range(2, columns):
         torch.maximum(largest, value[:, column], out=largest)
     return largest
+
+
+def _span(values: list[float]) -> tuple[float, float]:
+    """The smallest and largest of ``values`` as ``torch.aminmax`` gives them (NaN, NaN
+    where one is NaN)."""
+    if any(v != v for v in values):
+        return math.nan, math.nan
+    return min(values), max(values)
 
 
 def _first_step(step: int, below: torch.Tensor) -> torch.Tensor:
@@ -81,6 +95,9 @@ class Tracker:
         # The rows still in the batch: their indices above, best loss, and count of steps
         # with best ≤ target (kept from the first step where some row could have one).
         self.rows = torch.arange(n, device=device)
+        self.live = n  # how many rows are still running
+        self.dim = x.shape[1]
+        self.scalar_checks = device.type == "cpu" and n * self.dim <= SCALAR_CHECK_MAX
         self.live_best = self.best.clone()
         self.below = torch.zeros(n, dtype=torch.int32, device=device)
         self.counting = False
@@ -93,19 +110,15 @@ class Tracker:
         self.history: list[int] = []  # one count for every row: the count after each step
         self.live_reach = self.reach_evaluations.clone()  # per-row counts: the live rows'
 
-    @property
-    def live(self) -> int:
-        """How many rows are still running."""
-        return self.rows.numel()
-
-    @torch.no_grad()
     def update(self, step: int, x: torch.Tensor, loss: torch.Tensor, grad: torch.Tensor | None,
                previous: torch.Tensor | None,
                evaluations: int | torch.Tensor = 0) -> torch.Tensor | None:
         """Record step ``step`` of the live rows: position ``x``, its loss and gradient, the
         previous position, the evaluations spent so far (one count, or one per live row).
-        Returns the indices of the rows that go on (None: all of them)."""
-        x = x.detach()
+        Returns the indices of the rows that go on (None: all of them). None of the tensors
+        carries a graph (``x`` is the rows' detached view, the steppers' losses are
+        detached), so no ``no_grad`` is entered: once a step, it costs as much as a preview
+        row's checks."""
         self.step = step
         keep = None
         if not self.per_row:
@@ -119,6 +132,7 @@ class Tracker:
             keep = going_on.nonzero().flatten()
             self.rows, self.live_best, self.below, self.live_reach = (
                 self.rows[keep], self.live_best[keep], self.below[keep], self.live_reach[keep])
+            self.live = self.rows.numel()
             loss = loss[keep]
             if self.per_row:
                 evaluations = evaluations[keep]
@@ -143,13 +157,7 @@ class Tracker:
                   previous) -> tuple[tuple[torch.Tensor, torch.Tensor] | None, float]:
         """The live rows that stop at this step and their status codes (None: none), and
         the smallest loss of the live rows (NaN when one is)."""
-        scalars = [*torch.aminmax(loss), *torch.aminmax(x)]
-        if grad is not None:
-            grad = grad.abs()
-            # the smallest |gradient| element: ≤ every row's largest, so above the tolerance
-            # no row can converge — one reduction, the rows' largest only when it is not
-            scalars.append(grad.amin())
-        low, high, x_low, x_high, *small = torch.stack(scalars).tolist()  # one round trip
+        low, high, x_low, x_high, *small = self._extremes(x, loss, grad)
         # NaN answers every comparison with False, so a NaN always counts as wild.
         tame = (-math.inf < low and high < math.inf
                 and -self.radius <= x_low and x_high <= self.radius)
@@ -158,7 +166,7 @@ class Tracker:
             extent = _row_max(x.abs())
             suspects.append((~(torch.isfinite(loss) & (extent <= self.radius))).nonzero())
         if small and small[0] <= CONVERGENCE_TOL:
-            suspects.append((_row_max(grad) <= CONVERGENCE_TOL).nonzero())
+            suspects.append((_row_max(grad.abs()) <= CONVERGENCE_TOL).nonzero())
         if not suspects:
             return None, low
         index = torch.unique(torch.cat(suspects).flatten())
@@ -168,7 +176,7 @@ class Tracker:
         finite = torch.isfinite(loss_s) & torch.isfinite(extent)
         stop = ~finite | (extent > self.radius)
         if grad is not None:
-            stop |= ((_row_max(grad[index]) <= CONVERGENCE_TOL)
+            stop |= ((_row_max(grad[index].abs()) <= CONVERGENCE_TOL)
                      & (_row_max((x_s - previous[index]).abs()) <= CONVERGENCE_TOL))
         if not bool(stop.any()):
             return None, low
@@ -176,6 +184,21 @@ class Tracker:
                            torch.where(extent > self.radius, CellStatus.DIVERGED,
                                        CellStatus.CONVERGED))
         return (index[stop], code[stop].to(torch.int8)), low
+
+    def _extremes(self, x, loss, grad) -> list[float]:
+        """The smallest and largest loss and coordinate of the live rows and (with
+        ``grad``) the smallest ``|gradient|`` element: ≤ every row's largest, so above the
+        tolerance no row can converge — one reduction, the rows' largest only when it is not.
+        Read in Python at once; NaN where a NaN is among the numbers."""
+        if not self.scalar_checks:
+            scalars = [*torch.aminmax(loss), *torch.aminmax(x)]
+            if grad is not None:
+                scalars.append(grad.abs().amin())
+            return torch.stack(scalars).tolist()
+        extremes = [*_span(loss.tolist()), *_span([v for row in x.tolist() for v in row])]
+        if grad is not None:
+            extremes.append(_span([abs(v) for row in grad.tolist() for v in row])[0])
+        return extremes
 
     def _freeze(self, step: int, index: torch.Tensor, codes: torch.Tensor, x, loss,
                 evaluations) -> None:
