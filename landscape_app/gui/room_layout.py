@@ -23,8 +23,7 @@ holding the curves at least :data:`BAND_HEIGHT` tall.
 Every part stays legible or gives way as a whole: the curves get at least
 :data:`CURVES_HEIGHT`, the note its title and :data:`NOTE_LINES` lines (``note_min``), the
 sharpness panel (View ▸ Sharpness) its plot's :data:`CURVES_HEIGHT` with its lines of text
-(``sharpness_min``), beside or below the landscape (below it, the note under the table and
-the curves beside the two). When no arrangement leaves the
+(``sharpness_min``), beside or below the landscape. When no arrangement leaves the
 landscape's data box :data:`LANDSCAPE_LEAST` that way, the parts give way in turn
 (:func:`tab_levels`): first the sharpness panel becomes a tab beside the curves (the note
 above them), then the note too is a tab (:attr:`Plan.tabs`: each tab gets the column's whole
@@ -35,7 +34,7 @@ on an earlier plan.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 #: The narrowest column of loss curves beside the landscape (logical pixels, × size factor).
 COLUMN_WIDTH = 300
@@ -181,12 +180,7 @@ def plan(arrangement: Arrangement, m: Measures, tabs: tuple[str, ...] = ()) -> P
                 return None
         column += round(GAP * m.factor) + m.handle  # its left margin, the splitter's handle
     band = m.table_h if "table" in arrangement.below else 0
-    if "curves" in arrangement.below and "table" in arrangement.below and "note" not in tabs:
-        # the note under the table, the curves (and sharpness panel) beside the two
-        note = m.note_min + SPACING if m.note_min else 0
-        band = max(band + note, column_need(replace(m, note_min=0), tabs),
-                   round(BAND_HEIGHT * m.factor))
-    elif "curves" in arrangement.below:
+    if "curves" in arrangement.below:
         band = max(band, need, round(BAND_HEIGHT * m.factor))
     below = band + (m.caption_h if "caption" in arrangement.below else 0)
     box_h = m.height - below - m.chrome_h
