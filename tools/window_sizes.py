@@ -98,6 +98,21 @@ def _item_rect(item, view, window) -> list[int]:
     return [top_left.x(), top_left.y(), rect.width(), rect.height()]
 
 
+def _tab_titles(bar) -> dict:
+    """A tab bar's titles: each one's text, whether it is inside the bar and whether it is
+    whole (as wide as its size hint; narrower, it is elided with "…" when ``elide``), and
+    whether the bar shows scroll arrows (``arrows``)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QToolButton
+
+    return {"tabs": [{"text": bar.tabText(index),
+                      "inside": bar.rect().contains(bar.tabRect(index)),
+                      "whole": bar.tabRect(index).width() >= bar.tabSizeHint(index).width() - 1}
+                     for index in range(bar.count())],
+            "elide": bar.elideMode() != Qt.TextElideMode.ElideNone,
+            "arrows": any(button.isVisible() for button in bar.findChildren(QToolButton))}
+
+
 def _measure(window) -> dict:
     """Everything the tests check, in logical pixels of the window's coordinates."""
     from PySide6.QtGui import QGuiApplication
@@ -152,6 +167,7 @@ def _measure(window) -> dict:
         "sharpness": _rect(window.views.sharpness, window),
         "sharpness_plot": _rect(window.views.sharpness.plot, window),
         "column_tabs": [tabs.tabText(i) for i in range(tabs.count())],
+        "view_tabs": _tab_titles(window.views.view_tabs.tabBar()),
         "caption": _rect(window.views.caption, window),
         "toolbar": _rect(toolbar, window),
         "toolbar_hidden": hidden_tools,

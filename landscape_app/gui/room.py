@@ -174,7 +174,7 @@ class RoomFit(QObject):
         measures = room_measures.measure(window, self.presenting)
         self.plan = room_layout.choose(self._choices(), measures)
         room_central.place(window, self.plan, self.presenting)
-        room_central.tab_column(window, self.plan.tabs)
+        room_central.tab_column(window, self.plan.tabs, not self.plan.arrangement.side)
         room_central.size(window, self.plan, measures, self.presenting)
         changed = previous is None or previous.landscape != self.plan.landscape
         self.arrangement = self.plan.arrangement.name

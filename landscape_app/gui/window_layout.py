@@ -44,6 +44,10 @@ def build_views(window: QMainWindow) -> WindowViews:
     contour.start_marker.setVisible(False)  # until there is a landscape
     view_tabs = QTabWidget()
     view_tabs.setDocumentMode(True)
+    # Too narrow for every title (presenting at 1024 × 768, the maps' tabs added): the
+    # titles share the bar, elided with "…", rather than one cut mid-word behind arrows
+    # (which come only once every title is down to its first letters).
+    view_tabs.setElideMode(Qt.TextElideMode.ElideRight)
     view_tabs.addTab(contour, "2D  landscape")
     surface_holder = QWidget()
     QVBoxLayout(surface_holder).setContentsMargins(0, 0, 0, 0)
