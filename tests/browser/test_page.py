@@ -154,6 +154,8 @@ def test_embedded_field_starts_are_the_view_grid(exported):
 
 def test_the_notebook_frame_runs_the_page(browser, tmp_path):
     """``_repr_html_`` (what Jupyter puts in the notebook) draws the page inside its frame."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     import landscape_app
 
     lesson = landscape_app.page("quadratic-stable-lr", steps=10)
@@ -168,8 +170,16 @@ def test_the_notebook_frame_runs_the_page(browser, tmp_path):
         page.goto(notebook.as_uri())
         frame = page.frame_locator("iframe")
         frame.locator("#play").wait_for()
-        inner = page.frames[1]
-        inner.wait_for_function("window.__page && window.__page.state().drawn > 0")
+        # The notebook's own frame, by its element (page.frames' order is not a contract);
+        # polled every 100 ms rather than on animation frames, which a busy machine's
+        # Chromium may hold back in a frame.
+        inner = page.locator("iframe").element_handle().content_frame()
+        try:
+            inner.wait_for_function("window.__page && window.__page.state().drawn > 0",
+                                    polling=100)
+        except PlaywrightTimeout:
+            raise AssertionError(f"the page in the frame never drew; page errors: {errors}") \
+                from None
         assert inner.evaluate("window.__page.state().heads.length") == len(
             lesson.document["lanes"])
         assert errors == []
