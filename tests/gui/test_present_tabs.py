@@ -2,20 +2,14 @@
 behind scroll arrows (issue 22, item 2). Before: the bar read "2D landscape | 3D surface |
 Hyperparameter map | Com" with scroll arrows."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+
+from tests.gui.window_sizes_tool import window_sizes
 
 pytestmark = pytest.mark.gui
 
-TOOL = Path(__file__).resolve().parents[2] / "tools" / "window_sizes.py"
-
 
 def test_the_view_tabs_fit_or_elide_when_presenting_at_1024_by_768():
-    spec = importlib.util.spec_from_file_location("window_sizes", TOOL)
-    window_sizes = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(window_sizes)
     result = window_sizes.measure_at(1024, 768, phases=("presentation",),
                                      timeout=400)["presentation"]
     bar = result["view_tabs"]

@@ -3,17 +3,15 @@ bar's title is whole (issue 22, item 7). Before: while scrubbing only the table 
 step was shown, the key hints were 0.7 of the caption's type, and at 1280 × 720 the colour
 bar's title ran 4 pixels past the plot's widget ("log₁₀(f − f min)")."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QLabel
 
+from tests.gui.window_sizes_tool import window_sizes
+
 pytestmark = pytest.mark.gui
 
-TOOL = Path(__file__).resolve().parents[2] / "tools" / "window_sizes.py"
 #: The key hints' type, at least this share of the caption's note type (0.85 asked: pixel sizes
 #: round; it was 0.7).
 HINT_SHARE = 0.8
@@ -54,9 +52,6 @@ def test_the_caption_names_the_step_scrubbed_to_and_its_hints_are_legible(window
 
 
 def test_the_colour_bar_title_is_whole_when_presenting_at_1280_by_720():
-    spec = importlib.util.spec_from_file_location("window_sizes", TOOL)
-    window_sizes = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(window_sizes)
     result = window_sizes.measure_at(1280, 720, phases=("presentation",),
                                      timeout=400)["presentation"]
     plot, title = result["plot"], result["colorbar_title"]

@@ -8,22 +8,17 @@ included) are :data:`PLOT_SHARE` of the window's area and, presenting,
 :data:`PRESENT_WIDTH` of the screen's width.
 """
 
-import importlib.util
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSettings
 
 from landscape_app.gui import room_layout
 from landscape_app.gui.room_screen import GEOMETRY_KEY, LARGEST, MAXIMIZED_KEY, first_geometry
+from tests.gui.window_sizes_tool import window_sizes
 
 pytestmark = pytest.mark.gui
 
-TOOL = Path(__file__).resolve().parents[2] / "tools" / "window_sizes.py"
-_spec = importlib.util.spec_from_file_location("window_sizes", TOOL)
-window_sizes = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(window_sizes)
 
 #: (screen width, height in device pixels, QT_SCALE_FACTOR): what each process measures.
 SCREENS = {
