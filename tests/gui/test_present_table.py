@@ -11,6 +11,8 @@ SCENE, TITLE = "quadratic-stable-lr", "The largest stable learning rate: 2/λ_ma
 
 
 def test_presenting_the_table_is_its_rows_and_the_curves_get_the_rest(window, qtbot):
+    from landscape_app.gui.live.tasks import live_task_threads
+
     window.sessions.ask_unsaved = False
     window.scenes.scene_actions[SCENE].trigger()
     qtbot.waitUntil(lambda: window.controller.state.title == TITLE
@@ -33,3 +35,6 @@ def test_presenting_the_table_is_its_rows_and_the_curves_get_the_rest(window, qt
                                       - column.layout().spacing() - 1)
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.presentation.active)
+    # The scene's hyperparameter map computes in the background: wait for it, as
+    # test_room_band does, so that no task thread outlives the test.
+    qtbot.waitUntil(lambda: live_task_threads() == [], timeout=60_000)
