@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from landscape_app.core.result import Status
 from landscape_app.gui.views.contour import ContourView, color_field, contour_segments
 from landscape_app.gui.views.curves import LossCurves, drawable
-from landscape_app.gui.views.table import RaceTableModel, TableRow, format_number
+from landscape_app.gui.views.table import RaceTable, RaceTableModel, TableRow, format_number
 from tests.gui.conftest import shown
 
 pytestmark = pytest.mark.gui
@@ -211,6 +211,26 @@ def test_table_model_texts_and_updates():
     assert model.data(model.index(0, 6), Qt.ItemDataRole.ToolTipRole) == "left"
     assert model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "Adam"  # full name
     assert format_number(float("inf")) == "inf" and format_number(12.3456) == "12.3456"
+
+
+def test_the_table_needs_the_same_width_at_every_step(qtbot):
+    """The columns' widths (and so the window's arrangement, issue 22.2) do not follow the
+    values of the step shown: the race's first step and its converged end need the same."""
+    table = RaceTable()
+    qtbot.addWidget(table)
+    table.resize(700, 200)
+    table.show()
+
+    def rows(step, loss, status):
+        return [TableRow(name, colour, step, step + 1, loss, loss, loss / 2, status)
+                for name, colour in (("SGD (lr=0.001)", "#E69F00"), ("Adam (lr=0.1)", "#56B4E9"))]
+
+    table.set_rows(rows(0, 12.5, Status.RUNNING))
+    first = (table.column_needs(), table.natural_width(), table.least_width())
+    table.set_rows(rows(999, 1.234e-05, Status.CONVERGED))  # exponent form, the longest status
+    assert (table.column_needs(), table.natural_width(), table.least_width()) == first
+    table.set_rows(rows(80, 5.6461, Status.FINISHED))
+    assert (table.column_needs(), table.natural_width(), table.least_width()) == first
 
 
 def _tick_label_rects(view, axis_name):

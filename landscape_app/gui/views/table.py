@@ -8,8 +8,8 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 from landscape_app.core.result import Status
 from landscape_app.gui import style
@@ -20,6 +20,18 @@ COLUMNS = ("optimizer", "step", "evals", "loss", "best loss", "to minimum", "sta
 COLUMN_WIDTHS = (160, 64, 72, 96, 96, 104, 92, 150)
 #: The sharpness column (shown with the sharpness panel).
 SHARPNESS_COLUMN = 7
+#: The text each column after the first keeps room for, in its font (numbers in the mono
+#: font): four-digit counts, a number in exponent form (``1.234e-05``, as converged losses
+#: read), the longest status, a sharpness of two-digit values. The columns' widths, and so
+#: the window's arrangement, follow these rather than the values of the step shown, which
+#: change while the race runs and while scrubbing; only rarer, wider values (negative, or
+#: 10⁴ and over with four decimals) widen a column beyond them.
+ROOM_TEXT = {1: "8888", 2: "8888", 3: "8.888e-88", 4: "8.888e-88", 5: "8.888e-88",
+             6: max((str(status) for status in Status), key=len),
+             SHARPNESS_COLUMN: "88.8888 / 88.8888"}
+#: Room between a column's widest value and the next one's (pixels, besides the cells' own
+#: text margins): values stay apart when the columns are at their narrowest.
+GAP = 6
 #: Width kept for the optimizer's name when the other columns shrink to fit (pixels).
 NAME_ROOM = 130
 #: The most a long optimizer name adds to the table's natural width (pixels).
@@ -79,7 +91,8 @@ class RaceTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[TableRow] = []
         self.headers = list(COLUMNS)
-        self._mono = QFont("DejaVu Sans Mono")
+        self.mono_family = "DejaVu Sans Mono"
+        self._mono = QFont(self.mono_family)
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008,N802 - Qt API
         return 0 if parent.isValid() else len(self.rows)
@@ -198,8 +211,19 @@ class RaceTable(QTableView):
         """The narrowest width of each column after the first that shows its title and its
         values whole (pixels): the header's size hint or the widest value, plus padding."""
         header = self.horizontalHeader()
-        return [max(header.sectionSizeHint(column), self.sizeHintForColumn(column) + 12)
+        return [max(header.sectionSizeHint(column), self.sizeHintForColumn(column) + GAP,
+                    self._room_text_width(column) + GAP)
                 for column in self._shown_columns()]
+
+    def _room_text_width(self, column: int) -> int:
+        """The cell width :data:`ROOM_TEXT` needs in ``column``: its text in the cells'
+        font plus the item's text margins (as Qt's style sizes a view item)."""
+        font = QFont(self.font())
+        if column != 6:  # numbers are drawn in the mono font (the model's FontRole)
+            font.setFamily(self.table_model.mono_family)
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+        text = QFontMetricsF(font).horizontalAdvance(ROOM_TEXT[column])
+        return math.ceil(text) + 1 + 2 * margin  # the text layout's rounding
 
     def natural_width(self) -> int:
         """The width at which every column shows its title and values and the optimizers'
