@@ -143,6 +143,9 @@ def run_distributed(request: JobRequest, work_dir, rank: Rank, restart: bool = F
         job.compute(missing[rank.rank::rank.world])
         parts = [None] * rank.world if rank.rank == 0 else None
         dist.gather_object(job.computed if rank.rank else {}, parts, dst=0, group=control)
+        # Every rank past the gather before any tears its group down: a rank whose send is
+        # still in flight when it destroys the group can abort in gloo's threads at exit.
+        dist.barrier(group=control)
         if watcher is not None:
             stop.set()
             watcher.join()

@@ -33,8 +33,13 @@ def test_a_cancelled_run_keeps_its_finished_chunks_and_a_rerun_completes_it(tmp_
     assert told == [0.0, 4 / 9]  # cancelled once the first chunk was written
     assert WorkDir(tmp_path / "work").done() == {0}
     told.clear()
-    _, values, _ = run_single(request, tmp_path / "work",
-                              progress=lambda stage, fraction: told.append(fraction))
+    job, values, _ = run_single(request, tmp_path / "work",
+                                progress=lambda stage, fraction: told.append(fraction))
     assert told == [4 / 9, 8 / 9, 1.0]  # the rerun starts from the chunk on disk
-    _, fresh, _ = run_single(request, tmp_path / "fresh")
-    np.testing.assert_array_equal(values, fresh)  # the same chunks, the same arithmetic
+    fresh_job, fresh, _ = run_single(request, tmp_path / "fresh")
+    if fresh_job.mode == job.mode:  # the same chunks, the same arithmetic
+        np.testing.assert_array_equal(values, fresh)
+    else:  # each run timed the two ways and, on a busy machine, kept the other one: the
+        # batched and the pointwise way agree within the evaluator's derived tolerance
+        tolerance = job.evaluator().tolerance()
+        np.testing.assert_allclose(values, fresh, rtol=tolerance, atol=tolerance)
