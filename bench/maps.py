@@ -16,7 +16,7 @@ The map and the plain loop are each run three times, alternately, and the fastes
 reported (the machine's other work only ever adds time).
 
 Run: ``PYTHONPATH=. .venv/bin/python bench/maps.py`` (``--quick`` for a smaller map,
-``--gpu-only`` for the CUDA map alone).
+``--gpu-only`` for the CUDA map alone, ``--only field`` for the trajectory field alone).
 """
 
 from __future__ import annotations
@@ -71,8 +71,12 @@ def race_rate(grid: StartGrid, steps: int, sample: int) -> float:
 def main() -> None:
     torch.set_num_threads(2)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    quick = "--quick" in sys.argv
+    if "--only" in sys.argv[:-1] and sys.argv[sys.argv.index("--only") + 1] == "field":
+        field_lanes(quick)
+        return
     if "--gpu-only" not in sys.argv:
-        cpu_maps("--quick" in sys.argv)
+        cpu_maps(quick)
     gpu_map()
 
 
