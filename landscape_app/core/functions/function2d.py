@@ -77,7 +77,11 @@ class Function2D(Objective):
         """``f`` at ``points`` ``(..., 2)`` and its gradient ``(..., 2)``, in closed form
         (only where ``value_and_gradient`` is given)."""
         value, dx, dy = self.value_and_gradient(*points.unbind(-1))
-        return value, torch.stack((dx, dy), dim=-1)
+        grad = torch.empty((*dx.shape, 2), dtype=dx.dtype, device=dx.device)
+        column_x, column_y = grad.unbind(-1)  # two copies: torch.stack interleaving the
+        column_x.copy_(dx)                   # columns took twice as long (a field's rows)
+        column_y.copy_(dy)
+        return value, grad
 
     def default_start(self) -> np.ndarray:
         return np.array(self.start, dtype=float)
