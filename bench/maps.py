@@ -8,7 +8,8 @@ extrapolated) and (b) a plain batched ``torch.optim.Adam`` loop on the stacked s
 bar: the arithmetic alone), and (c) the minimal fused loop — ``torch.optim.Adam([p],
 fused=True)``, then per step ``zero_grad(); rosenbrock(p).sum().backward(); step()`` — with
 the map's time as a ratio of it (target ≤ 1.5x). Then a trajectory field: 64 x 64 starts x 300
-steps for 4 lanes (every path kept; target < 0.3 s), the seed network's 128 x 128 lr x
+steps for 4 lanes (every path kept; target < 0.3 s) beside its floor (the same lanes' steps
+and path copies with none of the map engine's book-keeping), the seed network's 128 x 128 lr x
 momentum map (200 steps), and, where CUDA is present, a 2048 x 2048 start map x 1000 steps.
 Compare figures only within one run (a shared machine's load moves them all).
 
@@ -16,7 +17,7 @@ The map and the plain loop are each run three times, alternately, and the fastes
 reported (the machine's other work only ever adds time).
 
 Run: ``PYTHONPATH=. .venv/bin/python bench/maps.py`` (``--quick`` for a smaller map,
-``--gpu-only`` for the CUDA map alone).
+``--gpu-only`` for the CUDA map alone, ``--only field`` for the trajectory field alone).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from landscape_app.core.functions import get_function  # noqa: E402
@@ -71,8 +73,12 @@ def race_rate(grid: StartGrid, steps: int, sample: int) -> float:
 def main() -> None:
     torch.set_num_threads(2)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    quick = "--quick" in sys.argv
+    if "--only" in sys.argv[:-1] and sys.argv[sys.argv.index("--only") + 1] == "field":
+        field_lanes(quick)
+        return
     if "--gpu-only" not in sys.argv:
-        cpu_maps("--quick" in sys.argv)
+        cpu_maps(quick)
     gpu_map()
 
 
@@ -122,26 +128,65 @@ def cpu_maps(quick: bool) -> None:
 FIELD_LANES = ("adam:lr=0.01", "sgd:lr=0.001", "momentum:lr=0.001", "rmsprop:lr=0.01")
 
 
+def minimal_field(objective, lanes: tuple[str, ...], starts: torch.Tensor, steps: int) -> float:
+    """The floor of a field: the same lanes' steps with none of the engine's book-keeping —
+    per lane torch.optim as the map builds it (fused where torch has a fused kernel), the
+    closed-form loss and gradient, and each step's positions and losses copied into fresh
+    float64 ``(steps + 1, rows, ·)`` buffers, kept as a field's are; one thread, as a 64²
+    field steps."""
+    from landscape_app.core.optim.registry import parse_optimizer_spec
+
+    kept = []
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    began = time.perf_counter()
+    for lane in lanes:
+        param = starts.clone().requires_grad_(True)
+        optimizer = parse_optimizer_spec(lane).create().make_torch_optimizer([param],
+                                                                             fused=True)
+        positions = torch.from_numpy(np.empty((steps + 1, len(starts), 2)))
+        losses = torch.from_numpy(np.empty((steps + 1, len(starts))))
+        loss, param.grad = objective.value_and_grad(param.detach())
+        positions[0].copy_(param.detach())
+        losses[0].copy_(loss)
+        for step in range(1, steps + 1):
+            optimizer.step()
+            loss, param.grad = objective.value_and_grad(param.detach())
+            positions[step].copy_(param.detach())
+            losses[step].copy_(loss)
+        kept.append((positions, losses))
+    seconds = time.perf_counter() - began
+    torch.set_num_threads(threads)
+    return seconds
+
+
 def field_lanes(quick: bool) -> None:
-    """Trajectory fields of 64 x 64 starts x 300 steps (every path kept) for four lanes."""
+    """Trajectory fields of 64 x 64 starts x 300 steps (every path kept) for four lanes, and
+    their floor (:func:`minimal_field`), alternately, three times each."""
     from landscape_app.core.maps import compute_field
 
     objective = get_function("rosenbrock")
     res = 32 if quick else 64
     grid = StartGrid((-2.0, 2.0), (-1.0, 3.0), res)
+    starts = torch.as_tensor(grid.starts(), dtype=torch.float32)
     compute_field(objective, FIELD_LANES[0], grid, 5, device="cpu")  # warm-up
-    times, cpu = [], []
+    minimal_field(objective, FIELD_LANES, starts, 5)
+    times, cpu, floors = [], [], []
     for _ in range(REPEATS):
         began, began_cpu = time.perf_counter(), time.process_time()
         fields = [compute_field(objective, lane, grid, 300, device="cpu", dtype="float32")
                   for lane in FIELD_LANES]
         times.append(time.perf_counter() - began)
         cpu.append(time.process_time() - began_cpu)
+        floors.append(minimal_field(objective, FIELD_LANES, starts, 300))
     size = sum(f.paths.nbytes for f in fields) >> 20
     print(f"trajectory field {res}x{res} starts x 300 steps, {len(FIELD_LANES)} lanes, float32, "
           f"CPU: {min(times):.3f} s (target < 0.3 s; runs: {', '.join(f'{t:.3f}' for t in times)}"
           f"; the process's CPU time: {', '.join(f'{t:.3f}' for t in cpu)}), {size} MiB of "
           "paths")
+    print(f"  minimal field loop {min(floors):.3f} s (fused step, closed-form gradient, copies "
+          f"into fresh float64 buffers; runs: {', '.join(f'{t:.3f}' for t in floors)}); the "
+          f"field / it: {min(times) / min(floors):.2f}x")
 
 
 def gpu_map() -> None:

@@ -14,6 +14,7 @@ import torch
 
 from landscape_app.core.catalogue.function_forms import FORMS
 from landscape_app.core.functions import get_function
+from landscape_app.core.functions.function2d import STACK_MAX
 from landscape_app.core.maps.stochastic_rows import ClosedFormRows, evaluate_rows, rows_evaluate
 
 CLOSED = sorted(form.id for form in FORMS.values() if form.value_and_gradient is not None)
@@ -48,6 +49,20 @@ def test_closed_form_equals_autograd_bit_for_bit(function_id, dtype):
     assert closed_value.dtype == closed_grad.dtype == dtype
     torch.testing.assert_close(closed_value, value.detach(), rtol=0, atol=0, equal_nan=True)
     torch.testing.assert_close(closed_grad, param.grad, rtol=0, atol=0, equal_nan=True)
+
+
+@pytest.mark.parametrize("function_id", CLOSED)
+def test_small_and_large_batches_assemble_the_same_gradient(function_id):
+    # up to STACK_MAX points the columns are stacked, above copied into one tensor: the
+    # same numbers either way (no arithmetic), in the same (N, 2) layout
+    function = get_function(function_id)
+    points = _points(function_id, torch.float32)
+    assert len(points) > STACK_MAX
+    _, large = function.value_and_grad(points)
+    for rows in (slice(0, 1), slice(0, STACK_MAX), slice(5000, 5000 + STACK_MAX)):
+        _, small = function.value_and_grad(points[rows])
+        assert small.shape == large[rows].shape and small.is_contiguous() and large.is_contiguous()
+        assert torch.equal(small, large[rows])
 
 
 def test_map_rows_step_on_the_closed_form_where_there_is_one():
