@@ -7,6 +7,12 @@ later points with the point it stopped at (its last point repeats: a stopped pat
 it ended, so drawing every point draws the path and nothing more; ``stopped_at`` says where it
 ended; only the rows that stopped are touched). Positions are the very tensors the run steps,
 copied: each recorded point is the run's own number, with no arithmetic of its own.
+
+A single row on the CPU (a drag preview's) is recorded from the Python numbers the tracker
+reads anyway (:meth:`PathRecorder.record_numbers`: a list append, where writing into the
+buffers cost two indexings and two copies, ~5 µs a step) and written into the buffers once,
+at :meth:`PathRecorder.finish` — the same numbers (a float64 or float32 read into a Python
+float and back is exact).
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ class PathRecorder:
         self.steps = torch.as_tensor(list(steps), dtype=torch.int64, device=param.device)
         self.positions = _buffer((len(steps), rows, dim), param)
         self.losses = _buffer((len(steps), rows), loss)
+        self.numbers: list[tuple[list[float], float]] = []  # record_numbers' points, in order
 
     def record(self, step: int, rows: torch.Tensor, x: torch.Tensor, loss: torch.Tensor) -> None:
         """After step ``step``: the live rows ``rows`` (indices) are at ``x`` with ``loss``
@@ -66,6 +73,12 @@ class PathRecorder:
             self.positions[k, rows] = x
             self.losses[k, rows] = loss
 
+    def record_numbers(self, step: int, x: list[float], loss: float) -> None:
+        """After step ``step``: the one row (of one) is at ``x`` with ``loss``, read into
+        Python; called at every step instead of :meth:`record` until the row stops."""
+        if step in self.index:
+            self.numbers.append((x, loss))
+
     @torch.no_grad()
     def finish(self, frozen: torch.Tensor, stopped_at: torch.Tensor, final_x: torch.Tensor,
                final_loss: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -73,6 +86,12 @@ class PathRecorder:
         buffers): the points of the rows ``frozen`` (those that stopped before the last
         step, never recorded again) from the step each stopped at on are its final point.
         The rows that ran to the end were recorded at every kept step: nothing to fill."""
+        if self.numbers:  # the first kept steps, one after another
+            count = len(self.numbers)
+            self.positions[:count, 0] = torch.tensor([x for x, _ in self.numbers],
+                                                     dtype=self.positions.dtype)
+            self.losses[:count, 0] = torch.tensor([loss for _, loss in self.numbers],
+                                                  dtype=self.losses.dtype)
         if frozen.numel():
             after = self.steps.unsqueeze(1) >= stopped_at[frozen].unsqueeze(0)  # (K, m)
             self.positions[:, frozen] = torch.where(
