@@ -12,12 +12,15 @@ numbers, so the same bits, without the rest.
 It applies where that call is all ``step`` does: one group holding the one parameter, the
 single-tensor implementation chosen (``foreach`` False, not fused, differentiable or
 capturable), on the CPU, no step hooks and no gradient scaling; and only once the state
-exists: the first step is ``step``'s own, which creates it. Elsewhere (other optimizers,
-such as Heun's, or devices), None: ``step`` as before.
+exists: the first step is ``step``'s own, which creates it; and where this torch's group
+holds every setting the call reads and its functional form takes every argument passed (the
+calls are torch 2.13's; torch 2.4's Adam, say, has no ``decoupled_weight_decay``). Elsewhere
+(other optimizers, such as Heun's, or devices), None: ``step`` as before.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import torch
@@ -29,60 +32,76 @@ from torch.optim.rmsprop import rmsprop
 from torch.optim.sgd import sgd
 
 Closure = Callable[[], torch.Tensor]
+Call = tuple[Callable[..., None], tuple, dict]  # the functional form, its arguments
 
 
-def _sgd(group: dict, param: torch.Tensor, state: dict) -> None:
+def _sgd(group: dict, param: torch.Tensor, state: dict) -> Call:
+    # the momentum buffer, once there, is updated in place: step's write-back is a no-op
     buffers = [state["momentum_buffer"]] if group["momentum"] != 0 else []
-    sgd([param], [param.grad], buffers, has_sparse_grad=False, foreach=group["foreach"],
-        fused=group["fused"], weight_decay=group["weight_decay"], momentum=group["momentum"],
-        lr=group["lr"], dampening=group["dampening"], nesterov=group["nesterov"],
-        maximize=group["maximize"])
-    if buffers:
-        state["momentum_buffer"] = buffers[0]
+    return sgd, ([param], [param.grad], buffers), dict(
+        has_sparse_grad=False, foreach=group["foreach"], fused=group["fused"],
+        weight_decay=group["weight_decay"], momentum=group["momentum"], lr=group["lr"],
+        dampening=group["dampening"], nesterov=group["nesterov"], maximize=group["maximize"])
 
 
-def _adam(group: dict, param: torch.Tensor, state: dict) -> None:  # Adam and AdamW
+def _adam(group: dict, param: torch.Tensor, state: dict) -> Call:  # Adam and AdamW
     beta1, beta2 = group["betas"]
-    adam([param], [param.grad], [state["exp_avg"]], [state["exp_avg_sq"]],
-         [state["max_exp_avg_sq"]] if group["amsgrad"] else [], [state["step"]],
-         amsgrad=group["amsgrad"], has_complex=False, beta1=beta1, beta2=beta2,
-         lr=group["lr"], weight_decay=group["weight_decay"], eps=group["eps"],
-         maximize=group["maximize"], foreach=group["foreach"], capturable=False,
-         differentiable=False, fused=group["fused"],
-         decoupled_weight_decay=group["decoupled_weight_decay"])
+    return adam, ([param], [param.grad], [state["exp_avg"]], [state["exp_avg_sq"]],
+                  [state["max_exp_avg_sq"]] if group["amsgrad"] else [], [state["step"]]), dict(
+        amsgrad=group["amsgrad"], has_complex=False, beta1=beta1, beta2=beta2, lr=group["lr"],
+        weight_decay=group["weight_decay"], eps=group["eps"], maximize=group["maximize"],
+        foreach=group["foreach"], capturable=False, differentiable=False, fused=group["fused"],
+        decoupled_weight_decay=group["decoupled_weight_decay"])
 
 
-def _adagrad(group: dict, param: torch.Tensor, state: dict) -> None:
-    adagrad([param], [param.grad], [state["sum"]], [state["step"]], lr=group["lr"],
-            weight_decay=group["weight_decay"], lr_decay=group["lr_decay"], eps=group["eps"],
-            has_sparse_grad=False, foreach=group["foreach"], maximize=group["maximize"],
-            differentiable=False, has_complex=False, fused=group["fused"])
+def _adagrad(group: dict, param: torch.Tensor, state: dict) -> Call:
+    return adagrad, ([param], [param.grad], [state["sum"]], [state["step"]]), dict(
+        lr=group["lr"], weight_decay=group["weight_decay"], lr_decay=group["lr_decay"],
+        eps=group["eps"], has_sparse_grad=False, foreach=group["foreach"],
+        maximize=group["maximize"], differentiable=False, has_complex=False,
+        fused=group["fused"])
 
 
-def _rmsprop(group: dict, param: torch.Tensor, state: dict) -> None:
-    rmsprop([param], [param.grad], [state["square_avg"]],
-            [state["grad_avg"]] if group["centered"] else [],
-            [state["momentum_buffer"]] if group["momentum"] > 0 else [], [state["step"]],
-            lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
-            weight_decay=group["weight_decay"], momentum=group["momentum"],
-            centered=group["centered"], foreach=group["foreach"], maximize=group["maximize"],
-            differentiable=False, capturable=False, has_complex=False)
+def _rmsprop(group: dict, param: torch.Tensor, state: dict) -> Call:
+    return rmsprop, ([param], [param.grad], [state["square_avg"]],
+                     [state["grad_avg"]] if group["centered"] else [],
+                     [state["momentum_buffer"]] if group["momentum"] > 0 else [],
+                     [state["step"]]), dict(
+        lr=group["lr"], alpha=group["alpha"], eps=group["eps"],
+        weight_decay=group["weight_decay"], momentum=group["momentum"],
+        centered=group["centered"], foreach=group["foreach"], maximize=group["maximize"],
+        differentiable=False, capturable=False, has_complex=False)
 
 
-def _radam(group: dict, param: torch.Tensor, state: dict) -> None:
+def _radam(group: dict, param: torch.Tensor, state: dict) -> Call:
     beta1, beta2 = group["betas"]
-    radam([param], [param.grad], [state["exp_avg"]], [state["exp_avg_sq"]], [state["step"]],
-          beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"],
-          eps=group["eps"], maximize=group["maximize"], foreach=group["foreach"],
-          capturable=False, differentiable=False,
-          decoupled_weight_decay=group["decoupled_weight_decay"], has_complex=False)
+    return radam, ([param], [param.grad], [state["exp_avg"]], [state["exp_avg_sq"]],
+                   [state["step"]]), dict(
+        beta1=beta1, beta2=beta2, lr=group["lr"], weight_decay=group["weight_decay"],
+        eps=group["eps"], maximize=group["maximize"], foreach=group["foreach"],
+        capturable=False, differentiable=False,
+        decoupled_weight_decay=group["decoupled_weight_decay"], has_complex=False)
 
 
-#: torch.optim class (exactly: a subclass may step otherwise) → the call its ``step`` makes.
-UPDATES: dict[type, Callable[[dict, torch.Tensor, dict], None]] = {
+#: torch.optim class (exactly: a subclass may step otherwise) → the call its ``step`` makes
+#: (as torch 2.13 writes it: another torch whose group or functional form differs is caught
+#: by :func:`direct_step`'s check, and keeps ``step``).
+UPDATES: dict[type, Callable[[dict, torch.Tensor, dict], Call]] = {
     torch.optim.SGD: _sgd, torch.optim.Adam: _adam, torch.optim.AdamW: _adam,
     torch.optim.Adagrad: _adagrad, torch.optim.RMSprop: _rmsprop, torch.optim.RAdam: _radam,
 }
+
+
+def _fits(call: Callable[[dict, torch.Tensor, dict], Call], group: dict, param: torch.Tensor,
+          state: dict) -> bool:
+    """Whether this torch's group has every setting ``call`` reads and its functional form
+    takes every argument ``call`` passes (checked, not run)."""
+    try:
+        function, args, kwargs = call(group, param, state)
+        inspect.signature(function).bind(*args, **kwargs)
+    except (KeyError, TypeError):
+        return False
+    return True
 
 
 def direct_step(optimizer: torch.optim.Optimizer,
@@ -90,24 +109,26 @@ def direct_step(optimizer: torch.optim.Optimizer,
     """What steps ``optimizer`` (which has taken a step: its state exists) as its ``step``
     does, closure first (with grad enabled) then the update (without); None where more than
     that call is at stake (see the module's docstring)."""
-    update = UPDATES.get(type(optimizer))
+    call = UPDATES.get(type(optimizer))
     (group, *others) = optimizer.param_groups
-    if (update is None or others or len(group["params"]) != 1 or group["params"][0] is not param
+    if (call is None or others or len(group["params"]) != 1 or group["params"][0] is not param
             or param.device.type != "cpu" or param.is_complex()
             or group["foreach"] is not False or group.get("fused")
             or group.get("differentiable") or group.get("capturable")
             or optimizer._optimizer_step_pre_hooks or optimizer._optimizer_step_post_hooks
             or _global_optimizer_pre_hooks or _global_optimizer_post_hooks
             or getattr(optimizer, "grad_scale", None) is not None
-            or getattr(optimizer, "found_inf", None) is not None):
+            or getattr(optimizer, "found_inf", None) is not None
+            or not _fits(call, group, param, optimizer.state[param])):
         return None
     state = optimizer.state
 
     def step(closure: Closure) -> None:
         with torch.enable_grad():
             closure()
+        function, args, kwargs = call(group, param, state[param])
         with torch.no_grad():
-            update(group, param, state[param])
+            function(*args, **kwargs)
 
     return step
 

@@ -101,6 +101,11 @@ def test_only_where_the_update_is_all_the_step_does():
     assert _stepped_once(optimizer, p) is None
     p = param()
     assert _stepped_once(torch.optim.LBFGS([p]), p) is None
+    p = param()  # a torch whose Adam has no such setting (2.4's): its step, not the call
+    optimizer = torch.optim.Adam([p], lr=1e-3, foreach=False)
+    optimizer.step(_rows_closure(p))
+    del optimizer.param_groups[0]["decoupled_weight_decay"]
+    assert direct_step(optimizer, p) is None
 
 
 def test_a_start_map_stepper_steps_directly_with_rows_leaving():
