@@ -3,8 +3,10 @@
 A drag preview is the race the session would run from the dragged start. Stepping it in the
 race runner costs about 0.1 s a lane for 300 steps (a record, its internals and the runner's
 book-keeping at every step); the map engine steps the same run — the same torch.optim code on
-a ``(1, 2)`` row, its single-tensor implementation (``fused=False``), the same closed-form or
-autograd gradient and the same stopping rules — with none of that, and
+a ``(1, 2)`` row, its single-tensor implementation (``fused=False``, called without
+``Optimizer.step``'s wrapper: :mod:`~landscape_app.core.maps.direct_step`), the same
+closed-form (in Python numbers: :mod:`~landscape_app.core.maps.one_row`) or autograd gradient
+and the same stopping rules — with none of that, and
 :func:`batched_lane` turns its path into the race's rows at once. The exactness tests hold the
 engine's rows to the single run; ``tests/engine/test_preview_lanes.py`` holds these rows to
 the race's own, column by column.

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import torch
 
+from landscape_app.core.maps.direct_step import direct_step
 from landscape_app.core.maps.rules import RULES
 from landscape_app.core.maps.stochastic_rows import RowGradients, evaluate_rows
 from landscape_app.core.optim.lookahead import Lookahead, SlowWeights
@@ -87,7 +88,9 @@ class TorchStepper(Stepper):
     """torch.optim itself on the stacked rows, built by the app's optimizer class — with
     ``fused``, its fused implementation on :data:`FUSED_DEVICES` (one pass over the rows
     instead of one per operation; the same arithmetic within the exactness tests' bound),
-    else the single run's single-tensor code."""
+    else the single run's single-tensor code — after the first step called directly where
+    that is all ``step`` does (:mod:`.direct_step`: the same code, without the wrapper that
+    costs as much on a preview's single row)."""
 
     def __init__(self, optimizer: Optimizer, param, evaluate, gradients=None, fused=True):
         super().__init__(param, evaluate, gradients)
@@ -102,9 +105,15 @@ class TorchStepper(Stepper):
         if isinstance(optimizer, Lookahead):
             h = optimizer.hyper
             self.pull = SlowWeights(param, h["lookahead_k"], h["lookahead_alpha"])
+        self.steps_with = None  # after the first step: how the others are taken
 
     def _update(self) -> None:
-        self.torch_optimizer.step(self._closure)
+        if self.steps_with is None:
+            self.torch_optimizer.step(self._closure)  # creates the optimizer's state
+            self.steps_with = (direct_step(self.torch_optimizer, self.param)
+                               or self.torch_optimizer.step)
+        else:
+            self.steps_with(self._closure)
         if self.scheduler is not None:
             self.scheduler.step()
         if self.pull is not None:

@@ -20,13 +20,16 @@ from collections.abc import Callable, Iterator
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from landscape_app.core.maps.one_row import one_row, row_value_and_grad
+
 Evaluate = Callable[[torch.Tensor], torch.Tensor]
 
 
 class ClosedFormRows:
     """A landscape's ``evaluate`` that also gives the rows' gradient in closed form
     (:meth:`~landscape_app.core.functions.function2d.Function2D.value_and_grad`: autograd's
-    operations written out, so bit for bit its gradient, without building a graph)."""
+    operations written out, so bit for bit its gradient, without building a graph); one
+    float64 row (a drag preview's) in Python numbers (:mod:`.one_row`: the same bits)."""
 
     def __init__(self, objective):
         self.objective = objective
@@ -35,6 +38,8 @@ class ClosedFormRows:
         return self.objective.evaluate(points)
 
     def value_and_grad(self, points: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if one_row(points):
+            return row_value_and_grad(self.objective.value_and_gradient, points)
         return self.objective.value_and_grad(points)
 
 

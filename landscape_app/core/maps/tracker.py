@@ -98,6 +98,7 @@ class Tracker:
         self.live = n  # how many rows are still running
         self.dim = x.shape[1]
         self.scalar_checks = device.type == "cpu" and n * self.dim <= SCALAR_CHECK_MAX
+        self.one_row = self.scalar_checks and n == 1  # its path kept from those numbers
         self.live_best = self.best.clone()
         self.below = torch.zeros(n, dtype=torch.int32, device=device)
         self.counting = False
@@ -123,7 +124,11 @@ class Tracker:
         keep = None
         if not self.per_row:
             self.history.append(int(evaluations))
-        stopping, low = self._stopping(x, loss, grad, previous) if self.live else (None, None)
+        numbers = None
+        if self.scalar_checks and self.live:
+            numbers = (loss.tolist(), x.tolist(), None if grad is None else grad.tolist())
+        stopping, low = (self._stopping(x, loss, grad, previous, numbers) if self.live
+                         else (None, None))
         if stopping is not None:
             index, codes = stopping
             self._freeze(step, index, codes, x, loss, evaluations)
@@ -149,15 +154,18 @@ class Tracker:
                 self.live_reach = torch.where(first, evaluations, self.live_reach)
             self.below += within
         self._snapshot(step, loss)
-        if self.paths is not None:
+        if self.paths is not None and self.one_row:
+            if keep is None and numbers is not None:  # (a row that stops is not recorded)
+                self.paths.record_numbers(step, numbers[1][0], numbers[0][0])
+        elif self.paths is not None:
             self.paths.record(step, self.rows, x if keep is None else x[keep], loss)
         return keep
 
-    def _stopping(self, x, loss, grad,
-                  previous) -> tuple[tuple[torch.Tensor, torch.Tensor] | None, float]:
+    def _stopping(self, x, loss, grad, previous,
+                  numbers) -> tuple[tuple[torch.Tensor, torch.Tensor] | None, float]:
         """The live rows that stop at this step and their status codes (None: none), and
         the smallest loss of the live rows (NaN when one is)."""
-        low, high, x_low, x_high, *small = self._extremes(x, loss, grad)
+        low, high, x_low, x_high, *small = self._extremes(x, loss, grad, numbers)
         # NaN answers every comparison with False, so a NaN always counts as wild.
         tame = (-math.inf < low and high < math.inf
                 and -self.radius <= x_low and x_high <= self.radius)
@@ -185,19 +193,21 @@ class Tracker:
                                        CellStatus.CONVERGED))
         return (index[stop], code[stop].to(torch.int8)), low
 
-    def _extremes(self, x, loss, grad) -> list[float]:
+    def _extremes(self, x, loss, grad, numbers) -> list[float]:
         """The smallest and largest loss and coordinate of the live rows and (with
         ``grad``) the smallest ``|gradient|`` element: ≤ every row's largest, so above the
         tolerance no row can converge — one reduction, the rows' largest only when it is not.
-        Read in Python at once; NaN where a NaN is among the numbers."""
-        if not self.scalar_checks:
+        Read in Python at once (or from ``numbers``: the losses, positions and gradients
+        read already, under :data:`SCALAR_CHECK_MAX`); NaN where a NaN is among them."""
+        if numbers is None:
             scalars = [*torch.aminmax(loss), *torch.aminmax(x)]
             if grad is not None:
                 scalars.append(grad.abs().amin())
             return torch.stack(scalars).tolist()
-        extremes = [*_span(loss.tolist()), *_span([v for row in x.tolist() for v in row])]
-        if grad is not None:
-            extremes.append(_span([abs(v) for row in grad.tolist() for v in row])[0])
+        losses, points, gradients = numbers
+        extremes = [*_span(losses), *_span([v for row in points for v in row])]
+        if gradients is not None:
+            extremes.append(_span([abs(v) for row in gradients for v in row])[0])
         return extremes
 
     def _freeze(self, step: int, index: torch.Tensor, codes: torch.Tensor, x, loss,

@@ -130,22 +130,26 @@ def test_a_map_whose_rows_all_stop_ends_early_with_its_snapshots_filled():
     np.testing.assert_array_equal(result.snapshots[2], result.loss)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("case", ["overflow", "momentum-sweep", "newton-sweep", "sgd-starts"])
-def test_a_small_batch_stops_its_rows_as_a_large_one_does(case):
+def test_a_small_batch_stops_its_rows_as_a_large_one_does(case, dtype):
     """A batch of at most ``SCALAR_CHECK_MAX`` coordinates (a drag preview's single row) asks
-    the whole-batch questions in Python, a larger one with torch's reductions: chunks of 1
-    and 8 rows (2 and 16 coordinates) end every cell exactly as the one-chunk map does —
-    outcomes, stopping steps, positions, losses and snapshots all equal, no tolerance (the
-    questions only choose which rows the same per-row tests look at)."""
+    the whole-batch questions in Python, a larger one with torch's reductions, and a single
+    row keeps its path as Python numbers: chunks of 1 and 8 rows (2 and 16 coordinates) end
+    every cell exactly as the one-chunk map does — outcomes, stopping steps, positions,
+    losses, snapshots and paths all equal, no tolerance (the questions only choose which rows
+    the same per-row tests look at; a float64 or float32 read into Python and back is
+    itself)."""
     assert SCALAR_CHECK_MAX == 16  # the chunk of 8 rows below is the largest small batch
     function, optimizer_id, settings, region = CASES[case]
     maps = [compute_map(get_function(function), OptimizerSpec(optimizer_id, settings), region,
-                        STEPS, tolerance=TOLERANCE, dtype="float64", device="cpu", seed=SEED,
-                        snapshot_steps=(0, 7, STEPS), chunk_rows=rows)
+                        STEPS, tolerance=TOLERANCE, dtype=dtype, device="cpu", seed=SEED,
+                        snapshot_steps=(0, 7, STEPS), chunk_rows=rows,
+                        path_steps=range(0, STEPS + 1, 3))
             for rows in (None, 1, 8)]
     assert len(set(maps[0].status.ravel().tolist())) >= 2  # rows stop for different reasons
     for small in maps[1:]:
         for name in ("status", "stopped_at", "final", "loss", "best_loss",
-                     "steps_to_tolerance", "snapshots"):
+                     "steps_to_tolerance", "snapshots", "paths", "path_loss"):
             np.testing.assert_array_equal(getattr(small, name), getattr(maps[0], name),
                                           err_msg=f"{case}: {name}")
