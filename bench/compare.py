@@ -17,8 +17,8 @@ Run: ``PYTHONPATH=. .venv/bin/python bench/compare.py`` (``--quick``: 16² start
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -126,15 +126,24 @@ def network_figures(device: str) -> None:
               for o, name in enumerate(result.optimizers)))
 
 
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="16 learning rates, not 32")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                        help="where the comparisons run (default: cpu)")
+    return parser.parse_args()
+
+
 def main() -> None:
+    options = arguments()
     torch.set_num_threads(2)
-    device = "cuda" if "--device" in sys.argv and "cuda" in sys.argv else "cpu"
+    device = options.device
     if device == "cuda" and not torch.cuda.is_available():
         print("no CUDA device: nothing to measure")
         return
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, load average "
           f"{os.getloadavg()[0]:.1f}")
-    function_figures(16 if "--quick" in sys.argv else 32, device)
+    function_figures(16 if options.quick else 32, device)
     network_figures(device)
 
 

@@ -24,6 +24,7 @@ Usage (from anywhere; it runs this checkout's code with the interpreter that run
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import subprocess
@@ -240,6 +241,7 @@ def part_nccl(gpus: int) -> Part:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     ok, line, gpus = cuda_info()
     if not ok:
         print(f"No CUDA on this machine ({line}); nothing to prove here. "

@@ -22,8 +22,8 @@ Run: ``PYTHONPATH=. .venv/bin/python bench/maps.py`` (``--quick`` for a smaller 
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
 import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -70,15 +70,25 @@ def race_rate(grid: StartGrid, steps: int, sample: int) -> float:
     return done / (time.perf_counter() - began)
 
 
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="Compare figures only within one run.")
+    parser.add_argument("--quick", action="store_true", help="a smaller map and field")
+    parser.add_argument("--gpu-only", action="store_true", help="the CUDA map alone")
+    parser.add_argument("--only", choices=["field"],
+                        help="field: the trajectory field (and its floor) alone")
+    return parser.parse_args()
+
+
 def main() -> None:
+    options = arguments()
     torch.set_num_threads(2)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    quick = "--quick" in sys.argv
-    if "--only" in sys.argv[:-1] and sys.argv[sys.argv.index("--only") + 1] == "field":
-        field_lanes(quick)
+    if options.only == "field":
+        field_lanes(options.quick)
         return
-    if "--gpu-only" not in sys.argv:
-        cpu_maps(quick)
+    if not options.gpu_only:
+        cpu_maps(options.quick)
     gpu_map()
 
 

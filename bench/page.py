@@ -18,6 +18,7 @@ Run: ``PYTHONPATH=. .venv/bin/python bench/page.py`` (needs ``chromium`` and Pla
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -82,6 +83,7 @@ def measure(path: Path) -> dict:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     if not Path(CHROMIUM).exists():
         print("bench/page.py needs Debian's chromium (apt-get install chromium)")
         return 1
