@@ -3,7 +3,7 @@ cursor, ← steps back as → steps forward, and the slider keeps its length whe
 and goes in its readout. Real mouse clicks and key presses."""
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionSlider
 
 pytestmark = pytest.mark.gui
@@ -72,6 +72,8 @@ def test_left_steps_back_and_right_forward(window, qtbot):
 
 
 def test_the_slider_keeps_its_length_when_live_comes_and_goes(window, qtbot):
+    """Home, then End: the slider keeps its length as "(live)" comes back, once the window's
+    arrangement is settled."""
     run_to_end(window, qtbot)
     bar = window.views.timeline_bar
 
@@ -86,5 +88,30 @@ def test_the_slider_keeps_its_length_when_live_comes_and_goes(window, qtbot):
     assert "(live)" not in bar.readout.text()
     before = lengths()
     key(qtbot, window, Qt.Key.Key_End)  # the last step: live again
-    qtbot.waitUntil(lambda: bar.readout.text().endswith("(live)"))
+    qtbot.waitUntil(lambda: bar.readout.text() == f"step {STEPS} / {STEPS} (live)")
     assert lengths() == before
+
+
+def test_the_readout_keeps_the_planned_race_s_room_from_its_first_step(window, qtbot):
+    """A race of 80 steps played at 10 steps/s: its readout reads "step 3 / 3 (live)" early
+    on and "step 80 / 80 (live)" at the end, in the same room (the widest text of the
+    planned race), so the slider's length does not change as the steps gain a digit."""
+    bar = window.views.timeline_bar
+    window.controls.max_steps.setValue(STEPS)
+    window.controls.max_steps.editingFinished.emit()  # the room of "step 80 / 80 (live)"
+    assert bar.readout.minimumWidth() == bar.readout.fontMetrics().horizontalAdvance(
+        "step 88 / 88 (live)") + 2
+    window.controls.speed.setCurrentIndex(window.controls.speed.findData(10))
+    rooms = {}  # the readout's room at each text it showed, every turn of the event loop
+    sampler = QTimer()
+    sampler.timeout.connect(lambda: rooms.setdefault(bar.readout.text(),
+                                                     bar.readout.minimumWidth()))
+    sampler.start(0)
+    key(qtbot, window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: any(text.endswith(" (live)") and len(text.split()[1]) == 1
+                                for text in rooms), timeout=10_000)  # a one-digit step
+    window.controls.speed.setCurrentIndex(window.controls.speed.findData(None))
+    qtbot.waitUntil(lambda: bar.readout.text() == f"step {STEPS} / {STEPS} (live)",
+                    timeout=30_000)
+    sampler.stop()
+    assert len(set(rooms.values())) == 1, rooms

@@ -106,7 +106,7 @@ class TimelineBar(QWidget):
         self.range_label.setProperty("role", "muted")
         self.range_label.setToolTip("the export range: I marks its first step, O its last")
         # Small explicit minimums: the bar never widens the window (small screens); the
-        # readout's grows with the race's digits only (see _reserve).
+        # readout's is the widest text of the planned race (see _reserve).
         self.readout.setMinimumWidth(60)
         self.range_label.setMinimumWidth(1)
         layout.addWidget(self.slider, 1)
@@ -117,9 +117,10 @@ class TimelineBar(QWidget):
         self.shown_step = 0  # the step the readout reads
 
     def display(self, step: int, furthest: int, live: bool,
-                selection: tuple[int, int] | None) -> None:
-        """Show ``step`` of ``0 … furthest`` (nothing is redrawn when nothing changed)."""
-        shown = (step, furthest, live, selection)
+                selection: tuple[int, int] | None, planned: int = 0) -> None:
+        """Show ``step`` of ``0 … furthest`` in a race of ``planned`` steps (nothing is
+        redrawn when nothing changed)."""
+        shown = (step, furthest, live, selection, planned)
         if shown == self._displayed:
             return
         self._displayed = shown
@@ -128,7 +129,7 @@ class TimelineBar(QWidget):
         self.slider.setValue(step)
         self._syncing = False
         self.readout.setText(f"step {step} / {furthest}" + (" (live)" if live else ""))
-        self._reserve(furthest)
+        self._reserve(max(furthest, planned))
         self.range_label.setText("" if selection is None
                                  else f"range {selection[0]}–{selection[1]}")
         if step != self.shown_step:
@@ -138,12 +139,22 @@ class TimelineBar(QWidget):
     def reselect(self, selection: tuple[int, int] | None) -> None:
         """Show another export range, the step as it is."""
         if self._displayed is not None:
-            self.display(*self._displayed[:3], selection)
+            step, furthest, live, _, planned = self._displayed
+            self.display(step, furthest, live, selection, planned)
 
-    def _reserve(self, furthest: int) -> None:
-        """The readout as wide as its widest text for this race ("(live)" included), so the
-        slider keeps its length (and the handle its place under the cursor) as it changes."""
-        digits = "8" * len(str(furthest))
+    def replan(self, planned: int) -> None:
+        """The race's planned length changed (its steps setting): the readout's room with it,
+        at once rather than at the next step shown."""
+        if self._displayed is not None and self._displayed[4] != planned:
+            step, furthest, live, selection, _ = self._displayed
+            self.display(step, furthest, live, selection, planned)
+
+    def _reserve(self, steps: int) -> None:
+        """The readout as wide as its widest text in a race of ``steps`` steps ("(live)"
+        included), so the slider keeps its length (and the handle its place under the cursor)
+        as the step, the furthest step and "(live)" change — also while a live view catches up
+        from step 0 after End, its furthest step gaining digits."""
+        digits = "8" * len(str(steps))
         widest = self.readout.fontMetrics().horizontalAdvance(
             f"step {digits} / {digits} (live)") + 2
         if widest != self.readout.minimumWidth():
@@ -176,6 +187,7 @@ class TimelineControl(QObject):
         self._last_frame = time.perf_counter()
         self._shown = -1
         bar.scrubbed.connect(self.scrub)
+        controller.stateChanged.connect(lambda: bar.replan(self._planned()))
         # Following a live race, the bar reads the step the table shows (the painter's).
         painter.on_numbers = self._numbers_drawn
         self.menu = QMenu("&Timeline", window)
@@ -332,7 +344,11 @@ class TimelineControl(QObject):
     def _numbers_drawn(self, step: int, furthest: int, live: bool) -> None:
         """The table drew a frame: a live bar reads its step (one step number on screen)."""
         if live and self.timeline.live:
-            self.bar.display(step, furthest, True, self.timeline.selection())
+            self.bar.display(step, furthest, True, self.timeline.selection(), self._planned())
+
+    def _planned(self) -> int:
+        """The race's planned length (its steps setting): the readout's room."""
+        return self.controller.state.max_steps
 
     def _refresh(self, force: bool = False) -> None:
         """A chosen step is shown on the bar at once; a live race's step when the table
@@ -340,7 +356,8 @@ class TimelineControl(QObject):
         emitted for every change."""
         timeline = self.timeline
         if not timeline.live:
-            self.bar.display(timeline.step, timeline.furthest, False, timeline.selection())
+            self.bar.display(timeline.step, timeline.furthest, False, timeline.selection(),
+                             self._planned())
         elif force:
             self.bar.reselect(timeline.selection())
         if timeline.step != self._shown:
