@@ -92,7 +92,7 @@ def run_cancellable(command: str, work: Callable[[ProgressBar, Callable[[], bool
     try:
         with CtrlC() as interrupt:
             return work(bar, interrupt.requested.is_set)
-    except CancelledError:
+    except CancelledError:  # said below, once the bar's line is closed
         pass
     finally:
         bar.close()

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 from landscape_app.gui.keyboard import window_action
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from landscape_app.gui.window_parts import StatusLine
 
 APP_NAME = "Loss Landscape Lab"
@@ -78,6 +80,8 @@ class OpenFileEntry(QObject):
     the shortcut; refusals go to ``status`` too."""
 
     opened = Signal(str)
+    #: Show the file at ``path``; False (and a message) if refused — each kind's own method.
+    open_path: Callable[[str | os.PathLike], bool]
 
     def __init__(self, window: QWidget, menu: QMenu, status: StatusLine, text: str,
                  shortcut: str | None, tip: str, caption: str, name_filter: str):
@@ -92,7 +96,3 @@ class OpenFileEntry(QObject):
     def choose_and_open(self) -> bool:
         path = ask_open_path(self.window, *self._chooser)
         return bool(path) and self.open_path(path)
-
-    def open_path(self, path: str | os.PathLike) -> bool:
-        """Show the file at ``path``; False (and a message) if refused."""
-        raise NotImplementedError
