@@ -78,11 +78,16 @@ def test_race_to_the_end_stops_playing(race, qtbot):
 def test_reload_drops_the_old_race(race, qtbot):
     thread, buffer, factory = race
     first = loaded(qtbot, thread, buffer, factory)
-    thread.worker.set_speed(None)
+    # Paced, so that the first race (60 steps: 3 s at 20 steps/s) is still playing when the
+    # second replaces it; as fast as possible, one batch could finish it first, and a
+    # finished race stops playing (CI's red run on a fast machine).
+    thread.worker.set_speed(20)
     thread.worker.play()
     qtbot.waitUntil(lambda: buffer.snapshot().furthest_step >= 5)
+    assert thread.worker.playing
     second = loaded(qtbot, thread, buffer, factory)
     assert second == first + 1
+    assert thread.worker.playing  # playing goes on with the new race
     qtbot.waitUntil(lambda: buffer.snapshot().furthest_step >= 3)
     thread.worker.pause()
     snapshot = buffer.snapshot()
