@@ -253,7 +253,9 @@ class MainWindow(QMainWindow):
         self.sharpness_view = SharpnessView(self, self.view_menu, views, self.painter,
                                             controller, self.room)  # λ_max along the race
         self.readouts = Readouts(controller, views, self.buffer,  # hover, axis names
-                                 lambda: self.shown_grid, lambda: self.surface3d)
+                                 lambda: None if self.shown_grid is None
+                                 else views.contour.drawn_grid,  # widened to fill the plot
+                                 lambda: self.surface3d)
         for menu in (file_menu, self.scenes_menu, self.maps_menu):
             menu.setEnabled(True)
 

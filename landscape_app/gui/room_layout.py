@@ -2,11 +2,11 @@
 
 The window's central area holds the landscape (the 2D and 3D tabs), the loss curves with the
 teaching note above them, the table, and, presenting, the caption. The landscape is drawn at
-equal aspect, so a widget wider (or taller) than its data box only adds empty bands
-("letter-boxing"). :class:`CentralArrangement` therefore gives the landscape the largest data
-box the area allows, and its widget exactly the size that box needs, choosing among
-*arrangements*: which of the other parts sit in a column **beside** the landscape, and which
-**below** it.
+equal aspect, so a widget wider (or taller) than its data box only adds bands past the box
+(empty on a plane; the function carried on for a test function: either is not the box).
+:class:`CentralArrangement` therefore gives the landscape the largest data box the area
+allows, and its widget exactly the size that box needs, choosing among *arrangements*: which
+of the other parts sit in a column **beside** the landscape, and which **below** it.
 
 For an area ``W × H`` (logical pixels), a landscape whose data box is ``a`` times as wide as
 tall, axes and colour bar taking ``c_w`` pixels of width and tabs and axis ``c_h`` of

@@ -73,11 +73,14 @@ def sharpness_min(window, factor: float) -> int:
 
 
 def aspect(window) -> float:
-    """The data box's width over its height (1 before there is a landscape)."""
-    image = window.views.contour.image
-    if image.image is None or not window.views.contour.plot_item.vb.state["aspectLocked"]:
+    """The landscape box's width over its height (1 before there is a landscape): the data box
+    the room plans for. A function's heatmap is widened past it to fill whatever shape the
+    plot gets (:meth:`~landscape_app.gui.views.contour.ContourView.fill_view`), so the drawn
+    image is not measured: it follows the plot the room chose."""
+    contour = window.views.contour
+    if contour.grid is None or not contour.plot_item.vb.state["aspectLocked"]:
         return 1.0
-    rect = image.mapRectToParent(image.boundingRect())
-    if rect.width() <= 0 or rect.height() <= 0:
+    box = contour.bounds
+    if box.width() <= 0 or box.height() <= 0:
         return 1.0
-    return min(4.0, max(0.25, rect.width() / rect.height()))
+    return min(4.0, max(0.25, box.width() / box.height()))

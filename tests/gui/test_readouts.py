@@ -72,6 +72,26 @@ def test_the_readout_goes_when_the_mouse_leaves_the_plot(window, qtbot):
     qtbot.waitUntil(lambda: not label.isVisible(), timeout=2_000)
 
 
+def test_the_readout_reads_the_landscape_past_its_box(window, qtbot):
+    """The default window's plot is wider than Rosenbrock's square box: the heatmap is widened
+    over the sides (issue 22.7), and the readout there gives f at the nearest drawn node."""
+    contour, label = window.views.contour, window.readouts.plane.label
+    vb = contour.plot_item.vb
+    box = contour.bounds
+    qtbot.waitUntil(lambda: vb.viewRect().left() < box.left() - 0.1
+                    and contour.drawn_grid is not None
+                    and contour.drawn_grid.xs[0] <= vb.viewRect().left() + 0.05, timeout=5_000)
+    x, y = (vb.viewRect().left() + box.left()) / 2, box.center().y()
+    qtbot.mouseMove(contour.viewport(), pixel(contour, vb, x, y))
+    qtbot.waitUntil(lambda: "loss = " in label.text() and label.isVisible())
+    grid = contour.drawn_grid
+    i, j = np.abs(grid.xs - x).argmin(), np.abs(grid.ys - y).argmin()
+    x, y = grid.xs[i], grid.ys[j]
+    value = window.controller.landscape.objective.evaluate(
+        window.controller.landscape.objective.as_tensor(np.array([[x, y]]))).item()
+    assert label.text().endswith(f"loss = {value:.4g}")
+
+
 def test_the_readout_goes_with_the_landscape_it_read(window, qtbot):
     contour, label = window.views.contour, window.readouts.plane.label
     middle = contour.plot_item.vb.sceneBoundingRect().center()

@@ -7,7 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from landscape_app.core.result import Status
-from landscape_app.gui.views.contour import ContourView, color_field, contour_segments
+from landscape_app.gui.views.contour import (
+    FILL_DELAY_MS,
+    ContourView,
+    color_field,
+    contour_segments,
+)
 from landscape_app.gui.views.curves import LossCurves, drawable
 from landscape_app.gui.views.table import RaceTable, RaceTableModel, TableRow, format_number
 from tests.gui.conftest import shown
@@ -122,6 +127,37 @@ def test_holes_are_left_uncoloured_showing_a_neutral_hatch(contour, qtbot):
     assert max(outside) - min(outside) > 30  # a coloured cell is still coloured
     contour.set_landscape(bowl(), False, "viridis", [], 0)
     assert not contour.holes.isVisible()
+
+
+def test_a_function_s_heatmap_fills_a_plot_of_another_shape(qtbot):
+    """A square box on a wide plot: the heatmap is widened over the sides in the box's
+    colours (issue 22.7: presenting at 1024 × 768 left empty bands above and below)."""
+    from functools import partial
+
+    from landscape_app.core.functions import get_function
+    from landscape_app.core.grid import evaluate_grid, widen_grid
+
+    rosenbrock = get_function("rosenbrock")
+    grid = evaluate_grid(rosenbrock, (-2.0, 2.0), (-1.0, 3.0), 81)
+    view = shown(qtbot, ContourView(), 700, 380)
+    view.set_landscape(grid, True, "viridis", [], 8, widen=partial(widen_grid, grid, rosenbrock))
+    shown_range = view.plot_item.vb.viewRect()
+    assert shown_range.width() > 1.5 * shown_range.height()  # the sides are past the box
+    qtbot.waitUntil(lambda: view.image.mapRectToView(view.image.boundingRect())
+                    .contains(shown_range))
+    drawn = view.drawn_grid
+    inside = np.searchsorted(drawn.xs, grid.xs[0] - 1e-9)
+    np.testing.assert_array_equal(view.image.image[:, inside:inside + 81],
+                                  color_field(grid.values, True))  # the box's own colours
+    assert tuple(view.colorbar.levels()) == pytest.approx(
+        (np.nanmin(view.image.image[:, inside:inside + 81]),
+         np.nanmax(view.image.image[:, inside:inside + 81])))
+    (left,) = pixel(view, shown_range.left() + 0.1, 1.0)  # past the box: coloured
+    assert max(left) - min(left) > 30
+    # A recorded plane (no widening) keeps its box: nothing is drawn past it.
+    view.set_landscape(grid, True, "viridis", [], 8)
+    qtbot.wait(2 * FILL_DELAY_MS)
+    assert view.drawn_grid is grid
 
 
 def test_paths_with_divergence_keep_the_view(contour):

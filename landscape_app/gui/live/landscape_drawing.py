@@ -8,6 +8,7 @@ progress, a landscape that cannot race) over the 2D view and on the Network tab.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from landscape_app.core.catalogue.kinds import LandscapeKind
@@ -57,7 +58,8 @@ class LandscapeDrawing:
                 surface.clear_surface()
         else:
             contour.set_landscape(grid, controller.log_scale, view.colormap, landscape.minima,
-                                  view.contours, equal_aspect=landscape.equal_aspect)
+                                  view.contours, equal_aspect=landscape.equal_aspect,
+                                  widen=widening(landscape, grid))
             self.views.curves.set_offset(landscape.loss_offset, grid.finite_range[0])
             if surface is not None:
                 surface.set_surface(grid, controller.log_scale, view.colormap)
@@ -112,6 +114,16 @@ class LandscapeDrawing:
         self.views.curves.step_limit = self.controller.state.max_steps  # the x axis ends there
         self.views.curves.follow_data()
         self.painter.invalidate()
+
+
+def widening(landscape, grid: Grid2D):
+    """How the 2D view carries ``grid`` on past the landscape's box (None: it cannot, the
+    plane of a network or a surface file has values in its box only)."""
+    if not landscape.live or landscape.objective is None:
+        return None
+    from landscape_app.core.grid import widen_grid
+
+    return partial(widen_grid, grid, landscape.objective)
 
 
 def notice(model, stage: str = "", fraction: float | None = None) -> str:

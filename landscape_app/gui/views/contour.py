@@ -15,16 +15,18 @@ view range is set from the landscape only, so a diverging lane cannot break it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import contourpy
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
-from landscape_app.core.grid import color_field
+from landscape_app.core.errors import LandscapeError
+from landscape_app.core.grid import cells_cover, color_field, finite_range
 from landscape_app.gui import style
 from landscape_app.gui.views.axis_fonts import (
     AxisFonts,
@@ -39,7 +41,6 @@ from landscape_app.state.lane_contrast import halo_color
 if TYPE_CHECKING:
     from landscape_app.core.grid import Grid2D
 
-#: Colormaps offered by the window (all shipped with pyqtgraph, perceptually uniform).
 #: Path points are clipped to the landscape box grown by this many box sizes on each side.
 PATH_CLIP_MARGIN = 2.0
 #: Contour line width, star and start marker sizes, in pixels (before :meth:`set_size_factor`).
@@ -49,6 +50,12 @@ COLORBAR_TICKS_WIDTH = 45
 #: Room right of the colour bar's title (pixels, × size factor).
 TITLE_ROOM = 6
 CONTOUR_COLOR = (255, 255, 255, 70)
+#: How far past each side of its box a landscape's heatmap may be widened, in box sizes.
+WIDEN_LIMIT = 0.5
+#: Milliseconds after the view's range last changed before the heatmap is widened to it.
+FILL_DELAY_MS = 40
+#: ``widen(x_range, y_range) -> Grid2D``: the landscape's grid carried on over those ranges.
+Widen = Callable[[tuple[float, float], tuple[float, float]], "Grid2D"]
 #: The hatch seen through a landscape's holes: neutral grey lines on a darker grey, in no
 #: colour map's range.
 HOLE_FILL, HOLE_LINES = "#303030", "#8c8c8c"
@@ -65,16 +72,18 @@ def field_levels(field: np.ndarray) -> tuple[float, float]:
 
 
 def contour_segments(xs: np.ndarray, ys: np.ndarray, field: np.ndarray,
-                     levels: int) -> np.ndarray:
+                     levels: int, field_range: tuple[float, float] | None = None) -> np.ndarray:
     """``levels`` iso-lines of ``field`` (``field[j, i]`` at ``(xs[i], ys[j])``) as one
-    ``(n, 2)`` array of points with NaN rows between lines.
+    ``(n, 2)`` array of points with NaN rows between lines, evenly spaced over the field's
+    range (or ``field_range``: a widened mesh keeps the levels of the box).
 
     Holes (NaN) are masked: a line ends where it meets one and none runs along its edge.
     """
     masked = np.ma.masked_invalid(np.asarray(field, dtype=float))
     if masked.count() == 0:
         return np.empty((0, 2))
-    low, high = float(masked.min()), float(masked.max())
+    low, high = (float(masked.min()), float(masked.max())) if field_range is None \
+        else field_range
     if levels <= 0 or not high > low:
         return np.empty((0, 2))
     generator = contourpy.contour_generator(xs, ys, masked, line_type="ChunkCombinedNan")
@@ -160,6 +169,15 @@ class ContourView(pg.PlotWidget):
         self.heads: list[tuple[int, float, float]] = []
         self.crosses: list[tuple[int, float, float]] = []
         self.bounds = QRectF(-1.0, -1.0, 2.0, 2.0)
+        self.grid: Grid2D | None = None  # the landscape's grid (its box: bounds)
+        self.drawn_grid: Grid2D | None = None  # the heatmap's: the grid, maybe widened
+        self._widen: Widen | None = None
+        self._log_scale, self._value_range, self._levels = False, (0.0, 1.0), (0.0, 1.0)
+        self._minima: list[tuple[float, float]] = []
+        self._contour_levels = 0
+        self._fill = QTimer(self, singleShot=True, interval=FILL_DELAY_MS)
+        self._fill.timeout.connect(self.fill_view)
+        self.plot_item.vb.sigRangeChanged.connect(lambda *_: self._fill.start())
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom"), self.colorbar.axis])
         self.start_marker.sigPositionChangeFinished.connect(self._marker_dropped)
@@ -168,43 +186,79 @@ class ContourView(pg.PlotWidget):
 
     # -- the public API -----------------------------------------------------------------
     def set_landscape(self, grid: Grid2D, log_scale: bool, colormap: str, minima,
-                      contour_levels: int, equal_aspect: bool = True) -> None:
+                      contour_levels: int, equal_aspect: bool = True,
+                      widen: Widen | None = None) -> None:
         """Show ``grid`` as a heatmap with ``contour_levels`` iso-lines and its ``minima``.
 
         ``minima`` is a sequence of objects with a ``position`` ``(x, y)`` (core ``Minimum``)
         or of plain ``(x, y)`` pairs. The view range is reset to the grid's box. With
         ``equal_aspect`` one unit is as long on both axes, so gradients are drawn at right
         angles to the contours (turn it off for planes whose axes have unrelated scales).
+
+        ``widen(x_range, y_range)`` (a landscape defined beyond its box: the functions) gives
+        the grid's mesh carried on over those ranges: the heatmap then fills the plot when
+        its shape is not the box's (no empty bands above and below a square box on a wide
+        plot) and when the view is zoomed out or panned, up to :data:`WIDEN_LIMIT` boxes past
+        each side, in the box's colours and contour levels.
         """
         xs, ys = np.asarray(grid.xs, dtype=float), np.asarray(grid.ys, dtype=float)
-        field = color_field(grid.values, log_scale)
-        dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
-        dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
         self.bounds = QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
-        levels = field_levels(field)
+        self.grid, self._widen, self._log_scale = grid, widen, log_scale
+        self._minima = [tuple(getattr(m, "position", m))[:2] for m in minima]
+        self._contour_levels = contour_levels
+        self._value_range = finite_range(np.asarray(grid.values, dtype=float))
+        self._levels = field_levels(color_field(grid.values, log_scale))
         cmap = pg.colormap.get(colormap)
-        self.image.setImage(field, autoLevels=False, levels=levels)
-        cells = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
-        self.image.setRect(cells)
-        self.holes.setRect(cells)
-        self.holes.setVisible(bool(np.isnan(field).any()))
+        self._paint_field(grid)
         self.colorbar.setColorMap(cmap)
         self.trails.set_halo(halo_color(colormap))
-        self.colorbar.setLevels(levels)
+        self.colorbar.setLevels(self._levels)
         # Short enough for a 360-pixel frame; the ε is in the tooltip.
         self.colorbar.axis.setLabel("log₁₀(f − f_min)" if log_scale else "f")
         self.colorbar.setToolTip("colours: log₁₀(f − f_min + ε), ε = 10⁻⁶ (f_max − f_min)"
                                  if log_scale else "colours: f")
-        lines = contour_segments(xs, ys, field, contour_levels)
-        self.contours.setData(lines[:, 0], lines[:, 1], connect="finite")
-        points = [tuple(getattr(m, "position", m))[:2] for m in minima]
-        inside = [p for p in points if self.bounds.adjusted(-dx, -dy, dx, dy).contains(*p)]
-        self.minima.setData(pos=np.array(inside, dtype=float).reshape(-1, 2))
         self.plot_item.setAspectLocked(equal_aspect, ratio=1.0)
         self.plot_item.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0.0)
+        self.fill_view()
+
+    def fill_view(self) -> None:
+        """Widen the heatmap to the plot's visible range (see :meth:`set_landscape`), when
+        the landscape allows it and its drawn cells do not cover that range yet."""
+        if self._widen is None or self.grid is None:
+            return
+        view, box = self.plot_item.vb.viewRect(), self.bounds
+        mx, my = WIDEN_LIMIT * box.width(), WIDEN_LIMIT * box.height()
+        x_range = (max(view.left(), box.left() - mx), min(view.right(), box.right() + mx))
+        y_range = (max(view.top(), box.top() - my), min(view.bottom(), box.bottom() + my))
+        if cells_cover(self.drawn_grid, x_range, y_range):
+            return
+        try:
+            widened = self._widen(x_range, y_range)
+        except LandscapeError:  # (a typed expression failing out there): the box alone
+            return
+        self._paint_field(widened)
+
+    def _paint_field(self, grid: Grid2D) -> None:
+        """The heatmap, its holes, the contour lines and the minima over ``grid``'s cells, in
+        the colours and levels of :attr:`grid` (the landscape's own box)."""
+        xs, ys = np.asarray(grid.xs, dtype=float), np.asarray(grid.ys, dtype=float)
+        field = color_field(grid.values, self._log_scale, self._value_range)
+        dx = (xs[-1] - xs[0]) / max(len(xs) - 1, 1)
+        dy = (ys[-1] - ys[0]) / max(len(ys) - 1, 1)
+        self.image.setImage(field, autoLevels=False, levels=self._levels)
+        cells = QRectF(xs[0] - dx / 2, ys[0] - dy / 2, xs[-1] - xs[0] + dx, ys[-1] - ys[0] + dy)
+        self.image.setRect(cells)
+        self.holes.setRect(cells)
+        self.holes.setVisible(bool(np.isnan(field).any()))
+        lines = contour_segments(xs, ys, field, self._contour_levels, self._levels)
+        self.contours.setData(lines[:, 0], lines[:, 1], connect="finite")
+        inside = [p for p in self._minima if cells.adjusted(-dx, -dy, dx, dy).contains(*p)]
+        self.minima.setData(pos=np.array(inside, dtype=float).reshape(-1, 2))
+        self.drawn_grid = grid
 
     def clear_landscape(self) -> None:
         """Show no landscape: no heatmap, contours or minima (one is being computed)."""
+        self.grid = self.drawn_grid = None
         self.image.clear()
         self.holes.setVisible(False)
         self.contours.setData([], [])
