@@ -17,6 +17,9 @@ the CPU, float32, torch pinned to 1 thread:
    (the NPZ's ``seconds``) and the whole command's wall time. Target: 2 workers ≥ 1.6×.
 3. Where CUDA is present: the app's batched way on the GPU, the same map.
 
+It also prints the loop's arithmetic (torch's FLOP counter over one cell) against this thread's
+large-matrix peak: how much of the core 5× the loop would need.
+
 Usage: python bench/your_map.py [--res R] [--steps S] [--loop-cells N] [--skip-workers]
 """
 
@@ -84,6 +87,29 @@ def plain_loop(job, cells: np.ndarray, steps: int) -> np.ndarray:
     return np.array(losses)
 
 
+def arithmetic(job, cell: np.ndarray, steps: int) -> float:
+    """Floating-point operations of one cell of the loop (its convolutions and matrix
+    products, as torch's FLOP counter counts them: 2 per multiply-add)."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    with FlopCounterMode(display=False) as counter:
+        plain_loop(job, cell, steps)
+    return float(counter.get_total_flops())
+
+
+def matmul_peak(side: int = 1024, seconds: float = 1.0) -> float:
+    """FLOP/s of a ``side``² float32 matrix product on this thread: the most this core does."""
+    import torch
+
+    a, b = torch.randn(side, side), torch.randn(side, side)
+    a @ b
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        a @ b
+        count += 1
+    return 2 * side**3 * count / (time.perf_counter() - started)
+
+
 def workers_run(res: int, steps: int, workers: int, folder: Path) -> tuple[float, float]:
     """(the NPZ's compute seconds, the command's wall seconds) of ``--workers workers``."""
     out = folder / f"workers{workers}.npz"
@@ -132,6 +158,12 @@ def main() -> int:
               f"{deviations.max():.2g} (cells near the edge of trainability amplify rounding "
               f"differences step by step; diverged: {int((cells[:, 1] >= 0).sum())} of "
               f"{total})")
+        flops, peak = arithmetic(job, sample[:1], args.steps), matmul_peak()
+        achieved = flops / loop_per_cell
+        print(f"the loop's arithmetic: {flops / 1e6:.0f} MFLOP per cell in convolutions and "
+              f"matrix products, {achieved / 1e9:.1f} GFLOP/s; 5x the loop needs "
+              f"{5 * achieved / 1e9:.1f} GFLOP/s = {5 * achieved / peak:.0%} of this thread's "
+              f"1024² matmul ({peak / 1e9:.1f} GFLOP/s)")
         if not args.skip_workers:
             one = workers_run(args.res, args.steps, 1, folder)
             two = workers_run(args.res, args.steps, 2, folder)
