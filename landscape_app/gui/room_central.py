@@ -163,6 +163,7 @@ def limit_note(window, plan: room_layout.Plan, m: room_layout.Measures, column_h
     limit = (max(0, column_h - below - room_layout.SPACING) if under_table is None
              else max(0, under_table))
     window.views.note_scroll.limit = None if plan.tabbed else limit
+    window.views.note_scroll.fill = under_table is not None  # its card down to the band's end
     layout = window.views.right_column.layout()
     layout.setStretchFactor(window.views.curves, room_layout.curves_least(m))
     layout.setStretchFactor(window.views.sharpness, max(1, m.sharpness_min))

@@ -82,6 +82,9 @@ class NoteScroll(QScrollArea):
         #: The most height it takes (pixels; None: :attr:`share` of its parent's). The room
         #: sets it to what the column leaves above the loss curves' least height.
         self._limit: int | None = None
+        #: Take the whole :attr:`limit`, however short the note (under the table, beside the
+        #: taller loss curves: the card reaches the band's bottom instead of leaving a hole).
+        self._fill = False
         self.setWidget(panel)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -113,6 +116,16 @@ class NoteScroll(QScrollArea):
             self._limit = value
             self.updateGeometry()
 
+    @property
+    def fill(self) -> bool:
+        return self._fill
+
+    @fill.setter
+    def fill(self, value: bool) -> None:
+        if value != self._fill:
+            self._fill = value
+            self.updateGeometry()
+
     def _cap(self) -> int:
         if self._limit is not None:
             return self._limit
@@ -124,6 +137,8 @@ class NoteScroll(QScrollArea):
         height = self.panel.heightForWidth(width)
         if height < 0:
             height = self.panel.sizeHint().height()
+        if self._fill and self._limit is not None:
+            height = self._limit
         return QSize(super().sizeHint().width(), min(height, self._cap()))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
