@@ -25,7 +25,6 @@ def shown(window, qtbot) -> dict[str, str]:
     qtbot.waitUntil(lambda: len(window.views.contour.colors) == len(lanes)
                     and [lane.label for lane in window.buffer.snapshot().lanes]
                     == [lane.label for lane in lanes], timeout=20_000)
-    qtbot.wait(100)  # a frame
     return dict(zip([lane.label for lane in lanes], window.views.contour.colors, strict=True))
 
 

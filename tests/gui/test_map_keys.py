@@ -25,8 +25,8 @@ SWEEPS = replace(STARTS, map=MapSettings(lane=1, steps=30, res=16, starts=False,
 def _show(window, qtbot, state):
     window.apply_session(state)
     qtbot.waitUntil(lambda: not window.controller.model.map_computing, timeout=60_000)
-    qtbot.waitUntil(lambda: window.room.settled, timeout=10_000)  # no layout change to come
-    qtbot.wait(50)  # ...and the views placed where the last layout put them
+    # no layout change to come, and the views placed where the last layout put them
+    qtbot.waitUntil(lambda: window.room.at_rest, timeout=10_000)
 
 
 def _to_viewport(view, x, y):
