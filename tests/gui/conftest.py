@@ -97,6 +97,14 @@ def drag(qtbot, widget, points, pace_ms: int = 0, release: bool = True) -> None:
         qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=points[-1])
 
 
+def scene_settled(window, qtbot, title: str) -> None:
+    """Wait for the scene titled ``title`` to be on screen (its landscape drawn) and the
+    room's layout at rest (its image laid out too)."""
+    qtbot.waitUntil(lambda: window.controller.state.title == title
+                    and window.controller.grid is not None, timeout=30_000)
+    qtbot.waitUntil(lambda: window.room.at_rest, timeout=10_000)
+
+
 def pick_from_button_menu(qtbot, button, action) -> None:
     """Click ``button`` and then ``action`` in the menu it pops up, with real mouse events
     (the menu runs modally: the click on it is sent once it is visible)."""

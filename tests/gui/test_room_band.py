@@ -10,6 +10,8 @@ scroll bar.
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.gui.conftest import scene_settled
+
 pytestmark = pytest.mark.gui
 
 SIZE = (1024, 768)
@@ -20,12 +22,6 @@ CURVES_LEAST = 150
 NAME_LINES = 3
 
 
-def settle(window, qtbot, title: str) -> None:
-    qtbot.waitUntil(lambda: window.controller.state.title == title
-                    and window.controller.grid is not None, timeout=30_000)
-    qtbot.waitUntil(lambda: window.room.at_rest, timeout=10_000)
-
-
 def test_the_band_gives_the_table_its_rows_and_the_note_the_rest(window, qtbot):
     from landscape_app.gui.live.tasks import live_task_threads
 
@@ -33,10 +29,10 @@ def test_the_band_gives_the_table_its_rows_and_the_note_the_rest(window, qtbot):
     window.resize(*SIZE)
     qtbot.waitUntil(lambda: window.size().toTuple() == SIZE and window.room.settled)
     window.scenes.scene_actions["himmelblau-map-basins"].trigger()
-    settle(window, qtbot, "Himmelblau's four basins, start by start")
+    scene_settled(window, qtbot, "Himmelblau's four basins, start by start")
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_N)  # the next scene: quadratic-stable-lr
-    settle(window, qtbot, QUADRATIC)
+    scene_settled(window, qtbot, QUADRATIC)
     views = window.views
     assert views.view_tabs.tabText(views.view_tabs.currentIndex()) == "Hyperparameter map"
     assert window.room.arrangement == "below"  # the map across, the table and note below

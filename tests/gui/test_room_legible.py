@@ -11,6 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 
+from tests.gui.conftest import scene_settled
+
 pytestmark = pytest.mark.gui
 
 #: The teacher's window (logical pixels).
@@ -39,13 +41,6 @@ def tabbed(window) -> bool:
 def key(qtbot, window, code):
     window.activateWindow()
     qtbot.keyClick(window, code)
-
-
-def settle(window, qtbot, title: str) -> None:
-    """Wait for the scene titled ``title`` to be on screen and the layout at rest."""
-    qtbot.waitUntil(lambda: window.controller.state.title == title
-                    and window.controller.grid is not None, timeout=30_000)
-    qtbot.waitUntil(lambda: window.room.at_rest, timeout=10_000)  # its image laid out too
 
 
 def sizes(window) -> dict:
@@ -84,17 +79,17 @@ def test_a_scene_looks_the_same_however_it_was_reached(window, qtbot):
     window.resize(*SIZE)
     qtbot.waitUntil(lambda: window.size().toTuple() == SIZE and window.room.settled)
     window.scenes.scene_actions["himmelblau-map-basins"].trigger()
-    settle(window, qtbot, "Himmelblau's four basins, start by start")
+    scene_settled(window, qtbot, "Himmelblau's four basins, start by start")
     key(qtbot, window, Qt.Key.Key_N)  # quadratic-stable-lr, after a start map and its tab
     quadratic = "The largest stable learning rate: 2/λ_max"
-    settle(window, qtbot, quadratic)
+    scene_settled(window, qtbot, quadratic)
     check_legible(window)
     by_n = sizes(window)
     window.scenes.scene_actions["adam-vs-sgd"].trigger()  # something else in between
-    settle(window, qtbot, "Adam vs SGD on Rosenbrock")
+    scene_settled(window, qtbot, "Adam vs SGD on Rosenbrock")
     check_legible(window)
     window.scenes.scene_actions["quadratic-stable-lr"].trigger()
-    settle(window, qtbot, quadratic)
+    scene_settled(window, qtbot, quadratic)
     assert sizes(window) == by_n
     leave_without_maps(window, qtbot)
 
@@ -137,7 +132,7 @@ def test_a_small_window_keeps_every_part_legible_and_every_tool_in_sight(window,
     for scene, title in (("adam-vs-sgd", "Adam vs SGD on Rosenbrock"),
                          ("quadratic-stable-lr", "The largest stable learning rate: 2/λ_max")):
         window.scenes.scene_actions[scene].trigger()
-        settle(window, qtbot, title)
+        scene_settled(window, qtbot, title)
         check_legible(window, whole_names=False)
         toolbar = window.controls
         assert toolbar.internals.isVisible()  # on the toolbar, not behind its overflow
