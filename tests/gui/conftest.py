@@ -105,6 +105,26 @@ def scene_settled(window, qtbot, title: str) -> None:
     qtbot.waitUntil(lambda: window.room.at_rest, timeout=10_000)
 
 
+#: quadratic-stable-lr's title, and the scene before it in the Scenes menu's order.
+QUADRATIC = "The largest stable learning rate: 2/λ_max"
+HIMMELBLAU_MAP = "Himmelblau's four basins, start by start"
+
+
+def quadratic_by_n(window, qtbot, size: tuple[int, int]) -> None:
+    """The teacher's path of issue 22.2: the window at ``size``, himmelblau-map-basins from
+    the Scenes menu, then N (a real key press) to quadratic-stable-lr, settled."""
+    from PySide6.QtCore import Qt
+
+    window.sessions.ask_unsaved = False
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().toTuple() == size and window.room.settled)
+    window.scenes.scene_actions["himmelblau-map-basins"].trigger()
+    scene_settled(window, qtbot, HIMMELBLAU_MAP)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_N)  # the next scene: quadratic-stable-lr
+    scene_settled(window, qtbot, QUADRATIC)
+
+
 def pick_from_button_menu(qtbot, button, action) -> None:
     """Click ``button`` and then ``action`` in the menu it pops up, with real mouse events
     (the menu runs modally: the click on it is sent once it is visible)."""

@@ -8,14 +8,12 @@ scroll bar.
 """
 
 import pytest
-from PySide6.QtCore import Qt
 
-from tests.gui.conftest import scene_settled
+from tests.gui.conftest import quadratic_by_n
 
 pytestmark = pytest.mark.gui
 
 SIZE = (1024, 768)
-QUADRATIC = "The largest stable learning rate: 2/λ_max"
 #: The loss curves' least height (room_layout.CURVES_HEIGHT, written out).
 CURVES_LEAST = 150
 #: A name's most lines in the table before it is elided (views.table.NAME_LINES).
@@ -25,14 +23,7 @@ NAME_LINES = 3
 def test_the_band_gives_the_table_its_rows_and_the_note_the_rest(window, qtbot):
     from landscape_app.gui.live.tasks import live_task_threads
 
-    window.sessions.ask_unsaved = False
-    window.resize(*SIZE)
-    qtbot.waitUntil(lambda: window.size().toTuple() == SIZE and window.room.settled)
-    window.scenes.scene_actions["himmelblau-map-basins"].trigger()
-    scene_settled(window, qtbot, "Himmelblau's four basins, start by start")
-    window.activateWindow()
-    qtbot.keyClick(window, Qt.Key.Key_N)  # the next scene: quadratic-stable-lr
-    scene_settled(window, qtbot, QUADRATIC)
+    quadratic_by_n(window, qtbot, SIZE)
     views = window.views
     assert views.view_tabs.tabText(views.view_tabs.currentIndex()) == "Hyperparameter map"
     assert window.room.arrangement == "below"  # the map across, the table and note below

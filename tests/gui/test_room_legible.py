@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 
-from tests.gui.conftest import scene_settled
+from tests.gui.conftest import QUADRATIC, quadratic_by_n, scene_settled
 
 pytestmark = pytest.mark.gui
 
@@ -75,14 +75,8 @@ def check_legible(window, whole_names: bool = True) -> None:
 
 
 def test_a_scene_looks_the_same_however_it_was_reached(window, qtbot):
-    window.sessions.ask_unsaved = False
-    window.resize(*SIZE)
-    qtbot.waitUntil(lambda: window.size().toTuple() == SIZE and window.room.settled)
-    window.scenes.scene_actions["himmelblau-map-basins"].trigger()
-    scene_settled(window, qtbot, "Himmelblau's four basins, start by start")
-    key(qtbot, window, Qt.Key.Key_N)  # quadratic-stable-lr, after a start map and its tab
-    quadratic = "The largest stable learning rate: 2/λ_max"
-    scene_settled(window, qtbot, quadratic)
+    quadratic_by_n(window, qtbot, SIZE)  # after a start map and its tab
+    quadratic = QUADRATIC
     check_legible(window)
     by_n = sizes(window)
     window.scenes.scene_actions["adam-vs-sgd"].trigger()  # something else in between
