@@ -88,6 +88,15 @@ def reference(model_file, dtype: torch.dtype, make_optimizer, steps: int, seed: 
     return (value if np.isfinite(value) else float("nan")), -1
 
 
+def sgd_references(model_file, job, dtype: torch.dtype, steps: int):
+    """(data-set loss, stop step or −1) of the plain momentum-SGD loop for each of the map's
+    cells, in its order (seed 5)."""
+    return [reference(model_file, dtype,
+                      lambda p, lr=lr, m=m: torch.optim.SGD(p, lr=float(lr), momentum=float(m)),
+                      steps, 5)
+            for lr, m in zip(*job.cell_values(), strict=True)]
+
+
 def run_map(tmp_path, model_file, optimizer, sweeps, dtype, mode=None, res=3, steps=7,
             seed=5, chunk=4):
     request = MapRequest(str(model_file), optimizer, sweeps, res=res, steps=steps, seed=seed,
@@ -104,11 +113,7 @@ def test_every_sgd_cell_equals_a_torch_optim_loop(tmp_path, dtype, mode):
                          ("lr=0.001:0.3:log", "momentum=0:0.9"), dtype, mode)
     assert job.mode == mode
     torch_dtype = getattr(torch, dtype)
-    for n, (lr, momentum) in enumerate(zip(*job.cell_values(), strict=True)):
-        expected, stopped = reference(
-            model_file, torch_dtype,
-            lambda p, lr=lr, m=momentum: torch.optim.SGD(p, lr=float(lr), momentum=float(m)),
-            7, 5)
+    for n, (expected, stopped) in enumerate(sgd_references(model_file, job, torch_dtype, 7)):
         assert cells[n, 1] == stopped
         np.testing.assert_allclose(cells[n, 0], expected, rtol=TOLERANCE[dtype])
 
@@ -132,11 +137,7 @@ def test_a_cell_whose_loss_becomes_non_finite_stops_where_the_loop_does(tmp_path
     model_file = write(tmp_path, "squared.py", SQUARED)
     job, cells = run_map(tmp_path, model_file, "sgd", ("lr=1e-3:1e4:log", "momentum=0:0.5"),
                          "float32", mode, res=2, steps=30)
-    for n, (lr, momentum) in enumerate(zip(*job.cell_values(), strict=True)):
-        expected, stopped = reference(
-            model_file, torch.float32,
-            lambda p, lr=lr, m=momentum: torch.optim.SGD(p, lr=float(lr), momentum=float(m)),
-            30, 5)
+    for n, (expected, stopped) in enumerate(sgd_references(model_file, job, torch.float32, 30)):
         assert cells[n, 1] == stopped
         if stopped < 0:
             np.testing.assert_allclose(cells[n, 0], expected, rtol=TOLERANCE["float32"])
@@ -150,11 +151,7 @@ def test_a_model_vmap_cannot_run_is_trained_one_copy_at_a_time(tmp_path):
     job, cells = run_map(tmp_path, model_file, "sgd", ("lr=0.01:0.5:log", "momentum=0:0.9"),
                          "float64", res=2, steps=4)
     assert job.mode == POINTWISE
-    for n, (lr, momentum) in enumerate(zip(*job.cell_values(), strict=True)):
-        expected, _ = reference(
-            model_file, torch.float64,
-            lambda p, lr=lr, m=momentum: torch.optim.SGD(p, lr=float(lr), momentum=float(m)),
-            4, 5)
+    for n, (expected, _) in enumerate(sgd_references(model_file, job, torch.float64, 4)):
         np.testing.assert_allclose(cells[n, 0], expected, rtol=TOLERANCE["float64"])
 
 
@@ -165,11 +162,7 @@ def test_a_timed_chunk_trains_cells_equal_to_torch_optim(tmp_path):
     job, cells = run_map(tmp_path, model_file, "momentum", ("lr=0.001:0.3:log", "momentum=0:0.9"),
                          "float32", BATCHED, res=4, chunk=None)
     assert job.chunk_points in [size for size in TRIAL_CELLS if size <= 16]
-    for n, (lr, momentum) in enumerate(zip(*job.cell_values(), strict=True)):
-        expected, stopped = reference(
-            model_file, torch.float32,
-            lambda p, lr=lr, m=momentum: torch.optim.SGD(p, lr=float(lr), momentum=float(m)),
-            7, 5)
+    for n, (expected, stopped) in enumerate(sgd_references(model_file, job, torch.float32, 7)):
         assert cells[n, 1] == stopped
         np.testing.assert_allclose(cells[n, 0], expected, rtol=TOLERANCE["float32"])
     values = np.stack(job.cell_values(), axis=1)
