@@ -12,7 +12,8 @@ the window's size and what it shows.
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.gui.test_room_legible import CURVES_LEAST, leave_without_maps, note_least, settle
+from tests.gui.conftest import scene_settled
+from tests.gui.test_room_legible import CURVES_LEAST, leave_without_maps, note_least
 from tests.gui.test_sharpness_gui import click_menu
 
 pytestmark = pytest.mark.gui
@@ -50,7 +51,7 @@ def show_sharpness(window, qtbot, size) -> dict:
     window.resize(*size)
     qtbot.waitUntil(lambda: window.size().toTuple() == size and window.room.settled)
     window.scenes.scene_actions[SCENE].trigger()
-    settle(window, qtbot, TITLE)
+    scene_settled(window, qtbot, TITLE)
     click_menu(window, qtbot, window.view_menu, window.sharpness_view.action)
     # the race restarted to measure: at rest once its arrangement is laid out
     qtbot.waitUntil(lambda: window.sharpness_on and window.room.at_rest, timeout=10_000)
