@@ -119,7 +119,7 @@ def pixel(view, x, y, around=0):
 def test_holes_are_left_uncoloured_showing_a_neutral_hatch(contour, qtbot):
     grid = holed_bowl()
     contour.set_landscape(grid, False, "viridis", [], 0)
-    qtbot.wait(10)
+    qtbot.waitUntil(lambda: shows_exactly_the_box(contour))  # the range applied
     colours = pixel(contour, grid.xs[30], grid.ys[30], around=12)  # well inside the hole
     assert all(max(c) - min(c) <= 2 for c in colours), colours  # greys: no colour map's
     assert len(colours) >= 2  # the hatch's lines and its ground, not one flat fill
