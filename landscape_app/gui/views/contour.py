@@ -331,6 +331,14 @@ class ContourView(pg.PlotWidget):
         scene_point = self.plot_item.vb.mapViewToScene(QPointF(float(x), float(y)))
         return self.mapFromScene(scene_point)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self._fill.start()  # the range may have changed while hidden (another tab, resized)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self._fill.stop()  # hidden (another tab, the window closing): nothing to fill
+        super().hideEvent(event)
+
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
         self.painted.emit()
