@@ -191,4 +191,6 @@ def window(qtbot, warm_engine):
     qtbot.waitUntil(lambda: main.room.settled, timeout=10_000)  # the layout is at rest
     yield main
     main.close()
-    assert active_timers(main) == [], "a window timer was left running"
+    left = [f"{type(timer.parent()).__name__}'s {timer.interval()}-ms timer"
+            for timer in active_timers(main)]  # whose timer, to find it
+    assert left == [], "a window timer was left running"

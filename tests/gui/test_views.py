@@ -158,11 +158,19 @@ def test_a_function_s_heatmap_fills_a_plot_of_another_shape(qtbot):
     view.set_landscape(grid, True, "viridis", [], 8)
     qtbot.wait(2 * FILL_DELAY_MS)
     assert view.drawn_grid is grid
-    # A range change starts the widening's timer; a hidden view (its window closing) stops it.
+    view.plot_item.setRange(xRange=(-3.0, 3.0), padding=0.0)
+    assert not view._fill.isActive()  # nothing to widen: no timer
+    # A range change starts the widening's timer; hiding the view (another tab, its window
+    # closing) stops it, and a range change while hidden starts none (it fills when shown).
+    view.set_landscape(grid, True, "viridis", [], 8, widen=partial(widen_grid, grid, rosenbrock))
     view.plot_item.setRange(xRange=(-3.0, 3.0), padding=0.0)
     assert view._fill.isActive()
-    view.close()
+    view.hide()
     assert not view._fill.isActive()
+    view.plot_item.setRange(xRange=(-4.0, 4.0), padding=0.0)
+    assert not view._fill.isActive()
+    view.show()
+    assert view._fill.isActive()
 
 
 def test_paths_with_divergence_keep_the_view(contour):

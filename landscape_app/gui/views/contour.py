@@ -177,7 +177,7 @@ class ContourView(pg.PlotWidget):
         self._contour_levels = 0
         self._fill = QTimer(self, singleShot=True, interval=FILL_DELAY_MS)
         self._fill.timeout.connect(self.fill_view)
-        self.plot_item.vb.sigRangeChanged.connect(lambda *_: self._fill.start())
+        self.plot_item.vb.sigRangeChanged.connect(self._range_changed)
         self.axis_fonts = AxisFonts([self.plot_item.getAxis("left"),
                                      self.plot_item.getAxis("bottom"), self.colorbar.axis])
         self.start_marker.sigPositionChangeFinished.connect(self._marker_dropped)
@@ -331,9 +331,14 @@ class ContourView(pg.PlotWidget):
         scene_point = self.plot_item.vb.mapViewToScene(QPointF(float(x), float(y)))
         return self.mapFromScene(scene_point)
 
+    def _range_changed(self, *_) -> None:
+        if self._widen is not None and self.isVisible():  # hidden: it fills when shown again
+            self._fill.start()
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        self._fill.start()  # the range may have changed while hidden (another tab, resized)
+        if self._widen is not None:  # the range may have changed while hidden (another tab)
+            self._fill.start()
 
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
         self._fill.stop()  # hidden (another tab, the window closing): nothing to fill
