@@ -92,12 +92,12 @@ def run_cancellable(command: str, work: Callable[[ProgressBar, Callable[[], bool
     try:
         with CtrlC() as interrupt:
             return work(bar, interrupt.requested.is_set)
-    except CancelledError:  # said below, once the bar's line is closed
-        pass
+    except CancelledError:
+        bar.close()  # the message on a line of its own
+        print(f"landscape-app {command}: cancelled; nothing was written", file=sys.stderr)
+        return None
     finally:
         bar.close()
-    print(f"landscape-app {command}: cancelled; nothing was written", file=sys.stderr)
-    return None
 
 
 def _clock(seconds: float) -> str:
