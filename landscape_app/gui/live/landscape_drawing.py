@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from landscape_app.core.catalogue.kinds import LandscapeKind
+from landscape_app.core.grid import widen_grid
 
 if TYPE_CHECKING:
     from landscape_app.core.grid import Grid2D
@@ -121,8 +122,6 @@ def widening(landscape, grid: Grid2D):
     plane of a network or a surface file has values in its box only)."""
     if not landscape.live or landscape.objective is None:
         return None
-    from landscape_app.core.grid import widen_grid
-
     return partial(widen_grid, grid, landscape.objective)
 
 

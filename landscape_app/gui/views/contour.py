@@ -204,12 +204,12 @@ class ContourView(pg.PlotWidget):
         xs, ys = np.asarray(grid.xs, dtype=float), np.asarray(grid.ys, dtype=float)
         self.bounds = QRectF(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0])
         self.grid, self._widen, self._log_scale = grid, widen, log_scale
+        self.drawn_grid = None  # the last landscape's
         self._minima = [tuple(getattr(m, "position", m))[:2] for m in minima]
         self._contour_levels = contour_levels
         self._value_range = finite_range(np.asarray(grid.values, dtype=float))
         self._levels = field_levels(color_field(grid.values, log_scale))
         cmap = pg.colormap.get(colormap)
-        self._paint_field(grid)
         self.colorbar.setColorMap(cmap)
         self.trails.set_halo(halo_color(colormap))
         self.colorbar.setLevels(self._levels)
@@ -219,24 +219,31 @@ class ContourView(pg.PlotWidget):
                                  if log_scale else "colours: f")
         self.plot_item.setAspectLocked(equal_aspect, ratio=1.0)
         self.plot_item.setRange(xRange=(xs[0], xs[-1]), yRange=(ys[0], ys[-1]), padding=0.0)
-        self.fill_view()
+        widened = self._widened()  # painted once: the box, or already the box widened
+        self._paint_field(grid if widened is None else widened)
 
     def fill_view(self) -> None:
         """Widen the heatmap to the plot's visible range (see :meth:`set_landscape`), when
         the landscape allows it and its drawn cells do not cover that range yet."""
+        widened = self._widened()
+        if widened is not None:
+            self._paint_field(widened)
+
+    def _widened(self) -> Grid2D | None:
+        """The grid to draw for the visible range (None: what is drawn will do, or the
+        landscape cannot be widened)."""
         if self._widen is None or self.grid is None:
-            return
+            return None
         view, box = self.plot_item.vb.viewRect(), self.bounds
         mx, my = WIDEN_LIMIT * box.width(), WIDEN_LIMIT * box.height()
         x_range = (max(view.left(), box.left() - mx), min(view.right(), box.right() + mx))
         y_range = (max(view.top(), box.top() - my), min(view.bottom(), box.bottom() + my))
-        if cells_cover(self.drawn_grid, x_range, y_range):
-            return
+        if self.drawn_grid is not None and cells_cover(self.drawn_grid, x_range, y_range):
+            return None
         try:
-            widened = self._widen(x_range, y_range)
+            return self._widen(x_range, y_range)
         except LandscapeError:  # (a typed expression failing out there): the box alone
-            return
-        self._paint_field(widened)
+            return None
 
     def _paint_field(self, grid: Grid2D) -> None:
         """The heatmap, its holes, the contour lines and the minima over ``grid``'s cells, in
